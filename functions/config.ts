@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * Runtime configuration of the Lambda functions, read once from the environment at cold start.
+ *
+ * Every AWS endpoint is overridable so that local mode (emulators) is configuration, not code.
+ * A missing or malformed variable fails fast with a message naming it.
+ */
+const optionalUrl = z.url().optional();
+
+const baseSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  DYNAMODB_ENDPOINT: optionalUrl,
+  KINESIS_ENDPOINT: optionalUrl,
+  S3_ENDPOINT: optionalUrl,
+  EVENT_STREAM_NAME: z.string().min(1).optional(),
+  LAKE_BUCKET: z.string().min(1).optional(),
+  /** Largest accepted request body in bytes; API Gateway's own hard limit is 10 MB. @default 262144 */
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024),
+});
+
+/** Cognito in AWS: the verifier is built from the user pool and app client ids. */
+const cognitoAuthSchema = z.object({
+  AUTH_PROVIDER: z.literal('cognito'),
+  COGNITO_USER_POOL_ID: z.string().min(1),
+  COGNITO_CLIENT_ID: z.string().min(1),
+});
+
+/** Any OIDC issuer (the embedded local issuer): tokens carry `aud` = client id; JWKS is fetched once. */
+const oidcAuthSchema = z.object({
+  AUTH_PROVIDER: z.literal('oidc'),
+  OIDC_ISSUER: z.url(),
+  OIDC_CLIENT_ID: z.string().min(1),
+  OIDC_JWKS_URI: z.url(),
+});
+
+const authSchema = z.discriminatedUnion('AUTH_PROVIDER', [cognitoAuthSchema, oidcAuthSchema]);
+
+export type BaseConfig = z.infer<typeof baseSchema>;
+export type AuthConfig = z.infer<typeof authSchema>;
+export type ApiConfig = BaseConfig & { auth: AuthConfig };
+
+/** Thrown when the environment is incomplete; the message names every offending variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, env: Record<string, string | undefined>, what: string): T {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = issue.path.join('.') || 'AUTH_PROVIDER';
+    return `${variable}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid ${what} configuration: ${problems.join('; ')}`);
+}
+
+/** Reads the base configuration (table, endpoints) shared by every function. */
+export function readBaseConfig(env: Record<string, string | undefined> = process.env): BaseConfig {
+  return parseOrThrow(baseSchema, env, 'function');
+}
+
+/** Reads the API function's configuration, including how access tokens are verified. */
+export function readApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
+  return { ...readBaseConfig(env), auth: parseOrThrow(authSchema, env, 'auth') };
+}

@@ -1,0 +1,33 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { JwtAccessTokenVerifier } from '../../adapters/auth/jwt-access-token-verifier.ts';
+import { createDocumentClient } from '../../adapters/aws/clients.ts';
+import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
+import { systemClock, ulidGenerator } from '../../adapters/system.ts';
+import { readApiConfig } from '../../config.ts';
+import { logger, tracer } from '../../powertools.ts';
+import { createApiApp } from './app.ts';
+
+// Cold start: configuration, clients and the JWT verifier are built once, outside the handler.
+const config = readApiConfig();
+const db = tracer.captureAWSv3Client(createDocumentClient(config));
+const verifier = await JwtAccessTokenVerifier.create(config.auth);
+
+const app = createApiApp(
+  {
+    verifier,
+    workspaces: new DynamoDbWorkspaceRepository(db, config.TABLE_NAME),
+    clock: systemClock,
+    ids: ulidGenerator,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    version: process.env.APP_VERSION ?? 'dev',
+  },
+  logger,
+);
+
+/** API Gateway HTTP API (payload v2) entry point. */
+export const handler = middy((event: APIGatewayProxyEventV2, context: Context) => app.handle(event, context))
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }));

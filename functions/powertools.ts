@@ -1,0 +1,9 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+/**
+ * The one Powertools module every function shares. Service name and log level come from the standard
+ * POWERTOOLS_* variables; outside Lambda the tracer disables itself.
+ */
+export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'promptpulse' });
+export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'promptpulse' });

@@ -1,0 +1,3 @@
+export * from './client-config.ts';
+export * from './errors.ts';
+export * from './workspaces.ts';
