@@ -1,0 +1,81 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { TABLE_SCHEMA } from '../../shared/infra/resources.ts';
+
+const ITEM_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+];
+const ITEM_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/**
+ * The single DynamoDB table holding every tenant's operational data. Keys and indexes come from
+ * `TABLE_SCHEMA`, the same definition the local emulator stack creates its table from.
+ *
+ * Stateful: on-demand billing, point-in-time recovery, deletion protection and RETAIN, so neither a stack
+ * update nor a `cdk destroy` can lose tenant data.
+ */
+export class DataTable extends Construct {
+  readonly table: dynamodb.TableV2;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const { gsi1 } = TABLE_SCHEMA.indexes;
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      partitionKey: { name: TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.sortKey, type: dynamodb.AttributeType.STRING },
+      globalSecondaryIndexes: [
+        {
+          indexName: gsi1.name,
+          partitionKey: { name: gsi1.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: gsi1.sortKey, type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.ALL,
+        },
+      ],
+      timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+    });
+  }
+
+  /**
+   * Item reads, writes and transactions on the table plus queries on its indexes: what request handlers need.
+   * Listed action by action (no `Scan`, no table management) and index by index (no `index/*`).
+   */
+  grantItemReadWrite(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...ITEM_READ_ACTIONS, ...ITEM_WRITE_ACTIONS],
+      resourceArns: [this.table.tableArn],
+    }).combine(this.grantIndexQuery(grantee));
+  }
+
+  /** Item reads on the table plus queries on its indexes, for triggers that only look things up. */
+  grantItemRead(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...ITEM_READ_ACTIONS],
+      resourceArns: [this.table.tableArn],
+    }).combine(this.grantIndexQuery(grantee));
+  }
+
+  private grantIndexQuery(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: Object.values(TABLE_SCHEMA.indexes).map((index) => `${this.table.tableArn}/index/${index.name}`),
+    });
+  }
+}

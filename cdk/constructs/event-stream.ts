@@ -1,0 +1,26 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import { Construct } from 'constructs';
+
+/**
+ * The Kinesis data stream carrying canonical CloudEvents to the lake, the aggregators and the live push.
+ * On-demand capacity (no shard planning while traffic is unknown), encrypted with the AWS managed key.
+ */
+export class EventStream extends Construct {
+  readonly stream: kinesis.Stream;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.stream = new kinesis.Stream(this, 'Stream', {
+      streamMode: kinesis.StreamMode.ON_DEMAND,
+      encryption: kinesis.StreamEncryption.MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** PutRecord/PutRecords only, for producers of canonical events. */
+  grantWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.stream.grantWrite(grantee);
+  }
+}

@@ -1,0 +1,113 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { UserDirectory } from './user-directory.ts';
+
+export interface PublicHttpApiProps {
+  /** The function serving every route. */
+  readonly handler: lambda.IFunction;
+  /** Issues the tokens the JWT authorizer accepts; its SPA client is the only audience. */
+  readonly users: UserDirectory;
+  /** Origins allowed by CORS (the SPA). */
+  readonly allowedOrigins: string[];
+  readonly logRetention: logs.RetentionDays;
+  /** Steady-state requests per second on the default stage. */
+  readonly rateLimit: number;
+  /** Burst requests on the default stage. */
+  readonly burstLimit: number;
+}
+
+/** One JSON line per request; `$context.authorizer.error` explains 401s without touching the function. */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    ip: '$context.identity.sourceIp',
+    requestTime: '$context.requestTime',
+    method: '$context.httpMethod',
+    routeKey: '$context.routeKey',
+    path: '$context.path',
+    status: '$context.status',
+    protocol: '$context.protocol',
+    responseLength: '$context.responseLength',
+    latencyMs: '$context.responseLatency',
+    integrationLatencyMs: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+    sub: '$context.authorizer.claims.sub',
+  }),
+);
+
+/**
+ * The public HTTP API: `GET /health` open (load balancers and uptime checks carry no token), every other
+ * route (`ANY /{proxy+}`) behind a JWT authorizer that accepts only tokens of the user pool issued to the SPA
+ * client. The function verifies the token again and applies role checks; the authorizer keeps anonymous
+ * traffic from ever invoking it. The `$default` stage is created explicitly so it can carry access logs and
+ * throttling.
+ */
+export class PublicHttpApi extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: PublicHttpApiProps) {
+    super(scope, id);
+
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'PromptPulse public HTTP API',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: props.allowedOrigins,
+        allowMethods: [apigw.CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit, burstLimit: props.burstLimit },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        format: ACCESS_LOG_FORMAT,
+      },
+    });
+
+    const integration = new HttpLambdaIntegration('ApiIntegration', props.handler);
+    const authorizer = new HttpJwtAuthorizer('CognitoJwt', props.users.issuerUrl, {
+      // Cognito access tokens carry the client id in `client_id` (no `aud`); API Gateway checks either.
+      jwtAudience: [props.users.webClient.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+
+    const [healthRoute] = this.api.addRoutes({
+      path: '/health',
+      methods: [apigw.HttpMethod.GET],
+      integration,
+    });
+    if (healthRoute) {
+      Validations.of(healthRoute).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'GET /health is deliberately public (uptime checks carry no token) and returns no tenant data.',
+      });
+    }
+    this.api.addRoutes({
+      path: '/{proxy+}',
+      methods: [apigw.HttpMethod.ANY],
+      integration,
+      authorizer,
+    });
+  }
+
+  /** Base URL of the `$default` stage, ending with `/`. */
+  get url(): string {
+    return this.stage.url;
+  }
+}

@@ -1,0 +1,113 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { PROJECT_ROOT, projectPath } from '../paths.ts';
+
+/**
+ * esbuild emits ESM, but some bundled dependencies (the X-Ray SDK under Powertools Tracer) still call `require`
+ * for Node built-ins; ESM has no `require`, so the bundle recreates one.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __promptpulseCreateRequire } from 'node:module'; const require = __promptpulseCreateRequire(import.meta.url);";
+
+export interface NodeFunctionProps {
+  /** Entry file, relative to the repository root (e.g. `functions/handlers/api/index.ts`). */
+  readonly entry: string;
+  /** What the function is for; shown in the console. */
+  readonly description: string;
+  /** Powertools service name (`POWERTOOLS_SERVICE_NAME`). */
+  readonly serviceName: string;
+  /** Extra environment variables, on top of the Powertools and source-map ones. @default - none */
+  readonly environment?: Record<string, string>;
+  /** Log retention of the function's own log group. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+}
+
+/**
+ * A PromptPulse Lambda function with the house defaults: Node.js 22 on arm64, bundled locally by esbuild into
+ * minified ESM with source maps, an explicit log group with retention, active X-Ray tracing, and an execution
+ * role that may write only to its own log group (no AWS managed policy). Grants to data resources are added
+ * by the construct that owns the function's purpose.
+ */
+export class NodeFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: NodeFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // An own role instead of AWSLambdaBasicExecutionRole: that managed policy allows writing to every log group.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.serviceName}`,
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: projectPath(props.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: projectPath('package-lock.json'),
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.EXTERNAL,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // The lockfile pins the SDK version the code was tested with; the runtime's SDK version drifts.
+        bundleAwsSDK: true,
+        tsconfig: projectPath('tsconfig.json'),
+      },
+    });
+
+    // Tracing.ACTIVE adds xray:PutTraceSegments/PutTelemetryRecords on `*` to the role's default policy.
+    const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
+    if (defaultPolicy) {
+      Validations.of(defaultPolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; `*` is required.',
+      });
+    }
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is deliberate: the code and its pinned dependencies are developed and tested on Node 20/22 ' +
+        '(DESIGN.md section 9); moving to a newer runtime is a tested upgrade, not a default.',
+    });
+  }
+}

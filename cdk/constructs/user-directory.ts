@@ -1,0 +1,140 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ROLE_GROUPS, TENANT_CLAIM } from '../../shared/infra/resources.ts';
+import type { DataTable } from './data-table.ts';
+import { NodeFunction } from './node-function.ts';
+
+export interface UserDirectoryProps {
+  /** Table the pre-token-generation trigger reads the caller's workspace and role from. */
+  readonly table: DataTable;
+  /** OAuth redirect URLs of the SPA client. */
+  readonly callbackUrls: string[];
+  /** Post-sign-out URLs of the SPA client. */
+  readonly logoutUrls: string[];
+  /** Hosted-UI domain prefix (`<prefix>.auth.<region>.amazoncognito.com`). */
+  readonly domainPrefix: string;
+  /** Retention of the trigger's logs. */
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * Who may sign in, and what their tokens say: the Cognito user pool, one group per role (`ROLE_GROUPS`),
+ * the hosted-UI domain, the public SPA app client (authorization code + PKCE, no secret) and the
+ * pre-token-generation V2 trigger that puts the tenant claim (`TENANT_CLAIM`) and the caller's role into
+ * both ID and access tokens.
+ *
+ * Self sign-up is on: a new user signs up, and their first sign-in creates their workspace (they become its
+ * owner); users without a workspace carry no tenant claim and no group, so the API refuses tenant routes.
+ */
+export class UserDirectory extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly webClient: cognito.UserPoolClient;
+  readonly domain: cognito.UserPoolDomain;
+  readonly tokenTrigger: NodeFunction;
+  readonly groups: cognito.UserPoolGroup[];
+
+  constructor(scope: Construct, id: string, props: UserDirectoryProps) {
+    super(scope, id);
+
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      // Access-token customization by the V2 trigger needs the Essentials (or Plus) feature plan.
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      selfSignUpEnabled: true,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      keepOriginal: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is optional (TOTP only, no SMS): self-service sign-up of marketing teams must not require an ' +
+        'authenticator app on first use; enforcing MFA per workspace is an owner setting planned in the admin area.',
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG3',
+      reason:
+        'Threat protection (advanced security) needs the Cognito Plus feature plan; the pool uses Essentials, ' +
+        'which is what access-token customization requires. Revisit when moving to Plus.',
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'Essentials is the smallest plan with access-token customization, which the tenant claim needs; Plus adds ' +
+        'threat protection at a per-user price not justified before launch (see COG3).',
+    });
+
+    this.groups = ROLE_GROUPS.map((role, precedence) =>
+      this.userPool.addGroup(`Group-${role}`, {
+        groupName: role,
+        // Lower precedence wins in Cognito: owner (0) is the strongest role.
+        precedence,
+        description: `PromptPulse role: ${role}`,
+      }),
+    );
+
+    this.tokenTrigger = new NodeFunction(this, 'PreTokenGeneration', {
+      entry: 'functions/handlers/auth/pre-token-generation.ts',
+      description: `Cognito pre-token-generation V2: adds ${TENANT_CLAIM} and the caller's role group`,
+      serviceName: 'promptpulse-auth',
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      logRetention: props.logRetention,
+      environment: { TABLE_NAME: props.table.table.tableName },
+    });
+    props.table.grantItemRead(this.tokenTrigger.function);
+    this.userPool.addTrigger(
+      cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      this.tokenTrigger.function,
+      cognito.LambdaVersion.V2_0,
+    );
+
+    this.domain = this.userPool.addDomain('HostedUi', {
+      cognitoDomain: { domainPrefix: props.domainPrefix },
+    });
+
+    this.webClient = this.userPool.addClient('WebClient', {
+      // A browser app cannot keep a secret; PKCE protects its authorization-code exchange instead.
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: props.callbackUrls,
+        logoutUrls: props.logoutUrls,
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+  }
+
+  /** Issuer of the pool's tokens, as the HTTP API's JWT authorizer expects it. */
+  get issuerUrl(): string {
+    return this.userPool.userPoolProviderUrl;
+  }
+
+  /** Hosted-UI base URL, e.g. `https://promptpulse-123.auth.eu-west-1.amazoncognito.com`. */
+  get hostedUiUrl(): string {
+    return this.domain.baseUrl();
+  }
+}
