@@ -1,0 +1,130 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { defaultTemplates, logicalIdOf } from './support.ts';
+
+describe('stateless stack', () => {
+  const { app, stateless: template } = defaultTemplates();
+  const stack = app.stateless;
+  const fnId = logicalIdOf(stack.service.handler.function);
+
+  describe('api function', () => {
+    it('runs Node.js 22 on arm64 with active tracing and the ESM handler', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+      });
+      expect(template.toJSON().Resources[fnId].Properties.Runtime).toBe('nodejs22.x');
+    });
+
+    it('gets the environment functions/config.ts reads', () => {
+      const env = template.toJSON().Resources[fnId].Properties.Environment.Variables;
+      expect(Object.keys(env).sort()).toEqual(
+        [
+          'AUTH_PROVIDER',
+          'COGNITO_CLIENT_ID',
+          'COGNITO_USER_POOL_ID',
+          'EVENT_STREAM_NAME',
+          'LAKE_BUCKET',
+          'NODE_OPTIONS',
+          'POWERTOOLS_LOG_LEVEL',
+          'POWERTOOLS_SERVICE_NAME',
+          'TABLE_NAME',
+        ].sort(),
+      );
+      expect(env.AUTH_PROVIDER).toBe('cognito');
+      expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+    });
+
+    it('logs to its own log group with a retention', () => {
+      const logGroupId = logicalIdOf(stack.service.handler.logGroup);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        LoggingConfig: { LogGroup: { Ref: logGroupId } },
+      });
+      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+      expect(template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(30);
+    });
+
+    it('is granted items on the table and writes on the stream, and nothing broad', () => {
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: logicalIdOf(stack.service.handler.role) }] },
+      });
+      const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+      const actions = statements.flatMap((s) => [s.Action].flat() as string[]);
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'kinesis:PutRecord']));
+      expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+      expect(actions).not.toContain('dynamodb:Scan');
+      expect(actions.some((a) => a.startsWith('s3:'))).toBe(false);
+      // The only statement on every resource is X-Ray's, which has no resource-level permissions.
+      const onEverything = statements.filter((s) => s.Resource === '*');
+      expect(onEverything.flatMap((s) => [s.Action].flat()).every((a: string) => a.startsWith('xray:'))).toBe(true);
+      // The execution role carries no AWS managed policy (AWSLambdaBasicExecutionRole writes to any log group).
+      for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      }
+    });
+  });
+
+  describe('http api', () => {
+    const apiId = logicalIdOf(stack.httpApi.api);
+
+    it('has a JWT authorizer on the user pool issuer with the SPA client as audience', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        ApiId: { Ref: apiId },
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Audience: [Match.anyValue()],
+          Issuer: Match.anyValue(),
+        },
+      });
+      const [authorizer] = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+      // Both come from the stateful stack: the pool's provider URL (its issuer) and the SPA client id.
+      expect(JSON.stringify(authorizer?.Properties.JwtConfiguration.Issuer)).toMatch(/UserPool\w*ProviderURL/);
+      expect(JSON.stringify(authorizer?.Properties.JwtConfiguration.Audience)).toMatch(/UserPoolWebClient/);
+    });
+
+    it('protects ANY /{proxy+} with the JWT authorizer and leaves GET /health open', () => {
+      const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: 'ANY /{proxy+}',
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: authorizerId },
+      });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: 'GET /health',
+        AuthorizationType: 'NONE',
+        AuthorizerId: Match.absent(),
+      });
+      expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route'))).toHaveLength(2);
+    });
+
+    it('has a $default stage with access logs and throttling', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        ApiId: { Ref: apiId },
+        StageName: '$default',
+        AutoDeploy: true,
+        AccessLogSettings: {
+          DestinationArn: { 'Fn::GetAtt': [logicalIdOf(stack.httpApi.accessLogs), 'Arn'] },
+          Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+        },
+        DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      });
+    });
+
+    it('allows the SPA origin by CORS', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        ProtocolType: 'HTTP',
+        CorsConfiguration: Match.objectLike({
+          AllowOrigins: ['http://localhost:5173'],
+          AllowHeaders: ['authorization', 'content-type'],
+        }),
+      });
+    });
+
+    it('outputs the API URL', () => {
+      template.hasOutput('ApiUrl', {});
+    });
+  });
+});

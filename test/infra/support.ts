@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { buildApp, type PromptPulseApp } from '../../cdk/promptpulse.ts';
+
+/** The feature flags and settings from cdk.json, so tests synthesize what `cdk synth` synthesizes. */
+const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
+).context;
+
+/**
+ * Builds the PromptPulse app the way the CLI does, but with asset bundling skipped (no esbuild run), so the
+ * tests are fast and do not depend on the handler code compiling.
+ */
+export function buildTestApp(context: Record<string, unknown> = {}): PromptPulseApp {
+  return buildApp({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } });
+}
+
+let cached: { app: PromptPulseApp; stateful: Template; stateless: Template } | undefined;
+
+/** One synthesized default app shared by the assertion tests (synthesis is the slow part). */
+export function defaultTemplates(): { app: PromptPulseApp; stateful: Template; stateless: Template } {
+  if (!cached) {
+    const app = buildTestApp();
+    cached = { app, stateful: Template.fromStack(app.stateful), stateless: Template.fromStack(app.stateless) };
+  }
+  return cached;
+}
+
+/** Logical id of a construct's CloudFormation resource (the construct itself or its default child). */
+export function logicalIdOf(construct: IConstruct): string {
+  const element = CfnElement.isCfnElement(construct) ? construct : construct.node.defaultChild;
+  if (!element || !CfnElement.isCfnElement(element)) throw new Error(`${construct.node.path} has no CfnElement`);
+  return Stack.of(element).resolve(element.logicalId) as string;
+}
+
+/** Every `Validations.of(x).acknowledge(...)` in the tree, as `<construct path> <rule id>` -> reason. */
+export function acknowledgements(root: IConstruct): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const construct of root.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        found.set(`${construct.node.path} ${id.replace(/^annotation::/i, '')}`, reason);
+      }
+    }
+  }
+  return found;
+}
