@@ -31,7 +31,7 @@ export class UnauthenticatedError extends DomainError {
 export class ForbiddenError extends DomainError {
   override readonly name = 'ForbiddenError';
   readonly code: string;
-  constructor(message: string, options?: { code?: string; details?: unknown }) {
+  constructor(message: string, options?: { code?: string; details?: unknown; cause?: unknown }) {
     super(message, options);
     this.code = options?.code ?? 'forbidden';
   }
@@ -41,7 +41,7 @@ export class ForbiddenError extends DomainError {
 export class NotFoundError extends DomainError {
   override readonly name = 'NotFoundError';
   readonly code: string;
-  constructor(message: string, options?: { code?: string; details?: unknown }) {
+  constructor(message: string, options?: { code?: string; details?: unknown; cause?: unknown }) {
     super(message, options);
     this.code = options?.code ?? 'not_found';
   }

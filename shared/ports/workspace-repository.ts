@@ -18,4 +18,9 @@ export interface WorkspaceRepository {
    * @throws ConflictError with code `workspace_exists` when the user already belongs to a workspace.
    */
   createWorkspaceWithOwner(workspace: Workspace, owner: Member): Promise<void>;
+  /**
+   * Adds a member to an existing workspace together with their directory entry.
+   * @throws ConflictError with code `already_member_elsewhere` when the user belongs to a workspace already.
+   */
+  addMember(member: Member): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '#shared/domain/errors.ts';
+import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
 import { isRole } from '#shared/domain/roles.ts';
 import { isTenantId, type Member, type TenantId, type UserId, type Workspace } from '#shared/domain/workspace.ts';
 import type { Membership, WorkspaceRepository } from '#shared/ports/workspace-repository.ts';
@@ -95,6 +95,52 @@ export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') {
         throw new ConflictError('You already belong to a workspace', { code: 'workspace_exists', cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async addMember(member: Member): Promise<void> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.userDirectory(member.userId), type: 'UserDirectory', tenantId: member.tenantId, role: member.role },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: keys.workspace(member.tenantId),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.member(member.tenantId, member.userId),
+                  type: 'Member',
+                  email: member.email,
+                  role: member.role,
+                  joinedAt: member.joinedAt,
+                },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+        throw new ConflictError('That user already belongs to a workspace', { code: 'already_member_elsewhere', cause: error });
+      }
+      if (reasons[1]?.Code === 'ConditionalCheckFailed') {
+        throw new NotFoundError('Workspace not found', { code: 'workspace_not_found', cause: error });
       }
       throw error;
     }

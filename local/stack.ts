@@ -1,0 +1,221 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ClientConfig } from '#shared/contracts/client-config.ts';
+import { RESOURCE_NAMES } from '#shared/infra/resources.ts';
+import { ensureMainTable, startDynamoDbLocal } from './emulators/dynamodb.ts';
+import { ensureEventStream, startKinesisLocal } from './emulators/kinesis.ts';
+import { claimPort } from './emulators/ports.ts';
+import { ensureLakeBucket, startS3Local } from './emulators/s3.ts';
+import { createGateway, type HttpApiHandler } from './gateway/gateway.ts';
+import { createLocalIssuer, type LocalIssuer } from './oidc/issuer.ts';
+import { LocalUserStore } from './oidc/user-store.ts';
+import { DEMO_USERS, seedDemoWorkspace } from './seed.ts';
+
+export interface LocalStackOptions {
+  /** Persistent data directory; null runs everything in memory / temp dirs (ephemeral). */
+  dataDir: string | null;
+  /** Ports; 0 picks a free one (tests). */
+  ports: { gateway: number; dynamodb: number; kinesis: number; s3: number };
+  /** Powertools log level of the functions. @default 'WARN' */
+  logLevel?: string;
+  seed?: boolean;
+  /** Built SPA directory. @default `<repo>/web/dist` */
+  webDist?: string;
+  log?: (line: string) => void;
+  /** Access-token lifetime of the local issuer, in seconds. @default 3600 */
+  accessTokenTtlSeconds?: number;
+}
+
+export interface LocalStack {
+  url: string;
+  apiUrl: string;
+  issuerUrl: string;
+  clientId: string;
+  endpoints: { dynamodb: string; kinesis: string; s3: string };
+  issuer: LocalIssuer;
+  users: LocalUserStore;
+  demoTenantId: string | null;
+  stop(): Promise<void>;
+}
+
+export const WEB_CLIENT_ID = RESOURCE_NAMES.webClient;
+const REPO_ROOT = resolve(import.meta.dirname, '..');
+
+/**
+ * Starts the embedded local stack: the emulators, the production handlers wired to them by environment
+ * (exactly as Lambda would read it), the local identity provider and the gateway serving API, IdP and SPA.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => {});
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch((error) => log(`shutdown: ${(error as Error).message}`));
+    stops.length = 0;
+  };
+
+  try {
+    const ports = {
+      gateway: await claimPort(options.ports.gateway, 'the web app and API', 'PROMPTPULSE_PORT'),
+      dynamodb: await claimPort(options.ports.dynamodb, 'DynamoDB Local', 'PROMPTPULSE_DYNAMODB_PORT'),
+      kinesis: await claimPort(options.ports.kinesis, 'kinesalite', 'PROMPTPULSE_KINESIS_PORT'),
+      s3: await claimPort(options.ports.s3, 's3rver', 'PROMPTPULSE_S3_PORT'),
+    };
+    const tempDir = options.dataDir ? null : mkdtempSync(join(tmpdir(), 'promptpulse-'));
+    if (tempDir) stops.push(async () => rmSync(tempDir, { recursive: true, force: true }));
+    const dir = (name: string) => (options.dataDir ? join(options.dataDir, name) : null);
+
+    const [dynamodb, kinesis, s3] = await Promise.all([
+      startDynamoDbLocal(ports.dynamodb, dir('dynamodb')),
+      startKinesisLocal(ports.kinesis, dir('kinesis')),
+      startS3Local(ports.s3, dir('s3') ?? join(tempDir ?? tmpdir(), 's3')),
+    ]);
+    stops.push(dynamodb.stop, kinesis.stop, s3.stop);
+    await Promise.all([
+      ensureMainTable(dynamodb.endpoint),
+      ensureEventStream(kinesis.endpoint),
+      ensureLakeBucket(s3.endpoint),
+    ]);
+    log(`emulators ready: dynamodb ${dynamodb.endpoint}, kinesis ${kinesis.endpoint}, s3 ${s3.endpoint}`);
+
+    const url = `http://localhost:${ports.gateway}`;
+    const loopback = `http://127.0.0.1:${ports.gateway}`;
+    const issuerUrl = `${url}/oidc`;
+
+    // The functions read their configuration from the environment, as in Lambda.
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      TABLE_NAME: RESOURCE_NAMES.table,
+      EVENT_STREAM_NAME: RESOURCE_NAMES.eventStream,
+      LAKE_BUCKET: RESOURCE_NAMES.lakeBucket,
+      DYNAMODB_ENDPOINT: dynamodb.endpoint,
+      KINESIS_ENDPOINT: kinesis.endpoint,
+      S3_ENDPOINT: s3.endpoint,
+      AUTH_PROVIDER: 'oidc',
+      OIDC_ISSUER: issuerUrl,
+      OIDC_CLIENT_ID: WEB_CLIENT_ID,
+      OIDC_JWKS_URI: `${loopback}/oidc/jwks`,
+      POWERTOOLS_SERVICE_NAME: 'promptpulse-api',
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_DEV: 'false',
+    });
+
+    // Production code, imported only now that its environment is set.
+    const { addTenantClaims } = await import('../functions/handlers/auth/pre-token-generation.ts');
+    const { createDocumentClient } = await import('../functions/adapters/aws/clients.ts');
+    const { DynamoDbWorkspaceRepository } = await import('../functions/adapters/aws/dynamodb-workspace-repository.ts');
+    const { ulidGenerator } = await import('../functions/adapters/system.ts');
+    const { JwtAccessTokenVerifier } = await import('../functions/adapters/auth/jwt-access-token-verifier.ts');
+
+    const users = new LocalUserStore(options.dataDir ? join(options.dataDir, 'users.json') : null);
+    const issuer = await createLocalIssuer({
+      issuer: issuerUrl,
+      clientId: WEB_CLIENT_ID,
+      appOrigins: [url, loopback],
+      dataDir: options.dataDir ? join(options.dataDir, 'oidc') : null,
+      users,
+      accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+      tenantClaims: async (user) => {
+        const event = cognitoTriggerEvent(user.sub, user.email);
+        const result = await addTenantClaims(event);
+        const details = result.response.claimsAndScopeOverrideDetails;
+        return {
+          claims: (details?.accessTokenGeneration?.claimsToAddOrOverride ?? {}) as Record<string, string>,
+          groups: details?.groupOverrideDetails?.groupsToOverride ?? [],
+        };
+      },
+    });
+
+    let apiHandler: HttpApiHandler | null = null;
+    let authorizer: Awaited<ReturnType<typeof JwtAccessTokenVerifier.create>> | null = null;
+    const clientConfig: ClientConfig = {
+      apiBaseUrl: '/api',
+      websocketUrl: null,
+      auth: {
+        authority: issuerUrl,
+        clientId: WEB_CLIENT_ID,
+        scope: 'openid email profile offline_access',
+        logoutUrl: null,
+      },
+      environment: 'local',
+    };
+    const server: Server = createGateway({
+      apiHandler: (event, context) => {
+        if (!apiHandler) throw new Error('API handler not loaded yet');
+        return apiHandler(event, context);
+      },
+      authorizer: {
+        verify: (token) => (authorizer ? authorizer.verify(token) : Promise.reject(new Error('not ready'))),
+      },
+      publicRoutes: new Set(['GET /health']),
+      issuer,
+      clientConfig,
+      webDist: options.webDist ?? join(REPO_ROOT, 'web', 'dist'),
+      log: options.logLevel === 'DEBUG' ? log : undefined,
+    });
+    await new Promise<void>((resolvePromise, reject) => {
+      server.once('error', reject);
+      server.listen(ports.gateway, '127.0.0.1', () => resolvePromise());
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolvePromise) => {
+          server.close(() => resolvePromise());
+          server.closeAllConnections();
+        }),
+    );
+
+    // The API handler module verifies tokens with the issuer's JWKS, fetched at its cold start.
+    const api = await import('../functions/handlers/api/index.ts');
+    apiHandler = api.handler as unknown as HttpApiHandler;
+    const config = (await import('../functions/config.ts')).readApiConfig();
+    authorizer = await JwtAccessTokenVerifier.create(config.auth);
+
+    let demoTenantId: string | null = null;
+    if (options.seed !== false) {
+      const workspaces = new DynamoDbWorkspaceRepository(createDocumentClient(config), config.TABLE_NAME);
+      demoTenantId = (await seedDemoWorkspace({ users, workspaces, ids: ulidGenerator, now: () => new Date() }))
+        .tenantId;
+    }
+
+    return {
+      url,
+      apiUrl: `${url}/api`,
+      issuerUrl,
+      clientId: WEB_CLIENT_ID,
+      endpoints: { dynamodb: dynamodb.endpoint, kinesis: kinesis.endpoint, s3: s3.endpoint },
+      issuer,
+      users,
+      demoTenantId,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The Cognito pre-token-generation V2 event for a sign-in, as the user pool would send it. */
+function cognitoTriggerEvent(sub: string, email: string) {
+  return {
+    version: '2',
+    triggerSource: 'TokenGeneration_HostedAuth',
+    region: 'us-east-1',
+    userPoolId: 'local',
+    userName: sub,
+    callerContext: { awsSdkVersion: 'local', clientId: WEB_CLIENT_ID },
+    request: {
+      userAttributes: { sub, email },
+      groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null },
+      scopes: ['openid', 'email', 'profile'],
+    },
+    response: { claimsAndScopeOverrideDetails: null },
+  } as unknown as Parameters<typeof import('../functions/handlers/auth/pre-token-generation.ts').addTenantClaims>[0];
+}
+
+export { DEMO_USERS };
