@@ -108,7 +108,12 @@ export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...keys.userDirectory(member.userId), type: 'UserDirectory', tenantId: member.tenantId, role: member.role },
+                Item: {
+                  ...keys.userDirectory(member.userId),
+                  type: 'UserDirectory',
+                  tenantId: member.tenantId,
+                  role: member.role,
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -137,7 +142,10 @@ export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
     } catch (error) {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-        throw new ConflictError('That user already belongs to a workspace', { code: 'already_member_elsewhere', cause: error });
+        throw new ConflictError('That user already belongs to a workspace', {
+          code: 'already_member_elsewhere',
+          cause: error,
+        });
       }
       if (reasons[1]?.Code === 'ConditionalCheckFailed') {
         throw new NotFoundError('Workspace not found', { code: 'workspace_not_found', cause: error });

@@ -46,8 +46,11 @@ async function authenticate(deps: ApiDeps, event: APIGatewayProxyEventV2): Promi
  * authenticate, authorize (tenant from the verified token only; membership and role confirmed in the store),
  * run the route, and map any error through the one error mapper.
  */
-export function createApiApp(deps: ApiDeps, logger: Pick<Logger, 'error' | 'warn' | 'info' | 'debug'>) {
-  const routes = apiRoutes(deps);
+export function createApiApp(
+  deps: ApiDeps,
+  logger: Pick<Logger, 'error' | 'warn' | 'info' | 'debug'>,
+  routes: RouteDefinition[] = apiRoutes(deps),
+) {
   const router = new Router({ logger });
 
   const run = (route: RouteDefinition) => async (reqCtx: { event: unknown; params: Record<string, string> }) => {
