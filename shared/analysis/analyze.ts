@@ -1,0 +1,822 @@
+/**
+ * The analyzer: mentions, positions, per-entity (target) sentiment and citations for one text.
+ * Pure and synchronous; compile the entity configuration once with {@link compileEntities} and reuse it.
+ */
+
+import { buildDomainOwners, type DomainOwners, extractCitations } from './citations.ts';
+import { entitiesFingerprint, sanitizeEntities } from './entities.ts';
+import { codePointAtSafe, codePointBefore, foldKeepCase, foldText, isWordCodePoint, startsUpper } from './fold.ts';
+import { COMPARATIVES } from './lexicon.ts';
+import { type AliasRef, type CompiledMatcher, compileMatcher, scan } from './matcher.ts';
+import {
+  COMPARATIVE_STRENGTH,
+  findComparative,
+  isSarcastic,
+  normalizeScore,
+  scoreTokens,
+  splitClauses,
+  type Token,
+  tokenize,
+} from './sentiment.ts';
+import { isPureLabel, parseStructure, type Sentence, type Structure, sentenceAt } from './structure.ts';
+import type {
+  Analysis,
+  AnalysisInput,
+  AnalysisWarning,
+  EntityResult,
+  EntitySentiment,
+  ListInfo,
+  Mention,
+  TextKind,
+  TrackedEntity,
+} from './types.ts';
+
+/** Version of the analysis rules. Bump when results for the same input can change; stored analyses record it. */
+export const ANALYZER_VERSION = '1.0.0';
+
+/** Texts longer than this are analysed up to the cap and flagged `truncated`. */
+export const DEFAULT_MAX_CHARS = 100_000;
+
+/** Words that, near an ambiguous alias, suggest a product/company is meant. */
+export const DEFAULT_CONTEXT_TERMS: readonly string[] = [
+  'app',
+  'apps',
+  'software',
+  'tool',
+  'tools',
+  'platform',
+  'saas',
+  'product',
+  'products',
+  'pricing',
+  'price',
+  'plan',
+  'plans',
+  'subscription',
+  'integration',
+  'integrations',
+  'api',
+  'workspace',
+  'workspaces',
+  'dashboard',
+  'feature',
+  'features',
+  'users',
+  'customers',
+  'company',
+  'startup',
+  'brand',
+  'service',
+  'alternative',
+  'alternatives',
+  'competitor',
+  'competitors',
+  'vs',
+  'versus',
+  'ceo',
+  'launched',
+  'launches',
+  'announced',
+  'release',
+  'update',
+  'account',
+  'template',
+  'templates',
+  'trial',
+  'inc',
+  'stock',
+  'shares',
+  'store',
+  'website',
+];
+
+export interface AnalyzerOptions {
+  /**
+   * Maximum number of UTF-16 code units analysed; the rest is ignored and the analysis is flagged `truncated`.
+   * @default 100000
+   */
+  maxChars?: number;
+}
+
+/** A compiled, immutable entity configuration. */
+export interface CompiledEntities {
+  readonly entities: readonly TrackedEntity[];
+  readonly matcher: CompiledMatcher;
+  readonly owners: DomainOwners;
+  readonly fingerprint: string;
+  /** Folded context terms per entity (entity-specific + defaults). */
+  readonly contextTerms: readonly ReadonlySet<string>[];
+  readonly options: Required<AnalyzerOptions>;
+}
+
+/** Compiles entities (aliases + owned domains) once; the result can analyse any number of texts. */
+export function compileEntities(
+  entities: readonly TrackedEntity[] | unknown,
+  options: AnalyzerOptions = {},
+): CompiledEntities {
+  const clean = sanitizeEntities(entities);
+  const defaults = DEFAULT_CONTEXT_TERMS.map((t) => foldText(t));
+  return {
+    entities: clean,
+    matcher: compileMatcher(clean),
+    owners: buildDomainOwners(clean),
+    fingerprint: entitiesFingerprint(clean, ANALYZER_VERSION),
+    contextTerms: clean.map((e) => new Set([...defaults, ...(e.contextTerms ?? []).map((t) => foldText(t))])),
+    options: {
+      maxChars:
+        typeof options.maxChars === 'number' && options.maxChars > 0 ? Math.floor(options.maxChars) : DEFAULT_MAX_CHARS,
+    },
+  };
+}
+
+/** A candidate mention after boundary and case checks. */
+interface Candidate {
+  start: number;
+  end: number;
+  ref: AliasRef;
+  suffix: Mention['suffix'];
+}
+
+function isCombiningMark(cp: number): boolean {
+  return cp >= 0x300 && (/\p{M}/u.test(String.fromCodePoint(cp)) || cp === 0xfe0f);
+}
+
+/**
+ * Finds alias matches with word boundaries, case rules, possessive/plural suffixes and longest-leftmost overlap
+ * resolution. Ambiguous aliases are returned too (flagged by their ref); context rules are applied by the analyzer.
+ */
+export function findAliasMatches(text: string, compiled: CompiledEntities, limit = text.length): Candidate[] {
+  const m = compiled.matcher;
+  const raw = scan(m, text, limit);
+  if (raw.length === 0) return [];
+  const cands: Candidate[] = [];
+  for (const r of raw) {
+    const pattern = m.patterns[r.pattern]!;
+    let end = r.end;
+    while (end < limit && isCombiningMark(codePointAtSafe(text, end))) end++;
+    const firstWord = isWordCodePoint(pattern.codePointAt(0) ?? 0);
+    const lastWord = isWordCodePoint(pattern.codePointAt(pattern.length - 1) ?? 0);
+    if (firstWord && isWordCodePoint(codePointBefore(text, r.start))) continue;
+    let suffix: Mention['suffix'] = null;
+    const after = end < limit ? codePointAtSafe(text, end) : -1;
+    const refs = m.patternRefs[r.pattern]!;
+    if (lastWord && after >= 0 && isWordCodePoint(after)) {
+      // Plural "Acmes" (only where the alias allows it): the s must end the word.
+      if ((after === 115 || after === 83) && refs.some((x) => x.allowPlural)) {
+        const after2 = end + 1 < limit ? codePointAtSafe(text, end + 1) : -1;
+        if (after2 >= 0 && isWordCodePoint(after2)) continue;
+        suffix = 's';
+      } else continue;
+    } else if (after === 39 || after === 0x2019) {
+      const s = end + 1 < limit ? codePointAtSafe(text, end + 1) : -1;
+      const after2 = end + 2 < limit ? codePointAtSafe(text, end + 2) : -1;
+      if ((s === 115 || s === 83) && !(after2 >= 0 && isWordCodePoint(after2))) suffix = "'s";
+    }
+    let chosen: AliasRef | null = null;
+    for (const ref of refs) {
+      if (suffix === 's' && !ref.allowPlural) continue;
+      if (ref.isDomain) {
+        // "acme.com" but not "acme.com.evil.io" / "acme.com-x" / "notacme.com" (start boundary checked above).
+        const nextNext = end + 1 < limit ? codePointAtSafe(text, end + 1) : -1;
+        if ((after === 46 || after === 45) && nextNext >= 0 && isWordCodePoint(nextNext)) continue;
+        const before = codePointBefore(text, r.start);
+        if (before === 45) continue;
+      }
+      if (ref.caseSensitive && foldKeepCase(text.slice(r.start, r.end)) !== ref.keepCase) continue;
+      chosen = ref;
+      break;
+    }
+    if (!chosen) continue;
+    cands.push({ start: r.start, end, ref: chosen, suffix });
+  }
+  // Longest-leftmost: sort by start, then longer first, then ref priority (already brand-first per pattern).
+  cands.sort((a, b) => a.start - b.start || b.end - a.end || a.ref.entityIndex - b.ref.entityIndex);
+  const kept: Candidate[] = [];
+  let lastEnd = -1;
+  for (const c of cands) {
+    if (c.start < lastEnd) continue;
+    kept.push(c);
+    lastEnd = c.end;
+  }
+  return kept;
+}
+
+function insideSpans(spans: readonly [number, number][], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [s, e] = spans[mid]!;
+    if (end <= s) hi = mid - 1;
+    else if (start >= e) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+const REFUSAL_RE =
+  /\b(?:i(?:'m| am) (?:not able|unable) to (?:help|provide|recommend|assist)|i can(?:no|')t (?:help|provide|recommend|assist|browse)|as an ai\b|i don't have (?:access|real-time|current|personal)|i do not have (?:access|real-time|personal)|i'm sorry, but i can)/i;
+
+const RECOMMEND_RE =
+  /\b(?:i(?:'d| would)? (?:strongly |highly )?recommend(?:ing)?|my (?:top )?(?:pick|recommendation|choice)|best overall|top pick|overall winner|clear winner|go with|the best (?:choice|option|pick|bet)|best bet|i'd (?:choose|pick|go with)|i would (?:choose|pick|go with)|first choice|our pick|editor's choice|the winner|winner:)/i;
+
+const PRONOUN_LEAD =
+  /^(?:[*_"“]*)(?:it|it's|its|they|they're|their|this (?:tool|app|platform|one|product|service|brand)|the (?:app|tool|platform|product|service))\b/i;
+
+const COORDINATION = new Set([
+  'and',
+  'or',
+  '&',
+  'both',
+  'either',
+  'y',
+  'et',
+  'und',
+  'e',
+  'o',
+  'ou',
+  'oder',
+  'plus',
+  'as',
+  'well',
+]);
+
+interface Scope {
+  sum: number;
+  hits: number;
+}
+
+/** Analyses one text against a compiled configuration. Never throws on any input. */
+export function analyzeText(input: AnalysisInput | string, compiled: CompiledEntities): Analysis {
+  const warnings: AnalysisWarning[] = [];
+  let text: string;
+  let kind: TextKind = 'answer';
+  let providerCitations: AnalysisInput['citations'];
+  if (typeof input === 'string') text = input;
+  else if (input && typeof input === 'object' && typeof input.text === 'string') {
+    text = input.text;
+    if (input.kind === 'social' || input.kind === 'news' || input.kind === 'answer') kind = input.kind;
+    providerCitations = input.citations;
+  } else {
+    text = '';
+    warnings.push({ code: 'not-a-string', message: 'input text was not a string; analysed as empty' });
+  }
+
+  const maxChars = compiled.options.maxChars;
+  let limit = text.length;
+  let truncated = false;
+  if (limit > maxChars) {
+    limit = maxChars;
+    const c = text.charCodeAt(limit - 1);
+    if (c >= 0xd800 && c <= 0xdbff) limit--; // do not split a surrogate pair
+    truncated = true;
+    warnings.push({
+      code: 'truncated',
+      message: `text of ${text.length} chars truncated to ${limit} chars for analysis`,
+    });
+  }
+  if (text.trim().length === 0) warnings.push({ code: 'empty-text', message: 'text is empty' });
+  {
+    const sample = text.slice(0, 4096);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: detecting binary junk is the point
+    const ctrl = sample.match(/[\u0000-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0;
+    if (sample.length > 0 && ctrl / sample.length > 0.05) {
+      warnings.push({ code: 'binary-content', message: 'text contains many control characters; it may be binary' });
+    }
+  }
+  if (compiled.matcher.collisions.length > 0) {
+    warnings.push({
+      code: 'alias-collision',
+      message: `aliases shared by several entities resolved to the first (brand first): ${compiled.matcher.collisions.slice(0, 5).join(', ')}`,
+    });
+  }
+
+  const entities = compiled.entities;
+  const structure = parseStructure(text, limit);
+  const sentences = structure.sentences;
+  const cites = extractCitations(text, limit, providerCitations, compiled.owners, warnings);
+
+  // --- Mentions -------------------------------------------------------------------------------------------
+  const cands = findAliasMatches(text, compiled, limit).filter((c) => !insideSpans(cites.urlSpans, c.start, c.end));
+  const sentenceOf = (pos: number): number => Math.max(0, sentenceAt(sentences, pos));
+  const sentenceEntities = new Map<number, Set<number>>();
+  const accepted: Candidate[] = [];
+  const established = new Set<number>();
+  for (const c of cands) {
+    if (c.ref.ambiguous) continue;
+    accepted.push(c);
+    established.add(c.ref.entityIndex);
+    const s = sentenceOf(c.start);
+    let set = sentenceEntities.get(s);
+    if (!set) {
+      set = new Set();
+      sentenceEntities.set(s, set);
+    }
+    set.add(c.ref.entityIndex);
+  }
+  for (const c of cites.citations) {
+    if (c.entityId !== null && c.start !== null) {
+      const idx = entities.findIndex((e) => e.id === c.entityId);
+      if (idx >= 0) established.add(idx);
+    }
+  }
+  const ambiguous = cands.filter((c) => c.ref.ambiguous);
+  const pending: Candidate[] = [];
+  for (const c of ambiguous) {
+    const verdict = judgeAmbiguous(
+      text,
+      c,
+      structure,
+      sentenceOf(c.start),
+      sentenceEntities,
+      established,
+      compiled,
+      cites.links,
+    );
+    if (verdict === 'accept') accepted.push(c);
+    else if (verdict === 'if-established') pending.push(c);
+  }
+  const establishedAfter = new Set(accepted.map((c) => c.ref.entityIndex));
+  for (const c of pending) if (establishedAfter.has(c.ref.entityIndex)) accepted.push(c);
+  accepted.sort((a, b) => a.start - b.start);
+
+  const mentions: Mention[] = accepted.map((c) => {
+    const si = sentenceOf(c.start);
+    return {
+      entityId: c.ref.entityId,
+      alias: c.ref.value,
+      via: 'text',
+      start: c.start,
+      end: c.end,
+      text: text.slice(c.start, c.end),
+      suffix: c.suffix,
+      sentenceIndex: si,
+      listItemIndex: sentences[si]?.listItemIndex ?? null,
+      sentiment: 0,
+    };
+  });
+  // Owned domains in URLs of the text (not provider metadata), unless the link label already names the entity.
+  for (const c of cites.citations) {
+    if (c.entityId === null) continue;
+    const spans: [number, number][] = [];
+    if (c.start !== null && c.end !== null) spans.push([c.start, c.end]);
+    for (const link of cites.links)
+      if (link.citationIndex === cites.citations.indexOf(c)) spans.push([link.urlStart, link.urlEnd]);
+    for (const [s, e] of spans) {
+      const link = cites.links.find((l) => l.urlStart === s);
+      if (
+        link &&
+        mentions.some((m) => m.entityId === c.entityId && m.start >= link.labelStart && m.end <= link.labelEnd)
+      )
+        continue;
+      if (mentions.some((m) => m.via === 'url' && m.start === s)) continue;
+      const si = sentenceOf(s);
+      mentions.push({
+        entityId: c.entityId,
+        alias:
+          compiled.owners.entries.find(
+            (o) => o.entityId === c.entityId && (c.hostname === o.host || c.hostname.endsWith(`.${o.host}`)),
+          )?.host ?? c.domain,
+        via: 'url',
+        start: s,
+        end: e,
+        text: text.slice(s, e),
+        suffix: null,
+        sentenceIndex: si,
+        listItemIndex: sentences[si]?.listItemIndex ?? null,
+        sentiment: 0,
+      });
+    }
+  }
+  mentions.sort((a, b) => a.start - b.start || a.end - b.end);
+
+  // --- Sentiment ------------------------------------------------------------------------------------------
+  const entityIndex = new Map(entities.map((e, i) => [e.id, i]));
+  const evidence: number[][] = entities.map(() => []);
+  const textMentions = mentions.filter((m) => m.via === 'text');
+  const bySentence = new Map<number, Mention[]>();
+  for (const m of textMentions) {
+    let arr = bySentence.get(m.sentenceIndex);
+    if (!arr) {
+      arr = [];
+      bySentence.set(m.sentenceIndex, arr);
+    }
+    arr.push(m);
+  }
+  const globalSarcasm = kind !== 'answer' && text.length < 1200 && isSarcastic(text, 0, limit);
+  const itemLead = leadEntities(structure, textMentions, entityIndex);
+  const tableHeaders = new Map<number, (number | null)[]>();
+  let subject: number | null = null;
+  let prevSentenceEntities: number[] = [];
+
+  for (const s of sentences) {
+    const ms = bySentence.get(s.index) ?? [];
+    if (s.blockKind === 'code') {
+      prevSentenceEntities = [];
+      continue;
+    }
+    const tokens = tokenize(text, s.start, s.end);
+    const skip = skipMask(tokens, ms);
+    const sarcastic = globalSarcasm || isSarcastic(text, s.start, s.end);
+    const sectionPrior = s.section === 'pros' ? 1.5 : s.section === 'cons' ? -1.5 : 0;
+    const distinct = [...new Set(ms.map((m) => entityIndex.get(m.entityId)!))];
+
+    if (s.blockKind === 'table-row' && s.cells) {
+      const perEntity = scoreTableRow(s, tokens, skip, ms, entityIndex, tableHeaders, sarcastic);
+      for (const [ei, sc] of perEntity) {
+        const score = normalizeScore(sc.sum);
+        if (sc.hits > 0 || ms.some((m) => entityIndex.get(m.entityId) === ei)) evidence[ei]!.push(score);
+        for (const m of ms) if (entityIndex.get(m.entityId) === ei) m.sentiment = score;
+      }
+      if (s.listItemIndex !== null) {
+        const lead = itemLead.get(s.listItemIndex);
+        if (lead !== undefined) subject = lead;
+      }
+      prevSentenceEntities = distinct;
+      continue;
+    }
+
+    if (s.blockKind === 'heading') {
+      if (distinct.length === 1) subject = distinct[0]!;
+      else if (distinct.length === 0 && s.section === null) subject = null;
+    } else if (s.leadOfItem && s.listItemIndex !== null) {
+      const item = structure.items[s.listItemIndex];
+      const lead = itemLead.get(s.listItemIndex);
+      if (item && item.depth === 0 && lead !== undefined && item.section === null) subject = lead;
+    }
+
+    if (distinct.length === 0) {
+      if (s.section !== null && s.blockKind !== 'list-item' && isPureLabel(text.slice(s.start, s.end))) continue;
+      // Attribute mention-less sentences that clearly talk about one entity.
+      let target: number | undefined;
+      if (s.listItemIndex !== null) target = itemLead.get(s.listItemIndex);
+      if (target === undefined && s.section !== null && subject !== null) target = subject;
+      if (target === undefined && PRONOUN_LEAD.test(text.slice(s.start, s.end)) && prevSentenceEntities.length === 1) {
+        target = prevSentenceEntities[0];
+      }
+      if (target !== undefined) {
+        const sc = scoreWhole(text, tokens, skip, sarcastic, target, [], entityIndex);
+        const sum = sc.sum + (sc.hits > 0 || sectionPrior !== 0 ? sectionPrior : 0);
+        if (sc.hits > 0 || sectionPrior !== 0) evidence[target]!.push(normalizeScore(sum));
+        prevSentenceEntities = [target];
+      } else if (!PRONOUN_LEAD.test(text.slice(s.start, s.end))) prevSentenceEntities = [];
+      continue;
+    }
+
+    const perEntity =
+      distinct.length === 1
+        ? new Map([[distinct[0]!, scoreWhole(text, tokens, skip, sarcastic, distinct[0]!, ms, entityIndex)]])
+        : scoreMulti(text, tokens, skip, sarcastic, ms, entityIndex);
+    for (const [ei, sc] of perEntity) {
+      const score = normalizeScore(sc.sum + sectionPrior);
+      evidence[ei]!.push(score);
+      for (const m of ms) if (entityIndex.get(m.entityId) === ei) m.sentiment = score;
+    }
+    prevSentenceEntities = distinct;
+  }
+
+  // --- Positions and results -----------------------------------------------------------------------------
+  const firstOffset = new Map<number, number>();
+  for (const m of mentions) {
+    const ei = entityIndex.get(m.entityId)!;
+    if (!firstOffset.has(ei)) firstOffset.set(ei, m.start);
+  }
+  const rankOrder = [...firstOffset.entries()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  const rankOf = new Map(rankOrder.map(([ei], k) => [ei, k + 1]));
+  const listOf = new Map<number, ListInfo>();
+  const ranked = new Set<number>();
+  for (const [itemIdx, ei] of itemLead) {
+    const item = structure.items[itemIdx]!;
+    if (item.isLabel) continue;
+    const list = structure.lists[item.listId]!;
+    if (list.kind === 'ordered') ranked.add(ei);
+    if (!listOf.has(ei)) listOf.set(ei, { kind: list.kind, position: item.position, size: list.size });
+  }
+  const refusal = REFUSAL_RE.test(text.slice(0, Math.min(limit, 600))) && mentions.length <= 2;
+  const primary = refusal ? null : findPrimary(text, sentences, textMentions, entityIndex, structure, itemLead);
+
+  const ownedCitations = entities.map(() => 0);
+  for (const c of cites.citations) {
+    if (c.entityId !== null) {
+      const ei = entityIndex.get(c.entityId);
+      if (ei !== undefined) ownedCitations[ei]! += 1;
+    }
+  }
+  const results: EntityResult[] = entities.map((e, ei) => {
+    const count = mentions.filter((m) => m.entityId === e.id).length;
+    return {
+      entityId: e.id,
+      kind: e.kind,
+      mentioned: count > 0,
+      mentionCount: count,
+      rank: rankOf.get(ei) ?? null,
+      firstOffset: firstOffset.get(ei) ?? null,
+      list: listOf.get(ei) ?? null,
+      inRankedList: ranked.has(ei),
+      primaryRecommendation: primary === ei,
+      sentiment: summarize(evidence[ei]!),
+      ownedCitations: ownedCitations[ei]!,
+    };
+  });
+
+  return {
+    analyzerVersion: ANALYZER_VERSION,
+    configFingerprint: compiled.fingerprint,
+    kind,
+    textLength: text.length,
+    analyzedLength: limit,
+    truncated,
+    sentenceCount: sentences.length,
+    sentenceWords: sentences.map((s) => s.words),
+    mentions,
+    entities: results,
+    citations: cites.citations,
+    primaryRecommendation: primary === null ? null : (entities[primary]?.id ?? null),
+    refusal,
+    warnings,
+  };
+}
+
+function summarize(scores: readonly number[]): EntitySentiment {
+  if (scores.length === 0) return { score: 0, label: 'neutral', evidence: 0, method: 'lexicon' };
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  const score = Math.round(mean * 1000) / 1000;
+  const pos = scores.some((s) => s >= 0.3);
+  const neg = scores.some((s) => s <= -0.3);
+  let label: EntitySentiment['label'] = score >= 0.05 ? 'positive' : score <= -0.05 ? 'negative' : 'neutral';
+  if (pos && neg && Math.abs(score) < 0.1) label = 'mixed';
+  return { score, label, evidence: scores.length, method: 'lexicon' };
+}
+
+/** Tokens that belong to a mention (names like "Best Buy" carry no sentiment). */
+function skipMask(tokens: readonly Token[], ms: readonly Mention[]): (i: number) => boolean {
+  if (ms.length === 0) return () => false;
+  const mask = new Uint8Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    for (const m of ms) if (t.start < m.end + (m.suffix?.length ?? 0) && t.end > m.start) mask[i] = 1;
+  }
+  return (i) => mask[i] === 1;
+}
+
+function tokenIndexAt(tokens: readonly Token[], pos: number): number {
+  for (let i = 0; i < tokens.length; i++) if (tokens[i]!.end > pos) return i;
+  return tokens.length;
+}
+
+/** Scores the whole sentence for one entity, with contrast weights and comparatives. */
+function scoreWhole(
+  text: string,
+  tokens: readonly Token[],
+  skip: (i: number) => boolean,
+  sarcastic: boolean,
+  ei: number,
+  ms: readonly Mention[],
+  entityIndex: ReadonlyMap<string, number>,
+): Scope {
+  let sum = 0;
+  let hits = 0;
+  const own = ms.filter((m) => entityIndex.get(m.entityId) === ei).map((m) => tokenIndexAt(tokens, m.start));
+  for (const cl of splitClauses(tokens, text)) {
+    const comp = findComparative(tokens, cl.a, cl.b, skip);
+    let compSkip = skip;
+    if (comp && own.length > 0) {
+      const pos = own.find((t) => t >= cl.a && t < cl.b) ?? own[0]!;
+      const after = pos >= comp.pivot;
+      const ownInClause = own.some((t) => t >= cl.a && t < cl.b);
+      if (ownInClause) {
+        sum += cl.weight * (after ? -comp.polarity : comp.polarity) * COMPARATIVE_STRENGTH;
+        hits++;
+        compSkip = (i) =>
+          skip(i) ||
+          i === comp.at ||
+          (tokens[comp.at]!.t === 'more' || tokens[comp.at]!.t === 'less' ? i === comp.at + 1 : false);
+      }
+    }
+    const sc = scoreTokens(tokens, cl.a, cl.b, compSkip, sarcastic);
+    sum += cl.weight * (sc.sum + cl.prior);
+    hits += sc.hits + (cl.prior !== 0 ? 1 : 0);
+  }
+  return { sum, hits };
+}
+
+/** Scores a sentence that mentions several entities: per clause, comparatives, then coordination groups. */
+function scoreMulti(
+  text: string,
+  tokens: readonly Token[],
+  skip: (i: number) => boolean,
+  sarcastic: boolean,
+  ms: readonly Mention[],
+  entityIndex: ReadonlyMap<string, number>,
+): Map<number, Scope> {
+  const acc = new Map<number, Scope>();
+  const add = (ei: number, sum: number, hits: number): void => {
+    const cur = acc.get(ei) ?? { sum: 0, hits: 0 };
+    cur.sum += sum;
+    cur.hits += hits;
+    acc.set(ei, cur);
+  };
+  const mTok = ms.map((m) => ({ ei: entityIndex.get(m.entityId)!, at: tokenIndexAt(tokens, m.start) }));
+  for (const { ei } of mTok) add(ei, 0, 0);
+  let prevSubject: number | null = null;
+  for (const cl of splitClauses(tokens, text)) {
+    const inClause = mTok.filter((x) => x.at >= cl.a && x.at < cl.b);
+    if (inClause.length === 0) {
+      if (prevSubject !== null) {
+        const sc = scoreTokens(tokens, cl.a, cl.b, skip, sarcastic);
+        const comp = findComparative(tokens, cl.a, cl.b, skip);
+        add(prevSubject, cl.weight * (sc.sum + cl.prior), sc.hits);
+        if (comp && !sc.hits && !COMPARATIVES.has(tokens[comp.at]!.t)) add(prevSubject, cl.weight * comp.polarity, 1);
+      }
+      continue;
+    }
+    prevSubject = inClause[0]!.ei;
+    const comp = findComparative(tokens, cl.a, cl.b, skip);
+    let localSkip = skip;
+    if (comp) {
+      const ents = new Set(inClause.map((x) => x.ei));
+      if (ents.size >= 1) {
+        for (const x of inClause) {
+          const side = x.at >= comp.pivot ? -comp.polarity : comp.polarity;
+          add(x.ei, cl.weight * side * COMPARATIVE_STRENGTH, 1);
+        }
+        const isMoreLess = tokens[comp.at]!.t === 'more' || tokens[comp.at]!.t === 'less';
+        localSkip = (i) => skip(i) || i === comp.at || (isMoreLess && i === comp.at + 1);
+      }
+    }
+    // Coordination groups: "Asana and ClickUp are great" share "are great".
+    const groups: { start: number; ents: Set<number> }[] = [];
+    for (const x of inClause) {
+      const last = groups[groups.length - 1];
+      if (last) {
+        let coordinated = true;
+        const lastAt = Math.max(...inClause.filter((y) => last.ents.has(y.ei)).map((y) => y.at));
+        for (let i = lastAt + 1; i < x.at; i++) {
+          if (!skip(i) && !COORDINATION.has(tokens[i]!.t)) coordinated = false;
+        }
+        if (coordinated) {
+          last.ents.add(x.ei);
+          continue;
+        }
+      }
+      groups.push({ start: x.at, ents: new Set([x.ei]) });
+    }
+    for (let g = 0; g < groups.length; g++) {
+      const a = g === 0 ? cl.a : groups[g]!.start;
+      const b = g + 1 < groups.length ? groups[g + 1]!.start : cl.b;
+      const sc = scoreTokens(tokens, a, b, localSkip, sarcastic);
+      for (const ei of groups[g]!.ents) add(ei, cl.weight * (sc.sum + (g === 0 ? cl.prior : 0)), sc.hits);
+    }
+  }
+  return acc;
+}
+
+/** Scores a table row per cell: a cell belongs to the entity it names, its column header's entity, or the row's. */
+function scoreTableRow(
+  s: Sentence,
+  tokens: readonly Token[],
+  skip: (i: number) => boolean,
+  ms: readonly Mention[],
+  entityIndex: ReadonlyMap<string, number>,
+  tableHeaders: Map<number, (number | null)[]>,
+  sarcastic: boolean,
+): Map<number, Scope> {
+  const out = new Map<number, Scope>();
+  const cells = s.cells!;
+  const cellEntity = cells.map((c) => {
+    const m = ms.find((x) => x.start >= c.start && x.end <= c.end);
+    return m ? entityIndex.get(m.entityId)! : null;
+  });
+  if (s.listItemIndex === null) {
+    // Header row: remember which columns are entities (comparison tables).
+    tableHeaders.set(s.start, cellEntity);
+    tableHeaders.set(-1, cellEntity);
+    return out;
+  }
+  const header = tableHeaders.get(-1) ?? [];
+  const rowEntity = cellEntity.find((x) => x !== null) ?? null;
+  for (let k = 0; k < cells.length; k++) {
+    const c = cells[k]!;
+    const target = cellEntity[k] ?? header[k] ?? rowEntity;
+    if (target === null || target === undefined) continue;
+    const a = tokenIndexAt(tokens, c.start);
+    let b = a;
+    while (b < tokens.length && tokens[b]!.start < c.end) b++;
+    const sc = scoreTokens(tokens, a, b, skip, sarcastic);
+    let sum = sc.sum;
+    let hits = sc.hits;
+    if (c.section !== null && b > a) {
+      sum += c.section === 'pros' ? 1.5 : -1.5;
+      hits++;
+    }
+    const cur = out.get(target) ?? { sum: 0, hits: 0 };
+    cur.sum += sum;
+    cur.hits += hits;
+    out.set(target, cur);
+  }
+  for (const m of ms) {
+    const ei = entityIndex.get(m.entityId)!;
+    if (!out.has(ei)) out.set(ei, { sum: 0, hits: 0 });
+  }
+  return out;
+}
+
+/** The entity leading each list item / table row: first text mention in the item's lead sentence. */
+function leadEntities(
+  structure: Structure,
+  ms: readonly Mention[],
+  entityIndex: ReadonlyMap<string, number>,
+): Map<number, number> {
+  const lead = new Map<number, number>();
+  for (const m of ms) {
+    if (m.listItemIndex === null || lead.has(m.listItemIndex)) continue;
+    const s = structure.sentences[m.sentenceIndex];
+    if (!s?.leadOfItem) continue;
+    const item = structure.items[m.listItemIndex];
+    if (!item) continue;
+    // The name must open the item ("1. **Asana** - ...", "- Asana: ...", "| Asana |"), not sit deep in its prose.
+    if (m.start - item.start > 48) continue;
+    lead.set(m.listItemIndex, entityIndex.get(m.entityId)!);
+  }
+  return lead;
+}
+
+function findPrimary(
+  text: string,
+  sentences: readonly Sentence[],
+  ms: readonly Mention[],
+  entityIndex: ReadonlyMap<string, number>,
+  structure: Structure,
+  itemLead: ReadonlyMap<number, number>,
+): number | null {
+  for (const s of sentences) {
+    const slice = text.slice(s.start, s.end);
+    const cue = RECOMMEND_RE.exec(slice);
+    if (!cue) continue;
+    const cueAt = s.start + cue.index;
+    const before = text.slice(Math.max(s.start, cueAt - 30), cueAt).toLowerCase();
+    if (/\b(?:not|n't|never|wouldn't|don't|can't)\s*(?:\w+\s*)?$/.test(before)) continue;
+    const inS = ms.filter((m) => m.sentenceIndex === s.index);
+    const after = inS.filter((m) => m.start >= cueAt);
+    const pick = after[0] ?? inS[inS.length - 1];
+    if (pick) {
+      // "X is my top pick" (entity before the cue) or "go with X".
+      const distinct = new Set(inS.map((m) => m.entityId));
+      if (after.length === 0 && distinct.size > 1) continue;
+      return entityIndex.get(pick.entityId) ?? null;
+    }
+    // A cue line ("**Best overall:**") followed by an item naming the pick.
+    const next = sentences[s.index + 1];
+    if (next && /:\s*\**\s*$/.test(slice)) {
+      const nm = ms.find((m) => m.sentenceIndex === next.index);
+      if (nm) return entityIndex.get(nm.entityId) ?? null;
+    }
+  }
+  // Otherwise, #1 of the first ranked (numbered) list led by tracked entities.
+  for (const list of structure.lists) {
+    if (list.kind !== 'ordered') continue;
+    const first = structure.items.find((it) => it.listId === list.id && it.position === 1);
+    if (!first) continue;
+    const ei = itemLead.get(first.index);
+    const leds = structure.items.filter((it) => it.listId === list.id && itemLead.has(it.index)).length;
+    if (ei !== undefined && leds >= 2) return ei;
+  }
+  return null;
+}
+
+type AmbiguousVerdict = 'accept' | 'reject' | 'if-established';
+
+function judgeAmbiguous(
+  text: string,
+  c: Candidate,
+  structure: Structure,
+  sentenceIdx: number,
+  sentenceEntities: ReadonlyMap<number, ReadonlySet<number>>,
+  established: ReadonlySet<number>,
+  compiled: CompiledEntities,
+  links: readonly { labelStart: number; labelEnd: number }[],
+): AmbiguousVerdict {
+  const ei = c.ref.entityIndex;
+  const surface = text.slice(c.start, c.end);
+  const cap = c.ref.caseSensitive || startsUpper(surface);
+  const before = codePointBefore(text, c.start);
+  // Strong context: the entity is already named unambiguously, it is a @handle/#hashtag, or it is compared with
+  // another tracked entity in the same sentence.
+  if (established.has(ei)) return cap ? 'accept' : 'if-established';
+  if (before === 64 || before === 35) return 'accept';
+  const others = sentenceEntities.get(sentenceIdx);
+  if (others && [...others].some((o) => o !== ei)) return cap ? 'accept' : 'reject';
+  if (!cap) return 'reject';
+  // Weak context (needs capitalisation): markdown emphasis/link/list lead/table cell, or a context term nearby.
+  const s = structure.sentences[sentenceIdx];
+  const around = text.slice(Math.max(0, c.start - 3), Math.min(text.length, c.end + 3));
+  if (/\*\*|__/.test(around)) return 'accept';
+  if (links.some((l) => c.start >= l.labelStart && c.end <= l.labelEnd)) return 'accept';
+  if (s?.leadOfItem && s.listItemIndex !== null && c.start - s.start <= 4) return 'accept';
+  if (s && s.blockKind === 'table-row') return 'accept';
+  const terms = compiled.contextTerms[ei]!;
+  const from = s ? Math.max(s.start, c.start - 80) : Math.max(0, c.start - 80);
+  const to = s ? Math.min(s.end, c.end + 80) : Math.min(text.length, c.end + 80);
+  for (const w of foldText(text.slice(from, to)).split(/[^\p{L}\p{N}]+/u)) if (terms.has(w)) return 'accept';
+  return 'if-established';
+}

@@ -1,0 +1,306 @@
+/**
+ * Compact sentiment lexicon tuned for product/brand talk (software, services, consumer goods), social slang and
+ * emoji, plus a few high-frequency Spanish/French/German/Portuguese words. Valences follow the VADER scale
+ * (roughly -3..+3). Keys are folded (lower-case, no diacritics), matching the tokenizer in sentiment.ts.
+ * Written as data so it can be reviewed and extended without touching the scorer.
+ */
+
+const POSITIVE = `
+good:1.9 great:3.1 excellent:3.2 amazing:3.1 awesome:3.1 fantastic:3.2 outstanding:3.1 superb:3.1 best:3.0 better:1.9
+love:3.0 loved:2.9 loving:2.7 loves:2.8 like:1.2 liked:1.5 likes:1.2 enjoy:2.2 enjoyed:2.2 recommend:2.2 recommended:2.0
+recommends:2.0 reliable:2.1 robust:1.9 stable:1.5 solid:1.8 fast:1.5 faster:1.6 fastest:2.0 quick:1.3 quicker:1.4
+snappy:1.8 smooth:1.8 seamless:2.2 intuitive:2.2 easy:1.7 easier:1.8 easiest:2.0 simple:1.3 simpler:1.4 clean:1.4
+polished:2.0 powerful:2.0 flexible:1.7 versatile:1.8 affordable:1.9 cheap:1.0 cheaper:1.5 cheapest:1.6 inexpensive:1.5
+generous:1.9 free:0.8 helpful:1.9 responsive:1.8 friendly:1.8 secure:1.6 safe:1.4 accurate:1.8 comprehensive:1.7
+impressive:2.4 innovative:2.0 popular:1.3 leading:1.4 leader:1.3 favorite:2.2 favourite:2.2 fav:2.0 perfect:3.0
+ideal:2.2 strong:1.6 stronger:1.7 excels:2.4 excel:2.0 shines:2.3 standout:2.2 praised:2.2 praise:2.0 win:2.0 wins:2.0
+winner:2.4 worth:1.6 value:1.1 valuable:2.0 efficient:1.8 scalable:1.7 lightweight:1.2 comfortable:2.0 comfy:2.0
+cushioned:1.2 durable:2.0 delicious:2.8 tasty:2.5 happy:2.7 glad:2.2 pleased:2.3 satisfied:2.1 impressed:2.4
+thrilled:2.9 wonderful:3.0 brilliant:3.0 nice:1.8 cool:1.3 neat:1.4 lovely:2.7 beautiful:2.6 elegant:2.2 slick:1.9
+superior:2.3 improved:1.7 improves:1.5 improvement:1.5 upgrade:1.0 reliable:2.1 trusted:1.9 trustworthy:2.1
+transparent:1.5 top:1.4 topnotch:2.8 premium:1.2 unbeatable:2.8 handy:1.6 useful:1.8 delightful:2.8 painless:1.8
+hassle-free:2.0 effortless:2.1 rock-solid:2.4 dependable:2.1 mature:1.1 thriving:2.0 growing:0.8 gains:1.2
+outperforms:2.2 beats:1.8 thanks:1.6 thank:1.5 kudos:2.4 wow:2.0 yay:2.4 finally:0.6
+goated:2.8 slaps:2.5 fire:1.8 lit:1.6 based:1.2 banger:2.5 clutch:1.8 elite:2.4 chef's:1.0 lifesaver:2.6
+lifesavers:2.6 gamechanger:2.6 game-changer:2.6 no-brainer:2.3 must-have:2.4 go-to:1.9 legit:1.8 dope:2.0
+rocks:2.0 stellar:2.8 obsessed:2.0 10/10:2.8 recommend!:2.2 underrated:1.6 sleek:1.9
+excelente:3.0 bueno:1.9 buena:1.9 mejor:2.0 genial:2.8 encanta:2.8 recomiendo:2.2 rapido:1.5 facil:1.7 barato:1.0
+excellent:3.2 bon:1.8 bonne:1.8 meilleur:2.0 meilleure:2.0 super:2.2 adore:2.8 recommande:2.2 efficace:1.8
+gut:1.9 toll:2.6 super:2.2 besser:1.9 beste:2.6 empfehlen:2.2 zuverlassig:2.1 schnell:1.5 einfach:1.3 prima:2.4
+otimo:3.0 otima:3.0 bom:1.9 boa:1.9 melhor:2.0 adoro:2.8 recomendo:2.2 incrivel:3.0
+👍:1.9 ❤️:2.6 ❤:2.6 😍:2.9 🔥:1.8 🙌:2.2 💯:2.4 👏:2.2 🥰:2.8 😊:2.1 🎉:2.2 ✅:1.3 🚀:1.8 💪:1.7 😎:1.5 🤩:2.8
+`;
+
+const NEGATIVE = `
+bad:-2.5 poor:-2.1 terrible:-3.1 awful:-3.1 horrible:-3.1 worst:-3.1 worse:-2.1 hate:-2.9 hated:-2.9 hates:-2.8
+dislike:-1.8 disappointing:-2.2 disappointed:-2.2 disappointment:-2.2 frustrating:-2.2 frustrated:-2.1 annoying:-2.0
+expensive:-1.4 pricey:-1.5 pricier:-1.6 overpriced:-2.3 costly:-1.5 steep:-1.0 slow:-1.6 slower:-1.7 slowest:-1.9
+sluggish:-1.9 laggy:-2.0 lag:-1.4 lags:-1.4 buggy:-2.2 bugs:-1.4 bug:-1.1 glitchy:-2.1 glitches:-1.7 crash:-2.0
+crashes:-2.1 crashed:-2.1 crashing:-2.1 broken:-2.3 breaks:-1.6 unreliable:-2.3 unstable:-2.0 clunky:-2.0 confusing:-1.9
+complicated:-1.5 complex:-0.8 cluttered:-1.7 bloated:-1.9 outdated:-1.7 dated:-1.3 limited:-1.2 limitations:-1.1
+lacking:-1.5 lacks:-1.5 missing:-1.2 hard:-1.0 harder:-1.2 difficult:-1.5 steep-learning:-1.5 painful:-2.2 pain:-1.8
+nightmare:-2.9 mess:-2.1 messy:-1.9 trash:-2.8 garbage:-2.8 junk:-2.4 useless:-2.6 scam:-3.0 fraud:-3.0 ripoff:-2.8
+rip-off:-2.8 outage:-2.1 outages:-2.1 down:-0.9 downtime:-2.0 fail:-2.2 fails:-2.1 failed:-2.1 failing:-2.1 failure:-2.3
+problem:-1.4 problems:-1.5 issue:-1.0 issues:-1.2 complaint:-1.6 complaints:-1.7 concern:-1.0 concerns:-1.1 risk:-1.0
+risky:-1.6 insecure:-2.1 breach:-2.4 leaked:-2.2 vulnerable:-1.8 inaccurate:-1.9 wrong:-1.7 rude:-2.3 unhelpful:-2.1
+unresponsive:-2.1 ignored:-1.6 ghosted:-2.0 worthless:-2.7 overrated:-1.8 mediocre:-1.7 meh:-1.2 mid:-1.3 sucks:-2.5
+suck:-2.4 sucked:-2.4 lame:-1.9 cringe:-1.8 ugh:-1.7 yikes:-1.8 smh:-1.5 wtf:-2.2 ridiculous:-2.0 absurd:-1.9
+unacceptable:-2.5 disaster:-2.9 regret:-2.1 regrets:-2.1 cancel:-1.0 cancelled:-1.2 canceled:-1.2 churn:-1.2
+refund:-1.1 avoid:-2.0 avoided:-1.8 drawback:-1.4 drawbacks:-1.5 downside:-1.4 downsides:-1.5 weakness:-1.6
+weaknesses:-1.6 weak:-1.6 weaker:-1.7 lacking:-1.5 lose:-1.3 loses:-1.4 losing:-1.5 lost:-1.3 declining:-1.6
+decline:-1.4 struggling:-1.8 struggles:-1.7 stale:-1.5 stiff:-1.3 uncomfortable:-2.0 blisters:-2.0 blister:-1.8
+flimsy:-2.0 fell:-0.8 apart:-1.0 cold:-0.6 burnt:-1.8 stale:-1.5 dirty:-2.0 bland:-1.5 spammy:-2.0 spam:-1.8
+shady:-2.1 hidden:-0.8 gouging:-2.5 lawsuit:-2.0 sued:-1.9 fined:-1.9 layoffs:-1.6 recall:-1.6 delayed:-1.4 delays:-1.4
+overwhelming:-1.4 tedious:-1.8 awkward:-1.5 janky:-2.1 jank:-2.0 scuffed:-1.8 dogwater:-2.8 ass:-1.9 l:-0.2 ratio:-0.8
+hell:-1.8 angry:-2.3 furious:-2.7 sad:-1.9 upset:-2.0 worried:-1.5 sketchy:-2.0 nerfed:-1.5 paywalled:-1.7 paywall:-1.4
+malo:-2.3 mala:-2.3 peor:-2.1 caro:-1.4 cara:-0.6 lento:-1.6 horrible:-3.1 mauvais:-2.3 mauvaise:-2.3 pire:-2.4 cher:-1.3
+chere:-1.3 lent:-1.5 nul:-2.4 nulle:-2.4 schlecht:-2.3 teuer:-1.4 langsam:-1.6 schlimm:-2.4 ruim:-2.3 pior:-2.1 lento:-1.6
+👎:-2.0 😡:-2.7 🤬:-3.0 😤:-1.9 💩:-2.4 🤮:-2.7 😠:-2.5 😒:-1.7 😞:-2.0 😢:-1.9 😭:-1.2 🙄:-1.4 🤡:-1.9 ❌:-1.3
+`;
+
+function parse(block: string, into: Map<string, number>): void {
+  for (const pair of block.split(/\s+/)) {
+    if (!pair) continue;
+    const k = pair.lastIndexOf(':');
+    const word = pair.slice(0, k);
+    const value = Number(pair.slice(k + 1));
+    if (word && Number.isFinite(value)) into.set(word, value);
+  }
+}
+
+/** word -> valence (VADER scale). */
+export const LEXICON: ReadonlyMap<string, number> = (() => {
+  const m = new Map<string, number>();
+  parse(POSITIVE, m);
+  parse(NEGATIVE, m);
+  return m;
+})();
+
+/** Multi-word expressions (folded, space-separated) scored as one unit. */
+export const PHRASES: ReadonlyMap<string, number> = new Map([
+  ['worth it', 2.0],
+  ['not worth it', -2.2],
+  ['waste of money', -2.8],
+  ['waste of time', -2.6],
+  ['game changer', 2.6],
+  ['deal breaker', -2.2],
+  ['steep learning curve', -1.5],
+  ['learning curve', -0.8],
+  ['falls short', -1.8],
+  ['fall short', -1.8],
+  ['hit or miss', -1.2],
+  ['hit and miss', -1.2],
+  ['best in class', 2.6],
+  ['best-in-class', 2.6],
+  ['top pick', 2.4],
+  ['top choice', 2.4],
+  ['stands out', 2.0],
+  ['stand out', 1.8],
+  ['go to', 0.6],
+  ['look elsewhere', -1.8],
+  ['stay away', -2.4],
+  ['stay away from', -2.4],
+  ['behind the curve', -1.6],
+  ['lags behind', -1.8],
+  ['not great', -1.6],
+  ['not good', -1.8],
+  ['not bad', 1.0],
+  ['no complaints', 1.8],
+  ['no issues', 1.6],
+  ['no problems', 1.6],
+  ['never again', -2.6],
+  ['last resort', -1.2],
+  ['pain point', -1.5],
+  ['pain points', -1.5],
+  ['customer support', 0],
+  ['on fire', 1.8],
+  ['down again', -2.2],
+  ['rolled back', -1.0],
+  ['price hike', -2.0],
+  ['price increase', -1.6],
+  ['hidden fees', -2.2],
+  ['free tier', 1.0],
+  ['free plan', 1.0],
+  ['free trial', 0.4],
+  ['easy to use', 2.0],
+  ['hard to use', -1.8],
+  ['difficult to use', -1.8],
+  ['user friendly', 2.0],
+  ['user-friendly', 2.0],
+  ['low quality', -2.0],
+  ['high quality', 2.0],
+  ['high-quality', 2.0],
+  ['top notch', 2.8],
+  ['top-notch', 2.8],
+  ['a joke', -2.2],
+  ['hands down', 1.2],
+  ['shout out', 1.8],
+  ['shoutout', 1.8],
+  ['no thanks', -1.5],
+  ['rip off', -2.8],
+  ['ripped off', -2.8],
+  ['not recommended', -2.0],
+  ['do not recommend', -2.4],
+  ["don't recommend", -2.4],
+  ['would not recommend', -2.4],
+  ["wouldn't recommend", -2.4],
+  ['highly recommend', 2.8],
+  ['cant recommend enough', 3.0],
+  ["can't recommend enough", 3.0],
+  ['customer service', 0],
+]);
+
+/** Words that flip the polarity of what follows. */
+export const NEGATORS: ReadonlySet<string> = new Set([
+  'not',
+  'no',
+  'never',
+  'none',
+  'nobody',
+  'nothing',
+  'neither',
+  'nor',
+  'without',
+  'hardly',
+  'barely',
+  'cannot',
+  "isn't",
+  "aren't",
+  "wasn't",
+  "weren't",
+  "don't",
+  "doesn't",
+  "didn't",
+  "won't",
+  "wouldn't",
+  "can't",
+  "couldn't",
+  "shouldn't",
+  "haven't",
+  "hasn't",
+  "ain't",
+  'isnt',
+  'arent',
+  'wasnt',
+  'dont',
+  'doesnt',
+  'didnt',
+  'wont',
+  'wouldnt',
+  'cant',
+  'couldnt',
+  'hasnt',
+  'havent',
+  'lacks',
+  'lack',
+  'lacking',
+  'no',
+  'nunca',
+  'pas',
+  'nicht',
+  'kein',
+  'keine',
+  'nao',
+]);
+
+/** Intensifiers (>1) and diminishers (<1). */
+export const BOOSTERS: ReadonlyMap<string, number> = new Map([
+  ['very', 1.3],
+  ['really', 1.3],
+  ['extremely', 1.5],
+  ['incredibly', 1.5],
+  ['super', 1.35],
+  ['so', 1.25],
+  ['truly', 1.3],
+  ['highly', 1.35],
+  ['absolutely', 1.45],
+  ['totally', 1.3],
+  ['insanely', 1.5],
+  ['ridiculously', 1.4],
+  ['seriously', 1.3],
+  ['exceptionally', 1.5],
+  ['remarkably', 1.4],
+  ['most', 1.2],
+  ['way', 1.2],
+  ['far', 1.2],
+  ['much', 1.2],
+  ['too', 1.2],
+  ['hella', 1.4],
+  ['mega', 1.4],
+  ['muy', 1.3],
+  ['tres', 1.3],
+  ['sehr', 1.3],
+  ['muito', 1.3],
+  ['slightly', 0.6],
+  ['somewhat', 0.6],
+  ['fairly', 0.8],
+  ['pretty', 0.9],
+  ['quite', 0.9],
+  ['bit', 0.6],
+  ['little', 0.7],
+  ['kinda', 0.7],
+  ['kind', 0.8],
+  ['sort', 0.8],
+  ['sorta', 0.7],
+  ['marginally', 0.6],
+  ['occasionally', 0.7],
+  ['sometimes', 0.75],
+]);
+
+/**
+ * Comparative words: polarity of the entity BEFORE "than"/"over"; entities after it get the opposite sign.
+ * `more`/`less` are handled by the scorer together with the adjective that follows them.
+ */
+export const COMPARATIVES: ReadonlyMap<string, number> = new Map([
+  ['better', 1],
+  ['cheaper', 1],
+  ['faster', 1],
+  ['easier', 1],
+  ['simpler', 1],
+  ['stronger', 1],
+  ['cleaner', 1],
+  ['smoother', 1],
+  ['lighter', 0.5],
+  ['nicer', 1],
+  ['superior', 1],
+  ['beats', 1],
+  ['outperforms', 1],
+  ['outshines', 1],
+  ['prefer', 1],
+  ['preferred', 1],
+  ['worse', -1],
+  ['pricier', -1],
+  ['slower', -1],
+  ['harder', -1],
+  ['clunkier', -1],
+  ['weaker', -1],
+  ['buggier', -1],
+  ['inferior', -1],
+  ['trails', -1],
+  ['lags', -1],
+  ['mejor', 1],
+  ['peor', -1],
+  ['meilleur', 1],
+  ['besser', 1],
+  ['schlechter', -1],
+  ['melhor', 1],
+  ['pior', -1],
+]);
+
+/** Cues that the clause is sarcastic: positive words in it are turned negative. */
+export const SARCASM_CUES: readonly RegExp[] = [
+  /(?:^|\s)\/s(?:\s|$)/,
+  /\byeah,? right\b/,
+  /\b(?:gotta|got to|just) love (?:how|when|that)\b/,
+  /\bi love (?:how|when) (?:it|they|my|the)\b/,
+  /\bthanks (?:a lot|for nothing)\b/,
+  /\bgreat,? (?:another|more|yet another)\b/,
+  /\bwhat a (?:great|wonderful|fantastic) (?:way|time|idea)\b/,
+  /\bnothing (?:like|says)\b/,
+  /\bso glad i (?:paid|pay)\b/,
+  /\bjust what i needed\b/,
+  /\bwow,? (?:thanks|great)\b/,
+  /\bclassic\b.*(?:again|another)/,
+  /\bsure,? because\b/,
+  /🙃|🙄/u,
+];

@@ -1,0 +1,423 @@
+/**
+ * Light-weight markdown structure: blocks, list items (bullets, numbers, numbered headings, table rows), sentences,
+ * and pros/cons sections. It is deliberately forgiving: broken markdown degrades to paragraphs, never to an error.
+ * All offsets point into the original text.
+ */
+
+import type { BlockKind } from './types.ts';
+
+export type Section = 'pros' | 'cons' | null;
+
+export interface Cell {
+  start: number;
+  end: number;
+  section: Section;
+}
+
+export interface Sentence {
+  index: number;
+  start: number;
+  end: number;
+  blockKind: BlockKind;
+  /** Heading level 1-6 for headings. */
+  headingLevel: number;
+  listItemIndex: number | null;
+  section: Section;
+  /** True for the first sentence of a list item / heading / table row (the item's "lead"). */
+  leadOfItem: boolean;
+  /** Table cells, only for table rows. */
+  cells: Cell[] | null;
+  /** Number of words (letters/digits runs), for position-adjusted word count. */
+  words: number;
+}
+
+export interface ListItem {
+  index: number;
+  listId: number;
+  /** 1-based position inside the list. */
+  position: number;
+  start: number;
+  end: number;
+  depth: number;
+  /** Section label this item sits under (a pros/cons list). */
+  section: Section;
+  /** True when the item itself is only a label such as "Pros:". */
+  isLabel: boolean;
+}
+
+export interface ListDef {
+  id: number;
+  kind: 'ordered' | 'unordered' | 'table';
+  size: number;
+  /** Numbered headings form a list too; they are ranked. */
+  fromHeadings: boolean;
+}
+
+export interface Structure {
+  sentences: Sentence[];
+  items: ListItem[];
+  lists: ListDef[];
+}
+
+const PROS_RE =
+  /^(?:pros|pro's|advantages|strengths|upsides|benefits|pluses|the good|what (?:we|i|people|users|reviewers) (?:like|love)|why (?:we|i|people|users) (?:like|love) it|highlights|ventajas|avantages|vorteile)\b/i;
+const CONS_RE =
+  /^(?:cons|con's|disadvantages|drawbacks|downsides|weaknesses|limitations|minuses|the bad|what (?:we|i|people|users|reviewers) (?:don't|do not|didn't) like|watch[- ]outs?|caveats|concerns|complaints|desventajas|inconvénients|inconvenients|nachteile)\b/i;
+
+/** Returns the pros/cons polarity of a label such as `**Cons:**`, `### Drawbacks`, `Pros`. */
+export function sectionOfLabel(text: string): Section {
+  const t = text
+    .replace(/[*_`#>]/g, '')
+    .replace(/^[\s\-–—:]+/, '')
+    .trim();
+  if (t.length === 0 || t.length > 60) return null;
+  if (PROS_RE.test(t)) return 'pros';
+  if (CONS_RE.test(t)) return 'cons';
+  return null;
+}
+
+/** True when the whole text is just a label ("Pros:", "**Cons**", "Drawbacks:"), not a label followed by content. */
+export function isPureLabel(text: string): boolean {
+  const t = text.replace(/[*_`#>]/g, '').trim();
+  return sectionOfLabel(t) !== null && /^[\p{L}' ]{2,40}:?$/u.test(t);
+}
+
+const ABBREVIATIONS = new Set([
+  'e.g',
+  'i.e',
+  'vs',
+  'etc',
+  'inc',
+  'ltd',
+  'co',
+  'corp',
+  'dr',
+  'mr',
+  'mrs',
+  'ms',
+  'st',
+  'approx',
+  'no',
+  'jr',
+  'sr',
+  'u.s',
+  'fig',
+  'cf',
+  'est',
+]);
+
+const WORD_RUN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+
+export function countWords(text: string, start: number, end: number): number {
+  WORD_RUN.lastIndex = 0;
+  const slice = text.slice(start, end);
+  let n = 0;
+  while (WORD_RUN.exec(slice) !== null) n++;
+  return n;
+}
+
+/** Splits [start,end) of one line into sentences; returns [start,end) pairs with surrounding whitespace trimmed. */
+function splitSentences(text: string, start: number, end: number): [number, number][] {
+  const out: [number, number][] = [];
+  let s = start;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    // . ! ? …
+    if (c !== 46 && c !== 33 && c !== 63 && c !== 0x2026) continue;
+    let j = i + 1;
+    while (j < end && /[.!?…"')\]*_]/.test(text.charAt(j))) j++;
+    if (j < end && !/\s/.test(text.charAt(j))) {
+      i = j - 1;
+      continue;
+    }
+    if (c === 46 && j === i + 1) {
+      // Period: skip abbreviations, initials and numbered markers ("1.").
+      let w = i - 1;
+      while (w >= start && /[\p{L}\p{N}.]/u.test(text.charAt(w))) w--;
+      const word = text.slice(w + 1, i).toLowerCase();
+      if (ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word) || /^\d+$/.test(word)) continue;
+    }
+    out.push([s, j]);
+    s = j;
+    i = j - 1;
+  }
+  if (s < end) out.push([s, end]);
+  const trimmed: [number, number][] = [];
+  for (const [a0, b0] of out) {
+    let a = a0;
+    let b = b0;
+    while (a < b && /\s/.test(text.charAt(a))) a++;
+    while (b > a && /\s/.test(text.charAt(b - 1))) b--;
+    if (b > a) trimmed.push([a, b]);
+  }
+  return trimmed;
+}
+
+interface OpenList {
+  id: number;
+  depth: number;
+  ordered: boolean;
+  section: Section;
+}
+
+/** Parses the structure of `text[0, limit)`. */
+export function parseStructure(text: string, limit = text.length): Structure {
+  const sentences: Sentence[] = [];
+  const items: ListItem[] = [];
+  const lists: ListDef[] = [];
+  const n = Math.min(limit, text.length);
+
+  let inCode = false;
+  let openLists: OpenList[] = [];
+  /** Numbered-heading list per heading level. */
+  const headingLists = new Map<number, number>();
+  let currentItem: ListItem | null = null;
+  let paragraphSection: Section = null; // set by a label paragraph/heading, applies to following list items
+  let blankBefore = false;
+  let tableListId = -1;
+  let tableHeaderCells: Cell[] | null = null;
+  let lastTableRowItem: ListItem | null = null;
+  let pendingTableRow: { start: number; end: number; cells: Cell[] } | null = null;
+
+  const newList = (kind: ListDef['kind'], fromHeadings: boolean): number => {
+    const id = lists.length;
+    lists.push({ id, kind, size: 0, fromHeadings });
+    return id;
+  };
+  const addItem = (listId: number, start: number, end: number, depth: number, section: Section): ListItem => {
+    const list = lists[listId]!;
+    list.size++;
+    const item: ListItem = {
+      index: items.length,
+      listId,
+      position: list.size,
+      start,
+      end,
+      depth,
+      section,
+      isLabel: false,
+    };
+    items.push(item);
+    return item;
+  };
+  const addSentences = (
+    start: number,
+    end: number,
+    kind: BlockKind,
+    item: ListItem | null,
+    section: Section,
+    lead: boolean,
+    headingLevel = 0,
+    cells: Cell[] | null = null,
+  ): void => {
+    const parts =
+      kind === 'table-row' || kind === 'code' ? [[start, end] as [number, number]] : splitSentences(text, start, end);
+    let first = lead;
+    for (const [a, b] of parts) {
+      sentences.push({
+        index: sentences.length,
+        start: a,
+        end: b,
+        blockKind: kind,
+        headingLevel,
+        listItemIndex: item ? item.index : null,
+        section,
+        leadOfItem: first,
+        cells,
+        words: countWords(text, a, b),
+      });
+      first = false;
+    }
+  };
+  const closeTable = (): void => {
+    if (pendingTableRow) flushTableRow(false);
+    tableListId = -1;
+    tableHeaderCells = null;
+    lastTableRowItem = null;
+  };
+  const splitCells = (start: number, end: number): Cell[] => {
+    const cells: Cell[] = [];
+    let a = start;
+    const line = text.slice(start, end);
+    const lead = line.search(/\S/);
+    if (lead >= 0 && line.charAt(lead) === '|') a = start + lead + 1;
+    for (let i = a; i <= end; i++) {
+      if (i === end || (text.charAt(i) === '|' && text.charAt(i - 1) !== '\\')) {
+        let s = a;
+        let e = i;
+        while (s < e && /\s/.test(text.charAt(s))) s++;
+        while (e > s && /\s/.test(text.charAt(e - 1))) e--;
+        if (i !== end || e > s) cells.push({ start: s, end: e, section: null });
+        a = i + 1;
+      }
+    }
+    return cells;
+  };
+  const flushTableRow = (isHeader: boolean): void => {
+    const row = pendingTableRow;
+    pendingTableRow = null;
+    if (!row) return;
+    if (isHeader) {
+      tableHeaderCells = row.cells.map((c) => ({ ...c, section: sectionOfLabel(text.slice(c.start, c.end)) }));
+      addSentences(row.start, row.end, 'table-row', null, null, false, 0, tableHeaderCells);
+      return;
+    }
+    if (tableListId < 0) tableListId = newList('table', false);
+    const cells = row.cells.map((c, k) => ({ ...c, section: tableHeaderCells?.[k]?.section ?? null }));
+    const item = addItem(tableListId, row.start, row.end, 0, null);
+    lastTableRowItem = item;
+    addSentences(row.start, row.end, 'table-row', item, null, true, 0, cells);
+  };
+
+  let lineStart = 0;
+  while (lineStart < n) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0 || lineEnd > n) lineEnd = n;
+    const next = lineEnd + 1;
+    let end = lineEnd;
+    if (end > lineStart && text.charCodeAt(end - 1) === 13) end--;
+    const line = text.slice(lineStart, end);
+
+    if (/^\s*(```|~~~)/.test(line)) {
+      inCode = !inCode;
+      closeTable();
+      lineStart = next;
+      continue;
+    }
+    if (inCode) {
+      if (line.trim().length > 0) addSentences(lineStart, end, 'code', null, null, false);
+      lineStart = next;
+      continue;
+    }
+    if (line.trim().length === 0) {
+      blankBefore = true;
+      closeTable();
+      lineStart = next;
+      continue;
+    }
+
+    const heading = /^ {0,3}(#{1,6})\s+(.*)$/.exec(line);
+    const listMatch = heading ? null : /^(\s*)([-*+•]|\d{1,3}[.)])\s+(.*)$/.exec(line);
+    const isTable = !heading && !listMatch && /^\s*\|/.test(line);
+
+    if (!isTable) closeTable();
+
+    if (heading) {
+      const level = heading[1]!.length;
+      const contentStart = end - heading[2]!.length;
+      const numbered = /^\s*(?:\*\*|__)?\d{1,3}[.)]\s+/.test(heading[2]!);
+      openLists = [];
+      currentItem = null;
+      const label = sectionOfLabel(heading[2]!);
+      for (const [lvl] of [...headingLists]) if (lvl > level || (!numbered && lvl >= level)) headingLists.delete(lvl);
+      if (numbered) {
+        let id = headingLists.get(level);
+        if (id === undefined) {
+          id = newList('ordered', true);
+          headingLists.set(level, id);
+        }
+        currentItem = addItem(id, contentStart, end, 0, null);
+        addSentences(contentStart, end, 'heading', currentItem, null, true, level);
+        paragraphSection = null;
+      } else {
+        paragraphSection = label;
+        addSentences(contentStart, end, 'heading', null, label, false, level);
+      }
+      blankBefore = false;
+      lineStart = next;
+      continue;
+    }
+
+    if (listMatch) {
+      const indent = listMatch[1]!.replace(/\t/g, '    ').length;
+      const depth = Math.floor(indent / 2);
+      const ordered = /\d/.test(listMatch[2]!);
+      const contentStart = end - listMatch[3]!.length;
+      // Close deeper lists; reuse a list at this depth with the same kind.
+      openLists = openLists.filter((l) => l.depth <= depth);
+      let open = openLists.find((l) => l.depth === depth);
+      if (open && open.ordered !== ordered) {
+        openLists = openLists.filter((l) => l !== open);
+        open = undefined;
+      }
+      const parent = [...openLists].reverse().find((l) => l.depth < depth);
+      const parentItem = parent ? [...items].reverse().find((it) => it.listId === parent.id) : undefined;
+      let section: Section = paragraphSection;
+      if (parentItem?.isLabel) section = parentItem.section;
+      else if (parentItem?.section) section = parentItem.section;
+      if (!open) {
+        open = { id: newList(ordered ? 'ordered' : 'unordered', false), depth, ordered, section };
+        openLists.push(open);
+      }
+      const content = listMatch[3]!;
+      const ownLabel = sectionOfLabel(content.split(':')[0] ?? '');
+      const pure = isPureLabel(content);
+      const item = addItem(open.id, contentStart, end, depth, pure ? ownLabel : (ownLabel ?? section));
+      item.isLabel = pure;
+      if (pure) {
+        // "- Pros:" labels its children; it is not a ranked entry itself.
+        lists[open.id]!.size--;
+        item.position = 0;
+      }
+      currentItem = item;
+      addSentences(contentStart, end, 'list-item', item, item.section, true);
+      blankBefore = false;
+      lineStart = next;
+      continue;
+    }
+
+    if (isTable) {
+      if (/^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/.test(line)) {
+        // Separator: the pending row was the header.
+        if (pendingTableRow && !lastTableRowItem && !tableHeaderCells) flushTableRow(true);
+        lineStart = next;
+        continue;
+      }
+      if (pendingTableRow) flushTableRow(false);
+      pendingTableRow = { start: lineStart, end, cells: splitCells(lineStart, end) };
+      if (tableListId >= 0 || tableHeaderCells) flushTableRow(false);
+      lineStart = next;
+      continue;
+    }
+
+    // Paragraph line.
+    const indented = /^\s{2,}\S/.test(line);
+    const label = sectionOfLabel(line);
+    if (currentItem && (indented || !blankBefore) && openLists.length > 0 && !(label && isPureLabel(line))) {
+      // Continuation of the current list item.
+      addSentences(lineStart, end, 'list-item', currentItem, currentItem.section, false);
+    } else {
+      if (!indented) {
+        openLists = [];
+        currentItem = currentItem && lists[currentItem.listId]?.fromHeadings ? currentItem : null;
+      }
+      if (label && isPureLabel(line)) {
+        paragraphSection = label;
+        addSentences(lineStart, end, 'paragraph', null, label, false);
+      } else {
+        paragraphSection = null;
+        const headingItem = currentItem && lists[currentItem.listId]?.fromHeadings ? currentItem : null;
+        addSentences(lineStart, end, 'paragraph', headingItem, label, false);
+      }
+    }
+    blankBefore = false;
+    lineStart = next;
+  }
+  closeTable();
+  return { sentences, items, lists };
+}
+
+/** Index of the sentence containing offset `pos`, or the nearest preceding one; -1 when before all. */
+export function sentenceAt(sentences: readonly Sentence[], pos: number): number {
+  let lo = 0;
+  let hi = sentences.length - 1;
+  let ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sentences[mid]!.start <= pos) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
