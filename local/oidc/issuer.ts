@@ -137,7 +137,21 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
     },
     features: {
       devInteractions: { enabled: false },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // Cognito's /logout ends the session without asking; do the same (submit the form with logout=yes).
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signing out…</title></head><body>
+${form}<input type="hidden" form="op.logoutForm" name="logout" value="yes">
+<noscript><button type="submit" form="op.logoutForm">Sign out</button></noscript>
+<p>Signing out…</p><script>document.getElementById('op.logoutForm').submit();</script></body></html>`;
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = '<!doctype html><title>Signed out</title><p>You are signed out. <a href="/">Back to PromptPulse</a></p>';
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => API_RESOURCE,
