@@ -149,7 +149,8 @@ ${form}<input type="hidden" form="op.logoutForm" name="logout" value="yes">
         },
         postLogoutSuccessSource: async (ctx) => {
           ctx.type = 'html';
-          ctx.body = '<!doctype html><title>Signed out</title><p>You are signed out. <a href="/">Back to PromptPulse</a></p>';
+          ctx.body =
+            '<!doctype html><title>Signed out</title><p>You are signed out. <a href="/">Back to PromptPulse</a></p>';
         },
       },
       resourceIndicators: {

@@ -25,5 +25,6 @@ export async function call(
   } catch {
     json = { unparsed: text };
   }
+  // biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary response shapes
   return { status: response.status, headers: response.headers, json: json as Record<string, any> };
 }
