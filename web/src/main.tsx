@@ -46,11 +46,11 @@ function App({ runtime, queryClient, router }: ReturnType<typeof createApp>) {
     <RuntimeProvider runtime={runtime}>
       <AuthProvider
         userManager={runtime.userManager}
-        onSigninCallback={(user) => {
+        onSigninCallback={async (user) => {
           // Silent and popup callbacks resolve without a user; only a redirect sign-in moves the page.
           if (!user) return;
           // Replaces /auth/callback?code=…&state=… in history, so the code never lingers in the address bar.
-          void router.navigate(safeReturnTo(user.state), { replace: true });
+          await router.navigate(safeReturnTo(user.state), { replace: true });
         }}
         matchSignoutCallback={() => {
           const params = new URLSearchParams(window.location.search);
@@ -83,8 +83,8 @@ function ConfigError({ message, details }: { message: string; details?: string |
       <p>The app could not load its runtime configuration. {message}</p>
       {details ? <pre className="error-details">{details}</pre> : null}
       <p className="muted">
-        The server must serve <code>/config.json</code> (API base URL, identity provider, client id). Locally, `npm
-        start` serves it.
+        The server must serve <code>/config.json</code> (API base URL, identity provider, client id). Locally,{' '}
+        <code>npm start</code> serves it.
       </p>
     </StatusScreen>
   );

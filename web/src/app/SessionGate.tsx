@@ -93,7 +93,9 @@ export function SessionGate() {
       return (
         <StatusScreen title="Can't reach PromptPulse" tone="error" actions={retry}>
           <p>{describeError(error)}</p>
-          <p className="muted">If you are running locally, check that `npm start` is still running.</p>
+          <p className="muted">
+            If you are running locally, check that <code>npm start</code> is still running.
+          </p>
         </StatusScreen>
       );
     }

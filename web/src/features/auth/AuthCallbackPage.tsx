@@ -1,5 +1,6 @@
 import { hasAuthParams, useAuth } from 'react-oidc-context';
 import { Link, Navigate } from 'react-router';
+import { CALLBACK_PATH } from '../../auth/oidc.ts';
 import { useAuthActions } from '../../auth/session.tsx';
 import { LoadingScreen, StatusScreen } from '../../components/StatusScreen.tsx';
 
@@ -41,6 +42,9 @@ export function AuthCallbackPage() {
       </StatusScreen>
     );
   }
-  if (!auth.isLoading && !hasAuthParams()) return <Navigate to="/" replace />;
+  // A stale visit (no code/state, e.g. a reload after sign-in) goes to the start. Right after a successful
+  // exchange the browser is already on the destination while this page may render once more: leave it be.
+  const stale = !auth.isLoading && !hasAuthParams() && window.location.pathname === CALLBACK_PATH;
+  if (stale) return <Navigate to="/" replace />;
   return <LoadingScreen label="Completing sign-in…" />;
 }
