@@ -72,7 +72,8 @@ export function createGateway(options: GatewayOptions): Server {
   const timeoutMs = options.timeoutMs ?? 29_000;
   const log = options.log ?? (() => {});
   const hasWeb = existsSync(`${options.webDist}/index.html`);
-  const serveWeb = hasWeb ? sirv(options.webDist, { single: true, dev: false, etag: true, gzip: false }) : null;
+  // dev mode re-reads the directory per request, so a rebuilt SPA is served without restarting the stack.
+  const serveWeb = hasWeb ? sirv(options.webDist, { single: true, dev: true, etag: true }) : null;
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const path = url.pathname.slice(API_PREFIX.length) || '/';
