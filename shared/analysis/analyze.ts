@@ -86,7 +86,6 @@ export const DEFAULT_CONTEXT_TERMS: readonly string[] = [
   'inc',
   'stock',
   'shares',
-  'store',
   'website',
 ];
 
@@ -137,6 +136,16 @@ interface Candidate {
   suffix: Mention['suffix'];
 }
 
+const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
+
+/** True when `neighbor` continues the word of an alias edge character (no word boundary between them). */
+function joinsWord(neighbor: number, edge: number): boolean {
+  if (neighbor < 0 || !isWordCodePoint(neighbor)) return false;
+  if (neighbor < 0x2e80) return true;
+  // Scripts written without spaces: a Latin name right next to kana/kanji ("MailchimpとBrevo") is still a word.
+  return !(NO_SPACE_SCRIPT.test(String.fromCodePoint(neighbor)) && !NO_SPACE_SCRIPT.test(String.fromCodePoint(edge)));
+}
+
 function isCombiningMark(cp: number): boolean {
   return cp >= 0x300 && (/\p{M}/u.test(String.fromCodePoint(cp)) || cp === 0xfe0f);
 }
@@ -156,11 +165,11 @@ export function findAliasMatches(text: string, compiled: CompiledEntities, limit
     while (end < limit && isCombiningMark(codePointAtSafe(text, end))) end++;
     const firstWord = isWordCodePoint(pattern.codePointAt(0) ?? 0);
     const lastWord = isWordCodePoint(pattern.codePointAt(pattern.length - 1) ?? 0);
-    if (firstWord && isWordCodePoint(codePointBefore(text, r.start))) continue;
+    if (firstWord && joinsWord(codePointBefore(text, r.start), pattern.codePointAt(0) ?? 0)) continue;
     let suffix: Mention['suffix'] = null;
     const after = end < limit ? codePointAtSafe(text, end) : -1;
     const refs = m.patternRefs[r.pattern]!;
-    if (lastWord && after >= 0 && isWordCodePoint(after)) {
+    if (lastWord && after >= 0 && joinsWord(after, pattern.codePointAt(pattern.length - 1) ?? 0)) {
       // Plural "Acmes" (only where the alias allows it): the s must end the word.
       if ((after === 115 || after === 83) && refs.some((x) => x.allowPlural)) {
         const after2 = end + 1 < limit ? codePointAtSafe(text, end + 1) : -1;
@@ -218,7 +227,11 @@ const REFUSAL_RE =
   /\b(?:i(?:'m| am) (?:not able|unable) to (?:help|provide|recommend|assist)|i can(?:no|')t (?:help|provide|recommend|assist|browse)|as an ai\b|i don't have (?:access|real-time|current|personal)|i do not have (?:access|real-time|personal)|i'm sorry, but i can)/i;
 
 const RECOMMEND_RE =
-  /\b(?:i(?:'d| would)? (?:strongly |highly )?recommend(?:ing)?|my (?:top )?(?:pick|recommendation|choice)|best overall|top pick|overall winner|clear winner|go with|the best (?:choice|option|pick|bet)|best bet|i'd (?:choose|pick|go with)|i would (?:choose|pick|go with)|first choice|our pick|editor's choice|the winner|winner:)/i;
+  /\b(?:i(?:'d| would)? (?:strongly |highly )?recommend(?:ing)?|my (?:top )?(?:pick|recommendation|choice)|best overall|top pick|overall winner|clear winner|go with|the best (?:choice|option|pick|bet)|best bet|i'd (?:choose|pick|go with)|i would (?:choose|pick|go with)|first choice|top choice|our pick|editor's choice|the winner|winner:|(?:is|are) the better (?:fit|choice|option|pick))/i;
+
+/** A recommendation cue followed by a condition is not the overall pick. */
+const CONDITIONAL_RE =
+  /^[\s,:*_-]*(?:if|when|unless|only if|for (?:teams|those|anyone|people|companies|users) (?:who|that|with))\b/i;
 
 const PRONOUN_LEAD =
   /^(?:[*_"“]*)(?:it|it's|its|they|they're|their|this (?:tool|app|platform|one|product|service|brand)|the (?:app|tool|platform|product|service))\b/i;
@@ -425,7 +438,7 @@ export function analyzeText(input: AnalysisInput | string, compiled: CompiledEnt
       const perEntity = scoreTableRow(s, tokens, skip, ms, entityIndex, tableHeaders, sarcastic);
       for (const [ei, sc] of perEntity) {
         const score = normalizeScore(sc.sum);
-        if (sc.hits > 0 || ms.some((m) => entityIndex.get(m.entityId) === ei)) evidence[ei]!.push(score);
+        if (sc.hits > 0 || ms.some((m) => entityIndex.get(m.entityId) === ei)) evidence[ei]!.push(sc.sum);
         for (const m of ms) if (entityIndex.get(m.entityId) === ei) m.sentiment = score;
       }
       if (s.listItemIndex !== null) {
@@ -451,13 +464,13 @@ export function analyzeText(input: AnalysisInput | string, compiled: CompiledEnt
       let target: number | undefined;
       if (s.listItemIndex !== null) target = itemLead.get(s.listItemIndex);
       if (target === undefined && s.section !== null && subject !== null) target = subject;
-      if (target === undefined && PRONOUN_LEAD.test(text.slice(s.start, s.end)) && prevSentenceEntities.length === 1) {
-        target = prevSentenceEntities[0];
-      }
+      // Pronoun follow-ups ("It is ..."); in social posts any follow-up sentence ("never again.").
+      const followUp = kind === 'social' || PRONOUN_LEAD.test(text.slice(s.start, s.end));
+      if (target === undefined && followUp && prevSentenceEntities.length === 1) target = prevSentenceEntities[0];
       if (target !== undefined) {
         const sc = scoreWhole(text, tokens, skip, sarcastic, target, [], entityIndex);
         const sum = sc.sum + (sc.hits > 0 || sectionPrior !== 0 ? sectionPrior : 0);
-        if (sc.hits > 0 || sectionPrior !== 0) evidence[target]!.push(normalizeScore(sum));
+        if (sc.hits > 0 || sectionPrior !== 0) evidence[target]!.push(sum);
         prevSentenceEntities = [target];
       } else if (!PRONOUN_LEAD.test(text.slice(s.start, s.end))) prevSentenceEntities = [];
       continue;
@@ -469,7 +482,7 @@ export function analyzeText(input: AnalysisInput | string, compiled: CompiledEnt
         : scoreMulti(text, tokens, skip, sarcastic, ms, entityIndex);
     for (const [ei, sc] of perEntity) {
       const score = normalizeScore(sc.sum + sectionPrior);
-      evidence[ei]!.push(score);
+      evidence[ei]!.push(sc.sum + sectionPrior);
       for (const m of ms) if (entityIndex.get(m.entityId) === ei) m.sentiment = score;
     }
     prevSentenceEntities = distinct;
@@ -537,15 +550,19 @@ export function analyzeText(input: AnalysisInput | string, compiled: CompiledEnt
   };
 }
 
-function summarize(scores: readonly number[]): EntitySentiment {
-  if (scores.length === 0) return { score: 0, label: 'neutral', evidence: 0, method: 'lexicon' };
-  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-  const score = Math.round(mean * 1000) / 1000;
-  const pos = scores.some((s) => s >= 0.3);
-  const neg = scores.some((s) => s <= -0.3);
+/**
+ * Entity-level score from the raw valence sums of its scopes: scored as if its scopes were one text (VADER
+ * normalisation of the total), so three mild positives outweigh one mild negative and neutral mentions do not dilute.
+ */
+function summarize(sums: readonly number[]): EntitySentiment {
+  if (sums.length === 0) return { score: 0, label: 'neutral', evidence: 0, method: 'lexicon' };
+  const total = sums.reduce((a, b) => a + b, 0);
+  const score = Math.round(normalizeScore(total) * 1000) / 1000;
+  const pos = sums.some((s) => normalizeScore(s) >= 0.3);
+  const neg = sums.some((s) => normalizeScore(s) <= -0.3);
   let label: EntitySentiment['label'] = score >= 0.05 ? 'positive' : score <= -0.05 ? 'negative' : 'neutral';
   if (pos && neg && Math.abs(score) < 0.1) label = 'mixed';
-  return { score, label, evidence: scores.length, method: 'lexicon' };
+  return { score, label, evidence: sums.length, method: 'lexicon' };
 }
 
 /** Tokens that belong to a mention (names like "Best Buy" carry no sentiment). */
@@ -581,7 +598,10 @@ function scoreWhole(
     const comp = findComparative(tokens, cl.a, cl.b, skip);
     let compSkip = skip;
     if (comp && own.length > 0) {
-      const pos = own.find((t) => t >= cl.a && t < cl.b) ?? own[0]!;
+      const inCl = own.filter((t) => t >= cl.a && t < cl.b);
+      const pos = (inCl.length > 0 ? inCl : own).reduce((best, t) =>
+        Math.abs(t - comp.at) < Math.abs(best - comp.at) ? t : best,
+      );
       const after = pos >= comp.pivot;
       const ownInClause = own.some((t) => t >= cl.a && t < cl.b);
       if (ownInClause) {
@@ -756,6 +776,9 @@ function findPrimary(
     const cueAt = s.start + cue.index;
     const before = text.slice(Math.max(s.start, cueAt - 30), cueAt).toLowerCase();
     if (/\b(?:not|n't|never|wouldn't|don't|can't)\s*(?:\w+\s*)?$/.test(before)) continue;
+    // Conditional cues ("the best choice if you are a Microsoft shop") do not name the answer's overall pick.
+    const rest = slice.slice(cue.index + cue[0].length, cue.index + cue[0].length + 60);
+    if (CONDITIONAL_RE.test(rest)) continue;
     const inS = ms.filter((m) => m.sentenceIndex === s.index);
     const after = inS.filter((m) => m.start >= cueAt);
     const pick = after[0] ?? inS[inS.length - 1];
@@ -784,6 +807,39 @@ function findPrimary(
   return null;
 }
 
+const CALENDAR_WORDS = new Set([
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+]);
+const TEMPORAL_BEFORE =
+  /\b(?:on|every|next|last|this|until|by|since|from|till|through|each|before|after|early|late|past|coming)\s+$/i;
+const TEMPORAL_AFTER =
+  /^\s*(?:morning|mornings|afternoon|afternoons|evening|evenings|night|nights|again|meeting|meetings|standup|blues|motivation|at\s+\d|\d{1,2}(?:st|nd|rd|th)?\b|\d{4}\b|,?\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\b)/i;
+
+/** A weekday/month alias ("Monday" for monday.com) used as a date: "on Monday", "Monday morning", "May 2024". */
+function isTemporalUse(text: string, c: Candidate): boolean {
+  if (!CALENDAR_WORDS.has(foldText(c.ref.value))) return false;
+  if (TEMPORAL_BEFORE.test(text.slice(Math.max(0, c.start - 12), c.start))) return true;
+  return TEMPORAL_AFTER.test(text.slice(c.end, c.end + 24));
+}
+
 type AmbiguousVerdict = 'accept' | 'reject' | 'if-established';
 
 function judgeAmbiguous(
@@ -798,6 +854,7 @@ function judgeAmbiguous(
 ): AmbiguousVerdict {
   const ei = c.ref.entityIndex;
   const surface = text.slice(c.start, c.end);
+  if (isTemporalUse(text, c)) return 'reject';
   const cap = c.ref.caseSensitive || startsUpper(surface);
   const before = codePointBefore(text, c.start);
   // Strong context: the entity is already named unambiguously, it is a @handle/#hashtag, or it is compared with

@@ -20,7 +20,7 @@ thrilled:2.9 wonderful:3.0 brilliant:3.0 nice:1.8 cool:1.3 neat:1.4 lovely:2.7 b
 superior:2.3 improved:1.7 improves:1.5 improvement:1.5 upgrade:1.0 reliable:2.1 trusted:1.9 trustworthy:2.1
 transparent:1.5 top:1.4 topnotch:2.8 premium:1.2 unbeatable:2.8 handy:1.6 useful:1.8 delightful:2.8 painless:1.8
 hassle-free:2.0 effortless:2.1 rock-solid:2.4 dependable:2.1 mature:1.1 thriving:2.0 growing:0.8 gains:1.2
-outperforms:2.2 beats:1.8 thanks:1.6 thank:1.5 kudos:2.4 wow:2.0 yay:2.4 finally:0.6
+outperforms:2.2 beats:1.8 won:1.5 rich:1.4 richer:1.5 prefer:1.2 prefers:1.2 preferred:1.2 thanks:1.6 thank:1.5 kudos:2.4 wow:2.0 yay:2.4 finally:0.6
 goated:2.8 slaps:2.5 fire:1.8 lit:1.6 based:1.2 banger:2.5 clutch:1.8 elite:2.4 chef's:1.0 lifesaver:2.6
 lifesavers:2.6 gamechanger:2.6 game-changer:2.6 no-brainer:2.3 must-have:2.4 go-to:1.9 legit:1.8 dope:2.0
 rocks:2.0 stellar:2.8 obsessed:2.0 10/10:2.8 recommend!:2.2 underrated:1.6 sleek:1.9
@@ -49,7 +49,7 @@ unacceptable:-2.5 disaster:-2.9 regret:-2.1 regrets:-2.1 cancel:-1.0 cancelled:-
 refund:-1.1 avoid:-2.0 avoided:-1.8 drawback:-1.4 drawbacks:-1.5 downside:-1.4 downsides:-1.5 weakness:-1.6
 weaknesses:-1.6 weak:-1.6 weaker:-1.7 lacking:-1.5 lose:-1.3 loses:-1.4 losing:-1.5 lost:-1.3 declining:-1.6
 decline:-1.4 struggling:-1.8 struggles:-1.7 stale:-1.5 stiff:-1.3 uncomfortable:-2.0 blisters:-2.0 blister:-1.8
-flimsy:-2.0 fell:-0.8 apart:-1.0 cold:-0.6 burnt:-1.8 stale:-1.5 dirty:-2.0 bland:-1.5 spammy:-2.0 spam:-1.8
+flimsy:-2.0 basic:-0.6 wreck:-2.0 wrecks:-2.0 wrecked:-2.2 unfair:-2.0 fell:-0.8 apart:-1.0 cold:-0.6 burnt:-1.8 stale:-1.5 dirty:-2.0 bland:-1.5 spammy:-2.0 spam:-1.8
 shady:-2.1 hidden:-0.8 gouging:-2.5 lawsuit:-2.0 sued:-1.9 fined:-1.9 layoffs:-1.6 recall:-1.6 delayed:-1.4 delays:-1.4
 overwhelming:-1.4 tedious:-1.8 awkward:-1.5 janky:-2.1 jank:-2.0 scuffed:-1.8 dogwater:-2.8 ass:-1.9 l:-0.2 ratio:-0.8
 hell:-1.8 angry:-2.3 furious:-2.7 sad:-1.9 upset:-2.0 worried:-1.5 sketchy:-2.0 nerfed:-1.5 paywalled:-1.7 paywall:-1.4
@@ -121,7 +121,11 @@ export const PHRASES: ReadonlyMap<string, number> = new Map([
   ['hidden fees', -2.2],
   ['free tier', 1.0],
   ['free plan', 1.0],
-  ['free trial', 0.4],
+  ['free trial', 0],
+  ['paying off', 1.8],
+  ['pays off', 1.8],
+  ['rated highly', 2.0],
+  ['highly rated', 2.0],
   ['easy to use', 2.0],
   ['hard to use', -1.8],
   ['difficult to use', -1.8],

@@ -18,7 +18,8 @@ export interface Token {
   caps: boolean;
 }
 
-const TOKEN_RE = /\/s\b|[\p{L}\p{N}][\p{L}\p{N}'’\-/]*[\p{L}\p{N}]|[\p{L}\p{N}]|\p{Extended_Pictographic}\uFE0F?/gu;
+const TOKEN_RE =
+  /\/s\b|>{2,}|[\p{L}\p{N}][\p{L}\p{N}'’\-/]*[\p{L}\p{N}]|[\p{L}\p{N}]|\p{Extended_Pictographic}\uFE0F?/gu;
 
 /** Tokenizes text[start,end) into folded tokens with original offsets. */
 export function tokenize(text: string, start: number, end: number): Token[] {
@@ -59,19 +60,13 @@ export interface SpanScore {
   hits: number;
 }
 
-const CONTRAST_MID = new Set([
-  'but',
-  'however',
-  'though',
-  'yet',
-  'except',
-  'although',
-  'whereas',
-  'pero',
-  'mais',
-  'aber',
-  'mas',
-]);
+// Not "mas": Portuguese "but" folds to the same token as Spanish "más" (more).
+const CONTRAST_MID = new Set(['but', 'however', 'though', 'yet', 'except', 'pero', 'mais', 'aber']);
+const ADVERB_AFTER_NEGATIVE = new Set(['fast', 'quick', 'quickly', 'faster']);
+/** Concessions: the clause they open is subordinate ("expensive, although its reporting is stronger"). */
+const CONCESSION_MID = new Set(['although', 'albeit']);
+/** Split clauses without shifting weight ("X is fast, while Y is cheap"). */
+const CLAUSE_SPLIT = new Set(['while', 'whereas', 'meanwhile', 'mientras', 'tandis']);
 const CONTRAST_LEAD = new Set(['although', 'though', 'while', 'whereas', 'despite', 'even']);
 
 /**
@@ -87,9 +82,11 @@ export function scoreTokens(
 ): SpanScore {
   let sum = 0;
   let hits = 0;
+  let prevValence = 0;
   for (let i = a; i < b; i++) {
     if (skip(i)) continue;
     const tok = tokens[i]!;
+    if (tok.breakBefore) prevValence = 0;
     let v: number | undefined;
     let used = 1;
     // Phrases (3- then 2-grams) first.
@@ -102,6 +99,8 @@ export function scoreTokens(
       if (v !== undefined) used = 2;
     }
     if (v === undefined) v = LEXICON.get(tok.t);
+    // "gets expensive fast", "drains quickly": after a negative word these adverbs intensify, they do not praise.
+    if (v !== undefined && used === 1 && prevValence < 0 && ADVERB_AFTER_NEGATIVE.has(tok.t)) v = prevValence * 0.3;
     if (v === undefined || v === 0) {
       i += used - 1;
       continue;
@@ -137,6 +136,7 @@ export function scoreTokens(
     if (sarcastic && v > 0) v = -v * 0.8;
     sum += v;
     hits++;
+    prevValence = v;
     i += used - 1;
   }
   return { sum, hits };
@@ -155,12 +155,15 @@ export function splitClauses(tokens: readonly Token[], text: string): Clause[] {
   const clauses: Clause[] = [];
   const n = tokens.length;
   if (n === 0) return clauses;
-  const cuts: { at: number; contrast: boolean }[] = [];
+  const cuts: { at: number; contrast: boolean; concession?: boolean }[] = [];
   for (let i = 1; i < n; i++) {
     const t = tokens[i]!.t;
     const prevEnd = tokens[i - 1]!.end;
     const gap = text.slice(prevEnd, tokens[i]!.start);
     if (CONTRAST_MID.has(t)) cuts.push({ at: i, contrast: true });
+    else if (CONCESSION_MID.has(t) || (t === 'even' && tokens[i + 1]?.t === 'though'))
+      cuts.push({ at: i, contrast: false, concession: true });
+    else if (CLAUSE_SPLIT.has(t)) cuts.push({ at: i, contrast: false });
     else if (/[;|]|\s[-—–]\s|—/.test(gap)) cuts.push({ at: i, contrast: false });
     else if (/:/.test(gap) && /^(?:pros?|cons?|downsides?|drawbacks?|upsides?|verdict|bottom|but)$/.test(t)) {
       cuts.push({ at: i, contrast: false });
@@ -180,18 +183,21 @@ export function splitClauses(tokens: readonly Token[], text: string): Clause[] {
   }
   cuts.sort((x, y) => x.at - y.at);
   let start = 0;
-  const bounds: { a: number; b: number; contrastAfter: boolean }[] = [];
+  const bounds: { a: number; b: number; contrastAfter: boolean; concession: boolean }[] = [];
+  let concession = false;
   for (const c of cuts) {
     if (c.at <= start) continue;
-    bounds.push({ a: start, b: c.at, contrastAfter: c.contrast });
+    bounds.push({ a: start, b: c.at, contrastAfter: c.contrast, concession });
+    concession = c.concession === true;
     start = c.at;
   }
-  bounds.push({ a: start, b: n, contrastAfter: false });
+  bounds.push({ a: start, b: n, contrastAfter: false, concession });
   for (let k = 0; k < bounds.length; k++) {
     const cur = bounds[k]!;
     let weight = 1;
     if (cur.contrastAfter) weight *= 0.5;
     if (k > 0 && bounds[k - 1]!.contrastAfter) weight *= 1.5;
+    if (cur.concession) weight *= 0.5;
     const first = tokens[cur.a]!.t;
     const next = tokens[cur.a + 1];
     const colonAfterFirst = /:/.test(text.slice(tokens[cur.a]!.end, next ? next.start : tokens[cur.a]!.end + 1));
@@ -229,7 +235,7 @@ export function findComparative(
   for (let i = a; i < b; i++) {
     if (skip(i)) continue;
     const t = tokens[i]!.t;
-    let polarity = COMPARATIVES.get(t);
+    let polarity = t.startsWith('>>') ? 1 : COMPARATIVES.get(t);
     if (polarity === undefined && (t === 'more' || t === 'less') && i + 1 < b) {
       const v = LEXICON.get(tokens[i + 1]!.t);
       if (v !== undefined) polarity = (t === 'more' ? 1 : -1) * Math.sign(v);
@@ -241,7 +247,7 @@ export function findComparative(
       if (NEGATORS.has(u) || u.endsWith("n't")) negated = true;
     }
     if (negated) polarity = -polarity * 0.6;
-    const isVerb = /^(?:beats|outperforms|outshines|trails|lags|prefer|preferred)$/.test(t);
+    const isVerb = /^(?:beats|outperforms|outshines|trails|lags|prefer|preferred|>>+)$/.test(t);
     for (let j = i + 1; j < b && j <= i + 8; j++) {
       const u = tokens[j]!.t;
       if (PIVOTS.has(u) || (isVerb && (u === 'to' || u === 'over'))) return { at: i, pivot: j + 1, polarity };
