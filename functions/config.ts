@@ -69,3 +69,20 @@ export function readBaseConfig(env: Record<string, string | undefined> = process
 export function readApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
   return { ...readBaseConfig(env), auth: parseOrThrow(authSchema, env, 'auth') };
 }
+
+/**
+ * The user directory (Cognito user pool admin API): which pool, and where its API is. `COGNITO_ENDPOINT`
+ * points the SDK at the local emulator (e.g. `http://127.0.0.1:4000/cognito-idp`); unset in AWS.
+ */
+const directorySchema = z.object({
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  USER_POOL_ID: z.string().min(1),
+  COGNITO_ENDPOINT: optionalUrl,
+});
+
+export type DirectoryConfig = z.infer<typeof directorySchema>;
+
+/** Reads the user directory's configuration; only functions that manage accounts need it. */
+export function readDirectoryConfig(env: Record<string, string | undefined> = process.env): DirectoryConfig {
+  return parseOrThrow(directorySchema, env, 'user directory');
+}
