@@ -421,6 +421,12 @@ export function analyzeText(input: AnalysisInput | string, compiled: CompiledEnt
   const tableHeaders = new Map<number, (number | null)[]>();
   let subject: number | null = null;
   let prevSentenceEntities: number[] = [];
+  /** Cheap pre-check: could a mention-less sentence be attributed to an entity (so it is worth tokenizing)? */
+  const couldAttribute = (s: Sentence): boolean =>
+    (s.listItemIndex !== null && itemLead.has(s.listItemIndex)) ||
+    (s.section !== null && subject !== null) ||
+    (prevSentenceEntities.length === 1 &&
+      (kind === 'social' || PRONOUN_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40)))));
 
   for (const s of sentences) {
     const ms = bySentence.get(s.index) ?? [];
@@ -428,11 +434,15 @@ export function analyzeText(input: AnalysisInput | string, compiled: CompiledEnt
       prevSentenceEntities = [];
       continue;
     }
+    const sectionPrior = s.section === 'pros' ? 1.5 : s.section === 'cons' ? -1.5 : 0;
+    const distinct = [...new Set(ms.map((m) => entityIndex.get(m.entityId)!))];
+    if (distinct.length === 0 && s.blockKind !== 'heading' && s.blockKind !== 'table-row' && !couldAttribute(s)) {
+      if (!PRONOUN_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40)))) prevSentenceEntities = [];
+      continue;
+    }
     const tokens = tokenize(text, s.start, s.end);
     const skip = skipMask(tokens, ms);
     const sarcastic = globalSarcasm || isSarcastic(text, s.start, s.end);
-    const sectionPrior = s.section === 'pros' ? 1.5 : s.section === 'cons' ? -1.5 : 0;
-    const distinct = [...new Set(ms.map((m) => entityIndex.get(m.entityId)!))];
 
     if (s.blockKind === 'table-row' && s.cells) {
       const perEntity = scoreTableRow(s, tokens, skip, ms, entityIndex, tableHeaders, sarcastic);
@@ -515,8 +525,10 @@ export function analyzeText(input: AnalysisInput | string, compiled: CompiledEnt
       if (ei !== undefined) ownedCitations[ei]! += 1;
     }
   }
+  const counts = new Map<string, number>();
+  for (const m of mentions) counts.set(m.entityId, (counts.get(m.entityId) ?? 0) + 1);
   const results: EntityResult[] = entities.map((e, ei) => {
-    const count = mentions.filter((m) => m.entityId === e.id).length;
+    const count = counts.get(e.id) ?? 0;
     return {
       entityId: e.id,
       kind: e.kind,

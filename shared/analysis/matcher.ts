@@ -244,7 +244,7 @@ export function compileMatcher(entities: readonly TrackedEntity[]): CompiledMatc
  * `text`. Word boundaries, case rules and overlaps are resolved by the caller.
  */
 export function scan(m: CompiledMatcher, text: string, limit = text.length): RawMatch[] {
-  const { delta, out, dict, patternLength, asciiClass, extClass, spaceClass, ringMask } = m;
+  const { delta, out, dict, asciiClass, extClass, spaceClass, ringMask } = m;
   const K = m.classes;
   const ring = new Int32Array(ringMask + 1);
   const found: RawMatch[] = [];
@@ -252,20 +252,6 @@ export function scan(m: CompiledMatcher, text: string, limit = text.length): Raw
   let fpos = -1;
   let prevSpace = true;
   const n = Math.min(limit, text.length);
-  const emit = (endExclusive: number): void => {
-    let p = out[state]!;
-    let s = state;
-    if (p < 0) {
-      s = dict[state]!;
-      p = s >= 0 ? out[s]! : -1;
-    }
-    while (p >= 0) {
-      const len = patternLength[p]!;
-      found.push({ start: ring[(fpos - len + 1) & ringMask]!, end: endExclusive, pattern: p });
-      s = dict[s]!;
-      p = s >= 0 ? out[s]! : -1;
-    }
-  };
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c < 128) {
@@ -276,7 +262,19 @@ export function scan(m: CompiledMatcher, text: string, limit = text.length): Raw
       } else prevSpace = c === 32 || c === 9;
       state = delta[state * K + cls]!;
       ring[++fpos & ringMask] = i;
-      if (state !== 0 && (out[state]! >= 0 || dict[state]! >= 0)) emit(i + 1);
+      if (state === 0) {
+        // Back at the root inside a word: no valid match can start before the word ends (matches must start at a
+        // word boundary), so skip the rest of the ASCII word without touching the automaton.
+        if (ASCII_WORD[c] === 1) {
+          while (i + 1 < n) {
+            const d = text.charCodeAt(i + 1);
+            if (d >= 128 || ASCII_WORD[d] !== 1) break;
+            i++;
+          }
+        }
+        continue;
+      }
+      if (out[state]! >= 0 || dict[state]! >= 0) emitMatches(m, state, fpos, i + 1, ring, found);
       continue;
     }
     // Slow path: non-ASCII. Fold the whole code point; it may expand (ß -> ss) or vanish (combining marks).
@@ -300,11 +298,42 @@ export function scan(m: CompiledMatcher, text: string, limit = text.length): Raw
       state = delta[state * K + cls]!;
       ring[++fpos & ringMask] = i;
       // A match ending inside a multi-char expansion does not end on a character boundary: skip it.
-      if (state !== 0 && j === f.length - 1 && (out[state]! >= 0 || dict[state]! >= 0)) emit(i + width);
+      if (state !== 0 && j === f.length - 1 && (out[state]! >= 0 || dict[state]! >= 0)) {
+        emitMatches(m, state, fpos, i + width, ring, found);
+      }
     }
     i += width - 1;
   }
   return found;
+}
+
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  ASCII_WORD[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ? 1 : 0;
+}
+
+/** Records every pattern ending in `state` (longest first, then shorter suffixes via dictionary links). */
+function emitMatches(
+  m: CompiledMatcher,
+  state: number,
+  fpos: number,
+  endExclusive: number,
+  ring: Int32Array,
+  found: RawMatch[],
+): void {
+  const { out, dict, patternLength, ringMask } = m;
+  let s = state;
+  let p = out[s]!;
+  if (p < 0) {
+    s = dict[s]!;
+    p = s >= 0 ? out[s]! : -1;
+  }
+  while (p >= 0) {
+    const len = patternLength[p]!;
+    found.push({ start: ring[(fpos - len + 1) & ringMask]!, end: endExclusive, pattern: p });
+    s = dict[s]!;
+    p = s >= 0 ? out[s]! : -1;
+  }
 }
 
 /** Approximate retained size of the automaton in bytes (typed arrays + pattern metadata). */

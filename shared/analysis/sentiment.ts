@@ -212,8 +212,10 @@ export function splitClauses(tokens: readonly Token[], text: string): Clause[] {
 /** True when the folded text of the span carries a sarcasm cue. */
 export function isSarcastic(text: string, start: number, end: number): boolean {
   const s = text.slice(start, end).toLowerCase().replace(/’/g, "'");
-  return SARCASM_CUES.some((re) => re.test(s));
+  return SARCASM_RE.test(s);
 }
+
+const SARCASM_RE = new RegExp(SARCASM_CUES.map((re) => `(?:${re.source})`).join('|'), 'u');
 
 export interface ComparativeHit {
   /** Index of the comparative token. */
