@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ClientConfig } from '#shared/contracts/client-config.ts';
 import { RESOURCE_NAMES } from '#shared/infra/resources.ts';
+import { createCognitoIdpHandler, LOCAL_USER_POOL_ID } from './emulators/cognito-idp.ts';
 import { ensureMainTable, startDynamoDbLocal } from './emulators/dynamodb.ts';
 import { ensureEventStream, startKinesisLocal } from './emulators/kinesis.ts';
 import { claimPort } from './emulators/ports.ts';
@@ -24,6 +25,8 @@ export interface LocalStackOptions {
   /** Built SPA directory. @default `<repo>/web/dist` */
   webDist?: string;
   log?: (line: string) => void;
+  /** Called when a member is invited (locally there is no email). @default logs the temporary password */
+  onInvitation?: (email: string, temporaryPassword: string) => void;
   /** Access-token lifetime of the local issuer, in seconds. @default 3600 */
   accessTokenTtlSeconds?: number;
 }
@@ -99,6 +102,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       OIDC_ISSUER: issuerUrl,
       OIDC_CLIENT_ID: WEB_CLIENT_ID,
       OIDC_JWKS_URI: `${loopback}/oidc/jwks`,
+      USER_POOL_ID: LOCAL_USER_POOL_ID,
+      COGNITO_ENDPOINT: `${loopback}/cognito-idp`,
       POWERTOOLS_SERVICE_NAME: 'promptpulse-api',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
       POWERTOOLS_TRACE_ENABLED: 'false',
@@ -154,6 +159,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       publicRoutes: new Set(['GET /health']),
       issuer,
+      cognitoIdp: createCognitoIdpHandler(users, {
+        userPoolId: LOCAL_USER_POOL_ID,
+        // No email locally: the invitation is printed where the operator sees it.
+        onInvitation: (email, temporaryPassword) =>
+          (options.onInvitation ?? ((e, p) => log(`Invitation for ${e}: temporary password ${p}`)))(
+            email,
+            temporaryPassword,
+          ),
+      }),
       clientConfig,
       webDist: options.webDist ?? join(REPO_ROOT, 'web', 'dist'),
       log: options.logLevel === 'DEBUG' ? log : undefined,

@@ -54,3 +54,24 @@ export function parseJsonBody<T extends z.ZodType>(
   }
   return result.data;
 }
+
+/** Parses the query string with a zod schema (values arrive as strings; schemas coerce). */
+export function parseQuery<T extends z.ZodType>(event: APIGatewayProxyEventV2, schema: T): z.infer<T> {
+  const result = schema.safeParse(event.queryStringParameters ?? {});
+  if (!result.success) {
+    throw new ValidationError('Query parameters are invalid', {
+      code: 'invalid_query',
+      details: result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    });
+  }
+  return result.data;
+}
+
+/** Reads a text body of an expected media type (e.g. `text/csv`). */
+export function textBody(event: APIGatewayProxyEventV2, mediaType: RegExp, maxBytes: number): string {
+  const text = rawBody(event, maxBytes);
+  if (!mediaType.test(header(event, 'content-type') ?? '')) {
+    throw new HttpError(415, 'unsupported_media_type', `Send the body as ${mediaType.source.replace(/[\\^$]/g, '')}`);
+  }
+  return text;
+}

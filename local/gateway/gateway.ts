@@ -19,6 +19,8 @@ export interface GatewayOptions {
   /** Routes the CDK app leaves without the JWT authorizer, as `METHOD /path`. */
   publicRoutes: ReadonlySet<string>;
   issuer: LocalIssuer;
+  /** The Cognito Identity Provider admin API emulator (JSON 1.1), mounted at `/cognito-idp`. */
+  cognitoIdp?: (req: IncomingMessage, res: ServerResponse) => void;
   clientConfig: ClientConfig;
   /** Built SPA (`web/dist`); a hint page is served when it is missing. */
   webDist: string;
@@ -31,6 +33,7 @@ export interface GatewayOptions {
 
 const API_PREFIX = '/api';
 const OIDC_PREFIX = '/oidc';
+const COGNITO_PREFIX = '/cognito-idp';
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -129,6 +132,9 @@ export function createGateway(options: GatewayOptions): Server {
     try {
       if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) return void handleApi(req, res, url).catch(fail);
       if (path === OIDC_PREFIX || path.startsWith(`${OIDC_PREFIX}/`)) return options.issuer.handle(req, res);
+      if (options.cognitoIdp && (path === COGNITO_PREFIX || path.startsWith(`${COGNITO_PREFIX}/`))) {
+        return options.cognitoIdp(req, res);
+      }
       if (path === '/config.json') return sendJson(res, 200, options.clientConfig, { 'cache-control': 'no-store' });
       if (serveWeb) return serveWeb(req, res, () => gatewayError(res, 404, 'not_found', 'Not found'));
       res.writeHead(503, { 'content-type': 'text/html; charset=utf-8' });

@@ -56,3 +56,13 @@ export class ConflictError extends DomainError {
     this.code = options?.code ?? 'conflict';
   }
 }
+
+/** The caller's copy is stale: the resource changed since they read it (HTTP 412). */
+export class PreconditionFailedError extends DomainError {
+  override readonly name = 'PreconditionFailedError';
+  readonly code: string;
+  constructor(message: string, options?: { code?: string; details?: unknown; cause?: unknown }) {
+    super(message, options);
+    this.code = options?.code ?? 'version_mismatch';
+  }
+}

@@ -85,6 +85,9 @@ export async function describeCaller(
     return { userId: principal.userId, email: principal.email, workspace: null, tokenRefreshRequired: false };
   }
   const workspace = await deps.workspaces.getWorkspace(membership.tenantId);
+  // An invited member becomes active the first time they come in with their workspace's token.
+  if (workspace && principal.tenantId === membership.tenantId)
+    await deps.workspaces.markActive(membership.tenantId, principal.userId);
   return {
     userId: principal.userId,
     email: principal.email,

@@ -1,4 +1,7 @@
-import { ConflictError, NotFoundError } from '../../shared/domain/errors.ts';
+import type { MemberView } from '../../shared/contracts/members.ts';
+import type { WorkspaceSettings } from '../../shared/contracts/workspace-settings.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../../shared/domain/errors.ts';
+import type { Role } from '../../shared/domain/roles.ts';
 import type { Member, TenantId, UserId, Workspace } from '../../shared/domain/workspace.ts';
 import type { Membership, WorkspaceRepository } from '../../shared/ports/workspace-repository.ts';
 
@@ -29,4 +32,51 @@ export class InMemoryWorkspaces implements WorkspaceRepository {
     this.members.set(`${member.tenantId}/${member.userId}`, member);
     this.directory.set(member.userId, { tenantId: member.tenantId, role: member.role });
   }
+
+  readonly settings = new Map<TenantId, Pick<WorkspaceSettings, 'spendCaps' | 'version'>>();
+  async getSettings(tenantId: TenantId) {
+    return this.settings.get(tenantId) ?? null;
+  }
+  async putSettings(tenantId: TenantId, next: Pick<WorkspaceSettings, 'spendCaps' | 'version'>) {
+    if ((this.settings.get(tenantId)?.version ?? 0) !== next.version - 1) throw new PreconditionFailedError('stale');
+    this.settings.set(tenantId, next);
+  }
+  private view(m: Member): MemberView {
+    return {
+      userId: m.userId,
+      email: m.email,
+      role: m.role,
+      joinedAt: m.joinedAt || '2026-01-01T00:00:00.000Z',
+      status: 'active',
+      version: 1,
+    };
+  }
+  async listMembers(tenantId: TenantId) {
+    return {
+      items: [...this.members.values()].filter((m) => m.tenantId === tenantId).map((m) => this.view(m)),
+      nextCursor: null,
+    };
+  }
+  async getMemberView(tenantId: TenantId, userId: UserId) {
+    const m = this.members.get(`${tenantId}/${userId}`);
+    return m ? this.view(m) : null;
+  }
+  async countMembers(tenantId: TenantId) {
+    return (await this.listMembers(tenantId)).items.length;
+  }
+  async changeRole(tenantId: TenantId, userId: UserId, role: Role) {
+    const m = this.members.get(`${tenantId}/${userId}`);
+    if (!m) throw new NotFoundError('no member');
+    const owners = [...this.members.values()].filter((x) => x.tenantId === tenantId && x.role === 'owner').length;
+    if (m.role === 'owner' && role !== 'owner' && owners <= 1) throw new ConflictError('last', { code: 'last_owner' });
+    m.role = role;
+    return this.view(m);
+  }
+  async removeMember(tenantId: TenantId, userId: UserId) {
+    const m = this.members.get(`${tenantId}/${userId}`);
+    if (!m) throw new NotFoundError('no member');
+    this.members.delete(`${tenantId}/${userId}`);
+    this.directory.delete(userId);
+  }
+  async markActive() {}
 }

@@ -1,66 +1,118 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
-import { isRole } from '#shared/domain/roles.ts';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { MemberView } from '#shared/contracts/members.ts';
+import type { WorkspaceSettings } from '#shared/contracts/workspace-settings.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '#shared/domain/errors.ts';
+import { isRole, type Role } from '#shared/domain/roles.ts';
 import { isTenantId, type Member, type TenantId, type UserId, type Workspace } from '#shared/domain/workspace.ts';
+import type { AuditRecord } from '#shared/ports/audit.ts';
+import type { Page, PageRequest } from '#shared/ports/pagination.ts';
 import type { Membership, WorkspaceRepository } from '#shared/ports/workspace-repository.ts';
+import { auditPut, decodeCursor, encodeCursor, failedConditions } from './dynamodb-support.ts';
 import { keys } from './table-keys.ts';
 
-/** WorkspaceRepository over the single DynamoDB table (DynamoDB in AWS, DynamoDB Local locally). */
+type Item = Record<string, unknown>;
+
+function toMemberView(item: Item): MemberView | null {
+  if (!isRole(item.role)) return null;
+  return {
+    userId: String(item.sk).slice(keys.memberPrefix.length),
+    email: String(item.email ?? ''),
+    role: item.role,
+    joinedAt: String(item.joinedAt),
+    status: item.status === 'invited' ? 'invited' : 'active',
+    version: typeof item.version === 'number' ? item.version : 1,
+  };
+}
+
+/**
+ * WorkspaceRepository over the single DynamoDB table (DynamoDB in AWS, DynamoDB Local locally).
+ *
+ * The workspace profile keeps `ownerCount`, changed in the same transaction as any owner's role or removal
+ * with the condition `ownerCount > 1`, so two admins demoting the last two owners at once cannot both succeed.
+ */
 export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
+  private async get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return Item;
+  }
+
   async getWorkspace(tenantId: TenantId): Promise<Workspace | null> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.workspace(tenantId), ConsistentRead: true }),
-    );
-    if (!Item) return null;
+    const item = await this.get(keys.workspace(tenantId));
+    if (!item) return null;
     return {
       id: tenantId,
-      name: String(Item.name),
-      createdAt: String(Item.createdAt),
-      createdBy: String(Item.createdBy),
-      plan: Item.plan === 'team' || Item.plan === 'enterprise' ? Item.plan : 'trial',
+      name: String(item.name),
+      createdAt: String(item.createdAt),
+      createdBy: String(item.createdBy),
+      plan: item.plan === 'team' || item.plan === 'enterprise' ? item.plan : 'trial',
     };
   }
 
   async getMember(tenantId: TenantId, userId: UserId): Promise<Member | null> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.member(tenantId, userId), ConsistentRead: true }),
-    );
-    if (!Item || !isRole(Item.role)) return null;
-    return { tenantId, userId, email: String(Item.email ?? ''), role: Item.role, joinedAt: String(Item.joinedAt) };
+    const item = await this.get(keys.member(tenantId, userId));
+    if (!item || !isRole(item.role)) return null;
+    return { tenantId, userId, email: String(item.email ?? ''), role: item.role, joinedAt: String(item.joinedAt) };
+  }
+
+  async getMemberView(tenantId: TenantId, userId: UserId): Promise<MemberView | null> {
+    const item = await this.get(keys.member(tenantId, userId));
+    return item ? toMemberView(item) : null;
   }
 
   async findMembership(userId: UserId): Promise<Membership | null> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.userDirectory(userId), ConsistentRead: true }),
-    );
-    if (!Item || !isTenantId(Item.tenantId) || !isRole(Item.role)) return null;
-    return { tenantId: Item.tenantId, role: Item.role };
+    const item = await this.get(keys.userDirectory(userId));
+    if (!item || !isTenantId(item.tenantId) || !isRole(item.role)) return null;
+    return { tenantId: item.tenantId, role: item.role };
+  }
+
+  private memberItems(member: Member, status: 'invited' | 'active') {
+    return [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.userDirectory(member.userId),
+            type: 'UserDirectory',
+            tenantId: member.tenantId,
+            role: member.role,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.member(member.tenantId, member.userId),
+            type: 'Member',
+            email: member.email,
+            role: member.role,
+            joinedAt: member.joinedAt,
+            status,
+            version: 1,
+          },
+        },
+      },
+    ];
   }
 
   async createWorkspaceWithOwner(workspace: Workspace, owner: Member): Promise<void> {
-    const notExists = 'attribute_not_exists(pk)';
     try {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.userDirectory(owner.userId),
-                  type: 'UserDirectory',
-                  tenantId: workspace.id,
-                  role: owner.role,
-                },
-                ConditionExpression: notExists,
-              },
-            },
+            ...this.memberItems(owner, 'active'),
             {
               Put: {
                 TableName: this.tableName,
@@ -71,36 +123,68 @@ export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
                   plan: workspace.plan,
                   createdAt: workspace.createdAt,
                   createdBy: workspace.createdBy,
+                  ownerCount: 1,
+                  brandCount: 0,
                 },
-                ConditionExpression: notExists,
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.member(workspace.id, owner.userId),
-                  type: 'Member',
-                  email: owner.email,
-                  role: owner.role,
-                  joinedAt: owner.joinedAt,
-                },
-                ConditionExpression: notExists,
+                ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
           ],
         }),
       );
     } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+      if (failedConditions(error).includes(0)) {
         throw new ConflictError('You already belong to a workspace', { code: 'workspace_exists', cause: error });
       }
       throw error;
     }
   }
 
-  async addMember(member: Member): Promise<void> {
+  async addMember(member: Member, audit?: AuditRecord): Promise<void> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...this.memberItems(member, audit ? 'invited' : 'active'),
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.workspace(member.tenantId),
+                UpdateExpression: 'ADD ownerCount :delta',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':delta': member.role === 'owner' ? 1 : 0 },
+              },
+            },
+            ...(audit ? [auditPut(this.tableName, member.tenantId, audit)] : []),
+          ],
+        }),
+      );
+    } catch (error) {
+      const failed = failedConditions(error);
+      if (failed.includes(0)) {
+        throw new ConflictError('That user already belongs to a workspace', {
+          code: 'already_member_elsewhere',
+          cause: error,
+        });
+      }
+      if (failed.includes(2))
+        throw new NotFoundError('Workspace not found', { code: 'workspace_not_found', cause: error });
+      throw error;
+    }
+  }
+
+  async getSettings(tenantId: TenantId): Promise<Pick<WorkspaceSettings, 'spendCaps' | 'version'> | null> {
+    const item = await this.get(keys.workspaceSettings(tenantId));
+    if (!item) return null;
+    return { spendCaps: item.spendCaps as WorkspaceSettings['spendCaps'], version: Number(item.version) };
+  }
+
+  async putSettings(
+    tenantId: TenantId,
+    settings: Pick<WorkspaceSettings, 'spendCaps' | 'version'>,
+    audit: AuditRecord,
+  ): Promise<void> {
+    const expected = settings.version - 1;
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -108,49 +192,178 @@ export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
             {
               Put: {
                 TableName: this.tableName,
-                Item: {
-                  ...keys.userDirectory(member.userId),
-                  type: 'UserDirectory',
-                  tenantId: member.tenantId,
-                  role: member.role,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
+                Item: { ...keys.workspaceSettings(tenantId), type: 'WorkspaceSettings', ...settings },
+                ConditionExpression: expected === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+                ...(expected === 0 ? {} : { ExpressionAttributeValues: { ':expected': expected } }),
               },
             },
-            {
-              ConditionCheck: {
-                TableName: this.tableName,
-                Key: keys.workspace(member.tenantId),
-                ConditionExpression: 'attribute_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.member(member.tenantId, member.userId),
-                  type: 'Member',
-                  email: member.email,
-                  role: member.role,
-                  joinedAt: member.joinedAt,
-                },
-              },
-            },
+            auditPut(this.tableName, tenantId, audit),
           ],
         }),
       );
     } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-        throw new ConflictError('That user already belongs to a workspace', {
-          code: 'already_member_elsewhere',
+      if (failedConditions(error).includes(0)) {
+        throw new PreconditionFailedError('The settings were changed by someone else; reload and try again', {
           cause: error,
         });
       }
-      if (reasons[1]?.Code === 'ConditionalCheckFailed') {
-        throw new NotFoundError('Workspace not found', { code: 'workspace_not_found', cause: error });
+      throw error;
+    }
+  }
+
+  async listMembers(tenantId: TenantId, page: PageRequest): Promise<Page<MemberView>> {
+    const pk = keys.member(tenantId, '').pk;
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.memberPrefix },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor, pk),
+      }),
+    );
+    return {
+      items: (result.Items ?? []).flatMap((item) => toMemberView(item) ?? []),
+      nextCursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  }
+
+  async countMembers(tenantId: TenantId): Promise<number> {
+    const pk = keys.member(tenantId, '').pk;
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.memberPrefix },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += result.Count ?? 0;
+      start = result.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  /** Transaction item adjusting the owner count; a decrement requires another owner to remain. */
+  private ownerCountChange(tenantId: TenantId, delta: -1 | 1) {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.workspace(tenantId),
+        UpdateExpression: 'ADD ownerCount :delta',
+        ConditionExpression: delta < 0 ? 'ownerCount > :one' : 'attribute_exists(pk)',
+        ExpressionAttributeValues: delta < 0 ? { ':delta': -1, ':one': 1 } : { ':delta': 1 },
+      },
+    };
+  }
+
+  async changeRole(
+    tenantId: TenantId,
+    userId: UserId,
+    role: Role,
+    expectedVersion: number,
+    audit: AuditRecord,
+  ): Promise<MemberView> {
+    const current = await this.getMemberView(tenantId, userId);
+    if (!current) throw new NotFoundError('Member not found', { code: 'member_not_found' });
+    const ownerDelta = current.role === role ? 0 : current.role === 'owner' ? -1 : role === 'owner' ? 1 : 0;
+    const items = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.member(tenantId, userId),
+          UpdateExpression: 'SET #role = :role, version = :next',
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':role': role, ':next': expectedVersion + 1, ':expected': expectedVersion },
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.userDirectory(userId),
+          UpdateExpression: 'SET #role = :role',
+          ConditionExpression: 'tenantId = :tenant',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':role': role, ':tenant': tenantId },
+        },
+      },
+      ...(ownerDelta !== 0 ? [this.ownerCountChange(tenantId, ownerDelta as -1 | 1)] : []),
+      auditPut(this.tableName, tenantId, audit),
+    ];
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      const failed = failedConditions(error);
+      if (failed.includes(0)) {
+        throw new PreconditionFailedError('This member was changed by someone else; reload and try again', {
+          cause: error,
+        });
+      }
+      if (ownerDelta < 0 && failed.includes(2)) {
+        throw new ConflictError('A workspace needs at least one owner', { code: 'last_owner', cause: error });
       }
       throw error;
     }
+    return { ...current, role, version: expectedVersion + 1 };
+  }
+
+  async removeMember(tenantId: TenantId, userId: UserId, audit: AuditRecord): Promise<void> {
+    const current = await this.getMemberView(tenantId, userId);
+    if (!current) throw new NotFoundError('Member not found', { code: 'member_not_found' });
+    const isOwner = current.role === 'owner';
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: keys.member(tenantId, userId),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: keys.userDirectory(userId),
+                ConditionExpression: 'tenantId = :tenant',
+                ExpressionAttributeValues: { ':tenant': tenantId },
+              },
+            },
+            ...(isOwner ? [this.ownerCountChange(tenantId, -1)] : []),
+            auditPut(this.tableName, tenantId, audit),
+          ],
+        }),
+      );
+    } catch (error) {
+      const failed = failedConditions(error);
+      if (isOwner && failed.includes(2)) {
+        throw new ConflictError('A workspace needs at least one owner', { code: 'last_owner', cause: error });
+      }
+      if (failed.includes(0)) throw new NotFoundError('Member not found', { code: 'member_not_found', cause: error });
+      throw error;
+    }
+  }
+
+  async markActive(tenantId: TenantId, userId: UserId): Promise<void> {
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.member(tenantId, userId),
+          UpdateExpression: 'SET #status = :active',
+          ConditionExpression: '#status = :invited',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':active': 'active', ':invited': 'invited' },
+        }),
+      )
+      .catch((error: Error) => {
+        if (error.name !== 'ConditionalCheckFailedException') throw error;
+      });
   }
 }

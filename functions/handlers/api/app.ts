@@ -68,7 +68,13 @@ export function createApiApp(
         }
       }
       const result = await route.handle(ctx);
-      return json(result.status, result.body);
+      if (result.rawContentType) {
+        return new Response(String(result.body), {
+          status: result.status,
+          headers: { 'content-type': result.rawContentType, 'cache-control': 'no-store', ...result.headers },
+        });
+      }
+      return json(result.status, result.body, result.headers);
     } catch (error) {
       const mapped = mapError(error);
       if (mapped.unexpected) logger.error('Unhandled error in route', { route: route.path, error: error as Error });

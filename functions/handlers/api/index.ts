@@ -4,21 +4,29 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { JwtAccessTokenVerifier } from '../../adapters/auth/jwt-access-token-verifier.ts';
 import { createDocumentClient } from '../../adapters/aws/clients.ts';
+import { CognitoUserDirectory, createCognitoClient } from '../../adapters/aws/cognito-user-directory.ts';
+import { DynamoDbAuditLog } from '../../adapters/aws/dynamodb-audit-log.ts';
+import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { systemClock, ulidGenerator } from '../../adapters/system.ts';
-import { readApiConfig } from '../../config.ts';
+import { readApiConfig, readDirectoryConfig } from '../../config.ts';
 import { logger, tracer } from '../../powertools.ts';
 import { createApiApp } from './app.ts';
 
 // Cold start: configuration, clients and the JWT verifier are built once, outside the handler.
 const config = readApiConfig();
+const directoryConfig = readDirectoryConfig();
 const db = tracer.captureAWSv3Client(createDocumentClient(config));
+const cognito = tracer.captureAWSv3Client(createCognitoClient(directoryConfig));
 const verifier = await JwtAccessTokenVerifier.create(config.auth);
 
 const app = createApiApp(
   {
     verifier,
     workspaces: new DynamoDbWorkspaceRepository(db, config.TABLE_NAME),
+    brands: new DynamoDbBrandRepository(db, config.TABLE_NAME),
+    auditLog: new DynamoDbAuditLog(db, config.TABLE_NAME),
+    directory: new CognitoUserDirectory(cognito, directoryConfig.USER_POOL_ID),
     clock: systemClock,
     ids: ulidGenerator,
     maxBodyBytes: config.MAX_BODY_BYTES,

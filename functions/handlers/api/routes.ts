@@ -1,19 +1,49 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { CreateWorkspaceRequestSchema } from '#shared/contracts/workspaces.ts';
+import { z } from 'zod';
+import { AuditEntrySchema } from '#shared/contracts/audit.ts';
+import { BrandInputSchema, BrandSchema, BrandSummarySchema } from '#shared/contracts/brands.ts';
+import { idSchema, pageOf, pageQuerySchema } from '#shared/contracts/common.ts';
+import { InviteMemberRequestSchema, MemberSchema, UpdateMemberRequestSchema } from '#shared/contracts/members.ts';
+import {
+  PromptSetDiffSchema,
+  PromptSetInputSchema,
+  PromptSetVersionSchema,
+  PromptSetVersionSummarySchema,
+  PromptSuggestionsSchema,
+  SuggestPromptsRequestSchema,
+} from '#shared/contracts/prompt-sets.ts';
+import { RunSettingsInputSchema, RunSettingsSchema } from '#shared/contracts/run-settings.ts';
+import { SpendCapsSchema, WorkspaceSettingsSchema } from '#shared/contracts/workspace-settings.ts';
+import {
+  CreateWorkspaceRequestSchema,
+  HealthResponseSchema,
+  MeResponseSchema,
+  WorkspaceSchema,
+} from '#shared/contracts/workspaces.ts';
+import { NotFoundError } from '#shared/domain/errors.ts';
+import { PLAN_LIMITS } from '#shared/domain/plans.ts';
 import type { Principal, TenantPrincipal } from '#shared/domain/principal.ts';
 import { ROLES, type Role } from '#shared/domain/roles.ts';
 import type { AccessTokenVerifier } from '#shared/ports/access-token-verifier.ts';
+import type { AuditLog } from '#shared/ports/audit.ts';
+import * as brands from '#shared/use-cases/brands.ts';
+import * as members from '#shared/use-cases/members.ts';
+import * as promptSets from '#shared/use-cases/prompt-sets.ts';
+import * as settings from '#shared/use-cases/settings.ts';
 import type { WorkspaceDeps } from '#shared/use-cases/workspaces.ts';
 import { createWorkspace, describeCaller, getCurrentWorkspace } from '#shared/use-cases/workspaces.ts';
-import { parseJsonBody } from '../../middleware/request.ts';
+import { promptsFromCsv, promptsToCsv } from '../../adapters/csv/prompt-csv.ts';
+import { etag, expectedVersion } from '../../middleware/preconditions.ts';
+import { parseJsonBody, parseQuery, textBody } from '../../middleware/request.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Who may call a route: anyone, any signed-in user, or members of the token's workspace with given roles. */
 export type RouteAccess = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'tenant'; roles: readonly Role[] };
 
-export interface ApiDeps extends WorkspaceDeps {
+export interface ApiDeps extends WorkspaceDeps, brands.BrandDeps, members.MemberDeps {
   verifier: AccessTokenVerifier;
+  auditLog: AuditLog;
   maxBodyBytes: number;
   version: string;
 }
@@ -30,6 +60,20 @@ export interface RouteContext {
 export interface RouteResult {
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
+  /** Send `body` (a string) as-is with this content type instead of JSON. */
+  rawContentType?: string;
+}
+
+/** Request/response schemas of a route: used for the OpenAPI document (validation happens in handlers). */
+export interface RouteDocs {
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  response?: z.ZodType;
+  /** The route reads `If-Match`. */
+  ifMatch?: boolean;
+  bodyMediaType?: string;
+  responseMediaType?: string;
 }
 
 export interface RouteDefinition {
@@ -37,60 +81,368 @@ export interface RouteDefinition {
   path: `/${string}`;
   summary: string;
   access: RouteAccess;
+  docs?: RouteDocs;
   handle(ctx: RouteContext): Promise<RouteResult>;
 }
 
-const ALL_ROLES = ROLES;
+const ALL: readonly Role[] = ROLES;
+const MANAGERS: readonly Role[] = ['owner', 'admin'];
+const EDITORS: readonly Role[] = ['owner', 'admin', 'analyst'];
+/** CSV imports may be larger than JSON bodies (a full prompt set). */
+const CSV_MAX_BYTES = 1024 * 1024;
 
-function requireTenant(ctx: RouteContext): TenantPrincipal {
+function tenantOf(ctx: RouteContext): TenantPrincipal {
   if (!ctx.tenant) throw new Error('tenant route invoked without a tenant principal');
   return ctx.tenant;
 }
 
-function requirePrincipal(ctx: RouteContext): Principal {
+function principalOf(ctx: RouteContext): Principal {
   if (!ctx.principal) throw new Error('authenticated route invoked without a principal');
   return ctx.principal;
 }
 
+const brandIdSchema = idSchema('brd');
+/** A malformed id is simply not found: no hint about what ids look like elsewhere. */
+function brandIdOf(ctx: RouteContext): string {
+  const parsed = brandIdSchema.safeParse(ctx.params.brandId);
+  if (!parsed.success) throw new NotFoundError('Brand not found', { code: 'brand_not_found' });
+  return parsed.data;
+}
+
+function userIdOf(ctx: RouteContext): string {
+  const id = ctx.params.userId ?? '';
+  if (!/^[\w-]{1,128}$/.test(id)) throw new NotFoundError('Member not found', { code: 'member_not_found' });
+  return id;
+}
+
+const ok = (body: unknown, version?: number): RouteResult => ({
+  status: 200,
+  body,
+  ...(version !== undefined ? { headers: { etag: etag(version) } } : {}),
+});
+const created = (body: unknown, version?: number): RouteResult => ({ ...ok(body, version), status: 201 });
+const noContent: RouteResult = { status: 204, body: null };
+
+const versionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
+const diffQuery = z.strictObject({ from: z.coerce.number().int().min(0), to: z.coerce.number().int().positive() });
+
 /**
- * The API's route table: the single list the router, the role checks and the generated authorization tests
- * are built from. Handlers stay thin: parse, call a use case, return a status and a body.
+ * The API's route table: the single list the router, the role checks, the OpenAPI document and the generated
+ * authorization tests are built from. Handlers stay thin: parse, call a use case, return a status and a body.
  */
 export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
+  const body = <T extends z.ZodType>(ctx: RouteContext, schema: T) =>
+    parseJsonBody(ctx.event, schema, deps.maxBodyBytes);
+  const page = (ctx: RouteContext) => parseQuery(ctx.event, pageQuerySchema);
+
   return [
     {
       method: 'GET',
       path: '/health',
       summary: 'Liveness of the API function',
       access: { kind: 'public' },
-      handle: async () => ({
-        status: 200,
-        body: { status: 'ok', service: 'promptpulse-api', version: deps.version, time: deps.clock.now().toISOString() },
-      }),
+      docs: { response: HealthResponseSchema },
+      handle: async () =>
+        ok({ status: 'ok', service: 'promptpulse-api', version: deps.version, time: deps.clock.now().toISOString() }),
     },
     {
       method: 'GET',
       path: '/me',
       summary: 'The caller and their workspace, if any',
       access: { kind: 'authenticated' },
-      handle: async (ctx) => ({ status: 200, body: await describeCaller(deps, requirePrincipal(ctx)) }),
+      docs: { response: MeResponseSchema },
+      handle: async (ctx) => ok(await describeCaller(deps, principalOf(ctx))),
     },
     {
       method: 'POST',
       path: '/workspaces',
       summary: "Create the caller's workspace; the caller becomes its owner",
       access: { kind: 'authenticated' },
-      handle: async (ctx) => {
-        const input = parseJsonBody(ctx.event, CreateWorkspaceRequestSchema, deps.maxBodyBytes);
-        return { status: 201, body: await createWorkspace(deps, requirePrincipal(ctx), input) };
-      },
+      docs: { body: CreateWorkspaceRequestSchema, response: WorkspaceSchema },
+      handle: async (ctx) =>
+        created(await createWorkspace(deps, principalOf(ctx), body(ctx, CreateWorkspaceRequestSchema))),
     },
     {
       method: 'GET',
       path: '/workspaces/current',
       summary: "The caller's current workspace",
-      access: { kind: 'tenant', roles: ALL_ROLES },
-      handle: async (ctx) => ({ status: 200, body: await getCurrentWorkspace(deps, requireTenant(ctx)) }),
+      access: { kind: 'tenant', roles: ALL },
+      docs: { response: WorkspaceSchema },
+      handle: async (ctx) => ok(await getCurrentWorkspace(deps, tenantOf(ctx))),
+    },
+    {
+      method: 'GET',
+      path: '/workspaces/current/settings',
+      summary: 'Plan, plan limits and spend caps',
+      access: { kind: 'tenant', roles: ALL },
+      docs: { response: WorkspaceSettingsSchema },
+      handle: async (ctx) => {
+        const result = await settings.getWorkspaceSettings(deps, tenantOf(ctx));
+        return ok(result, result.version);
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/workspaces/current/spend-caps',
+      summary: 'Set the spend caps (calls, tokens, USD per day and month)',
+      access: { kind: 'tenant', roles: MANAGERS },
+      docs: { body: SpendCapsSchema, response: WorkspaceSettingsSchema, ifMatch: true },
+      handle: async (ctx) => {
+        const version = expectedVersion(ctx.event);
+        const result = await settings.saveSpendCaps(deps, tenantOf(ctx), version, body(ctx, SpendCapsSchema));
+        return ok(result, result.version);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/brands',
+      summary: 'List brands',
+      access: { kind: 'tenant', roles: ALL },
+      docs: { query: pageQuerySchema, response: pageOf(BrandSummarySchema) },
+      handle: async (ctx) => ok(await brands.listBrands(deps, tenantOf(ctx), page(ctx))),
+    },
+    {
+      method: 'POST',
+      path: '/brands',
+      summary: 'Create a brand with its aliases, domains, competitors and topics',
+      access: { kind: 'tenant', roles: MANAGERS },
+      docs: { body: BrandInputSchema, response: BrandSchema },
+      handle: async (ctx) => {
+        const brand = await brands.createBrand(deps, tenantOf(ctx), body(ctx, BrandInputSchema));
+        return created(brand, brand.version);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/brands/:brandId',
+      summary: 'One brand',
+      access: { kind: 'tenant', roles: ALL },
+      docs: { response: BrandSchema },
+      handle: async (ctx) => {
+        const brand = await brands.getBrandOrThrow(deps, tenantOf(ctx), brandIdOf(ctx));
+        return ok(brand, brand.version);
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/brands/:brandId',
+      summary: 'Replace a brand’s configuration (competitors and topics keep their ids)',
+      access: { kind: 'tenant', roles: MANAGERS },
+      docs: { body: BrandInputSchema, response: BrandSchema, ifMatch: true },
+      handle: async (ctx) => {
+        const version = expectedVersion(ctx.event);
+        const input = body(ctx, BrandInputSchema);
+        const brand = await brands.updateBrand(deps, tenantOf(ctx), brandIdOf(ctx), version, input);
+        return ok(brand, brand.version);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/brands/:brandId',
+      summary: 'Delete a brand (its history stays for reporting)',
+      access: { kind: 'tenant', roles: MANAGERS },
+      docs: { ifMatch: true },
+      handle: async (ctx) => {
+        await brands.deleteBrand(deps, tenantOf(ctx), brandIdOf(ctx), expectedVersion(ctx.event));
+        return noContent;
+      },
+    },
+    {
+      method: 'GET',
+      path: '/brands/:brandId/prompt-set',
+      summary: 'The current prompt-set version',
+      access: { kind: 'tenant', roles: ALL },
+      docs: { response: PromptSetVersionSchema },
+      handle: async (ctx) => {
+        const version = await promptSets.getCurrentPromptSet(deps, tenantOf(ctx), brandIdOf(ctx));
+        return ok(version, version.version);
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/brands/:brandId/prompt-set',
+      summary: 'Save the next prompt-set version (If-Match: the version edited; "0" for the first)',
+      access: { kind: 'tenant', roles: EDITORS },
+      docs: { body: PromptSetInputSchema, response: PromptSetVersionSchema, ifMatch: true },
+      handle: async (ctx) => {
+        const base = expectedVersion(ctx.event);
+        const version = await promptSets.savePromptSet(
+          deps,
+          tenantOf(ctx),
+          brandIdOf(ctx),
+          base,
+          body(ctx, PromptSetInputSchema),
+        );
+        return created(version, version.version);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/brands/:brandId/prompt-set/versions',
+      summary: 'Version history of the prompt set, newest first',
+      access: { kind: 'tenant', roles: ALL },
+      docs: { query: pageQuerySchema, response: pageOf(PromptSetVersionSummarySchema) },
+      handle: async (ctx) => ok(await promptSets.listPromptSetVersions(deps, tenantOf(ctx), brandIdOf(ctx), page(ctx))),
+    },
+    {
+      method: 'GET',
+      path: '/brands/:brandId/prompt-set/versions/:version',
+      summary: 'One prompt-set version',
+      access: { kind: 'tenant', roles: ALL },
+      docs: { response: PromptSetVersionSchema },
+      handle: async (ctx) => {
+        const number = Number(ctx.params.version);
+        if (!Number.isInteger(number) || number < 1) {
+          throw new NotFoundError('Prompt set version not found', { code: 'prompt_set_version_not_found' });
+        }
+        return ok(await promptSets.getPromptSetVersion(deps, tenantOf(ctx), brandIdOf(ctx), number));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/brands/:brandId/prompt-set/diff',
+      summary: 'What changed between two prompt-set versions',
+      access: { kind: 'tenant', roles: ALL },
+      docs: { query: diffQuery, response: PromptSetDiffSchema },
+      handle: async (ctx) => {
+        const { from, to } = parseQuery(ctx.event, diffQuery);
+        return ok(await promptSets.diffPromptSetVersions(deps, tenantOf(ctx), brandIdOf(ctx), from, to));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/brands/:brandId/prompt-set/export',
+      summary: 'The prompt set as CSV (text, topic, intent, locale, persona)',
+      access: { kind: 'tenant', roles: ALL },
+      docs: { query: versionQuery, responseMediaType: 'text/csv' },
+      handle: async (ctx) => {
+        const tenant = tenantOf(ctx);
+        const brandId = brandIdOf(ctx);
+        const { version } = parseQuery(ctx.event, versionQuery);
+        const brand = await brands.getBrandOrThrow(deps, tenant, brandId);
+        const set = version
+          ? await promptSets.getPromptSetVersion(deps, tenant, brandId, version)
+          : await promptSets.getCurrentPromptSet(deps, tenant, brandId);
+        const filename = `${brand.name.replace(/[^\w-]+/g, '-').toLowerCase()}-prompts-v${set.version}.csv`;
+        return {
+          status: 200,
+          body: promptsToCsv(set.prompts, brand),
+          rawContentType: 'text/csv; charset=utf-8',
+          headers: { 'content-disposition': `attachment; filename="${filename}"` },
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/brands/:brandId/prompt-set/import',
+      summary: 'Replace the prompt set from a CSV upload as a new version (all rows valid, or nothing stored)',
+      access: { kind: 'tenant', roles: EDITORS },
+      docs: { bodyMediaType: 'text/csv', response: PromptSetVersionSchema, ifMatch: true },
+      handle: async (ctx) => {
+        const tenant = tenantOf(ctx);
+        const brandId = brandIdOf(ctx);
+        const base = expectedVersion(ctx.event);
+        const csv = textBody(ctx.event, /^text\/csv\b/i, CSV_MAX_BYTES);
+        const [brand, workspace] = await Promise.all([
+          brands.getBrandOrThrow(deps, tenant, brandId),
+          deps.workspaces.getWorkspace(tenant.tenantId),
+        ]);
+        const prompts = promptsFromCsv(csv, brand, PLAN_LIMITS[workspace?.plan ?? 'trial'].maxPromptsPerBrand);
+        const version = await promptSets.savePromptSet(
+          deps,
+          tenant,
+          brandId,
+          base,
+          { prompts, note: 'CSV import' },
+          'csv',
+        );
+        return created(version, version.version);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/brands/:brandId/prompt-suggestions',
+      summary: 'Suggest prompts for review (nothing is added)',
+      access: { kind: 'tenant', roles: EDITORS },
+      docs: { body: SuggestPromptsRequestSchema, response: PromptSuggestionsSchema },
+      handle: async (ctx) => {
+        const request = body(ctx, SuggestPromptsRequestSchema);
+        return ok({ suggestions: await promptSets.suggestPrompts(deps, tenantOf(ctx), brandIdOf(ctx), request) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/brands/:brandId/run-settings',
+      summary: 'Providers, samples per prompt and schedule of a brand',
+      access: { kind: 'tenant', roles: ALL },
+      docs: { response: RunSettingsSchema },
+      handle: async (ctx) => {
+        const result = await settings.getRunSettings(deps, tenantOf(ctx), brandIdOf(ctx));
+        return ok(result, result.version);
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/brands/:brandId/run-settings',
+      summary: 'Set providers, samples per prompt and schedule',
+      access: { kind: 'tenant', roles: MANAGERS },
+      docs: { body: RunSettingsInputSchema, response: RunSettingsSchema, ifMatch: true },
+      handle: async (ctx) => {
+        const version = expectedVersion(ctx.event);
+        const input = body(ctx, RunSettingsInputSchema);
+        const result = await settings.saveRunSettings(deps, tenantOf(ctx), brandIdOf(ctx), version, input);
+        return ok(result, result.version);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/members',
+      summary: 'Members of the workspace',
+      access: { kind: 'tenant', roles: ALL },
+      docs: { query: pageQuerySchema, response: pageOf(MemberSchema) },
+      handle: async (ctx) => ok(await members.listMembers(deps, tenantOf(ctx), page(ctx))),
+    },
+    {
+      method: 'POST',
+      path: '/members',
+      summary: 'Invite a colleague by email with a role',
+      access: { kind: 'tenant', roles: MANAGERS },
+      docs: { body: InviteMemberRequestSchema, response: MemberSchema },
+      handle: async (ctx) => {
+        const member = await members.inviteMember(deps, tenantOf(ctx), body(ctx, InviteMemberRequestSchema));
+        return created(member, member.version);
+      },
+    },
+    {
+      method: 'PATCH',
+      path: '/members/:userId',
+      summary: "Change a member's role",
+      access: { kind: 'tenant', roles: MANAGERS },
+      docs: { body: UpdateMemberRequestSchema, response: MemberSchema, ifMatch: true },
+      handle: async (ctx) => {
+        const version = expectedVersion(ctx.event);
+        const { role } = body(ctx, UpdateMemberRequestSchema);
+        const member = await members.changeMemberRole(deps, tenantOf(ctx), userIdOf(ctx), version, role);
+        return ok(member, member.version);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/members/:userId',
+      summary: 'Remove a member (never the last owner)',
+      access: { kind: 'tenant', roles: MANAGERS },
+      handle: async (ctx) => {
+        await members.removeMember(deps, tenantOf(ctx), userIdOf(ctx));
+        return noContent;
+      },
+    },
+    {
+      method: 'GET',
+      path: '/audit',
+      summary: 'The audit log, newest first',
+      access: { kind: 'tenant', roles: MANAGERS },
+      docs: { query: pageQuerySchema, response: pageOf(AuditEntrySchema) },
+      handle: async (ctx) => ok(await deps.auditLog.list(tenantOf(ctx).tenantId, page(ctx))),
     },
   ];
 }

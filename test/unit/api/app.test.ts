@@ -60,6 +60,9 @@ beforeEach(async () => {
     workspaces,
     clock: { now: () => new Date('2026-11-25T10:00:00Z') },
     ids: { next: () => `01JZ${String(++n).padStart(22, '0')}` },
+    brands: {} as ApiDeps['brands'],
+    auditLog: {} as ApiDeps['auditLog'],
+    directory: {} as ApiDeps['directory'],
     maxBodyBytes: 1024,
     version: 'test',
     verifier: {

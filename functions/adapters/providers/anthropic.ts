@@ -1,0 +1,163 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import {
+  type ProviderError,
+  ProviderRefusedError,
+  ProviderTimeoutError,
+  ProviderUnavailableError,
+} from '#shared/domain/provider-errors.ts';
+import type { AiProvider, AnswerUsage, AskRequest, AskResult } from '#shared/ports/ai-provider.ts';
+import {
+  type AdapterOptions,
+  callScope,
+  costOf,
+  count,
+  DEFAULT_MAX_OUTPUT_TOKENS,
+  DEFAULT_TIMEOUT_MS,
+  dedupeCitations,
+  emptyAnswer,
+  errorForStatus,
+  expectObject,
+  localeCountry,
+  mapGenericError,
+  SIMULATOR_SAMPLE_HEADER,
+} from './common.ts';
+
+type Json = Record<string, unknown>;
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const asObject = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
+const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** Searches Claude may run for one answer on the web-search surface (each is billed). @default 3 */
+export const ANTHROPIC_MAX_WEB_SEARCHES = 3;
+
+/**
+ * Anthropic Messages API. The web-search surface adds the `web_search` server tool; Claude runs the searches itself
+ * and returns text blocks whose `citations` point at the pages (`web_search_result_location`).
+ */
+export class AnthropicProvider implements AiProvider {
+  readonly id = 'anthropic' as const;
+  readonly #client: Anthropic;
+  readonly #options: AdapterOptions;
+
+  /** @param client built by {@link createAnthropicClient} (`maxRetries: 0`: the workflow owns retries). */
+  constructor(client: Anthropic, options: AdapterOptions = {}) {
+    this.#client = client;
+    this.#options = options;
+  }
+
+  async ask(request: AskRequest, signal?: AbortSignal): Promise<AskResult> {
+    const now = this.#options.now ?? (() => performance.now());
+    const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const scope = callScope(timeoutMs, signal);
+    const headers: Record<string, string> = {};
+    if (this.#options.simulatorHints) headers[SIMULATOR_SAMPLE_HEADER] = String(request.sampleIndex ?? 0);
+    const country = localeCountry(request.locale);
+    const started = now();
+    try {
+      const { data, request_id: requestIdHeader } = await this.#client.messages
+        .create(
+          {
+            model: request.model,
+            max_tokens: request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+            ...(request.system ? { system: request.system } : {}),
+            messages: [{ role: 'user', content: request.prompt }],
+            ...(request.surface === 'api_web_search'
+              ? {
+                  tools: [
+                    {
+                      type: 'web_search_20250305' as const,
+                      name: 'web_search' as const,
+                      max_uses: ANTHROPIC_MAX_WEB_SEARCHES,
+                      ...(country ? { user_location: { type: 'approximate' as const, country } } : {}),
+                    },
+                  ],
+                }
+              : {}),
+          },
+          { signal: scope.signal, timeout: timeoutMs + 1000, headers },
+        )
+        .withResponse();
+      const request_id = requestIdHeader ?? null;
+      const latencyMs = Math.max(0, Math.round(now() - started));
+      const body = expectObject(this.id, data, 'message', request_id);
+      const stopReason = asString(body['stop_reason']);
+      const blocks = asArray(body['content']).map(asObject);
+      if (stopReason === 'refusal') {
+        throw new ProviderRefusedError('anthropic: the model declined to answer', {
+          provider: this.id,
+          providerRequestId: request_id,
+          providerCode: 'refusal',
+        });
+      }
+      const citations: { url: string | null; title: string | null }[] = [];
+      let text = '';
+      for (const block of blocks) {
+        if (block['type'] !== 'text') continue;
+        text += asString(block['text']) ?? '';
+        for (const citation of asArray(block['citations']).map(asObject)) {
+          if (citation['type'] === 'web_search_result_location') {
+            citations.push({ url: asString(citation['url']), title: asString(citation['title']) });
+          }
+        }
+      }
+      text = text.trim();
+      if (!text) throw emptyAnswer(this.id, request_id, `stop_reason ${stopReason ?? 'missing'}`);
+      const usageJson = asObject(body['usage']);
+      const usage: AnswerUsage = {
+        // Anthropic reports cache reads/writes apart from `input_tokens`; the port counts all prompt tokens.
+        inputTokens:
+          count(usageJson['input_tokens']) +
+          count(usageJson['cache_read_input_tokens']) +
+          count(usageJson['cache_creation_input_tokens']),
+        outputTokens: count(usageJson['output_tokens']),
+        cachedInputTokens: count(usageJson['cache_read_input_tokens']),
+        webSearchRequests: count(asObject(usageJson['server_tool_use'])['web_search_requests']),
+      };
+      const modelVersion = asString(body['model']);
+      return {
+        provider: this.id,
+        model: request.model,
+        modelVersion,
+        surface: request.surface,
+        locale: request.locale,
+        text,
+        citations: dedupeCitations(citations),
+        latencyMs,
+        usage,
+        cost: costOf(this.id, request.model, modelVersion, usage, this.#options.priceTable),
+        providerRequestId: request_id ?? asString(body['id']),
+        finishReason: stopReason?.toLowerCase() ?? null,
+      };
+    } catch (error) {
+      throw mapAnthropicError(error, scope);
+    } finally {
+      scope.dispose();
+    }
+  }
+}
+
+/** Maps a failure of `@anthropic-ai/sdk` (529 `overloaded_error` is a 5xx: unavailable). */
+export function mapAnthropicError(error: unknown, scope: { reason(): 'aborted' | 'timeout' | null }): ProviderError {
+  const provider = 'anthropic';
+  if (error instanceof APIUserAbortError) return mapGenericError(provider, error, scope);
+  if (error instanceof APIConnectionTimeoutError) {
+    return new ProviderTimeoutError('anthropic: request timed out', { provider, cause: error });
+  }
+  if (error instanceof APIConnectionError) {
+    if (scope.reason()) return mapGenericError(provider, error, scope);
+    return new ProviderUnavailableError('anthropic: connection failed', { provider, cause: error });
+  }
+  if (error instanceof APIError && typeof error.status === 'number') {
+    const code = error.type ?? asString(asObject(asObject(error.error)['error'])['type']);
+    return errorForStatus(error.status, `HTTP ${error.status}${code ? ` (${code})` : ''}`, {
+      provider,
+      status: error.status,
+      providerRequestId: error.requestID ?? null,
+      providerCode: code,
+      headers: error.headers ?? null,
+      cause: error,
+    });
+  }
+  return mapGenericError(provider, error, scope);
+}

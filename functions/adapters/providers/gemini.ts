@@ -1,0 +1,194 @@
+import { ApiError, type GoogleGenAI } from '@google/genai';
+import { type ProviderError, ProviderRefusedError, ProviderTimeoutError } from '#shared/domain/provider-errors.ts';
+import type { AiProvider, AnswerUsage, AskRequest, AskResult } from '#shared/ports/ai-provider.ts';
+import {
+  type AdapterOptions,
+  callScope,
+  costOf,
+  count,
+  DEFAULT_MAX_OUTPUT_TOKENS,
+  DEFAULT_TIMEOUT_MS,
+  dedupeCitations,
+  emptyAnswer,
+  errorForStatus,
+  expectObject,
+  type HeaderReader,
+  mapGenericError,
+  retryAfterMsFromHeaders,
+  SIMULATOR_SAMPLE_HEADER,
+} from './common.ts';
+
+type Json = Record<string, unknown>;
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const asObject = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
+const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** Finish reasons meaning the model (or its safety layer) declined to answer. */
+const REFUSAL_FINISH_REASONS = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'LANGUAGE',
+]);
+
+export interface GeminiAdapterOptions extends AdapterOptions {
+  /** Underlying fetch (tests). @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Google Gemini (Gemini Developer API) through `@google/genai`. The web-search surface enables the `googleSearch`
+ * tool ("grounding with Google Search"); sources come back in `groundingMetadata.groundingChunks[].web`. Note that
+ * the real API returns `vertexaisearch.cloud.google.com` redirect URIs there, with the source's domain as title;
+ * they are recorded as returned.
+ */
+export class GeminiProvider implements AiProvider {
+  readonly id = 'gemini' as const;
+  readonly #client: GoogleGenAI;
+  readonly #options: GeminiAdapterOptions;
+
+  /** @param client built by {@link createGeminiClient} (no SDK retries: the workflow owns retries). */
+  constructor(client: GoogleGenAI, options: GeminiAdapterOptions = {}) {
+    this.#client = client;
+    this.#options = options;
+  }
+
+  async ask(request: AskRequest, signal?: AbortSignal): Promise<AskResult> {
+    const now = this.#options.now ?? (() => performance.now());
+    const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const scope = callScope(timeoutMs, signal);
+    // The SDK's ApiError keeps only the status and body text, so the response headers (retry-after, request id) are
+    // captured on the way through a per-call fetch wrapper.
+    const captured: { headers: HeaderReader | null } = { headers: null };
+    const baseFetch = this.#options.fetch ?? globalThis.fetch;
+    const capturingFetch: typeof fetch = async (input, init) => {
+      const response = await baseFetch(input, init);
+      captured.headers = response.headers;
+      return response;
+    };
+    const headers: Record<string, string> = {};
+    if (this.#options.simulatorHints) headers[SIMULATOR_SAMPLE_HEADER] = String(request.sampleIndex ?? 0);
+    const started = now();
+    try {
+      const response = await this.#client.models.generateContent({
+        model: request.model,
+        contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
+        config: {
+          ...(request.system ? { systemInstruction: request.system } : {}),
+          maxOutputTokens: request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+          ...(request.surface === 'api_web_search' ? { tools: [{ googleSearch: {} }] } : {}),
+          abortSignal: scope.signal,
+          // Our deadline fires first; the SDK's own timeout is only a backstop.
+          httpOptions: { timeout: timeoutMs + 1000, headers, fetch: capturingFetch },
+        },
+      });
+      const latencyMs = Math.max(0, Math.round(now() - started));
+      const requestIdHeader = captured.headers?.get('x-request-id') ?? null;
+      const body = expectObject(this.id, response, 'generateContent response', requestIdHeader);
+      const providerRequestId = asString(body['responseId']) ?? requestIdHeader;
+      const blockReason = asString(asObject(body['promptFeedback'])['blockReason']);
+      if (blockReason) {
+        throw new ProviderRefusedError(`gemini: prompt blocked (${blockReason})`, {
+          provider: this.id,
+          providerRequestId,
+          providerCode: blockReason,
+        });
+      }
+      const candidate = asObject(asArray(body['candidates'])[0]);
+      const finishReason = asString(candidate['finishReason']);
+      const parts = asArray(asObject(candidate['content'])['parts']).map(asObject);
+      const text = parts
+        .filter((part) => part['thought'] !== true)
+        .map((part) => asString(part['text']) ?? '')
+        .join('')
+        .trim();
+      if (finishReason && REFUSAL_FINISH_REASONS.has(finishReason) && !text) {
+        throw new ProviderRefusedError(`gemini: the model declined to answer (${finishReason})`, {
+          provider: this.id,
+          providerRequestId,
+          providerCode: finishReason,
+        });
+      }
+      if (!text) throw emptyAnswer(this.id, providerRequestId, `finishReason ${finishReason ?? 'missing'}`);
+      const grounding = asObject(candidate['groundingMetadata']);
+      const chunks = asArray(grounding['groundingChunks']).map((chunk) => asObject(asObject(chunk)['web']));
+      const grounded = chunks.length > 0 || asArray(grounding['webSearchQueries']).length > 0;
+      const usageJson = asObject(body['usageMetadata']);
+      const usage: AnswerUsage = {
+        inputTokens: count(usageJson['promptTokenCount']) + count(usageJson['toolUsePromptTokenCount']),
+        // Thinking tokens are billed as output.
+        outputTokens: count(usageJson['candidatesTokenCount']) + count(usageJson['thoughtsTokenCount']),
+        cachedInputTokens: count(usageJson['cachedContentTokenCount']),
+        webSearchRequests: request.surface === 'api_web_search' && grounded ? 1 : 0,
+      };
+      const modelVersion = asString(body['modelVersion']);
+      return {
+        provider: this.id,
+        model: request.model,
+        modelVersion,
+        surface: request.surface,
+        locale: request.locale,
+        text,
+        citations: dedupeCitations(chunks.map((web) => ({ url: asString(web['uri']), title: asString(web['title']) }))),
+        latencyMs,
+        usage,
+        cost: costOf(this.id, request.model, modelVersion, usage, this.#options.priceTable),
+        providerRequestId,
+        finishReason: finishReason?.toLowerCase() ?? null,
+      };
+    } catch (error) {
+      throw mapGeminiError(error, scope, captured.headers);
+    } finally {
+      scope.dispose();
+    }
+  }
+}
+
+/** `"12s"`, `"0.5s"` (google.protobuf.Duration JSON) → ms. */
+function durationMs(value: unknown): number | null {
+  const text = asString(value);
+  const match = text ? /^(\d+(?:\.\d+)?)s$/.exec(text.trim()) : null;
+  return match ? Math.min(Math.round(Number(match[1]) * 1000), 3_600_000) : null;
+}
+
+/**
+ * Maps a failure of `@google/genai`. Its ApiError message is the JSON error body
+ * (`{error:{code,message,status,details}}`); a 429 may carry a `google.rpc.RetryInfo` detail with `retryDelay`.
+ */
+export function mapGeminiError(
+  error: unknown,
+  scope: { reason(): 'aborted' | 'timeout' | null },
+  headers: HeaderReader | null = null,
+): ProviderError {
+  const provider = 'gemini';
+  if (error instanceof ApiError) {
+    let body: Json = {};
+    try {
+      body = asObject(asObject(JSON.parse(error.message))['error']);
+    } catch {
+      // Not JSON (a proxy's HTML page): keep the status only.
+    }
+    const code = asString(body['status']);
+    const retryInfo = asArray(body['details'])
+      .map(asObject)
+      .find((detail) => asString(detail['@type'])?.endsWith('google.rpc.RetryInfo'));
+    const retryAfterMs = retryAfterMsFromHeaders(headers) ?? durationMs(retryInfo?.['retryDelay']);
+    return errorForStatus(error.status, `HTTP ${error.status}${code ? ` (${code})` : ''}`, {
+      provider,
+      status: error.status,
+      providerRequestId: headers?.get('x-request-id') ?? null,
+      providerCode: code,
+      retryAfterMs,
+      cause: error,
+    });
+  }
+  const name = error instanceof Error ? error.name : '';
+  if (!scope.reason() && (name === 'AbortError' || name === 'TimeoutError')) {
+    // The SDK's own backstop timeout fired (ours did not, so the scope cannot tell).
+    return new ProviderTimeoutError('gemini: request timed out', { provider, cause: error });
+  }
+  return mapGenericError(provider, error, scope);
+}

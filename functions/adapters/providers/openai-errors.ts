@@ -1,0 +1,33 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { type ProviderError, ProviderTimeoutError, ProviderUnavailableError } from '#shared/domain/provider-errors.ts';
+import type { ProviderId } from '#shared/ports/ai-provider.ts';
+import { errorForStatus, mapGenericError } from './common.ts';
+
+/** Maps a failure of the `openai` SDK (OpenAI itself, or an OpenAI-compatible API such as Perplexity). */
+export function mapOpenAiSdkError(
+  provider: ProviderId,
+  error: unknown,
+  scope: { reason(): 'aborted' | 'timeout' | null },
+): ProviderError {
+  if (error instanceof APIUserAbortError) return mapGenericError(provider, error, scope);
+  if (error instanceof APIConnectionTimeoutError) {
+    return new ProviderTimeoutError(`${provider}: request timed out`, { provider, cause: error });
+  }
+  if (error instanceof APIConnectionError) {
+    // The SDK wraps our own abort (deadline/cancel) as a connection error in some paths; let the scope decide.
+    if (scope.reason()) return mapGenericError(provider, error, scope);
+    return new ProviderUnavailableError(`${provider}: connection failed`, { provider, cause: error });
+  }
+  if (error instanceof APIError && typeof error.status === 'number') {
+    const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : null;
+    return errorForStatus(error.status, `HTTP ${error.status}${code ? ` (${code})` : ''}`, {
+      provider,
+      status: error.status,
+      providerRequestId: error.requestID ?? null,
+      providerCode: code,
+      headers: error.headers ?? null,
+      cause: error,
+    });
+  }
+  return mapGenericError(provider, error, scope);
+}

@@ -1,0 +1,123 @@
+import type OpenAI from 'openai';
+import { ProviderRefusedError } from '#shared/domain/provider-errors.ts';
+import type { AiProvider, AnswerUsage, AskRequest, AskResult } from '#shared/ports/ai-provider.ts';
+import {
+  type AdapterOptions,
+  callScope,
+  costOf,
+  count,
+  DEFAULT_MAX_OUTPUT_TOKENS,
+  DEFAULT_TIMEOUT_MS,
+  dedupeCitations,
+  emptyAnswer,
+  expectObject,
+  localeCountry,
+  SIMULATOR_SAMPLE_HEADER,
+} from './common.ts';
+import { mapOpenAiSdkError } from './openai-errors.ts';
+
+type Json = Record<string, unknown>;
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const asObject = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
+const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/**
+ * Perplexity Sonar through its OpenAI-compatible Chat Completions API (the `openai` SDK with Perplexity's base URL).
+ * Sonar searches the web by itself: the web-search surface is its normal mode and returns `citations` (URLs, in the
+ * order of the `[n]` markers) and `search_results` (with titles); the plain surface sends `disable_search: true`.
+ */
+export class PerplexityProvider implements AiProvider {
+  readonly id = 'perplexity' as const;
+  readonly #client: OpenAI;
+  readonly #options: AdapterOptions;
+
+  /** @param client an `openai` client on Perplexity's base URL, built by {@link createPerplexityClient}. */
+  constructor(client: OpenAI, options: AdapterOptions = {}) {
+    this.#client = client;
+    this.#options = options;
+  }
+
+  async ask(request: AskRequest, signal?: AbortSignal): Promise<AskResult> {
+    const now = this.#options.now ?? (() => performance.now());
+    const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const scope = callScope(timeoutMs, signal);
+    const headers: Record<string, string> = {};
+    if (this.#options.simulatorHints) headers[SIMULATOR_SAMPLE_HEADER] = String(request.sampleIndex ?? 0);
+    const country = localeCountry(request.locale);
+    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
+    if (request.system) messages.push({ role: 'system', content: request.system });
+    messages.push({ role: 'user', content: request.prompt });
+    // Perplexity-specific fields ride along in the body; the SDK forwards unknown keys as they are.
+    const params = {
+      model: request.model,
+      messages,
+      max_tokens: request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+      ...(request.surface === 'api'
+        ? { disable_search: true }
+        : {
+            web_search_options: {
+              search_context_size: 'low' as const,
+              ...(country ? { user_location: { country } } : {}),
+            },
+          }),
+    };
+    const started = now();
+    try {
+      const { data, request_id } = await this.#client.chat.completions
+        .create(params as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, {
+          signal: scope.signal,
+          timeout: timeoutMs + 1000,
+          headers,
+        })
+        .withResponse();
+      const latencyMs = Math.max(0, Math.round(now() - started));
+      const body = expectObject(this.id, data, 'chat completion', request_id);
+      const providerRequestId = request_id ?? asString(body['id']);
+      const choice = asObject(asArray(body['choices'])[0]);
+      const message = asObject(choice['message']);
+      const finishReason = asString(choice['finish_reason']);
+      if (finishReason === 'content_filter' || asString(message['refusal'])) {
+        throw new ProviderRefusedError('perplexity: the model declined to answer', {
+          provider: this.id,
+          providerRequestId,
+          providerCode: finishReason ?? 'refusal',
+        });
+      }
+      const text = asString(message['content'])?.trim() ?? '';
+      if (!text) throw emptyAnswer(this.id, providerRequestId, `finish_reason ${finishReason ?? 'missing'}`);
+      const results = asArray(body['search_results']).map(asObject);
+      const titleOf = new Map(results.map((r) => [asString(r['url']), asString(r['title'])]));
+      const citations = dedupeCitations([
+        ...asArray(body['citations']).map((url) => ({ url: asString(url), title: titleOf.get(asString(url)) ?? null })),
+        ...results.map((r) => ({ url: asString(r['url']), title: asString(r['title']) })),
+      ]);
+      const usageJson = asObject(body['usage']);
+      const usage: AnswerUsage = {
+        inputTokens: count(usageJson['prompt_tokens']),
+        outputTokens: count(usageJson['completion_tokens']),
+        cachedInputTokens: 0,
+        webSearchRequests:
+          request.surface === 'api_web_search' ? Math.max(1, count(usageJson['num_search_queries'])) : 0,
+      };
+      const modelVersion = asString(body['model']);
+      return {
+        provider: this.id,
+        model: request.model,
+        modelVersion,
+        surface: request.surface,
+        locale: request.locale,
+        text,
+        citations,
+        latencyMs,
+        usage,
+        cost: costOf(this.id, request.model, modelVersion, usage, this.#options.priceTable),
+        providerRequestId,
+        finishReason: finishReason?.toLowerCase() ?? null,
+      };
+    } catch (error) {
+      throw mapOpenAiSdkError(this.id, error, scope);
+    } finally {
+      scope.dispose();
+    }
+  }
+}
