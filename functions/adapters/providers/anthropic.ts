@@ -92,7 +92,13 @@ export class AnthropicProvider implements AiProvider {
       }
       const citations: { url: string | null; title: string | null }[] = [];
       let text = '';
-      for (const block of blocks) {
+      // With web search, Claude often writes a preamble ("I'll search for...") before the tool blocks; the answer is
+      // the text after the last search result.
+      const lastTool = blocks.findLastIndex(
+        (block) => block['type'] === 'web_search_tool_result' || block['type'] === 'server_tool_use',
+      );
+      const answerBlocks = lastTool >= 0 && lastTool < blocks.length - 1 ? blocks.slice(lastTool + 1) : blocks;
+      for (const block of answerBlocks) {
         if (block['type'] !== 'text') continue;
         text += asString(block['text']) ?? '';
         for (const citation of asArray(block['citations']).map(asObject)) {

@@ -32,7 +32,7 @@ export function simulatorBaseUrls(root: string): Record<ProviderId, string> {
 /** Default model per provider when a prompt set does not name one. */
 export const DEFAULT_MODELS: Readonly<Record<ProviderId, string>> = {
   openai: 'gpt-4.1-mini',
-  anthropic: 'claude-sonnet-4-5',
+  anthropic: 'claude-haiku-4-5',
   gemini: 'gemini-2.5-flash',
   perplexity: 'sonar',
 };

@@ -1,0 +1,413 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { simulatorBaseUrls } from '#functions/adapters/providers/endpoints.ts';
+import { PROVIDER_IDS, type ProviderId } from '#shared/ports/ai-provider.ts';
+import { generateAnswer } from './answers.ts';
+import { drawFault, drawLatencyMs, type FaultConfig, type FaultKind, faultsFor, TokenBucket } from './faults.ts';
+import { DEMO_MARKET, type Market, type PerProvider } from './market.ts';
+import {
+  BadRequest,
+  type Endpoint,
+  type Outcome,
+  parseRequest,
+  renderError,
+  renderSuccess,
+  routeOf,
+} from './protocols.ts';
+import { createRng, hash32, type Rng, token } from './rng.ts';
+
+export interface ProviderSimulatorOptions {
+  /** TCP port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** What the simulated assistants know. @default DEMO_MARKET */
+  market?: Market;
+  /** Fault injection per provider. @default {} (no faults, no latency) */
+  faults?: FaultConfig;
+  /** Seed of answers, ids and fault draws. @default 42 */
+  seed?: number;
+  /** UTC day answers are seeded with (`YYYY-MM-DD`), or a function giving it. @default today (UTC) */
+  date?: string | (() => string);
+  /** If set, models not listed for a provider get 404 like an unknown model. @default any model accepted */
+  models?: PerProvider<string[]>;
+  /** How long a "timeout" fault holds the request before dropping the connection. @default 600000 */
+  maxHangMs?: number;
+  /** Wall clock in ms (token bucket, timestamps). @default Date.now */
+  now?: () => number;
+}
+
+export interface ProviderCounters {
+  /** Requests routed to the provider (including rejected ones). */
+  requests: number;
+  /** 200 responses with a usable answer. */
+  answers: number;
+  /** 429 from the token bucket. */
+  rateLimited: number;
+  /** 429 injected by `throttleRate`. */
+  throttled: number;
+  serverErrors: number;
+  unavailable: number;
+  timeouts: number;
+  truncated: number;
+  malformed: number;
+  refusals: number;
+  empty: number;
+  /** 400/401/404 for bad requests, missing keys, unknown models. */
+  rejected: number;
+}
+
+export type SimulatorStats = Record<ProviderId, ProviderCounters>;
+
+export interface ProviderSimulator {
+  /** Root URL, e.g. `http://127.0.0.1:4010` (what `PROVIDER_SIMULATOR_URL` takes). */
+  url: string;
+  /** Base URL per provider, in the form each SDK takes. */
+  baseUrls: Record<ProviderId, string>;
+  /** Counters per provider since start (or the last `resetStats`). */
+  stats(): SimulatorStats;
+  resetStats(): void;
+  /** Replaces the fault configuration (token buckets are rebuilt). */
+  setFaults(faults: FaultConfig): void;
+  stop(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const SAMPLE_HEADER = 'x-simulator-sample-index';
+
+function emptyCounters(): ProviderCounters {
+  return {
+    requests: 0,
+    answers: 0,
+    rateLimited: 0,
+    throttled: 0,
+    serverErrors: 0,
+    unavailable: 0,
+    timeouts: 0,
+    truncated: 0,
+    malformed: 0,
+    refusals: 0,
+    empty: 0,
+    rejected: 0,
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(null);
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The API key the request carries, in the provider's header. */
+function apiKeyOf(provider: ProviderId, req: IncomingMessage, url: URL): string | null {
+  if (provider === 'gemini')
+    return (req.headers['x-goog-api-key'] as string | undefined) ?? url.searchParams.get('key');
+  const auth = req.headers.authorization;
+  const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : null;
+  // Anthropic takes `x-api-key`; its 1.x SDK sends the key as a bearer token.
+  if (provider === 'anthropic') return (req.headers['x-api-key'] as string | undefined) ?? bearer;
+  return bearer;
+}
+
+/**
+ * Starts the local provider simulator: one HTTP server speaking the OpenAI (Chat Completions, Responses), Anthropic
+ * Messages, Gemini generateContent and Perplexity chat completions APIs well enough for the real SDKs, with
+ * deterministic answers from a configurable market and configurable faults. Prompts are treated as data only.
+ */
+export async function startProviderSimulator(options: ProviderSimulatorOptions = {}): Promise<ProviderSimulator> {
+  const market = options.market ?? DEMO_MARKET;
+  const seed = options.seed ?? 42;
+  const now = options.now ?? Date.now;
+  const maxHangMs = options.maxHangMs ?? 600_000;
+  const dateOf = () =>
+    typeof options.date === 'function' ? options.date() : (options.date ?? new Date(now()).toISOString().slice(0, 10));
+  let faults: FaultConfig = options.faults ?? {};
+  let counters = Object.fromEntries(PROVIDER_IDS.map((id) => [id, emptyCounters()])) as SimulatorStats;
+  const buckets = new Map<ProviderId, TokenBucket>();
+  const faultRngs = new Map<ProviderId, Rng>();
+  const idRngs = new Map<ProviderId, Rng>();
+  const rebuild = () => {
+    buckets.clear();
+    for (const id of PROVIDER_IDS) {
+      const limit = faultsFor(faults, id).rateLimit;
+      if (limit && limit.requestsPerSecond > 0) {
+        buckets.set(id, new TokenBucket(limit.requestsPerSecond, limit.burst ?? limit.requestsPerSecond, now));
+      }
+      faultRngs.set(id, createRng(`${seed}|faults|${id}`));
+      if (!idRngs.has(id)) idRngs.set(id, createRng(`${seed}|ids|${id}`));
+    }
+  };
+  rebuild();
+  const hanging = new Set<ServerResponse>();
+
+  const requestIdFor = (provider: ProviderId): string => {
+    const rng = idRngs.get(provider)!;
+    if (provider === 'openai') return `req_${token(rng, 32, '0123456789abcdef')}`;
+    if (provider === 'anthropic') return `req_011C${token(rng, 20, ID_ALPHABET)}`;
+    if (provider === 'gemini') return token(rng, 22, ID_ALPHABET);
+    // Perplexity ids are UUIDs.
+    const hex = token(rng, 32, '0123456789abcdef');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
+  };
+
+  const rateHeaders = (provider: ProviderId, resetMs: number): Record<string, string> => {
+    const bucket = buckets.get(provider);
+    const limit = bucket ? Math.round(bucket.capacity) : 10_000;
+    const remaining = bucket ? bucket.remaining() : 9_999;
+    if (provider === 'anthropic') {
+      return {
+        'anthropic-ratelimit-requests-limit': String(limit),
+        'anthropic-ratelimit-requests-remaining': String(remaining),
+        'anthropic-ratelimit-requests-reset': new Date(now() + resetMs).toISOString(),
+      };
+    }
+    if (provider === 'gemini') return {};
+    return {
+      'x-ratelimit-limit-requests': String(limit),
+      'x-ratelimit-remaining-requests': String(remaining),
+      'x-ratelimit-reset-requests': `${Math.max(resetMs, 0)}ms`,
+      'x-ratelimit-limit-tokens': '2000000',
+      'x-ratelimit-remaining-tokens': '1999000',
+      'x-ratelimit-reset-tokens': '0s',
+    };
+  };
+
+  const idHeaders = (provider: ProviderId, requestId: string): Record<string, string> => {
+    if (provider === 'openai') return { 'x-request-id': requestId, 'openai-version': '2020-10-01' };
+    if (provider === 'anthropic') return { 'request-id': requestId };
+    return {};
+  };
+
+  const send = (res: ServerResponse, status: number, headers: Record<string, string>, body: string) => {
+    if (res.destroyed || res.writableEnded) return;
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      ...headers,
+    });
+    res.end(body);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    if (req.method === 'GET' && url.pathname === '/health') {
+      send(res, 200, {}, JSON.stringify({ ok: true }));
+      return;
+    }
+    const route = routeOf(req.method ?? 'GET', url.pathname);
+    if (!route) {
+      send(res, 404, {}, JSON.stringify({ error: { message: `No route ${req.method} ${url.pathname}` } }));
+      return;
+    }
+    const { provider, endpoint } = route;
+    const count = counters[provider];
+    count.requests++;
+    const requestId = requestIdFor(provider);
+    const reject = (status: number, message: string) => {
+      count.rejected++;
+      send(
+        res,
+        status,
+        idHeaders(provider, requestId),
+        JSON.stringify(renderError(provider, status, message, requestId)),
+      );
+    };
+
+    const raw = await readBody(req);
+    if (raw === null) return reject(413, 'Request too large');
+    const key = apiKeyOf(provider, req, url);
+    if (!key) return reject(401, 'Missing API key');
+    if (key.startsWith('invalid')) return reject(401, 'Incorrect API key provided');
+    let body: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new BadRequest('body must be an object');
+      body = parsed as Record<string, unknown>;
+    } catch {
+      return reject(400, 'We could not parse the JSON body of your request.');
+    }
+    let request: ReturnType<typeof parseRequest>;
+    try {
+      request = parseRequest(endpoint, body, route.model);
+    } catch (error) {
+      return reject(400, error instanceof BadRequest ? error.message : 'Invalid request');
+    }
+    const allowed = options.models?.[provider] ?? options.models?.default;
+    if (allowed && !allowed.includes(request.model)) {
+      return reject(404, `The model \`${request.model}\` does not exist or you do not have access to it.`);
+    }
+
+    const bucket = buckets.get(provider);
+    const waitMs = bucket ? bucket.take() : 0;
+    const providerFaults = faultsFor(faults, provider);
+    if (waitMs > 0) {
+      count.rateLimited++;
+      return sendThrottle(res, provider, requestId, waitMs);
+    }
+    const rng = faultRngs.get(provider)!;
+    const fault = drawFault(providerFaults, rng);
+    const latencyMs = drawLatencyMs(providerFaults, rng);
+    if (fault === 'throttled') {
+      count.throttled++;
+      return sendThrottle(res, provider, requestId, (providerFaults.retryAfterSeconds ?? 1) * 1000);
+    }
+    if (fault === 'timeout') {
+      count.timeouts++;
+      hanging.add(res);
+      const timer = setTimeout(() => res.destroy(), maxHangMs);
+      res.on('close', () => {
+        clearTimeout(timer);
+        hanging.delete(res);
+      });
+      return;
+    }
+    if (latencyMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      if (res.destroyed) return;
+    }
+    respond(res, { provider, endpoint, request, requestId, fault });
+  };
+
+  const sendThrottle = (res: ServerResponse, provider: ProviderId, requestId: string, waitMs: number) => {
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    send(
+      res,
+      429,
+      {
+        ...idHeaders(provider, requestId),
+        ...rateHeaders(provider, waitMs),
+        'retry-after': String(seconds),
+        ...(provider === 'openai' || provider === 'perplexity' ? { 'retry-after-ms': String(waitMs) } : {}),
+      },
+      JSON.stringify(
+        renderError(
+          provider,
+          429,
+          provider === 'anthropic'
+            ? 'Number of request tokens has exceeded your per-minute rate limit'
+            : 'Rate limit reached for requests. Please try again later.',
+          requestId,
+          { retryAfterSeconds: seconds },
+        ),
+      ),
+    );
+  };
+
+  const respond = (
+    res: ServerResponse,
+    exchange: {
+      provider: ProviderId;
+      endpoint: Endpoint;
+      request: ReturnType<typeof parseRequest>;
+      requestId: string;
+      fault: FaultKind | null;
+    },
+  ) => {
+    const { provider, endpoint, request, requestId, fault } = exchange;
+    const count = counters[provider];
+    const headers = { ...idHeaders(provider, requestId), ...rateHeaders(provider, 0) };
+    if (fault === 'server-error' || fault === 'unavailable') {
+      const status = fault === 'server-error' ? 500 : provider === 'anthropic' ? 529 : 503;
+      if (fault === 'server-error') count.serverErrors++;
+      else count.unavailable++;
+      const message =
+        status === 529 ? 'Overloaded' : status === 503 ? 'The service is currently unavailable.' : 'Internal error';
+      send(res, status, headers, JSON.stringify(renderError(provider, status, message, requestId)));
+      return;
+    }
+    const sampleHeader = res.req.headers[SAMPLE_HEADER];
+    const sampleIndex = Number.parseInt(typeof sampleHeader === 'string' ? sampleHeader : '0', 10) || 0;
+    const answer = generateAnswer(
+      {
+        prompt: request.prompt,
+        provider,
+        model: request.model,
+        sampleIndex,
+        date: dateOf(),
+        surface: request.surface,
+        seed,
+      },
+      market,
+    );
+    const outcome: Outcome = fault === 'refusal' ? 'refusal' : fault === 'empty' ? 'empty' : 'answer';
+    const body = JSON.stringify(
+      renderSuccess({
+        provider,
+        endpoint,
+        request,
+        answer,
+        outcome,
+        requestId,
+        rng: createRng(hash32(`${seed}|${requestId}`)),
+        nowSeconds: Math.floor(now() / 1000),
+      }),
+    );
+    if (fault === 'truncated') {
+      count.truncated++;
+      // Promise the whole body, deliver part of it, drop the connection: what a dying proxy does.
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        ...headers,
+      });
+      res.write(body.slice(0, Math.floor(body.length / 2)), () => res.destroy());
+      return;
+    }
+    if (fault === 'malformed') {
+      count.malformed++;
+      send(res, 200, headers, `${body.slice(0, Math.floor(body.length / 3))}<!-- upstream reset -->`);
+      return;
+    }
+    if (outcome === 'refusal') count.refusals++;
+    else if (outcome === 'empty') count.empty++;
+    else count.answers++;
+    send(res, 200, headers, body);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, {}, JSON.stringify({ error: { message: 'simulator failure' } }));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const root = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+
+  return {
+    url: root,
+    baseUrls: simulatorBaseUrls(root),
+    stats: () => structuredClone(counters),
+    resetStats: () => {
+      counters = Object.fromEntries(PROVIDER_IDS.map((id) => [id, emptyCounters()])) as SimulatorStats;
+    },
+    setFaults: (next) => {
+      faults = next;
+      rebuild();
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const res of hanging) res.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
