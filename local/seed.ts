@@ -1,12 +1,17 @@
 import type { Role } from '#shared/domain/roles.ts';
 import { toTenantId } from '#shared/domain/workspace.ts';
+import type { BrandRepository } from '#shared/ports/brand-repository.ts';
 import type { IdGenerator } from '#shared/ports/system.ts';
 import type { WorkspaceRepository } from '#shared/ports/workspace-repository.ts';
+import { createBrand } from '#shared/use-cases/brands.ts';
+import { savePromptSet } from '#shared/use-cases/prompt-sets.ts';
+import { saveRunSettings } from '#shared/use-cases/settings.ts';
 import type { LocalUserStore } from './oidc/user-store.ts';
 
 /** Demo accounts of the local issuer. Local only: these passwords never exist in AWS. */
 export const DEMO_USERS: { email: string; name: string; password: string; role: Role | null }[] = [
   { email: 'owner@demo.promptpulse.local', name: 'Olivia Owner', password: 'demo-owner-pass', role: 'owner' },
+  { email: 'admin@demo.promptpulse.local', name: 'Adam Admin', password: 'demo-admin-pass', role: 'admin' },
   { email: 'analyst@demo.promptpulse.local', name: 'Andy Analyst', password: 'demo-analyst-pass', role: 'analyst' },
   { email: 'viewer@demo.promptpulse.local', name: 'Vera Viewer', password: 'demo-viewer-pass', role: 'viewer' },
   // No workspace yet: signs in to the first-run "create your workspace" screen.
@@ -22,6 +27,7 @@ export const DEMO_WORKSPACE_NAME = 'Acme Demo';
 export async function seedDemoWorkspace(deps: {
   users: LocalUserStore;
   workspaces: WorkspaceRepository;
+  brands: BrandRepository;
   ids: IdGenerator;
   now: () => Date;
 }): Promise<{ tenantId: string; created: boolean }> {
@@ -42,5 +48,70 @@ export async function seedDemoWorkspace(deps: {
     if (await deps.workspaces.findMembership(user.sub)) continue;
     await deps.workspaces.addMember({ tenantId, userId: user.sub, email: user.email, role: demo.role, joinedAt });
   }
+  await seedDemoBrand(
+    { ...deps, clock: { now: deps.now } },
+    { tenantId, userId: owner.user.sub, email: owner.user.email },
+  );
   return { tenantId, created: true };
 }
+
+/** The demo brand, configured through the same use cases the API runs (so it is validated and audited). */
+async function seedDemoBrand(
+  deps: { workspaces: WorkspaceRepository; brands: BrandRepository; ids: IdGenerator; clock: { now: () => Date } },
+  owner: { tenantId: ReturnType<typeof toTenantId>; userId: string; email: string },
+) {
+  const actor = { ...owner, claimedRole: 'owner' as const, role: 'owner' as const };
+  const brand = await createBrand(deps, actor, {
+    name: DEMO_BRAND.name,
+    category: 'Product analytics',
+    aliases: [{ value: 'Acme', caseSensitive: true, ambiguous: false }],
+    ownedDomains: ['acme-analytics.example'],
+    markets: ['en-US', 'en-GB'],
+    competitors: DEMO_BRAND.competitors.map((name) => ({ name, aliases: [], ownedDomains: [] })),
+    topics: DEMO_BRAND.topics.map((name) => ({ name, description: '' })),
+  });
+  const topic = (name: string) => brand.topics.find((t) => t.name === name)?.id ?? null;
+  await savePromptSet(deps, actor, brand.id, 0, {
+    note: 'Demo prompts',
+    prompts: [
+      {
+        text: 'What is the best product analytics tool for a B2B SaaS startup?',
+        topicId: topic('Product analytics'),
+        intent: 'commercial',
+      },
+      {
+        text: 'Which tools help me understand user retention and churn?',
+        topicId: topic('Retention'),
+        intent: 'informational',
+      },
+      {
+        text: 'Compare product analytics platforms for privacy-conscious companies.',
+        topicId: topic('Privacy'),
+        intent: 'comparison',
+      },
+      {
+        text: 'Mixpanel vs Amplitude vs Acme Analytics: which should I pick?',
+        topicId: topic('Product analytics'),
+        intent: 'comparison',
+      },
+      { text: 'How do I set up funnel analysis for a mobile app?', topicId: topic('Funnels'), intent: 'informational' },
+      { text: 'Is Acme Analytics GDPR compliant?', topicId: topic('Privacy'), intent: 'navigational' },
+    ],
+  });
+  await saveRunSettings(deps, actor, brand.id, 0, {
+    providers: [
+      { provider: 'openai', model: 'gpt-4.1-mini', surface: 'api', enabled: true },
+      { provider: 'anthropic', model: 'claude-haiku-4-5', surface: 'api', enabled: true },
+      { provider: 'perplexity', model: 'sonar', surface: 'api_web_search', enabled: true },
+    ],
+    samplesPerPrompt: 3,
+    schedule: { kind: 'daily', time: '06:00', timeZone: 'UTC' },
+  });
+}
+
+/** The demo market, shared with the provider simulator so answers talk about these brands. */
+export const DEMO_BRAND = {
+  name: 'Acme Analytics',
+  competitors: ['Mixpanel', 'Amplitude', 'Heap'],
+  topics: ['Product analytics', 'Retention', 'Privacy', 'Funnels'],
+} as const;

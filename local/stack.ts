@@ -192,9 +192,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     let demoTenantId: string | null = null;
     if (options.seed !== false) {
-      const workspaces = new DynamoDbWorkspaceRepository(createDocumentClient(config), config.TABLE_NAME);
-      demoTenantId = (await seedDemoWorkspace({ users, workspaces, ids: ulidGenerator, now: () => new Date() }))
-        .tenantId;
+      const { DynamoDbBrandRepository } = await import('../functions/adapters/aws/dynamodb-brand-repository.ts');
+      const db = createDocumentClient(config);
+      const seeded = await seedDemoWorkspace({
+        users,
+        workspaces: new DynamoDbWorkspaceRepository(db, config.TABLE_NAME),
+        brands: new DynamoDbBrandRepository(db, config.TABLE_NAME),
+        ids: ulidGenerator,
+        now: () => new Date(),
+      });
+      demoTenantId = seeded.tenantId;
     }
 
     return {
