@@ -1,14 +1,39 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
+  AuditEntrySchema,
+  type BrandInput,
+  BrandInputSchema,
+  BrandSchema,
+  BrandSummarySchema,
   type CreateWorkspaceRequest,
   CreateWorkspaceRequestSchema,
   type HealthResponse,
   HealthResponseSchema,
+  type InviteMemberRequest,
+  InviteMemberRequestSchema,
+  MemberSchema,
   type MeResponse,
   MeResponseSchema,
+  PromptSetDiffSchema,
+  type PromptSetInput,
+  PromptSetInputSchema,
+  PromptSetVersionSchema,
+  PromptSetVersionSummarySchema,
+  PromptSuggestionsSchema,
+  pageOf,
+  type RunSettingsInput,
+  RunSettingsInputSchema,
+  RunSettingsSchema,
+  type SpendCaps,
+  SpendCapsSchema,
+  type SuggestPromptsRequest,
+  SuggestPromptsRequestSchema,
+  UpdateMemberRequestSchema,
   WorkspaceSchema,
+  WorkspaceSettingsSchema,
   type WorkspaceView,
 } from '../../../shared/contracts/index.ts';
+import type { Role } from '../../../shared/domain/roles.ts';
 import { ApiError, apiErrorFromResponse } from './errors.ts';
 
 export interface ApiClientOptions {
@@ -32,6 +57,12 @@ interface RequestOptions<S extends z.ZodType> {
   path: `/${string}`;
   schema: S;
   body?: unknown;
+  /** A non-JSON body (CSV import). */
+  rawBody?: { contentType: string; text: string };
+  /** Optimistic concurrency: sent as `If-Match: "<version>"`. */
+  ifMatch?: number;
+  /** Accept header for non-JSON answers. @default 'application/json' */
+  accept?: string;
   /** @default true */
   authenticated?: boolean;
   signal?: AbortSignal | undefined;
@@ -46,16 +77,18 @@ export function createApiClient(options: ApiClientOptions) {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
   async function send(req: RequestOptions<z.ZodType>, token: string | null): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: req.accept ?? 'application/json' };
     if (token) headers['Authorization'] = `Bearer ${token}`;
     if (req.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (req.rawBody) headers['Content-Type'] = req.rawBody.contentType;
+    if (req.ifMatch !== undefined) headers['If-Match'] = `"${req.ifMatch}"`;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     try {
       return await doFetch(`${base}${req.path}`, {
         method: req.method,
         headers,
-        body: req.body === undefined ? null : JSON.stringify(req.body),
+        body: req.rawBody ? req.rawBody.text : req.body === undefined ? null : JSON.stringify(req.body),
         signal,
         credentials: 'omit',
       });
@@ -85,7 +118,7 @@ export function createApiClient(options: ApiClientOptions) {
     }
   }
 
-  async function request<S extends z.ZodType>(req: RequestOptions<S>): Promise<z.infer<S>> {
+  async function sendWithRefresh(req: RequestOptions<z.ZodType>): Promise<Response> {
     const authenticated = req.authenticated ?? true;
     let token = authenticated ? await options.getAccessToken() : null;
     let response = await send(req, token);
@@ -93,6 +126,18 @@ export function createApiClient(options: ApiClientOptions) {
       token = await options.refreshAccessToken().catch(() => null);
       if (token) response = await send(req, token);
     }
+    return response;
+  }
+
+  /** A non-JSON (text) answer, e.g. the CSV export. Errors are still the JSON error body. */
+  async function requestText(req: Omit<RequestOptions<z.ZodType>, 'schema'>): Promise<string> {
+    const response = await sendWithRefresh({ ...req, schema: z.unknown() });
+    if (!response.ok) throw apiErrorFromResponse(response.status, await readJson(response), response.statusText);
+    return response.text();
+  }
+
+  async function request<S extends z.ZodType>(req: RequestOptions<S>): Promise<z.infer<S>> {
+    const response = await sendWithRefresh(req);
     const body = await readJson(response);
     if (!response.ok) throw apiErrorFromResponse(response.status, body, response.statusText);
     const parsed = req.schema.safeParse(body);
@@ -126,5 +171,193 @@ export function createApiClient(options: ApiClientOptions) {
     currentWorkspace(signal?: AbortSignal): Promise<WorkspaceView> {
       return request({ method: 'GET', path: '/workspaces/current', schema: WorkspaceSchema, signal });
     },
+
+    // Workspace settings ------------------------------------------------------------------------------
+    workspaceSettings(signal?: AbortSignal) {
+      return request({ method: 'GET', path: '/workspaces/current/settings', schema: WorkspaceSettingsSchema, signal });
+    },
+    /** `PUT /workspaces/current/spend-caps` with `If-Match` (owner, admin). */
+    updateSpendCaps(caps: SpendCaps, version: number) {
+      const body = SpendCapsSchema.parse(caps);
+      return request({
+        method: 'PUT',
+        path: '/workspaces/current/spend-caps',
+        schema: WorkspaceSettingsSchema,
+        body,
+        ifMatch: version,
+      });
+    },
+
+    // Brands -------------------------------------------------------------------------------------------
+    listBrands(page: PageParams = {}, signal?: AbortSignal) {
+      return request({ method: 'GET', path: `/brands${pageQuery(page)}`, schema: BrandPageSchema, signal });
+    },
+    getBrand(brandId: string, signal?: AbortSignal) {
+      return request({ method: 'GET', path: `/brands/${enc(brandId)}`, schema: BrandSchema, signal });
+    },
+    createBrand(input: BrandInput) {
+      return request({ method: 'POST', path: '/brands', schema: BrandSchema, body: BrandInputSchema.parse(input) });
+    },
+    updateBrand(brandId: string, input: BrandInput, version: number) {
+      return request({
+        method: 'PUT',
+        path: `/brands/${enc(brandId)}`,
+        schema: BrandSchema,
+        body: BrandInputSchema.parse(input),
+        ifMatch: version,
+      });
+    },
+    deleteBrand(brandId: string, version: number) {
+      return request({ method: 'DELETE', path: `/brands/${enc(brandId)}`, schema: NoContent, ifMatch: version });
+    },
+
+    // Prompt sets --------------------------------------------------------------------------------------
+    /** The current version, or null before the first save (404 `no_prompt_set`). */
+    async currentPromptSet(brandId: string, signal?: AbortSignal) {
+      try {
+        return await request({
+          method: 'GET',
+          path: `/brands/${enc(brandId)}/prompt-set`,
+          schema: PromptSetVersionSchema,
+          signal,
+        });
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404 && error.code === 'no_prompt_set') return null;
+        throw error;
+      }
+    },
+    /** Saves the next version. `currentVersion` is the brand's `promptSetVersion` (0 for the first). */
+    savePromptSet(brandId: string, input: PromptSetInput, currentVersion: number) {
+      return request({
+        method: 'PUT',
+        path: `/brands/${enc(brandId)}/prompt-set`,
+        schema: PromptSetVersionSchema,
+        body: PromptSetInputSchema.parse(input),
+        ifMatch: currentVersion,
+      });
+    },
+    listPromptSetVersions(brandId: string, page: PageParams = {}, signal?: AbortSignal) {
+      return request({
+        method: 'GET',
+        path: `/brands/${enc(brandId)}/prompt-set/versions${pageQuery(page)}`,
+        schema: PromptSetVersionPageSchema,
+        signal,
+      });
+    },
+    getPromptSetVersion(brandId: string, version: number, signal?: AbortSignal) {
+      return request({
+        method: 'GET',
+        path: `/brands/${enc(brandId)}/prompt-set/versions/${version}`,
+        schema: PromptSetVersionSchema,
+        signal,
+      });
+    },
+    promptSetDiff(brandId: string, from: number, to: number, signal?: AbortSignal) {
+      return request({
+        method: 'GET',
+        path: `/brands/${enc(brandId)}/prompt-set/diff?from=${from}&to=${to}`,
+        schema: PromptSetDiffSchema,
+        signal,
+      });
+    },
+    /** CSV text of the current version (or of `version`). */
+    exportPromptSet(brandId: string, version?: number) {
+      const query = version === undefined ? '' : `?version=${version}`;
+      return requestText({
+        method: 'GET',
+        path: `/brands/${enc(brandId)}/prompt-set/export${query}`,
+        accept: 'text/csv',
+      });
+    },
+    importPromptSet(brandId: string, csv: string, currentVersion: number) {
+      return request({
+        method: 'POST',
+        path: `/brands/${enc(brandId)}/prompt-set/import`,
+        schema: PromptSetVersionSchema,
+        rawBody: { contentType: 'text/csv', text: csv },
+        ifMatch: currentVersion,
+      });
+    },
+    suggestPrompts(brandId: string, input: SuggestPromptsRequest) {
+      return request({
+        method: 'POST',
+        path: `/brands/${enc(brandId)}/prompt-suggestions`,
+        schema: PromptSuggestionsSchema,
+        body: SuggestPromptsRequestSchema.parse(input),
+      });
+    },
+
+    // Run settings -------------------------------------------------------------------------------------
+    runSettings(brandId: string, signal?: AbortSignal) {
+      return request({
+        method: 'GET',
+        path: `/brands/${enc(brandId)}/run-settings`,
+        schema: RunSettingsSchema,
+        signal,
+      });
+    },
+    saveRunSettings(brandId: string, input: RunSettingsInput, version: number) {
+      return request({
+        method: 'PUT',
+        path: `/brands/${enc(brandId)}/run-settings`,
+        schema: RunSettingsSchema,
+        body: RunSettingsInputSchema.parse(input),
+        ifMatch: version,
+      });
+    },
+
+    // Members ------------------------------------------------------------------------------------------
+    listMembers(page: PageParams = {}, signal?: AbortSignal) {
+      return request({ method: 'GET', path: `/members${pageQuery(page)}`, schema: MemberPageSchema, signal });
+    },
+    inviteMember(input: InviteMemberRequest) {
+      return request({
+        method: 'POST',
+        path: '/members',
+        schema: MemberSchema,
+        body: InviteMemberRequestSchema.parse(input),
+      });
+    },
+    updateMemberRole(userId: string, role: Role, version: number) {
+      return request({
+        method: 'PATCH',
+        path: `/members/${enc(userId)}`,
+        schema: MemberSchema,
+        body: UpdateMemberRequestSchema.parse({ role }),
+        ifMatch: version,
+      });
+    },
+    removeMember(userId: string) {
+      return request({ method: 'DELETE', path: `/members/${enc(userId)}`, schema: NoContent });
+    },
+
+    // Audit --------------------------------------------------------------------------------------------
+    listAudit(page: PageParams = {}, signal?: AbortSignal) {
+      return request({ method: 'GET', path: `/audit${pageQuery(page)}`, schema: AuditPageSchema, signal });
+    },
   };
+}
+
+export interface PageParams {
+  limit?: number;
+  cursor?: string | null | undefined;
+}
+
+const BrandPageSchema = pageOf(BrandSummarySchema);
+const PromptSetVersionPageSchema = pageOf(PromptSetVersionSummarySchema);
+const MemberPageSchema = pageOf(MemberSchema);
+const AuditPageSchema = pageOf(AuditEntrySchema);
+/** 204 answers have no body. */
+const NoContent = z.undefined();
+
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+function pageQuery(page: PageParams): string {
+  const params = new URLSearchParams();
+  if (page.limit !== undefined) params.set('limit', String(page.limit));
+  if (page.cursor) params.set('cursor', page.cursor);
+  const query = params.toString();
+  return query ? `?${query}` : '';
 }

@@ -61,3 +61,73 @@ export function describeError(error: unknown): string {
   if (error instanceof Error && error.message) return error.message;
   return 'Something unexpected went wrong.';
 }
+
+/** Field messages keyed by dotted path (`aliases.0.value`), from zod issues or from an API error's `details`. */
+export type FieldErrors = Record<string, string>;
+
+function pathKey(path: unknown): string | null {
+  if (Array.isArray(path)) return path.map(String).join('.');
+  if (typeof path === 'string') return path.replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '');
+  return null;
+}
+
+/** Turns `[{path, message}]` (API details or zod issues) into {@link FieldErrors}; the first message per path wins. */
+export function fieldErrorsFrom(issues: unknown, prefix = ''): FieldErrors {
+  const out: FieldErrors = {};
+  if (!Array.isArray(issues)) return out;
+  for (const issue of issues) {
+    if (typeof issue !== 'object' || issue === null) continue;
+    const { path, message } = issue as { path?: unknown; message?: unknown };
+    const key = pathKey(path);
+    if (key === null || typeof message !== 'string') continue;
+    const full = prefix ? (key ? `${prefix}.${key}` : prefix) : key;
+    out[full] ??= message;
+  }
+  return out;
+}
+
+/** The field errors carried by an API error (validation or alias collision), if any. */
+export function apiFieldErrors(error: unknown, prefix = ''): FieldErrors {
+  return isApiError(error) ? fieldErrorsFrom(error.details, prefix) : {};
+}
+
+/** CSV import problems: `[{row, column, message}]`. */
+export interface CsvRowError {
+  row: number | null;
+  column: string | null;
+  message: string;
+}
+
+export function csvRowErrors(error: unknown): CsvRowError[] {
+  if (!isApiError(error) || !Array.isArray(error.details)) return [];
+  const rows: CsvRowError[] = [];
+  for (const item of error.details) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { row, column, message } = item as { row?: unknown; column?: unknown; message?: unknown };
+    rows.push({
+      row: typeof row === 'number' ? row : null,
+      column: typeof column === 'string' ? column : null,
+      message: typeof message === 'string' ? message : JSON.stringify(item),
+    });
+  }
+  return rows;
+}
+
+/** Conflicts a user can act on, in plain words. Falls back to the server's message. */
+export function describeMutationError(error: unknown): string {
+  if (isApiError(error)) {
+    if (error.status === 412 || error.code === 'version_mismatch') {
+      return 'Someone else changed this in the meantime — reload to see their changes, then apply yours again.';
+    }
+    if (error.status === 428)
+      return 'The update was refused because it did not say which version it changes. Reload and try again.';
+    if (error.status === 403) return 'Your role does not allow this change.';
+    if (error.code === 'plan_limit_reached') return `Your plan's limit is reached: ${error.message}`;
+    if (error.code === 'last_owner') return 'A workspace needs at least one owner: make someone else an owner first.';
+  }
+  return describeError(error);
+}
+
+export function isVersionConflict(error: unknown): boolean {
+  return isApiError(error) && (error.status === 412 || error.code === 'version_mismatch');
+}

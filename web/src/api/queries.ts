@@ -1,12 +1,36 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { CreateWorkspaceRequest } from '../../../shared/contracts/index.ts';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type {
+  BrandInput,
+  CreateWorkspaceRequest,
+  InviteMemberRequest,
+  PromptSetInput,
+  RunSettingsInput,
+  SpendCaps,
+  SuggestPromptsRequest,
+} from '../../../shared/contracts/index.ts';
+import type { Role } from '../../../shared/domain/roles.ts';
 import { useApi } from '../app/runtime.tsx';
 
 export const queryKeys = {
   /** Scoped by subject so one tab never shows a previous user's answer. */
   me: (subject: string) => ['me', subject] as const,
   meAll: ['me'] as const,
+  brands: ['brands'] as const,
+  brandList: ['brands', 'list'] as const,
+  brand: (brandId: string) => ['brands', 'one', brandId] as const,
+  promptSet: (brandId: string) => ['prompt-set', brandId] as const,
+  promptSetCurrent: (brandId: string) => ['prompt-set', brandId, 'current'] as const,
+  promptSetVersions: (brandId: string) => ['prompt-set', brandId, 'versions'] as const,
+  promptSetVersion: (brandId: string, version: number) => ['prompt-set', brandId, 'version', version] as const,
+  promptSetDiff: (brandId: string, from: number, to: number) => ['prompt-set', brandId, 'diff', from, to] as const,
+  runSettings: (brandId: string) => ['run-settings', brandId] as const,
+  workspaceSettings: ['workspace-settings'] as const,
+  members: ['members'] as const,
+  audit: ['audit'] as const,
 };
+
+/** Largest page the API serves; brand lists are small (plan limits), so one page covers the switcher. */
+const MAX_PAGE = 100;
 
 /** `GET /me` for the signed-in subject; disabled until there is one. */
 export function useMe(subject: string | undefined) {
@@ -24,5 +48,230 @@ export function useCreateWorkspace() {
   return useMutation({
     mutationFn: (input: CreateWorkspaceRequest) => api.createWorkspace(input),
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.meAll, refetchType: 'none' }),
+  });
+}
+
+// Brands ---------------------------------------------------------------------------------------------
+
+/** Every brand of the workspace (first page of up to 100; plans allow far fewer). */
+export function useBrands() {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.brandList,
+    queryFn: ({ signal }) => api.listBrands({ limit: MAX_PAGE }, signal),
+  });
+}
+
+export function useBrand(brandId: string | null | undefined) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.brand(brandId ?? ''),
+    queryFn: ({ signal }) => api.getBrand(brandId ?? '', signal),
+    enabled: Boolean(brandId),
+  });
+}
+
+export function useCreateBrand() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: BrandInput) => api.createBrand(input),
+    onSuccess: (brand) => {
+      queryClient.setQueryData(queryKeys.brand(brand.id), brand);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.brandList });
+    },
+  });
+}
+
+export function useUpdateBrand() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (args: { brandId: string; input: BrandInput; version: number }) =>
+      api.updateBrand(args.brandId, args.input, args.version),
+    onSuccess: (brand) => {
+      queryClient.setQueryData(queryKeys.brand(brand.id), brand);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.brandList });
+    },
+  });
+}
+
+export function useDeleteBrand() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (args: { brandId: string; version: number }) => api.deleteBrand(args.brandId, args.version),
+    onSuccess: (_result, args) => {
+      queryClient.removeQueries({ queryKey: queryKeys.brand(args.brandId) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.brandList });
+    },
+  });
+}
+
+// Prompt sets ----------------------------------------------------------------------------------------
+
+export function useCurrentPromptSet(brandId: string | null | undefined) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.promptSetCurrent(brandId ?? ''),
+    queryFn: ({ signal }) => api.currentPromptSet(brandId ?? '', signal),
+    enabled: Boolean(brandId),
+  });
+}
+
+export function usePromptSetVersions(brandId: string | null | undefined) {
+  const api = useApi();
+  return useInfiniteQuery({
+    queryKey: queryKeys.promptSetVersions(brandId ?? ''),
+    queryFn: ({ signal, pageParam }) =>
+      api.listPromptSetVersions(brandId ?? '', { limit: 25, cursor: pageParam }, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    enabled: Boolean(brandId),
+  });
+}
+
+export function usePromptSetVersion(brandId: string | null | undefined, version: number | null) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.promptSetVersion(brandId ?? '', version ?? 0),
+    queryFn: ({ signal }) => api.getPromptSetVersion(brandId ?? '', version ?? 0, signal),
+    enabled: Boolean(brandId) && version !== null && version > 0,
+    staleTime: Number.POSITIVE_INFINITY, // versions never change
+  });
+}
+
+export function usePromptSetDiff(brandId: string | null | undefined, range: { from: number; to: number } | null) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.promptSetDiff(brandId ?? '', range?.from ?? 0, range?.to ?? 0),
+    queryFn: ({ signal }) => api.promptSetDiff(brandId ?? '', range?.from ?? 0, range?.to ?? 0, signal),
+    enabled: Boolean(brandId) && range !== null,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+function useInvalidatePromptSet() {
+  const queryClient = useQueryClient();
+  return (brandId: string) => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.promptSet(brandId) });
+    // The brand carries `promptSetVersion`, the list its summary.
+    void queryClient.invalidateQueries({ queryKey: queryKeys.brands });
+  };
+}
+
+export function useSavePromptSet() {
+  const api = useApi();
+  const invalidate = useInvalidatePromptSet();
+  return useMutation({
+    mutationFn: (args: { brandId: string; input: PromptSetInput; currentVersion: number }) =>
+      api.savePromptSet(args.brandId, args.input, args.currentVersion),
+    onSuccess: (_v, args) => invalidate(args.brandId),
+  });
+}
+
+export function useImportPromptSet() {
+  const api = useApi();
+  const invalidate = useInvalidatePromptSet();
+  return useMutation({
+    mutationFn: (args: { brandId: string; csv: string; currentVersion: number }) =>
+      api.importPromptSet(args.brandId, args.csv, args.currentVersion),
+    onSuccess: (_v, args) => invalidate(args.brandId),
+  });
+}
+
+export function useSuggestPrompts() {
+  const api = useApi();
+  return useMutation({
+    mutationFn: (args: { brandId: string; input: SuggestPromptsRequest }) =>
+      api.suggestPrompts(args.brandId, args.input),
+  });
+}
+
+// Run settings and workspace settings ----------------------------------------------------------------
+
+export function useRunSettings(brandId: string | null | undefined) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.runSettings(brandId ?? ''),
+    queryFn: ({ signal }) => api.runSettings(brandId ?? '', signal),
+    enabled: Boolean(brandId),
+  });
+}
+
+export function useSaveRunSettings() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (args: { brandId: string; input: RunSettingsInput; version: number }) =>
+      api.saveRunSettings(args.brandId, args.input, args.version),
+    onSuccess: (settings, args) => queryClient.setQueryData(queryKeys.runSettings(args.brandId), settings),
+  });
+}
+
+export function useWorkspaceSettings() {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.workspaceSettings, queryFn: ({ signal }) => api.workspaceSettings(signal) });
+}
+
+export function useSaveSpendCaps() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (args: { caps: SpendCaps; version: number }) => api.updateSpendCaps(args.caps, args.version),
+    onSuccess: (settings) => queryClient.setQueryData(queryKeys.workspaceSettings, settings),
+  });
+}
+
+// Members and audit ----------------------------------------------------------------------------------
+
+export function useMembers() {
+  const api = useApi();
+  return useInfiniteQuery({
+    queryKey: queryKeys.members,
+    queryFn: ({ signal, pageParam }) => api.listMembers({ limit: 50, cursor: pageParam }, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+function useInvalidateMembers() {
+  const queryClient = useQueryClient();
+  return () => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.members });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.audit });
+  };
+}
+
+export function useInviteMember() {
+  const api = useApi();
+  const invalidate = useInvalidateMembers();
+  return useMutation({ mutationFn: (input: InviteMemberRequest) => api.inviteMember(input), onSuccess: invalidate });
+}
+
+export function useUpdateMemberRole() {
+  const api = useApi();
+  const invalidate = useInvalidateMembers();
+  return useMutation({
+    mutationFn: (args: { userId: string; role: Role; version: number }) =>
+      api.updateMemberRole(args.userId, args.role, args.version),
+    onSuccess: invalidate,
+  });
+}
+
+export function useRemoveMember() {
+  const api = useApi();
+  const invalidate = useInvalidateMembers();
+  return useMutation({ mutationFn: (userId: string) => api.removeMember(userId), onSuccess: invalidate });
+}
+
+export function useAudit(enabled: boolean) {
+  const api = useApi();
+  return useInfiniteQuery({
+    queryKey: queryKeys.audit,
+    queryFn: ({ signal, pageParam }) => api.listAudit({ limit: 25, cursor: pageParam }, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    enabled,
   });
 }

@@ -1,8 +1,16 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { ActionHubPage } from '../features/actions/ActionHubPage.tsx';
+import { AdminLayout } from '../features/admin/AdminLayout.tsx';
 import { AdminPage } from '../features/admin/AdminPage.tsx';
 import { AnalyticsPage } from '../features/analytics/AnalyticsPage.tsx';
+import { AuditAdminPage } from '../features/audit/AuditAdminPage.tsx';
 import { AuthCallbackPage } from '../features/auth/AuthCallbackPage.tsx';
+import { BrandEditPage } from '../features/brands/BrandEditPage.tsx';
+import { BrandsAdminPage } from '../features/brands/BrandsAdminPage.tsx';
+import { MembersAdminPage } from '../features/members/MembersAdminPage.tsx';
+import { OnboardingWizard } from '../features/onboarding/OnboardingWizard.tsx';
+import { PromptSetsAdminPage } from '../features/prompt-sets/PromptSetsAdminPage.tsx';
+import { ProvidersAdminPage } from '../features/providers/ProvidersAdminPage.tsx';
 import { RunsPage } from '../features/runs/RunsPage.tsx';
 import { SignalsPage } from '../features/signals/SignalsPage.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
@@ -11,7 +19,7 @@ import { SessionGate } from './SessionGate.tsx';
 
 /**
  * Routes. Everything except the OIDC callback sits behind the session gate, which shows the landing page or
- * the first-run screen instead of the shell when needed. `/` is the Action Hub.
+ * the first-run screen instead of the shell when needed. `/` is the Action Hub; `/setup` the brand wizard.
  */
 export function createAppRouter() {
   return createBrowserRouter([
@@ -28,7 +36,20 @@ export function createAppRouter() {
             { path: 'analytics', element: <AnalyticsPage /> },
             { path: 'signals', element: <SignalsPage /> },
             { path: 'runs', element: <RunsPage /> },
-            { path: 'admin', element: <AdminPage /> },
+            { path: 'setup', element: <OnboardingWizard /> },
+            {
+              path: 'admin',
+              element: <AdminLayout />,
+              children: [
+                { index: true, element: <AdminPage /> },
+                { path: 'brands', element: <BrandsAdminPage /> },
+                { path: 'brands/:brandId', element: <BrandEditPage /> },
+                { path: 'prompts', element: <PromptSetsAdminPage /> },
+                { path: 'providers', element: <ProvidersAdminPage /> },
+                { path: 'members', element: <MembersAdminPage /> },
+                { path: 'audit', element: <AuditAdminPage /> },
+              ],
+            },
             { path: '*', element: <NotFoundPage /> },
           ],
         },

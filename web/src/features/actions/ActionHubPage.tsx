@@ -1,12 +1,38 @@
+import { Link, Navigate, useLocation } from 'react-router';
+import { usePermissions } from '../../auth/permissions.ts';
 import { EmptyState, PageHeader } from '../../components/Page.tsx';
+import { useCurrentBrand } from '../brands/current-brand.tsx';
 
 export function ActionHubPage() {
+  const { brands, brand } = useCurrentBrand();
+  const { canManage } = usePermissions();
+  const location = useLocation();
+  const justFinished = (location.state as { setupComplete?: string } | null)?.setupComplete;
+
+  // A workspace without any brand starts with the setup wizard (for those who may create brands).
+  if (brands && brands.length === 0 && canManage) return <Navigate to="/setup" replace />;
+
   return (
     <>
       <PageHeader
         title="Action Hub"
         description="Prioritized, evidence-backed things to do about how AI assistants and the social web describe your brand."
       />
+      {justFinished ? (
+        <p className="notice notice--success" role="status">
+          <strong>{justFinished}</strong> is set up. The first scheduled run will collect answers; actions appear here
+          once they are analysed.
+        </p>
+      ) : null}
+      {brands && brands.length === 0 && !canManage ? (
+        <p className="notice">No brand has been set up in this workspace yet. An owner or admin can add one.</p>
+      ) : null}
+      {brand && brand.promptSetVersion === 0 ? (
+        <p className="notice">
+          <strong>{brand.name}</strong> has no tracked prompts yet. <Link to="/admin/prompts">Add prompts</Link> so runs
+          have something to ask.
+        </p>
+      ) : null}
       <EmptyState
         icon="◎"
         title="No actions yet"

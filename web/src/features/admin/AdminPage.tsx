@@ -1,6 +1,7 @@
+import { Link } from 'react-router';
 import { roleAtLeast } from '../../../../shared/domain/roles.ts';
 import { useSession } from '../../auth/session.tsx';
-import { EmptyState, PageHeader } from '../../components/Page.tsx';
+import { PageHeader } from '../../components/Page.tsx';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
 
@@ -49,18 +50,26 @@ export function AdminPage() {
           </div>
         </dl>
       </section>
-      <EmptyState
-        icon="⚙"
-        title="Nothing else to manage yet"
-        upcoming={[
-          'Brands, aliases, owned domains, competitors and topics',
-          'Members and their roles (owner, admin, analyst, viewer)',
-          'Connectors, CRM and marketing integrations',
-          'Spend caps for AI provider calls, per day and per month',
-        ]}
-      >
-        <p>These settings arrive with the features that use them.</p>
-      </EmptyState>
+      <section className="panel" aria-labelledby="admin-areas-title">
+        <h2 id="admin-areas-title">Settings</h2>
+        <ul className="link-list">
+          <li>
+            <Link to="/admin/brands">Brands</Link> — brands, aliases, owned domains, competitors and topics
+          </li>
+          <li>
+            <Link to="/admin/prompts">Prompt sets</Link> — tracked prompts, version history, diff, CSV import/export
+          </li>
+          <li>
+            <Link to="/admin/providers">Providers &amp; budgets</Link> — AI providers, samples, schedules, spend caps
+          </li>
+          <li>
+            <Link to="/admin/members">Members</Link> — who has access, with which role
+          </li>
+          <li>
+            <Link to="/admin/audit">Audit log</Link> — who changed what, and when
+          </li>
+        </ul>
+      </section>
     </>
   );
 }

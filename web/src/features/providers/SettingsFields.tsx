@@ -1,0 +1,185 @@
+import { PROVIDER_CATALOG } from '../../../../shared/contracts/index.ts';
+import type { FieldErrors } from '../../api/errors.ts';
+import { CheckboxField, messagesUnder, SelectField, TextField } from '../../components/forms.tsx';
+import {
+  type DayOfWeek,
+  type RunSettingsDraft,
+  type ScheduleKind,
+  SPEND_CAP_FIELDS,
+  type SpendCapsDraft,
+} from './settings-draft.ts';
+
+const SURFACE_LABEL = { api: 'API (model knowledge only)', api_web_search: 'API with web search' } as const;
+const DAYS: { value: DayOfWeek; label: string }[] = [
+  { value: 'mon', label: 'Monday' },
+  { value: 'tue', label: 'Tuesday' },
+  { value: 'wed', label: 'Wednesday' },
+  { value: 'thu', label: 'Thursday' },
+  { value: 'fri', label: 'Friday' },
+  { value: 'sat', label: 'Saturday' },
+  { value: 'sun', label: 'Sunday' },
+];
+const SCHEDULES: { value: ScheduleKind; label: string }[] = [
+  { value: 'daily', label: 'Daily' },
+  { value: 'weekly', label: 'Weekly' },
+  { value: 'cron', label: 'Custom (cron)' },
+  { value: 'manual', label: 'Manual only' },
+];
+
+const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+
+export function RunSettingsFields({
+  draft,
+  onChange,
+  errors,
+}: {
+  draft: RunSettingsDraft;
+  onChange: (draft: RunSettingsDraft) => void;
+  errors: FieldErrors;
+}) {
+  const scheduleErrors = (field: string) => messagesUnder(errors, `schedule.${field}`);
+  return (
+    <div className="stack">
+      <fieldset className="subfieldset">
+        <legend>AI providers</legend>
+        <p className="field-hint">Each tracked prompt is asked to every selected provider.</p>
+        <ul className="rows">
+          {draft.providers.map((p, i) => {
+            const entry = PROVIDER_CATALOG[p.provider];
+            const update = (patch: Partial<typeof p>) =>
+              onChange({ ...draft, providers: draft.providers.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
+            return (
+              <li key={p.provider} className="row provider-row">
+                <CheckboxField label={entry.label} checked={p.selected} onChange={(selected) => update({ selected })} />
+                {p.selected ? (
+                  <>
+                    <SelectField
+                      label={`${entry.label} model`}
+                      value={p.model}
+                      options={entry.models.map((m) => ({ value: m, label: m }))}
+                      onChange={(model) => update({ model })}
+                    />
+                    <SelectField
+                      label={`${entry.label} surface`}
+                      value={p.surface}
+                      options={entry.surfaces.map((s) => ({ value: s, label: SURFACE_LABEL[s] }))}
+                      onChange={(surface) => update({ surface })}
+                    />
+                  </>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+        {messagesUnder(errors, 'providers').length ? (
+          <p className="field-error">{messagesUnder(errors, 'providers').join(' · ')}</p>
+        ) : null}
+      </fieldset>
+      <TextField
+        label="Samples per prompt"
+        type="number"
+        min={1}
+        max={10}
+        value={draft.samplesPerPrompt}
+        onChange={(samplesPerPrompt) => onChange({ ...draft, samplesPerPrompt })}
+        errors={messagesUnder(errors, 'samplesPerPrompt')}
+        hint="Answers vary: several samples per prompt give honest rates (1–10)."
+      />
+      <fieldset className="subfieldset">
+        <legend>Schedule</legend>
+        <div className="form-grid form-grid--cols">
+          <SelectField
+            label="Run schedule"
+            value={draft.scheduleKind}
+            options={SCHEDULES}
+            onChange={(scheduleKind) => onChange({ ...draft, scheduleKind })}
+          />
+          {draft.scheduleKind === 'weekly' ? (
+            <SelectField
+              label="Day of week"
+              value={draft.dayOfWeek}
+              options={DAYS}
+              onChange={(dayOfWeek) => onChange({ ...draft, dayOfWeek })}
+              errors={scheduleErrors('dayOfWeek')}
+            />
+          ) : null}
+          {draft.scheduleKind === 'daily' || draft.scheduleKind === 'weekly' ? (
+            <TextField
+              label="Time of day"
+              type="time"
+              value={draft.time}
+              onChange={(time) => onChange({ ...draft, time })}
+              errors={scheduleErrors('time')}
+            />
+          ) : null}
+          {draft.scheduleKind === 'cron' ? (
+            <TextField
+              label="Cron expression"
+              value={draft.expression}
+              onChange={(expression) => onChange({ ...draft, expression })}
+              errors={scheduleErrors('expression')}
+              hint="5 fields: minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5"
+            />
+          ) : null}
+          {draft.scheduleKind !== 'manual' ? (
+            <TextField
+              label="Time zone"
+              value={draft.timeZone}
+              list="pp-time-zones"
+              onChange={(timeZone) => onChange({ ...draft, timeZone })}
+              errors={scheduleErrors('timeZone')}
+              hint="IANA name, e.g. Europe/Berlin"
+            />
+          ) : null}
+        </div>
+        {errors['schedule'] ? <p className="field-error">{errors['schedule']}</p> : null}
+        <datalist id="pp-time-zones">
+          {TIME_ZONES.map((tz) => (
+            <option key={tz} value={tz} />
+          ))}
+        </datalist>
+      </fieldset>
+    </div>
+  );
+}
+
+export function SpendCapsFields({
+  draft,
+  onChange,
+  errors,
+}: {
+  draft: SpendCapsDraft;
+  onChange: (draft: SpendCapsDraft) => void;
+  errors: FieldErrors;
+}) {
+  return (
+    <div className="form-grid form-grid--cols">
+      {SPEND_CAP_FIELDS.map(({ key, label, hint }) => (
+        <TextField
+          key={key}
+          label={label}
+          type="number"
+          min={0}
+          step={key.startsWith('usd') ? 'any' : 1}
+          value={draft[key]}
+          onChange={(value) => onChange({ ...draft, [key]: value })}
+          errors={messagesUnder(errors, key)}
+          hint={hint || undefined}
+        />
+      ))}
+    </div>
+  );
+}
+
+export function describeSchedule(draft: RunSettingsDraft): string {
+  switch (draft.scheduleKind) {
+    case 'manual':
+      return 'Manual runs only';
+    case 'daily':
+      return `Daily at ${draft.time} (${draft.timeZone})`;
+    case 'weekly':
+      return `Weekly on ${DAYS.find((d) => d.value === draft.dayOfWeek)?.label ?? draft.dayOfWeek} at ${draft.time} (${draft.timeZone})`;
+    case 'cron':
+      return `Cron “${draft.expression}” (${draft.timeZone})`;
+  }
+}

@@ -1,0 +1,128 @@
+import {
+  PROVIDER_CATALOG,
+  PROVIDERS,
+  type ProviderId,
+  type RunSettings,
+  type RunSettingsInput,
+  RunSettingsInputSchema,
+  type SpendCaps,
+  SpendCapsSchema,
+  timeZoneSchema,
+} from '../../../../shared/contracts/index.ts';
+import { type FieldErrors, fieldErrorsFrom } from '../../api/errors.ts';
+
+type Surface = 'api' | 'api_web_search';
+export type ScheduleKind = 'manual' | 'daily' | 'weekly' | 'cron';
+export type DayOfWeek = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+export interface ProviderDraft {
+  provider: ProviderId;
+  selected: boolean;
+  model: string;
+  surface: Surface;
+}
+
+export interface RunSettingsDraft {
+  providers: ProviderDraft[];
+  samplesPerPrompt: string;
+  scheduleKind: ScheduleKind;
+  time: string;
+  dayOfWeek: DayOfWeek;
+  expression: string;
+  timeZone: string;
+}
+
+/** The browser's time zone when the contract knows it, else UTC. */
+export function browserTimeZone(): string {
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return tz && timeZoneSchema.safeParse(tz).success ? tz : 'UTC';
+}
+
+function defaultProvider(provider: ProviderId, selected: boolean): ProviderDraft {
+  const entry = PROVIDER_CATALOG[provider];
+  return { provider, selected, model: entry.models[0] ?? '', surface: entry.surfaces[0] ?? 'api' };
+}
+
+export function defaultRunSettingsDraft(): RunSettingsDraft {
+  return {
+    providers: PROVIDERS.map((p) => defaultProvider(p, p === 'openai')),
+    samplesPerPrompt: '3',
+    scheduleKind: 'daily',
+    time: '09:00',
+    dayOfWeek: 'mon',
+    expression: '0 9 * * 1-5',
+    timeZone: browserTimeZone(),
+  };
+}
+
+export function runSettingsToDraft(settings: RunSettings): RunSettingsDraft {
+  const base = defaultRunSettingsDraft();
+  const providers = PROVIDERS.map((p) => {
+    const saved = settings.providers.find((s) => s.provider === p);
+    return saved
+      ? { provider: p, selected: saved.enabled, model: saved.model, surface: saved.surface }
+      : defaultProvider(p, false);
+  });
+  const s = settings.schedule;
+  return {
+    providers,
+    samplesPerPrompt: String(settings.samplesPerPrompt),
+    scheduleKind: s.kind,
+    time: s.kind === 'daily' || s.kind === 'weekly' ? s.time : base.time,
+    dayOfWeek: s.kind === 'weekly' ? s.dayOfWeek : base.dayOfWeek,
+    expression: s.kind === 'cron' ? s.expression : base.expression,
+    timeZone: s.kind === 'manual' ? base.timeZone : s.timeZone,
+  };
+}
+
+export function draftToRunSettingsInput(draft: RunSettingsDraft): RunSettingsInput {
+  const schedule: RunSettingsInput['schedule'] =
+    draft.scheduleKind === 'manual'
+      ? { kind: 'manual' }
+      : draft.scheduleKind === 'daily'
+        ? { kind: 'daily', time: draft.time, timeZone: draft.timeZone.trim() }
+        : draft.scheduleKind === 'weekly'
+          ? { kind: 'weekly', dayOfWeek: draft.dayOfWeek, time: draft.time, timeZone: draft.timeZone.trim() }
+          : { kind: 'cron', expression: draft.expression, timeZone: draft.timeZone.trim() };
+  return {
+    providers: draft.providers
+      .filter((p) => p.selected)
+      .map((p) => ({ provider: p.provider, model: p.model, surface: p.surface, enabled: true })),
+    samplesPerPrompt: Number(draft.samplesPerPrompt),
+    schedule,
+  };
+}
+
+export function validateRunSettings(draft: RunSettingsDraft): FieldErrors {
+  const errors: FieldErrors = {};
+  const parsed = RunSettingsInputSchema.safeParse(draftToRunSettingsInput(draft));
+  if (!parsed.success) Object.assign(errors, fieldErrorsFrom(parsed.error.issues));
+  if (!draft.providers.some((p) => p.selected)) errors['providers'] ??= 'choose at least one provider';
+  return errors;
+}
+
+export type SpendCapsDraft = Record<keyof SpendCaps, string>;
+
+export const SPEND_CAP_FIELDS: readonly { key: keyof SpendCaps; label: string; hint: string }[] = [
+  { key: 'callsPerDay', label: 'AI calls per day', hint: 'Prompt × provider × sample, each counts once.' },
+  { key: 'callsPerMonth', label: 'AI calls per month', hint: '' },
+  { key: 'tokensPerDay', label: 'Tokens per day', hint: 'Input plus output tokens.' },
+  { key: 'tokensPerMonth', label: 'Tokens per month', hint: '' },
+  { key: 'usdPerDay', label: 'USD per day', hint: 'Estimated from provider list prices.' },
+  { key: 'usdPerMonth', label: 'USD per month', hint: '' },
+];
+
+export function capsToDraft(caps: SpendCaps): SpendCapsDraft {
+  return Object.fromEntries(SPEND_CAP_FIELDS.map(({ key }) => [key, String(caps[key])])) as SpendCapsDraft;
+}
+
+export function draftToCaps(draft: SpendCapsDraft): Record<keyof SpendCaps, number> {
+  return Object.fromEntries(
+    SPEND_CAP_FIELDS.map(({ key }) => [key, draft[key].trim() === '' ? Number.NaN : Number(draft[key])]),
+  ) as Record<keyof SpendCaps, number>;
+}
+
+export function validateCaps(draft: SpendCapsDraft): FieldErrors {
+  const parsed = SpendCapsSchema.safeParse(draftToCaps(draft));
+  return parsed.success ? {} : fieldErrorsFrom(parsed.error.issues);
+}
