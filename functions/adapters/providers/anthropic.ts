@@ -97,7 +97,7 @@ export class AnthropicProvider implements AiProvider {
       const lastTool = blocks.findLastIndex(
         (block) => block['type'] === 'web_search_tool_result' || block['type'] === 'server_tool_use',
       );
-      const answerBlocks = lastTool >= 0 && lastTool < blocks.length - 1 ? blocks.slice(lastTool + 1) : blocks;
+      const answerBlocks = lastTool >= 0 ? blocks.slice(lastTool + 1) : blocks;
       for (const block of answerBlocks) {
         if (block['type'] !== 'text') continue;
         text += asString(block['text']) ?? '';
