@@ -4,6 +4,7 @@ import {
   DomainError,
   ForbiddenError,
   NotFoundError,
+  PreconditionFailedError,
   UnauthenticatedError,
   ValidationError,
 } from '#shared/domain/errors.ts';
@@ -36,6 +37,7 @@ const STATUS_BY_CLASS: [new (...args: never[]) => DomainError, number][] = [
   [ForbiddenError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],
+  [PreconditionFailedError, 412],
 ];
 
 /**

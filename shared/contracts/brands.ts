@@ -18,8 +18,12 @@ export const aliasSchema = z.strictObject({
 });
 export type Alias = z.infer<typeof aliasSchema>;
 
-const aliasesSchema = z.array(aliasSchema).max(BRAND_LIMITS.aliasesPerEntity, `at most ${BRAND_LIMITS.aliasesPerEntity} aliases`);
-const domainsSchema = z.array(domainSchema).max(BRAND_LIMITS.domainsPerEntity, `at most ${BRAND_LIMITS.domainsPerEntity} domains`);
+const aliasesSchema = z
+  .array(aliasSchema)
+  .max(BRAND_LIMITS.aliasesPerEntity, `at most ${BRAND_LIMITS.aliasesPerEntity} aliases`);
+const domainsSchema = z
+  .array(domainSchema)
+  .max(BRAND_LIMITS.domainsPerEntity, `at most ${BRAND_LIMITS.domainsPerEntity} domains`);
 
 export const competitorInputSchema = z.strictObject({
   /** Present when editing an existing competitor; omitted for a new one. */
@@ -42,7 +46,10 @@ export const BrandInputSchema = z.strictObject({
   aliases: aliasesSchema.default([]),
   ownedDomains: domainsSchema.default([]),
   markets: z.array(localeSchema).min(1, 'choose at least one market').max(BRAND_LIMITS.markets).default(['en-US']),
-  competitors: z.array(competitorInputSchema).max(BRAND_LIMITS.competitors, `at most ${BRAND_LIMITS.competitors} competitors`).default([]),
+  competitors: z
+    .array(competitorInputSchema)
+    .max(BRAND_LIMITS.competitors, `at most ${BRAND_LIMITS.competitors} competitors`)
+    .default([]),
   topics: z.array(topicInputSchema).max(BRAND_LIMITS.topics, `at most ${BRAND_LIMITS.topics} topics`).default([]),
 });
 export type BrandInput = z.input<typeof BrandInputSchema>;

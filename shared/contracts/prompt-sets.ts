@@ -13,6 +13,8 @@ export const promptInputSchema = z.strictObject({
   intent: IntentSchema.default('informational'),
   locale: localeSchema.default('en-US'),
   persona: textSchema(1, 80, 'Persona').nullable().default(null),
+  /** Accepted so a client can send back a prompt it read; always re-derived on the server. */
+  branded: z.boolean().optional(),
 });
 export type PromptInput = z.input<typeof promptInputSchema>;
 
@@ -63,7 +65,10 @@ export type PromptSetDiff = z.infer<typeof PromptSetDiffSchema>;
 
 /** `POST /brands/{brandId}/prompt-suggestions` body. */
 export const SuggestPromptsRequestSchema = z.strictObject({
-  personas: z.array(textSchema(1, 80, 'Persona')).max(5).default([]),
+  personas: z
+    .array(textSchema(1, 80, 'Persona'))
+    .max(5)
+    .default([]),
   locale: localeSchema.optional(),
   count: z.number().int().min(1).max(50).default(20),
 });

@@ -7,20 +7,33 @@ export type ProviderId = z.infer<typeof ProviderIdSchema>;
 export const SurfaceSchema = z.enum(['api', 'api_web_search']);
 
 /** Models offered per provider (the catalogue the UI shows; the price table covers each of them). */
-export const PROVIDER_CATALOG: Record<ProviderId, { label: string; models: string[]; surfaces: ('api' | 'api_web_search')[] }> = {
-  openai: { label: 'OpenAI (ChatGPT)', models: ['gpt-4.1', 'gpt-4.1-mini', 'gpt-4o'], surfaces: ['api', 'api_web_search'] },
+export const PROVIDER_CATALOG: Record<
+  ProviderId,
+  { label: string; models: string[]; surfaces: ('api' | 'api_web_search')[] }
+> = {
+  openai: {
+    label: 'OpenAI (ChatGPT)',
+    models: ['gpt-4.1', 'gpt-4.1-mini', 'gpt-4o'],
+    surfaces: ['api', 'api_web_search'],
+  },
   anthropic: {
     label: 'Anthropic (Claude)',
     models: ['claude-sonnet-4-5', 'claude-haiku-4-5'],
     surfaces: ['api', 'api_web_search'],
   },
-  gemini: { label: 'Google Gemini', models: ['gemini-2.5-flash', 'gemini-2.5-pro'], surfaces: ['api', 'api_web_search'] },
+  gemini: {
+    label: 'Google Gemini',
+    models: ['gemini-2.5-flash', 'gemini-2.5-pro'],
+    surfaces: ['api', 'api_web_search'],
+  },
   perplexity: { label: 'Perplexity', models: ['sonar', 'sonar-pro'], surfaces: ['api_web_search'] },
 };
 
 const TIME_ZONES = new Set(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []);
 TIME_ZONES.add('UTC');
-export const timeZoneSchema = z.string().refine((tz) => TIME_ZONES.has(tz), 'unknown time zone (use an IANA name such as Europe/Berlin)');
+export const timeZoneSchema = z
+  .string()
+  .refine((tz) => TIME_ZONES.has(tz), 'unknown time zone (use an IANA name such as Europe/Berlin)');
 const timeOfDaySchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time such as 09:00');
 
 export const ScheduleSchema = z.discriminatedUnion('kind', [

@@ -1,4 +1,7 @@
 import '../../local/env-defaults.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 
@@ -12,6 +15,8 @@ declare module 'vitest' {
       dynamodbEndpoint: string;
       signingKey: Record<string, unknown>;
       demoTenantId: string;
+      /** Where invitation "emails" land: `<dir>/<email>` holds the temporary password. */
+      invitationsDir: string;
     };
   }
 }
@@ -20,7 +25,12 @@ let stack: LocalStack | undefined;
 
 /** Starts the real embedded stack once for the integration run, on free ports, in memory. */
 export async function setup(project: TestProject) {
-  stack = await startLocalStack({ dataDir: null, ports: { gateway: 0, dynamodb: 0, kinesis: 0, s3: 0 } });
+  const invitationsDir = mkdtempSync(join(tmpdir(), 'promptpulse-invitations-'));
+  stack = await startLocalStack({
+    dataDir: null,
+    ports: { gateway: 0, dynamodb: 0, kinesis: 0, s3: 0 },
+    onInvitation: (email, password) => writeFileSync(join(invitationsDir, email), password),
+  });
   project.provide('stack', {
     url: stack.url,
     apiUrl: stack.apiUrl,
@@ -29,6 +39,7 @@ export async function setup(project: TestProject) {
     dynamodbEndpoint: stack.endpoints.dynamodb,
     signingKey: stack.issuer.signingKey as Record<string, unknown>,
     demoTenantId: stack.demoTenantId ?? '',
+    invitationsDir,
   });
 }
 
