@@ -42,6 +42,7 @@ export class OpenAiProvider implements AiProvider {
     const scope = callScope(timeoutMs, signal);
     const headers: Record<string, string> = { 'X-Client-Request-Id': request.requestId.slice(0, 512) };
     if (this.#options.simulatorHints) headers[SIMULATOR_SAMPLE_HEADER] = String(request.sampleIndex ?? 0);
+    // Our deadline (scope) fires first and covers the body too; the SDK's timeout is only a backstop.
     const requestOptions = { signal: scope.signal, timeout: timeoutMs + 1000, headers };
     const started = now();
     try {
