@@ -348,7 +348,7 @@ const PromptSetVersionPageSchema = pageOf(PromptSetVersionSummarySchema);
 const MemberPageSchema = pageOf(MemberSchema);
 const AuditPageSchema = pageOf(AuditEntrySchema);
 /** 204 answers have no body. */
-const NoContent = z.undefined();
+const NoContent = z.unknown();
 
 function enc(segment: string): string {
   return encodeURIComponent(segment);

@@ -116,7 +116,8 @@ const TopicsSchema = BrandInputSchema.shape.topics;
 
 /** Client-side checks with the shared contract, one step at a time. Paths match the API's `details`. */
 export function validateBasics(draft: BrandDraft): FieldErrors {
-  const parsed = BasicsSchema.safeParse(draftToInput(draft));
+  const { competitors: _c, topics: _t, ...basics } = draftToInput(draft);
+  const parsed = BasicsSchema.safeParse(basics);
   return parsed.success ? {} : fieldErrorsFrom(parsed.error.issues);
 }
 

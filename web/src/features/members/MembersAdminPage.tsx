@@ -49,7 +49,7 @@ export function MembersAdminPage() {
       {canManage ? <InviteForm grantable={grantable} /> : null}
       <section className="panel panel--flush" aria-labelledby="members-title">
         <h2 id="members-title" className="panel-title">
-          Members
+          People in this workspace
         </h2>
         <QueryState query={members} label="members">
           {items.length === 0 ? (

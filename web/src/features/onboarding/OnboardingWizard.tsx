@@ -437,6 +437,20 @@ export function OnboardingWizard() {
 
         {state.step === 'review' ? <ReviewStep state={state} onEdit={goTo} /> : null}
 
+        {Object.keys(clientErrors).length > 0 ? (
+          <div className="form-error" role="alert">
+            <p className="form-error-title">
+              {Object.keys(clientErrors).length === 1
+                ? 'One thing to fix before moving on:'
+                : `${Object.keys(clientErrors).length} things to fix before moving on:`}
+            </p>
+            <ul className="form-error-list">
+              {Object.entries(clientErrors).map(([path, message]) => (
+                <li key={path}>{path ? `${humanPath(path)}: ${message}` : message}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         <ErrorBanner error={stepError} title="The brand could not be saved." />
 
         {state.step === 'review' ? (
@@ -610,4 +624,13 @@ function ReviewStep({ state, onEdit }: { state: WizardState; onEdit: (step: Step
       </section>
     </div>
   );
+}
+
+/** `competitors.0.aliases.1.value` → `competitors 1 › aliases 2 › value`. */
+function humanPath(path: string): string {
+  return path
+    .split('.')
+    .map((part) => (/^\d+$/.test(part) ? String(Number(part) + 1) : part))
+    .join(' › ')
+    .replace(/ › (\d+)/g, ' $1');
 }
