@@ -18,6 +18,14 @@ export const DEMO_USERS: { email: string; name: string; password: string; role: 
   { email: 'newcomer@demo.promptpulse.local', name: 'Nico Newcomer', password: 'demo-newcomer-pass', role: null },
 ];
 
+/** A second, separate demo tenant: shows (and lets tests prove) that workspaces never see each other. */
+export const OTHER_TENANT_OWNER = {
+  email: 'owner@globex.promptpulse.local',
+  name: 'Greta Globex',
+  password: 'globex-owner-pass',
+  workspace: 'Globex Demo',
+} as const;
+
 export const DEMO_WORKSPACE_NAME = 'Acme Demo';
 
 /**
@@ -52,6 +60,15 @@ export async function seedDemoWorkspace(deps: {
     { ...deps, clock: { now: deps.now } },
     { tenantId, userId: owner.user.sub, email: owner.user.email },
   );
+
+  const globex = deps.users.ensureUser(OTHER_TENANT_OWNER);
+  if (!(await deps.workspaces.findMembership(globex.sub))) {
+    const otherId = toTenantId(deps.ids.next());
+    await deps.workspaces.createWorkspaceWithOwner(
+      { id: otherId, name: OTHER_TENANT_OWNER.workspace, createdAt: joinedAt, createdBy: globex.sub, plan: 'trial' },
+      { tenantId: otherId, userId: globex.sub, email: globex.email, role: 'owner', joinedAt },
+    );
+  }
   return { tenantId, created: true };
 }
 

@@ -12,7 +12,7 @@ import { ensureLakeBucket, startS3Local } from './emulators/s3.ts';
 import { createGateway, type HttpApiHandler } from './gateway/gateway.ts';
 import { createLocalIssuer, type LocalIssuer } from './oidc/issuer.ts';
 import { LocalUserStore } from './oidc/user-store.ts';
-import { DEMO_USERS, seedDemoWorkspace } from './seed.ts';
+import { DEMO_USERS, OTHER_TENANT_OWNER, seedDemoWorkspace } from './seed.ts';
 
 export interface LocalStackOptions {
   /** Persistent data directory; null runs everything in memory / temp dirs (ephemeral). */
@@ -239,4 +239,4 @@ function cognitoTriggerEvent(sub: string, email: string) {
   } as unknown as Parameters<typeof import('../functions/handlers/auth/pre-token-generation.ts').addTenantClaims>[0];
 }
 
-export { DEMO_USERS };
+export { DEMO_USERS, OTHER_TENANT_OWNER };

@@ -13,7 +13,7 @@
 import './env-defaults.ts';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEMO_USERS, startLocalStack } from './stack.ts';
+import { DEMO_USERS, OTHER_TENANT_OWNER, startLocalStack } from './stack.ts';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const envSchema = z.object({
@@ -63,7 +63,8 @@ PromptPulse is running.
   S3 (s3rver)        ${stack.endpoints.s3}
 
 Demo accounts (local only):
-${DEMO_USERS.map((u) => `  ${pad(u.email)} ${u.password.padEnd(20)} ${u.role ?? 'no workspace yet'}`).join('\n')}
+${DEMO_USERS.map((u) => `  ${pad(u.email)} ${u.password.padEnd(20)} ${u.role ? `${u.role} of Acme Demo` : 'no workspace yet'}`).join('\n')}
+  ${pad(OTHER_TENANT_OWNER.email)} ${OTHER_TENANT_OWNER.password.padEnd(20)} owner of ${OTHER_TENANT_OWNER.workspace} (another tenant)
 
 Press Ctrl-C to stop.`);
 

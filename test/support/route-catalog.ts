@@ -1,0 +1,45 @@
+import { type ApiDeps, apiRoutes, type RouteDefinition } from '../../functions/handlers/api/routes.ts';
+import { DEFAULT_SPEND_CAPS } from '../../shared/domain/plans.ts';
+
+/** Every route of the API, discovered from the route table itself: a new route is covered automatically. */
+export const ROUTES: RouteDefinition[] = apiRoutes({} as ApiDeps);
+export const TENANT_ROUTES = ROUTES.filter((r) => r.access.kind === 'tenant');
+export const routeKey = (r: Pick<RouteDefinition, 'method' | 'path'>) => `${r.method} ${r.path}`;
+
+/** A valid request body for each route that takes one; a route missing here fails the catalogue test. */
+export const SAMPLE_BODIES: Record<string, { body: unknown; contentType?: string }> = {
+  'POST /workspaces': { body: { name: 'Sample workspace' } },
+  'PUT /workspaces/current/spend-caps': { body: DEFAULT_SPEND_CAPS },
+  'POST /brands': {
+    body: {
+      name: `Sample ${Math.random().toString(36).slice(2, 8)}`,
+      category: 'Sample category',
+      competitors: [],
+      topics: [],
+    },
+  },
+  'PUT /brands/:brandId': { body: { name: 'Sample brand', category: 'Sample category' } },
+  'PUT /brands/:brandId/prompt-set': { body: { prompts: [{ text: 'A perfectly valid sample prompt' }] } },
+  'POST /brands/:brandId/prompt-set/import': {
+    body: 'text\nA perfectly valid sample prompt\n',
+    contentType: 'text/csv',
+  },
+  'POST /brands/:brandId/prompt-suggestions': { body: { count: 3 } },
+  'PUT /brands/:brandId/run-settings': { body: { providers: [], samplesPerPrompt: 1, schedule: { kind: 'manual' } } },
+  'POST /members': { body: { email: 'sample-invitee@example.com', role: 'viewer' } },
+  'PATCH /members/:userId': { body: { role: 'viewer' } },
+};
+
+/** Query strings for routes whose query has required parameters. */
+export const SAMPLE_QUERIES: Record<string, string> = {
+  'GET /brands/:brandId/prompt-set/diff': 'from=0&to=1',
+};
+
+/** Fills path parameters from a map (`:brandId` → ids.brandId). */
+export function fillPath(path: string, ids: Record<string, string>): string {
+  return path.replace(/:(\w+)/g, (_, name: string) => {
+    const value = ids[name];
+    if (value === undefined) throw new Error(`no sample value for path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+}
