@@ -7,6 +7,7 @@ import { createBrand } from '#shared/use-cases/brands.ts';
 import { savePromptSet } from '#shared/use-cases/prompt-sets.ts';
 import { saveRunSettings } from '#shared/use-cases/settings.ts';
 import type { LocalUserStore } from './oidc/user-store.ts';
+import { DEMO_MARKET } from './provider-simulator/market.ts';
 
 /** Demo accounts of the local issuer. Local only: these passwords never exist in AWS. */
 export const DEMO_USERS: { email: string; name: string; password: string; role: Role | null }[] = [
@@ -82,9 +83,9 @@ async function seedDemoBrand(
     name: DEMO_BRAND.name,
     category: 'Product analytics',
     aliases: [{ value: 'Acme', caseSensitive: true, ambiguous: false }],
-    ownedDomains: ['acme-analytics.example'],
+    ownedDomains: [DEMO_BRAND.domain],
     markets: ['en-US', 'en-GB'],
-    competitors: DEMO_BRAND.competitors.map((name) => ({ name, aliases: [], ownedDomains: [] })),
+    competitors: DEMO_BRAND.competitors.map((c) => ({ name: c.name, aliases: [], ownedDomains: [c.domain] })),
     topics: DEMO_BRAND.topics.map((name) => ({ name, description: '' })),
   });
   const topic = (name: string) => brand.topics.find((t) => t.name === name)?.id ?? null;
@@ -126,9 +127,14 @@ async function seedDemoBrand(
   });
 }
 
-/** The demo market, shared with the provider simulator so answers talk about these brands. */
+/**
+ * The demo brand and its competitors come from the provider simulator's market, so that local AI answers talk
+ * about exactly the brands the demo workspace tracks.
+ */
+const [demoBrand, ...demoCompetitors] = DEMO_MARKET.brands;
 export const DEMO_BRAND = {
-  name: 'Acme Analytics',
-  competitors: ['Mixpanel', 'Amplitude', 'Heap'],
+  name: demoBrand?.name ?? 'Acme Analytics',
+  domain: demoBrand?.domain ?? 'acmeanalytics.com',
+  competitors: demoCompetitors.map((b) => ({ name: b.name, domain: b.domain })),
   topics: ['Product analytics', 'Retention', 'Privacy', 'Funnels'],
-} as const;
+};

@@ -12,12 +12,13 @@ import {
 } from '../../shared/contracts/index.ts';
 import { call } from '../support/api.ts';
 import { signInWithPassword } from '../support/oidc-flow.ts';
-import { DEMO, ownerOfNewWorkspace, tokenFor } from '../support/sessions.ts';
+import { DEMO, freshAccount, ownerOfNewWorkspace, tokenFor } from '../support/sessions.ts';
 
 const stack = inject('stack');
 let owner: string;
 let analyst: string;
 let viewer: string;
+let ownerEmail = '';
 
 const brandBody = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
@@ -134,13 +135,9 @@ describe('prompt sets', () => {
   let brandId: string;
   let topicId: string;
   beforeAll(async () => {
-    const fresh = await ownerOfNewWorkspace(
-      stack.url,
-      stack.apiUrl,
-      'newcomer@demo.promptpulse.local',
-      'demo-newcomer-pass',
-      'Prompt Labs',
-    );
+    const account = await freshAccount(stack, 'prompt-labs');
+    const fresh = await ownerOfNewWorkspace(stack.url, stack.apiUrl, account.email, account.password, 'Prompt Labs');
+    ownerEmail = account.email;
     owner = fresh.token;
     const created = await call(stack.apiUrl, 'POST', '/brands', { token: owner, body: brandBody('Planwise') });
     brandId = created.json.id;
@@ -397,9 +394,7 @@ describe('members and audit', () => {
         'member.role_changed',
       ]),
     );
-    expect(
-      entries.every((e: { actor: { email: string } }) => e.actor.email === 'newcomer@demo.promptpulse.local'),
-    ).toBe(true);
+    expect(entries.every((e: { actor: { email: string } }) => e.actor.email === ownerEmail)).toBe(true);
     expect((await call(stack.apiUrl, 'GET', '/audit', { token: analyst })).status).toBe(403);
   });
 });

@@ -38,3 +38,30 @@ export async function ownerOfNewWorkspace(
   const refreshed = await refreshTokens(baseUrl, first.refresh_token ?? '');
   return { token: refreshed.access_token, tenantId: created.json.id as string };
 }
+
+/**
+ * Creates a brand-new account (no workspace) through the local Cognito admin API, the way an invitation does,
+ * and returns its email and temporary password (read from the invitation "mailbox" directory).
+ */
+export async function freshAccount(stack: { url: string; invitationsDir: string }, label: string) {
+  const { AdminCreateUserCommand, CognitoIdentityProviderClient } = await import(
+    '@aws-sdk/client-cognito-identity-provider'
+  );
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const email = `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.com`;
+  const client = new CognitoIdentityProviderClient({
+    endpoint: `${stack.url.replace('localhost', '127.0.0.1')}/cognito-idp`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await client.send(
+    new AdminCreateUserCommand({
+      UserPoolId: 'us-east-1_local',
+      Username: email,
+      UserAttributes: [{ Name: 'email', Value: email }],
+    }),
+  );
+  client.destroy();
+  return { email, password: readFileSync(join(stack.invitationsDir, email), 'utf8') };
+}
