@@ -44,7 +44,9 @@ export function ProvidersAdminPage() {
         )}
       </section>
       <QueryState query={settings} label="workspace settings">
-        {settings.data ? <BudgetSection settings={settings.data} canManage={canManage} /> : null}
+        {settings.data ? (
+          <BudgetSection settings={settings.data} canManage={canManage} onReload={() => settings.refetch()} />
+        ) : null}
       </QueryState>
     </>
   );
@@ -52,15 +54,17 @@ export function ProvidersAdminPage() {
 
 function RunSettingsSection({ brandId, canManage }: { brandId: string; canManage: boolean }) {
   const runSettings = useRunSettings(brandId);
+  // Bumped by "Reload" after a conflict: the form starts again from the fresh settings.
+  const [generation, setGeneration] = useState(0);
   return (
     <QueryState query={runSettings} label="run settings">
       {runSettings.data ? (
         canManage ? (
           <RunSettingsForm
-            key={runSettings.data.version}
+            key={generation}
             brandId={brandId}
             settings={runSettings.data}
-            onReload={() => void runSettings.refetch()}
+            onReload={() => void runSettings.refetch().then(() => setGeneration((g) => g + 1))}
           />
         ) : (
           <RunSettingsView settings={runSettings.data} />
@@ -154,14 +158,27 @@ function RunSettingsForm({
   );
 }
 
-function BudgetSection({ settings, canManage }: { settings: WorkspaceSettings; canManage: boolean }) {
+function BudgetSection({
+  settings,
+  canManage,
+  onReload,
+}: {
+  settings: WorkspaceSettings;
+  canManage: boolean;
+  onReload: () => Promise<unknown>;
+}) {
   const limits = settings.planLimits;
+  const [generation, setGeneration] = useState(0);
   return (
     <>
       <section className="panel" aria-labelledby="caps-title">
         <h2 id="caps-title">Spend caps (whole workspace)</h2>
         {canManage ? (
-          <SpendCapsForm key={settings.version} settings={settings} />
+          <SpendCapsForm
+            key={generation}
+            settings={settings}
+            onReload={() => void onReload().then(() => setGeneration((g) => g + 1))}
+          />
         ) : (
           <dl className="facts">
             {SPEND_CAP_FIELDS.map(({ key, label }) => (
@@ -201,7 +218,7 @@ function BudgetSection({ settings, canManage }: { settings: WorkspaceSettings; c
   );
 }
 
-function SpendCapsForm({ settings }: { settings: WorkspaceSettings }) {
+function SpendCapsForm({ settings, onReload }: { settings: WorkspaceSettings; onReload: () => void }) {
   const [draft, setDraft] = useState(() => capsToDraft(settings.spendCaps));
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const save = useSaveSpendCaps();
@@ -219,7 +236,13 @@ function SpendCapsForm({ settings }: { settings: WorkspaceSettings }) {
       }}
     >
       <SpendCapsFields draft={draft} onChange={setDraft} errors={errors} />
-      <ErrorBanner error={save.error} title="Spend caps were not saved." />
+      <ErrorBanner error={save.error} title="Spend caps were not saved.">
+        {isVersionConflict(save.error) ? (
+          <button type="button" className="button button--ghost button--small" onClick={onReload}>
+            Reload
+          </button>
+        ) : null}
+      </ErrorBanner>
       <div className="form-actions">
         <button type="submit" className="button button--primary" disabled={save.isPending}>
           {save.isPending ? 'Saving…' : 'Save spend caps'}
