@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ClientConfig } from '#shared/contracts/client-config.ts';
-import { RESOURCE_NAMES } from '#shared/infra/resources.ts';
+import { PUBLIC_ROUTES, RESOURCE_NAMES } from '#shared/infra/resources.ts';
 import { createCognitoIdpHandler, LOCAL_USER_POOL_ID } from './emulators/cognito-idp.ts';
 import { ensureMainTable, startDynamoDbLocal } from './emulators/dynamodb.ts';
 import { ensureEventStream, startKinesisLocal } from './emulators/kinesis.ts';
@@ -157,7 +157,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       authorizer: {
         verify: (token) => (authorizer ? authorizer.verify(token) : Promise.reject(new Error('not ready'))),
       },
-      publicRoutes: new Set(['GET /health']),
+      publicRoutes: new Set(PUBLIC_ROUTES.map((r) => `${r.method} ${r.path}`)),
       issuer,
       cognitoIdp: createCognitoIdpHandler(users, {
         userPoolId: LOCAL_USER_POOL_ID,

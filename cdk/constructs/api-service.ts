@@ -44,10 +44,20 @@ export class ApiService extends Construct {
         AUTH_PROVIDER: 'cognito',
         COGNITO_USER_POOL_ID: props.users.userPool.userPoolId,
         COGNITO_CLIENT_ID: props.users.webClient.userPoolClientId,
+        // Member invitations go through the user pool's admin API (functions/adapters/aws/cognito-user-directory.ts).
+        USER_POOL_ID: props.users.userPool.userPoolId,
       },
     });
     const fn = this.handler.function;
     props.table.grantItemReadWrite(fn);
     props.eventStream.grantWrite(fn);
+    props.users.userPool.grant(
+      fn,
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminListGroupsForUser',
+      'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminRemoveUserFromGroup',
+    );
   }
 }

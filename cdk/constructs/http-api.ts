@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PUBLIC_ROUTES } from '../../shared/infra/resources.ts';
 import type { UserDirectory } from './user-directory.ts';
 
 export interface PublicHttpApiProps {
@@ -87,16 +88,18 @@ export class PublicHttpApi extends Construct {
       identitySource: ['$request.header.Authorization'],
     });
 
-    const [healthRoute] = this.api.addRoutes({
-      path: '/health',
-      methods: [apigw.HttpMethod.GET],
-      integration,
-    });
-    if (healthRoute) {
-      Validations.of(healthRoute).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason: 'GET /health is deliberately public (uptime checks carry no token) and returns no tenant data.',
+    for (const publicRoute of PUBLIC_ROUTES) {
+      const [route] = this.api.addRoutes({
+        path: publicRoute.path,
+        methods: [apigw.HttpMethod[publicRoute.method]],
+        integration,
       });
+      if (route) {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${publicRoute.method} ${publicRoute.path} is deliberately public (uptime checks, API description) and returns no tenant data.`,
+        });
+      }
     }
     this.api.addRoutes({
       path: '/{proxy+}',

@@ -34,3 +34,12 @@ export const TENANT_CLAIM = 'custom:tenant_id';
 
 /** Cognito groups used as roles, strongest first. */
 export const ROLE_GROUPS = ['owner', 'admin', 'analyst', 'viewer'] as const;
+
+/**
+ * API routes without the JWT authorizer (`METHOD /path`), in API Gateway and in the local gateway alike.
+ * They return no tenant data; a unit test checks this list against the API's route table.
+ */
+export const PUBLIC_ROUTES = [
+  { method: 'GET', path: '/health' },
+  { method: 'GET', path: '/openapi.json' },
+] as const;

@@ -42,6 +42,7 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateless/ApiService/Api/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/ApiService/Api/Function AwsSolutions-L1',
         'PromptPulse-Stateless/HttpApi/Api/GET--health AwsSolutions-APIG4',
+        'PromptPulse-Stateless/HttpApi/Api/GET--openapi.json AwsSolutions-APIG4',
       ].sort(),
     );
   });

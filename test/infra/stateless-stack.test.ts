@@ -31,6 +31,7 @@ describe('stateless stack', () => {
           'POWERTOOLS_LOG_LEVEL',
           'POWERTOOLS_SERVICE_NAME',
           'TABLE_NAME',
+          'USER_POOL_ID',
         ].sort(),
       );
       expect(env.AUTH_PROVIDER).toBe('cognito');
@@ -85,19 +86,21 @@ describe('stateless stack', () => {
       expect(JSON.stringify(authorizer?.Properties.JwtConfiguration.Audience)).toMatch(/UserPoolWebClient/);
     });
 
-    it('protects ANY /{proxy+} with the JWT authorizer and leaves GET /health open', () => {
+    it('protects ANY /{proxy+} with the JWT authorizer and leaves only the public routes open', () => {
       const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: 'ANY /{proxy+}',
         AuthorizationType: 'JWT',
         AuthorizerId: { Ref: authorizerId },
       });
-      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: 'GET /health',
-        AuthorizationType: 'NONE',
-        AuthorizerId: Match.absent(),
-      });
-      expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route'))).toHaveLength(2);
+      for (const routeKey of ['GET /health', 'GET /openapi.json']) {
+        template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+          RouteKey: routeKey,
+          AuthorizationType: 'NONE',
+          AuthorizerId: Match.absent(),
+        });
+      }
+      expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route'))).toHaveLength(3);
     });
 
     it('has a $default stage with access logs and throttling', () => {

@@ -35,6 +35,7 @@ import { createWorkspace, describeCaller, getCurrentWorkspace } from '#shared/us
 import { promptsFromCsv, promptsToCsv } from '../../adapters/csv/prompt-csv.ts';
 import { etag, expectedVersion } from '../../middleware/preconditions.ts';
 import { parseJsonBody, parseQuery, textBody } from '../../middleware/request.ts';
+import { buildOpenApiDocument } from './openapi.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -135,7 +136,18 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
     parseJsonBody(ctx.event, schema, deps.maxBodyBytes);
   const page = (ctx: RouteContext) => parseQuery(ctx.event, pageQuerySchema);
 
-  return [
+  let openApi: unknown = null;
+  const routes: RouteDefinition[] = [
+    {
+      method: 'GET',
+      path: '/openapi.json',
+      summary: 'This API described as OpenAPI 3.1, generated from the route table',
+      access: { kind: 'public' },
+      handle: async () => {
+        openApi ??= buildOpenApiDocument(routes, deps.version);
+        return ok(openApi);
+      },
+    },
     {
       method: 'GET',
       path: '/health',
@@ -445,4 +457,5 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
       handle: async (ctx) => ok(await deps.auditLog.list(tenantOf(ctx).tenantId, page(ctx))),
     },
   ];
+  return routes;
 }
