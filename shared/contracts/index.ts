@@ -6,5 +6,6 @@ export * from './errors.ts';
 export * from './members.ts';
 export * from './prompt-sets.ts';
 export * from './run-settings.ts';
+export * from './runs.ts';
 export * from './workspace-settings.ts';
 export * from './workspaces.ts';
