@@ -86,3 +86,20 @@ export type DirectoryConfig = z.infer<typeof directorySchema>;
 export function readDirectoryConfig(env: Record<string, string | undefined> = process.env): DirectoryConfig {
   return parseOrThrow(directorySchema, env, 'user directory');
 }
+
+/**
+ * Pushing to browsers over the WebSocket API: where its management API (`@connections`) is. In AWS the stage's
+ * callback URL `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`; locally the gateway's emulation,
+ * e.g. `http://127.0.0.1:4000/ws-management`. Read by the WebSocket function and by every function that pushes.
+ */
+const pushSchema = z.object({
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  WS_MANAGEMENT_ENDPOINT: z.url(),
+});
+
+export type PushConfig = z.infer<typeof pushSchema>;
+
+/** Reads the push configuration; fails fast naming `WS_MANAGEMENT_ENDPOINT` when it is missing. */
+export function readPushConfig(env: Record<string, string | undefined> = process.env): PushConfig {
+  return parseOrThrow(pushSchema, env, 'push');
+}

@@ -31,4 +31,14 @@ export const keys = {
   runSettings: (tenantId: TenantId, brandId: string) => ({ pk: `${tenantId}#BRAND#${brandId}`, sk: 'RUNSETTINGS' }),
   auditPartition: (tenantId: TenantId) => `${tenantId}#AUDIT`,
   audit: (tenantId: TenantId, at: string, id: string) => ({ pk: `${tenantId}#AUDIT`, sk: `${at}#${id}` }),
+  /** An open WebSocket connection; gsi1 finds it (and its tenant) from the connection id alone at `$disconnect`. */
+  wsConnectionPartition: (tenantId: TenantId) => `${tenantId}#WSCONN`,
+  wsConnection: (tenantId: TenantId, connectionId: string) => ({
+    pk: `${tenantId}#WSCONN`,
+    sk: `CONN#${connectionId}`,
+    gsi1pk: `WSCONN#${connectionId}`,
+    gsi1sk: 'CONN',
+  }),
+  wsConnectionPrefix: 'CONN#',
+  wsConnectionById: (connectionId: string) => `WSCONN#${connectionId}`,
 } as const;
