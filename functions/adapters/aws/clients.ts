@@ -1,4 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BaseConfig } from '../../config.ts';
 
@@ -14,5 +16,20 @@ export function createDocumentClient(config: Pick<BaseConfig, 'AWS_REGION' | 'DY
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+}
+
+export function createS3Client(config: Pick<BaseConfig, 'AWS_REGION' | 'S3_ENDPOINT'>) {
+  return new S3Client({
+    region: config.AWS_REGION,
+    // Path-style addressing for s3rver; harmless in AWS.
+    ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT, forcePathStyle: true } : {}),
+  });
+}
+
+export function createSfnClient(config: { AWS_REGION: string; SFN_ENDPOINT?: string | undefined }) {
+  return new SFNClient({
+    region: config.AWS_REGION,
+    ...(config.SFN_ENDPOINT ? { endpoint: config.SFN_ENDPOINT } : {}),
   });
 }

@@ -1,0 +1,397 @@
+import { analyzeText, compileEntities } from '../analysis/index.ts';
+import type { Brand } from '../contracts/brands.ts';
+import type { RunSettings } from '../contracts/run-settings.ts';
+import type { Answer, Run, RunSummary } from '../contracts/runs.ts';
+import { TERMINAL_RUN_STATUSES } from '../contracts/runs.ts';
+import { toTrackedEntities } from '../domain/brand-config.ts';
+import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import { DEFAULT_SPEND_CAPS } from '../domain/plans.ts';
+import type { TenantPrincipal } from '../domain/principal.ts';
+import { isProviderError, ProviderThrottledError } from '../domain/provider-errors.ts';
+import {
+  assertWithinSpendCaps,
+  emptyCounts,
+  estimatePlanUsage,
+  finalRunStatus,
+  groupByProvider,
+  type PlannedItem,
+  planWorkItems,
+} from '../domain/runs.ts';
+import { isTenantId, type TenantId } from '../domain/workspace.ts';
+import type { AiProvider, ProviderId } from '../ports/ai-provider.ts';
+import type { BrandRepository } from '../ports/brand-repository.ts';
+import type { PushNotifier } from '../ports/push.ts';
+import type { RawAnswerStore, RunRepository, UsageLedger, WorkflowStarter } from '../ports/runs.ts';
+import type { Clock, IdGenerator } from '../ports/system.ts';
+import type { WorkspaceRepository } from '../ports/workspace-repository.ts';
+
+/** Run record as stored: the contract plus the provider targets snapshot the plan is recomputed from. */
+type StoredRun = Run & { targets?: RunSettings['providers'] };
+
+export interface RunDeps {
+  runs: RunRepository;
+  brands: BrandRepository;
+  workspaces: WorkspaceRepository;
+  usage: UsageLedger;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export interface WorkerDeps extends RunDeps {
+  rawAnswers: RawAnswerStore;
+  providers: { get(id: ProviderId): AiProvider };
+  push?: PushNotifier | undefined;
+  /** Waits before a throttled call is retried (the provider's retry-after, when short). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Concurrency per provider inside one run. @default 8 */
+  concurrency?: Partial<Record<ProviderId, number>>;
+}
+
+function tenantIdOf(value: string): TenantId {
+  if (!isTenantId(value)) throw new NotFoundError('Run not found', { code: 'run_not_found' });
+  return value;
+}
+
+export function summarize(run: Run): RunSummary {
+  const { errors: _e, perProvider: _p, ...summary } = run as StoredRun;
+  const { targets: _t, ...rest } = summary as typeof summary & { targets?: unknown };
+  return rest;
+}
+
+/**
+ * Starts a run of a brand's current prompt set: checks there is something to ask, that the spend caps allow
+ * it (before anything is enqueued), records the run and starts the workflow.
+ */
+export async function startRun(
+  deps: RunDeps & { workflow: WorkflowStarter },
+  actor: { tenantId: TenantId; userId: string; email: string | null },
+  brandId: string,
+  trigger: Run['trigger'],
+): Promise<Run> {
+  const brand = await deps.brands.getBrand(actor.tenantId, brandId);
+  if (!brand) throw new NotFoundError('Brand not found', { code: 'brand_not_found' });
+  if (brand.promptSetVersion === 0) {
+    throw new ConflictError('This brand has no prompts yet', {
+      code: 'nothing_to_run',
+      details: { missing: 'prompts' },
+    });
+  }
+  const [promptSet, settings, workspaceSettings] = await Promise.all([
+    deps.brands.getPromptSetVersion(actor.tenantId, brandId, brand.promptSetVersion),
+    deps.brands.getRunSettings(actor.tenantId, brandId),
+    deps.workspaces.getSettings(actor.tenantId),
+  ]);
+  const targets = settings?.providers.filter((p) => p.enabled) ?? [];
+  if (!promptSet || !settings || targets.length === 0) {
+    throw new ConflictError('Enable at least one AI provider for this brand first', {
+      code: 'nothing_to_run',
+      details: { missing: 'providers' },
+    });
+  }
+  const now = deps.clock.now();
+  const runId = `run_${deps.ids.next().toLowerCase()}`;
+  const items = planWorkItems(runId, promptSet, settings);
+  const caps = workspaceSettings?.spendCaps ?? DEFAULT_SPEND_CAPS;
+  assertWithinSpendCaps(caps, await deps.usage.usageToDate(actor.tenantId, now), estimatePlanUsage(items));
+
+  const perProvider: Run['perProvider'] = {};
+  for (const item of items) {
+    const counts = perProvider[item.provider] ?? emptyCounts();
+    counts.planned++;
+    perProvider[item.provider] = counts;
+  }
+  const run: StoredRun = {
+    id: runId,
+    brandId,
+    brandName: brand.name,
+    trigger,
+    status: 'queued',
+    promptSetVersion: promptSet.version,
+    samplesPerPrompt: settings.samplesPerPrompt,
+    counts: emptyCounts(items.length),
+    perProvider,
+    usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    errors: [],
+    createdBy: actor.email ?? actor.userId,
+    createdAt: now.toISOString(),
+    startedAt: null,
+    finishedAt: null,
+    cancelRequested: false,
+    version: 1,
+    targets,
+  };
+  await deps.runs.createRun(actor.tenantId, run);
+  try {
+    await deps.workflow.startRun({ tenantId: actor.tenantId, runId });
+  } catch (error) {
+    // Never leave a queued run that nothing will execute: it would block the brand's next run forever.
+    await deps.runs.finalize(actor.tenantId, run, 'failed', deps.clock.now().toISOString());
+    throw error;
+  }
+  return run;
+}
+
+export async function getRunOrThrow(
+  deps: Pick<RunDeps, 'runs'>,
+  tenant: Pick<TenantPrincipal, 'tenantId'>,
+  runId: string,
+) {
+  const run = await deps.runs.getRun(tenant.tenantId, runId);
+  if (!run) throw new NotFoundError('Run not found', { code: 'run_not_found' });
+  return run;
+}
+
+export async function cancelRun(deps: Pick<RunDeps, 'runs'>, tenant: TenantPrincipal, runId: string) {
+  await getRunOrThrow(deps, tenant, runId);
+  return deps.runs.requestCancel(tenant.tenantId, runId);
+}
+
+/** The run's work items, recomputed deterministically from its snapshot (cached per container). */
+const planCache = new Map<string, PlannedItem[]>();
+async function plannedItems(deps: Pick<RunDeps, 'brands'>, tenantId: TenantId, run: StoredRun): Promise<PlannedItem[]> {
+  const cached = planCache.get(run.id);
+  if (cached) return cached;
+  const promptSet = await deps.brands.getPromptSetVersion(tenantId, run.brandId, run.promptSetVersion);
+  if (!promptSet) throw new NotFoundError('Prompt set version of the run is missing', { code: 'prompt_set_missing' });
+  const items = planWorkItems(run.id, promptSet, {
+    brandId: run.brandId,
+    providers: run.targets ?? [],
+    samplesPerPrompt: run.samplesPerPrompt,
+    schedule: { kind: 'manual' },
+    nextRunAt: null,
+    version: 0,
+    updatedAt: null,
+  });
+  if (planCache.size > 8) planCache.clear();
+  planCache.set(run.id, items);
+  return items;
+}
+
+/** Workflow step "Plan": writes the work items (idempotently) and returns per-provider index groups. */
+export async function planRun(deps: WorkerDeps, input: { tenantId: string; runId: string }) {
+  const tenantId = tenantIdOf(input.tenantId);
+  const run = (await getRunOrThrow(deps, { tenantId }, input.runId)) as StoredRun;
+  if (TERMINAL_RUN_STATUSES.includes(run.status)) return { groups: [], itemCount: 0 };
+  const items = await plannedItems(deps, tenantId, run);
+  await deps.runs.putItems(tenantId, run.id, items, deps.clock.now().toISOString());
+  await deps.runs.markRunning(tenantId, run.id, deps.clock.now().toISOString());
+  // Only indices travel in the workflow state: 5,000 items stay far below the 256 KB state limit.
+  const indexed = items.map((item, index) => ({ ...item, itemId: String(index) }));
+  return { groups: groupByProvider(indexed, deps.concurrency), itemCount: items.length };
+}
+
+async function pushProgress(deps: WorkerDeps, tenantId: TenantId, runId: string, force = false) {
+  if (!deps.push) return;
+  const run = await deps.runs.getRun(tenantId, runId);
+  if (!run) return;
+  const done = run.counts.succeeded + run.counts.failed + run.counts.skipped;
+  // At most ~100 pushes per run, plus every one of the first 20 (small runs feel live).
+  const step = Math.max(1, Math.floor(run.counts.planned / 100));
+  if (!force && done > 20 && done % step !== 0 && done !== run.counts.planned) return;
+  await deps.push
+    .pushToTenant(tenantId, { type: force ? 'run.completed' : 'run.progressed', run: summarize(run) })
+    .catch(() => undefined);
+}
+
+/** S3 key of a raw answer: tenant first, then brand/run partitions (the lake's layout). */
+export function rawAnswerKey(tenantId: string, brandId: string, runId: string, itemId: string) {
+  return `tenants/${tenantId}/raw-answers/brand=${brandId}/run=${runId}/${itemId}.json`;
+}
+
+/**
+ * Workflow step "Ask": asks one provider one prompt, stores the raw answer and the answer record, and moves
+ * the item to succeeded. Idempotent: a finished item is not asked again. Provider failures propagate as
+ * typed errors so the workflow's Retry/Catch decide (throttling waits for a short retry-after first).
+ */
+export async function askItem(deps: WorkerDeps, input: { tenantId: string; runId: string; index: number }) {
+  const tenantId = tenantIdOf(input.tenantId);
+  const run = (await getRunOrThrow(deps, { tenantId }, input.runId)) as StoredRun;
+  const planned = (await plannedItems(deps, tenantId, run))[input.index];
+  if (!planned) throw new NotFoundError(`No work item ${input.index} in run ${run.id}`, { code: 'item_not_found' });
+  const item = await deps.runs.getItem(tenantId, run.id, planned.itemId);
+  if (!item) throw new NotFoundError(`Work item ${planned.itemId} was not planned`, { code: 'item_not_found' });
+  if (item.status !== 'pending') return { status: item.status, answerId: item.answerId };
+  if (run.cancelRequested) {
+    await deps.runs.completeItem(
+      tenantId,
+      run,
+      item,
+      { status: 'skipped', reason: 'run cancelled' },
+      deps.clock.now().toISOString(),
+    );
+    return { status: 'skipped', answerId: null };
+  }
+
+  await deps.runs.noteAttempt(tenantId, run.id, item.itemId);
+  let result: Awaited<ReturnType<AiProvider['ask']>>;
+  try {
+    result = await deps.providers.get(item.provider).ask({
+      prompt: item.promptText,
+      model: item.model,
+      locale: item.locale,
+      surface: item.surface,
+      requestId: item.itemId,
+      sampleIndex: item.sampleIndex,
+    });
+  } catch (error) {
+    if (error instanceof ProviderThrottledError && error.retryAfterMs && error.retryAfterMs <= 20_000 && deps.sleep) {
+      await deps.sleep(error.retryAfterMs);
+    }
+    throw error;
+  }
+
+  const answerId = item.itemId;
+  const now = deps.clock.now();
+  await deps.rawAnswers.put(rawAnswerKey(tenantId, run.brandId, run.id, item.itemId), {
+    request: item,
+    response: result,
+  });
+  const answer: Answer = {
+    answerId,
+    runId: run.id,
+    itemId: item.itemId,
+    brandId: run.brandId,
+    promptId: item.promptId,
+    promptText: item.promptText,
+    provider: item.provider,
+    model: result.model,
+    modelVersion: result.modelVersion,
+    surface: item.surface,
+    locale: item.locale,
+    sampleIndex: item.sampleIndex,
+    text: result.text,
+    citations: result.citations,
+    latencyMs: result.latencyMs,
+    usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
+    costUsd: result.cost.usd,
+    providerRequestId: result.providerRequestId,
+    analysisStatus: 'pending',
+    analysis: null,
+    createdAt: now.toISOString(),
+  };
+  await deps.runs.putAnswer(tenantId, answer);
+  const applied = await deps.runs.completeItem(
+    tenantId,
+    run,
+    item,
+    { status: 'succeeded', answerId, usage: answer.usage, costUsd: answer.costUsd },
+    now.toISOString(),
+  );
+  if (applied) {
+    await deps.usage.record(tenantId, now, {
+      calls: 1,
+      tokens: answer.usage.inputTokens + answer.usage.outputTokens,
+      usd: answer.costUsd ?? 0,
+    });
+    await pushProgress(deps, tenantId, run.id);
+  }
+  return { status: 'succeeded', answerId };
+}
+
+/** Workflow step "RecordFailure": the item failed for good (after retries); its reason is kept. */
+export async function recordFailure(
+  deps: WorkerDeps,
+  input: { tenantId: string; runId: string; index: number; error?: { Error?: string; Cause?: string } },
+) {
+  const tenantId = tenantIdOf(input.tenantId);
+  const run = (await getRunOrThrow(deps, { tenantId }, input.runId)) as StoredRun;
+  const planned = (await plannedItems(deps, tenantId, run))[input.index];
+  if (!planned) return { recorded: false };
+  const item = await deps.runs.getItem(tenantId, run.id, planned.itemId);
+  if (!item || item.status !== 'pending') return { recorded: false };
+  const name = (input.error?.Error ?? 'Error').slice(0, 100);
+  const applied = await deps.runs.completeItem(
+    tenantId,
+    run,
+    item,
+    { status: 'failed', error: { name, message: failureMessage(input.error?.Cause) } },
+    deps.clock.now().toISOString(),
+  );
+  if (applied) await pushProgress(deps, tenantId, run.id);
+  return { recorded: applied };
+}
+
+/** The human part of a Step Functions error cause (Lambda wraps it as JSON with errorMessage and a trace). */
+function failureMessage(cause: string | undefined): string {
+  if (!cause) return 'failed without a message';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown; message?: unknown };
+    const message = parsed.errorMessage ?? parsed.message;
+    if (typeof message === 'string') return message.slice(0, 500);
+  } catch {
+    // not JSON: use as is
+  }
+  return cause.slice(0, 500);
+}
+
+/** Brand-level summary of an analysis, stored on the answer for the viewer and for quick counts. */
+export function summarizeAnalysis(
+  brand: Brand,
+  text: string,
+  citations: Answer['citations'],
+): NonNullable<Answer['analysis']> {
+  const analysis = analyzeText({ text, kind: 'answer', citations }, compileEntities(toTrackedEntities(brand)));
+  const own = analysis.entities.find((e) => e.entityId === brand.id);
+  return {
+    brandMentioned: Boolean(own?.mentioned),
+    brandRank: own?.rank ?? null,
+    brandSentiment: own?.mentioned ? own.sentiment.score : null,
+    mentionedEntityIds: analysis.entities.filter((e) => e.mentioned).map((e) => e.entityId),
+    citedDomains: [...new Set(analysis.citations.map((c) => c.domain).filter((d): d is string => Boolean(d)))],
+  };
+}
+
+/** Workflow step "Analyze": runs the analysis engine over a stored answer. Failure here never fails the item. */
+export async function analyzeAnswer(
+  deps: WorkerDeps,
+  input: { tenantId: string; runId: string; answerId: string | null },
+) {
+  if (!input.answerId) return { analyzed: false };
+  const tenantId = tenantIdOf(input.tenantId);
+  const answer = await deps.runs.getAnswer(tenantId, input.answerId);
+  if (!answer) return { analyzed: false };
+  const brand = await deps.brands.getBrand(tenantId, answer.brandId);
+  if (!brand) {
+    await deps.runs.setAnswerAnalysis(tenantId, answer.answerId, null, 'failed');
+    return { analyzed: false };
+  }
+  await deps.runs.setAnswerAnalysis(
+    tenantId,
+    answer.answerId,
+    summarizeAnalysis(brand, answer.text, answer.citations),
+    'analyzed',
+  );
+  return { analyzed: true };
+}
+
+/**
+ * Workflow step "Finalize": items never processed (cancelled or planning failed) become skipped so that
+ * planned = succeeded + failed + skipped, then the run gets its terminal status.
+ */
+export async function finalizeRun(deps: WorkerDeps, input: { tenantId: string; runId: string }) {
+  const tenantId = tenantIdOf(input.tenantId);
+  const run = (await getRunOrThrow(deps, { tenantId }, input.runId)) as StoredRun;
+  if (TERMINAL_RUN_STATUSES.includes(run.status)) return summarize(run);
+  const now = () => deps.clock.now().toISOString();
+  let cursor: string | undefined;
+  do {
+    const page = await deps.runs.listItems(tenantId, run.id, 'pending', { limit: 100, cursor });
+    for (const item of page.items) {
+      const reason = run.cancelRequested ? 'run cancelled' : 'not processed by the workflow';
+      await deps.runs.completeItem(tenantId, run, item, { status: 'skipped', reason }, now());
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  const current = await getRunOrThrow(deps, { tenantId }, run.id);
+  // Items the plan never wrote (planning failed part-way) count as skipped too.
+  const accounted = current.counts.succeeded + current.counts.failed + current.counts.skipped;
+  const counts = {
+    ...current.counts,
+    skipped: current.counts.skipped + Math.max(0, current.counts.planned - accounted),
+  };
+  const finished = await deps.runs.finalize(tenantId, current, finalRunStatus(counts, current.cancelRequested), now());
+  await deps.push?.pushToTenant(tenantId, { type: 'run.completed', run: summarize(finished) }).catch(() => undefined);
+  return summarize(finished);
+}
+
+export { isProviderError };
