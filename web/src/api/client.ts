@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AnswerSchema,
   AuditEntrySchema,
   type BrandInput,
   BrandInputSchema,
@@ -21,11 +22,15 @@ import {
   PromptSetVersionSummarySchema,
   PromptSuggestionsSchema,
   pageOf,
+  RunItemSchema,
+  RunSchema,
   type RunSettingsInput,
   RunSettingsInputSchema,
   RunSettingsSchema,
+  RunSummarySchema,
   type SpendCaps,
   SpendCapsSchema,
+  StartRunResponseSchema,
   type SuggestPromptsRequest,
   SuggestPromptsRequestSchema,
   UpdateMemberRequestSchema,
@@ -335,6 +340,39 @@ export function createApiClient(options: ApiClientOptions) {
     listAudit(page: PageParams = {}, signal?: AbortSignal) {
       return request({ method: 'GET', path: `/audit${pageQuery(page)}`, schema: AuditPageSchema, signal });
     },
+
+    // Runs ---------------------------------------------------------------------------------------------
+    /**
+     * `POST /brands/{brandId}/runs` (no body): 202 `{runId, status}`. 409 `run_in_progress`,
+     * `spend_cap_exceeded` (details name the cap) or `nothing_to_run`.
+     */
+    startRun(brandId: string) {
+      return request({ method: 'POST', path: `/brands/${enc(brandId)}/runs`, schema: StartRunResponseSchema });
+    },
+    /** `GET /runs?brandId=&limit=&cursor=`, newest first. */
+    listRuns(filter: { brandId?: string | null | undefined } & PageParams = {}, signal?: AbortSignal) {
+      const query = pageQuery(filter, { brandId: filter.brandId });
+      return request({ method: 'GET', path: `/runs${query}`, schema: RunSummaryPageSchema, signal });
+    },
+    getRun(runId: string, signal?: AbortSignal) {
+      return request({ method: 'GET', path: `/runs/${enc(runId)}`, schema: RunSchema, signal });
+    },
+    /** `GET /runs/{runId}/items?status=&limit=&cursor=`: one row per prompt × provider × sample. */
+    listRunItems(
+      runId: string,
+      filter: { status?: RunItemStatus | null | undefined } & PageParams = {},
+      signal?: AbortSignal,
+    ) {
+      const query = pageQuery(filter, { status: filter.status });
+      return request({ method: 'GET', path: `/runs/${enc(runId)}/items${query}`, schema: RunItemPageSchema, signal });
+    },
+    /** `POST /runs/{runId}/cancel`: the run records `cancelRequested` and then finalizes as `cancelled`. */
+    cancelRun(runId: string) {
+      return request({ method: 'POST', path: `/runs/${enc(runId)}/cancel`, schema: RunSchema });
+    },
+    getAnswer(answerId: string, signal?: AbortSignal) {
+      return request({ method: 'GET', path: `/answers/${enc(answerId)}`, schema: AnswerSchema, signal });
+    },
   };
 }
 
@@ -347,6 +385,9 @@ const BrandPageSchema = pageOf(BrandSummarySchema);
 const PromptSetVersionPageSchema = pageOf(PromptSetVersionSummarySchema);
 const MemberPageSchema = pageOf(MemberSchema);
 const AuditPageSchema = pageOf(AuditEntrySchema);
+const RunSummaryPageSchema = pageOf(RunSummarySchema);
+const RunItemPageSchema = pageOf(RunItemSchema);
+export type RunItemStatus = z.infer<typeof RunItemSchema>['status'];
 /** 204 answers have no body. */
 const NoContent = z.unknown();
 
@@ -354,8 +395,9 @@ function enc(segment: string): string {
   return encodeURIComponent(segment);
 }
 
-function pageQuery(page: PageParams): string {
+function pageQuery(page: PageParams, filters: Record<string, string | null | undefined> = {}): string {
   const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
   if (page.limit !== undefined) params.set('limit', String(page.limit));
   if (page.cursor) params.set('cursor', page.cursor);
   const query = params.toString();

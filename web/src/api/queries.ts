@@ -1,15 +1,27 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type {
-  BrandInput,
-  CreateWorkspaceRequest,
-  InviteMemberRequest,
-  PromptSetInput,
-  RunSettingsInput,
-  SpendCaps,
-  SuggestPromptsRequest,
+import {
+  type InfiniteData,
+  type Query,
+  type QueryClient,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import {
+  type BrandInput,
+  type CreateWorkspaceRequest,
+  type InviteMemberRequest,
+  type PromptSetInput,
+  type Run,
+  type RunSettingsInput,
+  type RunSummary,
+  type SpendCaps,
+  type SuggestPromptsRequest,
+  TERMINAL_RUN_STATUSES,
 } from '../../../shared/contracts/index.ts';
 import type { Role } from '../../../shared/domain/roles.ts';
 import { useApi } from '../app/runtime.tsx';
+import type { RunItemStatus } from './client.ts';
 
 export const queryKeys = {
   /** Scoped by subject so one tab never shows a previous user's answer. */
@@ -27,6 +39,14 @@ export const queryKeys = {
   workspaceSettings: ['workspace-settings'] as const,
   members: ['members'] as const,
   audit: ['audit'] as const,
+  runs: ['runs'] as const,
+  runLists: ['runs', 'list'] as const,
+  /** `brandId` null = every brand of the workspace. */
+  runList: (brandId: string | null) => ['runs', 'list', brandId ?? 'all'] as const,
+  run: (runId: string) => ['runs', 'one', runId] as const,
+  runItemsAll: (runId: string) => ['runs', 'items', runId] as const,
+  runItems: (runId: string, status: RunItemStatus | null) => ['runs', 'items', runId, status ?? 'all'] as const,
+  answer: (answerId: string) => ['answers', answerId] as const,
 };
 
 /** Largest page the API serves; brand lists are small (plan limits), so one page covers the switcher. */
@@ -274,4 +294,148 @@ export function useAudit(enabled: boolean) {
     getNextPageParam: (last) => last.nextCursor,
     enabled,
   });
+}
+
+// Runs -----------------------------------------------------------------------------------------------
+
+export function isTerminalRun(run: Pick<Run, 'status'> | undefined): boolean {
+  return run !== undefined && TERMINAL_RUN_STATUSES.includes(run.status);
+}
+
+/**
+ * Run history, newest first. `pollMs` refreshes the first pages while a shown run is still going and no push
+ * channel is connected (pushes update this cache directly otherwise).
+ */
+export function useRuns(brandId: string | null, options: { pollMs?: (hasActive: boolean) => number | false } = {}) {
+  const api = useApi();
+  return useInfiniteQuery({
+    queryKey: queryKeys.runList(brandId),
+    queryFn: ({ signal, pageParam }) => api.listRuns({ brandId, limit: 25, cursor: pageParam }, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    refetchInterval: (query) => {
+      const hasActive = query.state.data?.pages.some((p) => p.items.some((r) => !isTerminalRun(r))) ?? false;
+      return options.pollMs ? options.pollMs(hasActive) : false;
+    },
+  });
+}
+
+/** One run. `pollMs(run)` decides the polling interval (false = none), e.g. every 3 s while not terminal. */
+export function useRun(runId: string, options: { pollMs?: (run: Run | undefined) => number | false } = {}) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.run(runId),
+    queryFn: ({ signal }) => api.getRun(runId, signal),
+    enabled: Boolean(runId),
+    refetchInterval: (query: Query<Run, Error, Run, readonly unknown[]>) =>
+      options.pollMs ? options.pollMs(query.state.data) : false,
+    // A finished run never changes again.
+    staleTime: (query) => (isTerminalRun(query.state.data) ? Number.POSITIVE_INFINITY : 0),
+  });
+}
+
+export function useRunItems(runId: string, status: RunItemStatus | null) {
+  const api = useApi();
+  return useInfiniteQuery({
+    queryKey: queryKeys.runItems(runId, status),
+    queryFn: ({ signal, pageParam }) => api.listRunItems(runId, { status, limit: 100, cursor: pageParam }, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    enabled: Boolean(runId),
+    staleTime: 0,
+  });
+}
+
+export function useStartRun() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (brandId: string) => api.startRun(brandId),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.runLists }),
+  });
+}
+
+export function useCancelRun() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (runId: string) => api.cancelRun(runId),
+    onSuccess: (run) => {
+      queryClient.setQueryData(queryKeys.run(run.id), run);
+      applyRunSummary(queryClient, run);
+    },
+  });
+}
+
+export function useAnswer(answerId: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.answer(answerId),
+    queryFn: ({ signal }) => api.getAnswer(answerId, signal),
+    enabled: Boolean(answerId),
+  });
+}
+
+type RunPage = { items: RunSummary[]; nextCursor: string | null };
+
+export function processedCount(counts: RunSummary['counts']): number {
+  return counts.succeeded + counts.failed + counts.skipped;
+}
+
+/**
+ * True when `next` is an older state than `current`, so a late push never moves a run backwards. Progress
+ * counters may be bumped without a version change, so equal versions are ordered by progress and terminality.
+ */
+function isOlderRun(next: RunSummary, current: RunSummary): boolean {
+  if (next.version !== current.version) return next.version < current.version;
+  if (isTerminalRun(current) && !isTerminalRun(next)) return true;
+  return processedCount(next.counts) < processedCount(current.counts);
+}
+
+function toSummary(run: RunSummary | Run): RunSummary {
+  if (!('perProvider' in run)) return run;
+  const { perProvider: _perProvider, errors: _errors, ...summary } = run;
+  return summary;
+}
+
+/**
+ * Folds a newer state of a run (a pushed `run.progressed` / `run.completed`, or a cancel answer) into the
+ * caches without refetching: the run itself (keeping its per-provider counts and errors until the next fetch)
+ * and every loaded history list (updated in place, or prepended when it is a new run the list's filter covers).
+ * Older versions arriving late are ignored.
+ */
+export function applyRunSummary(queryClient: QueryClient, next: RunSummary | Run): void {
+  const summary = toSummary(next);
+  const runKey = queryKeys.run(summary.id);
+  const current = queryClient.getQueryData<Run>(runKey);
+  if (current && !isOlderRun(summary, current)) {
+    queryClient.setQueryData<Run>(runKey, 'perProvider' in next ? next : { ...current, ...summary });
+  }
+
+  for (const [key, data] of queryClient.getQueriesData<InfiniteData<RunPage>>({ queryKey: queryKeys.runLists })) {
+    if (!data) continue;
+    const brandFilter = key[2];
+    let found = false;
+    let changed = false;
+    const pages = data.pages.map((page) => {
+      const index = page.items.findIndex((r) => r.id === summary.id);
+      if (index < 0) return page;
+      found = true;
+      const old = page.items[index];
+      if (!old || isOlderRun(summary, old)) return page;
+      changed = true;
+      const items = page.items.slice();
+      items[index] = summary;
+      return { ...page, items };
+    });
+    if (!found && (brandFilter === 'all' || brandFilter === summary.brandId)) {
+      const first = pages[0];
+      const newest = first?.items[0];
+      if (first && (!newest || newest.createdAt <= summary.createdAt)) {
+        pages[0] = { ...first, items: [summary, ...first.items] };
+        changed = true;
+      }
+    }
+    if (changed) queryClient.setQueryData<InfiniteData<RunPage>>(key, { ...data, pages });
+  }
 }

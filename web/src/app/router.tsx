@@ -11,6 +11,8 @@ import { MembersAdminPage } from '../features/members/MembersAdminPage.tsx';
 import { OnboardingWizard } from '../features/onboarding/OnboardingWizard.tsx';
 import { PromptSetsAdminPage } from '../features/prompt-sets/PromptSetsAdminPage.tsx';
 import { ProvidersAdminPage } from '../features/providers/ProvidersAdminPage.tsx';
+import { AnswerPage } from '../features/runs/AnswerPage.tsx';
+import { RunDetailPage } from '../features/runs/RunDetailPage.tsx';
 import { RunsPage } from '../features/runs/RunsPage.tsx';
 import { SignalsPage } from '../features/signals/SignalsPage.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
@@ -36,6 +38,8 @@ export function createAppRouter() {
             { path: 'analytics', element: <AnalyticsPage /> },
             { path: 'signals', element: <SignalsPage /> },
             { path: 'runs', element: <RunsPage /> },
+            { path: 'runs/:runId', element: <RunDetailPage /> },
+            { path: 'answers/:answerId', element: <AnswerPage /> },
             { path: 'setup', element: <OnboardingWizard /> },
             {
               path: 'admin',

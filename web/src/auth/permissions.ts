@@ -14,6 +14,8 @@ export function usePermissions() {
     canManage: roleAllows(role, ['owner', 'admin']),
     /** Prompt sets, suggestions, CSV import: owner, admin and analyst. */
     canEditPrompts: roleAllows(role, ['owner', 'admin', 'analyst']),
+    /** Start ("Run now") and cancel runs: owner, admin and analyst. */
+    canRun: roleAllows(role, ['owner', 'admin', 'analyst']),
     /** The audit log: owner and admin. */
     canReadAudit: roleAllows(role, ['owner', 'admin']),
     /** Only owners may make someone an owner. */

@@ -2,6 +2,7 @@ import { Link, Navigate, useLocation } from 'react-router';
 import { usePermissions } from '../../auth/permissions.ts';
 import { EmptyState, PageHeader } from '../../components/Page.tsx';
 import { useCurrentBrand } from '../brands/current-brand.tsx';
+import { RunNowButton } from '../runs/RunNowButton.tsx';
 
 export function ActionHubPage() {
   const { brands, brand } = useCurrentBrand();
@@ -17,7 +18,9 @@ export function ActionHubPage() {
       <PageHeader
         title="Action Hub"
         description="Prioritized, evidence-backed things to do about how AI assistants and the social web describe your brand."
-      />
+      >
+        {brand ? <RunNowButton brandId={brand.id} brandName={brand.name} /> : null}
+      </PageHeader>
       {justFinished ? (
         <p className="notice notice--success" role="status">
           <strong>{justFinished}</strong> is set up. The first scheduled run will collect answers; actions appear here

@@ -6,6 +6,7 @@ import { useBrand, useDeleteBrand, useUpdateBrand } from '../../api/queries.ts';
 import { usePermissions } from '../../auth/permissions.ts';
 import { ErrorBanner, QueryState, ReadOnlyHint } from '../../components/forms.tsx';
 import { PageHeader } from '../../components/Page.tsx';
+import { RunNowButton } from '../runs/RunNowButton.tsx';
 import { BrandBasicsFields, BrandSummaryView, CompetitorsEditor, TopicsEditor } from './BrandFields.tsx';
 import { type BrandDraft, brandToDraft, draftToInput, validateBrand } from './brand-draft.ts';
 
@@ -22,6 +23,7 @@ export function BrandEditPage() {
         <Link to="/admin/brands" className="button button--ghost">
           All brands
         </Link>
+        {brand.data ? <RunNowButton brandId={brand.data.id} brandName={brand.data.name} /> : null}
       </PageHeader>
       <QueryState query={brand} label="the brand">
         {brand.data ? (

@@ -3,6 +3,7 @@ import { useBrands } from '../../api/queries.ts';
 import { usePermissions } from '../../auth/permissions.ts';
 import { QueryState, ReadOnlyHint } from '../../components/forms.tsx';
 import { EmptyState, PageHeader } from '../../components/Page.tsx';
+import { RunNowButton } from '../runs/RunNowButton.tsx';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -58,9 +59,18 @@ export function BrandsAdminPage() {
                       <time dateTime={b.updatedAt}>{dateTime.format(new Date(b.updatedAt))}</time>
                     </td>
                     <td>
-                      <Link to={`/admin/brands/${b.id}`} className="button button--ghost button--small">
-                        {canManage ? `Edit ${b.name}` : `View ${b.name}`}
-                      </Link>
+                      <div className="button-row">
+                        <Link to={`/admin/brands/${b.id}`} className="button button--ghost button--small">
+                          {canManage ? `Edit ${b.name}` : `View ${b.name}`}
+                        </Link>
+                        <Link
+                          to={`/runs?brand=${encodeURIComponent(b.id)}`}
+                          className="button button--ghost button--small"
+                        >
+                          Runs
+                        </Link>
+                        <RunNowButton brandId={b.id} brandName={b.name} small nameInLabel />
+                      </div>
                     </td>
                   </tr>
                 ))}
