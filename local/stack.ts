@@ -9,7 +9,8 @@ import { ensureMainTable, startDynamoDbLocal } from './emulators/dynamodb.ts';
 import { ensureEventStream, startKinesisLocal } from './emulators/kinesis.ts';
 import { claimPort } from './emulators/ports.ts';
 import { ensureLakeBucket, startS3Local } from './emulators/s3.ts';
-import { createGateway, type HttpApiHandler } from './gateway/gateway.ts';
+import { createGateway, type HttpApiHandler, WEBSOCKET_MANAGEMENT_PREFIX, WEBSOCKET_PATH } from './gateway/gateway.ts';
+import { createLocalWebSocketGateway, type WebSocketLambdaHandler } from './gateway/websocket-gateway.ts';
 import { createLocalIssuer, type LocalIssuer } from './oidc/issuer.ts';
 import { LocalUserStore } from './oidc/user-store.ts';
 import { DEMO_USERS, OTHER_TENANT_OWNER, seedDemoWorkspace } from './seed.ts';
@@ -34,6 +35,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   url: string;
   apiUrl: string;
+  /** The WebSocket API (`ws://localhost:<port>/ws`); its management API is `WS_MANAGEMENT_ENDPOINT`. */
+  websocketUrl: string;
   issuerUrl: string;
   clientId: string;
   endpoints: { dynamodb: string; kinesis: string; s3: string };
@@ -104,6 +107,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       OIDC_JWKS_URI: `${loopback}/oidc/jwks`,
       USER_POOL_ID: LOCAL_USER_POOL_ID,
       COGNITO_ENDPOINT: `${loopback}/cognito-idp`,
+      WS_MANAGEMENT_ENDPOINT: `${loopback}${WEBSOCKET_MANAGEMENT_PREFIX}`,
       POWERTOOLS_SERVICE_NAME: 'promptpulse-api',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
       POWERTOOLS_TRACE_ENABLED: 'false',
@@ -140,7 +144,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     let authorizer: Awaited<ReturnType<typeof JwtAccessTokenVerifier.create>> | null = null;
     const clientConfig: ClientConfig = {
       apiBaseUrl: '/api',
-      websocketUrl: null,
+      websocketUrl: `${url.replace(/^http/, 'ws')}${WEBSOCKET_PATH}`,
       auth: {
         authority: issuerUrl,
         clientId: WEB_CLIENT_ID,
@@ -149,7 +153,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       environment: 'local',
     };
+    let wsHandler: WebSocketLambdaHandler | null = null;
+    const websocket = createLocalWebSocketGateway({
+      handler: (event, context) => {
+        if (!wsHandler) return Promise.reject(new Error('WebSocket handler not loaded yet'));
+        return wsHandler(event, context);
+      },
+      log,
+    });
     const server: Server = createGateway({
+      websocket,
       apiHandler: (event, context) => {
         if (!apiHandler) throw new Error('API handler not loaded yet');
         return apiHandler(event, context);
@@ -182,11 +195,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           server.close(() => resolvePromise());
           server.closeAllConnections();
         }),
+      websocket.close,
     );
 
     // The API handler module verifies tokens with the issuer's JWKS, fetched at its cold start.
     const api = await import('../functions/handlers/api/index.ts');
     apiHandler = api.handler as unknown as HttpApiHandler;
+    wsHandler = (await import('../functions/handlers/ws/index.ts')).handler as unknown as WebSocketLambdaHandler;
     const config = (await import('../functions/config.ts')).readApiConfig();
     authorizer = await JwtAccessTokenVerifier.create(config.auth);
 
@@ -207,6 +222,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return {
       url,
       apiUrl: `${url}/api`,
+      websocketUrl: `${url.replace(/^http/, 'ws')}${WEBSOCKET_PATH}`,
       issuerUrl,
       clientId: WEB_CLIENT_ID,
       endpoints: { dynamodb: dynamodb.endpoint, kinesis: kinesis.endpoint, s3: s3.endpoint },

@@ -6,6 +6,7 @@ import type { ClientConfig } from '#shared/contracts/client-config.ts';
 import type { AccessTokenVerifier } from '#shared/ports/access-token-verifier.ts';
 import type { LocalIssuer } from '../oidc/issuer.ts';
 import { lambdaContext, toApiGatewayV2Event } from './api-gateway-event.ts';
+import type { LocalWebSocketGateway } from './websocket-gateway.ts';
 
 export type HttpApiHandler = (
   event: APIGatewayProxyEventV2,
@@ -24,6 +25,8 @@ export interface GatewayOptions {
   clientConfig: ClientConfig;
   /** Built SPA (`web/dist`); a hint page is served when it is missing. */
   webDist: string;
+  /** The WebSocket API: upgrades on `/ws`, its management API under `/ws-management`. @default none */
+  websocket?: LocalWebSocketGateway;
   /** API Gateway's payload limit. @default 10 MiB */
   maxPayloadBytes?: number;
   /** API Gateway's integration timeout. @default 29000 */
@@ -34,6 +37,8 @@ export interface GatewayOptions {
 const API_PREFIX = '/api';
 const OIDC_PREFIX = '/oidc';
 const COGNITO_PREFIX = '/cognito-idp';
+export const WEBSOCKET_PATH = '/ws';
+export const WEBSOCKET_MANAGEMENT_PREFIX = '/ws-management';
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -135,6 +140,9 @@ export function createGateway(options: GatewayOptions): Server {
       if (options.cognitoIdp && (path === COGNITO_PREFIX || path.startsWith(`${COGNITO_PREFIX}/`))) {
         return options.cognitoIdp(req, res);
       }
+      if (options.websocket && path.startsWith(`${WEBSOCKET_MANAGEMENT_PREFIX}/`)) {
+        return options.websocket.handleManagement(req, res, path.slice(WEBSOCKET_MANAGEMENT_PREFIX.length));
+      }
       if (path === '/config.json') return sendJson(res, 200, options.clientConfig, { 'cache-control': 'no-store' });
       if (serveWeb) return serveWeb(req, res, () => gatewayError(res, 404, 'not_found', 'Not found'));
       res.writeHead(503, { 'content-type': 'text/html; charset=utf-8' });
@@ -144,6 +152,11 @@ export function createGateway(options: GatewayOptions): Server {
     } catch (error) {
       fail(error);
     }
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (options.websocket && pathname === WEBSOCKET_PATH) return options.websocket.handleUpgrade(req, socket, head);
+    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
   });
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
