@@ -103,3 +103,17 @@ export type PushConfig = z.infer<typeof pushSchema>;
 export function readPushConfig(env: Record<string, string | undefined> = process.env): PushConfig {
   return parseOrThrow(pushSchema, env, 'push');
 }
+
+/** Starting runs: which state machine, and (locally) where the Step Functions API is. */
+const workflowSchema = z.object({
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  STATE_MACHINE_ARN: z.string().regex(/^arn:aws[\w-]*:states:/, 'expected a state machine ARN'),
+  SFN_ENDPOINT: optionalUrl,
+});
+
+export type WorkflowConfig = z.infer<typeof workflowSchema>;
+
+/** Reads the workflow configuration; fails fast naming `STATE_MACHINE_ARN` when it is missing. */
+export function readWorkflowConfig(env: Record<string, string | undefined> = process.env): WorkflowConfig {
+  return parseOrThrow(workflowSchema, env, 'workflow');
+}

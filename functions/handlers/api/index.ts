@@ -3,22 +3,26 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { JwtAccessTokenVerifier } from '../../adapters/auth/jwt-access-token-verifier.ts';
-import { createDocumentClient } from '../../adapters/aws/clients.ts';
+import { createDocumentClient, createSfnClient } from '../../adapters/aws/clients.ts';
 import { CognitoUserDirectory, createCognitoClient } from '../../adapters/aws/cognito-user-directory.ts';
 import { DynamoDbAuditLog } from '../../adapters/aws/dynamodb-audit-log.ts';
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
+import { DynamoDbRunRepository } from '../../adapters/aws/dynamodb-run-repository.ts';
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
+import { SfnWorkflowStarter } from '../../adapters/aws/sfn-workflow-starter.ts';
 import { systemClock, ulidGenerator } from '../../adapters/system.ts';
-import { readApiConfig, readDirectoryConfig } from '../../config.ts';
+import { readApiConfig, readDirectoryConfig, readWorkflowConfig } from '../../config.ts';
 import { logger, tracer } from '../../powertools.ts';
 import { createApiApp } from './app.ts';
 
 // Cold start: configuration, clients and the JWT verifier are built once, outside the handler.
 const config = readApiConfig();
 const directoryConfig = readDirectoryConfig();
+const workflowConfig = readWorkflowConfig();
 const db = tracer.captureAWSv3Client(createDocumentClient(config));
 const cognito = tracer.captureAWSv3Client(createCognitoClient(directoryConfig));
 const verifier = await JwtAccessTokenVerifier.create(config.auth);
+const runs = new DynamoDbRunRepository(db, config.TABLE_NAME);
 
 const app = createApiApp(
   {
@@ -26,6 +30,12 @@ const app = createApiApp(
     workspaces: new DynamoDbWorkspaceRepository(db, config.TABLE_NAME),
     brands: new DynamoDbBrandRepository(db, config.TABLE_NAME),
     auditLog: new DynamoDbAuditLog(db, config.TABLE_NAME),
+    runs,
+    usage: runs,
+    workflow: new SfnWorkflowStarter(
+      tracer.captureAWSv3Client(createSfnClient(workflowConfig)),
+      workflowConfig.STATE_MACHINE_ARN,
+    ),
     directory: new CognitoUserDirectory(cognito, directoryConfig.USER_POOL_ID),
     clock: systemClock,
     ids: ulidGenerator,

@@ -13,6 +13,13 @@ import {
   SuggestPromptsRequestSchema,
 } from '#shared/contracts/prompt-sets.ts';
 import { RunSettingsInputSchema, RunSettingsSchema } from '#shared/contracts/run-settings.ts';
+import {
+  AnswerSchema,
+  RunItemSchema,
+  RunSchema,
+  RunSummarySchema,
+  StartRunResponseSchema,
+} from '#shared/contracts/runs.ts';
 import { SpendCapsSchema, WorkspaceSettingsSchema } from '#shared/contracts/workspace-settings.ts';
 import {
   CreateWorkspaceRequestSchema,
@@ -26,9 +33,11 @@ import type { Principal, TenantPrincipal } from '#shared/domain/principal.ts';
 import { ROLES, type Role } from '#shared/domain/roles.ts';
 import type { AccessTokenVerifier } from '#shared/ports/access-token-verifier.ts';
 import type { AuditLog } from '#shared/ports/audit.ts';
+import type { WorkflowStarter } from '#shared/ports/runs.ts';
 import * as brands from '#shared/use-cases/brands.ts';
 import * as members from '#shared/use-cases/members.ts';
 import * as promptSets from '#shared/use-cases/prompt-sets.ts';
+import * as runs from '#shared/use-cases/runs.ts';
 import * as settings from '#shared/use-cases/settings.ts';
 import type { WorkspaceDeps } from '#shared/use-cases/workspaces.ts';
 import { createWorkspace, describeCaller, getCurrentWorkspace } from '#shared/use-cases/workspaces.ts';
@@ -42,7 +51,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** Who may call a route: anyone, any signed-in user, or members of the token's workspace with given roles. */
 export type RouteAccess = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'tenant'; roles: readonly Role[] };
 
-export interface ApiDeps extends WorkspaceDeps, brands.BrandDeps, members.MemberDeps {
+export interface ApiDeps extends WorkspaceDeps, brands.BrandDeps, members.MemberDeps, runs.RunDeps {
+  workflow: WorkflowStarter;
   verifier: AccessTokenVerifier;
   auditLog: AuditLog;
   maxBodyBytes: number;
@@ -123,6 +133,16 @@ const ok = (body: unknown, version?: number): RouteResult => ({
 });
 const created = (body: unknown, version?: number): RouteResult => ({ ...ok(body, version), status: 201 });
 const noContent: RouteResult = { status: 204, body: null };
+
+const runIdSchema = z.string().regex(/^run_[0-9a-hjkmnp-tv-z]{26}$/);
+const answerIdSchema = z.string().regex(/^run_[0-9a-hjkmnp-tv-z]{26}\.[\w.-]{1,300}$/);
+function runIdOf(ctx: RouteContext): string {
+  const parsed = runIdSchema.safeParse(ctx.params.runId);
+  if (!parsed.success) throw new NotFoundError('Run not found', { code: 'run_not_found' });
+  return parsed.data;
+}
+const runsQuery = pageQuerySchema.extend({ brandId: idSchema('brd').optional() });
+const itemsQuery = pageQuerySchema.extend({ status: z.enum(['pending', 'succeeded', 'failed', 'skipped']).optional() });
 
 const versionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
 const diffQuery = z.strictObject({ from: z.coerce.number().int().min(0), to: z.coerce.number().int().positive() });
@@ -404,6 +424,81 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
         const input = body(ctx, RunSettingsInputSchema);
         const result = await settings.saveRunSettings(deps, tenantOf(ctx), brandIdOf(ctx), version, input);
         return ok(result, result.version);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/brands/:brandId/runs',
+      summary: "Run now: ask every tracked prompt of the brand's current prompt set to its enabled providers",
+      access: { kind: 'tenant', roles: EDITORS },
+      docs: { response: StartRunResponseSchema },
+      handle: async (ctx) => {
+        const tenant = tenantOf(ctx);
+        const run = await runs.startRun(deps, tenant, brandIdOf(ctx), 'manual');
+        return { status: 202, body: { runId: run.id, status: run.status } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/runs',
+      summary: 'Runs, newest first (optionally of one brand)',
+      access: { kind: 'tenant', roles: ALL },
+      docs: { query: runsQuery, response: pageOf(RunSummarySchema) },
+      handle: async (ctx) => {
+        const { brandId, ...page } = parseQuery(ctx.event, runsQuery);
+        const result = await deps.runs.listRuns(tenantOf(ctx).tenantId, brandId ?? null, page);
+        return ok({ items: result.items.map(runs.summarize), nextCursor: result.nextCursor });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/runs/:runId',
+      summary: 'One run: progress, per-provider counts, usage and recent failures',
+      access: { kind: 'tenant', roles: ALL },
+      docs: { response: RunSchema },
+      handle: async (ctx) => {
+        const run = await runs.getRunOrThrow(deps, tenantOf(ctx), runIdOf(ctx));
+        const { targets: _targets, ...view } = run as typeof run & { targets?: unknown };
+        return ok(view, run.version);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/runs/:runId/items',
+      summary: "A run's work items (prompt × provider × sample) with status and failure reasons",
+      access: { kind: 'tenant', roles: ALL },
+      docs: { query: itemsQuery, response: pageOf(RunItemSchema) },
+      handle: async (ctx) => {
+        const tenant = tenantOf(ctx);
+        const runId = runIdOf(ctx);
+        const { status, ...page } = parseQuery(ctx.event, itemsQuery);
+        await runs.getRunOrThrow(deps, tenant, runId);
+        return ok(await deps.runs.listItems(tenant.tenantId, runId, status ?? null, page));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/runs/:runId/cancel',
+      summary: 'Cancel a run: nothing more is asked; it finalizes as cancelled',
+      access: { kind: 'tenant', roles: EDITORS },
+      docs: { response: RunSchema },
+      handle: async (ctx) => {
+        const run = await runs.cancelRun(deps, tenantOf(ctx), runIdOf(ctx));
+        const { targets: _targets, ...view } = run as typeof run & { targets?: unknown };
+        return ok(view, run.version);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/answers/:answerId',
+      summary: 'One stored AI answer with its citations, usage and analysis summary',
+      access: { kind: 'tenant', roles: ALL },
+      docs: { response: AnswerSchema },
+      handle: async (ctx) => {
+        const parsed = answerIdSchema.safeParse(ctx.params.answerId);
+        const answer = parsed.success ? await deps.runs.getAnswer(tenantOf(ctx).tenantId, parsed.data) : null;
+        if (!answer) throw new NotFoundError('Answer not found', { code: 'answer_not_found' });
+        return ok(answer);
       },
     },
     {

@@ -63,6 +63,9 @@ beforeEach(async () => {
     brands: {} as ApiDeps['brands'],
     auditLog: {} as ApiDeps['auditLog'],
     directory: {} as ApiDeps['directory'],
+    runs: {} as ApiDeps['runs'],
+    usage: {} as ApiDeps['usage'],
+    workflow: {} as ApiDeps['workflow'],
     maxBodyBytes: 1024,
     version: 'test',
     verifier: {

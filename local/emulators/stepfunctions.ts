@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StateMachine } from 'aws-local-stepfunctions';
+
+// aws-local-stepfunctions uses Promise.withResolvers (Node 22); Node 20 needs this small polyfill.
+if (!('withResolvers' in Promise)) {
+  Object.assign(Promise, {
+    withResolvers<T>() {
+      let resolve!: (value: T) => void;
+      let reject!: (reason?: unknown) => void;
+      const promise = new Promise<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      return { promise, resolve, reject };
+    },
+  });
+}
+
+type TaskHandler = (input: never) => Promise<unknown>;
+
+/**
+ * CDK fills `${XFunctionArn}` placeholders with the deployed functions' ARNs; locally each becomes a
+ * well-formed Lambda ARN (the task runs the local handler of its state name, whatever the ARN says).
+ */
+function substitute(definition: string): string {
+  return definition.replace(
+    /\$\{(\w+)\}/g,
+    (_, name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+  );
+}
+
+export interface LocalStateMachine {
+  /** ARN the functions are configured with (`STATE_MACHINE_ARN`). */
+  arn: string;
+  /** Path of the ASL file (the same file CDK deploys). */
+  definitionFile: string;
+  /** Local task handlers keyed by state name (the production step functions). */
+  handlers: Record<string, TaskHandler>;
+}
+
+interface Execution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  startDate: number;
+  stopDate?: number;
+  abort: () => void;
+}
+
+/**
+ * A local stand-in for the Step Functions API (AWS JSON 1.0: StartExecution, DescribeExecution,
+ * StopExecution, ListExecutions) that runs the real ASL files with aws-local-stepfunctions, calling the
+ * production step functions by state name. The SDK's SFNClient talks to it like to AWS.
+ */
+export function createStepFunctionsEmulator(machines: LocalStateMachine[], log: (line: string) => void = () => {}) {
+  const byArn = new Map(
+    machines.map((m) => [
+      m.arn,
+      {
+        machine: new StateMachine(JSON.parse(substitute(readFileSync(m.definitionFile, 'utf8'))), {
+          validationOptions: { checkArn: false },
+        }),
+        handlers: m.handlers,
+      },
+    ]),
+  );
+  const executions = new Map<string, Execution>();
+
+  const fail = (res: ServerResponse, type: string, message: string, status = 400) => {
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(JSON.stringify({ __type: type, message }));
+  };
+  const ok = (res: ServerResponse, body: unknown) => {
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(JSON.stringify(body));
+  };
+
+  const start = (stateMachineArn: string, name: string, input: string) => {
+    const target = byArn.get(stateMachineArn);
+    if (!target) return null;
+    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const parsedInput = JSON.parse(input || '{}');
+    const run = target.machine.run(parsedInput, {
+      overrides: { taskResourceLocalHandlers: target.handlers as never },
+    });
+    const execution: Execution = {
+      executionArn,
+      stateMachineArn,
+      name,
+      status: 'RUNNING',
+      input,
+      startDate: Date.now(),
+      abort: run.abort,
+    };
+    executions.set(executionArn, execution);
+    run.result.then(
+      (output) => {
+        execution.status = execution.status === 'ABORTED' ? 'ABORTED' : 'SUCCEEDED';
+        execution.output = JSON.stringify(output);
+        execution.stopDate = Date.now();
+      },
+      (error: Error & { cause?: unknown }) => {
+        if (execution.status !== 'ABORTED') execution.status = 'FAILED';
+        execution.error = error.name;
+        execution.cause = error.message;
+        execution.stopDate = Date.now();
+        log(`execution ${name} failed: ${error.name}: ${error.message}`);
+      },
+    );
+    return execution;
+  };
+
+  const describe = (e: Execution) => ({
+    executionArn: e.executionArn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    input: e.input,
+    ...(e.output ? { output: e.output } : {}),
+    ...(e.error ? { error: e.error, cause: e.cause } : {}),
+    startDate: e.startDate / 1000,
+    ...(e.stopDate ? { stopDate: e.stopDate / 1000 } : {}),
+  });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body: Record<string, string>;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    } catch {
+      return fail(res, 'SerializationException', 'Request body is not JSON');
+    }
+    const operation = String(req.headers['x-amz-target'] ?? '').replace('AWSStepFunctions.', '');
+    switch (operation) {
+      case 'StartExecution': {
+        const arn = body.stateMachineArn ?? '';
+        const name = body.name ?? `exec-${Date.now()}`;
+        const existing = [...executions.values()].find((e) => e.stateMachineArn === arn && e.name === name);
+        if (existing) {
+          // Same name and input: idempotent, as in AWS; otherwise the name is taken.
+          if (existing.input === (body.input ?? '{}'))
+            return ok(res, { executionArn: existing.executionArn, startDate: existing.startDate / 1000 });
+          return fail(res, 'ExecutionAlreadyExists', `Execution ${name} already exists`);
+        }
+        const execution = start(arn, name, body.input ?? '{}');
+        if (!execution) return fail(res, 'StateMachineDoesNotExist', `State machine ${arn} does not exist`);
+        return ok(res, { executionArn: execution.executionArn, startDate: execution.startDate / 1000 });
+      }
+      case 'DescribeExecution': {
+        const execution = executions.get(body.executionArn ?? '');
+        if (!execution) return fail(res, 'ExecutionDoesNotExist', 'Execution does not exist');
+        return ok(res, describe(execution));
+      }
+      case 'StopExecution': {
+        const execution = executions.get(body.executionArn ?? '');
+        if (!execution) return fail(res, 'ExecutionDoesNotExist', 'Execution does not exist');
+        if (execution.status === 'RUNNING') {
+          execution.status = 'ABORTED';
+          execution.abort();
+          execution.stopDate = Date.now();
+        }
+        return ok(res, { stopDate: (execution.stopDate ?? Date.now()) / 1000 });
+      }
+      case 'ListExecutions': {
+        const list = [...executions.values()].filter((e) => e.stateMachineArn === body.stateMachineArn);
+        return ok(res, { executions: list.map(describe) });
+      }
+      default:
+        return fail(res, 'UnknownOperationException', `Unsupported operation ${operation || '(none)'}`);
+    }
+  };
+
+  return {
+    handle: (req: IncomingMessage, res: ServerResponse) => {
+      handle(req, res).catch((error: Error) => fail(res, 'InternalFailure', error.message, 500));
+    },
+    /** Executions still running (for a clean shutdown). */
+    running: () => [...executions.values()].filter((e) => e.status === 'RUNNING').length,
+    abortAll: () => {
+      for (const e of executions.values()) if (e.status === 'RUNNING') e.abort();
+    },
+  };
+}
