@@ -212,7 +212,7 @@ describe('WebSocket $connect', () => {
     );
   });
 
-  it.each([
+  const refusals: [string, number, () => Promise<string | null>][] = [
     ['no token', 401, async () => null],
     ['a malformed token', 401, async () => 'not-a-jwt'],
     [
@@ -235,7 +235,8 @@ describe('WebSocket $connect', () => {
         return (await signInWithPassword(stack.url, account.email, account.password)).access_token;
       },
     ],
-  ] as const)('refuses %s with %i and stores nothing', async (_name, status, token) => {
+  ];
+  it.each(refusals)('refuses %s with %i and stores nothing', async (_name, status, token) => {
     const before = (await connectionItems(demoTenant)).length;
     const refused = await refusal(await token());
     expect(refused.status).toBe(status);
