@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Brand } from '#shared/contracts/brands.ts';
 import type { PromptSetVersion, PromptSetVersionSummary } from '#shared/contracts/prompt-sets.ts';
 import type { RunSettings } from '#shared/contracts/run-settings.ts';
@@ -9,6 +15,11 @@ import type { BrandRepository } from '#shared/ports/brand-repository.ts';
 import type { Page, PageRequest } from '#shared/ports/pagination.ts';
 import { auditPut, decodeCursor, encodeCursor, failedConditions, withoutKeys } from './dynamodb-support.ts';
 import { keys } from './table-keys.ts';
+
+/** gsi1 entry of a scheduled brand: `SCHEDULE` / `<nextRunAt>#<tenantId>#<brandId>` (an operations index). */
+export function scheduleIndex(tenantId: TenantId, brandId: string, nextRunAt: string) {
+  return { gsi1pk: 'SCHEDULE', gsi1sk: `${nextRunAt}#${tenantId}#${brandId}` };
+}
 
 const stale = (what: string, cause?: unknown) =>
   new PreconditionFailedError(`The ${what} was changed by someone else; reload and try again`, { cause });
@@ -274,7 +285,13 @@ export class DynamoDbBrandRepository implements BrandRepository {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...keys.runSettings(tenantId, settings.brandId), type: 'RunSettings', ...settings },
+                Item: {
+                  ...keys.runSettings(tenantId, settings.brandId),
+                  type: 'RunSettings',
+                  ...settings,
+                  // Sparse schedule index: only scheduled brands appear, ordered by their next run.
+                  ...(settings.nextRunAt ? scheduleIndex(tenantId, settings.brandId, settings.nextRunAt) : {}),
+                },
                 ConditionExpression: expected === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
                 ...(expected === 0 ? {} : { ExpressionAttributeValues: { ':expected': expected } }),
               },
@@ -294,6 +311,53 @@ export class DynamoDbBrandRepository implements BrandRepository {
       const failed = failedConditions(error);
       if (failed.includes(1)) throw new NotFoundError('Brand not found', { code: 'brand_not_found', cause: error });
       if (failed.includes(0)) throw stale('run settings', error);
+      throw error;
+    }
+  }
+}
+
+/** Due schedules across tenants, and advancing one (at most once per slot). */
+export class DynamoDbScheduleIndex {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async due(now: string, limit = 100): Promise<{ tenantId: string; brandId: string; nextRunAt: string }[]> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :schedule AND gsi1sk <= :now',
+        ExpressionAttributeValues: { ':schedule': 'SCHEDULE', ':now': `${now}#~` },
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).flatMap((item) => {
+      const [nextRunAt, tenantId, brandId] = String(item.gsi1sk).split('#');
+      return nextRunAt && tenantId && brandId ? [{ tenantId, brandId, nextRunAt }] : [];
+    });
+  }
+
+  /** Moves a brand's schedule from `from` to `to`; false when another tick already did. */
+  async advance(tenantId: TenantId, brandId: string, from: string, to: string | null): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.runSettings(tenantId, brandId),
+          UpdateExpression: to ? 'SET nextRunAt = :to, gsi1sk = :sk' : 'SET nextRunAt = :to REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: 'nextRunAt = :from',
+          ExpressionAttributeValues: {
+            ':from': from,
+            ':to': to,
+            ...(to ? { ':sk': scheduleIndex(tenantId, brandId, to).gsi1sk } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
   }
