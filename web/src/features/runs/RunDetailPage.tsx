@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import type { Run, RunItem } from '../../../../shared/contracts/index.ts';
 import { isTerminalRun, processedCount, useCancelRun, useRun, useRunItems } from '../../api/queries.ts';
@@ -47,7 +47,8 @@ export function RunDetailPage() {
 
 function RunView({ run, push, refetchRun }: { run: Run; push: PushStatus; refetchRun: () => void }) {
   const [params, setParams] = useSearchParams();
-  const failedOnly = params.get('items') === 'failed';
+  // Local state answers the click at once; the URL (`?items=failed`) keeps the filter across reloads.
+  const [failedOnly, setFailedOnly] = useState(() => params.get('items') === 'failed');
   const items = useRunItems(run.id, failedOnly ? 'failed' : null);
   const { canRun } = usePermissions();
   const { me } = useSession();
@@ -103,9 +104,13 @@ function RunView({ run, push, refetchRun }: { run: Run; push: PushStatus; refetc
         <dl className="facts run-facts">
           <div>
             <dt>Trigger</dt>
-            <dd className="capitalize">
-              {run.trigger}
-              {run.createdBy === me.userId ? ' (you)' : ''}
+            <dd>
+              <span className="capitalize">{run.trigger}</span>
+              {run.trigger === 'manual' ? (
+                <div className="muted small">
+                  by {run.createdBy === me.userId || run.createdBy === me.email ? 'you' : run.createdBy}
+                </div>
+              ) : null}
             </dd>
           </div>
           <div>
@@ -227,6 +232,7 @@ function RunView({ run, push, refetchRun }: { run: Run; push: PushStatus; refetc
               type="checkbox"
               checked={failedOnly}
               onChange={(event) => {
+                setFailedOnly(event.target.checked);
                 const next = new URLSearchParams(params);
                 if (event.target.checked) next.set('items', 'failed');
                 else next.delete('items');
@@ -283,7 +289,7 @@ function RunView({ run, push, refetchRun }: { run: Run; push: PushStatus; refetc
                         <StatusBadge status={item.status} />
                       </td>
                       <td>{item.attempts}</td>
-                      <td className={item.error ? 'cell-bad' : undefined}>
+                      <td className={item.status === 'failed' ? 'cell-bad' : item.error ? 'muted' : undefined}>
                         {item.error ? (
                           <>
                             <code>{item.error.name}</code>

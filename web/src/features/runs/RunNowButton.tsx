@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { describeMutationError, isApiError } from '../../api/errors.ts';
-import { useStartRun } from '../../api/queries.ts';
+import { isTerminalRun, useRuns, useStartRun } from '../../api/queries.ts';
 import { usePermissions } from '../../auth/permissions.ts';
 import { useCurrentBrand } from '../brands/current-brand.tsx';
 
@@ -69,16 +69,9 @@ function StartRunError({
 
   if (code === 'run_in_progress') {
     title = `A run of ${brandName} is already in progress.`;
-    const runId = detailString(details, 'runId');
     body = (
       <p>
-        Only one run per brand at a time.{' '}
-        {runId ? (
-          <Link to={`/runs/${encodeURIComponent(runId)}`}>Open the running run</Link>
-        ) : (
-          <Link to={`/runs?brand=${encodeURIComponent(brandId)}`}>See its runs</Link>
-        )}
-        .
+        Only one run per brand at a time. <ActiveRunLink brandId={brandId} />.
       </p>
     );
   } else if (code === 'spend_cap_exceeded') {
@@ -88,7 +81,7 @@ function StartRunError({
         <p>
           <strong>{message}</strong>
         </p>
-        <DetailsList details={details} />
+        <SpendCapDetails details={details} />
         <p>
           {canManage ? (
             <Link to="/admin/providers">Review the spend caps in Admin → Providers &amp; budgets</Link>
@@ -100,28 +93,36 @@ function StartRunError({
     );
   } else if (code === 'nothing_to_run') {
     title = `${brandName} has nothing to run yet.`;
+    const missing = detailString(details, 'missing');
     const follow = () => selectBrand(brandId);
+    const prompts = canEditPrompts ? (
+      <Link to="/admin/prompts" onClick={follow}>
+        Admin → Prompt sets
+      </Link>
+    ) : (
+      'Admin → Prompt sets'
+    );
+    const providers = canManage ? (
+      <Link to="/admin/providers" onClick={follow}>
+        Admin → Providers &amp; budgets
+      </Link>
+    ) : (
+      'Admin → Providers & budgets'
+    );
     body = (
       <>
         <p>{message}</p>
         <p>
-          A run needs tracked prompts and at least one enabled provider:{' '}
-          {canEditPrompts ? (
-            <Link to="/admin/prompts" onClick={follow}>
-              Admin → Prompt sets
-            </Link>
+          {missing === 'prompts' ? (
+            <>Add tracked prompts in {prompts}.</>
+          ) : missing === 'providers' ? (
+            <>Enable at least one AI provider in {providers}.</>
           ) : (
-            'Admin → Prompt sets'
+            <>
+              A run needs tracked prompts ({prompts}) and at least one enabled provider ({providers}).
+            </>
           )}
-          {' · '}
-          {canManage ? (
-            <Link to="/admin/providers" onClick={follow}>
-              Admin → Providers &amp; budgets
-            </Link>
-          ) : (
-            'Admin → Providers & budgets'
-          )}
-          .
+          {!canManage && missing !== 'prompts' ? ' An owner or admin can change the providers.' : ''}
         </p>
       </>
     );
@@ -149,48 +150,57 @@ function detailString(details: unknown, key: string): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-function humanize(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase();
+/** Links to the brand's running run when the history shows it, else to the brand's runs. */
+function ActiveRunLink({ brandId }: { brandId: string }) {
+  const runs = useRuns(brandId);
+  const active = runs.data?.pages[0]?.items.find((r) => !isTerminalRun(r));
+  return active ? (
+    <Link to={`/runs/${encodeURIComponent(active.id)}`}>Open the running run</Link>
+  ) : (
+    <Link to={`/runs?brand=${encodeURIComponent(brandId)}`}>See its runs</Link>
+  );
 }
 
-function showValue(key: string, value: unknown): string {
-  if (typeof value === 'number' && /usd|cost|spend|cap|limit|amount/i.test(key)) {
-    return `$${value.toFixed(value < 1 ? 4 : 2)}`;
-  }
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
+const CAP_LABEL: Record<string, { label: string; unit: 'usd' | 'calls' | 'tokens' }> = {
+  callsPerDay: { label: 'Calls per day', unit: 'calls' },
+  callsPerMonth: { label: 'Calls per month', unit: 'calls' },
+  tokensPerDay: { label: 'Tokens per day', unit: 'tokens' },
+  tokensPerMonth: { label: 'Tokens per month', unit: 'tokens' },
+  usdPerDay: { label: 'USD per day', unit: 'usd' },
+  usdPerMonth: { label: 'USD per month', unit: 'usd' },
+};
+
+function amount(unit: 'usd' | 'calls' | 'tokens', value: unknown): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return '—';
+  if (unit === 'usd') return `$${value.toFixed(value !== 0 && Math.abs(value) < 1 ? 4 : 2)}`;
+  return `${new Intl.NumberFormat().format(value)} ${unit}`;
 }
 
-/** The error's details (e.g. which cap, its limit, spent so far, this run's estimate) as plain facts. */
-function DetailsList({ details }: { details: unknown }) {
-  if (details === null || details === undefined) return null;
-  if (Array.isArray(details)) {
-    const lines = details.map((d) =>
-      typeof d === 'object' && d !== null && 'message' in d
-        ? String((d as { message: unknown }).message)
-        : showValue('', d),
-    );
-    return (
-      <ul className="form-error-list">
-        {lines.map((line, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: static list of server messages
-          <li key={i}>{line}</li>
-        ))}
-      </ul>
-    );
-  }
-  if (typeof details !== 'object') return <p>{String(details)}</p>;
-  const entries = Object.entries(details as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  if (entries.length === 0) return null;
+/** `details: {cap, limit, used, needed}` of a `spend_cap_exceeded` refusal, in words. */
+function SpendCapDetails({ details }: { details: unknown }) {
+  if (typeof details !== 'object' || details === null || Array.isArray(details)) return null;
+  const d = details as Record<string, unknown>;
+  const cap = typeof d['cap'] === 'string' ? d['cap'] : null;
+  if (!cap) return null;
+  const known = CAP_LABEL[cap] ?? { label: cap, unit: 'calls' as const };
   return (
-    <dl className="error-facts">
-      {entries.map(([key, value]) => (
-        <div key={key}>
-          <dt>{humanize(key)}</dt>
-          <dd>{showValue(key, value)}</dd>
-        </div>
-      ))}
+    <dl className="error-facts" data-testid="spend-cap-details">
+      <div>
+        <dt>Cap</dt>
+        <dd>{known.label}</dd>
+      </div>
+      <div>
+        <dt>Limit</dt>
+        <dd>{amount(known.unit, d['limit'])}</dd>
+      </div>
+      <div>
+        <dt>Used so far</dt>
+        <dd>{amount(known.unit, d['used'])}</dd>
+      </div>
+      <div>
+        <dt>This run needs about</dt>
+        <dd>{amount(known.unit, d['needed'])}</dd>
+      </div>
     </dl>
   );
 }

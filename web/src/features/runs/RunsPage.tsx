@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useRuns } from '../../api/queries.ts';
 import { runPollInterval, usePushStatus } from '../../app/live-push.tsx';
@@ -11,7 +11,10 @@ import { formatCost, ProgressBar, StatusBadge, TimeCell } from './run-ui.tsx';
 /** Run history, newest first, optionally for one brand (`?brand=<id>`), with live status while runs go on. */
 export function RunsPage() {
   const [params, setParams] = useSearchParams();
-  const brandFilter = params.get('brand');
+  // Local state answers the choice at once; the URL (`?brand=`) keeps it across reloads and links.
+  const [brandFilter, setBrandFilter] = useState<string | null>(() => params.get('brand'));
+  const urlBrand = params.get('brand');
+  useEffect(() => setBrandFilter(urlBrand), [urlBrand]);
   const { brands, brand: currentBrand } = useCurrentBrand();
   const push = usePushStatus();
   const runs = useRuns(brandFilter, { pollMs: (hasActive) => runPollInterval(push, hasActive) });
@@ -34,6 +37,7 @@ export function RunsPage() {
             id={filterId}
             value={brandFilter ?? ''}
             onChange={(event) => {
+              setBrandFilter(event.target.value || null);
               const next = new URLSearchParams(params);
               if (event.target.value) next.set('brand', event.target.value);
               else next.delete('brand');
