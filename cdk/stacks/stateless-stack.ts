@@ -7,6 +7,7 @@ import type { EventStream } from '../constructs/event-stream.ts';
 import { PublicHttpApi } from '../constructs/http-api.ts';
 import type { LakeBucket } from '../constructs/lake-bucket.ts';
 import type { UserDirectory } from '../constructs/user-directory.ts';
+import { PushWebSocketApi } from '../constructs/websocket-api.ts';
 
 export interface StatelessStackProps extends StackProps {
   readonly table: DataTable;
@@ -23,6 +24,7 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   readonly service: ApiService;
   readonly httpApi: PublicHttpApi;
+  readonly webSocket: PushWebSocketApi;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -43,6 +45,15 @@ export class StatelessStack extends Stack {
       burstLimit: props.apiBurstLimit,
     });
 
+    this.webSocket = new PushWebSocketApi(this, 'WebSocketApi', {
+      table: props.table,
+      users: props.users,
+      logRetention: props.logRetention,
+      rateLimit: props.apiRateLimit,
+      burstLimit: props.apiBurstLimit,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
+    new CfnOutput(this, 'WebSocketUrl', { value: this.webSocket.url });
   }
 }

@@ -43,6 +43,12 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateless/ApiService/Api/Function AwsSolutions-L1',
         'PromptPulse-Stateless/HttpApi/Api/GET--health AwsSolutions-APIG4',
         'PromptPulse-Stateless/HttpApi/Api/GET--openapi.json AwsSolutions-APIG4',
+        'PromptPulse-Stateless/WebSocketApi/Api/$connect-Route AwsSolutions-APIG4',
+        'PromptPulse-Stateless/WebSocketApi/Api/$default-Route AwsSolutions-APIG4',
+        'PromptPulse-Stateless/WebSocketApi/Api/$disconnect-Route AwsSolutions-APIG4',
+        'PromptPulse-Stateless/WebSocketApi/Ws/Function AwsSolutions-L1',
+        'PromptPulse-Stateless/WebSocketApi/Ws/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+        'PromptPulse-Stateless/WebSocketApi/Ws/Role/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<WebSocketApi2C7AF84E>/live/*/@connections/*]',
       ].sort(),
     );
   });

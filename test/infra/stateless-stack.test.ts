@@ -100,7 +100,8 @@ describe('stateless stack', () => {
           AuthorizerId: Match.absent(),
         });
       }
-      expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route'))).toHaveLength(3);
+      const httpRoutes = template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: { Ref: apiId } } });
+      expect(Object.keys(httpRoutes)).toHaveLength(3);
     });
 
     it('has a $default stage with access logs and throttling', () => {
@@ -128,6 +129,110 @@ describe('stateless stack', () => {
 
     it('outputs the API URL', () => {
       template.hasOutput('ApiUrl', {});
+    });
+  });
+
+  describe('websocket api', () => {
+    const ws = stack.webSocket;
+    const wsApiId = logicalIdOf(ws.api);
+    const wsFnId = logicalIdOf(ws.handler.function);
+
+    it('is a WebSocket API selecting routes by `action`', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        ProtocolType: 'WEBSOCKET',
+        RouteSelectionExpression: '$request.body.action',
+      });
+    });
+
+    it('routes $connect, $disconnect and $default to the ws function, with no other route', () => {
+      const routes = template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: { Ref: wsApiId } } });
+      expect(
+        Object.values(routes)
+          .map((r) => r.Properties.RouteKey)
+          .sort(),
+      ).toEqual(['$connect', '$default', '$disconnect']);
+      const integrations = template.findResources('AWS::ApiGatewayV2::Integration', {
+        Properties: { ApiId: { Ref: wsApiId } },
+      });
+      expect(Object.keys(integrations)).toHaveLength(3);
+      for (const integration of Object.values(integrations)) {
+        expect(integration.Properties.IntegrationType).toBe('AWS_PROXY');
+        expect(JSON.stringify(integration.Properties.IntegrationUri)).toContain(wsFnId);
+      }
+    });
+
+    it('has a stage with access logs that never log the query string (it carries the token), and throttling', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        ApiId: { Ref: wsApiId },
+        StageName: 'live',
+        AutoDeploy: true,
+        AccessLogSettings: {
+          DestinationArn: { 'Fn::GetAtt': [logicalIdOf(ws.accessLogs), 'Arn'] },
+          Format: Match.stringLikeRegexp('\\$context\\.connectionId'),
+        },
+        DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      });
+      const [stage] = Object.values(
+        template.findResources('AWS::ApiGatewayV2::Stage', { Properties: { ApiId: { Ref: wsApiId } } }),
+      );
+      expect(stage?.Properties.AccessLogSettings.Format).not.toMatch(/querystring|token/i);
+    });
+
+    it('gives the ws function the verifier settings and its own management endpoint', () => {
+      const env = template.toJSON().Resources[wsFnId].Properties.Environment.Variables;
+      expect(Object.keys(env).sort()).toEqual(
+        [
+          'AUTH_PROVIDER',
+          'COGNITO_CLIENT_ID',
+          'COGNITO_USER_POOL_ID',
+          'NODE_OPTIONS',
+          'POWERTOOLS_LOG_LEVEL',
+          'POWERTOOLS_SERVICE_NAME',
+          'TABLE_NAME',
+          'WS_MANAGEMENT_ENDPOINT',
+        ].sort(),
+      );
+      expect(env.AUTH_PROVIDER).toBe('cognito');
+      // https://{apiId}.execute-api.{region}.{suffix}/live
+      const endpoint = JSON.stringify(env.WS_MANAGEMENT_ENDPOINT);
+      expect(endpoint).toContain('https://');
+      expect(endpoint).toContain(wsApiId);
+      expect(endpoint).toContain('/live');
+    });
+
+    it('grants table items and ManageConnections on its own stage only', () => {
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: logicalIdOf(ws.handler.role) }] },
+      });
+      const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+      const actions = statements.flatMap((s) => [s.Action].flat() as string[]);
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'dynamodb:PutItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+          'execute-api:ManageConnections',
+        ]),
+      );
+      expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+      expect(actions.some((a) => a.startsWith('kinesis:') || a.startsWith('s3:'))).toBe(false);
+      const manage = statements.find((s) => [s.Action].flat().includes('execute-api:ManageConnections'));
+      const resource = JSON.stringify(manage?.Resource);
+      expect(resource).toContain(wsApiId);
+      expect(resource).toContain('/live/*/@connections/*');
+    });
+
+    it('lets API Gateway invoke the ws function', () => {
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [wsFnId, 'Arn'] },
+        Principal: 'apigateway.amazonaws.com',
+      });
+    });
+
+    it('outputs the WebSocket URL', () => {
+      template.hasOutput('WebSocketUrl', {});
+      expect(JSON.stringify(template.toJSON().Outputs.WebSocketUrl.Value)).toContain('wss://');
     });
   });
 });
