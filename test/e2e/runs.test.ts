@@ -10,6 +10,7 @@ import {
   RunSchema,
   RunSettingsSchema,
   TERMINAL_RUN_STATUSES,
+  WorkspaceSettingsSchema,
 } from '../../shared/contracts/index.ts';
 import { launchChromium } from '../support/browser.ts';
 
@@ -62,6 +63,16 @@ async function pageAccessToken(page: Page): Promise<string> {
 async function apiGet(token: string, path: string): Promise<unknown> {
   const response = await fetch(`${stack.apiUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } });
   expect(response.status, `GET ${path}`).toBe(200);
+  return response.json();
+}
+
+async function apiPut(token: string, path: string, body: unknown, version: number): Promise<unknown> {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'If-Match': `"${version}"` },
+    body: JSON.stringify(body),
+  });
+  expect(response.status, `PUT ${path}`).toBe(200);
   return response.json();
 }
 
@@ -293,5 +304,35 @@ describe('Runs in a real browser', () => {
       await page.waitForURL(/\/answers\//, { timeout: 15_000 });
       await expect.poll(() => page.getByTestId('answer-provider').isVisible(), { timeout: 15_000 }).toBe(true);
     }, 'runs-viewer');
+  });
+
+  it('explains a run refused by the spend cap, naming the cap, and sends nothing', async () => {
+    await withPage(async (page) => {
+      await signIn(page, 'admin@demo.promptpulse.local', 'demo-admin-pass');
+      await expect
+        .poll(() => page.getByTestId('current-brand').textContent(), { timeout: 15_000 })
+        .toBe('Acme Analytics');
+      const token = await pageAccessToken(page);
+      const before = WorkspaceSettingsSchema.parse(await apiGet(token, '/workspaces/current/settings'));
+      const lowered = WorkspaceSettingsSchema.parse(
+        await apiPut(token, '/workspaces/current/spend-caps', { ...before.spendCaps, usdPerDay: 0.01 }, before.version),
+      );
+      const runsBefore = pageOf(RunSchema.pick({ id: true })).parse(await apiGet(token, '/runs')).items.length;
+      try {
+        await page.getByRole('button', { name: 'Run now', exact: true }).click();
+        const alert = page.getByRole('alert').filter({ hasText: 'spend cap' });
+        await expect.poll(() => alert.isVisible(), { timeout: 15_000 }).toBe(true);
+        expect(await alert.textContent()).toContain('nothing was sent to any provider');
+        expect(await page.getByTestId('spend-cap-details').textContent()).toContain('USD per day');
+        expect(await page.getByTestId('spend-cap-details').textContent()).toContain('$0.01');
+        expect(await alert.getByRole('link', { name: /Review the spend caps/ }).count()).toBe(1);
+        expect(page.url()).toMatch(/\/actions$/);
+        await page.screenshot({ path: `${SHOTS}/run-spend-cap.png`, fullPage: true });
+        const runsAfter = pageOf(RunSchema.pick({ id: true })).parse(await apiGet(token, '/runs')).items.length;
+        expect(runsAfter).toBe(runsBefore);
+      } finally {
+        await apiPut(token, '/workspaces/current/spend-caps', before.spendCaps, lowered.version);
+      }
+    }, 'runs-spend-cap');
   });
 });

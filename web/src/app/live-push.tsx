@@ -35,14 +35,15 @@ export function socketUrl(base: string, token: string, location: Location = wind
   return url.toString();
 }
 
-/** A current access token, renewed with the refresh token when it is about to expire; null if none. */
-async function freshToken(userManager: UserManager): Promise<string | null> {
+/**
+ * The current access token, or null when there is none or it is (about to be) expired. Renewal is left to
+ * oidc-client-ts' automatic silent renew and the API client, so two refreshes never race with one refresh token;
+ * a renewed token (`userLoaded`) triggers a reconnect at once.
+ */
+async function currentToken(userManager: UserManager): Promise<string | null> {
   try {
     const user = await userManager.getUser();
-    if (user && !user.expired && (user.expires_in ?? 60) > 30) return user.access_token;
-    if (!user?.refresh_token) return null;
-    const renewed = await userManager.signinSilent();
-    return renewed?.access_token ?? null;
+    return user && !user.expired && (user.expires_in ?? 60) > 5 ? user.access_token : null;
   } catch {
     return null;
   }
@@ -73,7 +74,7 @@ export function handlePushFrame(queryClient: QueryClient, raw: string): PushMess
 
 /**
  * Owns the app's one WebSocket to the push endpoint for as long as the signed-in shell is mounted: connects
- * with a fresh access token, pings every 5 minutes, reconnects with backoff (and at once when the browser comes
+ * with the current access token (a fresh one on every reconnect), pings every 5 minutes, reconnects with backoff (and at once when the browser comes
  * back online), folds `run.progressed` / `run.completed` into the TanStack Query caches, and after every
  * (re)connect refreshes the run queries on screen to catch up on anything missed while disconnected.
  */
@@ -104,7 +105,7 @@ export function useLivePush(): PushStatus {
     const connect = async () => {
       if (stopped || socket) return;
       setStatus(attempt === 0 ? 'connecting' : 'disconnected');
-      const token = await freshToken(userManager);
+      const token = await currentToken(userManager);
       if (stopped || socket) return;
       if (!token) {
         scheduleReconnect();
@@ -144,20 +145,22 @@ export function useLivePush(): PushStatus {
       ws.onerror = () => {};
     };
 
-    const onOnline = () => {
+    const connectNow = () => {
       if (socket || stopped) return;
       clearTimeout(retryTimer);
       attempt = 0;
       void connect();
     };
-    window.addEventListener('online', onOnline);
+    window.addEventListener('online', connectNow);
+    userManager.events.addUserLoaded(connectNow);
     void connect();
 
     return () => {
       stopped = true;
       clearTimeout(retryTimer);
       clearInterval(pingTimer);
-      window.removeEventListener('online', onOnline);
+      window.removeEventListener('online', connectNow);
+      userManager.events.removeUserLoaded(connectNow);
       const ws = socket;
       socket = null;
       if (ws) {

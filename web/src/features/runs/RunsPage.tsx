@@ -52,6 +52,11 @@ export function RunsPage() {
             ))}
           </select>
         </div>
+      ) : brandFilter ? (
+        <p className="toolbar">
+          Runs of <strong>{brands?.find((b) => b.id === brandFilter)?.name ?? 'one brand'}</strong> ·{' '}
+          <Link to="/runs">All runs</Link>
+        </p>
       ) : null}
       <QueryState query={runs} label="runs">
         {items.length === 0 ? (
