@@ -9,10 +9,13 @@ import { ensureMainTable, startDynamoDbLocal } from './emulators/dynamodb.ts';
 import { ensureEventStream, startKinesisLocal } from './emulators/kinesis.ts';
 import { claimPort } from './emulators/ports.ts';
 import { ensureLakeBucket, startS3Local } from './emulators/s3.ts';
+import { createStepFunctionsEmulator } from './emulators/stepfunctions.ts';
 import { createGateway, type HttpApiHandler, WEBSOCKET_MANAGEMENT_PREFIX, WEBSOCKET_PATH } from './gateway/gateway.ts';
 import { createLocalWebSocketGateway, type WebSocketLambdaHandler } from './gateway/websocket-gateway.ts';
 import { createLocalIssuer, type LocalIssuer } from './oidc/issuer.ts';
 import { LocalUserStore } from './oidc/user-store.ts';
+import type { FaultConfig } from './provider-simulator/faults.ts';
+import { startProviderSimulator } from './provider-simulator/index.ts';
 import { DEMO_USERS, OTHER_TENANT_OWNER, seedDemoWorkspace } from './seed.ts';
 
 export interface LocalStackOptions {
@@ -26,6 +29,16 @@ export interface LocalStackOptions {
   /** Built SPA directory. @default `<repo>/web/dist` */
   webDist?: string;
   log?: (line: string) => void;
+  /**
+   * The local AI provider simulator (used for every provider without an API key in the environment).
+   * @default started on a free port with the demo market and no faults
+   */
+  providerSimulator?: { port?: number; faults?: FaultConfig };
+  /**
+   * How often the local scheduler looks for due brand schedules (EventBridge fires every minute in AWS);
+   * null turns it off (tests start runs explicitly). @default 30000
+   */
+  schedulerIntervalMs?: number | null;
   /** Called when a member is invited (locally there is no email). @default logs the temporary password */
   onInvitation?: (email: string, temporaryPassword: string) => void;
   /** Access-token lifetime of the local issuer, in seconds. @default 3600 */
@@ -39,7 +52,7 @@ export interface LocalStack {
   websocketUrl: string;
   issuerUrl: string;
   clientId: string;
-  endpoints: { dynamodb: string; kinesis: string; s3: string };
+  endpoints: { dynamodb: string; kinesis: string; s3: string; providerSimulator: string };
   issuer: LocalIssuer;
   users: LocalUserStore;
   demoTenantId: string | null;
@@ -47,6 +60,22 @@ export interface LocalStack {
 }
 
 export const WEB_CLIENT_ID = RESOURCE_NAMES.webClient;
+export const FANOUT_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:promptpulse-prompt-fanout';
+
+/** Restarts an execution through the same Step Functions API the API function uses. */
+class SfnStarterForResume {
+  constructor(
+    private readonly region: string,
+    private readonly loopback: string,
+  ) {}
+  async start(run: { tenantId: string; runId: string }) {
+    const { createSfnClient } = await import('../functions/adapters/aws/clients.ts');
+    const { SfnWorkflowStarter } = await import('../functions/adapters/aws/sfn-workflow-starter.ts');
+    const client = createSfnClient({ AWS_REGION: this.region, SFN_ENDPOINT: `${this.loopback}/stepfunctions` });
+    await new SfnWorkflowStarter(client, FANOUT_STATE_MACHINE_ARN).startRun(run);
+    client.destroy();
+  }
+}
 const REPO_ROOT = resolve(import.meta.dirname, '..');
 
 /**
@@ -84,6 +113,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ensureLakeBucket(s3.endpoint),
     ]);
     log(`emulators ready: dynamodb ${dynamodb.endpoint}, kinesis ${kinesis.endpoint}, s3 ${s3.endpoint}`);
+    const simulator = await startProviderSimulator({
+      port: options.providerSimulator?.port ?? 0,
+      host: '127.0.0.1',
+      ...(options.providerSimulator?.faults ? { faults: options.providerSimulator.faults } : {}),
+    });
+    stops.push(() => simulator.stop());
 
     const url = `http://localhost:${ports.gateway}`;
     const loopback = `http://127.0.0.1:${ports.gateway}`;
@@ -92,8 +127,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The functions read their configuration from the environment, as in Lambda.
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      // s3rver only knows this key pair; DynamoDB Local (shared db) and kinesalite accept any.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       TABLE_NAME: RESOURCE_NAMES.table,
       EVENT_STREAM_NAME: RESOURCE_NAMES.eventStream,
@@ -108,6 +144,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       USER_POOL_ID: LOCAL_USER_POOL_ID,
       COGNITO_ENDPOINT: `${loopback}/cognito-idp`,
       WS_MANAGEMENT_ENDPOINT: `${loopback}${WEBSOCKET_MANAGEMENT_PREFIX}`,
+      STATE_MACHINE_ARN: FANOUT_STATE_MACHINE_ARN,
+      SFN_ENDPOINT: `${loopback}/stepfunctions`,
+      PROVIDER_SIMULATOR_URL: simulator.url,
       POWERTOOLS_SERVICE_NAME: 'promptpulse-api',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
       POWERTOOLS_TRACE_ENABLED: 'false',
@@ -154,6 +193,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       environment: 'local',
     };
     let wsHandler: WebSocketLambdaHandler | null = null;
+    let stepFunctions: ReturnType<typeof createStepFunctionsEmulator> | null = null;
     const websocket = createLocalWebSocketGateway({
       handler: (event, context) => {
         if (!wsHandler) return Promise.reject(new Error('WebSocket handler not loaded yet'));
@@ -172,6 +212,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       publicRoutes: new Set(PUBLIC_ROUTES.map((r) => `${r.method} ${r.path}`)),
       issuer,
+      stepFunctions: (req, res) => {
+        if (!stepFunctions) return void res.writeHead(503).end();
+        stepFunctions.handle(req, res);
+      },
       cognitoIdp: createCognitoIdpHandler(users, {
         userPoolId: LOCAL_USER_POOL_ID,
         // No email locally: the invitation is printed where the operator sees it.
@@ -205,6 +249,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const config = (await import('../functions/config.ts')).readApiConfig();
     authorizer = await JwtAccessTokenVerifier.create(config.auth);
 
+    // The fan-out workflow: the same ASL file CDK deploys, its task states calling the production steps.
+    const { fanoutSteps } = await import('../functions/handlers/fanout/steps.ts');
+    const { createWorkerDeps } = await import('../functions/handlers/fanout/worker-deps.ts');
+    const workerDeps = createWorkerDeps();
+    stepFunctions = createStepFunctionsEmulator(
+      [
+        {
+          arn: FANOUT_STATE_MACHINE_ARN,
+          definitionFile: join(REPO_ROOT, 'state-machines', 'prompt-fanout.asl.json'),
+          handlers: fanoutSteps(workerDeps) as never,
+        },
+      ],
+      log,
+    );
+    const sfnEmulator = stepFunctions;
+    stops.unshift(async () => sfnEmulator.abortAll());
+
     let demoTenantId: string | null = null;
     if (options.seed !== false) {
       const { DynamoDbBrandRepository } = await import('../functions/adapters/aws/dynamodb-brand-repository.ts');
@@ -219,13 +280,40 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       demoTenantId = seeded.tenantId;
     }
 
+    // Runs interrupted by a restart resume: finished items are skipped (idempotent ids), the rest are asked.
+    const active = await workerDeps.runs.listActiveRuns();
+    for (const run of active) await new SfnStarterForResume(config.AWS_REGION, loopback).start(run);
+    if (active.length > 0) log(`resumed ${active.length} unfinished run(s)`);
+
+    const interval = options.schedulerIntervalMs === undefined ? 30_000 : options.schedulerIntervalMs;
+    if (interval !== null) {
+      const { tick } = await import('../functions/handlers/scheduler/tick.ts');
+      let ticking = false;
+      const timer = setInterval(() => {
+        if (ticking) return;
+        ticking = true;
+        tick()
+          .then((result) => result.started.length > 0 && log(`scheduler started ${result.started.length} run(s)`))
+          .catch((error: Error) => log(`scheduler tick failed: ${error.message}`))
+          .finally(() => {
+            ticking = false;
+          });
+      }, interval);
+      stops.unshift(async () => clearInterval(timer));
+    }
+
     return {
       url,
       apiUrl: `${url}/api`,
       websocketUrl: `${url.replace(/^http/, 'ws')}${WEBSOCKET_PATH}`,
       issuerUrl,
       clientId: WEB_CLIENT_ID,
-      endpoints: { dynamodb: dynamodb.endpoint, kinesis: kinesis.endpoint, s3: s3.endpoint },
+      endpoints: {
+        dynamodb: dynamodb.endpoint,
+        kinesis: kinesis.endpoint,
+        s3: s3.endpoint,
+        providerSimulator: simulator.url,
+      },
       issuer,
       users,
       demoTenantId,

@@ -22,6 +22,8 @@ export interface GatewayOptions {
   issuer: LocalIssuer;
   /** The Cognito Identity Provider admin API emulator (JSON 1.1), mounted at `/cognito-idp`. */
   cognitoIdp?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The Step Functions API emulator (JSON 1.0), mounted at `/stepfunctions`. */
+  stepFunctions?: (req: IncomingMessage, res: ServerResponse) => void;
   clientConfig: ClientConfig;
   /** Built SPA (`web/dist`); a hint page is served when it is missing. */
   webDist: string;
@@ -37,6 +39,7 @@ export interface GatewayOptions {
 const API_PREFIX = '/api';
 const OIDC_PREFIX = '/oidc';
 const COGNITO_PREFIX = '/cognito-idp';
+const SFN_PREFIX = '/stepfunctions';
 export const WEBSOCKET_PATH = '/ws';
 export const WEBSOCKET_MANAGEMENT_PREFIX = '/ws-management';
 
@@ -139,6 +142,9 @@ export function createGateway(options: GatewayOptions): Server {
       if (path === OIDC_PREFIX || path.startsWith(`${OIDC_PREFIX}/`)) return options.issuer.handle(req, res);
       if (options.cognitoIdp && (path === COGNITO_PREFIX || path.startsWith(`${COGNITO_PREFIX}/`))) {
         return options.cognitoIdp(req, res);
+      }
+      if (options.stepFunctions && (path === SFN_PREFIX || path.startsWith(`${SFN_PREFIX}/`))) {
+        return options.stepFunctions(req, res);
       }
       if (options.websocket && path.startsWith(`${WEBSOCKET_MANAGEMENT_PREFIX}/`)) {
         return options.websocket.handleManagement(req, res, path.slice(WEBSOCKET_MANAGEMENT_PREFIX.length));

@@ -207,6 +207,23 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
       send(res, 200, {}, JSON.stringify({ ok: true }));
       return;
     }
+    // Operator/test control (loopback only, like the simulator): change faults or read counters at run time.
+    if (url.pathname === '/_control/stats' && req.method === 'GET') {
+      send(res, 200, {}, JSON.stringify(counters));
+      return;
+    }
+    if (url.pathname === '/_control/faults' && req.method === 'PUT') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      try {
+        faults = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as FaultConfig;
+        rebuild();
+        send(res, 204, {}, '');
+      } catch {
+        send(res, 400, {}, JSON.stringify({ error: { message: 'faults must be JSON' } }));
+      }
+      return;
+    }
     const route = routeOf(req.method ?? 'GET', url.pathname);
     if (!route) {
       send(res, 404, {}, JSON.stringify({ error: { message: `No route ${req.method} ${url.pathname}` } }));

@@ -13,6 +13,9 @@ declare module 'vitest' {
       issuerUrl: string;
       clientId: string;
       dynamodbEndpoint: string;
+      s3Endpoint: string;
+      /** The provider simulator; `PUT <url>/_control/faults` changes its faults at run time. */
+      simulatorUrl: string;
       signingKey: Record<string, unknown>;
       demoTenantId: string;
       /** Where invitation "emails" land: `<dir>/<email>` holds the temporary password. */
@@ -29,6 +32,7 @@ export async function setup(project: TestProject) {
   stack = await startLocalStack({
     dataDir: null,
     ports: { gateway: 0, dynamodb: 0, kinesis: 0, s3: 0 },
+    schedulerIntervalMs: null,
     onInvitation: (email, password) => writeFileSync(join(invitationsDir, email), password),
   });
   project.provide('stack', {
@@ -37,6 +41,8 @@ export async function setup(project: TestProject) {
     issuerUrl: stack.issuerUrl,
     clientId: stack.clientId,
     dynamodbEndpoint: stack.endpoints.dynamodb,
+    s3Endpoint: stack.endpoints.s3,
+    simulatorUrl: stack.endpoints.providerSimulator,
     signingKey: stack.issuer.signingKey as Record<string, unknown>,
     demoTenantId: stack.demoTenantId ?? '',
     invitationsDir,
