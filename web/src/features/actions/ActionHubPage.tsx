@@ -23,8 +23,8 @@ export function ActionHubPage() {
       </PageHeader>
       {justFinished ? (
         <p className="notice notice--success" role="status">
-          <strong>{justFinished}</strong> is set up. The first scheduled run will collect answers; actions appear here
-          once they are analysed.
+          <strong>{justFinished}</strong> is set up. <strong>Run now</strong> collects the first answers (or wait for
+          the schedule); actions appear here once they are analysed.
         </p>
       ) : null}
       {brands && brands.length === 0 && !canManage ? (

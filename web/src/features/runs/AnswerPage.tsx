@@ -180,9 +180,10 @@ function AnalysisSummary({ answer }: { answer: Answer }) {
   if (answer.analysisStatus === 'pending') {
     return <p className="muted">Not analysed yet. Mentions, rank and sentiment appear here once it is.</p>;
   }
-  if (answer.analysisStatus === 'failed' || !answer.analysis) {
-    return <p className="muted">The analysis of this answer failed; it is retried with the next analysis run.</p>;
+  if (answer.analysisStatus === 'failed') {
+    return <p className="muted">The analysis of this answer failed.</p>;
   }
+  if (!answer.analysis) return <p className="muted">No analysis summary was stored for this answer.</p>;
   const a = answer.analysis;
   return (
     <dl className="facts">
