@@ -7,7 +7,14 @@ import { buildDomainOwners, type DomainOwners, extractCitations } from './citati
 import { entitiesFingerprint, sanitizeEntities } from './entities.ts';
 import { codePointAtSafe, codePointBefore, foldKeepCase, foldText, isWordCodePoint, startsUpper } from './fold.ts';
 import { COMPARATIVES } from './lexicon.ts';
-import { type AliasRef, type CompiledMatcher, compileMatcher, scan } from './matcher.ts';
+import {
+  type AliasRef,
+  type CompiledMatcher,
+  compileMatcher,
+  createMatchBuffer,
+  type MatchBuffer,
+  scanInto,
+} from './matcher.ts';
 import {
   COMPARATIVE_STRENGTH,
   findComparative,
@@ -156,22 +163,31 @@ function isCombiningMark(cp: number): boolean {
  */
 export function findAliasMatches(text: string, compiled: CompiledEntities, limit = text.length): Candidate[] {
   const m = compiled.matcher;
-  const raw = scan(m, text, limit);
-  if (raw.length === 0) return [];
+  const buf = RAW;
+  buf.count = 0;
+  scanInto(m, text, limit, buf);
+  const count = buf.count;
+  if (count === 0) return [];
+  const raw = buf.data;
   const cands: Candidate[] = [];
-  for (const r of raw) {
-    const pattern = m.patterns[r.pattern]!;
-    let end = r.end;
-    while (end < limit && isCombiningMark(codePointAtSafe(text, end))) end++;
-    const firstWord = isWordCodePoint(pattern.codePointAt(0) ?? 0);
-    const lastWord = isWordCodePoint(pattern.codePointAt(pattern.length - 1) ?? 0);
-    if (firstWord && joinsWord(codePointBefore(text, r.start), pattern.codePointAt(0) ?? 0)) continue;
+  let sorted = true;
+  for (let k = 0; k < count * 3; k += 3) {
+    const rStart = raw[k]!;
+    const rEnd = raw[k + 1]!;
+    const pat = raw[k + 2]!;
+    let end = rEnd;
+    while (end < limit) {
+      const c = text.charCodeAt(end);
+      if (c < 0x300 || !isCombiningMark(codePointAtSafe(text, end))) break;
+      end++;
+    }
+    const edge = m.patternEdgeWord[pat]!;
+    if ((edge & 1) !== 0 && joinsWord(codePointBefore(text, rStart), m.patternFirst[pat]!)) continue;
     let suffix: Mention['suffix'] = null;
     const after = end < limit ? codePointAtSafe(text, end) : -1;
-    const refs = m.patternRefs[r.pattern]!;
-    if (lastWord && after >= 0 && joinsWord(after, pattern.codePointAt(pattern.length - 1) ?? 0)) {
+    if ((edge & 2) !== 0 && after >= 0 && joinsWord(after, m.patternLast[pat]!)) {
       // Plural "Acmes" (only where the alias allows it): the s must end the word.
-      if ((after === 115 || after === 83) && refs.some((x) => x.allowPlural)) {
+      if ((after === 115 || after === 83) && m.patternPlural[pat] === 1) {
         const after2 = end + 1 < limit ? codePointAtSafe(text, end + 1) : -1;
         if (after2 >= 0 && isWordCodePoint(after2)) continue;
         suffix = 's';
@@ -181,6 +197,7 @@ export function findAliasMatches(text: string, compiled: CompiledEntities, limit
       const after2 = end + 2 < limit ? codePointAtSafe(text, end + 2) : -1;
       if ((s === 115 || s === 83) && !(after2 >= 0 && isWordCodePoint(after2))) suffix = "'s";
     }
+    const refs = m.patternRefs[pat]!;
     let chosen: AliasRef | null = null;
     for (const ref of refs) {
       if (suffix === 's' && !ref.allowPlural) continue;
@@ -188,18 +205,21 @@ export function findAliasMatches(text: string, compiled: CompiledEntities, limit
         // "acme.com" but not "acme.com.evil.io" / "acme.com-x" / "notacme.com" (start boundary checked above).
         const nextNext = end + 1 < limit ? codePointAtSafe(text, end + 1) : -1;
         if ((after === 46 || after === 45) && nextNext >= 0 && isWordCodePoint(nextNext)) continue;
-        const before = codePointBefore(text, r.start);
+        const before = codePointBefore(text, rStart);
         if (before === 45) continue;
       }
-      if (ref.caseSensitive && foldKeepCase(text.slice(r.start, r.end)) !== ref.keepCase) continue;
+      if (ref.caseSensitive && foldKeepCase(text.slice(rStart, rEnd)) !== ref.keepCase) continue;
       chosen = ref;
       break;
     }
     if (!chosen) continue;
-    cands.push({ start: r.start, end, ref: chosen, suffix });
+    const prev = cands[cands.length - 1];
+    if (prev && !(prev.start < rStart || (prev.start === rStart && prev.end > end))) sorted = false;
+    cands.push({ start: rStart, end, ref: chosen, suffix });
   }
-  // Longest-leftmost: sort by start, then longer first, then ref priority (already brand-first per pattern).
-  cands.sort((a, b) => a.start - b.start || b.end - a.end || a.ref.entityIndex - b.ref.entityIndex);
+  // Longest-leftmost: sort by start, then longer first, then ref priority (already brand-first per pattern). The
+  // scanner emits in start order, shorter first, so this is usually a cheap reversal of runs.
+  if (!sorted) cands.sort((a, b) => a.start - b.start || b.end - a.end || a.ref.entityIndex - b.ref.entityIndex);
   const kept: Candidate[] = [];
   let lastEnd = -1;
   for (const c of cands) {
@@ -209,6 +229,9 @@ export function findAliasMatches(text: string, compiled: CompiledEntities, limit
   }
   return kept;
 }
+
+/** Raw-match buffer reused by every scan (analysis is synchronous, so one buffer per process is enough). */
+const RAW: MatchBuffer = createMatchBuffer(256);
 
 function insideSpans(spans: readonly [number, number][], start: number, end: number): boolean {
   let lo = 0;

@@ -4,10 +4,12 @@
  * Why this shape: every alias of every entity is found in ONE left-to-right pass over the original text, with
  * folding (case, diacritics, whitespace runs) done on the fly, so offsets are taken directly from the original
  * string and no normalised copy or offset map has to be allocated. Characters that occur in no alias share class 0,
- * which keeps the transition table small (states x alphabet, typically ~45 classes).
+ * which keeps the transition table small (states x alphabet, typically ~30-50 classes). Runs of spaces are
+ * collapsed inside the automaton (a state reached by a space loops on further spaces), so the hot loop has no
+ * whitespace branch; start offsets are recomputed only for reported matches.
  */
 
-import { foldCodePoint, foldKeepCase, foldText } from './fold.ts';
+import { codePointBefore, foldCodePoint, foldKeepCase, foldText, isWordCodePoint } from './fold.ts';
 import type { TrackedEntity } from './types.ts';
 
 /** Aliases longer than this (after folding) are ignored; names are never that long, and it bounds the ring buffer. */
@@ -29,13 +31,23 @@ export interface AliasRef {
   allowPlural: boolean;
 }
 
-/** A compiled automaton. Immutable; safe to share across analyses. */
+/**
+ * A compiled automaton. Immutable; safe to share across analyses.
+ *
+ * Layout: one dense Int32Array `table` of rows of `rowWidth` = classes entries. Entry `row + class` is the row of
+ * the next state, stored pre-multiplied by `rowWidth` (which keeps a multiply off the scan loop's critical path; the
+ * root is row 0) and bit-inverted (`~row`, negative) when a pattern ends in that state (its own or a suffix's), so
+ * the loop needs no second load to know whether to report.
+ */
 export interface CompiledMatcher {
   /** Alphabet size (number of character classes, class 0 = "in no alias"). */
   readonly classes: number;
   readonly stateCount: number;
-  readonly delta: Int32Array;
-  /** Longest pattern ending in each state, or -1. */
+  /** Row width of `table` (= classes). */
+  readonly rowWidth: number;
+  /** Full DFA transitions: pre-multiplied rows, `~row` when the target state has an output. */
+  readonly table: Int32Array;
+  /** Longest pattern ending in each state (by state number = row / rowWidth), or -1. */
   readonly out: Int32Array;
   /** Nearest proper suffix state that has an output, or -1. */
   readonly dict: Int32Array;
@@ -44,10 +56,16 @@ export interface CompiledMatcher {
   readonly patternRefs: AliasRef[][];
   /** Folded pattern texts (for diagnostics and tests). */
   readonly patterns: string[];
+  /** Per pattern: first and last code point of the folded pattern. */
+  readonly patternFirst: Int32Array;
+  readonly patternLast: Int32Array;
+  /** Per pattern: bit 1 = first code point is a word character, bit 2 = last one is. */
+  readonly patternEdgeWord: Uint8Array;
+  /** Per pattern: 1 when any of its refs accepts a plural `s`. */
+  readonly patternPlural: Uint8Array;
   readonly asciiClass: Int32Array;
   readonly extClass: Map<number, number>;
   readonly spaceClass: number;
-  readonly ringMask: number;
   /** Folded alias strings that belong to more than one entity. */
   readonly collisions: string[];
 }
@@ -153,192 +171,312 @@ export function compileMatcher(entities: readonly TrackedEntity[]): CompiledMatc
   const spaceClass = asciiClass[32]!;
   if (spaceClass !== 0) asciiClass[9] = spaceClass;
 
-  // Trie into a growable dense table; 0 means "no child" while building (root is never a child).
+  // Trie into a growable dense table of pre-multiplied rows; 0 means "no child" while building (the root is row 0
+  // and never a child).
   const K = classes;
+  const W = K;
   let cap = 1024;
-  let delta = new Int32Array(cap * K);
+  let table = new Int32Array(cap * W);
   let out = new Int32Array(cap).fill(-1);
+  let endsSpace = new Uint8Array(cap);
   let states = 1;
   const patternLength = new Int32Array(patterns.length);
   for (let p = 0; p < patterns.length; p++) {
     const s = patterns[p]!;
-    let st = 0;
+    let row = 0;
     for (let k = 0; k < s.length; k++) {
       const c = classOf(s.charCodeAt(k));
-      let next = delta[st * K + c]!;
+      let next = table[row + c]!;
       if (next === 0) {
         if (states === cap) {
           cap *= 2;
-          const d2 = new Int32Array(cap * K);
-          d2.set(delta);
-          delta = d2;
+          const t2 = new Int32Array(cap * W);
+          t2.set(table);
+          table = t2;
           const o2 = new Int32Array(cap).fill(-1);
           o2.set(out);
           out = o2;
+          const e2 = new Uint8Array(cap);
+          e2.set(endsSpace);
+          endsSpace = e2;
         }
-        next = states++;
-        delta[st * K + c] = next;
+        if (c === spaceClass && c !== 0) endsSpace[states] = 1;
+        next = states++ * W;
+        table[row + c] = next;
       }
-      st = next;
+      row = next;
     }
-    out[st] = p;
+    out[row / W] = p;
     patternLength[p] = s.length;
   }
-  delta = delta.slice(0, states * K);
+  table = table.slice(0, states * W);
   out = out.slice(0, states);
 
-  // BFS: failure links, full DFA transitions, dictionary (output) links.
+  // BFS: failure links, full DFA transitions, dictionary (output) links. A state reached by a space loops on
+  // further spaces: runs of spaces/tabs count as one, exactly as in the folded aliases.
   const fail = new Int32Array(states);
   const dict = new Int32Array(states).fill(-1);
   const queue = new Int32Array(states);
   let head = 0;
   let tail = 0;
   for (let c = 0; c < K; c++) {
-    const child = delta[c]!;
+    const child = table[c]!;
     if (child !== 0) {
-      fail[child] = 0;
-      queue[tail++] = child;
+      fail[child / W] = 0;
+      queue[tail++] = child / W;
     }
   }
   while (head < tail) {
     const s = queue[head++]!;
     const f = fail[s]!;
     dict[s] = out[f]! >= 0 ? f : dict[f]!;
-    const row = s * K;
-    const frow = f * K;
+    const row = s * W;
+    const frow = f * W;
     for (let c = 0; c < K; c++) {
-      const child = delta[row + c]!;
+      const child = table[row + c]!;
       if (child !== 0) {
-        fail[child] = delta[frow + c]!;
-        queue[tail++] = child;
+        fail[child / W] = table[frow + c]! / W;
+        queue[tail++] = child / W;
+      } else if (c === spaceClass && c !== 0 && endsSpace[s] === 1) {
+        table[row + c] = row;
       } else {
-        delta[row + c] = delta[frow + c]!;
+        table[row + c] = table[frow + c]!;
       }
     }
   }
+  // Mark transitions into states that report something.
+  for (let k = 0; k < table.length; k++) {
+    const t = table[k]!;
+    const s = t / W;
+    if (out[s]! >= 0 || dict[s]! >= 0) table[k] = ~t;
+  }
 
-  let ring = 1;
-  let maxLen = 1;
-  for (const p of patterns) maxLen = Math.max(maxLen, p.length);
-  while (ring <= maxLen) ring <<= 1;
+  const patternFirst = new Int32Array(patterns.length);
+  const patternLast = new Int32Array(patterns.length);
+  const patternEdgeWord = new Uint8Array(patterns.length);
+  const patternPlural = new Uint8Array(patterns.length);
+  for (let p = 0; p < patterns.length; p++) {
+    const s = patterns[p]!;
+    const first = s.codePointAt(0) ?? 0;
+    const last = codePointBefore(s, s.length);
+    patternFirst[p] = first;
+    patternLast[p] = last;
+    patternEdgeWord[p] = (isWordCodePoint(first) ? 1 : 0) | (isWordCodePoint(last) ? 2 : 0);
+    patternPlural[p] = patternRefs[p]!.some((r) => r.allowPlural) ? 1 : 0;
+  }
 
   return {
     classes: K,
     stateCount: states,
-    delta,
+    rowWidth: W,
+    table,
     out,
     dict,
     patternLength,
     patternRefs,
     patterns,
+    patternFirst,
+    patternLast,
+    patternEdgeWord,
+    patternPlural,
     asciiClass,
     extClass,
     spaceClass,
-    ringMask: ring - 1,
     collisions,
   };
 }
 
+/** Growable buffer of raw matches as (start, end, pattern) triples. */
+export interface MatchBuffer {
+  data: Int32Array;
+  /** Number of matches (triples) in `data`. */
+  count: number;
+}
+
+export function createMatchBuffer(capacity = 64): MatchBuffer {
+  return { data: new Int32Array(capacity * 3), count: 0 };
+}
+
+function push(buf: MatchBuffer, start: number, end: number, pattern: number): void {
+  let d = buf.data;
+  const k = buf.count * 3;
+  if (k + 3 > d.length) {
+    const d2 = new Int32Array(d.length * 2 + 3);
+    d2.set(d);
+    buf.data = d2;
+    d = d2;
+  }
+  d[k] = start;
+  d[k + 1] = end;
+  d[k + 2] = pattern;
+  buf.count++;
+}
+
+/** UTF-16 units encoded per chunk; the byte buffer is 3x this (the UTF-8 worst case for UTF-16 input). */
+const CHUNK = 1 << 15;
+const encoder = new TextEncoder();
+let bytes = new Uint8Array(4096);
+
 /**
- * Scans `text[0, limit)` once and returns every pattern occurrence (overlapping ones included) with offsets into
- * `text`. Word boundaries, case rules and overlaps are resolved by the caller.
+ * Scans `text[0, limit)` once, left to right, and appends to `buf` every pattern occurrence (overlapping ones
+ * included) as original-text offsets, in order of end (longest first at the same end). Word boundaries, case rules
+ * and overlaps are resolved by the caller.
+ *
+ * The text is first copied as UTF-8 into a reusable byte buffer (`TextEncoder.encodeInto`, a native bulk copy): the
+ * scan loop then reads a flat Uint8Array instead of calling `charCodeAt`, which is slow on the sliced and
+ * concatenated strings that real code produces (streamed answers, truncation). For ASCII the loop is one class load
+ * and one transition load per byte plus a rarely-taken output branch: no allocation, no offset bookkeeping. A
+ * non-ASCII character is read back from the original string (its UTF-16 offset is the byte offset minus the bytes
+ * seen so far beyond one per unit), folded, and stepped through the automaton unit by unit. Start offsets are
+ * recovered only when a match is found ({@link matchStart}).
  */
-export function scan(m: CompiledMatcher, text: string, limit = text.length): RawMatch[] {
-  const { delta, out, dict, asciiClass, extClass, spaceClass, ringMask } = m;
-  const K = m.classes;
-  const ring = new Int32Array(ringMask + 1);
-  const found: RawMatch[] = [];
-  let state = 0;
-  let fpos = -1;
-  let prevSpace = true;
+export function scanInto(m: CompiledMatcher, text: string, limit: number, buf: MatchBuffer): void {
+  const { table, asciiClass, extClass } = m;
   const n = Math.min(limit, text.length);
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128) {
-      const cls = asciiClass[c]!;
-      if (cls === spaceClass && cls !== 0) {
-        if (prevSpace) continue;
-        prevSpace = true;
-      } else prevSpace = c === 32 || c === 9;
-      state = delta[state * K + cls]!;
-      ring[++fpos & ringMask] = i;
-      if (state === 0) {
-        // Back at the root inside a word: no valid match can start before the word ends (matches must start at a
-        // word boundary), so skip the rest of the ASCII word without touching the automaton.
-        if (ASCII_WORD[c] === 1) {
-          while (i + 1 < n) {
-            const d = text.charCodeAt(i + 1);
-            if (d >= 128 || ASCII_WORD[d] !== 1) break;
-            i++;
-          }
+  let r = 0;
+  for (let base = 0; base < n; ) {
+    let stop = Math.min(n, base + CHUNK);
+    if (stop < n) {
+      const last = text.charCodeAt(stop - 1);
+      if (last >= 0xd800 && last <= 0xdbff) stop--; // keep surrogate pairs in one chunk
+    }
+    const src = base === 0 && stop === text.length ? text : text.slice(base, stop);
+    if (bytes.length < src.length * 3) bytes = new Uint8Array(Math.max(src.length * 3, bytes.length * 2));
+    const b = bytes;
+    const written = encoder.encodeInto(src, b).written;
+    // UTF-16 offset of byte i is base + i - extra, where extra counts bytes beyond one per UTF-16 unit so far.
+    let extra = -base;
+    for (let i = 0; i < written; i++) {
+      const c = b[i]!;
+      if (c < 128) {
+        r = table[r + asciiClass[c]!]!;
+        if (r < 0) {
+          r = ~r;
+          emit(m, r, text, i + 1 - extra, buf);
         }
         continue;
       }
-      if (out[state]! >= 0 || dict[state]! >= 0) emitMatches(m, state, fpos, i + 1, ring, found);
-      continue;
-    }
-    // Slow path: non-ASCII. Fold the whole code point; it may expand (ß -> ss) or vanish (combining marks).
-    let cp = c;
-    let width = 1;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      const lo = text.charCodeAt(i + 1);
-      if (lo >= 0xdc00 && lo <= 0xdfff) {
-        cp = (c - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
-        width = 2;
+      // Non-ASCII: fold the whole code point from the original string; it may expand (ß -> ss) or vanish (combining
+      // marks). Lone surrogates were encoded as U+FFFD (3 bytes) and are read back as themselves.
+      const at = i - extra;
+      const c16 = text.charCodeAt(at);
+      let cp = c16;
+      let width = 1;
+      if (c16 >= 0xd800 && c16 <= 0xdbff && at + 1 < stop) {
+        const lo = text.charCodeAt(at + 1);
+        if (lo >= 0xdc00 && lo <= 0xdfff) {
+          cp = (c16 - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
+          width = 2;
+        }
       }
-    }
-    const f = foldCodePoint(cp);
-    for (let j = 0; j < f.length; j++) {
-      const u = f.charCodeAt(j);
-      const cls = u < 128 ? asciiClass[u]! : (extClass.get(u) ?? 0);
-      if (u === 32) {
-        if (prevSpace) continue;
-        prevSpace = true;
-      } else prevSpace = false;
-      state = delta[state * K + cls]!;
-      ring[++fpos & ringMask] = i;
-      // A match ending inside a multi-char expansion does not end on a character boundary: skip it.
-      if (state !== 0 && j === f.length - 1 && (out[state]! >= 0 || dict[state]! >= 0)) {
-        emitMatches(m, state, fpos, i + width, ring, found);
+      const f = foldCodePoint(cp);
+      const last = f.length - 1;
+      let hit = false;
+      for (let j = 0; j <= last; j++) {
+        const u = f.charCodeAt(j);
+        r = table[r + (u < 128 ? asciiClass[u]! : (extClass.get(u) ?? 0))]!;
+        hit = r < 0;
+        if (hit) r = ~r;
       }
+      // A match ending inside a multi-char expansion does not end on a character boundary: only check the end.
+      if (hit) emit(m, r, text, at + width, buf);
+      const len8 = cp >= 0x10000 ? 4 : cp >= 0x800 ? 3 : 2;
+      i += len8 - 1;
+      extra += len8 - width;
     }
-    i += width - 1;
+    base = stop;
   }
-  return found;
 }
 
-const ASCII_WORD = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  ASCII_WORD[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ? 1 : 0;
-}
-
-/** Records every pattern ending in `state` (longest first, then shorter suffixes via dictionary links). */
-function emitMatches(
-  m: CompiledMatcher,
-  state: number,
-  fpos: number,
-  endExclusive: number,
-  ring: Int32Array,
-  found: RawMatch[],
-): void {
-  const { out, dict, patternLength, ringMask } = m;
-  let s = state;
+/** Records every pattern ending in state row `r` (longest first, then shorter suffixes via dictionary links). */
+function emit(m: CompiledMatcher, r: number, text: string, end: number, buf: MatchBuffer): void {
+  const { out, dict, patternLength } = m;
+  let s = r / m.rowWidth;
   let p = out[s]!;
   if (p < 0) {
     s = dict[s]!;
     p = s >= 0 ? out[s]! : -1;
   }
   while (p >= 0) {
-    const len = patternLength[p]!;
-    found.push({ start: ring[(fpos - len + 1) & ringMask]!, end: endExclusive, pattern: p });
+    push(buf, matchStart(text, end, patternLength[p]!), end, p);
     s = dict[s]!;
     p = s >= 0 ? out[s]! : -1;
   }
 }
 
-/** Approximate retained size of the automaton in bytes (typed arrays + pattern metadata). */
+function isSpaceUnit(u: number): boolean {
+  return u === 32 || u === 9;
+}
+
+/**
+ * Original offset where the last `len` folded units before `end` begin. Fast path: the span is plain ASCII with no
+ * collapsed space run, so it is `end - len`. Otherwise the folded text is re-walked backwards (expansions, vanishing
+ * combining marks, collapsed spaces), which is exactly the inverse of what the scanner consumed.
+ */
+export function matchStart(text: string, end: number, len: number): number {
+  const start = end - len;
+  if (start >= 0 && !isSpaceUnit(text.charCodeAt(start))) {
+    let plain = true;
+    let prevSp = false;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 128) {
+        plain = false;
+        break;
+      }
+      const sp = c === 32 || c === 9;
+      if (sp && prevSp) {
+        plain = false;
+        break;
+      }
+      prevSp = sp;
+    }
+    if (plain) return start;
+  }
+  let pos = end;
+  let need = len;
+  while (need > 0 && pos > 0) {
+    const cp = codePointBefore(text, pos);
+    const w = cp > 0xffff ? 2 : 1;
+    const f = cp < 128 ? String.fromCharCode(cp) : foldCodePoint(cp);
+    for (let j = f.length - 1; j >= 0 && need > 0; j--) {
+      if (isSpaceUnit(f.charCodeAt(j)) && prevUnitIsSpace(text, pos - w, f, j)) continue; // collapsed
+      need--;
+    }
+    pos -= w;
+  }
+  return pos;
+}
+
+/** True when the folded unit before unit `j` of `f` (the fold of the character starting at `at`) is a space. */
+function prevUnitIsSpace(text: string, at: number, f: string, j: number): boolean {
+  if (j > 0) return isSpaceUnit(f.charCodeAt(j - 1));
+  let pos = at;
+  while (pos > 0) {
+    const cp = codePointBefore(text, pos);
+    const g = cp < 128 ? String.fromCharCode(cp) : foldCodePoint(cp);
+    if (g.length > 0) return isSpaceUnit(g.charCodeAt(g.length - 1));
+    pos -= cp > 0xffff ? 2 : 1;
+  }
+  return true; // the scanner starts as if after a space
+}
+
+/** Convenience form of {@link scanInto}: every candidate occurrence as objects (start order). */
+export function scan(m: CompiledMatcher, text: string, limit = text.length): RawMatch[] {
+  const buf = createMatchBuffer();
+  scanInto(m, text, limit, buf);
+  const out: RawMatch[] = [];
+  for (let k = 0; k < buf.count * 3; k += 3) {
+    out.push({ start: buf.data[k]!, end: buf.data[k + 1]!, pattern: buf.data[k + 2]! });
+  }
+  return out;
+}
+
+/** Approximate retained size of the matcher in bytes (typed arrays + pattern metadata). */
 export function matcherSizeBytes(m: CompiledMatcher): number {
-  let bytes = m.delta.byteLength + m.out.byteLength + m.dict.byteLength + m.patternLength.byteLength + 512;
+  let bytes = m.table.byteLength + m.out.byteLength + m.dict.byteLength + m.asciiClass.byteLength + 512;
+  bytes += m.patternLength.byteLength + m.patternFirst.byteLength + m.patternLast.byteLength;
+  bytes += m.patternEdgeWord.byteLength + m.patternPlural.byteLength;
   for (const p of m.patterns) bytes += 2 * p.length + 32;
   for (const refs of m.patternRefs) bytes += refs.length * 120;
   return bytes;
