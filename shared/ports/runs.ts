@@ -21,6 +21,8 @@ export interface RunRepository {
    */
   createRun(tenantId: TenantId, run: Run): Promise<void>;
   getRun(tenantId: TenantId, runId: string): Promise<Run | null>;
+  /** The run record alone (no failure list): what the workflow steps need, one read. */
+  getRunState(tenantId: TenantId, runId: string): Promise<Run | null>;
   listRuns(tenantId: TenantId, brandId: string | null, page: PageRequest): Promise<Page<Run>>;
   /** Writes the items that do not exist yet (a re-plan after a restart leaves finished items alone). */
   putItems(tenantId: TenantId, runId: string, items: readonly PlannedItem[], now: string): Promise<void>;

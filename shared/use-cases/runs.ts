@@ -1,7 +1,7 @@
 import { analyzeText, compileEntities } from '../analysis/index.ts';
 import type { Brand } from '../contracts/brands.ts';
 import type { RunSettings } from '../contracts/run-settings.ts';
-import type { Answer, Run, RunSummary } from '../contracts/runs.ts';
+import type { Answer, Run, RunItem, RunSummary } from '../contracts/runs.ts';
 import { TERMINAL_RUN_STATUSES } from '../contracts/runs.ts';
 import { toTrackedEntities } from '../domain/brand-config.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
@@ -141,6 +141,12 @@ export async function getRunOrThrow(
   return run;
 }
 
+async function runStateOrThrow(deps: Pick<RunDeps, 'runs'>, tenantId: TenantId, runId: string): Promise<StoredRun> {
+  const run = await deps.runs.getRunState(tenantId, runId);
+  if (!run) throw new NotFoundError('Run not found', { code: 'run_not_found' });
+  return run as StoredRun;
+}
+
 export async function cancelRun(deps: Pick<RunDeps, 'runs'>, tenant: TenantPrincipal, runId: string) {
   await getRunOrThrow(deps, tenant, runId);
   return deps.runs.requestCancel(tenant.tenantId, runId);
@@ -170,7 +176,7 @@ async function plannedItems(deps: Pick<RunDeps, 'brands'>, tenantId: TenantId, r
 /** Workflow step "Plan": writes the work items (idempotently) and returns per-provider index groups. */
 export async function planRun(deps: WorkerDeps, input: { tenantId: string; runId: string }) {
   const tenantId = tenantIdOf(input.tenantId);
-  const run = (await getRunOrThrow(deps, { tenantId }, input.runId)) as StoredRun;
+  const run = await runStateOrThrow(deps, tenantId, input.runId);
   if (TERMINAL_RUN_STATUSES.includes(run.status)) return { groups: [], itemCount: 0 };
   const items = await plannedItems(deps, tenantId, run);
   await deps.runs.putItems(tenantId, run.id, items, deps.clock.now().toISOString());
@@ -180,17 +186,17 @@ export async function planRun(deps: WorkerDeps, input: { tenantId: string; runId
   return { groups: groupByProvider(indexed, deps.concurrency), itemCount: items.length };
 }
 
-async function pushProgress(deps: WorkerDeps, tenantId: TenantId, runId: string, force = false) {
+const lastPush = new Map<string, number>();
+/** Progress pushes are throttled per run (at most one a second from each worker); the final one always goes. */
+async function pushProgress(deps: WorkerDeps, tenantId: TenantId, runId: string) {
   if (!deps.push) return;
-  const run = await deps.runs.getRun(tenantId, runId);
+  const now = deps.clock.now().getTime();
+  if (now - (lastPush.get(runId) ?? 0) < 1000) return;
+  lastPush.set(runId, now);
+  if (lastPush.size > 100) lastPush.clear();
+  const run = await deps.runs.getRunState(tenantId, runId);
   if (!run) return;
-  const done = run.counts.succeeded + run.counts.failed + run.counts.skipped;
-  // At most ~100 pushes per run, plus every one of the first 20 (small runs feel live).
-  const step = Math.max(1, Math.floor(run.counts.planned / 100));
-  if (!force && done > 20 && done % step !== 0 && done !== run.counts.planned) return;
-  await deps.push
-    .pushToTenant(tenantId, { type: force ? 'run.completed' : 'run.progressed', run: summarize(run) })
-    .catch(() => undefined);
+  await deps.push.pushToTenant(tenantId, { type: 'run.progressed', run: summarize(run) }).catch(() => undefined);
 }
 
 /** S3 key of a raw answer: tenant first, then brand/run partitions (the lake's layout). */
@@ -205,7 +211,7 @@ export function rawAnswerKey(tenantId: string, brandId: string, runId: string, i
  */
 export async function askItem(deps: WorkerDeps, input: { tenantId: string; runId: string; index: number }) {
   const tenantId = tenantIdOf(input.tenantId);
-  const run = (await getRunOrThrow(deps, { tenantId }, input.runId)) as StoredRun;
+  const run = await runStateOrThrow(deps, tenantId, input.runId);
   const planned = (await plannedItems(deps, tenantId, run))[input.index];
   if (!planned) throw new NotFoundError(`No work item ${input.index} in run ${run.id}`, { code: 'item_not_found' });
   const item = await deps.runs.getItem(tenantId, run.id, planned.itemId);
@@ -223,23 +229,7 @@ export async function askItem(deps: WorkerDeps, input: { tenantId: string; runId
   }
 
   await deps.runs.noteAttempt(tenantId, run.id, item.itemId);
-  let result: Awaited<ReturnType<AiProvider['ask']>>;
-  try {
-    result = await deps.providers.get(item.provider).ask({
-      prompt: item.promptText,
-      model: item.model,
-      locale: item.locale,
-      surface: item.surface,
-      requestId: item.itemId,
-      sampleIndex: item.sampleIndex,
-    });
-  } catch (error) {
-    if (error instanceof ProviderThrottledError && error.retryAfterMs && error.retryAfterMs <= 20_000 && deps.sleep) {
-      await deps.sleep(error.retryAfterMs);
-    }
-    throw error;
-  }
-
+  const result = await askHonouringRetryAfter(deps, item);
   const answerId = item.itemId;
   const now = deps.clock.now();
   await deps.rawAnswers.put(rawAnswerKey(tenantId, run.brandId, run.id, item.itemId), {
@@ -288,13 +278,38 @@ export async function askItem(deps: WorkerDeps, input: { tenantId: string; runId
   return { status: 'succeeded', answerId };
 }
 
+/**
+ * Asks the provider; on throttling with a short `retry-after`, waits that long and asks again in the same
+ * invocation (up to 3 times), so a rate-limited provider is paced at its own rate instead of backing off
+ * blindly. Anything else, or a long wait, goes back to the workflow's Retry/Catch as a typed error.
+ */
+async function askHonouringRetryAfter(deps: WorkerDeps, item: RunItem) {
+  const provider = deps.providers.get(item.provider);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await provider.ask({
+        prompt: item.promptText,
+        model: item.model,
+        locale: item.locale,
+        surface: item.surface,
+        requestId: item.itemId,
+        sampleIndex: item.sampleIndex,
+      });
+    } catch (error) {
+      const wait = error instanceof ProviderThrottledError ? error.retryAfterMs : undefined;
+      if (attempt >= 3 || !deps.sleep || wait === undefined || wait === null || wait > 10_000) throw error;
+      await deps.sleep(wait + Math.random() * 50);
+    }
+  }
+}
+
 /** Workflow step "RecordFailure": the item failed for good (after retries); its reason is kept. */
 export async function recordFailure(
   deps: WorkerDeps,
   input: { tenantId: string; runId: string; index: number; error?: { Error?: string; Cause?: string } },
 ) {
   const tenantId = tenantIdOf(input.tenantId);
-  const run = (await getRunOrThrow(deps, { tenantId }, input.runId)) as StoredRun;
+  const run = await runStateOrThrow(deps, tenantId, input.runId);
   const planned = (await plannedItems(deps, tenantId, run))[input.index];
   if (!planned) return { recorded: false };
   const item = await deps.runs.getItem(tenantId, run.id, planned.itemId);

@@ -34,11 +34,30 @@ beforeAll(async () => {
   const brands = await call(stack.apiUrl, 'GET', '/brands', { token: A.tokens.owner });
   const acme = brands.json.items.find((b: { name: string }) => b.name === 'Acme Analytics');
   const members = await call(stack.apiUrl, 'GET', '/members', { token: A.tokens.owner });
-  A.ids = { brandId: acme.id, userId: members.json.items[0].userId, version: '1' };
+  // A finished run of A's brand, so run and answer routes have real A ids to try.
+  const started = await call(stack.apiUrl, 'POST', `/brands/${acme.id}/runs`, { token: A.tokens.owner });
+  let runId = started.json.runId ?? started.json.error?.details?.runId;
+  for (let i = 0; i < 240; i++) {
+    const run = await call(stack.apiUrl, 'GET', `/runs/${runId}`, { token: A.tokens.owner });
+    if (['succeeded', 'partial', 'failed', 'cancelled'].includes(run.json.status)) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const items = await call(stack.apiUrl, 'GET', `/runs/${runId}/items?limit=1&status=succeeded`, {
+    token: A.tokens.owner,
+  });
+  runId = String(runId);
+  A.ids = {
+    brandId: acme.id,
+    userId: members.json.items[0].userId,
+    version: '1',
+    runId,
+    answerId: items.json.items[0].answerId,
+  };
   A.secrets = [
     stack.demoTenantId,
     acme.id,
     'Acme Analytics',
+    A.ids.runId ?? '',
     ...members.json.items.map((m: { email: string }) => m.email),
   ];
 });
@@ -122,7 +141,13 @@ describe('role matrix: every tenant route × every role', () => {
       for (const role of ['owner', 'admin', 'analyst', 'viewer'] as const) {
         // Allowed calls are made harmless after the role check: a stale If-Match, an unknown member, or an
         // invalid body, so the matrix never changes the demo workspace.
-        const ids = { ...A.ids, userId: 'no-such-user' };
+        const ids = {
+          ...A.ids,
+          userId: 'no-such-user',
+          brandId: 'brd_00000000000000000000000000',
+          runId: 'run_00000000000000000000000000',
+          answerId: 'run_00000000000000000000000000.none',
+        };
         const res = await call(stack.apiUrl, route.method, fillPath(route.path, ids), {
           token: A.tokens[role],
           ...(route.method === 'GET' ? {} : { body: { invalid: true } }),

@@ -16,6 +16,11 @@ import { decodeCursor, encodeCursor, failedConditions, withoutKeys } from './dyn
 import { runKeys } from './run-keys.ts';
 
 type StoredRun = Omit<Run, 'errors'>;
+
+function toStoredRun(item: Record<string, unknown>): StoredRun {
+  const run = withoutKeys(item) as unknown as StoredRun;
+  return { ...run, startedAt: run.startedAt ?? null, finishedAt: run.finishedAt ?? null };
+}
 const MAX_ERRORS_SHOWN = 50;
 
 /** Runs, work items and answers in the single table. */
@@ -26,7 +31,8 @@ export class DynamoDbRunRepository implements RunRepository, UsageLedger {
   ) {}
 
   async createRun(tenantId: TenantId, run: Run): Promise<void> {
-    const { errors: _errors, ...stored } = run;
+    // Unset times are left out, not stored as NULL: `if_not_exists` treats a NULL attribute as present.
+    const { errors: _errors, startedAt: _s, finishedAt: _f, ...stored } = run;
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -68,7 +74,12 @@ export class DynamoDbRunRepository implements RunRepository, UsageLedger {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: runKeys.run(tenantId, runId), ConsistentRead: true }),
     );
-    return Item ? (withoutKeys(Item) as unknown as StoredRun) : null;
+    return Item ? toStoredRun(Item) : null;
+  }
+
+  async getRunState(tenantId: TenantId, runId: string): Promise<Run | null> {
+    const stored = await this.storedRun(tenantId, runId);
+    return stored ? { ...stored, errors: [] } : null;
   }
 
   async getRun(tenantId: TenantId, runId: string): Promise<Run | null> {
@@ -104,7 +115,7 @@ export class DynamoDbRunRepository implements RunRepository, UsageLedger {
       }),
     );
     return {
-      items: (result.Items ?? []).map((item) => ({ ...(withoutKeys(item) as unknown as StoredRun), errors: [] })),
+      items: (result.Items ?? []).map((item) => ({ ...toStoredRun(item), errors: [] })),
       nextCursor: encodeCursor(result.LastEvaluatedKey),
     };
   }
