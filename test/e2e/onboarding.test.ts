@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { BrandSchema, BrandSummarySchema, pageOf, RunSettingsSchema } from '../../shared/contracts/index.ts';
 import { launchChromium } from '../support/browser.ts';
+import { pageAccessToken, signIn } from '../support/e2e-page.ts';
 
 let stack: LocalStack;
 let browser: Browser;
@@ -23,29 +24,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(stack.url);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/oidc\/interaction\//);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.origin === new URL(stack.url).origin && !url.pathname.startsWith('/oidc'));
-}
-
-/** The access token the SPA holds (oidc-client-ts keeps the user in sessionStorage). */
-async function pageAccessToken(page: Page): Promise<string> {
-  const token = await page.evaluate(() => {
-    for (let i = 0; i < sessionStorage.length; i++) {
-      const key = sessionStorage.key(i);
-      if (key?.startsWith('oidc.user:')) return JSON.parse(sessionStorage.getItem(key) ?? '{}').access_token ?? null;
-    }
-    return null;
-  });
-  if (typeof token !== 'string') throw new Error('no access token in the page');
-  return token;
-}
-
 async function apiGet(token: string, path: string): Promise<unknown> {
   const response = await fetch(`${stack.apiUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } });
   expect(response.status, `GET ${path}`).toBe(200);
@@ -63,7 +41,7 @@ describe('Onboarding in a real browser', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     try {
-      await signIn(page, 'newcomer@demo.promptpulse.local', 'demo-newcomer-pass');
+      await signIn(page, stack.url, 'newcomer@demo.promptpulse.local', 'demo-newcomer-pass');
       await page.getByLabel('Workspace name').fill('Onboarding Labs');
       await page.getByRole('button', { name: 'Create workspace' }).click();
 
@@ -180,7 +158,7 @@ describe('Onboarding in a real browser', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
-      await signIn(page, 'viewer@demo.promptpulse.local', 'demo-viewer-pass');
+      await signIn(page, stack.url, 'viewer@demo.promptpulse.local', 'demo-viewer-pass');
       await expect.poll(() => page.getByTestId('user-role').textContent(), { timeout: 15_000 }).toBe('Viewer');
       // Never the wizard, whether or not the demo workspace has a brand.
       expect(page.url()).not.toMatch(/\/setup/);

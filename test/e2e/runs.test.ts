@@ -13,6 +13,7 @@ import {
   WorkspaceSettingsSchema,
 } from '../../shared/contracts/index.ts';
 import { launchChromium } from '../support/browser.ts';
+import { pageAccessToken, signIn } from '../support/e2e-page.ts';
 
 let stack: LocalStack;
 let browser: Browser;
@@ -36,29 +37,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(stack.url);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/oidc\/interaction\//);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.origin === new URL(stack.url).origin && !url.pathname.startsWith('/oidc'));
-}
-
-/** The access token the SPA holds (oidc-client-ts keeps the user in sessionStorage). */
-async function pageAccessToken(page: Page): Promise<string> {
-  const token = await page.evaluate(() => {
-    for (let i = 0; i < sessionStorage.length; i++) {
-      const key = sessionStorage.key(i);
-      if (key?.startsWith('oidc.user:')) return JSON.parse(sessionStorage.getItem(key) ?? '{}').access_token ?? null;
-    }
-    return null;
-  });
-  if (typeof token !== 'string') throw new Error('no access token in the page');
-  return token;
-}
 
 async function apiGet(token: string, path: string): Promise<unknown> {
   const response = await fetch(`${stack.apiUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } });
@@ -143,7 +121,7 @@ describe('Runs in a real browser', () => {
   it('runs the demo brand from the Action Hub with live progress, then opens an answer', async () => {
     await withPage(async (page) => {
       const push = watchPush(page);
-      await signIn(page, 'owner@demo.promptpulse.local', 'demo-owner-pass');
+      await signIn(page, stack.url, 'owner@demo.promptpulse.local', 'demo-owner-pass');
       await expect
         .poll(() => page.getByTestId('current-brand').textContent(), { timeout: 15_000 })
         .toBe('Acme Analytics');
@@ -247,7 +225,7 @@ describe('Runs in a real browser', () => {
         await route.fulfill({ response, json: { ...config, websocketUrl: null } });
       });
       const push = watchPush(page);
-      await signIn(page, 'analyst@demo.promptpulse.local', 'demo-analyst-pass');
+      await signIn(page, stack.url, 'analyst@demo.promptpulse.local', 'demo-analyst-pass');
       await expect
         .poll(() => page.getByTestId('current-brand').textContent(), { timeout: 15_000 })
         .toBe('Acme Analytics');
@@ -280,7 +258,7 @@ describe('Runs in a real browser', () => {
 
   it('shows runs and answers to a viewer without Run now or Cancel run', async () => {
     await withPage(async (page) => {
-      await signIn(page, 'viewer@demo.promptpulse.local', 'demo-viewer-pass');
+      await signIn(page, stack.url, 'viewer@demo.promptpulse.local', 'demo-viewer-pass');
       await expect.poll(() => page.getByTestId('user-role').textContent(), { timeout: 15_000 }).toBe('Viewer');
       await page.goto(`${stack.url}/runs`);
       const rows = page.getByRole('table', { name: 'Runs' }).getByTestId('run-row');
@@ -308,7 +286,7 @@ describe('Runs in a real browser', () => {
 
   it('explains a run refused by the spend cap, naming the cap, and sends nothing', async () => {
     await withPage(async (page) => {
-      await signIn(page, 'admin@demo.promptpulse.local', 'demo-admin-pass');
+      await signIn(page, stack.url, 'admin@demo.promptpulse.local', 'demo-admin-pass');
       await expect
         .poll(() => page.getByTestId('current-brand').textContent(), { timeout: 15_000 })
         .toBe('Acme Analytics');

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { launchChromium } from '../support/browser.ts';
+import { signIn } from '../support/e2e-page.ts';
 
 let stack: LocalStack;
 let browser: Browser;
@@ -22,16 +23,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(stack.url);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/oidc\/interaction\//);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.origin === new URL(stack.url).origin && !url.pathname.startsWith('/oidc'));
-}
-
 describe('PromptPulse in a real browser', () => {
   it('signs a newcomer in, creates their workspace and shows the app shell', async () => {
     const context = await browser.newContext();
@@ -39,7 +30,7 @@ describe('PromptPulse in a real browser', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     try {
-      await signIn(page, 'newcomer@demo.promptpulse.local', 'demo-newcomer-pass');
+      await signIn(page, stack.url, 'newcomer@demo.promptpulse.local', 'demo-newcomer-pass');
 
       await page.getByLabel('Workspace name').fill('E2E Labs');
       await page.getByRole('button', { name: 'Create workspace' }).click();
@@ -75,7 +66,7 @@ describe('PromptPulse in a real browser', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
-      await signIn(page, 'owner@demo.promptpulse.local', 'demo-owner-pass');
+      await signIn(page, stack.url, 'owner@demo.promptpulse.local', 'demo-owner-pass');
       await expect
         .poll(() => page.getByTestId('workspace-name').textContent(), { timeout: 15_000 })
         .toContain('Acme Demo');
