@@ -28,6 +28,11 @@ export interface DeploymentSettings {
   readonly apiRateLimit: number;
   /** Burst limit of the HTTP API default stage. @default 100 */
   readonly apiBurstLimit: number;
+  /**
+   * Per-provider concurrency of the fan-out inside one run (`PROVIDER_CONCURRENCY`, e.g. `openai=8,anthropic=4`).
+   * @default - unset: the workflow's defaults
+   */
+  readonly providerConcurrency?: string;
 }
 
 function readList(node: Node, key: string): string[] | undefined {
@@ -57,6 +62,17 @@ function readString(node: Node, key: string): string | undefined {
   return String(value);
 }
 
+/** `provider=n` pairs separated by commas, as `functions/handlers/fanout/worker-deps.ts` parses them. */
+function readProviderConcurrency(node: Node): string | undefined {
+  const value = readString(node, 'providerConcurrency');
+  if (value === undefined) return undefined;
+  const pairs = value.split(',').map((pair) => pair.trim());
+  if (!pairs.every((pair) => /^[a-z]+=[1-9]\d*$/.test(pair))) {
+    throw new Error('Context "providerConcurrency" must look like "openai=8,anthropic=4"');
+  }
+  return pairs.join(',');
+}
+
 /** Reads the deployment settings from context, applying the documented defaults. */
 export function readDeploymentSettings(node: Node): DeploymentSettings {
   const webOrigins = (readList(node, 'webOrigins') ?? ['http://localhost:5173']).map((origin) =>
@@ -72,5 +88,6 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     logRetentionDays: readNumber(node, 'logRetentionDays', 30),
     apiRateLimit: readNumber(node, 'apiRateLimit', 50),
     apiBurstLimit: readNumber(node, 'apiBurstLimit', 100),
+    providerConcurrency: readProviderConcurrency(node),
   };
 }

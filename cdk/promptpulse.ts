@@ -33,7 +33,7 @@ export function buildApp(props: AppProps = {}): PromptPulseApp {
 
   const stateful = new StatefulStack(app, `${settings.stackPrefix}-Stateful`, {
     env,
-    description: 'PromptPulse stateful resources: table, lake bucket, event stream, user pool',
+    description: 'PromptPulse stateful resources: table, lake bucket, event stream, user pool, provider keys',
     terminationProtection: true,
     callbackUrls: settings.callbackUrls,
     logoutUrls: settings.logoutUrls,
@@ -42,15 +42,17 @@ export function buildApp(props: AppProps = {}): PromptPulseApp {
   });
   const stateless = new StatelessStack(app, `${settings.stackPrefix}-Stateless`, {
     env,
-    description: 'PromptPulse stateless resources: API function and HTTP API',
+    description: 'PromptPulse stateless resources: API function, HTTP and WebSocket APIs, fan-out workflow, scheduler',
     table: stateful.table,
     eventStream: stateful.eventStream,
     lake: stateful.lake,
     users: stateful.users,
+    providerKeys: stateful.providerKeys,
     webOrigins: settings.webOrigins,
     logRetention,
     apiRateLimit: settings.apiRateLimit,
     apiBurstLimit: settings.apiBurstLimit,
+    ...(settings.providerConcurrency ? { providerConcurrency: settings.providerConcurrency } : {}),
   });
 
   Tags.of(app).add('project', 'promptpulse');

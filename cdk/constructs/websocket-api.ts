@@ -1,4 +1,4 @@
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -6,6 +6,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
+import { acknowledgeWildcardResources } from '../nag.ts';
 import type { DataTable } from './data-table.ts';
 import { NodeFunction } from './node-function.ts';
 import type { UserDirectory } from './user-directory.ts';
@@ -132,11 +133,9 @@ export class PushWebSocketApi extends Construct {
     // The wildcard on connection ids is unavoidable; acknowledge it where the grant lands (the role's policy).
     const policy = (grantee.grantPrincipal as unknown as IConstruct).node?.tryFindChild('DefaultPolicy');
     if (policy) {
-      const apiLogicalId = Stack.of(this).resolve((this.api.node.defaultChild as CfnElement).logicalId) as string;
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${this.stage.stageName}/*/@connections/*]`,
-        reason: IAM5_MANAGE_CONNECTIONS_REASON,
-      });
+      // The finding id depends on the environment (`cdk synth` resolves partition and region): computed at synthesis.
+      const resources = grant.principalStatements.flatMap((statement) => statement.resources);
+      acknowledgeWildcardResources(policy, resources, IAM5_MANAGE_CONNECTIONS_REASON);
     }
     return grant;
   }

@@ -5,6 +5,7 @@ import { RESOURCE_NAMES } from '../../shared/infra/resources.ts';
 import { DataTable } from '../constructs/data-table.ts';
 import { EventStream } from '../constructs/event-stream.ts';
 import { LakeBucket } from '../constructs/lake-bucket.ts';
+import { ProviderKeys } from '../constructs/provider-keys.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
 
 export interface StatefulStackProps extends StackProps {
@@ -15,8 +16,8 @@ export interface StatefulStackProps extends StackProps {
 }
 
 /**
- * Everything that holds data or identity and must outlive redeploys: table, lake bucket, event stream and
- * user pool (with its token trigger, which belongs to the pool's lifecycle). Construct ids are the logical
+ * Everything that holds data or identity and must outlive redeploys: table, lake bucket, event stream,
+ * user pool (with its token trigger, which belongs to the pool's lifecycle) and the AI provider keys secret. Construct ids are the logical
  * names from `RESOURCE_NAMES`; physical names are left to CloudFormation so several copies can coexist.
  */
 export class StatefulStack extends Stack {
@@ -24,6 +25,7 @@ export class StatefulStack extends Stack {
   readonly lake: LakeBucket;
   readonly eventStream: EventStream;
   readonly users: UserDirectory;
+  readonly providerKeys: ProviderKeys;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -38,6 +40,7 @@ export class StatefulStack extends Stack {
       domainPrefix: props.authDomainPrefix,
       logRetention: props.logRetention,
     });
+    this.providerKeys = new ProviderKeys(this, 'ProviderKeys');
 
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'EventStreamName', { value: this.eventStream.stream.streamName });
@@ -46,5 +49,6 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: this.users.webClient.userPoolClientId });
     new CfnOutput(this, 'HostedUiDomain', { value: this.users.hostedUiUrl });
     new CfnOutput(this, 'OidcIssuer', { value: this.users.issuerUrl });
+    new CfnOutput(this, 'ProviderKeysSecretArn', { value: this.providerKeys.secret.secretArn });
   }
 }

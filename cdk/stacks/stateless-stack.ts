@@ -6,6 +6,9 @@ import type { DataTable } from '../constructs/data-table.ts';
 import type { EventStream } from '../constructs/event-stream.ts';
 import { PublicHttpApi } from '../constructs/http-api.ts';
 import type { LakeBucket } from '../constructs/lake-bucket.ts';
+import { PromptFanout } from '../constructs/prompt-fanout.ts';
+import type { ProviderKeys } from '../constructs/provider-keys.ts';
+import { RunScheduler } from '../constructs/run-scheduler.ts';
 import type { UserDirectory } from '../constructs/user-directory.ts';
 import { PushWebSocketApi } from '../constructs/websocket-api.ts';
 
@@ -14,17 +17,26 @@ export interface StatelessStackProps extends StackProps {
   readonly eventStream: EventStream;
   readonly lake: LakeBucket;
   readonly users: UserDirectory;
+  /** The AI providers' keys secret (stateful: operators put the keys by hand). */
+  readonly providerKeys: ProviderKeys;
   readonly webOrigins: string[];
   readonly logRetention: logs.RetentionDays;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
+  /** `PROVIDER_CONCURRENCY` of the fan-out steps. @default - the workflow's defaults */
+  readonly providerConcurrency?: string;
 }
 
-/** Compute and edge that can be torn down and redeployed freely: the `api` function and the HTTP API. */
+/**
+ * Compute and edge that can be torn down and redeployed freely: the `api` function and the HTTP API, the WebSocket
+ * push API, the prompt fan-out workflow and the scheduler tick.
+ */
 export class StatelessStack extends Stack {
   readonly service: ApiService;
   readonly httpApi: PublicHttpApi;
   readonly webSocket: PushWebSocketApi;
+  readonly fanout: PromptFanout;
+  readonly scheduler: RunScheduler;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -53,7 +65,24 @@ export class StatelessStack extends Stack {
       burstLimit: props.apiBurstLimit,
     });
 
+    // The prompt fan-out workflow and the scheduler hold no data: their state is in the table and the lake.
+    this.fanout = new PromptFanout(this, 'PromptFanout', {
+      table: props.table,
+      lake: props.lake,
+      providerKeys: props.providerKeys,
+      logRetention: props.logRetention,
+      push: this.webSocket,
+      ...(props.providerConcurrency ? { providerConcurrency: props.providerConcurrency } : {}),
+    });
+    this.fanout.grantStartRuns(this.service.handler.function);
+    this.scheduler = new RunScheduler(this, 'Scheduler', {
+      table: props.table,
+      fanout: this.fanout,
+      logRetention: props.logRetention,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
     new CfnOutput(this, 'WebSocketUrl', { value: this.webSocket.url });
+    new CfnOutput(this, 'StateMachineArn', { value: this.fanout.stateMachine.stateMachineArn });
   }
 }

@@ -43,6 +43,22 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateless/ApiService/Api/Function AwsSolutions-L1',
         'PromptPulse-Stateless/HttpApi/Api/GET--health AwsSolutions-APIG4',
         'PromptPulse-Stateless/HttpApi/Api/GET--openapi.json AwsSolutions-APIG4',
+        'PromptPulse-Stateful/ProviderKeys/Secret AwsSolutions-SMG4',
+        ...['Plan', 'Ask', 'Analyze', 'RecordFailure', 'Finalize'].flatMap((step) => [
+          `PromptPulse-Stateless/PromptFanout/${step}/Function AwsSolutions-L1`,
+          `PromptPulse-Stateless/PromptFanout/${step}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
+        ]),
+        ...['Ask', 'RecordFailure', 'Finalize'].map(
+          (step) =>
+            `PromptPulse-Stateless/PromptFanout/${step}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<WebSocketApi2C7AF84E>/live/*/@connections/*]`,
+        ),
+        // The lake is in the stateful stack: the finding names the cross-stack reference as synthesis resolves it.
+        'PromptPulse-Stateless/PromptFanout/Ask/Role/DefaultPolicy AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"PromptPulse-Stateful","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttpromptpulselakeBucketAA2DDF35ArnECA2DC47"}}/tenants/*/raw-answers/*]',
+        'PromptPulse-Stateless/PromptFanout/StateMachine/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+        'PromptPulse-Stateless/PromptFanout/DistributedMapPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<PromptFanoutStateMachine7F9C1268.Name>/*]',
+        'PromptPulse-Stateless/PromptFanout/DistributedMapPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<PromptFanoutStateMachine7F9C1268.Name>:*]',
+        'PromptPulse-Stateless/Scheduler/Tick/Function AwsSolutions-L1',
+        'PromptPulse-Stateless/Scheduler/Tick/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/WebSocketApi/Api/$connect-Route AwsSolutions-APIG4',
         'PromptPulse-Stateless/WebSocketApi/Api/$default-Route AwsSolutions-APIG4',
         'PromptPulse-Stateless/WebSocketApi/Api/$disconnect-Route AwsSolutions-APIG4',

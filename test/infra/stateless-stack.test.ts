@@ -30,6 +30,7 @@ describe('stateless stack', () => {
           'NODE_OPTIONS',
           'POWERTOOLS_LOG_LEVEL',
           'POWERTOOLS_SERVICE_NAME',
+          'STATE_MACHINE_ARN',
           'TABLE_NAME',
           'USER_POOL_ID',
         ].sort(),

@@ -1,0 +1,236 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct, type IConstruct } from 'constructs';
+import { type AslDefinition, loadAsl, stateTimeoutSeconds, withDistributedMap } from '../asl.ts';
+import { acknowledgeWildcardResources } from '../nag.ts';
+import type { DataTable } from './data-table.ts';
+import type { LakeBucket } from './lake-bucket.ts';
+import { NodeFunction } from './node-function.ts';
+import type { ProviderKeys } from './provider-keys.ts';
+
+/** The ASL file run by both this construct and the local Step Functions runner. */
+export const PROMPT_FANOUT_ASL = 'state-machines/prompt-fanout.asl.json';
+
+/** The per-item Map (inside the per-provider Map) that becomes a Distributed Map in AWS. */
+export const DISTRIBUTED_MAP_PATH = ['Providers', 'Items'] as const;
+
+/** Where Ask stores raw answers (`rawAnswerKey` in shared/use-cases/runs.ts): tenant first. */
+export const RAW_ANSWER_KEY_PATTERN = 'tenants/*/raw-answers/*';
+
+/**
+ * Something that can give a function what it needs to push run progress to browsers (`PushWebSocketApi`):
+ * `WS_MANAGEMENT_ENDPOINT` and `execute-api:ManageConnections`.
+ */
+export interface PushGrantor {
+  grantPush(fn: lambda.Function): iam.Grant;
+}
+
+export interface PromptFanoutProps {
+  readonly table: DataTable;
+  readonly lake: LakeBucket;
+  /** The AI providers' keys; only Ask may read them. */
+  readonly providerKeys: ProviderKeys;
+  readonly logRetention: logs.RetentionDays;
+  /** Steps that report progress (Ask, RecordFailure, Finalize) push through it. @default - no push; the web app polls */
+  readonly push?: PushGrantor;
+  /** `PROVIDER_CONCURRENCY` of the steps, e.g. `openai=8,anthropic=4`. @default - the workflow's defaults */
+  readonly providerConcurrency?: string;
+}
+
+type StepName = 'Plan' | 'Ask' | 'Analyze' | 'RecordFailure' | 'Finalize';
+
+interface StepSpec {
+  readonly entry: string;
+  readonly description: string;
+  readonly memorySize: number;
+  /** Pushes progress when a push API is configured. */
+  readonly pushes: boolean;
+}
+
+const STEPS: Record<StepName, StepSpec> = {
+  Plan: {
+    entry: 'functions/handlers/fanout/plan.ts',
+    description: 'expands a run into work items',
+    memorySize: 1024,
+    pushes: false,
+  },
+  Ask: {
+    entry: 'functions/handlers/fanout/ask.ts',
+    description: 'asks one provider one prompt and stores the raw answer',
+    memorySize: 512,
+    pushes: true,
+  },
+  Analyze: {
+    entry: 'functions/handlers/fanout/analyze.ts',
+    description: 'analyses one stored answer',
+    memorySize: 512,
+    pushes: false,
+  },
+  RecordFailure: {
+    entry: 'functions/handlers/fanout/record-failure.ts',
+    description: 'records a work item that failed for good',
+    memorySize: 512,
+    pushes: true,
+  },
+  Finalize: {
+    entry: 'functions/handlers/fanout/finalize.ts',
+    description: 'closes a run with its summary',
+    memorySize: 512,
+    pushes: true,
+  },
+};
+
+/**
+ * The prompt fan-out workflow in AWS: one function per task state of `state-machines/prompt-fanout.asl.json` and a
+ * STANDARD state machine built from that same file, with the per-item Map switched to a Distributed Map (child
+ * executions per item, so a run of thousands of items neither hits the inline Map's execution-history limit nor
+ * the 256 KB state limit: only indices travel). The local runner executes the file unchanged (inline maps).
+ *
+ * Each function's timeout is the `TimeoutSeconds` of its state in the ASL, read from the file. Grants, per function:
+ * item read/write on the table (all five: run, items, answers, usage and connections live there); `s3:PutObject`
+ * under `tenants/*\/raw-answers/*` of the lake and read access to the provider keys secret (Ask only); push to the
+ * WebSocket API (Ask, RecordFailure, Finalize, when configured).
+ */
+export class PromptFanout extends Construct {
+  readonly steps: Record<StepName, NodeFunction>;
+  readonly stateMachine: sfn.StateMachine;
+  readonly logGroup: logs.LogGroup;
+  /** The definition deployed (before substitution): the ASL file with the Distributed Map switch applied. */
+  readonly definition: AslDefinition;
+
+  constructor(scope: Construct, id: string, props: PromptFanoutProps) {
+    super(scope, id);
+    const asl = loadAsl(PROMPT_FANOUT_ASL);
+
+    const environment: Record<string, string> = {
+      TABLE_NAME: props.table.table.tableName,
+      LAKE_BUCKET: props.lake.bucket.bucketName,
+      ...(props.providerConcurrency ? { PROVIDER_CONCURRENCY: props.providerConcurrency } : {}),
+    };
+    const entries = Object.entries(STEPS) as [StepName, StepSpec][];
+    this.steps = Object.fromEntries(
+      entries.map(([name, spec]) => [
+        name,
+        new NodeFunction(this, name, {
+          entry: spec.entry,
+          description: `PromptPulse fan-out ${name}: ${spec.description}`,
+          serviceName: 'promptpulse-fanout',
+          memorySize: spec.memorySize,
+          timeout: Duration.seconds(stateTimeoutSeconds(asl, name)),
+          logRetention: props.logRetention,
+          environment,
+        }),
+      ]),
+    ) as Record<StepName, NodeFunction>;
+
+    for (const [name, spec] of entries) {
+      const fn = this.steps[name].function;
+      props.table.grantItemReadWrite(fn);
+      if (spec.pushes) props.push?.grantPush(fn);
+    }
+
+    const ask = this.steps.Ask;
+    ask.function.addEnvironment('PROVIDER_SECRET_ARN', props.providerKeys.secret.secretArn);
+    props.providerKeys.grantRead(ask.function);
+    ask.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [props.lake.bucket.arnForObjects(RAW_ANSWER_KEY_PATTERN)],
+      }),
+    );
+    acknowledgeWildcardResources(
+      defaultPolicyOf(ask.role),
+      [props.lake.bucket.arnForObjects(RAW_ANSWER_KEY_PATTERN)],
+      'Ask writes one raw answer per work item under tenants/<tenant id>/raw-answers/; the tenant and run are only ' +
+        'known at run time, so the object ARN ends in a wildcard. Only s3:PutObject, only under that prefix.',
+    );
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      // The /aws/vendedlogs/ prefix keeps Step Functions' log delivery off the account-wide log resource policy.
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-prompt-fanout`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.definition = withDistributedMap(asl, DISTRIBUTED_MAP_PATH);
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: 'PromptPulse prompt fan-out',
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(this.definition)),
+      definitionSubstitutions: Object.fromEntries(
+        entries.map(([name]) => [`${name}FunctionArn`, this.steps[name].function.functionArn]),
+      ),
+      // Only ids travel in state; execution data stays out of the logs anyway (answers are tenant data).
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+
+    // Exactly the five unqualified ARNs the definition names (grantInvoke would add `<arn>:*` for versions).
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: entries.map(([name]) => this.steps[name].function.functionArn),
+      }),
+    );
+    Validations.of(defaultPolicyOf(this.stateMachine.role)).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Step Functions log delivery (logs:CreateLogDelivery, PutResourcePolicy, ...) and X-Ray PutTraceSegments ' +
+        'support no resource-level permissions; `*` is required for the state machine to log and trace.',
+    });
+    this.grantDistributedMap();
+  }
+
+  /**
+   * What the Distributed Map needs: start child executions of this state machine and describe/stop them. A policy
+   * of its own, attached to the role: the state machine depends on its role (and the role's default policy), and
+   * these statements name the state machine, so putting them in the default policy would be a cycle.
+   */
+  private grantDistributedMap(): void {
+    const policy = new iam.Policy(this, 'DistributedMapPolicy');
+    this.stateMachine.role.attachInlinePolicy(policy);
+    const stack = Stack.of(this);
+    const name = this.stateMachine.stateMachineName;
+    const executions = (resourceName: string) =>
+      stack.formatArn({
+        service: 'states',
+        resource: 'execution',
+        resourceName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    // Child executions are `execution:<name>/<map run label>:<id>`; `<name>:*` is the form CDK's own DistributedMap
+    // grants and the current AWS example uses. Both match only executions of this state machine.
+    const childExecutions = [executions(`${name}/*`), executions(`${name}:*`)];
+    policy.addStatements(
+      new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: childExecutions,
+      }),
+    );
+    acknowledgeWildcardResources(
+      policy,
+      childExecutions,
+      'Distributed Map child executions are named by Step Functions at run time (execution:<state machine>/<map ' +
+        'run>:<id>); the wildcard is limited to executions of this state machine, as AWS documents for Distributed Map.',
+    );
+  }
+
+  /**
+   * Lets a function start runs: `STATE_MACHINE_ARN` (read by `readWorkflowConfig` in functions/config.ts) and
+   * `states:StartExecution` on this state machine only.
+   */
+  grantStartRuns(fn: lambda.Function): iam.Grant {
+    fn.addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    return this.stateMachine.grantStartExecution(fn);
+  }
+}
+
+function defaultPolicyOf(role: iam.IRole): IConstruct {
+  const policy = role.node.tryFindChild('DefaultPolicy');
+  if (!policy) throw new Error(`${role.node.path} has no default policy`);
+  return policy;
+}
