@@ -4,6 +4,7 @@
  * It scores SPANS; the analyzer decides which span belongs to which entity (target sentiment).
  */
 
+import { codePointAt, isJsSpace, isLetterOrNumber, isPictographic, isUpper } from './chars.ts';
 import { foldText } from './fold.ts';
 import { BOOSTERS, COMPARATIVES, LEXICON, NEGATORS, PHRASES, SARCASM_CUES } from './lexicon.ts';
 
@@ -18,32 +19,162 @@ export interface Token {
   caps: boolean;
 }
 
-const TOKEN_RE =
-  /\/s\b|>{2,}|[\p{L}\p{N}][\p{L}\p{N}'’\-/]*[\p{L}\p{N}]|[\p{L}\p{N}]|\p{Extended_Pictographic}\uFE0F?/gu;
+const ASCII_TOKEN_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  // 1 = letter/digit, 2 = may continue a token ('-/), 0 = neither
+  ASCII_TOKEN_CHAR[c] = alnum ? 1 : c === 39 || c === 45 || c === 47 ? 2 : 0;
+}
 
-/** Tokenizes text[start,end) into folded tokens with original offsets. */
+/** Characters that, between two tokens, stop negation from crossing: , ; : . ! ? ( ) [ ] | — – */
+function isBreakChar(c: number): boolean {
+  switch (c) {
+    case 44:
+    case 59:
+    case 58:
+    case 46:
+    case 33:
+    case 63:
+    case 40:
+    case 41:
+    case 91:
+    case 93:
+    case 124:
+    case 0x2014:
+    case 0x2013:
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isAsciiWord(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/**
+ * Tokenizes text[start,end) into folded tokens with original offsets.
+ *
+ * A hand-written scanner equivalent to the regex
+ * `/\/s\b|>{2,}|[\p{L}\p{N}][\p{L}\p{N}'’\-/]*[\p{L}\p{N}]|[\p{L}\p{N}]|\p{Extended_Pictographic}\uFE0F?/gu` over
+ * `text.slice(start, end)`: ASCII is classified by table, other code points through cached Unicode property
+ * lookups; only the token text itself is allocated.
+ */
 export function tokenize(text: string, start: number, end: number): Token[] {
   const out: Token[] = [];
-  const slice = text.slice(start, end);
-  TOKEN_RE.lastIndex = 0;
-  let prevEnd = 0;
-  for (let m = TOKEN_RE.exec(slice); m !== null; m = TOKEN_RE.exec(slice)) {
-    const raw = m[0];
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII fast path test
-    const ascii = /^[\x00-\x7f]*$/.test(raw);
-    let t = ascii ? raw.toLowerCase() : foldText(raw).replace(/\ufe0f/g, '');
-    if (t.length === 0) t = raw;
-    const gap = slice.slice(prevEnd, m.index);
-    out.push({
-      t: t.replace(/’/g, "'"),
-      start: start + m.index,
-      end: start + m.index + raw.length,
-      breakBefore: /[,;:.!?()[\]|—–]/.test(gap),
-      caps: raw.length > 1 && /\p{Lu}/u.test(raw) && raw === raw.toUpperCase(),
-    });
-    prevEnd = m.index + raw.length;
+  let prevEnd = start;
+  let i = start;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    let tokEnd = -1;
+    let ascii = true;
+    let upper = false;
+    let lower = false;
+    if (c < 128) {
+      const k = ASCII_TOKEN_CHAR[c]!;
+      if (k === 1) {
+        // [\p{L}\p{N}][\p{L}\p{N}'’\-/]*[\p{L}\p{N}]: extend, remembering the last letter/digit.
+        let j = i + 1;
+        let lastLN = i + 1;
+        if (c >= 65 && c <= 90) upper = true;
+        else if (c >= 97 && c <= 122) lower = true;
+        while (j < end) {
+          const d = text.charCodeAt(j);
+          if (d < 128) {
+            const kd = ASCII_TOKEN_CHAR[d]!;
+            if (kd === 0) break;
+            j++;
+            if (kd === 1) {
+              lastLN = j;
+              if (d >= 65 && d <= 90) upper = true;
+              else if (d >= 97 && d <= 122) lower = true;
+            }
+            continue;
+          }
+          if (d === 0x2019) {
+            j++;
+            continue;
+          }
+          const cp = codePointAt(text, j, end);
+          if (!isLetterOrNumber(cp)) break;
+          j += cp > 0xffff ? 2 : 1;
+          lastLN = j;
+        }
+        tokEnd = lastLN;
+        // Non-ASCII only matters inside the token (a trailing ’ is not part of it).
+        for (let q = i; q < tokEnd && ascii; q++) if (text.charCodeAt(q) >= 128) ascii = false;
+      } else if (c === 47 && i + 1 < end && text.charCodeAt(i + 1) === 115) {
+        // \/s\b
+        if (i + 2 >= end || !isAsciiWord(text.charCodeAt(i + 2))) {
+          tokEnd = i + 2;
+          lower = true;
+        }
+      } else if (c === 62 && i + 1 < end && text.charCodeAt(i + 1) === 62) {
+        let j = i + 2;
+        while (j < end && text.charCodeAt(j) === 62) j++;
+        tokEnd = j;
+      }
+    } else {
+      const cp = codePointAt(text, i, end);
+      const w = cp > 0xffff ? 2 : 1;
+      if (isLetterOrNumber(cp)) {
+        let j = i + w;
+        let lastLN = j;
+        while (j < end) {
+          const d = codePointAt(text, j, end);
+          if (d < 128 ? ASCII_TOKEN_CHAR[d] === 0 : d !== 0x2019 && !isLetterOrNumber(d)) break;
+          j += d > 0xffff ? 2 : 1;
+          if (d < 128 ? ASCII_TOKEN_CHAR[d] === 1 : d !== 0x2019) lastLN = j;
+        }
+        tokEnd = lastLN;
+        ascii = false;
+      } else if (isPictographic(cp)) {
+        tokEnd = i + w;
+        if (tokEnd < end && text.charCodeAt(tokEnd) === 0xfe0f) tokEnd++;
+        ascii = false;
+      }
+    }
+    if (tokEnd < 0) {
+      // No token starts here: advance one code point.
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
+        const lo = text.charCodeAt(i + 1);
+        i += lo >= 0xdc00 && lo <= 0xdfff ? 2 : 1;
+      } else i++;
+      continue;
+    }
+    const raw = text.slice(i, tokEnd);
+    let breakBefore = false;
+    for (let q = prevEnd; q < i; q++) {
+      if (isBreakChar(text.charCodeAt(q))) {
+        breakBefore = true;
+        break;
+      }
+    }
+    let t: string;
+    let caps: boolean;
+    if (ascii) {
+      t = upper ? raw.toLowerCase() : raw;
+      caps = raw.length > 1 && upper && !lower;
+    } else {
+      t = foldText(raw).replace(/\ufe0f/g, '');
+      if (t.length === 0) t = raw;
+      t = t.replace(/’/g, "'");
+      caps = raw.length > 1 && hasUpper(raw) && raw === raw.toUpperCase();
+    }
+    out.push({ t, start: i, end: tokEnd, breakBefore, caps });
+    prevEnd = tokEnd;
+    i = tokEnd;
   }
   return out;
+}
+
+function hasUpper(s: string): boolean {
+  for (let i = 0; i < s.length; ) {
+    const cp = codePointAt(s, i, s.length);
+    if (isUpper(cp)) return true;
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return false;
 }
 
 /** VADER normalisation of a raw sum into [-1, 1]. */
@@ -69,6 +200,9 @@ const CONCESSION_MID = new Set(['although', 'albeit']);
 const CLAUSE_SPLIT = new Set(['while', 'whereas', 'meanwhile', 'mientras', 'tandis']);
 const CONTRAST_LEAD = new Set(['although', 'though', 'while', 'whereas', 'despite', 'even']);
 
+/** First words of the multi-word phrases. */
+const PHRASE_OPENERS: ReadonlySet<string> = new Set([...PHRASES.keys()].map((k) => k.split(' ')[0]!));
+
 /**
  * Scores tokens[a,b). Tokens for which `skip(i)` is true (e.g. inside a brand name like "Best Buy") are ignored.
  * `sarcastic` turns positive valences negative.
@@ -89,14 +223,16 @@ export function scoreTokens(
     if (tok.breakBefore) prevValence = 0;
     let v: number | undefined;
     let used = 1;
-    // Phrases (3- then 2-grams) first.
-    if (i + 2 < b) {
-      v = PHRASES.get(`${tok.t} ${tokens[i + 1]!.t} ${tokens[i + 2]!.t}`);
-      if (v !== undefined) used = 3;
-    }
-    if (v === undefined && i + 1 < b) {
-      v = PHRASES.get(`${tok.t} ${tokens[i + 1]!.t}`);
-      if (v !== undefined) used = 2;
+    // Phrases (3- then 2-grams) first; only tokens that can open a phrase build the lookup keys.
+    if (PHRASE_OPENERS.has(tok.t) || tok.t.includes(' ')) {
+      if (i + 2 < b) {
+        v = PHRASES.get(`${tok.t} ${tokens[i + 1]!.t} ${tokens[i + 2]!.t}`);
+        if (v !== undefined) used = 3;
+      }
+      if (v === undefined && i + 1 < b) {
+        v = PHRASES.get(`${tok.t} ${tokens[i + 1]!.t}`);
+        if (v !== undefined) used = 2;
+      }
     }
     if (v === undefined) v = LEXICON.get(tok.t);
     // "gets expensive fast", "drains quickly": after a negative word these adverbs intensify, they do not praise.
@@ -150,6 +286,28 @@ export interface Clause {
   prior: number;
 }
 
+const GAP_SPLIT = 1;
+const GAP_COLON = 2;
+const GAP_COMMA = 4;
+
+/**
+ * Punctuation between two tokens, as flags: GAP_SPLIT for `/[;|]|\s[-—–]\s|—/`, GAP_COLON for `:`, GAP_COMMA for `,`
+ * (scans text[from,to) in place instead of slicing it and running regexes).
+ */
+function gapFlags(text: string, from: number, to: number): number {
+  let f = 0;
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 59 || c === 124 || c === 0x2014) f |= GAP_SPLIT;
+    else if (c === 58) f |= GAP_COLON;
+    else if (c === 44) f |= GAP_COMMA;
+    else if ((c === 45 || c === 0x2013) && k > from && k + 1 < to) {
+      if (isJsSpace(text.charCodeAt(k - 1)) && isJsSpace(text.charCodeAt(k + 1))) f |= GAP_SPLIT;
+    }
+  }
+  return f;
+}
+
 /** Splits a sentence's tokens into clauses with contrast weights. */
 export function splitClauses(tokens: readonly Token[], text: string): Clause[] {
   const clauses: Clause[] = [];
@@ -158,24 +316,27 @@ export function splitClauses(tokens: readonly Token[], text: string): Clause[] {
   const cuts: { at: number; contrast: boolean; concession?: boolean }[] = [];
   for (let i = 1; i < n; i++) {
     const t = tokens[i]!.t;
-    const prevEnd = tokens[i - 1]!.end;
-    const gap = text.slice(prevEnd, tokens[i]!.start);
     if (CONTRAST_MID.has(t)) cuts.push({ at: i, contrast: true });
     else if (CONCESSION_MID.has(t) || (t === 'even' && tokens[i + 1]?.t === 'though'))
       cuts.push({ at: i, contrast: false, concession: true });
     else if (CLAUSE_SPLIT.has(t)) cuts.push({ at: i, contrast: false });
-    else if (/[;|]|\s[-—–]\s|—/.test(gap)) cuts.push({ at: i, contrast: false });
-    else if (/:/.test(gap) && /^(?:pros?|cons?|downsides?|drawbacks?|upsides?|verdict|bottom|but)$/.test(t)) {
-      cuts.push({ at: i, contrast: false });
-    } else if (/[:]/.test(gap) && /^(?:pros?|cons?|downsides?|drawbacks?)$/.test(tokens[i - 1]!.t)) {
-      cuts.push({ at: i - 1, contrast: false });
+    else {
+      const gap = gapFlags(text, tokens[i - 1]!.end, tokens[i]!.start);
+      if ((gap & GAP_SPLIT) !== 0) cuts.push({ at: i, contrast: false });
+      else if ((gap & GAP_COLON) !== 0) {
+        if (/^(?:pros?|cons?|downsides?|drawbacks?|upsides?|verdict|bottom|but)$/.test(t)) {
+          cuts.push({ at: i, contrast: false });
+        } else if (/^(?:pros?|cons?|downsides?|drawbacks?)$/.test(tokens[i - 1]!.t)) {
+          cuts.push({ at: i - 1, contrast: false });
+        }
+      }
     }
   }
   // A sentence starting with "Although ..., X" puts the weight on the part after the first comma.
   const leadContrast = CONTRAST_LEAD.has(tokens[0]!.t);
   if (leadContrast) {
     for (let i = 1; i < n; i++) {
-      if (tokens[i]!.breakBefore && /,/.test(text.slice(tokens[i - 1]!.end, tokens[i]!.start))) {
+      if (tokens[i]!.breakBefore && (gapFlags(text, tokens[i - 1]!.end, tokens[i]!.start) & GAP_COMMA) !== 0) {
         if (!cuts.some((c) => c.at === i)) cuts.push({ at: i, contrast: true });
         break;
       }
@@ -200,7 +361,10 @@ export function splitClauses(tokens: readonly Token[], text: string): Clause[] {
     if (cur.concession) weight *= 0.5;
     const first = tokens[cur.a]!.t;
     const next = tokens[cur.a + 1];
-    const colonAfterFirst = /:/.test(text.slice(tokens[cur.a]!.end, next ? next.start : tokens[cur.a]!.end + 1));
+    const colonAfterFirst =
+      (gapFlags(text, tokens[cur.a]!.end, Math.min(text.length, next ? next.start : tokens[cur.a]!.end + 1)) &
+        GAP_COLON) !==
+      0;
     let prior = 0;
     if (colonAfterFirst && /^(?:pros?|upsides?|strengths?)$/.test(first)) prior = 1.2;
     if (colonAfterFirst && /^(?:cons?|downsides?|drawbacks?|weaknesses?)$/.test(first)) prior = -1.2;
@@ -211,9 +375,16 @@ export function splitClauses(tokens: readonly Token[], text: string): Clause[] {
 
 /** True when the folded text of the span carries a sarcasm cue. */
 export function isSarcastic(text: string, start: number, end: number): boolean {
+  // Every cue contains one of these literals; if none starts inside the span, no cue can match there. (Lower-casing
+  // can only produce these ASCII letters from ASCII letters or the Kelvin sign, which /iu also folds.)
+  SARCASM_LITERALS.lastIndex = start;
+  const hit = SARCASM_LITERALS.exec(text);
+  if (hit === null || hit.index >= end) return false;
   const s = text.slice(start, end).toLowerCase().replace(/’/g, "'");
   return SARCASM_RE.test(s);
 }
+
+const SARCASM_LITERALS = /\/s|yeah|love|thanks|great|what a|nothing|so glad|needed|wow|classic|sure|🙃|🙄/giu;
 
 const SARCASM_RE = new RegExp(SARCASM_CUES.map((re) => `(?:${re.source})`).join('|'), 'u');
 

@@ -4,6 +4,7 @@
  * All offsets point into the original text.
  */
 
+import { codePointAt, isJsSpace, isLetter, isLetterOrNumber } from './chars.ts';
 import type { BlockKind } from './types.ts';
 
 export type Section = 'pros' | 'cons' | null;
@@ -106,14 +107,69 @@ const ABBREVIATIONS = new Set([
   'est',
 ]);
 
-const WORD_RUN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
-
+/**
+ * Number of words in text[start,end): matches of `/[\p{L}\p{N}]+(?:['’][\p{L}]+)*\/gu` on the slice, counted by a
+ * scanner instead of the regex (no slice, no match objects).
+ */
 export function countWords(text: string, start: number, end: number): number {
-  WORD_RUN.lastIndex = 0;
-  const slice = text.slice(start, end);
   let n = 0;
-  while (WORD_RUN.exec(slice) !== null) n++;
+  let i = start;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    const cp = c < 128 ? c : codePointAt(text, i, end);
+    if (cp < 128 ? ASCII_LN[cp] === 0 : !isLetterOrNumber(cp)) {
+      i += cp > 0xffff ? 2 : 1;
+      continue;
+    }
+    n++;
+    i += cp > 0xffff ? 2 : 1;
+    // [\p{L}\p{N}]+
+    while (i < end) {
+      const d = text.charCodeAt(i);
+      if (d < 128) {
+        if (ASCII_LN[d] === 0) break;
+        i++;
+        continue;
+      }
+      const e = codePointAt(text, i, end);
+      if (!isLetterOrNumber(e)) break;
+      i += e > 0xffff ? 2 : 1;
+    }
+    // (?:['’][\p{L}]+)*
+    while (i + 1 < end) {
+      const q = text.charCodeAt(i);
+      if (q !== 39 && q !== 0x2019) break;
+      const f = codePointAt(text, i + 1, end);
+      if (!isLetter(f)) break;
+      i += 1 + (f > 0xffff ? 2 : 1);
+      while (i < end) {
+        const g = codePointAt(text, i, end);
+        if (!isLetter(g)) break;
+        i += g > 0xffff ? 2 : 1;
+      }
+    }
+  }
   return n;
+}
+
+const ASCII_LN = new Uint8Array(128);
+for (let c = 0; c < 128; c++)
+  ASCII_LN[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 0;
+
+/** Characters that may directly follow a terminator and still belong to the sentence: . ! ? … " ' ) ] * _ */
+function isCloser(c: number): boolean {
+  return (
+    c === 46 ||
+    c === 33 ||
+    c === 63 ||
+    c === 0x2026 ||
+    c === 34 ||
+    c === 39 ||
+    c === 41 ||
+    c === 93 ||
+    c === 42 ||
+    c === 95
+  );
 }
 
 /** Splits [start,end) of one line into sentences; returns [start,end) pairs with surrounding whitespace trimmed. */
@@ -125,15 +181,20 @@ function splitSentences(text: string, start: number, end: number): [number, numb
     // . ! ? …
     if (c !== 46 && c !== 33 && c !== 63 && c !== 0x2026) continue;
     let j = i + 1;
-    while (j < end && /[.!?…"')\]*_]/.test(text.charAt(j))) j++;
-    if (j < end && !/\s/.test(text.charAt(j))) {
+    while (j < end && isCloser(text.charCodeAt(j))) j++;
+    if (j < end && !isJsSpace(text.charCodeAt(j))) {
       i = j - 1;
       continue;
     }
     if (c === 46 && j === i + 1) {
       // Period: skip abbreviations, initials and numbered markers ("1.").
       let w = i - 1;
-      while (w >= start && /[\p{L}\p{N}.]/u.test(text.charAt(w))) w--;
+      // /[\p{L}\p{N}.]/u on single UTF-16 units (a surrogate half is neither).
+      while (w >= start) {
+        const d = text.charCodeAt(w);
+        if (d === 46 || (d < 128 ? ASCII_LN[d] === 1 : isLetterOrNumber(d))) w--;
+        else break;
+      }
       const word = text.slice(w + 1, i).toLowerCase();
       if (ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word) || /^\d+$/.test(word)) continue;
     }
@@ -146,8 +207,8 @@ function splitSentences(text: string, start: number, end: number): [number, numb
   for (const [a0, b0] of out) {
     let a = a0;
     let b = b0;
-    while (a < b && /\s/.test(text.charAt(a))) a++;
-    while (b > a && /\s/.test(text.charAt(b - 1))) b--;
+    while (a < b && isJsSpace(text.charCodeAt(a))) a++;
+    while (b > a && isJsSpace(text.charCodeAt(b - 1))) b--;
     if (b > a) trimmed.push([a, b]);
   }
   return trimmed;
