@@ -1,5 +1,7 @@
 import { analyzeText, compileEntities } from '../analysis/index.ts';
+import type { Analysis } from '../analysis/types.ts';
 import type { Brand } from '../contracts/brands.ts';
+import type { TrackedPrompt } from '../contracts/prompt-sets.ts';
 import type { RunSettings } from '../contracts/run-settings.ts';
 import type { Answer, Run, RunItem, RunSummary } from '../contracts/runs.ts';
 import { TERMINAL_RUN_STATUSES } from '../contracts/runs.ts';
@@ -18,8 +20,10 @@ import {
   planWorkItems,
 } from '../domain/runs.ts';
 import { isTenantId, type TenantId } from '../domain/workspace.ts';
+import { answerAnalyzedEvent, runCompletedEvent } from '../events/builders.ts';
 import type { AiProvider, ProviderId } from '../ports/ai-provider.ts';
 import type { BrandRepository } from '../ports/brand-repository.ts';
+import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { PushNotifier } from '../ports/push.ts';
 import type { RawAnswerStore, RunRepository, UsageLedger, WorkflowStarter } from '../ports/runs.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
@@ -45,6 +49,8 @@ export interface WorkerDeps extends RunDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Concurrency per provider inside one run. @default 8 */
   concurrency?: Partial<Record<ProviderId, number>>;
+  /** Canonical event stream (answer.analyzed, run.completed); runs work the same without it. */
+  events?: EventPublisher | undefined;
 }
 
 function tenantIdOf(value: string): TenantId {
@@ -345,7 +351,10 @@ export function summarizeAnalysis(
   text: string,
   citations: Answer['citations'],
 ): NonNullable<Answer['analysis']> {
-  const analysis = analyzeText({ text, kind: 'answer', citations }, compileEntities(toTrackedEntities(brand)));
+  return summaryOf(brand, analyzeText({ text, kind: 'answer', citations }, compileEntities(toTrackedEntities(brand))));
+}
+
+function summaryOf(brand: Brand, analysis: Analysis): NonNullable<Answer['analysis']> {
   const own = analysis.entities.find((e) => e.entityId === brand.id);
   return {
     brandMentioned: Boolean(own?.mentioned),
@@ -370,13 +379,44 @@ export async function analyzeAnswer(
     await deps.runs.setAnswerAnalysis(tenantId, answer.answerId, null, 'failed');
     return { analyzed: false };
   }
-  await deps.runs.setAnswerAnalysis(
-    tenantId,
-    answer.answerId,
-    summarizeAnalysis(brand, answer.text, answer.citations),
-    'analyzed',
+  const analysis = analyzeText(
+    { text: answer.text, kind: 'answer', citations: answer.citations },
+    compileEntities(toTrackedEntities(brand)),
   );
+  await deps.runs.setAnswerAnalysis(tenantId, answer.answerId, summaryOf(brand, analysis), 'analyzed');
+  if (deps.events) await publishAnswerAnalyzed(deps, deps.events, tenantId, answer, analysis);
   return { analyzed: true };
+}
+
+/** Prompts of a prompt-set version by id; versions are immutable, so they are cached per container. */
+const promptCache = new Map<string, Map<string, TrackedPrompt>>();
+async function promptsOf(deps: Pick<RunDeps, 'brands'>, tenantId: TenantId, brandId: string, version: number) {
+  const key = `${tenantId}|${brandId}|${version}`;
+  const cached = promptCache.get(key);
+  if (cached) return cached;
+  const promptSet = version > 0 ? await deps.brands.getPromptSetVersion(tenantId, brandId, version) : null;
+  const prompts = new Map((promptSet?.prompts ?? []).map((p) => [p.id, p]));
+  if (promptCache.size > 16) promptCache.clear();
+  if (promptSet) promptCache.set(key, prompts);
+  return prompts;
+}
+
+/**
+ * Publishes `answer.analyzed` with the prompt's set version, branded flag and topic, so the rollups never read the
+ * answer back. A failure propagates: the workflow retries the step, and the event id (derived from the answer id)
+ * is the same on every attempt, so consumers count it once.
+ */
+async function publishAnswerAnalyzed(
+  deps: WorkerDeps,
+  events: EventPublisher,
+  tenantId: TenantId,
+  answer: Answer,
+  analysis: Analysis,
+) {
+  const run = await deps.runs.getRunState(tenantId, answer.runId);
+  const promptSetVersion = run?.promptSetVersion ?? 0;
+  const prompt = (await promptsOf(deps, tenantId, answer.brandId, promptSetVersion)).get(answer.promptId) ?? null;
+  await events.publish([answerAnalyzedEvent({ tenantId, answer, promptSetVersion, prompt, analysis })]);
 }
 
 /**
@@ -386,7 +426,11 @@ export async function analyzeAnswer(
 export async function finalizeRun(deps: WorkerDeps, input: { tenantId: string; runId: string }) {
   const tenantId = tenantIdOf(input.tenantId);
   const run = (await getRunOrThrow(deps, { tenantId }, input.runId)) as StoredRun;
-  if (TERMINAL_RUN_STATUSES.includes(run.status)) return summarize(run);
+  if (TERMINAL_RUN_STATUSES.includes(run.status)) {
+    // A retry after a failed publish: publish again (same event id, so it is counted once).
+    await deps.events?.publish([runCompletedEvent(tenantId, run)]);
+    return summarize(run);
+  }
   const now = () => deps.clock.now().toISOString();
   let cursor: string | undefined;
   do {
@@ -405,6 +449,7 @@ export async function finalizeRun(deps: WorkerDeps, input: { tenantId: string; r
     skipped: current.counts.skipped + Math.max(0, current.counts.planned - accounted),
   };
   const finished = await deps.runs.finalize(tenantId, current, finalRunStatus(counts, current.cancelRequested), now());
+  await deps.events?.publish([runCompletedEvent(tenantId, finished)]);
   await deps.push?.pushToTenant(tenantId, { type: 'run.completed', run: summarize(finished) }).catch(() => undefined);
   return summarize(finished);
 }

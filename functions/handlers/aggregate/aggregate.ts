@@ -1,0 +1,24 @@
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { RollupStore } from '#shared/ports/rollups.ts';
+import { type AggregateLog, aggregateRecords } from '#shared/use-cases/aggregate.ts';
+
+export interface AggregateHandlerDeps {
+  rollups: RollupStore;
+  log?: AggregateLog;
+}
+
+/**
+ * The aggregation consumer's logic on a Kinesis event-source batch: decode each record, apply it to the rollups
+ * exactly once, and answer with `batchItemFailures` (ReportBatchItemFailures) naming the first record that could not
+ * be stored. Never throws for a record's content, so a bad record cannot crash-loop the shard.
+ */
+export function createAggregateHandler(deps: AggregateHandlerDeps) {
+  return async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+    const records = (event.Records ?? []).map((record) => ({
+      sequenceNumber: record.kinesis.sequenceNumber,
+      data: Buffer.from(record.kinesis.data ?? '', 'base64').toString('utf8'),
+    }));
+    const result = await aggregateRecords(deps, records);
+    return { batchItemFailures: result.batchItemFailures };
+  };
+}

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { ProviderIdSchema, SurfaceSchema } from '../contracts/run-settings.ts';
+import { RunStatusSchema } from '../contracts/runs.ts';
+import { anyEnvelopeSchema, envelopeAttributesSchema } from './envelope.ts';
+
+const countsSchema = z.object({
+  planned: z.number().int().min(0),
+  succeeded: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  skipped: z.number().int().min(0),
+});
+
+const usageSchema = z.object({
+  inputTokens: z.number().int().min(0),
+  outputTokens: z.number().int().min(0),
+});
+
+/** What the analysis found about one tracked entity (brand or competitor) in one answer. */
+export const entityObservationSchema = z.object({
+  entityId: z.string().min(1),
+  kind: z.enum(['brand', 'competitor']),
+  mentioned: z.boolean(),
+  /** All mentions, in text and in owned-domain URLs (the share-of-voice numerator). */
+  mentions: z.number().int().min(0),
+  /** 1-based rank of the first mention among tracked entities; null when not mentioned. */
+  rank: z.number().int().positive().nullable(),
+  /** Entity-level sentiment score in [-1, 1] (null when not mentioned). */
+  sentiment: z.number().min(-1).max(1).nullable(),
+  /** Sentiment of each in-text mention, in order (DESIGN §5 sentiment is their mean). */
+  mentionSentiments: z.array(z.number().min(-1).max(1)),
+  /** Citations (distinct URLs) to the entity's owned domains. */
+  ownedCitations: z.number().int().min(0),
+  /** Un-normalised position-adjusted word count of the entity in this answer (GEO). */
+  positionAdjustedWords: z.number().min(0),
+  primaryRecommendation: z.boolean(),
+});
+export type EntityObservation = z.infer<typeof entityObservationSchema>;
+
+export const citationObservationSchema = z.object({
+  url: z.string(),
+  domain: z.string(),
+  /** owned = the brand's domain, competitor = a tracked competitor's, else third-party. */
+  class: z.enum(['owned', 'competitor', 'third-party']),
+  entityId: z.string().nullable(),
+  category: z.enum(['review', 'forum', 'news', 'encyclopedia', 'video', 'social', 'other']),
+});
+
+/** `promptpulse.answer.analyzed`: everything the rollups, the lake and the warehouse need about one answer. */
+export const answerAnalyzedDataSchema = z.object({
+  tenantId: z.string(),
+  brandId: z.string(),
+  runId: z.string(),
+  answerId: z.string(),
+  prompt: z.object({
+    id: z.string(),
+    /** Version of the prompt set the run used. */
+    setVersion: z.number().int().positive(),
+    /** The prompt names a tracked brand (excluded from share of voice by default). */
+    branded: z.boolean(),
+    topicId: z.string().nullable(),
+    intent: z.string().nullable(),
+    persona: z.string().nullable(),
+  }),
+  provider: ProviderIdSchema,
+  model: z.string(),
+  modelVersion: z.string().nullable(),
+  surface: SurfaceSchema,
+  locale: z.string(),
+  sampleIndex: z.number().int().min(0),
+  /** When the provider answered; the rollup day is its UTC date (stable under replays). */
+  answeredAt: z.iso.datetime(),
+  analyzerVersion: z.string(),
+  refusal: z.boolean(),
+  /** One entry per tracked entity (brand first), mentioned or not. */
+  entities: z.array(entityObservationSchema).min(1),
+  citations: z.array(citationObservationSchema),
+  usage: usageSchema,
+  costUsd: z.number().min(0).nullable(),
+  latencyMs: z.number().min(0),
+});
+export type AnswerAnalyzedData = z.infer<typeof answerAnalyzedDataSchema>;
+
+const runFields = {
+  tenantId: z.string(),
+  brandId: z.string(),
+  runId: z.string(),
+  status: RunStatusSchema,
+  promptSetVersion: z.number().int().min(0),
+  counts: countsSchema,
+};
+
+/** `promptpulse.run.progressed`: a snapshot of a run's counters while it runs. */
+export const runProgressedDataSchema = z.object({ ...runFields, at: z.iso.datetime() });
+export type RunProgressedData = z.infer<typeof runProgressedDataSchema>;
+
+/** `promptpulse.run.completed`: a run reached its terminal status. */
+export const runCompletedDataSchema = z.object({
+  ...runFields,
+  trigger: z.enum(['manual', 'schedule']),
+  perProvider: z.record(z.string(), countsSchema),
+  usage: usageSchema.extend({ costUsd: z.number().min(0) }),
+  startedAt: z.iso.datetime().nullable(),
+  finishedAt: z.iso.datetime(),
+});
+export type RunCompletedData = z.infer<typeof runCompletedDataSchema>;
+
+export const answerAnalyzedEventSchema = envelopeAttributesSchema.extend({
+  type: z.literal('promptpulse.answer.analyzed'),
+  data: answerAnalyzedDataSchema,
+});
+export const runProgressedEventSchema = envelopeAttributesSchema.extend({
+  type: z.literal('promptpulse.run.progressed'),
+  data: runProgressedDataSchema,
+});
+export const runCompletedEventSchema = envelopeAttributesSchema.extend({
+  type: z.literal('promptpulse.run.completed'),
+  data: runCompletedDataSchema,
+});
+
+/** Every canonical event with a data schema, discriminated by `type`. */
+export const canonicalEventSchema = z.discriminatedUnion('type', [
+  answerAnalyzedEventSchema,
+  runProgressedEventSchema,
+  runCompletedEventSchema,
+]);
+export type KnownCanonicalEvent = z.infer<typeof canonicalEventSchema>;
+export type AnswerAnalyzedEvent = z.infer<typeof answerAnalyzedEventSchema>;
+export type RunCompletedEvent = z.infer<typeof runCompletedEventSchema>;
+export type RunProgressedEvent = z.infer<typeof runProgressedEventSchema>;
+
+/** Schemas exported to docs/events/<name>.schema.json. */
+export const EXPORTED_SCHEMAS = {
+  envelope: anyEnvelopeSchema,
+  'answer.analyzed': answerAnalyzedEventSchema,
+  'run.progressed': runProgressedEventSchema,
+  'run.completed': runCompletedEventSchema,
+} as const;
+
+export type ParsedRecord =
+  | { ok: true; event: KnownCanonicalEvent }
+  | {
+      ok: false;
+      reason: string /** Envelope id and type when at least those were readable. */;
+      id?: string;
+      type?: string;
+    };
+
+/**
+ * Parses one stream record's bytes (UTF-8 JSON) into a known canonical event. Never throws: the reason says why a
+ * record is unusable (bad JSON, not a CloudEvent, unknown type, invalid data), so a consumer can log and skip it.
+ */
+export function parseCanonicalEvent(text: string): ParsedRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, reason: `not JSON: ${(error as Error).message}` };
+  }
+  const envelope = anyEnvelopeSchema.safeParse(json);
+  if (!envelope.success) return { ok: false, reason: `not a canonical event: ${summarize(envelope.error)}` };
+  const { id, type } = envelope.data;
+  const parsed = canonicalEventSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: `invalid ${type}: ${summarize(parsed.error)}`, id, type };
+  if (parsed.data.tenantid !== parsed.data.data.tenantId) {
+    return { ok: false, reason: 'tenantid does not match data.tenantId', id, type };
+  }
+  return { ok: true, event: parsed.data };
+}
+
+function summarize(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}
