@@ -24,8 +24,11 @@ export interface RunRepository {
   /** The run record alone (no failure list): what the workflow steps need, one read. */
   getRunState(tenantId: TenantId, runId: string): Promise<Run | null>;
   listRuns(tenantId: TenantId, brandId: string | null, page: PageRequest): Promise<Page<Run>>;
-  /** Writes the items that do not exist yet (a re-plan after a restart leaves finished items alone). */
-  putItems(tenantId: TenantId, runId: string, items: readonly PlannedItem[], now: string): Promise<void>;
+  /**
+   * Writes the run's work items. `fresh` (no item of the run can have been worked on yet) allows fast batch
+   * writes; otherwise only missing items are written, so a re-plan after a restart leaves finished items alone.
+   */
+  putItems(tenantId: TenantId, runId: string, items: readonly PlannedItem[], now: string, fresh: boolean): Promise<void>;
   getItem(tenantId: TenantId, runId: string, itemId: string): Promise<RunItem | null>;
   listItems(
     tenantId: TenantId,

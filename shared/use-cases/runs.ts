@@ -185,7 +185,8 @@ export async function planRun(deps: WorkerDeps, input: { tenantId: string; runId
   const run = await runStateOrThrow(deps, tenantId, input.runId);
   if (TERMINAL_RUN_STATUSES.includes(run.status)) return { groups: [], itemCount: 0 };
   const items = await plannedItems(deps, tenantId, run);
-  await deps.runs.putItems(tenantId, run.id, items, deps.clock.now().toISOString());
+  // A queued run has never reached the Map, so nothing can have been asked yet: its items may be batch-written.
+  await deps.runs.putItems(tenantId, run.id, items, deps.clock.now().toISOString(), run.status === 'queued');
   await deps.runs.markRunning(tenantId, run.id, deps.clock.now().toISOString());
   // Only indices travel in the workflow state: 5,000 items stay far below the 256 KB state limit.
   const indexed = items.map((item, index) => ({ ...item, itemId: String(index) }));

@@ -1,4 +1,5 @@
 import {
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -120,28 +121,41 @@ export class DynamoDbRunRepository implements RunRepository, UsageLedger {
     };
   }
 
-  async putItems(tenantId: TenantId, runId: string, items: readonly PlannedItem[], now: string): Promise<void> {
-    // Conditional puts (not BatchWrite): an item that exists keeps its status, so a re-plan never resets work.
+  async putItems(tenantId: TenantId, runId: string, items: readonly PlannedItem[], now: string, fresh: boolean): Promise<void> {
+    const record = (item: PlannedItem) => ({
+      ...runKeys.item(tenantId, runId, item.itemId),
+      type: 'RunItem',
+      ...item,
+      runId,
+      status: 'pending',
+      attempts: 0,
+      answerId: null,
+      error: null,
+      updatedAt: now,
+    });
+    if (fresh) {
+      const batches: PlannedItem[][] = [];
+      for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+      const worker = async () => {
+        for (let batch = batches.shift(); batch; batch = batches.shift()) {
+          let requests = batch.map((item) => ({ PutRequest: { Item: record(item) } }));
+          for (let attempt = 0; requests.length > 0; attempt++) {
+            if (attempt > 8) throw new Error('DynamoDB kept leaving items unprocessed while planning the run');
+            const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+            requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+            if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(8, batches.length) }, worker));
+      return;
+    }
+    // Conditional puts: an item that exists keeps its status, so a re-plan never resets work.
     const queue = [...items];
     const worker = async () => {
       for (let item = queue.shift(); item; item = queue.shift()) {
-        const record: RunItem = {
-          ...item,
-          runId,
-          status: 'pending',
-          attempts: 0,
-          answerId: null,
-          error: null,
-          updatedAt: now,
-        };
         await this.db
-          .send(
-            new PutCommand({
-              TableName: this.tableName,
-              Item: { ...runKeys.item(tenantId, runId, item.itemId), type: 'RunItem', ...record },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          )
+          .send(new PutCommand({ TableName: this.tableName, Item: record(item), ConditionExpression: 'attribute_not_exists(pk)' }))
           .catch((error: Error) => {
             if (error.name !== 'ConditionalCheckFailedException') throw error;
           });
