@@ -6,9 +6,9 @@ import type { ClientConfig } from '#shared/contracts/client-config.ts';
 import { PUBLIC_ROUTES, RESOURCE_NAMES } from '#shared/infra/resources.ts';
 import { createCognitoIdpHandler, LOCAL_USER_POOL_ID } from './emulators/cognito-idp.ts';
 import { ensureMainTable, startDynamoDbLocal } from './emulators/dynamodb.ts';
-import { ensureEventStream, startKinesisLocal } from './emulators/kinesis.ts';
+import { ensureEventStream, localKinesisClient, startKinesisLocal } from './emulators/kinesis.ts';
 import { claimPort } from './emulators/ports.ts';
-import { ensureLakeBucket, startS3Local } from './emulators/s3.ts';
+import { ensureLakeBucket, localS3Client, startS3Local } from './emulators/s3.ts';
 import { createStepFunctionsEmulator } from './emulators/stepfunctions.ts';
 import { createGateway, type HttpApiHandler, WEBSOCKET_MANAGEMENT_PREFIX, WEBSOCKET_PATH } from './gateway/gateway.ts';
 import { createLocalWebSocketGateway, type WebSocketLambdaHandler } from './gateway/websocket-gateway.ts';
@@ -43,6 +43,8 @@ export interface LocalStackOptions {
   onInvitation?: (email: string, temporaryPassword: string) => void;
   /** Access-token lifetime of the local issuer, in seconds. @default 3600 */
   accessTokenTtlSeconds?: number;
+  /** Buffering of the local Firehose stand-in writing the lake. @default 1 MiB / 3000 ms */
+  lakeBuffer?: { maxBytes?: number; intervalMs?: number };
 }
 
 export interface LocalStack {
@@ -265,6 +267,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     const sfnEmulator = stepFunctions;
     stops.unshift(async () => sfnEmulator.abortAll());
+
+    // The event stream's consumers: the production aggregate handler (event-source-mapping semantics) and the lake.
+    const { startEventPipeline } = await import('./event-pipeline.ts');
+    const [pipelineKinesis, pipelineS3] = [localKinesisClient(kinesis.endpoint), localS3Client(s3.endpoint)];
+    const pipeline = await startEventPipeline({
+      kinesis: pipelineKinesis,
+      s3: pipelineS3,
+      streamName: RESOURCE_NAMES.eventStream,
+      bucket: RESOURCE_NAMES.lakeBucket,
+      region: 'us-east-1',
+      checkpointDir: dir('stream-checkpoints'),
+      ...(options.lakeBuffer ? { lake: options.lakeBuffer } : {}),
+      log,
+    });
+    stops.push(async () => {
+      await pipeline.stop();
+      pipelineKinesis.destroy();
+      pipelineS3.destroy();
+    });
 
     let demoTenantId: string | null = null;
     if (options.seed !== false) {

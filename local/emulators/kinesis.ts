@@ -28,7 +28,12 @@ export async function startKinesisLocal(port: number, dataDir: string | null): P
   });
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Keep-alive sockets of SDK clients (publishers still running during shutdown) would hold close() open.
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -14,6 +14,8 @@ declare module 'vitest' {
       clientId: string;
       dynamodbEndpoint: string;
       s3Endpoint: string;
+      /** kinesalite (the canonical event stream). */
+      kinesisEndpoint: string;
       /** The provider simulator; `PUT <url>/_control/faults` changes its faults at run time. */
       simulatorUrl: string;
       signingKey: Record<string, unknown>;
@@ -33,6 +35,8 @@ export async function setup(project: TestProject) {
     dataDir: null,
     ports: { gateway: 0, dynamodb: 0, kinesis: 0, s3: 0 },
     schedulerIntervalMs: null,
+    // The lake writer flushes fast so pipeline tests need not wait for Firehose-sized buffers.
+    lakeBuffer: { intervalMs: 1000 },
     onInvitation: (email, password) => writeFileSync(join(invitationsDir, email), password),
   });
   project.provide('stack', {
@@ -42,6 +46,7 @@ export async function setup(project: TestProject) {
     clientId: stack.clientId,
     dynamodbEndpoint: stack.endpoints.dynamodb,
     s3Endpoint: stack.endpoints.s3,
+    kinesisEndpoint: stack.endpoints.kinesis,
     simulatorUrl: stack.endpoints.providerSimulator,
     signingKey: stack.issuer.signingKey as Record<string, unknown>,
     demoTenantId: stack.demoTenantId ?? '',
