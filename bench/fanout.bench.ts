@@ -110,6 +110,7 @@ try {
   const started = Date.now();
   const res = await call(stack.apiUrl, 'POST', `/brands/${brand.json.id}/runs`, { token });
   if (res.status !== 202) throw new Error(`run refused: ${JSON.stringify(res.json)}`);
+  // biome-ignore lint/suspicious/noExplicitAny: the bench reads the run's JSON loosely
   let run: Record<string, any>;
   for (;;) {
     run = (await call(stack.apiUrl, 'GET', `/runs/${res.json.runId}`, { token })).json;

@@ -28,7 +28,13 @@ export interface RunRepository {
    * Writes the run's work items. `fresh` (no item of the run can have been worked on yet) allows fast batch
    * writes; otherwise only missing items are written, so a re-plan after a restart leaves finished items alone.
    */
-  putItems(tenantId: TenantId, runId: string, items: readonly PlannedItem[], now: string, fresh: boolean): Promise<void>;
+  putItems(
+    tenantId: TenantId,
+    runId: string,
+    items: readonly PlannedItem[],
+    now: string,
+    fresh: boolean,
+  ): Promise<void>;
   getItem(tenantId: TenantId, runId: string, itemId: string): Promise<RunItem | null>;
   listItems(
     tenantId: TenantId,

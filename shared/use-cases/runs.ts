@@ -320,7 +320,7 @@ export async function recordFailure(
   const planned = (await plannedItems(deps, tenantId, run))[input.index];
   if (!planned) return { recorded: false };
   const item = await deps.runs.getItem(tenantId, run.id, planned.itemId);
-  if (!item || item.status !== 'pending') return { recorded: false };
+  if (item?.status !== 'pending') return { recorded: false };
   const name = (input.error?.Error ?? 'Error').slice(0, 100);
   const applied = await deps.runs.completeItem(
     tenantId,

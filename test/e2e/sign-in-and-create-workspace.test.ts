@@ -1,6 +1,6 @@
 import '../../local/env-defaults.ts';
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { launchChromium } from '../support/browser.ts';

@@ -121,7 +121,13 @@ export class DynamoDbRunRepository implements RunRepository, UsageLedger {
     };
   }
 
-  async putItems(tenantId: TenantId, runId: string, items: readonly PlannedItem[], now: string, fresh: boolean): Promise<void> {
+  async putItems(
+    tenantId: TenantId,
+    runId: string,
+    items: readonly PlannedItem[],
+    now: string,
+    fresh: boolean,
+  ): Promise<void> {
     const record = (item: PlannedItem) => ({
       ...runKeys.item(tenantId, runId, item.itemId),
       type: 'RunItem',
@@ -155,7 +161,13 @@ export class DynamoDbRunRepository implements RunRepository, UsageLedger {
     const worker = async () => {
       for (let item = queue.shift(); item; item = queue.shift()) {
         await this.db
-          .send(new PutCommand({ TableName: this.tableName, Item: record(item), ConditionExpression: 'attribute_not_exists(pk)' }))
+          .send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: record(item),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          )
           .catch((error: Error) => {
             if (error.name !== 'ConditionalCheckFailedException') throw error;
           });
