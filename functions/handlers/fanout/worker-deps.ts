@@ -6,7 +6,6 @@ import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repos
 import { DynamoDbRunRepository } from '../../adapters/aws/dynamodb-run-repository.ts';
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { createKinesisClient, KinesisEventPublisher } from '../../adapters/aws/kinesis-event-publisher.ts';
-import { createKinesisClient, KinesisEventPublisher } from '../../adapters/aws/kinesis-event-publisher.ts';
 import { S3RawAnswerStore } from '../../adapters/aws/s3-raw-answer-store.ts';
 import { createPushNotifier } from '../../adapters/aws/websocket-push.ts';
 import {
@@ -68,10 +67,6 @@ export function createWorkerDeps(
     concurrency,
     // Progress reaches browsers when the WebSocket API is configured; runs work the same without it.
     push: env.WS_MANAGEMENT_ENDPOINT ? createPushNotifier({ db }) : undefined,
-    // Canonical events (answer.analyzed, run.completed) go to the stream when one is configured.
-    events: base.EVENT_STREAM_NAME
-      ? new KinesisEventPublisher(tracer.captureAWSv3Client(createKinesisClient(base)), base.EVENT_STREAM_NAME)
-      : undefined,
     // Canonical events (answer.analyzed, run.completed) go to the stream when one is configured.
     events: base.EVENT_STREAM_NAME
       ? new KinesisEventPublisher(tracer.captureAWSv3Client(createKinesisClient(base)), base.EVENT_STREAM_NAME)
