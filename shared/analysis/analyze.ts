@@ -182,9 +182,16 @@ export function findAliasMatches(text: string, compiled: CompiledEntities, limit
       end++;
     }
     const edge = m.patternEdgeWord[pat]!;
-    if ((edge & 1) !== 0 && joinsWord(codePointBefore(text, rStart), m.patternFirst[pat]!)) continue;
+    if ((edge & 1) !== 0 && rStart > 0) {
+      const bc = text.charCodeAt(rStart - 1);
+      if (bc < 128 ? ASCII_WORD[bc] === 1 : joinsWord(codePointBefore(text, rStart), m.patternFirst[pat]!)) continue;
+    }
     let suffix: Mention['suffix'] = null;
-    const after = end < limit ? codePointAtSafe(text, end) : -1;
+    let after = -1;
+    if (end < limit) {
+      after = text.charCodeAt(end);
+      if (after >= 0xd800) after = codePointAtSafe(text, end);
+    }
     if ((edge & 2) !== 0 && after >= 0 && joinsWord(after, m.patternLast[pat]!)) {
       // Plural "Acmes" (only where the alias allows it): the s must end the word.
       if ((after === 115 || after === 83) && m.patternPlural[pat] === 1) {
@@ -199,7 +206,8 @@ export function findAliasMatches(text: string, compiled: CompiledEntities, limit
     }
     const refs = m.patternRefs[pat]!;
     let chosen: AliasRef | null = null;
-    for (const ref of refs) {
+    for (let q = 0; q < refs.length; q++) {
+      const ref = refs[q]!;
       if (suffix === 's' && !ref.allowPlural) continue;
       if (ref.isDomain) {
         // "acme.com" but not "acme.com.evil.io" / "acme.com-x" / "notacme.com" (start boundary checked above).
@@ -219,7 +227,18 @@ export function findAliasMatches(text: string, compiled: CompiledEntities, limit
   }
   // Longest-leftmost: sort by start, then longer first, then ref priority (already brand-first per pattern). The
   // scanner emits in start order, shorter first, so this is usually a cheap reversal of runs.
-  if (!sorted) cands.sort((a, b) => a.start - b.start || b.end - a.end || a.ref.entityIndex - b.ref.entityIndex);
+  if (!sorted) {
+    // Stable insertion sort: the input is nearly sorted (same order as Array.prototype.sort with this comparator).
+    for (let k = 1; k < cands.length; k++) {
+      const c = cands[k]!;
+      let j = k - 1;
+      while (j >= 0 && compareCandidates(cands[j]!, c) > 0) {
+        cands[j + 1] = cands[j]!;
+        j--;
+      }
+      cands[j + 1] = c;
+    }
+  }
   const kept: Candidate[] = [];
   let lastEnd = -1;
   for (const c of cands) {
@@ -228,6 +247,15 @@ export function findAliasMatches(text: string, compiled: CompiledEntities, limit
     lastEnd = c.end;
   }
   return kept;
+}
+
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  ASCII_WORD[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ? 1 : 0;
+}
+
+function compareCandidates(a: Candidate, b: Candidate): number {
+  return a.start - b.start || b.end - a.end || a.ref.entityIndex - b.ref.entityIndex;
 }
 
 /** Raw-match buffer reused by every scan (analysis is synchronous, so one buffer per process is enough). */

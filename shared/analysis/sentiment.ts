@@ -375,16 +375,19 @@ export function splitClauses(tokens: readonly Token[], text: string): Clause[] {
 
 /** True when the folded text of the span carries a sarcasm cue. */
 export function isSarcastic(text: string, start: number, end: number): boolean {
-  // Every cue contains one of these literals; if none starts inside the span, no cue can match there. (Lower-casing
-  // can only produce these ASCII letters from ASCII letters or the Kelvin sign, which /iu also folds.)
-  SARCASM_LITERALS.lastIndex = start;
-  const hit = SARCASM_LITERALS.exec(text);
-  if (hit === null || hit.index >= end) return false;
-  const s = text.slice(start, end).toLowerCase().replace(/’/g, "'");
+  const slice = text.slice(start, end);
+  // Pre-filter: the cues without their \b/^/$ anchors, case-insensitive on the original text. Whatever matches after
+  // lower-casing matches this too (lower-casing yields these ASCII letters only from ASCII letters or the Kelvin sign,
+  // which /iu also folds), so a miss here is a miss there, without the lower-cased copy.
+  if (!SARCASM_PREFILTER.test(slice)) return false;
+  const s = slice.toLowerCase().replace(/’/g, "'");
   return SARCASM_RE.test(s);
 }
 
-const SARCASM_LITERALS = /\/s|yeah|love|thanks|great|what a|nothing|so glad|needed|wow|classic|sure|🙃|🙄/giu;
+const SARCASM_PREFILTER = new RegExp(
+  SARCASM_CUES.map((re) => `(?:${re.source.replace(/\\b|\(\?:\^\|\\s\)|\(\?:\\s\|\$\)/g, '')})`).join('|'),
+  'iu',
+);
 
 const SARCASM_RE = new RegExp(SARCASM_CUES.map((re) => `(?:${re.source})`).join('|'), 'u');
 
