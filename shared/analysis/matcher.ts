@@ -339,7 +339,14 @@ const SECOND: MatchBuffer = createMatchBuffer(64);
  *   break), and both halves are stepped in the same loop: two independent dependency chains, same states, same
  *   matches (the first half's matches all end before the cut, the second half's all start after it).
  */
-export function scanInto(m: CompiledMatcher, text: string, limit: number, buf: MatchBuffer): void {
+export function scanInto(
+  m: CompiledMatcher,
+  text: string,
+  limit: number,
+  buf: MatchBuffer,
+  /** Cut chunks in two interleaved streams (off only to test that both ways agree). */
+  interleave = true,
+): void {
   const n = Math.min(limit, text.length);
   let r = 0;
   for (let base = 0; base < n; ) {
@@ -348,7 +355,8 @@ export function scanInto(m: CompiledMatcher, text: string, limit: number, buf: M
       const last = text.charCodeAt(stop - 1);
       if (last >= 0xd800 && last <= 0xdbff) stop--; // keep surrogate pairs in one chunk
     }
-    const split = stop - base >= MIN_SPLIT ? resetPointNear(m, text, (base + stop) >> 1, base + 64, stop - 64) : -1;
+    const split =
+      interleave && stop - base >= MIN_SPLIT ? resetPointNear(m, text, (base + stop) >> 1, base + 64, stop - 64) : -1;
     r = split < 0 ? scanOne(m, text, base, stop, r, buf) : scanTwo(m, text, base, split, stop, r, buf);
     base = stop;
   }
@@ -630,9 +638,9 @@ function prevUnitIsSpace(text: string, at: number, f: string, j: number): boolea
 }
 
 /** Convenience form of {@link scanInto}: every candidate occurrence as objects (start order). */
-export function scan(m: CompiledMatcher, text: string, limit = text.length): RawMatch[] {
+export function scan(m: CompiledMatcher, text: string, limit = text.length, interleave = true): RawMatch[] {
   const buf = createMatchBuffer();
-  scanInto(m, text, limit, buf);
+  scanInto(m, text, limit, buf, interleave);
   const out: RawMatch[] = [];
   for (let k = 0; k < buf.count * 3; k += 3) {
     out.push({ start: buf.data[k]!, end: buf.data[k + 1]!, pattern: buf.data[k + 2]! });

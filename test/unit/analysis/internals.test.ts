@@ -206,4 +206,49 @@ describe('engine internals match their reference implementations', () => {
       }
     }
   });
+
+  it('two interleaved streams report exactly what one stream reports', () => {
+    const compiled = compileEntities([
+      {
+        id: 'a',
+        name: 'Acme Cloud',
+        kind: 'brand',
+        aliases: [{ value: 'Straße' }, { value: 'a b' }],
+        ownedDomains: ['acme.com'],
+      },
+      {
+        id: 'b',
+        name: 'Ünïcødé 🚀',
+        kind: 'competitor',
+        aliases: [{ value: 'ss' }, { value: '(a|b)*' }],
+        ownedDomains: [],
+      },
+    ]);
+    const frag = fc.constantFrom(
+      'Acme Cloud',
+      'Acme  Cloud',
+      'acme.com',
+      ' ',
+      '\n',
+      ', ',
+      'Straße',
+      'ß',
+      'a b',
+      '(a|b)*',
+      'Ünïcødé 🚀',
+      'U\u0308nicode',
+      '🚀',
+      '\u0301',
+      '—',
+      'x',
+      'lorem ipsum ',
+    );
+    fc.assert(
+      fc.property(fc.array(frag, { minLength: 60, maxLength: 300 }), (parts) => {
+        const t = parts.join('');
+        expect(scan(compiled.matcher, t)).toEqual(scan(compiled.matcher, t, t.length, false));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
