@@ -33,6 +33,7 @@ export const SAMPLE_BODIES: Record<string, { body: unknown; contentType?: string
 /** Query strings for routes whose query has required parameters. */
 export const SAMPLE_QUERIES: Record<string, string> = {
   'GET /brands/:brandId/prompt-set/diff': 'from=0&to=1',
+  'GET /brands/:brandId/metrics': 'from=2026-01-01&to=2026-01-31',
 };
 
 /** Fills path parameters from a map (`:brandId` → ids.brandId). */

@@ -7,6 +7,7 @@ import { createDocumentClient, createSfnClient } from '../../adapters/aws/client
 import { CognitoUserDirectory, createCognitoClient } from '../../adapters/aws/cognito-user-directory.ts';
 import { DynamoDbAuditLog } from '../../adapters/aws/dynamodb-audit-log.ts';
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
+import { DynamoDbRollupStore } from '../../adapters/aws/dynamodb-rollup-store.ts';
 import { DynamoDbRunRepository } from '../../adapters/aws/dynamodb-run-repository.ts';
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { SfnWorkflowStarter } from '../../adapters/aws/sfn-workflow-starter.ts';
@@ -32,6 +33,7 @@ const app = createApiApp(
     auditLog: new DynamoDbAuditLog(db, config.TABLE_NAME),
     runs,
     usage: runs,
+    rollups: new DynamoDbRollupStore(db, config.TABLE_NAME),
     workflow: new SfnWorkflowStarter(
       tracer.captureAWSv3Client(createSfnClient(workflowConfig)),
       workflowConfig.STATE_MACHINE_ARN,

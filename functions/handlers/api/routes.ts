@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
+import { MetricsQuerySchema, MetricsResponseSchema } from '#shared/contracts/analytics.ts';
 import { AuditEntrySchema } from '#shared/contracts/audit.ts';
 import { BrandInputSchema, BrandSchema, BrandSummarySchema } from '#shared/contracts/brands.ts';
 import { idSchema, pageOf, pageQuerySchema } from '#shared/contracts/common.ts';
@@ -33,7 +34,9 @@ import type { Principal, TenantPrincipal } from '#shared/domain/principal.ts';
 import { ROLES, type Role } from '#shared/domain/roles.ts';
 import type { AccessTokenVerifier } from '#shared/ports/access-token-verifier.ts';
 import type { AuditLog } from '#shared/ports/audit.ts';
+import type { RollupStore } from '#shared/ports/rollups.ts';
 import type { WorkflowStarter } from '#shared/ports/runs.ts';
+import { readBrandMetrics } from '#shared/use-cases/aggregate.ts';
 import * as brands from '#shared/use-cases/brands.ts';
 import * as members from '#shared/use-cases/members.ts';
 import * as promptSets from '#shared/use-cases/prompt-sets.ts';
@@ -53,6 +56,7 @@ export type RouteAccess = { kind: 'public' } | { kind: 'authenticated' } | { kin
 
 export interface ApiDeps extends WorkspaceDeps, brands.BrandDeps, members.MemberDeps, runs.RunDeps {
   workflow: WorkflowStarter;
+  rollups: RollupStore;
   verifier: AccessTokenVerifier;
   auditLog: AuditLog;
   maxBodyBytes: number;
@@ -499,6 +503,53 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
         const answer = parsed.success ? await deps.runs.getAnswer(tenantOf(ctx).tenantId, parsed.data) : null;
         if (!answer) throw new NotFoundError('Answer not found', { code: 'answer_not_found' });
         return ok(answer);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/brands/:brandId/metrics',
+      summary:
+        'Visibility, share of voice, position, sentiment and citations of the brand and its competitors, with n and 95% intervals',
+      access: { kind: 'tenant', roles: ALL },
+      docs: { query: MetricsQuerySchema, response: MetricsResponseSchema },
+      handle: async (ctx) => {
+        const tenant = tenantOf(ctx);
+        const brand = await brands.getBrandOrThrow(deps, tenant, brandIdOf(ctx));
+        const query = parseQuery(ctx.event, MetricsQuerySchema);
+        const filter = {
+          ...(query.provider ? { provider: query.provider } : {}),
+          ...(query.surface ? { surface: query.surface } : {}),
+          ...(query.topic ? { topic: query.topic } : {}),
+          ...(query.promptSetVersion ? { promptSetVersion: query.promptSetVersion } : {}),
+        };
+        const report = await readBrandMetrics(deps, {
+          tenantId: tenant.tenantId,
+          brandId: brand.id,
+          from: query.from,
+          to: query.to,
+          filter,
+          competitorIds: brand.competitors.map((c) => c.id),
+          shareOfVoiceScope: query.scope,
+        });
+        const named = (kind: 'brand' | 'competitor') => (metrics: (typeof report)['brand']) => ({
+          ...metrics,
+          kind,
+          name:
+            kind === 'brand'
+              ? brand.name
+              : (brand.competitors.find((c) => c.id === metrics.entityId)?.name ?? metrics.entityId),
+        });
+        return ok({
+          brandId: brand.id,
+          from: query.from,
+          to: query.to,
+          filter,
+          scope: query.scope,
+          n: report.n,
+          shareOfVoiceN: report.shareOfVoiceN,
+          brand: named('brand')(report.brand),
+          competitors: report.competitors.map(named('competitor')),
+        });
       },
     },
     {

@@ -66,6 +66,7 @@ beforeEach(async () => {
     runs: {} as ApiDeps['runs'],
     usage: {} as ApiDeps['usage'],
     workflow: {} as ApiDeps['workflow'],
+    rollups: {} as ApiDeps['rollups'],
     maxBodyBytes: 1024,
     version: 'test',
     verifier: {

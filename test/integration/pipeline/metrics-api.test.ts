@@ -1,0 +1,72 @@
+import { describe, expect, inject, it } from 'vitest';
+import { MetricsResponseSchema } from '../../../shared/contracts/analytics.ts';
+import { RunSchema } from '../../../shared/contracts/runs.ts';
+import { call } from '../../support/api.ts';
+import { freshAccount, ownerOfNewWorkspace } from '../../support/sessions.ts';
+
+const stack = inject('stack');
+
+describe('GET /brands/{id}/metrics (from the event rollups)', () => {
+  it('reports every analysed answer of a run with n, intervals and competitors, and refuses bad periods', async () => {
+    const account = await freshAccount(stack, 'metrics');
+    const { token } = await ownerOfNewWorkspace(stack.url, stack.apiUrl, account.email, account.password, 'Metrics Co');
+    const brand = (
+      await call(stack.apiUrl, 'POST', '/brands', {
+        token,
+        body: {
+          name: 'Acme Analytics',
+          category: 'Product analytics',
+          competitors: [{ name: 'Northwind Insights' }, { name: 'Globex Metrics' }],
+        },
+      })
+    ).json;
+    await call(stack.apiUrl, 'PUT', `/brands/${brand.id}/prompt-set`, {
+      token,
+      headers: { 'if-match': '"0"' },
+      body: {
+        prompts: [
+          { text: 'What is the best product analytics tool?' },
+          { text: 'Which analytics tool has the best funnels?' },
+        ],
+      },
+    });
+    await call(stack.apiUrl, 'PUT', `/brands/${brand.id}/run-settings`, {
+      token,
+      headers: { 'if-match': '"0"' },
+      body: {
+        providers: [{ provider: 'openai', model: 'gpt-4.1-mini', surface: 'api' }],
+        samplesPerPrompt: 3,
+        schedule: { kind: 'manual' },
+      },
+    });
+    const runId = (await call(stack.apiUrl, 'POST', `/brands/${brand.id}/runs`, { token })).json.runId;
+    let run = RunSchema.parse((await call(stack.apiUrl, 'GET', `/runs/${runId}`, { token })).json);
+    for (let i = 0; i < 240 && !['succeeded', 'partial', 'failed'].includes(run.status); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      run = RunSchema.parse((await call(stack.apiUrl, 'GET', `/runs/${runId}`, { token })).json);
+    }
+    expect(run.counts.succeeded).toBe(6);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const path = `/brands/${brand.id}/metrics?from=${today}&to=${today}&scope=all`;
+    let metrics = MetricsResponseSchema.parse((await call(stack.apiUrl, 'GET', path, { token })).json);
+    for (let i = 0; i < 120 && metrics.n < 6; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      metrics = MetricsResponseSchema.parse((await call(stack.apiUrl, 'GET', path, { token })).json);
+    }
+    expect(metrics.n).toBe(6);
+    expect(metrics.brand).toMatchObject({ name: 'Acme Analytics', kind: 'brand' });
+    expect(metrics.brand.mentionRate.n).toBe(6);
+    const [low, high] = metrics.brand.mentionRate.ci;
+    expect(low).toBeLessThanOrEqual(metrics.brand.mentionRate.value ?? 0);
+    expect(high).toBeGreaterThanOrEqual(metrics.brand.mentionRate.value ?? 1);
+    expect(metrics.competitors.map((c) => c.name).sort()).toEqual(['Globex Metrics', 'Northwind Insights']);
+
+    const filtered = await call(stack.apiUrl, 'GET', `${path}&provider=anthropic`, { token });
+    expect(filtered.json.n).toBe(0);
+    for (const bad of ['from=2026-02-01&to=2026-01-01', 'from=2020-01-01&to=2026-01-01', 'from=yesterday&to=today']) {
+      const res = await call(stack.apiUrl, 'GET', `/brands/${brand.id}/metrics?${bad}`, { token });
+      expect(res.status, bad).toBe(400);
+    }
+  });
+});
