@@ -15,6 +15,8 @@ import {
   MemberSchema,
   type MeResponse,
   MeResponseSchema,
+  type MetricsQuery,
+  MetricsResponseSchema,
   PromptSetDiffSchema,
   type PromptSetInput,
   PromptSetInputSchema,
@@ -369,6 +371,24 @@ export function createApiClient(options: ApiClientOptions) {
     /** `POST /runs/{runId}/cancel`: the run records `cancelRequested` and then finalizes as `cancelled`. */
     cancelRun(runId: string) {
       return request({ method: 'POST', path: `/runs/${enc(runId)}/cancel`, schema: RunSchema });
+    },
+    // Analytics ----------------------------------------------------------------------------------------
+    /** `GET /brands/{brandId}/metrics?from&to[&provider&surface&topic&promptSetVersion&scope]`. */
+    metrics(brandId: string, query: MetricsQuery, signal?: AbortSignal) {
+      const params = new URLSearchParams({ from: query.from, to: query.to });
+      if (query.provider) params.set('provider', query.provider);
+      if (query.surface) params.set('surface', query.surface);
+      if (query.topic) params.set('topic', query.topic);
+      if (query.promptSetVersion !== undefined && query.promptSetVersion !== null) {
+        params.set('promptSetVersion', String(query.promptSetVersion));
+      }
+      if (query.scope) params.set('scope', query.scope);
+      return request({
+        method: 'GET',
+        path: `/brands/${enc(brandId)}/metrics?${params.toString()}`,
+        schema: MetricsResponseSchema,
+        signal,
+      });
     },
     getAnswer(answerId: string, signal?: AbortSignal) {
       return request({ method: 'GET', path: `/answers/${enc(answerId)}`, schema: AnswerSchema, signal });

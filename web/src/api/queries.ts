@@ -1,5 +1,6 @@
 import {
   type InfiniteData,
+  keepPreviousData,
   type Query,
   type QueryClient,
   useInfiniteQuery,
@@ -11,6 +12,7 @@ import {
   type BrandInput,
   type CreateWorkspaceRequest,
   type InviteMemberRequest,
+  type MetricsQuery,
   type PromptSetInput,
   type Run,
   type RunSettingsInput,
@@ -47,6 +49,8 @@ export const queryKeys = {
   runItemsAll: (runId: string) => ['runs', 'items', runId] as const,
   runItems: (runId: string, status: RunItemStatus | null) => ['runs', 'items', runId, status ?? 'all'] as const,
   answer: (answerId: string) => ['answers', answerId] as const,
+  metricsAll: ['metrics'] as const,
+  metrics: (brandId: string, query: MetricsQuery) => ['metrics', brandId, query] as const,
 };
 
 /** Largest page the API serves; brand lists are small (plan limits), so one page covers the switcher. */
@@ -438,4 +442,27 @@ export function applyRunSummary(queryClient: QueryClient, next: RunSummary | Run
     }
     if (changed) queryClient.setQueryData<InfiniteData<RunPage>>(key, { ...data, pages });
   }
+
+  // New analysed answers change the brand's metrics: refetch the Analytics queries on screen (without
+  // cancelling one already in flight, so a burst of frames does not starve it).
+  void queryClient.invalidateQueries(
+    { queryKey: [...queryKeys.metricsAll, summary.brandId] },
+    { cancelRefetch: false },
+  );
+}
+
+// Analytics ------------------------------------------------------------------------------------------
+
+/**
+ * `GET /brands/{brandId}/metrics` for one period and slice. Cached per (brand, query): switching back to a period
+ * or slice already seen is instant; while a new one loads the previous numbers stay on screen (marked as updating).
+ */
+export function useMetrics(brandId: string | null | undefined, query: MetricsQuery | null) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.metrics(brandId ?? '', query ?? { from: '', to: '' }),
+    queryFn: ({ signal }) => api.metrics(brandId ?? '', query ?? { from: '', to: '' }, signal),
+    enabled: Boolean(brandId) && query !== null,
+    placeholderData: keepPreviousData,
+  });
 }

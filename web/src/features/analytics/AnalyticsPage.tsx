@@ -1,68 +1,730 @@
+import { useId, useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { DAMPING_M } from '../../../../shared/analysis/metrics.ts';
+import type { EntityMetricsView, MetricsQuery, MetricsResponse } from '../../../../shared/contracts/index.ts';
+import { useBrand, useMetrics } from '../../api/queries.ts';
+import { QueryState } from '../../components/forms.tsx';
 import { EmptyState, PageHeader } from '../../components/Page.tsx';
+import { useCurrentBrand } from '../brands/current-brand.tsx';
+import { type ChartRow, IntervalChart, PeriodIntervals } from './charts.tsx';
+import { type CsvCell, downloadCsv, toCsv } from './csv.ts';
+import {
+  compareMetrics,
+  METRICS,
+  type MetricKey,
+  type MetricReading,
+  type MetricSpec,
+  metricSpec,
+  type ShownChange,
+  UNCERTAINTY_DEFINITION,
+} from './metrics-model.ts';
+import {
+  PERIOD_PRESETS,
+  type Period,
+  periodDays,
+  periodProblem,
+  presetPeriod,
+  previousPeriod,
+  todayUtc,
+} from './period.ts';
 
-/** Metric definitions shown as help; they match the definitions the analysis code implements. */
-const METRICS: readonly { name: string; definition: string }[] = [
-  {
-    name: 'Mention rate (visibility)',
-    definition: 'Share of analysed answers that mention the brand. Every competitor uses the same denominator.',
-  },
-  {
-    name: 'Share of voice',
-    definition:
-      'Brand mentions divided by mentions of all tracked brands (yours and competitors), on non-branded prompts by default. Empty when no tracked brand appears.',
-  },
-  {
-    name: 'Average position',
-    definition: 'Mean rank of the brand’s first mention among tracked brands, in answers that mention it.',
-  },
-  {
-    name: 'Sentiment',
-    definition: 'Mean per-mention sentiment toward the brand, from −1 to 1, over answers that mention it.',
-  },
-  {
-    name: 'Citation share and consistency',
-    definition:
-      'Citations to your owned domains over all citations; and the share of answers citing at least one owned domain.',
-  },
-  {
-    name: 'Uncertainty',
-    definition:
-      'Every rate is shown with its sample size and a 95% Wilson interval; changes inside the noise are marked as such.',
-  },
-];
+const PROVIDERS = [
+  { value: 'openai', label: 'OpenAI' },
+  { value: 'anthropic', label: 'Anthropic' },
+  { value: 'gemini', label: 'Gemini' },
+  { value: 'perplexity', label: 'Perplexity' },
+] as const;
+const SURFACES = [
+  { value: 'api', label: 'API' },
+  { value: 'api_web_search', label: 'API with web search' },
+] as const;
+type Provider = (typeof PROVIDERS)[number]['value'];
+type Surface = (typeof SURFACES)[number]['value'];
+type Scope = 'non-branded' | 'all';
 
+interface Slices {
+  provider: Provider | undefined;
+  surface: Surface | undefined;
+  topic: string | undefined;
+  promptSetVersion: number | undefined;
+  scope: Scope;
+}
+
+/** Period and slices live in the URL (`?days=30`, or `?from=&to=`, plus `provider`, `surface`, …): shareable. */
+function useAnalyticsParams() {
+  const [params, setParams] = useSearchParams();
+  const days = Number(params.get('days') ?? '30');
+  const customFrom = params.get('from');
+  const customTo = params.get('to');
+  const custom = customFrom !== null && customTo !== null ? { from: customFrom, to: customTo } : null;
+  const preset = PERIOD_PRESETS.find((d) => d === days) ?? 30;
+  const today = todayUtc();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `today` changes the preset's dates at midnight.
+  const period: Period = useMemo(() => custom ?? presetPeriod(preset), [custom?.from, custom?.to, preset, today]);
+  const provider = PROVIDERS.find((p) => p.value === params.get('provider'))?.value;
+  const surface = SURFACES.find((s) => s.value === params.get('surface'))?.value;
+  const topic = params.get('topic') ?? undefined;
+  const version = Number(params.get('version'));
+  const slices: Slices = {
+    provider,
+    surface,
+    topic: topic || undefined,
+    promptSetVersion: Number.isInteger(version) && version > 0 ? version : undefined,
+    scope: params.get('scope') === 'all' ? 'all' : 'non-branded',
+  };
+  const update = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null || value === '') next.delete(key);
+      else next.set(key, value);
+    }
+    setParams(next, { replace: true });
+  };
+  return { period, preset: custom ? null : preset, slices, update };
+}
+
+function toQuery(period: Period, slices: Slices): MetricsQuery {
+  return {
+    from: period.from,
+    to: period.to,
+    ...(slices.provider ? { provider: slices.provider } : {}),
+    ...(slices.surface ? { surface: slices.surface } : {}),
+    ...(slices.topic ? { topic: slices.topic } : {}),
+    ...(slices.promptSetVersion ? { promptSetVersion: slices.promptSetVersion } : {}),
+    scope: slices.scope,
+  };
+}
+
+/** Brand and competitor metrics for a period and slice, compared with the previous period of the same length. */
 export function AnalyticsPage() {
+  const { brand, isPending: brandsPending } = useCurrentBrand();
+  const { period, preset, slices, update } = useAnalyticsParams();
+  const problem = periodProblem(period);
+  const previous = useMemo(() => previousPeriod(period), [period]);
+  // Both periods and the brand (for topic names) are fetched at once: no waterfall.
+  const current = useMetrics(brand?.id, problem ? null : toQuery(period, slices));
+  const before = useMetrics(brand?.id, problem ? null : toQuery(previous, slices));
+  const fullBrand = useBrand(brand?.id);
+
   return (
     <>
       <PageHeader
         title="Analytics"
-        description="How often, how early and how favourably AI assistants mention you compared with your competitors."
-      />
-      <EmptyState
-        icon="▤"
-        title="No analysed answers yet"
-        upcoming={[
-          'Visibility score and trends per brand, provider and period',
-          'Share of voice against each competitor',
-          'Sentiment and citation breakdowns, with the answers behind every number',
-        ]}
+        description="How visible you are in AI answers, where, versus whom — and whether a change is real or inside the noise."
       >
+        {current.data && current.data.n > 0 ? (
+          <ExportButton
+            brandName={brand?.name ?? 'brand'}
+            current={current.data}
+            previous={before.data}
+            slices={slices}
+          />
+        ) : null}
+      </PageHeader>
+      {brandsPending ? (
+        <p className="loading-line" role="status">
+          <span className="spinner spinner--inline" aria-hidden="true" /> Loading brands…
+        </p>
+      ) : !brand ? (
+        <EmptyState icon="▤" title="No brand yet">
+          <p>
+            Analytics compares a brand with its competitors. <Link to="/setup">Set up your first brand</Link> to start.
+          </p>
+        </EmptyState>
+      ) : (
+        <>
+          <Filters
+            period={period}
+            preset={preset}
+            slices={slices}
+            update={update}
+            topics={fullBrand.data?.topics ?? []}
+            latestVersion={fullBrand.data?.promptSetVersion ?? brand.promptSetVersion}
+          />
+          {problem ? (
+            <p className="form-error" role="alert">
+              {problem}
+            </p>
+          ) : (
+            <QueryState query={current} label="metrics">
+              {current.data ? (
+                <Report
+                  data={current.data}
+                  previous={before.data}
+                  previousPeriod={previous}
+                  updating={current.isPlaceholderData || (current.isFetching && !current.isPending)}
+                  sliced={Boolean(slices.provider || slices.surface || slices.topic || slices.promptSetVersion)}
+                  topicName={fullBrand.data?.topics.find((t) => t.id === slices.topic)?.name}
+                />
+              ) : null}
+            </QueryState>
+          )}
+        </>
+      )}
+      <MetricHelp />
+    </>
+  );
+}
+
+function Filters({
+  period,
+  preset,
+  slices,
+  update,
+  topics,
+  latestVersion,
+}: {
+  period: Period;
+  preset: number | null;
+  slices: Slices;
+  update: (changes: Record<string, string | null>) => void;
+  topics: readonly { id: string; name: string }[];
+  latestVersion: number;
+}) {
+  const id = useId();
+  const [draft, setDraft] = useState<Period>(period);
+  const [showCustom, setShowCustom] = useState(preset === null);
+  const versions = Array.from({ length: latestVersion }, (_, i) => latestVersion - i);
+  return (
+    <section className="panel analytics-filters" aria-label="Period and slices">
+      <div className="analytics-filter-row">
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Period</legend>
+          {PERIOD_PRESETS.map((days) => (
+            <button
+              key={days}
+              type="button"
+              className={
+                preset === days ? 'button button--small button--primary' : 'button button--small button--ghost'
+              }
+              aria-pressed={preset === days}
+              onClick={() => {
+                setShowCustom(false);
+                update({ days: String(days), from: null, to: null });
+              }}
+            >
+              Last {days} days
+            </button>
+          ))}
+          <button
+            type="button"
+            className={preset === null ? 'button button--small button--primary' : 'button button--small button--ghost'}
+            aria-pressed={preset === null}
+            aria-expanded={showCustom}
+            onClick={() => {
+              setDraft(period);
+              setShowCustom(true);
+            }}
+          >
+            Custom…
+          </button>
+        </fieldset>
+        <span className="muted small" data-testid="analytics-period">
+          {period.from} → {period.to} ({periodDays(period)} days, UTC)
+        </span>
+      </div>
+      {showCustom ? (
+        <form
+          className="analytics-filter-row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (!periodProblem(draft)) update({ from: draft.from, to: draft.to, days: null });
+          }}
+        >
+          <label htmlFor={`${id}-from`}>From</label>
+          <input
+            id={`${id}-from`}
+            type="date"
+            value={draft.from}
+            max={draft.to}
+            onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+          />
+          <label htmlFor={`${id}-to`}>To</label>
+          <input
+            id={`${id}-to`}
+            type="date"
+            value={draft.to}
+            min={draft.from}
+            onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+          />
+          <button type="submit" className="button button--small" disabled={periodProblem(draft) !== null}>
+            Apply
+          </button>
+          {periodProblem(draft) ? <span className="field-error">{periodProblem(draft)}</span> : null}
+        </form>
+      ) : null}
+      <div className="analytics-filter-row">
+        <label htmlFor={`${id}-provider`}>Provider</label>
+        <select
+          id={`${id}-provider`}
+          value={slices.provider ?? ''}
+          onChange={(e) => update({ provider: e.target.value })}
+        >
+          <option value="">All providers</option>
+          {PROVIDERS.map((p) => (
+            <option key={p.value} value={p.value}>
+              {p.label}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-surface`}>Surface</label>
+        <select id={`${id}-surface`} value={slices.surface ?? ''} onChange={(e) => update({ surface: e.target.value })}>
+          <option value="">All surfaces</option>
+          {SURFACES.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-topic`}>Topic</label>
+        <select id={`${id}-topic`} value={slices.topic ?? ''} onChange={(e) => update({ topic: e.target.value })}>
+          <option value="">All topics</option>
+          {topics.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-version`}>Prompt set</label>
+        <select
+          id={`${id}-version`}
+          value={slices.promptSetVersion ?? ''}
+          onChange={(e) => update({ version: e.target.value })}
+        >
+          <option value="">All versions</option>
+          {versions.map((v) => (
+            <option key={v} value={v}>
+              Version {v}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-scope`}>Share-of-voice scope</label>
+        <select
+          id={`${id}-scope`}
+          value={slices.scope}
+          onChange={(e) => update({ scope: e.target.value === 'all' ? 'all' : null })}
+        >
+          <option value="non-branded">Non-branded prompts</option>
+          <option value="all">All prompts</option>
+        </select>
+      </div>
+    </section>
+  );
+}
+
+function Report({
+  data,
+  previous,
+  previousPeriod: prev,
+  updating,
+  sliced,
+  topicName,
+}: {
+  data: MetricsResponse;
+  previous: MetricsResponse | undefined;
+  previousPeriod: Period;
+  updating: boolean;
+  sliced: boolean;
+  topicName: string | undefined;
+}) {
+  if (data.n === 0) {
+    return (
+      <EmptyState icon="▤" title="No analysed answers in this period">
         <p>
-          Metrics are computed from AI answers to your tracked prompts. There are no runs in this workspace yet, so
-          there is nothing to chart — PromptPulse never shows estimated or sample figures.
+          There is nothing to measure for {data.from} → {data.to}
+          {sliced ? ' with these slices' : ''}. <Link to="/runs">Run your prompts first</Link>
+          {sliced ? ', or widen the period and clear the provider, surface, topic or version filters' : ''} —
+          PromptPulse never shows estimated or sample figures.
         </p>
       </EmptyState>
-      <section className="panel" aria-labelledby="metric-help-title">
-        <h2 id="metric-help-title">How the metrics are defined</h2>
-        <dl className="definition-list">
-          {METRICS.map((metric) => (
-            <div key={metric.name}>
-              <dt>{metric.name}</dt>
-              <dd>{metric.definition}</dd>
-            </div>
+    );
+  }
+  const prevData = previous && previous.n > 0 ? previous : undefined;
+  const changes = compareMetrics(prevData?.brand, data.brand);
+  return (
+    <div aria-busy={updating} className={updating ? 'analytics-report analytics-report--updating' : 'analytics-report'}>
+      {updating ? (
+        <p className="muted small" role="status">
+          Updating…
+        </p>
+      ) : null}
+      <p className="muted small" data-testid="analytics-n">
+        Based on <strong>n = {data.n}</strong> analysed answers ({data.from} → {data.to}
+        {topicName ? `, topic ${topicName}` : ''}); compared with {prev.from} → {prev.to} (
+        {previous ? `n = ${previous.n}` : 'loading'}).
+      </p>
+      <section aria-labelledby="headline-title">
+        <h2 id="headline-title" className="visually-hidden">
+          Headline metrics for {data.brand.name}
+        </h2>
+        <ul className="metric-cards">
+          {METRICS.map((spec) => (
+            <MetricCard key={spec.key} spec={spec} data={data} previous={prevData} change={changes[spec.key]} />
           ))}
-        </dl>
+        </ul>
       </section>
-    </>
+      <CompetitorMatrix data={data} />
+      <section className="panel" aria-labelledby="charts-title">
+        <h2 id="charts-title">Brand versus competitors</h2>
+        <p className="muted small">
+          Bars show the value; whiskers the 95% interval. Overlapping whiskers mean the difference may be noise.
+        </p>
+        <div className="chart-grid">
+          {(['mentionRate', 'shareOfVoice', 'citationShare'] as const).map((key) => {
+            const spec = metricSpec(key);
+            return (
+              <IntervalChart
+                key={key}
+                spec={spec}
+                caption={`${spec.label} by brand, ${data.from} → ${data.to}`}
+                rows={entities(data).map(
+                  (e): ChartRow => ({
+                    id: e.entityId,
+                    label: e.name,
+                    reading: spec.read(e, data.n),
+                    highlight: e.kind === 'brand',
+                  }),
+                )}
+              />
+            );
+          })}
+        </div>
+      </section>
+    </div>
+  );
+}
+
+function entities(data: MetricsResponse): EntityMetricsView[] {
+  return [data.brand, ...data.competitors];
+}
+
+function intervalText(spec: MetricSpec, reading: MetricReading): string {
+  return reading.ci ? `${spec.format(reading.ci[0])} – ${spec.format(reading.ci[1])}` : 'not defined';
+}
+
+function MetricCard({
+  spec,
+  data,
+  previous,
+  change,
+}: {
+  spec: MetricSpec;
+  data: MetricsResponse;
+  previous: MetricsResponse | undefined;
+  change: ShownChange;
+}) {
+  const reading = spec.read(data.brand, data.n);
+  const before = previous ? spec.read(previous.brand, previous.n) : null;
+  const helpId = useId();
+  const score = data.brand.visibilityScore;
+  return (
+    <li className="card metric-card" data-testid={spec.testId} aria-labelledby={`${helpId}-title`}>
+      <div className="card-head">
+        <h3 id={`${helpId}-title`}>{spec.label}</h3>
+        <HelpTip id={helpId} label={spec.label} text={spec.definition} />
+      </div>
+      <p className="metric-value" data-testid={`${spec.testId}-value`}>
+        {reading.value === null ? <span className="muted">no data</span> : spec.format(reading.value)}
+        {spec.key === 'visibilityScore' ? <span className="metric-unit"> / 100</span> : null}
+      </p>
+      <dl className="metric-facts">
+        <div>
+          <dt>n</dt>
+          <dd data-testid={`${spec.testId}-n`}>
+            {reading.n} {reading.nLabel}
+            {reading.k !== null && reading.n > 0 ? ` (${reading.k} hits)` : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>95% interval</dt>
+          <dd>
+            {spec.key === 'visibilityScore'
+              ? 'none for the composite (see its components)'
+              : intervalText(spec, reading)}
+          </dd>
+        </div>
+        <div>
+          <dt>vs previous</dt>
+          <dd>
+            <ChangeText spec={spec} change={change} before={before} />
+          </dd>
+        </div>
+      </dl>
+      {spec.key === 'visibilityScore' ? (
+        <p className="small muted">
+          Raw score {(score.raw * 100).toFixed(1)} × small-sample damping {score.damping.toFixed(2)} ({data.n}/({data.n}{' '}
+          + {DAMPING_M})) = {score.value.toFixed(1)}. With few answers the score is pulled towards 0, so it cannot look
+          good by chance.
+        </p>
+      ) : (
+        <PeriodIntervals spec={spec} current={reading} previous={before} />
+      )}
+    </li>
+  );
+}
+
+function ChangeText({ spec, change, before }: { spec: MetricSpec; change: ShownChange; before: MetricReading | null }) {
+  if (change.delta === null) return <span className="muted">no data in the previous period</span>;
+  const was = before?.value !== null && before?.value !== undefined ? `was ${spec.format(before.value)}` : '';
+  const delta = spec.formatDelta(change.delta);
+  if (!change.tested) {
+    return (
+      <span>
+        {delta} ({was}; <span className="noise-tag noise-tag--untested">not tested</span>)
+      </span>
+    );
+  }
+  return (
+    <span>
+      {delta} ({was}){' '}
+      <span
+        className={`noise-tag noise-tag--${change.verdict.replaceAll(' ', '-')}`}
+        data-testid={`${spec.testId}-change`}
+        title={
+          change.ci
+            ? `95% interval of the change: ${spec.formatDelta(change.ci[0])} to ${spec.formatDelta(change.ci[1])}`
+            : undefined
+        }
+      >
+        {change.verdict}
+      </span>
+    </span>
+  );
+}
+
+function HelpTip({ id, label, text }: { id: string; label: string; text: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <span className="help-tip">
+      <button
+        type="button"
+        className="help-tip-button"
+        aria-label={`What is ${label}?`}
+        aria-expanded={open}
+        aria-controls={`${id}-help`}
+        onClick={() => setOpen((o) => !o)}
+      >
+        ?
+      </button>
+      <span id={`${id}-help`} role="tooltip" className="help-tip-text" hidden={!open}>
+        {text}
+      </span>
+    </span>
+  );
+}
+
+type SortKey = 'name' | MetricKey;
+
+function sortValue(entity: EntityMetricsView, key: SortKey, n: number): string | number | null {
+  if (key === 'name') return entity.name.toLocaleLowerCase();
+  return metricSpec(key).read(entity, n).value;
+}
+
+/** Sorted rows of the matrix; null values last in either direction. */
+function sortEntities(data: MetricsResponse, key: SortKey, dir: 'ascending' | 'descending'): EntityMetricsView[] {
+  const sign = dir === 'ascending' ? 1 : -1;
+  return entities(data).sort((a, b) => {
+    const va = sortValue(a, key, data.n);
+    const vb = sortValue(b, key, data.n);
+    if (va === null) return vb === null ? 0 : 1;
+    if (vb === null) return -1;
+    return (va < vb ? -1 : va > vb ? 1 : 0) * sign;
+  });
+}
+
+function CompetitorMatrix({ data }: { data: MetricsResponse }) {
+  const [sort, setSort] = useState<{ key: SortKey; dir: 'ascending' | 'descending' }>({
+    key: 'visibilityScore',
+    dir: 'descending',
+  });
+  const rows = sortEntities(data, sort.key, sort.dir);
+  const header = (key: SortKey, label: string) => {
+    const active = sort.key === key;
+    return (
+      <th key={key} scope="col" aria-sort={active ? sort.dir : 'none'}>
+        <button
+          type="button"
+          className="sort-button"
+          onClick={() =>
+            setSort({
+              key,
+              dir: active
+                ? sort.dir === 'ascending'
+                  ? 'descending'
+                  : 'ascending'
+                : key === 'name' || key === 'averagePosition'
+                  ? 'ascending'
+                  : 'descending',
+            })
+          }
+        >
+          {label}
+          <span aria-hidden="true">{active ? (sort.dir === 'ascending' ? ' ▲' : ' ▼') : ' ↕'}</span>
+        </button>
+      </th>
+    );
+  };
+  return (
+    <section className="panel panel--flush" aria-labelledby="matrix-title">
+      <div className="panel-pad">
+        <h2 id="matrix-title">Competitor matrix</h2>
+        <p className="muted small">
+          Every entity uses the same {data.n} answers as denominator for mention rate. Values with their 95% interval;
+          select a column to sort.
+        </p>
+      </div>
+      <div className="table-scroll">
+        <table className="table analytics-matrix" data-testid="competitor-matrix">
+          <thead>
+            <tr>
+              {header('name', 'Brand')}
+              {METRICS.map((spec) => header(spec.key, spec.label))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((entity) => (
+              <tr key={entity.entityId} className={entity.kind === 'brand' ? 'matrix-brand' : undefined}>
+                <th scope="row">
+                  {entity.name}
+                  {entity.kind === 'brand' ? <span className="chip chip--branded">you</span> : null}
+                </th>
+                {METRICS.map((spec) => {
+                  const r = spec.read(entity, data.n);
+                  return (
+                    <td key={spec.key}>
+                      {r.value === null ? <span className="muted">—</span> : spec.format(r.value)}
+                      {r.ci ? <span className="matrix-ci">{intervalText(spec, r)}</span> : null}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+const CSV_HEADER = [
+  'entity',
+  'kind',
+  'metric',
+  'value',
+  'k',
+  'n',
+  'n_counts',
+  'ci95_low',
+  'ci95_high',
+  'previous_value',
+  'previous_n',
+  'change',
+  'change_ci95_low',
+  'change_ci95_high',
+  'change_verdict',
+  'from',
+  'to',
+  'previous_from',
+  'previous_to',
+  'provider',
+  'surface',
+  'topic',
+  'prompt_set_version',
+  'share_of_voice_scope',
+] as const;
+
+/** One row per entity × metric, for exactly the numbers on screen (raw values, not rounded). */
+export function analyticsCsv(current: MetricsResponse, previous: MetricsResponse | undefined, slices: Slices): string {
+  const prev = previous && previous.n > 0 ? previous : undefined;
+  const prevPeriod = previousPeriod({ from: current.from, to: current.to });
+  const rows: CsvCell[][] = [];
+  for (const entity of entities(current)) {
+    const before = prev ? entities(prev).find((e) => e.entityId === entity.entityId) : undefined;
+    const changes = compareMetrics(before, entity);
+    for (const spec of METRICS) {
+      const r = spec.read(entity, current.n);
+      const b = before && prev ? spec.read(before, prev.n) : null;
+      const c = changes[spec.key];
+      rows.push([
+        entity.name,
+        entity.kind,
+        spec.key,
+        r.value,
+        r.k,
+        r.n,
+        r.nLabel,
+        r.ci?.[0],
+        r.ci?.[1],
+        b?.value,
+        b?.n,
+        c.delta,
+        c.ci?.[0],
+        c.ci?.[1],
+        c.verdict,
+        current.from,
+        current.to,
+        prevPeriod.from,
+        prevPeriod.to,
+        slices.provider ?? 'all',
+        slices.surface ?? 'all',
+        slices.topic ?? 'all',
+        slices.promptSetVersion ?? 'all',
+        slices.scope,
+      ]);
+    }
+  }
+  return toCsv(CSV_HEADER, rows);
+}
+
+function ExportButton({
+  brandName,
+  current,
+  previous,
+  slices,
+}: {
+  brandName: string;
+  current: MetricsResponse;
+  previous: MetricsResponse | undefined;
+  slices: Slices;
+}) {
+  return (
+    <button
+      type="button"
+      className="button"
+      onClick={() => {
+        const slug =
+          brandName
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, '-')
+            .replace(/^-|-$/g, '') || 'brand';
+        downloadCsv(`promptpulse-${slug}-${current.from}-${current.to}.csv`, analyticsCsv(current, previous, slices));
+      }}
+    >
+      Export CSV
+    </button>
+  );
+}
+
+function MetricHelp() {
+  return (
+    <section className="panel" aria-labelledby="metric-help-title">
+      <h2 id="metric-help-title">How the metrics are defined</h2>
+      <dl className="definition-list">
+        {METRICS.map((metric) => (
+          <div key={metric.key}>
+            <dt>{metric.label}</dt>
+            <dd>{metric.definition}</dd>
+          </div>
+        ))}
+        <div>
+          <dt>Uncertainty and “inside the noise”</dt>
+          <dd>
+            {UNCERTAINTY_DEFINITION} A change whose 95% interval contains zero is marked “inside the noise”: it may be
+            chance. The visibility score has no interval of its own, so its change is not tested — look at its
+            components.
+          </dd>
+        </div>
+      </dl>
+    </section>
   );
 }
