@@ -77,3 +77,97 @@ export const MetricsResponseSchema = z.object({
   competitors: z.array(EntityMetricsSchema),
 });
 export type MetricsResponse = z.infer<typeof MetricsResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Warehouse analytics: named queries over the lake (Snowflake in AWS, DuckDB locally), each row typed here.
+
+/** `GET /brands/{brandId}/analytics/*` query: a period, optional provider/surface slices, and CSV export. */
+export const AnalyticsQuerySchema = z
+  .strictObject({
+    from: dateSchema,
+    to: dateSchema,
+    provider: z.enum(['openai', 'anthropic', 'gemini', 'perplexity']).optional(),
+    surface: z.enum(['api', 'api_web_search']).optional(),
+    /** `csv` returns the same rows as `text/csv` (a header line, then one line per row). @default 'json' */
+    format: z.enum(['json', 'csv']).default('json'),
+  })
+  .refine((q) => q.from <= q.to, { message: '`from` must not be after `to`', path: ['from'] })
+  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 <= 366, {
+    message: 'a period is at most 366 days',
+    path: ['to'],
+  });
+export type AnalyticsQuery = z.input<typeof AnalyticsQuerySchema>;
+
+/** Per day × provider × surface: analysed answers, answers mentioning the brand, mean rank and sentiment. */
+export const TrendRowSchema = z.object({
+  day: z.string(),
+  provider: z.string(),
+  surface: z.string(),
+  answers: z.number().int(),
+  brandMentioned: z.number().int(),
+  /** Mean 1-based rank of the brand's first mention, over answers mentioning it. */
+  meanRank: z.number().nullable(),
+  /** Mean entity sentiment toward the brand in [-1, 1], over answers mentioning it. */
+  meanSentiment: z.number().nullable(),
+});
+export type TrendRow = z.infer<typeof TrendRowSchema>;
+
+/** Per tracked entity × provider: answers in scope for that provider, answers mentioning the entity, mentions. */
+export const CompetitorRowSchema = z.object({
+  entityId: z.string(),
+  kind: z.enum(['brand', 'competitor']),
+  provider: z.string(),
+  answers: z.number().int(),
+  mentioned: z.number().int(),
+  mentions: z.number().int(),
+});
+export type CompetitorRow = z.infer<typeof CompetitorRowSchema>;
+
+/** Per topic (null = no topic): answers, answers mentioning the brand, mean brand sentiment. */
+export const TopicRowSchema = z.object({
+  topicId: z.string().nullable(),
+  answers: z.number().int(),
+  brandMentioned: z.number().int(),
+  meanSentiment: z.number().nullable(),
+});
+export type TopicRow = z.infer<typeof TopicRowSchema>;
+
+/** Per cited domain and class: citations and distinct answers citing it, most cited first (at most 100). */
+export const SourceRowSchema = z.object({
+  domain: z.string(),
+  class: z.enum(['owned', 'competitor', 'third-party']),
+  citations: z.number().int(),
+  answers: z.number().int(),
+});
+export type SourceRow = z.infer<typeof SourceRowSchema>;
+
+/** Per prompt × day: answers and answers mentioning the brand (mention rate = brandMentioned / answers). */
+export const PromptHistoryRowSchema = z.object({
+  promptId: z.string(),
+  day: z.string(),
+  answers: z.number().int(),
+  brandMentioned: z.number().int(),
+  mentionRate: z.number(),
+});
+export type PromptHistoryRow = z.infer<typeof PromptHistoryRowSchema>;
+
+/** The warehouse's named analytical queries and their row schemas. */
+export const ANALYTICS_ROW_SCHEMAS = {
+  trends: TrendRowSchema,
+  competitors: CompetitorRowSchema,
+  topics: TopicRowSchema,
+  sources: SourceRowSchema,
+  prompts: PromptHistoryRowSchema,
+} as const;
+export type AnalyticsQueryName = keyof typeof ANALYTICS_ROW_SCHEMAS;
+export type AnalyticsRow<N extends AnalyticsQueryName> = z.infer<(typeof ANALYTICS_ROW_SCHEMAS)[N]>;
+
+/** Response of `GET /brands/{brandId}/analytics/<name>` (JSON). */
+export const analyticsResponseSchema = <T extends z.ZodType>(row: T) =>
+  z.object({
+    brandId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    filter: z.object({ provider: z.string().optional(), surface: z.string().optional() }),
+    rows: z.array(row),
+  });

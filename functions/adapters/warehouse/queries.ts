@@ -1,0 +1,86 @@
+import type { AnalyticsQueryName } from '#shared/contracts/analytics.ts';
+import type { WarehouseScope } from '#shared/ports/warehouse.ts';
+
+/**
+ * The named analytical queries, written once in the SQL that DuckDB and Snowflake share, over three relations
+ * both adapters provide (DuckDB as tables loaded from the lake, Snowflake as views over the raw events table):
+ *
+ * - `answers` (one row per deduplicated `answer.analyzed` event): tenant_id, brand_id, event_id, answer_id,
+ *   run_id, day (`YYYY-MM-DD` text of the answer time), provider, surface, model, locale, prompt_id, topic_id,
+ *   branded, set_version, refusal;
+ * - `answer_entities` (one row per tracked entity per answer): tenant_id, event_id, entity_id, kind, mentioned,
+ *   mentions, rank, sentiment;
+ * - `answer_citations` (one row per citation): tenant_id, event_id, url, domain, class, entity_id.
+ *
+ * Every value, the tenant id first, is a positional `?` bind (both engines accept them); no text from a request is
+ * ever spliced into SQL. Aliases are quoted so Snowflake keeps their case and rows parse with the zod row schemas.
+ */
+const SCOPE = `a.tenant_id = ? AND a.brand_id = ? AND a.day >= ? AND a.day <= ?
+  AND a.provider = COALESCE(CAST(? AS VARCHAR), a.provider) AND a.surface = COALESCE(CAST(? AS VARCHAR), a.surface)`;
+
+const BRAND_JOIN = `LEFT JOIN answer_entities e
+  ON e.tenant_id = a.tenant_id AND e.event_id = a.event_id AND e.kind = 'brand'`;
+
+export const ANALYTICS_SQL: Record<AnalyticsQueryName, string> = {
+  trends: `SELECT a.day AS "day", a.provider AS "provider", a.surface AS "surface",
+  CAST(COUNT(*) AS INTEGER) AS "answers",
+  CAST(COALESCE(SUM(CASE WHEN e.mentioned THEN 1 ELSE 0 END), 0) AS INTEGER) AS "brandMentioned",
+  CAST(AVG(CASE WHEN e.mentioned THEN e.rank END) AS DOUBLE) AS "meanRank",
+  CAST(AVG(CASE WHEN e.mentioned THEN e.sentiment END) AS DOUBLE) AS "meanSentiment"
+FROM answers a ${BRAND_JOIN}
+WHERE ${SCOPE}
+GROUP BY a.day, a.provider, a.surface
+ORDER BY a.day, a.provider, a.surface`,
+
+  competitors: `WITH scoped AS (SELECT a.tenant_id, a.event_id, a.provider FROM answers a WHERE ${SCOPE}),
+per_provider AS (SELECT provider, COUNT(*) AS n FROM scoped GROUP BY provider)
+SELECT e.entity_id AS "entityId", e.kind AS "kind", s.provider AS "provider",
+  CAST(MAX(p.n) AS INTEGER) AS "answers",
+  CAST(SUM(CASE WHEN e.mentioned THEN 1 ELSE 0 END) AS INTEGER) AS "mentioned",
+  CAST(SUM(e.mentions) AS INTEGER) AS "mentions"
+FROM scoped s
+JOIN answer_entities e ON e.tenant_id = s.tenant_id AND e.event_id = s.event_id
+JOIN per_provider p ON p.provider = s.provider
+GROUP BY e.entity_id, e.kind, s.provider
+ORDER BY CASE WHEN e.kind = 'brand' THEN 0 ELSE 1 END, e.entity_id, s.provider`,
+
+  topics: `SELECT a.topic_id AS "topicId",
+  CAST(COUNT(*) AS INTEGER) AS "answers",
+  CAST(COALESCE(SUM(CASE WHEN e.mentioned THEN 1 ELSE 0 END), 0) AS INTEGER) AS "brandMentioned",
+  CAST(AVG(CASE WHEN e.mentioned THEN e.sentiment END) AS DOUBLE) AS "meanSentiment"
+FROM answers a ${BRAND_JOIN}
+WHERE ${SCOPE}
+GROUP BY a.topic_id
+ORDER BY COUNT(*) DESC, a.topic_id NULLS LAST`,
+
+  sources: `SELECT c.domain AS "domain", c.class AS "class",
+  CAST(COUNT(*) AS INTEGER) AS "citations",
+  CAST(COUNT(DISTINCT a.event_id) AS INTEGER) AS "answers"
+FROM answers a
+JOIN answer_citations c ON c.tenant_id = a.tenant_id AND c.event_id = a.event_id
+WHERE ${SCOPE}
+GROUP BY c.domain, c.class
+ORDER BY COUNT(*) DESC, c.domain
+LIMIT 100`,
+
+  prompts: `SELECT a.prompt_id AS "promptId", a.day AS "day",
+  CAST(COUNT(*) AS INTEGER) AS "answers",
+  CAST(COALESCE(SUM(CASE WHEN e.mentioned THEN 1 ELSE 0 END), 0) AS INTEGER) AS "brandMentioned",
+  CAST(COALESCE(SUM(CASE WHEN e.mentioned THEN 1 ELSE 0 END), 0) AS DOUBLE) / COUNT(*) AS "mentionRate"
+FROM answers a ${BRAND_JOIN}
+WHERE ${SCOPE}
+GROUP BY a.prompt_id, a.day
+ORDER BY a.prompt_id, a.day`,
+};
+
+/** The binds of `SCOPE`, in order (each query uses the scope exactly once). */
+export function scopeBinds(scope: WarehouseScope): (string | null)[] {
+  return [scope.tenantId, scope.brandId, scope.from, scope.to, scope.provider ?? null, scope.surface ?? null];
+}
+
+const TENANT_ID = /^ws_[0-9a-hjkmnp-tv-z]{26}$/;
+
+/** Tenant ids also become S3 prefixes: only the server's own id shape is accepted. */
+export function assertTenantId(tenantId: string): void {
+  if (!TENANT_ID.test(tenantId)) throw new Error('invalid tenant id');
+}
