@@ -134,7 +134,7 @@ export const METRICS: readonly MetricSpec[] = [
     read: (m) => ({
       value: m.sentiment.value,
       n: m.sentiment.n,
-      nLabel: 'answers mentioning',
+      nLabel: 'mentions',
       ci: m.sentiment.ci,
       k: null,
     }),

@@ -1,0 +1,166 @@
+import '../../local/env-defaults.ts';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import {
+  BrandSummarySchema,
+  MetricsResponseSchema,
+  pageOf,
+  RunSchema,
+  StartRunResponseSchema,
+  TERMINAL_RUN_STATUSES,
+} from '../../shared/contracts/index.ts';
+import { launchChromium } from '../support/browser.ts';
+import { pageAccessToken, signIn } from '../support/e2e-page.ts';
+
+let stack: LocalStack;
+let browser: Browser;
+const SHOTS = 'test-results/e2e';
+const TERMINAL: readonly string[] = TERMINAL_RUN_STATUSES;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  [stack, browser] = await Promise.all([
+    startLocalStack({ dataDir: null, ports: { gateway: 0, dynamodb: 0, kinesis: 0, s3: 0 } }),
+    launchChromium(),
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function api(token: string, method: 'GET' | 'POST', path: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${stack.apiUrl}${path}`, { method, headers: { Authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** The last seven days (UTC), as the page's "Last 7 days" preset asks for them. */
+function last7Days() {
+  const to = new Date().toISOString().slice(0, 10);
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+  return { from, to };
+}
+
+async function openAnalytics(page: Page) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Analytics' }).click();
+  await expect
+    .poll(() => page.getByRole('heading', { level: 1, name: 'Analytics' }).isVisible(), { timeout: 15_000 })
+    .toBe(true);
+  await page.getByRole('button', { name: 'Last 7 days' }).click();
+}
+
+describe('Analytics in a real browser', () => {
+  it('shows the metrics of a finished run with n and intervals, and exports them as CSV', async () => {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await signIn(page, stack.url, 'owner@demo.promptpulse.local', 'demo-owner-pass');
+      await expect
+        .poll(() => page.getByTestId('current-brand').textContent(), { timeout: 15_000 })
+        .toBe('Acme Analytics');
+      const token = await pageAccessToken(page);
+      const brands = pageOf(BrandSummarySchema).parse((await api(token, 'GET', '/brands')).body);
+      const brand = brands.items.find((b) => b.name === 'Acme Analytics');
+      if (!brand) throw new Error('demo brand missing');
+      const { from, to } = last7Days();
+      const metricsPath = `/brands/${brand.id}/metrics?from=${from}&to=${to}`;
+
+      // Before any run (unless the demo comes with history), the page says so honestly and points to Runs.
+      const before = MetricsResponseSchema.parse((await api(token, 'GET', metricsPath)).body);
+      await openAnalytics(page);
+      if (before.n === 0) {
+        const link = page.getByRole('link', { name: 'Run your prompts first' });
+        await expect.poll(() => link.isVisible(), { timeout: 15_000 }).toBe(true);
+        expect(await link.getAttribute('href')).toBe('/runs');
+        expect(await page.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
+        await page.screenshot({ path: `${SHOTS}/analytics-empty.png`, fullPage: true });
+      }
+
+      // A run of the demo brand through the API, as the page's own token.
+      const started = await api(token, 'POST', `/brands/${brand.id}/runs`);
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      const { runId } = StartRunResponseSchema.parse(started.body);
+      await expect
+        .poll(async () => RunSchema.parse((await api(token, 'GET', `/runs/${runId}`)).body).status, {
+          timeout: 120_000,
+          interval: 500,
+        })
+        .toSatisfy((status: string) => TERMINAL.includes(status));
+      const run = RunSchema.parse((await api(token, 'GET', `/runs/${runId}`)).body);
+      expect(['succeeded', 'partial']).toContain(run.status);
+
+      // The aggregates follow the event stream; wait until the API counts the new answers.
+      await expect
+        .poll(async () => MetricsResponseSchema.parse((await api(token, 'GET', metricsPath)).body).n, {
+          timeout: 60_000,
+          interval: 500,
+        })
+        .toBeGreaterThan(before.n);
+      const metrics = MetricsResponseSchema.parse((await api(token, 'GET', metricsPath)).body);
+
+      // The page shows the numbers (pushed or on the next visit), with n and the visibility score.
+      await page.reload();
+      await expect
+        .poll(() => page.getByRole('heading', { level: 1, name: 'Analytics' }).isVisible(), { timeout: 15_000 })
+        .toBe(true);
+      await page.getByRole('button', { name: 'Last 7 days' }).click();
+      await expect
+        .poll(() => page.getByTestId('metric-visibility-n').textContent(), { timeout: 20_000 })
+        .toBe(`${metrics.n} answers`);
+      expect(await page.getByTestId('analytics-n').textContent()).toContain(`n = ${metrics.n}`);
+      const score = (await page.getByTestId('metric-visibility-value').textContent()) ?? '';
+      expect(score).toBe(`${metrics.brand.visibilityScore.value.toFixed(1)} / 100`);
+      expect(await page.getByTestId('metric-visibility').textContent()).toContain('damping');
+      for (const id of [
+        'metric-mention-rate',
+        'metric-share-of-voice',
+        'metric-average-position',
+        'metric-sentiment',
+      ]) {
+        expect(await page.getByTestId(id).isVisible(), id).toBe(true);
+      }
+      expect(await page.getByTestId('metric-mention-rate-n').textContent()).toContain(`${metrics.n} answers`);
+      expect(await page.getByTestId('metric-mention-rate').textContent()).toContain('95% interval');
+      // Competitor matrix: the brand and every competitor.
+      const matrixRows = page.getByTestId('competitor-matrix').locator('tbody tr');
+      expect(await matrixRows.count()).toBe(1 + metrics.competitors.length);
+      // Sorting by name puts the rows in alphabetical order.
+      await page
+        .getByTestId('competitor-matrix')
+        .getByRole('button', { name: /^Brand/ })
+        .click();
+      const names = (await matrixRows.locator('th').allTextContents()).map((t) => t.replace(/you$/, ''));
+      expect(names).toEqual([...names].sort((a, b) => a.toLocaleLowerCase().localeCompare(b.toLocaleLowerCase())));
+      await page.screenshot({ path: `${SHOTS}/analytics.png`, fullPage: true });
+
+      // CSV export of what is on screen.
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: 15_000 }),
+        page.getByRole('button', { name: 'Export CSV' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(
+        /^promptpulse-acme-analytics-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/,
+      );
+      const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
+      const lines = csv.trimEnd().split('\r\n');
+      expect(lines[0]).toMatch(/^entity,kind,metric,value,k,n,/);
+      // One row per entity × metric (six metrics).
+      expect(lines.length).toBe(1 + (1 + metrics.competitors.length) * 6);
+      expect(
+        lines.some((l) => l.startsWith(`Acme Analytics,brand,visibilityScore,${metrics.brand.visibilityScore.value},`)),
+      ).toBe(true);
+      expect(pageErrors).toEqual([]);
+    } catch (error) {
+      await page.screenshot({ path: `${SHOTS}/analytics-failure.png`, fullPage: true }).catch(() => {});
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+});
