@@ -137,6 +137,17 @@ describe('Analytics in a real browser', () => {
         .click();
       const names = (await matrixRows.locator('th').allTextContents()).map((t) => t.replace(/you$/, ''));
       expect(names).toEqual([...names].sort((a, b) => a.toLocaleLowerCase().localeCompare(b.toLocaleLowerCase())));
+      // Where: one row per provider; every answer comes from exactly one provider, so their n add up to the total.
+      const providerN = async () => {
+        let sum = 0;
+        for (const provider of ['openai', 'anthropic', 'gemini', 'perplexity']) {
+          const cell = await page.getByTestId(`breakdown-provider-${provider}`).locator('td').first().textContent();
+          if (!/^\d+$/.test(cell ?? '')) return null;
+          sum += Number(cell);
+        }
+        return sum;
+      };
+      await expect.poll(providerN, { timeout: 15_000 }).toBe(metrics.n);
       await page.screenshot({ path: `${SHOTS}/analytics.png`, fullPage: true });
 
       // CSV export of what is on screen.
@@ -150,8 +161,9 @@ describe('Analytics in a real browser', () => {
       const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
       const lines = csv.trimEnd().split('\r\n');
       expect(lines[0]).toMatch(/^entity,kind,metric,value,k,n,/);
-      // One row per entity × metric (six metrics).
-      expect(lines.length).toBe(1 + (1 + metrics.competitors.length) * 6);
+      // One row per entity × metric (six metrics) overall, then the brand's rows of each provider / surface slice.
+      expect(lines.filter((l) => l.endsWith(',overall')).length).toBe((1 + metrics.competitors.length) * 6);
+      expect(lines.some((l) => /,provider=(openai|anthropic|gemini|perplexity)$/.test(l))).toBe(true);
       expect(
         lines.some((l) => l.startsWith(`Acme Analytics,brand,visibilityScore,${metrics.brand.visibilityScore.value},`)),
       ).toBe(true);

@@ -5,6 +5,7 @@ import {
   type QueryClient,
   useInfiniteQuery,
   useMutation,
+  useQueries,
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
@@ -464,5 +465,18 @@ export function useMetrics(brandId: string | null | undefined, query: MetricsQue
     queryFn: ({ signal }) => api.metrics(brandId ?? '', query ?? { from: '', to: '' }, signal),
     enabled: Boolean(brandId) && query !== null,
     placeholderData: keepPreviousData,
+  });
+}
+
+/** Several `/metrics` slices at once (e.g. one per provider), fetched in parallel and cached like {@link useMetrics}. */
+export function useMetricsSlices(brandId: string | null | undefined, queries: readonly MetricsQuery[] | null) {
+  const api = useApi();
+  return useQueries({
+    queries: (queries ?? []).map((query) => ({
+      queryKey: queryKeys.metrics(brandId ?? '', query),
+      queryFn: ({ signal }: { signal: AbortSignal }) => api.metrics(brandId ?? '', query, signal),
+      enabled: Boolean(brandId),
+      placeholderData: keepPreviousData,
+    })),
   });
 }

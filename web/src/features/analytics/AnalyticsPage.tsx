@@ -2,10 +2,11 @@ import { useId, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { DAMPING_M } from '../../../../shared/analysis/metrics.ts';
 import type { EntityMetricsView, MetricsQuery, MetricsResponse } from '../../../../shared/contracts/index.ts';
-import { useBrand, useMetrics } from '../../api/queries.ts';
+import { useBrand, useMetrics, useMetricsSlices } from '../../api/queries.ts';
 import { QueryState } from '../../components/forms.tsx';
 import { EmptyState, PageHeader } from '../../components/Page.tsx';
 import { useCurrentBrand } from '../brands/current-brand.tsx';
+import { Breakdown, type BreakdownResult, type BreakdownSlice } from './breakdown.tsx';
 import { type ChartRow, IntervalChart, PeriodIntervals } from './charts.tsx';
 import { type CsvCell, downloadCsv, toCsv } from './csv.ts';
 import {
@@ -61,17 +62,21 @@ function useAnalyticsParams() {
   const today = todayUtc();
   // biome-ignore lint/correctness/useExhaustiveDependencies: `today` changes the preset's dates at midnight.
   const period: Period = useMemo(() => custom ?? presetPeriod(preset), [custom?.from, custom?.to, preset, today]);
-  const provider = PROVIDERS.find((p) => p.value === params.get('provider'))?.value;
-  const surface = SURFACES.find((s) => s.value === params.get('surface'))?.value;
-  const topic = params.get('topic') ?? undefined;
-  const version = Number(params.get('version'));
-  const slices: Slices = {
-    provider,
-    surface,
-    topic: topic || undefined,
-    promptSetVersion: Number.isInteger(version) && version > 0 ? version : undefined,
-    scope: params.get('scope') === 'all' ? 'all' : 'non-branded',
-  };
+  const paramsKey = params.toString();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed only when the URL's query changes.
+  const slices: Slices = useMemo(() => {
+    const provider = PROVIDERS.find((p) => p.value === params.get('provider'))?.value;
+    const surface = SURFACES.find((s) => s.value === params.get('surface'))?.value;
+    const topic = params.get('topic') ?? undefined;
+    const version = Number(params.get('version'));
+    return {
+      provider,
+      surface,
+      topic: topic || undefined,
+      promptSetVersion: Number.isInteger(version) && version > 0 ? version : undefined,
+      scope: params.get('scope') === 'all' ? 'all' : 'non-branded',
+    };
+  }, [paramsKey]);
   const update = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
     for (const [key, value] of Object.entries(changes)) {
@@ -95,6 +100,28 @@ function toQuery(period: Period, slices: Slices): MetricsQuery {
   };
 }
 
+/** Provider and surface slices of the current filters (the varying dimension's own filter is dropped). */
+function breakdownSlicesFor(period: Period, slices: Slices): BreakdownSlice[] {
+  return [
+    ...PROVIDERS.map(
+      (p): BreakdownSlice => ({
+        id: `provider-${p.value}`,
+        dimension: 'provider',
+        label: p.label,
+        query: toQuery(period, { ...slices, provider: p.value }),
+      }),
+    ),
+    ...SURFACES.map(
+      (sf): BreakdownSlice => ({
+        id: `surface-${sf.value}`,
+        dimension: 'surface',
+        label: sf.label,
+        query: toQuery(period, { ...slices, surface: sf.value }),
+      }),
+    ),
+  ];
+}
+
 /** Brand and competitor metrics for a period and slice, compared with the previous period of the same length. */
 export function AnalyticsPage() {
   const { brand, isPending: brandsPending } = useCurrentBrand();
@@ -105,6 +132,18 @@ export function AnalyticsPage() {
   const current = useMetrics(brand?.id, problem ? null : toQuery(period, slices));
   const before = useMetrics(brand?.id, problem ? null : toQuery(previous, slices));
   const fullBrand = useBrand(brand?.id);
+  // "Where": one slice per provider and per surface, in parallel with the above.
+  const breakdownSlices = useMemo(() => (problem ? [] : breakdownSlicesFor(period, slices)), [problem, period, slices]);
+  const breakdownQueries = useMetricsSlices(
+    brand?.id,
+    breakdownSlices.map((s) => s.query),
+  );
+  const breakdown: BreakdownResult[] = breakdownSlices.map((slice, i) => ({
+    slice,
+    data: breakdownQueries[i]?.data,
+    isPending: breakdownQueries[i]?.isPending ?? true,
+    error: breakdownQueries[i]?.error ?? null,
+  }));
 
   return (
     <>
@@ -118,6 +157,7 @@ export function AnalyticsPage() {
             current={current.data}
             previous={before.data}
             slices={slices}
+            breakdown={breakdown}
           />
         ) : null}
       </PageHeader>
@@ -155,6 +195,7 @@ export function AnalyticsPage() {
                   updating={current.isPlaceholderData || (current.isFetching && !current.isPending)}
                   sliced={Boolean(slices.provider || slices.surface || slices.topic || slices.promptSetVersion)}
                   topicName={fullBrand.data?.topics.find((t) => t.id === slices.topic)?.name}
+                  breakdown={breakdown}
                 />
               ) : null}
             </QueryState>
@@ -319,7 +360,9 @@ function Report({
   updating,
   sliced,
   topicName,
+  breakdown,
 }: {
+  breakdown: readonly BreakdownResult[];
   data: MetricsResponse;
   previous: MetricsResponse | undefined;
   previousPeriod: Period;
@@ -364,6 +407,7 @@ function Report({
         </ul>
       </section>
       <CompetitorMatrix data={data} />
+      <Breakdown results={breakdown} brandName={data.brand.name} />
       <section className="panel" aria-labelledby="charts-title">
         <h2 id="charts-title">Brand versus competitors</h2>
         <p className="muted small">
@@ -631,10 +675,16 @@ const CSV_HEADER = [
   'topic',
   'prompt_set_version',
   'share_of_voice_scope',
+  'slice',
 ] as const;
 
 /** One row per entity × metric, for exactly the numbers on screen (raw values, not rounded). */
-export function analyticsCsv(current: MetricsResponse, previous: MetricsResponse | undefined, slices: Slices): string {
+export function analyticsCsv(
+  current: MetricsResponse,
+  previous: MetricsResponse | undefined,
+  slices: Slices,
+  breakdown: readonly BreakdownResult[] = [],
+): string {
   const prev = previous && previous.n > 0 ? previous : undefined;
   const prevPeriod = previousPeriod({ from: current.from, to: current.to });
   const rows: CsvCell[][] = [];
@@ -670,6 +720,41 @@ export function analyticsCsv(current: MetricsResponse, previous: MetricsResponse
         slices.topic ?? 'all',
         slices.promptSetVersion ?? 'all',
         slices.scope,
+        'overall',
+      ]);
+    }
+  }
+  // The brand's row of each provider / surface slice on screen (no period comparison there).
+  for (const { slice, data } of breakdown) {
+    if (!data || data.n === 0) continue;
+    for (const spec of METRICS) {
+      const r = spec.read(data.brand, data.n);
+      rows.push([
+        data.brand.name,
+        'brand',
+        spec.key,
+        r.value,
+        r.k,
+        r.n,
+        r.nLabel,
+        r.ci?.[0],
+        r.ci?.[1],
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        data.from,
+        data.to,
+        null,
+        null,
+        slice.query.provider ?? 'all',
+        slice.query.surface ?? 'all',
+        slices.topic ?? 'all',
+        slices.promptSetVersion ?? 'all',
+        slices.scope,
+        `${slice.dimension}=${slice.query[slice.dimension]}`,
       ]);
     }
   }
@@ -681,11 +766,13 @@ function ExportButton({
   current,
   previous,
   slices,
+  breakdown,
 }: {
   brandName: string;
   current: MetricsResponse;
   previous: MetricsResponse | undefined;
   slices: Slices;
+  breakdown: readonly BreakdownResult[];
 }) {
   return (
     <button
@@ -697,7 +784,10 @@ function ExportButton({
             .toLowerCase()
             .replace(/[^a-z0-9]+/g, '-')
             .replace(/^-|-$/g, '') || 'brand';
-        downloadCsv(`promptpulse-${slug}-${current.from}-${current.to}.csv`, analyticsCsv(current, previous, slices));
+        downloadCsv(
+          `promptpulse-${slug}-${current.from}-${current.to}.csv`,
+          analyticsCsv(current, previous, slices, breakdown),
+        );
       }}
     >
       Export CSV
