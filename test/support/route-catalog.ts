@@ -34,6 +34,11 @@ export const SAMPLE_BODIES: Record<string, { body: unknown; contentType?: string
 export const SAMPLE_QUERIES: Record<string, string> = {
   'GET /brands/:brandId/prompt-set/diff': 'from=0&to=1',
   'GET /brands/:brandId/metrics': 'from=2026-01-01&to=2026-01-31',
+  'GET /brands/:brandId/analytics/trends': 'from=2026-01-01&to=2026-01-31',
+  'GET /brands/:brandId/analytics/competitors': 'from=2026-01-01&to=2026-01-31',
+  'GET /brands/:brandId/analytics/topics': 'from=2026-01-01&to=2026-01-31',
+  'GET /brands/:brandId/analytics/sources': 'from=2026-01-01&to=2026-01-31',
+  'GET /brands/:brandId/analytics/prompts': 'from=2026-01-01&to=2026-01-31',
 };
 
 /** Fills path parameters from a map (`:brandId` → ids.brandId). */

@@ -12,6 +12,7 @@ import { DynamoDbRunRepository } from '../../adapters/aws/dynamodb-run-repositor
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { SfnWorkflowStarter } from '../../adapters/aws/sfn-workflow-starter.ts';
 import { systemClock, ulidGenerator } from '../../adapters/system.ts';
+import { createWarehouse, lazyWarehouse, readWarehouseConfig } from '../../adapters/warehouse/index.ts';
 import { readApiConfig, readDirectoryConfig, readWorkflowConfig } from '../../config.ts';
 import { logger, tracer } from '../../powertools.ts';
 import { createApiApp } from './app.ts';
@@ -34,6 +35,8 @@ const app = createApiApp(
     runs,
     usage: runs,
     rollups: new DynamoDbRollupStore(db, config.TABLE_NAME),
+    // Built on the first analytics request: WAREHOUSE=duckdb (default; the lake files) or snowflake.
+    warehouse: lazyWarehouse(() => createWarehouse(readWarehouseConfig(), (line) => logger.info(line))),
     workflow: new SfnWorkflowStarter(
       tracer.captureAWSv3Client(createSfnClient(workflowConfig)),
       workflowConfig.STATE_MACHINE_ARN,

@@ -1,6 +1,13 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { MetricsQuerySchema, MetricsResponseSchema } from '#shared/contracts/analytics.ts';
+import {
+  ANALYTICS_ROW_SCHEMAS,
+  type AnalyticsQueryName,
+  AnalyticsQuerySchema,
+  analyticsResponseSchema,
+  MetricsQuerySchema,
+  MetricsResponseSchema,
+} from '#shared/contracts/analytics.ts';
 import { AuditEntrySchema } from '#shared/contracts/audit.ts';
 import { BrandInputSchema, BrandSchema, BrandSummarySchema } from '#shared/contracts/brands.ts';
 import { idSchema, pageOf, pageQuerySchema } from '#shared/contracts/common.ts';
@@ -36,6 +43,7 @@ import type { AccessTokenVerifier } from '#shared/ports/access-token-verifier.ts
 import type { AuditLog } from '#shared/ports/audit.ts';
 import type { RollupStore } from '#shared/ports/rollups.ts';
 import type { WorkflowStarter } from '#shared/ports/runs.ts';
+import type { Warehouse } from '#shared/ports/warehouse.ts';
 import { readBrandMetrics } from '#shared/use-cases/aggregate.ts';
 import * as brands from '#shared/use-cases/brands.ts';
 import * as members from '#shared/use-cases/members.ts';
@@ -45,6 +53,7 @@ import * as settings from '#shared/use-cases/settings.ts';
 import type { WorkspaceDeps } from '#shared/use-cases/workspaces.ts';
 import { createWorkspace, describeCaller, getCurrentWorkspace } from '#shared/use-cases/workspaces.ts';
 import { promptsFromCsv, promptsToCsv } from '../../adapters/csv/prompt-csv.ts';
+import { rowsToCsv } from '../../adapters/warehouse/csv.ts';
 import { etag, expectedVersion } from '../../middleware/preconditions.ts';
 import { parseJsonBody, parseQuery, textBody } from '../../middleware/request.ts';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -57,6 +66,8 @@ export type RouteAccess = { kind: 'public' } | { kind: 'authenticated' } | { kin
 export interface ApiDeps extends WorkspaceDeps, brands.BrandDeps, members.MemberDeps, runs.RunDeps {
   workflow: WorkflowStarter;
   rollups: RollupStore;
+  /** The analytical store over the lake (Snowflake in AWS, DuckDB locally). */
+  warehouse: Warehouse;
   verifier: AccessTokenVerifier;
   auditLog: AuditLog;
   maxBodyBytes: number;
@@ -147,6 +158,14 @@ function runIdOf(ctx: RouteContext): string {
 }
 const runsQuery = pageQuerySchema.extend({ brandId: idSchema('brd').optional() });
 const itemsQuery = pageQuerySchema.extend({ status: z.enum(['pending', 'succeeded', 'failed', 'skipped']).optional() });
+
+const ANALYTICS_SUMMARIES: Record<AnalyticsQueryName, string> = {
+  trends: 'Per day, provider and surface: answers, answers mentioning the brand, mean rank and sentiment (warehouse)',
+  competitors: 'Competitor matrix: answers mentioning each tracked entity, per provider (warehouse)',
+  topics: 'Per topic: answers, answers mentioning the brand, mean sentiment (warehouse)',
+  sources: 'Top cited domains, owned, competitor or third-party (warehouse)',
+  prompts: 'Per prompt and day: answers and brand mention rate (warehouse)',
+};
 
 const versionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
 const diffQuery = z.strictObject({ from: z.coerce.number().int().min(0), to: z.coerce.number().int().positive() });
@@ -552,6 +571,41 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
         });
       },
     },
+    ...(Object.keys(ANALYTICS_ROW_SCHEMAS) as AnalyticsQueryName[]).map(
+      (name): RouteDefinition => ({
+        method: 'GET',
+        path: `/brands/:brandId/analytics/${name}`,
+        summary: `${ANALYTICS_SUMMARIES[name]}; \`format=csv\` exports the same rows`,
+        access: { kind: 'tenant', roles: ALL },
+        docs: { query: AnalyticsQuerySchema, response: analyticsResponseSchema(ANALYTICS_ROW_SCHEMAS[name]) },
+        handle: async (ctx) => {
+          const tenant = tenantOf(ctx);
+          const brand = await brands.getBrandOrThrow(deps, tenant, brandIdOf(ctx));
+          const { format, ...query } = parseQuery(ctx.event, AnalyticsQuerySchema);
+          const filter = {
+            ...(query.provider ? { provider: query.provider } : {}),
+            ...(query.surface ? { surface: query.surface } : {}),
+          };
+          const rows = await deps.warehouse.query(name, {
+            tenantId: tenant.tenantId,
+            brandId: brand.id,
+            from: query.from,
+            to: query.to,
+            ...filter,
+          });
+          if (format === 'csv') {
+            const columns = Object.keys(ANALYTICS_ROW_SCHEMAS[name].shape);
+            return {
+              status: 200,
+              body: rowsToCsv(columns, rows),
+              rawContentType: 'text/csv; charset=utf-8',
+              headers: { 'content-disposition': `attachment; filename="${name}-${query.from}-${query.to}.csv"` },
+            };
+          }
+          return ok({ brandId: brand.id, from: query.from, to: query.to, filter, rows });
+        },
+      }),
+    ),
     {
       method: 'GET',
       path: '/members',

@@ -67,6 +67,7 @@ beforeEach(async () => {
     usage: {} as ApiDeps['usage'],
     workflow: {} as ApiDeps['workflow'],
     rollups: {} as ApiDeps['rollups'],
+    warehouse: {} as ApiDeps['warehouse'],
     maxBodyBytes: 1024,
     version: 'test',
     verifier: {

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { AnalyticsQueryName, AnalyticsRow } from '#shared/contracts/analytics.ts';
+import type { Warehouse, WarehouseScope } from '#shared/ports/warehouse.ts';
+import { createS3Client } from '../aws/clients.ts';
+
+/**
+ * Which warehouse the API queries: `duckdb` (the lake files, loaded into an embedded DuckDB; the local stack and any
+ * environment without Snowflake) or `snowflake`. Read once; a missing variable fails naming it.
+ */
+const warehouseEnvSchema = z.discriminatedUnion('WAREHOUSE', [
+  z.object({
+    WAREHOUSE: z.literal('duckdb'),
+    AWS_REGION: z.string().min(1).default('us-east-1'),
+    S3_ENDPOINT: z.url().optional(),
+    LAKE_BUCKET: z.string().min(1),
+    /** @default 2000 */
+    WAREHOUSE_REFRESH_MS: z.coerce.number().int().min(0).default(2000),
+  }),
+  z.object({
+    WAREHOUSE: z.literal('snowflake'),
+    SNOWFLAKE_ACCOUNT: z.string().min(1),
+    SNOWFLAKE_USERNAME: z.string().min(1),
+    /** Key-pair authentication (PEM); preferred over a password. */
+    SNOWFLAKE_PRIVATE_KEY: z.string().min(1).optional(),
+    SNOWFLAKE_PASSWORD: z.string().min(1).optional(),
+    SNOWFLAKE_WAREHOUSE: z.string().min(1),
+    SNOWFLAKE_DATABASE: z.string().min(1),
+    /** @default 'PROMPTPULSE' */
+    SNOWFLAKE_SCHEMA: z.string().min(1).default('PROMPTPULSE'),
+    SNOWFLAKE_ROLE: z.string().min(1).optional(),
+  }),
+]);
+export type WarehouseEnv = z.infer<typeof warehouseEnvSchema>;
+
+export function readWarehouseConfig(env: Record<string, string | undefined> = process.env): WarehouseEnv {
+  const result = warehouseEnvSchema.safeParse({ ...env, WAREHOUSE: env.WAREHOUSE ?? 'duckdb' });
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || 'WAREHOUSE'}: ${i.message}`);
+  throw new Error(`Invalid warehouse configuration: ${problems.join('; ')}`);
+}
+
+/** Builds the configured adapter; the Snowflake driver is only loaded when it is the one configured. */
+export async function createWarehouse(config: WarehouseEnv, log?: (line: string) => void): Promise<Warehouse> {
+  if (config.WAREHOUSE === 'snowflake') {
+    const { SnowflakeWarehouse } = await import('./snowflake-warehouse.ts');
+    return SnowflakeWarehouse.fromConfig(config);
+  }
+  const { DuckDbWarehouse, s3LakeSource } = await import('./duckdb-warehouse.ts');
+  return DuckDbWarehouse.create({
+    source: s3LakeSource(createS3Client(config), config.LAKE_BUCKET),
+    refreshIntervalMs: config.WAREHOUSE_REFRESH_MS,
+    ...(log ? { log } : {}),
+  });
+}
+
+/**
+ * A warehouse built on first use: the API cold start stays fast, and a misconfigured warehouse fails only the
+ * analytics routes (with a logged reason), not the whole API.
+ */
+export function lazyWarehouse(build: () => Promise<Warehouse>): Warehouse {
+  let instance: Promise<Warehouse> | null = null;
+  return {
+    async query<N extends AnalyticsQueryName>(name: N, scope: WarehouseScope): Promise<AnalyticsRow<N>[]> {
+      instance ??= build().catch((error: unknown) => {
+        instance = null;
+        throw error;
+      });
+      return (await instance).query(name, scope);
+    },
+    async close() {
+      await (await instance)?.close?.();
+    },
+  };
+}
