@@ -1,0 +1,146 @@
+import { describe, expect, inject, it } from 'vitest';
+import {
+  CompetitorRowSchema,
+  PromptHistoryRowSchema,
+  SourceRowSchema,
+  TopicRowSchema,
+  TrendRowSchema,
+} from '../../../shared/contracts/analytics.ts';
+import { RunSchema } from '../../../shared/contracts/runs.ts';
+import { call } from '../../support/api.ts';
+import { freshAccount, ownerOfNewWorkspace } from '../../support/sessions.ts';
+
+const stack = inject('stack');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('GET /brands/{id}/analytics/* (the warehouse over the lake: DuckDB locally)', () => {
+  it('returns rows consistent with a run, exports CSV, and never shows one tenant’s rows to another', async () => {
+    const account = await freshAccount(stack, 'warehouse');
+    const { token } = await ownerOfNewWorkspace(stack.url, stack.apiUrl, account.email, account.password, 'Lake Co');
+    const brand = (
+      await call(stack.apiUrl, 'POST', '/brands', {
+        token,
+        body: {
+          name: 'Acme Analytics',
+          category: 'Product analytics',
+          competitors: [{ name: 'Northwind Insights' }, { name: 'Globex Metrics' }],
+        },
+      })
+    ).json;
+    await call(stack.apiUrl, 'PUT', `/brands/${brand.id}/prompt-set`, {
+      token,
+      headers: { 'if-match': '"0"' },
+      body: {
+        prompts: [
+          { text: 'What is the best product analytics tool?' },
+          { text: 'Which analytics tool has the best funnels?' },
+        ],
+      },
+    });
+    await call(stack.apiUrl, 'PUT', `/brands/${brand.id}/run-settings`, {
+      token,
+      headers: { 'if-match': '"0"' },
+      body: {
+        providers: [{ provider: 'openai', model: 'gpt-4.1-mini', surface: 'api' }],
+        samplesPerPrompt: 3,
+        schedule: { kind: 'manual' },
+      },
+    });
+    const runId = (await call(stack.apiUrl, 'POST', `/brands/${brand.id}/runs`, { token })).json.runId;
+    let run = RunSchema.parse((await call(stack.apiUrl, 'GET', `/runs/${runId}`, { token })).json);
+    for (let i = 0; i < 240 && !['succeeded', 'partial', 'failed'].includes(run.status); i++) {
+      await sleep(250);
+      run = RunSchema.parse((await call(stack.apiUrl, 'GET', `/runs/${runId}`, { token })).json);
+    }
+    const succeeded = run.counts.succeeded;
+    expect(succeeded).toBe(6);
+
+    // The lake writer flushes on time (1 s in tests); the warehouse re-lists the lake at most every 2 s.
+    const today = new Date().toISOString().slice(0, 10);
+    const base = `/brands/${brand.id}/analytics`;
+    const period = `from=${today}&to=${today}`;
+    const total = (rows: { answers: number }[]) => rows.reduce((s, r) => s + r.answers, 0);
+    let trends = TrendRowSchema.array().parse(
+      (await call(stack.apiUrl, 'GET', `${base}/trends?${period}`, { token })).json.rows,
+    );
+    for (let i = 0; i < 120 && total(trends) < succeeded; i++) {
+      await sleep(250);
+      trends = TrendRowSchema.array().parse(
+        (await call(stack.apiUrl, 'GET', `${base}/trends?${period}`, { token })).json.rows,
+      );
+    }
+    expect(total(trends)).toBe(succeeded);
+    for (const row of trends) {
+      expect(row).toMatchObject({ day: today, provider: 'openai', surface: 'api' });
+      expect(row.brandMentioned).toBeLessThanOrEqual(row.answers);
+    }
+
+    const started = performance.now();
+    const competitorsRes = await call(stack.apiUrl, 'GET', `${base}/competitors?${period}`, { token });
+    console.log(
+      `warehouse: competitors route answered in ${(performance.now() - started).toFixed(1)} ms (cached tables)`,
+    );
+    expect(competitorsRes.status).toBe(200);
+    const competitors = CompetitorRowSchema.array().parse(competitorsRes.json.rows);
+    expect(competitors.filter((r) => r.kind === 'brand').map((r) => r.entityId)).toEqual([brand.id]);
+    expect(competitors.filter((r) => r.kind === 'competitor')).toHaveLength(2);
+    for (const row of competitors) {
+      expect(row.answers).toBe(succeeded);
+      expect(row.mentioned).toBeLessThanOrEqual(row.answers);
+    }
+
+    const topics = TopicRowSchema.array().parse(
+      (await call(stack.apiUrl, 'GET', `${base}/topics?${period}`, { token })).json.rows,
+    );
+    expect(total(topics)).toBe(succeeded);
+    const sources = SourceRowSchema.array().parse(
+      (await call(stack.apiUrl, 'GET', `${base}/sources?${period}`, { token })).json.rows,
+    );
+    for (const row of sources) expect(row.answers).toBeLessThanOrEqual(succeeded);
+    const prompts = PromptHistoryRowSchema.array().parse(
+      (await call(stack.apiUrl, 'GET', `${base}/prompts?${period}`, { token })).json.rows,
+    );
+    expect(prompts).toHaveLength(2);
+    expect(total(prompts)).toBe(succeeded);
+
+    const filtered = await call(stack.apiUrl, 'GET', `${base}/trends?${period}&provider=anthropic`, { token });
+    expect(filtered.json.rows).toEqual([]);
+
+    const csv = await call(stack.apiUrl, 'GET', `${base}/competitors?${period}&format=csv`, { token });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = String(csv.json.unparsed).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('entityId,kind,provider,answers,mentioned,mentions');
+    expect(lines).toHaveLength(competitors.length + 1);
+
+    for (const bad of ['from=2026-02-01&to=2026-01-01', 'from=2020-01-01&to=2026-01-01', `${period}&provider=x`]) {
+      const res = await call(stack.apiUrl, 'GET', `${base}/trends?${bad}`, { token });
+      expect(res.status, bad).toBe(400);
+    }
+
+    // Another workspace: its own brand has no rows, and the first workspace's brand does not exist for it.
+    const other = await freshAccount(stack, 'warehouse-other');
+    const { token: otherToken } = await ownerOfNewWorkspace(
+      stack.url,
+      stack.apiUrl,
+      other.email,
+      other.password,
+      'Other Co',
+    );
+    const otherBrand = (
+      await call(stack.apiUrl, 'POST', '/brands', {
+        token: otherToken,
+        body: { name: 'Acme Analytics', category: 'Product analytics', competitors: [{ name: 'Northwind Insights' }] },
+      })
+    ).json;
+    for (const name of ['trends', 'competitors', 'topics', 'sources', 'prompts']) {
+      const own = await call(stack.apiUrl, 'GET', `/brands/${otherBrand.id}/analytics/${name}?${period}`, {
+        token: otherToken,
+      });
+      expect(own.status, name).toBe(200);
+      expect(own.json.rows, name).toEqual([]);
+      const foreign = await call(stack.apiUrl, 'GET', `${base}/${name}?${period}`, { token: otherToken });
+      expect(foreign.status, name).toBe(404);
+    }
+  });
+});
