@@ -28,12 +28,13 @@ const PROVIDERS = [
 ];
 const SAMPLES = 10;
 /**
- * Per-provider concurrency from Little's law, doubled: a slot is held for the provider latency plus storing and
+ * Per-provider concurrency from Little's law, times BENCH_CONCURRENCY_FACTOR (default 2): a slot is held for the provider latency plus storing and
  * analysing the answer, and the in-invocation retry-after pacing absorbs the surplus without losing rate; the
  * plan hands it to the workflow's per-provider Map (`MaxConcurrencyPath`). Operators set the same variable
  * from their provider tier's limits.
  */
-const PER_PROVIDER_CONCURRENCY = Math.max(2, Math.ceil(RATE * (LATENCY / 1000) * 2));
+const CONCURRENCY_FACTOR = Number(process.env.BENCH_CONCURRENCY_FACTOR ?? 2);
+const PER_PROVIDER_CONCURRENCY = Math.max(2, Math.ceil(RATE * (LATENCY / 1000) * CONCURRENCY_FACTOR));
 process.env.PROVIDER_CONCURRENCY = ['openai', 'anthropic', 'gemini', 'perplexity']
   .map((p) => `${p}=${PER_PROVIDER_CONCURRENCY}`)
   .join(',');
