@@ -33,7 +33,8 @@ export function buildApp(props: AppProps = {}): PromptPulseApp {
 
   const stateful = new StatefulStack(app, `${settings.stackPrefix}-Stateful`, {
     env,
-    description: 'PromptPulse stateful resources: table, lake bucket, event stream, user pool, provider keys',
+    description:
+      'PromptPulse stateful resources: table, lake bucket, event stream, user pool, provider keys, alarm topic',
     terminationProtection: true,
     callbackUrls: settings.callbackUrls,
     logoutUrls: settings.logoutUrls,
@@ -42,12 +43,14 @@ export function buildApp(props: AppProps = {}): PromptPulseApp {
   });
   const stateless = new StatelessStack(app, `${settings.stackPrefix}-Stateless`, {
     env,
-    description: 'PromptPulse stateless resources: API function, HTTP and WebSocket APIs, fan-out workflow, scheduler',
+    description:
+      'PromptPulse stateless resources: API function, HTTP and WebSocket APIs, fan-out workflow, scheduler, event pipeline',
     table: stateful.table,
     eventStream: stateful.eventStream,
     lake: stateful.lake,
     users: stateful.users,
     providerKeys: stateful.providerKeys,
+    alarms: stateful.alarms,
     webOrigins: settings.webOrigins,
     logRetention,
     apiRateLimit: settings.apiRateLimit,

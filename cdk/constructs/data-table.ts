@@ -17,6 +17,17 @@ const ITEM_WRITE_ACTIONS = [
   'dynamodb:BatchWriteItem',
 ];
 
+const TENANT_UPSERT_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+/** Every tenant-owned key begins with the workspace id (`ws_<ulid>`, shared/domain/workspace.ts). */
+export const TENANT_KEY_PATTERN = 'ws_*';
+
 /**
  * The single DynamoDB table holding every tenant's operational data. Keys and indexes come from
  * `TABLE_SCHEMA`, the same definition the local emulator stack creates its table from.
@@ -60,6 +71,21 @@ export class DataTable extends Construct {
       actions: [...ITEM_READ_ACTIONS, ...ITEM_WRITE_ACTIONS],
       resourceArns: [this.table.tableArn],
     }).combine(this.grantIndexQuery(grantee));
+  }
+
+  /**
+   * Item reads and upserts on the base table (`GetItem`, `Query`, `PutItem`, `UpdateItem`, `ConditionCheckItem`,
+   * which is what `TransactWriteItems` checks per item), only on partition keys that begin with a tenant id
+   * (`dynamodb:LeadingKeys` like {@link TENANT_KEY_PATTERN}): for platform consumers that serve every tenant but
+   * never delete, batch-write, scan or use an index (the aggregation consumer).
+   */
+  grantTenantItemWrites(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...TENANT_UPSERT_ACTIONS],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [TENANT_KEY_PATTERN] } },
+    });
   }
 
   /** Item reads on the table plus queries on its indexes, for triggers that only look things up. */

@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
 
@@ -22,5 +22,14 @@ export class EventStream extends Construct {
   /** PutRecord/PutRecords only, for producers of canonical events. */
   grantWrite(grantee: iam.IGrantable): iam.Grant {
     return this.stream.grantWrite(grantee);
+  }
+
+  /** `kinesis:PutRecords` only: what the batching publisher (`KinesisEventPublisher`) calls. */
+  grantPutRecords(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kinesis:PutRecords'],
+      resourceArns: [this.stream.streamArn],
+    });
   }
 }

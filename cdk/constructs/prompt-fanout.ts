@@ -7,6 +7,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { type AslDefinition, loadAsl, stateTimeoutSeconds, withDistributedMap } from '../asl.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
 import type { DataTable } from './data-table.ts';
+import type { EventStream } from './event-stream.ts';
 import type { LakeBucket } from './lake-bucket.ts';
 import { NodeFunction } from './node-function.ts';
 import type { ProviderKeys } from './provider-keys.ts';
@@ -38,7 +39,15 @@ export interface PromptFanoutProps {
   readonly push?: PushGrantor;
   /** `PROVIDER_CONCURRENCY` of the steps, e.g. `openai=8,anthropic=4`. @default - the workflow's defaults */
   readonly providerConcurrency?: string;
+  /**
+   * The canonical event stream: the steps that publish (Analyze, Finalize) get `EVENT_STREAM_NAME` and
+   * `kinesis:PutRecords` on it. @default - no publishing (worker-deps.ts publishes only when the name is set)
+   */
+  readonly eventStream?: EventStream;
 }
+
+/** The steps that publish canonical events (`answer.analyzed`, `run.completed`; docs/events.md). */
+export const PUBLISHING_STEPS = ['Analyze', 'Finalize'] as const;
 
 type StepName = 'Plan' | 'Ask' | 'Analyze' | 'RecordFailure' | 'Finalize';
 
@@ -92,7 +101,8 @@ const STEPS: Record<StepName, StepSpec> = {
  * Each function's timeout is the `TimeoutSeconds` of its state in the ASL, read from the file. Grants, per function:
  * item read/write on the table (all five: run, items, answers, usage and connections live there); `s3:PutObject`
  * under `tenants/*\/raw-answers/*` of the lake and read access to the provider keys secret (Ask only); push to the
- * WebSocket API (Ask, RecordFailure, Finalize, when configured).
+ * WebSocket API (Ask, RecordFailure, Finalize, when configured); `kinesis:PutRecords` on the event stream and
+ * `EVENT_STREAM_NAME` (Analyze, Finalize, when configured).
  */
 export class PromptFanout extends Construct {
   readonly steps: Record<StepName, NodeFunction>;
@@ -130,6 +140,14 @@ export class PromptFanout extends Construct {
       const fn = this.steps[name].function;
       props.table.grantItemReadWrite(fn);
       if (spec.pushes) props.push?.grantPush(fn);
+    }
+
+    if (props.eventStream) {
+      for (const name of PUBLISHING_STEPS) {
+        const fn = this.steps[name].function;
+        fn.addEnvironment('EVENT_STREAM_NAME', props.eventStream.stream.streamName);
+        props.eventStream.grantPutRecords(fn);
+      }
     }
 
     const ask = this.steps.Ask;

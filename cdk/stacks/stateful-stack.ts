@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { RESOURCE_NAMES } from '../../shared/infra/resources.ts';
+import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { DataTable } from '../constructs/data-table.ts';
 import { EventStream } from '../constructs/event-stream.ts';
 import { LakeBucket } from '../constructs/lake-bucket.ts';
@@ -17,7 +18,8 @@ export interface StatefulStackProps extends StackProps {
 
 /**
  * Everything that holds data or identity and must outlive redeploys: table, lake bucket, event stream,
- * user pool (with its token trigger, which belongs to the pool's lifecycle) and the AI provider keys secret. Construct ids are the logical
+ * user pool (with its token trigger, which belongs to the pool's lifecycle), the AI provider keys secret and the
+ * alarm topic (operators' subscriptions). Construct ids are the logical
  * names from `RESOURCE_NAMES`; physical names are left to CloudFormation so several copies can coexist.
  */
 export class StatefulStack extends Stack {
@@ -26,6 +28,7 @@ export class StatefulStack extends Stack {
   readonly eventStream: EventStream;
   readonly users: UserDirectory;
   readonly providerKeys: ProviderKeys;
+  readonly alarms: AlarmTopic;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -41,6 +44,8 @@ export class StatefulStack extends Stack {
       logRetention: props.logRetention,
     });
     this.providerKeys = new ProviderKeys(this, 'ProviderKeys');
+    // Stateful because operators subscribe to it by hand: redeploying the compute must not drop subscriptions.
+    this.alarms = new AlarmTopic(this, 'Alarms');
 
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'EventStreamName', { value: this.eventStream.stream.streamName });
@@ -50,5 +55,6 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'HostedUiDomain', { value: this.users.hostedUiUrl });
     new CfnOutput(this, 'OidcIssuer', { value: this.users.issuerUrl });
     new CfnOutput(this, 'ProviderKeysSecretArn', { value: this.providerKeys.secret.secretArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
   }
 }

@@ -1,11 +1,14 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ApiService } from '../constructs/api-service.ts';
 import type { DataTable } from '../constructs/data-table.ts';
+import { EventAggregator } from '../constructs/event-aggregator.ts';
 import type { EventStream } from '../constructs/event-stream.ts';
 import { PublicHttpApi } from '../constructs/http-api.ts';
 import type { LakeBucket } from '../constructs/lake-bucket.ts';
+import { LakeDelivery } from '../constructs/lake-delivery.ts';
 import { PromptFanout } from '../constructs/prompt-fanout.ts';
 import type { ProviderKeys } from '../constructs/provider-keys.ts';
 import { RunScheduler } from '../constructs/run-scheduler.ts';
@@ -19,6 +22,8 @@ export interface StatelessStackProps extends StackProps {
   readonly users: UserDirectory;
   /** The AI providers' keys secret (stateful: operators put the keys by hand). */
   readonly providerKeys: ProviderKeys;
+  /** Where every alarm notifies (stateful: operators subscribe to it). */
+  readonly alarms: AlarmTopic;
   readonly webOrigins: string[];
   readonly logRetention: logs.RetentionDays;
   readonly apiRateLimit: number;
@@ -29,7 +34,8 @@ export interface StatelessStackProps extends StackProps {
 
 /**
  * Compute and edge that can be torn down and redeployed freely: the `api` function and the HTTP API, the WebSocket
- * push API, the prompt fan-out workflow and the scheduler tick.
+ * push API, the prompt fan-out workflow, the scheduler tick, and the event pipeline's consumers (aggregation
+ * function, Firehose to the lake) with their alarms.
  */
 export class StatelessStack extends Stack {
   readonly service: ApiService;
@@ -37,6 +43,8 @@ export class StatelessStack extends Stack {
   readonly webSocket: PushWebSocketApi;
   readonly fanout: PromptFanout;
   readonly scheduler: RunScheduler;
+  readonly aggregator: EventAggregator;
+  readonly lakeDelivery: LakeDelivery;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -72,6 +80,7 @@ export class StatelessStack extends Stack {
       providerKeys: props.providerKeys,
       logRetention: props.logRetention,
       push: this.webSocket,
+      eventStream: props.eventStream,
       ...(props.providerConcurrency ? { providerConcurrency: props.providerConcurrency } : {}),
     });
     this.fanout.grantStartRuns(this.service.handler.function);
@@ -81,8 +90,24 @@ export class StatelessStack extends Stack {
       logRetention: props.logRetention,
     });
 
+    // The event pipeline: stream -> aggregation consumer (rollups) and stream -> Firehose (lake).
+    this.aggregator = new EventAggregator(this, 'EventAggregator', {
+      table: props.table,
+      eventStream: props.eventStream,
+      logRetention: props.logRetention,
+      alarmTopic: props.alarms.topic,
+    });
+    this.lakeDelivery = new LakeDelivery(this, 'LakeDelivery', {
+      eventStream: props.eventStream,
+      lake: props.lake,
+      logRetention: props.logRetention,
+      alarmTopic: props.alarms.topic,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
     new CfnOutput(this, 'WebSocketUrl', { value: this.webSocket.url });
     new CfnOutput(this, 'StateMachineArn', { value: this.fanout.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AggregateOnFailureQueueUrl', { value: this.aggregator.onFailureQueue.queueUrl });
+    new CfnOutput(this, 'LakeDeliveryStreamName', { value: this.lakeDelivery.deliveryStream.ref });
   }
 }

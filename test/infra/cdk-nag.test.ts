@@ -57,6 +57,16 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateless/PromptFanout/StateMachine/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/PromptFanout/DistributedMapPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<PromptFanoutStateMachine7F9C1268.Name>/*]',
         'PromptPulse-Stateless/PromptFanout/DistributedMapPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<PromptFanoutStateMachine7F9C1268.Name>:*]',
+        'PromptPulse-Stateless/EventAggregator/Aggregate/Function AwsSolutions-L1',
+        'PromptPulse-Stateless/EventAggregator/Aggregate/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+        // The on-failure queue is the event source mapping's dead-letter destination; nothing consumes it.
+        'PromptPulse-Stateless/EventAggregator/OnFailure AwsSolutions-SQS3',
+        // Firehose refuses SSE on a delivery stream whose source is a Kinesis stream (encrypted at the source).
+        'PromptPulse-Stateless/LakeDelivery/DeliveryStream AwsSolutions-KDF1',
+        ...['tenants', 'errors'].map(
+          (prefix) =>
+            `PromptPulse-Stateless/LakeDelivery/Policy AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"PromptPulse-Stateful","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttpromptpulselakeBucketAA2DDF35ArnECA2DC47"}}/${prefix}/*]`,
+        ),
         'PromptPulse-Stateless/Scheduler/Tick/Function AwsSolutions-L1',
         'PromptPulse-Stateless/Scheduler/Tick/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/WebSocketApi/Api/$connect-Route AwsSolutions-APIG4',

@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { allStates, loadAsl, stateTimeoutSeconds, withDistributedMap } from '../../cdk/asl.ts';
 import { DISTRIBUTED_MAP_PATH, PROMPT_FANOUT_ASL } from '../../cdk/constructs/prompt-fanout.ts';
-import { buildTestApp, defaultTemplates, logicalIdOf } from './support.ts';
+import { buildTestApp, defaultTemplates, logicalIdOf, statefulValueRef } from './support.ts';
 
 const STEPS = ['Plan', 'Ask', 'Analyze', 'RecordFailure', 'Finalize'] as const;
 
@@ -93,6 +93,7 @@ describe('prompt fan-out in the stateless stack', () => {
     'xray:PutTraceSegments',
   ];
   const PUSH = ['execute-api:ManageConnections'];
+  const PUBLISH = ['kinesis:PutRecords'];
 
   describe('state machine', () => {
     const sm = resources[smId]!.Properties;
@@ -176,20 +177,32 @@ describe('prompt fan-out in the stateless stack', () => {
         ];
         if (step === 'Ask') expected.push('PROVIDER_SECRET_ARN');
         if (['Ask', 'RecordFailure', 'Finalize'].includes(step)) expected.push('WS_MANAGEMENT_ENDPOINT');
+        if (['Analyze', 'Finalize'].includes(step)) expected.push('EVENT_STREAM_NAME');
         expect(env, step).toEqual(expected.sort());
       }
       expect(resources[fnId('Ask')]!.Properties.Timeout).toBe(120);
     });
 
-    it('Plan and Analyze get the table only', () => {
-      for (const step of ['Plan', 'Analyze'] as const) {
-        expect(actionsOf(roleIdOf(step)), step).toEqual([...TABLE_ACTIONS, ...LOG_AND_TRACE].sort());
-      }
+    it('Plan gets the table only; Analyze the table and PutRecords on the event stream', () => {
+      expect(actionsOf(roleIdOf('Plan'))).toEqual([...TABLE_ACTIONS, ...LOG_AND_TRACE].sort());
+      expect(actionsOf(roleIdOf('Analyze'))).toEqual([...TABLE_ACTIONS, ...LOG_AND_TRACE, ...PUBLISH].sort());
     });
 
-    it('RecordFailure and Finalize get the table and push', () => {
-      for (const step of ['RecordFailure', 'Finalize'] as const) {
-        expect(actionsOf(roleIdOf(step)), step).toEqual([...TABLE_ACTIONS, ...LOG_AND_TRACE, ...PUSH].sort());
+    it('RecordFailure gets the table and push; Finalize also PutRecords on the event stream', () => {
+      expect(actionsOf(roleIdOf('RecordFailure'))).toEqual([...TABLE_ACTIONS, ...LOG_AND_TRACE, ...PUSH].sort());
+      expect(actionsOf(roleIdOf('Finalize'))).toEqual([...TABLE_ACTIONS, ...LOG_AND_TRACE, ...PUSH, ...PUBLISH].sort());
+    });
+
+    it('only Analyze and Finalize publish: PutRecords on the event stream (exactly), and its name', () => {
+      const streamArn = statefulValueRef(app.stateful.eventStream.stream.streamArn);
+      const streamName = statefulValueRef(app.stateful.eventStream.stream.streamName);
+      for (const step of STEPS) {
+        const publishes = step === 'Analyze' || step === 'Finalize';
+        expect(resourcesFor(roleIdOf(step), 'kinesis:PutRecords'), step).toEqual(publishes ? [streamArn] : []);
+        expect(resourcesFor(roleIdOf(step), 'kinesis:PutRecord'), step).toEqual([]);
+        const env = resources[fnId(step)]!.Properties.Environment.Variables;
+        if (publishes) expect(env.EVENT_STREAM_NAME, step).toEqual(streamName);
+        else expect(env.EVENT_STREAM_NAME, step).toBeUndefined();
       }
     });
 

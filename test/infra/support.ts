@@ -48,3 +48,20 @@ export function acknowledgements(root: IConstruct): Map<string, string> {
   }
   return found;
 }
+
+/**
+ * How the stateless template refers to a value of the stateful stack (`stateful.resolve(token)`, e.g. a `GetAtt`):
+ * a weak cross-stack reference, `Fn::GetStackOutput` of the output the stateful stack publishes for it.
+ */
+export function statefulValueRef(token: string): unknown {
+  const { app, stateful } = defaultTemplates();
+  const value = JSON.stringify(app.stateful.resolve(token));
+  const outputs = stateful.toJSON().Outputs as Record<string, { Value: unknown }>;
+  const name = Object.keys(outputs).find(
+    (key) => key.startsWith('PublishOutput') && JSON.stringify(outputs[key]?.Value) === value,
+  );
+  if (!name) throw new Error(`the stateful stack publishes no output for ${value}`);
+  return {
+    'Fn::GetStackOutput': { StackName: app.stateful.stackName, Region: { Ref: 'AWS::Region' }, OutputName: name },
+  };
+}
