@@ -82,7 +82,7 @@ describe('Analytics in a real browser', () => {
         await page.screenshot({ path: `${SHOTS}/analytics-empty.png`, fullPage: true });
       }
 
-      // A run of the demo brand through the API, as the page's own token.
+      // A run of the demo brand through the API, as the page's own token, while the page stays open.
       const started = await api(token, 'POST', `/brands/${brand.id}/runs`);
       expect(started.status, JSON.stringify(started.body)).toBe(202);
       const { runId } = StartRunResponseSchema.parse(started.body);
@@ -95,23 +95,18 @@ describe('Analytics in a real browser', () => {
       const run = RunSchema.parse((await api(token, 'GET', `/runs/${runId}`)).body);
       expect(['succeeded', 'partial']).toContain(run.status);
 
-      // The aggregates follow the event stream; wait until the API counts the new answers.
+      // The aggregates follow the event stream; wait until the API counts every new answer.
       await expect
         .poll(async () => MetricsResponseSchema.parse((await api(token, 'GET', metricsPath)).body).n, {
           timeout: 60_000,
           interval: 500,
         })
-        .toBeGreaterThan(before.n);
+        .toBe(before.n + run.counts.succeeded);
       const metrics = MetricsResponseSchema.parse((await api(token, 'GET', metricsPath)).body);
 
-      // The page shows the numbers (pushed or on the next visit), with n and the visibility score.
-      await page.reload();
+      // Live: the open page shows the new numbers without a reload (pushed run frames refetch the metrics).
       await expect
-        .poll(() => page.getByRole('heading', { level: 1, name: 'Analytics' }).isVisible(), { timeout: 15_000 })
-        .toBe(true);
-      await page.getByRole('button', { name: 'Last 7 days' }).click();
-      await expect
-        .poll(() => page.getByTestId('metric-visibility-n').textContent(), { timeout: 20_000 })
+        .poll(() => page.getByTestId('metric-visibility-n').textContent(), { timeout: 30_000 })
         .toBe(`${metrics.n} answers`);
       expect(await page.getByTestId('analytics-n').textContent()).toContain(`n = ${metrics.n}`);
       const score = (await page.getByTestId('metric-visibility-value').textContent()) ?? '';
@@ -167,6 +162,27 @@ describe('Analytics in a real browser', () => {
       expect(
         lines.some((l) => l.startsWith(`Acme Analytics,brand,visibilityScore,${metrics.brand.visibilityScore.value},`)),
       ).toBe(true);
+
+      // Period comparison: with a previous period whose brand mention rate was 0 of n, the rise is outside the
+      // noise ("better"); an unchanged share of voice is "inside the noise". The previous period's answer is
+      // substituted in the browser (a fresh stack has no history before today).
+      const prevTo = new Date(Date.parse(`${from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      const prevFrom = new Date(Date.parse(`${prevTo}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+      const previous = structuredClone(metrics);
+      previous.from = prevFrom;
+      previous.to = prevTo;
+      previous.brand.mentionRate = { k: 0, n: metrics.n, value: 0, ci: [0, 3.84 / (metrics.n + 3.84)] };
+      await context.route(
+        (url) => url.pathname.endsWith(`/brands/${brand.id}/metrics`) && url.searchParams.get('to') === prevTo,
+        (route) => route.fulfill({ status: 200, json: previous }),
+      );
+      await page.reload();
+      await expect
+        .poll(() => page.getByTestId('metric-mention-rate-change').textContent(), { timeout: 20_000 })
+        .toBe(metrics.brand.mentionRate.k > 5 ? 'better' : 'inside the noise');
+      expect(await page.getByTestId('metric-share-of-voice-change').textContent()).toBe('inside the noise');
+      expect(await page.getByTestId('metric-visibility').textContent()).toContain('not tested');
+      await page.screenshot({ path: `${SHOTS}/analytics-compare.png`, fullPage: true });
       expect(pageErrors).toEqual([]);
     } catch (error) {
       await page.screenshot({ path: `${SHOTS}/analytics-failure.png`, fullPage: true }).catch(() => {});

@@ -444,12 +444,22 @@ export function applyRunSummary(queryClient: QueryClient, next: RunSummary | Run
     if (changed) queryClient.setQueryData<InfiniteData<RunPage>>(key, { ...data, pages });
   }
 
-  // New analysed answers change the brand's metrics: refetch the Analytics queries on screen (without
-  // cancelling one already in flight, so a burst of frames does not starve it).
-  void queryClient.invalidateQueries(
-    { queryKey: [...queryKeys.metricsAll, summary.brandId] },
-    { cancelRefetch: false },
-  );
+  refreshMetricsAfterRun(queryClient, summary.brandId, TERMINAL_RUN_STATUSES.includes(summary.status));
+}
+
+/** Delays after a run's last frame at which its brand's metrics are refetched once more (aggregation trails it). */
+const METRICS_SETTLE_MS = [1_500, 4_000, 10_000] as const;
+
+/**
+ * New analysed answers change the brand's metrics: refetch the Analytics queries on screen (only active queries
+ * refetch; one already in flight is not cancelled, so a burst of frames does not starve it). The aggregates follow
+ * the event stream a little behind the run, so a finished run triggers a few more refetches while they settle.
+ */
+function refreshMetricsAfterRun(queryClient: QueryClient, brandId: string, finished: boolean): void {
+  const refetch = () =>
+    void queryClient.invalidateQueries({ queryKey: [...queryKeys.metricsAll, brandId] }, { cancelRefetch: false });
+  refetch();
+  if (finished) for (const ms of METRICS_SETTLE_MS) setTimeout(refetch, ms);
 }
 
 // Analytics ------------------------------------------------------------------------------------------
