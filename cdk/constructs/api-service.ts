@@ -37,6 +37,10 @@ export class ApiService extends Construct {
       memorySize: 1024,
       timeout: Duration.seconds(15),
       logRetention: props.logRetention,
+      // DuckDB's native binding (one npm package per platform, required by a platform switch) cannot be bundled by
+      // esbuild. The warehouse module is imported lazily (first analytics request), so leaving the bindings out
+      // keeps every other route working; WAREHOUSE=duckdb in Lambda needs the linux-arm64 binding shipped (layer).
+      externalModules: ['@duckdb/node-bindings-*'],
       environment: {
         TABLE_NAME: props.table.table.tableName,
         EVENT_STREAM_NAME: props.eventStream.stream.streamName,

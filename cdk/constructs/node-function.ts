@@ -28,6 +28,11 @@ export interface NodeFunctionProps {
   readonly memorySize?: number;
   /** @default Duration.seconds(10) */
   readonly timeout?: Duration;
+  /**
+   * Module paths esbuild leaves out of the bundle (esbuild `external`, `*` wildcards allowed); each one fails at run
+   * time when the code reaches it, so only list what the function cannot need in Lambda. @default - none
+   */
+  readonly externalModules?: string[];
 }
 
 /**
@@ -92,6 +97,7 @@ export class NodeFunction extends Construct {
         // The lockfile pins the SDK version the code was tested with; the runtime's SDK version drifts.
         bundleAwsSDK: true,
         tsconfig: projectPath('tsconfig.json'),
+        ...(props.externalModules ? { externalModules: props.externalModules } : {}),
       },
     });
 
