@@ -182,6 +182,16 @@ describe('Analytics in a real browser', () => {
         .toBe(metrics.brand.mentionRate.k > 5 ? 'better' : 'inside the noise');
       expect(await page.getByTestId('metric-share-of-voice-change').textContent()).toBe('inside the noise');
       expect(await page.getByTestId('metric-visibility').textContent()).toContain('not tested');
+      // Trend, topics and sources come from the warehouse (the lake trails the aggregates by a few seconds).
+      await expect
+        .poll(() => page.getByRole('table', { name: 'Topics' }).locator('tbody tr').count(), { timeout: 30_000 })
+        .toBeGreaterThan(0);
+      await expect
+        .poll(() => page.getByRole('table', { name: 'Cited domains' }).locator('tbody tr').count(), {
+          timeout: 30_000,
+        })
+        .toBeGreaterThan(0);
+      expect(await page.getByTestId('analytics-trend').textContent()).toContain('inside the noise of the period rate');
       await page.screenshot({ path: `${SHOTS}/analytics-compare.png`, fullPage: true });
       expect(pageErrors).toEqual([]);
     } catch (error) {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import {
+  type AnalyticsQuery,
   AnswerSchema,
   AuditEntrySchema,
+  analyticsResponseSchema,
   type BrandInput,
   BrandInputSchema,
   BrandSchema,
@@ -30,11 +32,14 @@ import {
   RunSettingsInputSchema,
   RunSettingsSchema,
   RunSummarySchema,
+  SourceRowSchema,
   type SpendCaps,
   SpendCapsSchema,
   StartRunResponseSchema,
   type SuggestPromptsRequest,
   SuggestPromptsRequestSchema,
+  TopicRowSchema,
+  TrendRowSchema,
   UpdateMemberRequestSchema,
   WorkspaceSchema,
   WorkspaceSettingsSchema,
@@ -390,6 +395,33 @@ export function createApiClient(options: ApiClientOptions) {
         signal,
       });
     },
+    /** `GET /brands/{brandId}/analytics/trends`: per day × provider × surface (warehouse). */
+    analyticsTrends(brandId: string, query: WarehouseQuery, signal?: AbortSignal) {
+      return request({
+        method: 'GET',
+        path: `/brands/${enc(brandId)}/analytics/trends${warehouseQuery(query)}`,
+        schema: TrendsResponseSchema,
+        signal,
+      });
+    },
+    /** `GET /brands/{brandId}/analytics/topics`: per topic (warehouse). */
+    analyticsTopics(brandId: string, query: WarehouseQuery, signal?: AbortSignal) {
+      return request({
+        method: 'GET',
+        path: `/brands/${enc(brandId)}/analytics/topics${warehouseQuery(query)}`,
+        schema: TopicsResponseSchema,
+        signal,
+      });
+    },
+    /** `GET /brands/{brandId}/analytics/sources`: most cited domains (warehouse). */
+    analyticsSources(brandId: string, query: WarehouseQuery, signal?: AbortSignal) {
+      return request({
+        method: 'GET',
+        path: `/brands/${enc(brandId)}/analytics/sources${warehouseQuery(query)}`,
+        schema: SourcesResponseSchema,
+        signal,
+      });
+    },
     getAnswer(answerId: string, signal?: AbortSignal) {
       return request({ method: 'GET', path: `/answers/${enc(answerId)}`, schema: AnswerSchema, signal });
     },
@@ -402,6 +434,19 @@ export interface PageParams {
 }
 
 const BrandPageSchema = pageOf(BrandSummarySchema);
+const TrendsResponseSchema = analyticsResponseSchema(TrendRowSchema);
+const TopicsResponseSchema = analyticsResponseSchema(TopicRowSchema);
+const SourcesResponseSchema = analyticsResponseSchema(SourceRowSchema);
+
+/** Query of the warehouse routes (JSON only here; the page builds its CSV from what it shows). */
+export type WarehouseQuery = Pick<AnalyticsQuery, 'from' | 'to' | 'provider' | 'surface'>;
+
+function warehouseQuery(query: WarehouseQuery): string {
+  const params = new URLSearchParams({ from: query.from, to: query.to });
+  if (query.provider) params.set('provider', query.provider);
+  if (query.surface) params.set('surface', query.surface);
+  return `?${params.toString()}`;
+}
 const PromptSetVersionPageSchema = pageOf(PromptSetVersionSummarySchema);
 const MemberPageSchema = pageOf(MemberSchema);
 const AuditPageSchema = pageOf(AuditEntrySchema);

@@ -24,7 +24,7 @@ import {
 } from '../../../shared/contracts/index.ts';
 import type { Role } from '../../../shared/domain/roles.ts';
 import { useApi } from '../app/runtime.tsx';
-import type { RunItemStatus } from './client.ts';
+import type { RunItemStatus, WarehouseQuery } from './client.ts';
 
 export const queryKeys = {
   /** Scoped by subject so one tab never shows a previous user's answer. */
@@ -51,6 +51,8 @@ export const queryKeys = {
   runItems: (runId: string, status: RunItemStatus | null) => ['runs', 'items', runId, status ?? 'all'] as const,
   answer: (answerId: string) => ['answers', answerId] as const,
   metricsAll: ['metrics'] as const,
+  warehouse: (brandId: string, name: 'trends' | 'topics' | 'sources', query: WarehouseQuery) =>
+    ['metrics', brandId, 'warehouse', name, query] as const,
   metrics: (brandId: string, query: MetricsQuery) => ['metrics', brandId, query] as const,
 };
 
@@ -489,4 +491,33 @@ export function useMetricsSlices(brandId: string | null | undefined, queries: re
       placeholderData: keepPreviousData,
     })),
   });
+}
+
+/**
+ * The warehouse's named queries (trends, topics, sources) for the period, in parallel with `/metrics`. Keys sit under
+ * `['metrics', brandId]` so a finished run refreshes them too. Not retried: a missing warehouse is shown, not hidden.
+ */
+export function useWarehouse(brandId: string | null | undefined, query: WarehouseQuery | null) {
+  const api = useApi();
+  const enabled = Boolean(brandId) && query !== null;
+  const q = query ?? { from: '', to: '' };
+  const id = brandId ?? '';
+  const common = { enabled, placeholderData: keepPreviousData, retry: false } as const;
+  return {
+    trends: useQuery({
+      ...common,
+      queryKey: queryKeys.warehouse(id, 'trends', q),
+      queryFn: ({ signal }) => api.analyticsTrends(id, q, signal),
+    }),
+    topics: useQuery({
+      ...common,
+      queryKey: queryKeys.warehouse(id, 'topics', q),
+      queryFn: ({ signal }) => api.analyticsTopics(id, q, signal),
+    }),
+    sources: useQuery({
+      ...common,
+      queryKey: queryKeys.warehouse(id, 'sources', q),
+      queryFn: ({ signal }) => api.analyticsSources(id, q, signal),
+    }),
+  };
 }

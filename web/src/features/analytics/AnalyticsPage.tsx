@@ -2,7 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { DAMPING_M } from '../../../../shared/analysis/metrics.ts';
 import type { EntityMetricsView, MetricsQuery, MetricsResponse } from '../../../../shared/contracts/index.ts';
-import { useBrand, useMetrics, useMetricsSlices } from '../../api/queries.ts';
+import { useBrand, useMetrics, useMetricsSlices, useWarehouse } from '../../api/queries.ts';
 import { QueryState } from '../../components/forms.tsx';
 import { EmptyState, PageHeader } from '../../components/Page.tsx';
 import { useCurrentBrand } from '../brands/current-brand.tsx';
@@ -28,6 +28,7 @@ import {
   previousPeriod,
   todayUtc,
 } from './period.ts';
+import { SourcesSection, TopicsSection, TrendSection } from './warehouse.tsx';
 
 const PROVIDERS = [
   { value: 'openai', label: 'OpenAI' },
@@ -138,6 +139,25 @@ export function AnalyticsPage() {
     brand?.id,
     breakdownSlices.map((s) => s.query),
   );
+  // Trend, topics and sources from the warehouse (provider and surface slices only), also in parallel.
+  const warehouseQuery = useMemo(
+    () =>
+      problem
+        ? null
+        : {
+            from: period.from,
+            to: period.to,
+            ...(slices.provider ? { provider: slices.provider } : {}),
+            ...(slices.surface ? { surface: slices.surface } : {}),
+          },
+    [problem, period, slices],
+  );
+  const warehouse = useWarehouse(brand?.id, warehouseQuery);
+  const topicNames = useMemo(
+    () => new Map((fullBrand.data?.topics ?? []).map((t) => [t.id, t.name] as const)),
+    [fullBrand.data],
+  );
+  const slug = slugOf(brand?.name ?? 'brand');
   const breakdown: BreakdownResult[] = breakdownSlices.map((slice, i) => ({
     slice,
     data: breakdownQueries[i]?.data,
@@ -200,6 +220,13 @@ export function AnalyticsPage() {
               ) : null}
             </QueryState>
           )}
+          {!problem && current.data && current.data.n > 0 ? (
+            <>
+              <TrendSection query={warehouse.trends} period={period} slug={slug} />
+              <TopicsSection query={warehouse.topics} topicNames={topicNames} period={period} slug={slug} />
+              <SourcesSection query={warehouse.sources} period={period} slug={slug} />
+            </>
+          ) : null}
         </>
       )}
       <MetricHelp />
@@ -779,11 +806,7 @@ function ExportButton({
       type="button"
       className="button"
       onClick={() => {
-        const slug =
-          brandName
-            .toLowerCase()
-            .replace(/[^a-z0-9]+/g, '-')
-            .replace(/^-|-$/g, '') || 'brand';
+        const slug = slugOf(brandName);
         downloadCsv(
           `promptpulse-${slug}-${current.from}-${current.to}.csv`,
           analyticsCsv(current, previous, slices, breakdown),
@@ -792,6 +815,15 @@ function ExportButton({
     >
       Export CSV
     </button>
+  );
+}
+
+function slugOf(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'brand'
   );
 }
 

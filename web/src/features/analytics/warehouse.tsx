@@ -1,0 +1,341 @@
+/**
+ * Sections over the warehouse routes: the daily trend (with the period's noise band), topics and cited sources.
+ * Rates get their 95% Wilson interval computed here from the counts the warehouse returns.
+ */
+import { useId } from 'react';
+import { wilson } from '../../../../shared/analysis/stats.ts';
+import type { SourceRow, TopicRow, TrendRow } from '../../../../shared/contracts/index.ts';
+import { QueryState } from '../../components/forms.tsx';
+import { type ChartRow, IntervalChart } from './charts.tsx';
+import { type CsvCell, downloadCsv, toCsv } from './csv.ts';
+import { metricSpec } from './metrics-model.ts';
+import { isoDate, type Period, parseDate } from './period.ts';
+
+interface Loaded<T> {
+  data: { rows: T[] } | undefined;
+  isPending: boolean;
+  error: unknown;
+  refetch: () => unknown;
+  isFetching: boolean;
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+function ExportSectionButton({ label, filename, csv }: { label: string; filename: string; csv: () => string }) {
+  return (
+    <button type="button" className="button button--small button--ghost" onClick={() => downloadCsv(filename, csv())}>
+      {label}
+    </button>
+  );
+}
+
+interface DayPoint {
+  day: string;
+  answers: number;
+  mentioned: number;
+  rate: number | null;
+  ci: [number, number] | null;
+}
+
+/** Every day of the period, summed over the providers and surfaces the warehouse returned. */
+export function dailyPoints(rows: readonly TrendRow[], period: Period): DayPoint[] {
+  const byDay = new Map<string, { answers: number; mentioned: number }>();
+  for (const row of rows) {
+    const day = byDay.get(row.day) ?? { answers: 0, mentioned: 0 };
+    day.answers += row.answers;
+    day.mentioned += row.brandMentioned;
+    byDay.set(row.day, day);
+  }
+  const points: DayPoint[] = [];
+  const from = parseDate(period.from);
+  const to = parseDate(period.to);
+  if (from === null || to === null) return points;
+  for (let ms = from; ms <= to; ms += 86_400_000) {
+    const day = isoDate(ms);
+    const d = byDay.get(day) ?? { answers: 0, mentioned: 0 };
+    points.push({
+      day,
+      answers: d.answers,
+      mentioned: d.mentioned,
+      rate: d.answers > 0 ? d.mentioned / d.answers : null,
+      ci: d.answers > 0 ? wilson(d.mentioned, d.answers) : null,
+    });
+  }
+  return points;
+}
+
+function TrendChart({ points, caption }: { points: readonly DayPoint[]; caption: string }) {
+  const id = useId();
+  const W = 720;
+  const H = 180;
+  const left = 40;
+  const bottom = 20;
+  const plotW = W - left - 10;
+  const plotH = H - bottom - 10;
+  const x = (i: number) => left + (points.length <= 1 ? plotW / 2 : (i / (points.length - 1)) * plotW);
+  const y = (v: number) => 10 + (1 - v) * plotH;
+  const total = points.reduce((acc, p) => ({ n: acc.n + p.answers, k: acc.k + p.mentioned }), { n: 0, k: 0 });
+  const band = total.n > 0 ? wilson(total.k, total.n) : null;
+  const withData = points.filter((p) => p.rate !== null);
+  const inside = withData.filter((p) => band && p.ci && p.ci[0] <= band[1] && p.ci[1] >= band[0]).length;
+  return (
+    <figure className="chart" aria-labelledby={`${id}-caption`}>
+      <figcaption id={`${id}-caption`} className="chart-caption">
+        {caption}
+      </figcaption>
+      <svg viewBox={`0 0 ${W} ${H}`} width="100%" className="trend-svg" aria-hidden="true" focusable="false">
+        {band ? (
+          <rect x={left} width={plotW} y={y(band[1])} height={y(band[0]) - y(band[1])} className="trend-band" />
+        ) : null}
+        <line x1={left} x2={left + plotW} y1={y(0)} y2={y(0)} className="chart-axis" />
+        {[0, 0.5, 1].map((v) => (
+          <text key={v} x={left - 6} y={y(v) + 4} textAnchor="end" className="chart-tick">
+            {pct(v)}
+          </text>
+        ))}
+        {points.map((p, i) =>
+          p.rate === null || !p.ci ? null : (
+            <g key={p.day} className="trend-point">
+              <line x1={x(i)} x2={x(i)} y1={y(p.ci[1])} y2={y(p.ci[0])} className="trend-whisker" />
+              <circle cx={x(i)} cy={y(p.rate)} r={3} className="trend-dot" />
+            </g>
+          ),
+        )}
+        <text x={left} y={H - 4} className="chart-tick">
+          {points[0]?.day ?? ''}
+        </text>
+        <text x={left + plotW} y={H - 4} textAnchor="end" className="chart-tick">
+          {points.at(-1)?.day ?? ''}
+        </text>
+      </svg>
+      <p className="muted small">
+        Dots: daily mention rate; whiskers: its 95% interval; shaded band: the 95% interval of the whole period
+        {band ? ` (${pct(band[0])} – ${pct(band[1])})` : ''}.{' '}
+        {withData.length > 0 ? `${inside} of ${withData.length}` : 'No'} days with answers are inside the noise of the
+        period rate.
+      </p>
+      <details>
+        <summary>Table of the daily values</summary>
+        <table className="table table--compact">
+          <caption className="visually-hidden">{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              <th scope="col">Answers</th>
+              <th scope="col">Mentioning</th>
+              <th scope="col">Mention rate</th>
+              <th scope="col">95% interval</th>
+            </tr>
+          </thead>
+          <tbody>
+            {points.map((p) => (
+              <tr key={p.day}>
+                <th scope="row">{p.day}</th>
+                <td>{p.answers}</td>
+                <td>{p.mentioned}</td>
+                <td>{p.rate === null ? '—' : pct(p.rate)}</td>
+                <td>{p.ci ? `${pct(p.ci[0])} – ${pct(p.ci[1])}` : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+}
+
+export function TrendSection({ query, period, slug }: { query: Loaded<TrendRow>; period: Period; slug: string }) {
+  const points = query.data ? dailyPoints(query.data.rows, period) : [];
+  return (
+    <section className="panel" aria-labelledby="trend-title" data-testid="analytics-trend">
+      <div className="section-head">
+        <h2 id="trend-title">Mention rate per day</h2>
+        {query.data ? (
+          <ExportSectionButton
+            label="Export trend CSV"
+            filename={`promptpulse-${slug}-trend-${period.from}-${period.to}.csv`}
+            csv={() =>
+              toCsv(
+                ['day', 'answers', 'brand_mentioned', 'mention_rate', 'ci95_low', 'ci95_high'],
+                points.map((p): CsvCell[] => [p.day, p.answers, p.mentioned, p.rate, p.ci?.[0], p.ci?.[1]]),
+              )
+            }
+          />
+        ) : null}
+      </div>
+      <p className="muted small">
+        From the warehouse; the provider and surface filters apply, topic, prompt set and scope do not.
+      </p>
+      <QueryState query={query} label="the trend">
+        <TrendChart points={points} caption={`Daily mention rate, ${period.from} → ${period.to}`} />
+      </QueryState>
+    </section>
+  );
+}
+
+export function TopicsSection({
+  query,
+  topicNames,
+  period,
+  slug,
+}: {
+  query: Loaded<TopicRow>;
+  topicNames: ReadonlyMap<string, string>;
+  period: Period;
+  slug: string;
+}) {
+  const spec = metricSpec('mentionRate');
+  const rows = (query.data?.rows ?? [])
+    .map((r) => ({
+      id: r.topicId ?? 'none',
+      name: r.topicId === null ? 'No topic' : (topicNames.get(r.topicId) ?? r.topicId),
+      answers: r.answers,
+      mentioned: r.brandMentioned,
+      rate: r.answers > 0 ? r.brandMentioned / r.answers : null,
+      ci: r.answers > 0 ? wilson(r.brandMentioned, r.answers) : null,
+      sentiment: r.meanSentiment,
+    }))
+    .sort((a, b) => b.answers - a.answers);
+  return (
+    <section className="panel" aria-labelledby="topics-title" data-testid="analytics-topics">
+      <div className="section-head">
+        <h2 id="topics-title">Why: topics</h2>
+        {query.data ? (
+          <ExportSectionButton
+            label="Export topics CSV"
+            filename={`promptpulse-${slug}-topics-${period.from}-${period.to}.csv`}
+            csv={() =>
+              toCsv(
+                ['topic', 'answers', 'brand_mentioned', 'mention_rate', 'ci95_low', 'ci95_high', 'mean_sentiment'],
+                rows.map((r): CsvCell[] => [r.name, r.answers, r.mentioned, r.rate, r.ci?.[0], r.ci?.[1], r.sentiment]),
+              )
+            }
+          />
+        ) : null}
+      </div>
+      <QueryState query={query} label="topics">
+        {rows.length === 0 ? (
+          <p className="muted">No analysed answers in this period.</p>
+        ) : (
+          <>
+            <table className="table table--compact" aria-label="Topics">
+              <thead>
+                <tr>
+                  <th scope="col">Topic</th>
+                  <th scope="col">Answers</th>
+                  <th scope="col">Mention rate</th>
+                  <th scope="col">95% interval</th>
+                  <th scope="col">Mean sentiment</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.id}>
+                    <th scope="row">{r.name}</th>
+                    <td>{r.answers}</td>
+                    <td>{r.rate === null ? '—' : pct(r.rate)}</td>
+                    <td>{r.ci ? `${pct(r.ci[0])} – ${pct(r.ci[1])}` : '—'}</td>
+                    <td>{r.sentiment === null ? '—' : r.sentiment.toFixed(2)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {rows.length > 1 ? (
+              <IntervalChart
+                spec={spec}
+                caption="Mention rate by topic"
+                rows={rows.map(
+                  (r): ChartRow => ({
+                    id: r.id,
+                    label: r.name,
+                    reading: { value: r.rate, n: r.answers, nLabel: 'answers', ci: r.ci, k: r.mentioned },
+                  }),
+                )}
+              />
+            ) : null}
+          </>
+        )}
+      </QueryState>
+    </section>
+  );
+}
+
+const CLASS_LABEL: Record<SourceRow['class'], string> = {
+  owned: 'Owned',
+  competitor: 'Competitor',
+  'third-party': 'Third-party',
+};
+
+export function SourcesSection({ query, period, slug }: { query: Loaded<SourceRow>; period: Period; slug: string }) {
+  const rows = query.data?.rows ?? [];
+  const total = rows.reduce((a, r) => a + r.citations, 0);
+  const byClass = (['owned', 'competitor', 'third-party'] as const).map((cls) => {
+    const citations = rows.filter((r) => r.class === cls).reduce((a, r) => a + r.citations, 0);
+    return { cls, citations, share: total > 0 ? citations / total : null };
+  });
+  const shown = rows.slice(0, 20);
+  return (
+    <section className="panel" aria-labelledby="sources-title" data-testid="analytics-sources">
+      <div className="section-head">
+        <h2 id="sources-title">Sources: cited domains</h2>
+        {query.data ? (
+          <ExportSectionButton
+            label="Export sources CSV"
+            filename={`promptpulse-${slug}-sources-${period.from}-${period.to}.csv`}
+            csv={() =>
+              toCsv(
+                ['domain', 'class', 'citations', 'answers_citing'],
+                shown.map((r): CsvCell[] => [r.domain, r.class, r.citations, r.answers]),
+              )
+            }
+          />
+        ) : null}
+      </div>
+      <QueryState query={query} label="sources">
+        {rows.length === 0 ? (
+          <p className="muted">No citations in this period.</p>
+        ) : (
+          <>
+            <p className="small">
+              Of {total} citations to the {rows.length} most cited domains:{' '}
+              {byClass
+                .map(
+                  (c) =>
+                    `${CLASS_LABEL[c.cls].toLowerCase()} ${c.citations} (${c.share === null ? '—' : pct(c.share)})`,
+                )
+                .join(', ')}
+              .
+            </p>
+            <table className="table table--compact" aria-label="Cited domains">
+              <thead>
+                <tr>
+                  <th scope="col">Domain</th>
+                  <th scope="col">Class</th>
+                  <th scope="col">Citations</th>
+                  <th scope="col">Answers citing</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((r) => (
+                  <tr key={`${r.domain}-${r.class}`}>
+                    <th scope="row">{r.domain}</th>
+                    <td>
+                      <span className={r.class === 'owned' ? 'chip chip--branded' : 'chip'}>
+                        {CLASS_LABEL[r.class]}
+                      </span>
+                    </td>
+                    <td>{r.citations}</td>
+                    <td>{r.answers}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {rows.length > shown.length ? (
+              <p className="muted small">Showing the 20 most cited of {rows.length} domains.</p>
+            ) : null}
+          </>
+        )}
+      </QueryState>
+    </section>
+  );
+}
