@@ -145,6 +145,18 @@ describe('Analytics in a real browser', () => {
       await expect.poll(providerN, { timeout: 15_000 }).toBe(metrics.n);
       await page.screenshot({ path: `${SHOTS}/analytics.png`, fullPage: true });
 
+      // A provider slice: the headline n becomes that provider's n (from the breakdown row), and back.
+      const openaiN = (await page.getByTestId('breakdown-provider-openai').locator('td').first().textContent()) ?? '';
+      await page.getByLabel('Provider', { exact: true }).selectOption('openai');
+      await expect
+        .poll(() => page.getByTestId('metric-visibility-n').textContent(), { timeout: 15_000 })
+        .toBe(`${openaiN} answers`);
+      expect(new URL(page.url()).searchParams.get('provider')).toBe('openai');
+      await page.getByLabel('Provider', { exact: true }).selectOption('');
+      await expect
+        .poll(() => page.getByTestId('metric-visibility-n').textContent(), { timeout: 15_000 })
+        .toBe(`${metrics.n} answers`);
+
       // CSV export of what is on screen.
       const [download] = await Promise.all([
         page.waitForEvent('download', { timeout: 15_000 }),

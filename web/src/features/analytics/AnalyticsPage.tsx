@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { DAMPING_M } from '../../../../shared/analysis/metrics.ts';
 import type { EntityMetricsView, MetricsQuery, MetricsResponse } from '../../../../shared/contracts/index.ts';
@@ -78,14 +78,17 @@ function useAnalyticsParams() {
       scope: params.get('scope') === 'all' ? 'all' : 'non-branded',
     };
   }, [paramsKey]);
-  const update = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null || value === '') next.delete(key);
-      else next.set(key, value);
-    }
-    setParams(next, { replace: true });
-  };
+  const update = useCallback(
+    (changes: Record<string, string | null>) => {
+      const next = new URLSearchParams(params);
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === null || value === '') next.delete(key);
+        else next.set(key, value);
+      }
+      setParams(next, { replace: true });
+    },
+    [params, setParams],
+  );
   return { period, preset: custom ? null : preset, slices, update };
 }
 
@@ -139,6 +142,16 @@ export function AnalyticsPage() {
     brand?.id,
     breakdownSlices.map((s) => s.query),
   );
+  // A topic or prompt-set version of another brand (after switching brands) is dropped from the URL.
+  const topics = fullBrand.data?.topics;
+  const latestVersion = fullBrand.data?.promptSetVersion;
+  useEffect(() => {
+    if (!topics || latestVersion === undefined) return;
+    const stale: Record<string, null> = {};
+    if (slices.topic && !topics.some((t) => t.id === slices.topic)) stale['topic'] = null;
+    if (slices.promptSetVersion && slices.promptSetVersion > latestVersion) stale['version'] = null;
+    if (Object.keys(stale).length > 0) update(stale);
+  }, [topics, latestVersion, slices.topic, slices.promptSetVersion, update]);
   // Trend, topics and sources from the warehouse (provider and surface slices only), also in parallel.
   const warehouseQuery = useMemo(
     () =>

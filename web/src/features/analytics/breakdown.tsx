@@ -27,7 +27,7 @@ function BreakdownTable({ title, results }: { title: string; results: readonly B
   return (
     <div className="breakdown">
       <div className="table-scroll">
-        <table className="table table--compact analytics-matrix" aria-label={title}>
+        <table className="table table--compact analytics-matrix" aria-label={`By ${title.toLowerCase()}`}>
           <thead>
             <tr>
               <th scope="col">{title}</th>
