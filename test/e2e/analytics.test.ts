@@ -145,6 +145,18 @@ describe('Analytics in a real browser', () => {
       await expect.poll(providerN, { timeout: 15_000 }).toBe(metrics.n);
       await page.screenshot({ path: `${SHOTS}/analytics.png`, fullPage: true });
 
+      // Speed: a period not seen yet (30 days: eight /metrics slices and three warehouse queries in parallel).
+      const t0 = Date.now();
+      await page.getByRole('button', { name: 'Last 30 days' }).click();
+      await expect
+        .poll(() => page.getByTestId('analytics-period').textContent(), { timeout: 10_000, interval: 20 })
+        .toContain('(30 days');
+      await expect
+        .poll(async () => (await page.locator('[aria-busy="true"]').count()) === 0, { timeout: 10_000, interval: 20 })
+        .toBe(true);
+      console.info(`Analytics: a new period on screen in ${Date.now() - t0} ms`);
+      await page.getByRole('button', { name: 'Last 7 days' }).click();
+
       // A provider slice: the headline n becomes that provider's n (from the breakdown row), and back.
       const openaiN = (await page.getByTestId('breakdown-provider-openai').locator('td').first().textContent()) ?? '';
       await page.getByLabel('Provider', { exact: true }).selectOption('openai');
