@@ -266,7 +266,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log,
     );
     const sfnEmulator = stepFunctions;
-    stops.unshift(async () => sfnEmulator.abortAll());
+    stops.push(async () => {
+      // Stop the workflow first and let its in-flight steps finish while the emulators are still up.
+      sfnEmulator.abortAll();
+      const left = await sfnEmulator.drain();
+      if (left > 0) log(`shutdown: ${left} workflow step(s) still running`);
+    });
 
     // The event stream's consumers: the production aggregate handler (event-source-mapping semantics) and the lake.
     const { startEventPipeline } = await import('./event-pipeline.ts');
@@ -320,7 +325,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             ticking = false;
           });
       }, interval);
-      stops.unshift(async () => clearInterval(timer));
+      stops.push(async () => clearInterval(timer));
     }
 
     return {

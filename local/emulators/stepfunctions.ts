@@ -66,11 +66,25 @@ export function createStepFunctionsEmulator(machines: LocalStateMachine[], log: 
         machine: new StateMachine(JSON.parse(substitute(readFileSync(m.definitionFile, 'utf8'))), {
           validationOptions: { checkArn: false },
         }),
-        handlers: m.handlers,
+        handlers: Object.fromEntries(
+          Object.entries(m.handlers).map(([state, handler]) => [
+            state,
+            async (input: never) => {
+              inFlight++;
+              try {
+                return await handler(input);
+              } finally {
+                inFlight--;
+              }
+            },
+          ]),
+        ),
       },
     ]),
   );
   const executions = new Map<string, Execution>();
+  /** Task handlers still running: an aborted execution does not cancel them, so shutdown waits for them. */
+  let inFlight = 0;
 
   const fail = (res: ServerResponse, type: string, message: string, status = 400) => {
     res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
@@ -183,6 +197,12 @@ export function createStepFunctionsEmulator(machines: LocalStateMachine[], log: 
     },
     /** Executions still running (for a clean shutdown). */
     running: () => [...executions.values()].filter((e) => e.status === 'RUNNING').length,
+    /** Waits until no task handler is running (or the timeout passes), e.g. before the emulators stop. */
+    drain: async (timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      return inFlight;
+    },
     abortAll: () => {
       for (const e of executions.values()) if (e.status === 'RUNNING') e.abort();
     },
