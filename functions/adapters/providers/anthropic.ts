@@ -9,6 +9,9 @@ import {
 import type { AiProvider, AnswerUsage, AskRequest, AskResult } from '#shared/ports/ai-provider.ts';
 import {
   type AdapterOptions,
+  asArray,
+  asObject,
+  asString,
   callScope,
   costOf,
   count,
@@ -22,11 +25,6 @@ import {
   mapGenericError,
   SIMULATOR_SAMPLE_HEADER,
 } from './common.ts';
-
-type Json = Record<string, unknown>;
-const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const asObject = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
-const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /** Searches Claude may run for one answer on the web-search surface (each is billed). @default 3 */
 export const ANTHROPIC_MAX_WEB_SEARCHES = 3;

@@ -225,3 +225,9 @@ export function emptyAnswer(provider: ProviderId, requestId: string | null, deta
     providerRequestId: requestId,
   });
 }
+
+/** Loose readers for provider JSON: a field of the wrong type reads as empty instead of throwing. */
+export type Json = Record<string, unknown>;
+export const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+export const asObject = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
+export const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);

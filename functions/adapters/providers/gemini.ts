@@ -3,6 +3,9 @@ import { type ProviderError, ProviderRefusedError, ProviderTimeoutError } from '
 import type { AiProvider, AnswerUsage, AskRequest, AskResult } from '#shared/ports/ai-provider.ts';
 import {
   type AdapterOptions,
+  asArray,
+  asObject,
+  asString,
   callScope,
   costOf,
   count,
@@ -13,15 +16,11 @@ import {
   errorForStatus,
   expectObject,
   type HeaderReader,
+  type Json,
   mapGenericError,
   retryAfterMsFromHeaders,
   SIMULATOR_SAMPLE_HEADER,
 } from './common.ts';
-
-type Json = Record<string, unknown>;
-const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const asObject = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
-const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /** Finish reasons meaning the model (or its safety layer) declined to answer. */
 const REFUSAL_FINISH_REASONS = new Set([

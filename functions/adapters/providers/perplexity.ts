@@ -3,6 +3,9 @@ import { ProviderRefusedError } from '#shared/domain/provider-errors.ts';
 import type { AiProvider, AnswerUsage, AskRequest, AskResult } from '#shared/ports/ai-provider.ts';
 import {
   type AdapterOptions,
+  asArray,
+  asObject,
+  asString,
   callScope,
   costOf,
   count,
@@ -15,11 +18,6 @@ import {
   SIMULATOR_SAMPLE_HEADER,
 } from './common.ts';
 import { mapOpenAiSdkError } from './openai-errors.ts';
-
-type Json = Record<string, unknown>;
-const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const asObject = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
-const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /**
  * Perplexity Sonar through its OpenAI-compatible Chat Completions API (the `openai` SDK with Perplexity's base URL).
