@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { MetricsResponseSchema } from '../../../shared/contracts/analytics.ts';
-import { RunSchema } from '../../../shared/contracts/runs.ts';
 import { call } from '../../support/api.ts';
+import { brandWithTwoPrompts, runToCompletion } from '../../support/runs.ts';
 import { freshAccount, ownerOfNewWorkspace } from '../../support/sessions.ts';
 
 const stack = inject('stack');
@@ -10,41 +10,8 @@ describe('GET /brands/{id}/metrics (from the event rollups)', () => {
   it('reports every analysed answer of a run with n, intervals and competitors, and refuses bad periods', async () => {
     const account = await freshAccount(stack, 'metrics');
     const { token } = await ownerOfNewWorkspace(stack.url, stack.apiUrl, account.email, account.password, 'Metrics Co');
-    const brand = (
-      await call(stack.apiUrl, 'POST', '/brands', {
-        token,
-        body: {
-          name: 'Acme Analytics',
-          category: 'Product analytics',
-          competitors: [{ name: 'Northwind Insights' }, { name: 'Globex Metrics' }],
-        },
-      })
-    ).json;
-    await call(stack.apiUrl, 'PUT', `/brands/${brand.id}/prompt-set`, {
-      token,
-      headers: { 'if-match': '"0"' },
-      body: {
-        prompts: [
-          { text: 'What is the best product analytics tool?' },
-          { text: 'Which analytics tool has the best funnels?' },
-        ],
-      },
-    });
-    await call(stack.apiUrl, 'PUT', `/brands/${brand.id}/run-settings`, {
-      token,
-      headers: { 'if-match': '"0"' },
-      body: {
-        providers: [{ provider: 'openai', model: 'gpt-4.1-mini', surface: 'api' }],
-        samplesPerPrompt: 3,
-        schedule: { kind: 'manual' },
-      },
-    });
-    const runId = (await call(stack.apiUrl, 'POST', `/brands/${brand.id}/runs`, { token })).json.runId;
-    let run = RunSchema.parse((await call(stack.apiUrl, 'GET', `/runs/${runId}`, { token })).json);
-    for (let i = 0; i < 240 && !['succeeded', 'partial', 'failed'].includes(run.status); i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      run = RunSchema.parse((await call(stack.apiUrl, 'GET', `/runs/${runId}`, { token })).json);
-    }
+    const brand = { id: await brandWithTwoPrompts(stack.apiUrl, token) };
+    const run = await runToCompletion(stack.apiUrl, token, brand.id);
     expect(run.counts.succeeded).toBe(6);
 
     const today = new Date().toISOString().slice(0, 10);

@@ -1,23 +1,12 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { RunSchema } from '../../../shared/contracts/runs.ts';
 import { call } from '../../support/api.ts';
+import { waitForRun } from '../../support/runs.ts';
 import { DEMO, tokenFor } from '../../support/sessions.ts';
 
 const stack = inject('stack');
 let owner = '';
 let viewer = '';
 let brandId = '';
-
-async function waitForRun(runId: string, token: string, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await call(stack.apiUrl, 'GET', `/runs/${runId}`, { token });
-    const run = RunSchema.parse(res.json);
-    if (['succeeded', 'partial', 'failed', 'cancelled'].includes(run.status)) return run;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status}: ${JSON.stringify(run.counts)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 beforeAll(async () => {
   owner = await tokenFor(stack.url, ...DEMO.owner);
@@ -35,7 +24,7 @@ describe('prompt fan-out through the real ASL, local Step Functions runner, real
     expect(second.status).toBe(409);
     expect(second.json.error.code).toBe('run_in_progress');
 
-    const run = await waitForRun(started.json.runId, owner);
+    const run = await waitForRun(stack.apiUrl, owner, started.json.runId);
     expect(run.status, JSON.stringify({ counts: run.counts, errors: run.errors.slice(0, 3) })).toBe('succeeded');
     // Demo: 6 prompts × 3 providers × 3 samples.
     expect(run.counts).toEqual({ planned: 54, succeeded: 54, failed: 0, skipped: 0 });

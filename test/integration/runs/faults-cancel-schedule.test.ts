@@ -8,9 +8,9 @@ import { DynamoDbRunRepository } from '../../../functions/adapters/aws/dynamodb-
 import { DynamoDbWorkspaceRepository } from '../../../functions/adapters/aws/dynamodb-workspace-repository.ts';
 import { SfnWorkflowStarter } from '../../../functions/adapters/aws/sfn-workflow-starter.ts';
 import { ulidGenerator } from '../../../functions/adapters/system.ts';
-import { RunSchema } from '../../../shared/contracts/runs.ts';
 import { runDueSchedules } from '../../../shared/use-cases/schedules.ts';
 import { call } from '../../support/api.ts';
+import { waitForRun } from '../../support/runs.ts';
 import { freshAccount, ownerOfNewWorkspace } from '../../support/sessions.ts';
 
 const stack = inject('stack');
@@ -44,16 +44,6 @@ async function brandWithRunSettings(name: string, providers: unknown[], schedule
   return brand.json.id as string;
 }
 
-async function waitForRun(runId: string, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const run = RunSchema.parse((await call(stack.apiUrl, 'GET', `/runs/${runId}`, { token })).json);
-    if (['succeeded', 'partial', 'failed', 'cancelled'].includes(run.status)) return run;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status}: ${JSON.stringify(run.counts)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 beforeAll(async () => {
   const account = await freshAccount(stack, 'runs');
   const owner = await ownerOfNewWorkspace(stack.url, stack.apiUrl, account.email, account.password, 'Run Labs');
@@ -83,7 +73,7 @@ describe('fan-out under provider faults', () => {
     });
     const started = await call(stack.apiUrl, 'POST', `/brands/${brandId}/runs`, { token });
     expect(started.status).toBe(202);
-    const run = await waitForRun(started.json.runId);
+    const run = await waitForRun(stack.apiUrl, token, started.json.runId);
     await setFaults({});
 
     expect(run.status).toBe('partial');
@@ -136,7 +126,7 @@ describe('cancel', () => {
     const cancelled = await call(stack.apiUrl, 'POST', `/runs/${started.json.runId}/cancel`, { token });
     expect(cancelled.status).toBe(200);
     expect(cancelled.json.cancelRequested).toBe(true);
-    const run = await waitForRun(started.json.runId);
+    const run = await waitForRun(stack.apiUrl, token, started.json.runId);
     await setFaults({});
     expect(run.status).toBe('cancelled');
     expect(run.counts.succeeded + run.counts.failed + run.counts.skipped).toBe(run.counts.planned);
@@ -145,7 +135,7 @@ describe('cancel', () => {
     // The brand's run slot is free again.
     const next = await call(stack.apiUrl, 'POST', `/brands/${brandId}/runs`, { token });
     expect(next.status).toBe(202);
-    await waitForRun(next.json.runId);
+    await waitForRun(stack.apiUrl, token, next.json.runId);
   });
 });
 
@@ -186,7 +176,7 @@ describe('schedules', () => {
     const [first, second] = await Promise.all([runDueSchedules(deps), runDueSchedules(deps)]);
     const started = [...first.started, ...second.started];
     expect(started).toHaveLength(1);
-    const run = await waitForRun(started[0]!);
+    const run = await waitForRun(stack.apiUrl, token, started[0]!);
     expect(run).toMatchObject({ trigger: 'schedule', brandId, status: 'succeeded' });
     const moved = (await call(stack.apiUrl, 'GET', `/brands/${brandId}/run-settings`, { token })).json;
     expect(new Date(moved.nextRunAt).getTime()).toBeGreaterThan(new Date(settings.nextRunAt).getTime());
