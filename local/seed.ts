@@ -108,7 +108,7 @@ async function seedDemoBrand(
         intent: 'comparison',
       },
       {
-        text: 'Mixpanel vs Amplitude vs Acme Analytics: which should I pick?',
+        text: `${DEMO_BRAND.competitors[0]?.name ?? 'Northwind Insights'} vs ${DEMO_BRAND.name}: which should I pick?`,
         topicId: topic('Product analytics'),
         intent: 'comparison',
       },
