@@ -156,15 +156,20 @@ export function parseCanonicalEvent(text: string): ParsedRecord {
   } catch (error) {
     return { ok: false, reason: `not JSON: ${(error as Error).message}` };
   }
+  // The full schema first: it checks the envelope too, so a valid record is validated once (the hot path); the
+  // envelope alone is parsed only to explain a failure.
+  const parsed = canonicalEventSchema.safeParse(json);
+  if (parsed.success) {
+    const { id, type } = parsed.data;
+    if (parsed.data.tenantid !== parsed.data.data.tenantId) {
+      return { ok: false, reason: 'tenantid does not match data.tenantId', id, type };
+    }
+    return { ok: true, event: parsed.data };
+  }
   const envelope = anyEnvelopeSchema.safeParse(json);
   if (!envelope.success) return { ok: false, reason: `not a canonical event: ${summarize(envelope.error)}` };
   const { id, type } = envelope.data;
-  const parsed = canonicalEventSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, reason: `invalid ${type}: ${summarize(parsed.error)}`, id, type };
-  if (parsed.data.tenantid !== parsed.data.data.tenantId) {
-    return { ok: false, reason: 'tenantid does not match data.tenantId', id, type };
-  }
-  return { ok: true, event: parsed.data };
+  return { ok: false, reason: `invalid ${type}: ${summarize(parsed.error)}`, id, type };
 }
 
 function summarize(error: z.ZodError): string {
