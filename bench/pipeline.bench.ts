@@ -1,0 +1,307 @@
+/**
+ * Event pipeline benchmark, in process (`npx tsx bench/pipeline.bench.ts`; issue 6 item 8a). One run, same inputs
+ * for every contender: ~1 KB `promptpulse.answer.analyzed` events as JSON strings (varied tenants, brands,
+ * providers, surfaces, topics, entities), valid per the zod schemas.
+ *   parse-only  `JSON.parse` of each string;
+ *   validate    `parseCanonicalEvent` (JSON.parse + envelope + discriminated-union schema parse), for the breakdown;
+ *   pipeline    the production use case `aggregateRecords` in batches of 100 (the event source batch size):
+ *               parse + validate + `rollupDelta` + `RollupStore.apply` into an in-memory store (no I/O).
+ * Prints events/s on one core (the loop is single-threaded) and pipeline / parse-only; targets >= 100,000 events/s
+ * and >= 0.4x. Always exits 0 (timings are machine-dependent, so they are reported, not asserted). Contenders run
+ * in interleaved rounds after a full GC; the headline is the best round, the median round is in brackets.
+ * Env: BENCH_EVENTS (distinct events, default 20,000), BENCH_ROUNDS (default 9).
+ */
+
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { PROVIDERS } from '../shared/contracts/run-settings.ts';
+import { makeEvent } from '../shared/events/envelope.ts';
+import type { RollupCounters, RollupDelta, RollupDims } from '../shared/events/rollups.ts';
+import { type AnswerAnalyzedData, type AnswerAnalyzedEvent, parseCanonicalEvent } from '../shared/events/schemas.ts';
+import type { RollupCell, RollupStore } from '../shared/ports/rollups.ts';
+import { aggregateRecords, type StreamRecordInput } from '../shared/use-cases/aggregate.ts';
+import { rng } from './lib/synthetic.ts';
+
+const TENANT_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+const CATEGORIES = ['review', 'forum', 'news', 'encyclopedia', 'video', 'social', 'other'] as const;
+
+/** A `ws_<ulid>` tenant id (lower-case Crockford base32), deterministic in `i`. */
+export function tenantIdOf(i: number, random: () => number): string {
+  let s = '0';
+  for (let k = 1; k < 26; k++) s += TENANT_ALPHABET[Math.floor(random() * 32)];
+  return `ws_${s.slice(0, 24)}${TENANT_ALPHABET[i % 32]}${TENANT_ALPHABET[(i >> 5) % 32]}`;
+}
+
+export interface SyntheticOptions {
+  count: number;
+  tenants: number;
+  brandsPerTenant: number;
+  seed: number;
+  /** Day of every event (`YYYY-MM-DD`); default: spread over 28 days of 2026-10. */
+  day?: string;
+}
+
+/**
+ * `promptpulse.answer.analyzed` events of about 1 KB each (the brand and 0-1 competitor, 0-1 citation), deterministic
+ * in the seed. Ids are distinct per event (the answer id is the natural key).
+ */
+export function makeAnalyzedEvents(options: SyntheticOptions): AnswerAnalyzedEvent[] {
+  const random = rng(options.seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  const round3 = (x: number) => Math.round(x * 1000) / 1000;
+  const tenants = Array.from({ length: options.tenants }, (_, t) => ({
+    id: tenantIdOf(t, random),
+    brands: Array.from({ length: options.brandsPerTenant }, (_, b) => `brd_${t}_${b}`),
+  }));
+  const events: AnswerAnalyzedEvent[] = [];
+  for (let i = 0; i < options.count; i++) {
+    const tenant = tenants[i % tenants.length]!;
+    const brandId = tenant.brands[Math.floor(i / tenants.length) % tenant.brands.length]!;
+    const provider = PROVIDERS[i % PROVIDERS.length]!;
+    const day = options.day ?? `2026-10-${String(1 + (i % 28)).padStart(2, '0')}`;
+    const answeredAt = `${day}T${String(i % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:07.123Z`;
+    const entityIds = i % 2 === 0 ? [brandId, `${brandId}_c${i % 3}`] : [brandId];
+    let rank = 0;
+    const entities = entityIds.map((entityId, k) => {
+      const mentioned = random() < 0.7;
+      const mentions = mentioned ? 1 + Math.floor(random() * 3) : 0;
+      const sentiments = Array.from({ length: mentions }, () => round3(random() * 2 - 1));
+      return {
+        entityId,
+        kind: k === 0 ? ('brand' as const) : ('competitor' as const),
+        mentioned,
+        mentions,
+        rank: mentioned ? ++rank : null,
+        sentiment: mentioned ? round3(sentiments.reduce((a, b) => a + b, 0) / mentions) : null,
+        mentionSentiments: sentiments,
+        ownedCitations: mentioned && random() < 0.3 ? 1 : 0,
+        positionAdjustedWords: mentioned ? round3(random() * 40) : 0,
+        primaryRecommendation: mentioned && rank === 1 && random() < 0.5,
+      };
+    });
+    const citations = Array.from({ length: i % 3 === 0 ? 0 : 1 }, (_, k) => {
+      const owned = k === 0 && entities[0]!.ownedCitations > 0;
+      const domain = owned ? `${brandId}.com` : `site${Math.floor(random() * 500)}.org`;
+      return {
+        url: `https://${domain}/a/${i}`,
+        domain,
+        class: owned ? ('owned' as const) : ('third-party' as const),
+        entityId: owned ? brandId : null,
+        category: pick(CATEGORIES),
+      };
+    });
+    const answerId = `ans_${i.toString(36).padStart(8, '0')}`;
+    const data: AnswerAnalyzedData = {
+      tenantId: tenant.id,
+      brandId,
+      runId: `run_${Math.floor(i / 400)}`,
+      answerId,
+      prompt: {
+        id: `prm_${i % 500}`,
+        setVersion: 1 + (i % 2),
+        branded: i % 5 === 0,
+        topicId: i % 7 === 0 ? null : `top_${i % 6}`,
+        intent: i % 3 === 0 ? 'comparison' : 'discovery',
+        persona: i % 4 === 0 ? null : 'buyer',
+      },
+      provider,
+      model: `${provider}-model-${i % 2}`,
+      modelVersion: i % 2 ? '2026-09-01' : null,
+      surface: provider === 'perplexity' ? 'api_web_search' : 'api',
+      locale: 'en-US',
+      sampleIndex: i % 3,
+      answeredAt,
+      analyzerVersion: '1.4.0',
+      refusal: random() < 0.02,
+      entities,
+      citations,
+      usage: { inputTokens: 200 + (i % 300), outputTokens: 400 + (i % 900) },
+      costUsd: round3(random() * 0.01 + 0.0001),
+      latencyMs: 800 + (i % 1500),
+    };
+    events.push(
+      makeEvent({
+        type: 'promptpulse.answer.analyzed',
+        tenantId: tenant.id,
+        subject: `brands/${brandId}/answers/${answerId}`,
+        time: answeredAt,
+        key: answerId,
+        data,
+      }),
+    );
+  }
+  return events;
+}
+
+/**
+ * An in-memory {@link RollupStore} with the DynamoDB adapter's semantics (marker + cell + day total together, once
+ * per event id), kept lean so the figure is the pipeline's and not the fake's: counters are summed in place in Maps
+ * (the role DynamoDB's `ADD` plays), and turned into records only when read.
+ */
+class BenchRollupStore implements RollupStore {
+  readonly markers = new Set<string>();
+  readonly cells = new Map<string, { dims: RollupDims; counters: Map<string, number> }>();
+  readonly days = new Map<string, { day: string; counters: Map<string, number> }>();
+
+  async apply(eventId: string, delta: RollupDelta): Promise<'applied' | 'duplicate'> {
+    const marker = `${delta.tenantId}#${eventId}`;
+    if (this.markers.has(marker)) return 'duplicate';
+    this.markers.add(marker);
+    if (delta.cell) {
+      const d = delta.cell;
+      const key = `${delta.tenantId}|${delta.brandId}|${d.day}|${d.promptSetVersion}|${d.provider}|${d.surface}|${d.topic}|${d.branded}`;
+      let cell = this.cells.get(key);
+      if (!cell) {
+        cell = { dims: d, counters: new Map() };
+        this.cells.set(key, cell);
+      }
+      addInto(cell.counters, delta.counters);
+    }
+    const dayKey = `${delta.tenantId}|${delta.brandId}|${delta.day}`;
+    let day = this.days.get(dayKey);
+    if (!day) {
+      day = { day: delta.day, counters: new Map() };
+      this.days.set(dayKey, day);
+    }
+    addInto(day.counters, delta.counters);
+    return 'applied';
+  }
+
+  async readCells(tenantId: string, brandId: string, from: string, to: string): Promise<RollupCell[]> {
+    return [...this.cells.entries()]
+      .filter(([k, c]) => k.startsWith(`${tenantId}|${brandId}|`) && c.dims.day >= from && c.dims.day <= to)
+      .map(([, c]) => ({ dims: c.dims, counters: Object.fromEntries(c.counters) }));
+  }
+
+  async readDays(tenantId: string, brandId: string, from: string, to: string) {
+    return [...this.days.entries()]
+      .filter(([k, d]) => k.startsWith(`${tenantId}|${brandId}|`) && d.day >= from && d.day <= to)
+      .map(([, d]) => ({ day: d.day, counters: Object.fromEntries(d.counters) as RollupCounters }));
+  }
+}
+
+/** Same rounding as the stored sums (`round9` in shared/events/rollups.ts). */
+function addInto(target: Map<string, number>, delta: RollupCounters): void {
+  for (const k in delta) {
+    const v = (target.get(k) ?? 0) + (delta[k] ?? 0);
+    target.set(k, Number.isInteger(v) ? v : Math.round(v * 1e9) / 1e9);
+  }
+}
+
+interface Contender {
+  name: string;
+  /** Runs once over all inputs; returns a checksum. */
+  run: () => Promise<number>;
+  perSec: number[];
+  sink: number;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+async function main(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const COUNT = Number(process.env.BENCH_EVENTS ?? 20_000);
+  const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+  const BATCH = 100;
+
+  const texts = makeAnalyzedEvents({ count: COUNT, tenants: 25, brandsPerTenant: 4, seed: 42 }).map((e) =>
+    JSON.stringify(e),
+  );
+  const bytes = texts.reduce((a, t) => a + Buffer.byteLength(t), 0);
+  const records: StreamRecordInput[] = texts.map((data, i) => ({ sequenceNumber: String(i), data }));
+  const batches: StreamRecordInput[][] = [];
+  for (let i = 0; i < records.length; i += BATCH) batches.push(records.slice(i, i + BATCH));
+  // Every synthetic event must be valid: otherwise the pipeline figure would time the rejection path.
+  const invalid = texts.map(parseCanonicalEvent).find((p) => !p.ok);
+  if (invalid && !invalid.ok) throw new Error(`synthetic event is invalid: ${invalid.reason}`);
+
+  console.log(
+    `pipeline benchmark (in process): ${COUNT} answer.analyzed events, ${(bytes / COUNT).toFixed(0)} B avg, 25 tenants x 4 brands, ${PROVIDERS.length} providers, node ${process.version}`,
+  );
+
+  const parseOnly: Contender = {
+    name: 'JSON.parse only',
+    run: async () => {
+      let n = 0;
+      for (const t of texts) n += (JSON.parse(t) as { data: unknown[] }).data ? 1 : 0;
+      return n;
+    },
+    perSec: [],
+    sink: 0,
+  };
+  const validate: Contender = {
+    name: 'parse + validate',
+    run: async () => {
+      let n = 0;
+      for (const t of texts) n += parseCanonicalEvent(t).ok ? 1 : 0;
+      return n;
+    },
+    perSec: [],
+    sink: 0,
+  };
+  let lastStore: BenchRollupStore | null = null;
+  const pipeline: Contender = {
+    name: 'parse + validate + aggregate',
+    run: async () => {
+      const store = new BenchRollupStore(); // fresh per round: every event is applied, none is a duplicate
+      let applied = 0;
+      for (const batch of batches) applied += (await aggregateRecords({ rollups: store }, batch)).applied;
+      if (applied !== COUNT) throw new Error(`applied ${applied} of ${COUNT}`);
+      lastStore = store;
+      return applied;
+    },
+    perSec: [],
+    sink: 0,
+  };
+  // Breakdown only: the same use case with a store that drops the deltas (what the in-memory store costs).
+  const noopStore: RollupStore = {
+    apply: async () => 'applied',
+    readCells: async () => [],
+    readDays: async () => [],
+  };
+  const noStore: Contender = {
+    name: '  (same, no-op store)',
+    run: async () => {
+      let applied = 0;
+      for (const batch of batches) applied += (await aggregateRecords({ rollups: noopStore }, batch)).applied;
+      return applied;
+    },
+    perSec: [],
+    sink: 0,
+  };
+  const contenders = [parseOnly, validate, pipeline, noStore];
+  for (const c of contenders) c.sink += await c.run(); // warm-up (JIT)
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const c of contenders) {
+      gc();
+      const t0 = performance.now();
+      c.sink += await c.run();
+      const elapsed = performance.now() - t0;
+      c.perSec.push(COUNT / (elapsed / 1000));
+    }
+  }
+  const store = lastStore as BenchRollupStore | null;
+  const best = (c: Contender) => Math.max(...c.perSec);
+  const med = (c: Contender) => median(c.perSec);
+  const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+  console.log(`\nevents/s on one core (best of ${ROUNDS} interleaved rounds; median round in brackets)`);
+  for (const c of contenders) console.log(`  ${c.name.padEnd(32)}${fmt(best(c)).padStart(10)}   [${fmt(med(c))}]`);
+  console.log(
+    `  ${'pipeline / parse-only'.padEnd(32)}${(best(pipeline) / best(parseOnly)).toFixed(2).padStart(9)}x   [${(med(pipeline) / med(parseOnly)).toFixed(2)}x]   (target >= 0.4x)`,
+  );
+  console.log(`  ${'pipeline'.padEnd(32)}${fmt(best(pipeline)).padStart(10)}   (target >= 100,000 events/s per core)`);
+  const us = (c: Contender) => 1e6 / med(c);
+  console.log(
+    `  time per event (medians): JSON.parse ${us(parseOnly).toFixed(2)} us, schema validation ${(us(validate) - us(parseOnly)).toFixed(2)} us, rollupDelta + use case ${(us(noStore) - us(validate)).toFixed(2)} us, in-memory store ${(us(pipeline) - us(noStore)).toFixed(2)} us`,
+  );
+  console.log(`  (store after the last round: ${store?.cells.size} cells, ${store?.days.size} day totals)`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
