@@ -12,18 +12,16 @@ import {
   asArray,
   asObject,
   asString,
-  callScope,
+  beginCall,
   costOf,
   count,
   DEFAULT_MAX_OUTPUT_TOKENS,
-  DEFAULT_TIMEOUT_MS,
   dedupeCitations,
   emptyAnswer,
   errorForStatus,
   expectObject,
   localeCountry,
   mapGenericError,
-  SIMULATOR_SAMPLE_HEADER,
 } from './common.ts';
 
 /** Searches Claude may run for one answer on the web-search surface (each is billed). @default 3 */
@@ -45,11 +43,7 @@ export class AnthropicProvider implements AiProvider {
   }
 
   async ask(request: AskRequest, signal?: AbortSignal): Promise<AskResult> {
-    const now = this.#options.now ?? (() => performance.now());
-    const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const scope = callScope(timeoutMs, signal);
-    const headers: Record<string, string> = {};
-    if (this.#options.simulatorHints) headers[SIMULATOR_SAMPLE_HEADER] = String(request.sampleIndex ?? 0);
+    const { now, scope, sdkTimeoutMs, headers } = beginCall(this.#options, request, signal);
     const country = localeCountry(request.locale);
     const started = now();
     try {
@@ -73,7 +67,7 @@ export class AnthropicProvider implements AiProvider {
                 }
               : {}),
           },
-          { signal: scope.signal, timeout: timeoutMs + 1000, headers },
+          { signal: scope.signal, timeout: sdkTimeoutMs, headers },
         )
         .withResponse();
       const request_id = requestIdHeader ?? null;

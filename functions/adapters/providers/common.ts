@@ -11,7 +11,7 @@ import {
   ProviderTimeoutError,
   ProviderUnavailableError,
 } from '#shared/domain/provider-errors.ts';
-import type { AnswerCitation, AnswerCost, AnswerUsage, ProviderId } from '#shared/ports/ai-provider.ts';
+import type { AnswerCitation, AnswerCost, AnswerUsage, AskRequest, ProviderId } from '#shared/ports/ai-provider.ts';
 
 /** Options every adapter takes besides its SDK client. */
 export interface AdapterOptions {
@@ -231,3 +231,23 @@ export type Json = Record<string, unknown>;
 export const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 export const asObject = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
 export const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/**
+ * The set-up every adapter call starts with: the clock, our deadline (which also covers reading the body), the
+ * SDK's own timeout one second later as a backstop, and the simulator's sample header when it is the target.
+ */
+export function beginCall(
+  options: Pick<AdapterOptions, 'now' | 'timeoutMs' | 'simulatorHints'>,
+  request: Pick<AskRequest, 'sampleIndex'>,
+  signal: AbortSignal | undefined,
+  headers: Record<string, string> = {},
+) {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (options.simulatorHints) headers[SIMULATOR_SAMPLE_HEADER] = String(request.sampleIndex ?? 0);
+  return {
+    now: options.now ?? (() => performance.now()),
+    scope: callScope(timeoutMs, signal),
+    sdkTimeoutMs: timeoutMs + 1000,
+    headers,
+  };
+}

@@ -6,11 +6,10 @@ import {
   asArray,
   asObject,
   asString,
-  callScope,
+  beginCall,
   costOf,
   count,
   DEFAULT_MAX_OUTPUT_TOKENS,
-  DEFAULT_TIMEOUT_MS,
   dedupeCitations,
   emptyAnswer,
   errorForStatus,
@@ -19,7 +18,6 @@ import {
   type Json,
   mapGenericError,
   retryAfterMsFromHeaders,
-  SIMULATOR_SAMPLE_HEADER,
 } from './common.ts';
 
 /** Finish reasons meaning the model (or its safety layer) declined to answer. */
@@ -56,9 +54,7 @@ export class GeminiProvider implements AiProvider {
   }
 
   async ask(request: AskRequest, signal?: AbortSignal): Promise<AskResult> {
-    const now = this.#options.now ?? (() => performance.now());
-    const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const scope = callScope(timeoutMs, signal);
+    const { now, scope, sdkTimeoutMs, headers } = beginCall(this.#options, request, signal);
     // The SDK's ApiError keeps only the status and body text, so the response headers (retry-after, request id) are
     // captured on the way through a per-call fetch wrapper.
     const captured: { headers: HeaderReader | null } = { headers: null };
@@ -68,8 +64,6 @@ export class GeminiProvider implements AiProvider {
       captured.headers = response.headers;
       return response;
     };
-    const headers: Record<string, string> = {};
-    if (this.#options.simulatorHints) headers[SIMULATOR_SAMPLE_HEADER] = String(request.sampleIndex ?? 0);
     const started = now();
     try {
       const response = await this.#client.models.generateContent({
@@ -81,7 +75,7 @@ export class GeminiProvider implements AiProvider {
           ...(request.surface === 'api_web_search' ? { tools: [{ googleSearch: {} }] } : {}),
           abortSignal: scope.signal,
           // Our deadline fires first; the SDK's own timeout is only a backstop.
-          httpOptions: { timeout: timeoutMs + 1000, headers, fetch: capturingFetch },
+          httpOptions: { timeout: sdkTimeoutMs, headers, fetch: capturingFetch },
         },
       });
       const latencyMs = Math.max(0, Math.round(now() - started));

@@ -6,16 +6,14 @@ import {
   asArray,
   asObject,
   asString,
-  callScope,
+  beginCall,
   costOf,
   count,
   DEFAULT_MAX_OUTPUT_TOKENS,
-  DEFAULT_TIMEOUT_MS,
   dedupeCitations,
   emptyAnswer,
   expectObject,
   localeCountry,
-  SIMULATOR_SAMPLE_HEADER,
 } from './common.ts';
 import { mapOpenAiSdkError } from './openai-errors.ts';
 
@@ -35,13 +33,11 @@ export class OpenAiProvider implements AiProvider {
   }
 
   async ask(request: AskRequest, signal?: AbortSignal): Promise<AskResult> {
-    const now = this.#options.now ?? (() => performance.now());
-    const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const scope = callScope(timeoutMs, signal);
-    const headers: Record<string, string> = { 'X-Client-Request-Id': request.requestId.slice(0, 512) };
-    if (this.#options.simulatorHints) headers[SIMULATOR_SAMPLE_HEADER] = String(request.sampleIndex ?? 0);
+    const { now, scope, sdkTimeoutMs, headers } = beginCall(this.#options, request, signal, {
+      'X-Client-Request-Id': request.requestId.slice(0, 512),
+    });
     // Our deadline (scope) fires first and covers the body too; the SDK's timeout is only a backstop.
-    const requestOptions = { signal: scope.signal, timeout: timeoutMs + 1000, headers };
+    const requestOptions = { signal: scope.signal, timeout: sdkTimeoutMs, headers };
     const started = now();
     try {
       const answer =

@@ -6,16 +6,14 @@ import {
   asArray,
   asObject,
   asString,
-  callScope,
+  beginCall,
   costOf,
   count,
   DEFAULT_MAX_OUTPUT_TOKENS,
-  DEFAULT_TIMEOUT_MS,
   dedupeCitations,
   emptyAnswer,
   expectObject,
   localeCountry,
-  SIMULATOR_SAMPLE_HEADER,
 } from './common.ts';
 import { mapOpenAiSdkError } from './openai-errors.ts';
 
@@ -36,11 +34,7 @@ export class PerplexityProvider implements AiProvider {
   }
 
   async ask(request: AskRequest, signal?: AbortSignal): Promise<AskResult> {
-    const now = this.#options.now ?? (() => performance.now());
-    const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const scope = callScope(timeoutMs, signal);
-    const headers: Record<string, string> = {};
-    if (this.#options.simulatorHints) headers[SIMULATOR_SAMPLE_HEADER] = String(request.sampleIndex ?? 0);
+    const { now, scope, sdkTimeoutMs, headers } = beginCall(this.#options, request, signal);
     const country = localeCountry(request.locale);
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
     if (request.system) messages.push({ role: 'system', content: request.system });
@@ -64,7 +58,7 @@ export class PerplexityProvider implements AiProvider {
       const { data, request_id } = await this.#client.chat.completions
         .create(params as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, {
           signal: scope.signal,
-          timeout: timeoutMs + 1000,
+          timeout: sdkTimeoutMs,
           headers,
         })
         .withResponse();
