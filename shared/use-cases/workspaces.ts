@@ -78,16 +78,18 @@ export async function describeCaller(
   deps: Pick<WorkspaceDeps, 'workspaces'>,
   principal: Principal,
 ): Promise<MeResponse> {
-  const membership = principal.tenantId
-    ? await deps.workspaces.getMember(principal.tenantId, principal.userId)
-    : await deps.workspaces.findMembership(principal.userId);
+  const tokenTenant = principal.tenantId;
+  const view = tokenTenant ? await deps.workspaces.getMemberView(tokenTenant, principal.userId) : null;
+  const membership =
+    tokenTenant && view
+      ? { tenantId: tokenTenant, role: view.role }
+      : await deps.workspaces.findMembership(principal.userId);
   if (!membership) {
     return { userId: principal.userId, email: principal.email, workspace: null, tokenRefreshRequired: false };
   }
   const workspace = await deps.workspaces.getWorkspace(membership.tenantId);
-  // An invited member becomes active the first time they come in with their workspace's token.
-  if (workspace && principal.tenantId === membership.tenantId)
-    await deps.workspaces.markActive(membership.tenantId, principal.userId);
+  // An invited member becomes active the first time they come in with their workspace's token (one write, once).
+  if (workspace && view?.status === 'invited') await deps.workspaces.markActive(membership.tenantId, principal.userId);
   return {
     userId: principal.userId,
     email: principal.email,
