@@ -2,8 +2,16 @@ import { positionAdjustedWords } from '../analysis/metrics.ts';
 import type { Analysis } from '../analysis/types.ts';
 import type { TrackedPrompt } from '../contracts/prompt-sets.ts';
 import type { Answer, Run } from '../contracts/runs.ts';
+import { textSentiment } from '../domain/connectors-sentiment.ts';
 import { makeEvent } from './envelope.ts';
-import type { AnswerAnalyzedData, AnswerAnalyzedEvent, RunCompletedEvent, RunProgressedEvent } from './schemas.ts';
+import type {
+  AnswerAnalyzedData,
+  AnswerAnalyzedEvent,
+  RunCompletedEvent,
+  RunProgressedEvent,
+  SignalObservedData,
+  SignalObservedEvent,
+} from './schemas.ts';
 
 const clampUnit = (x: number) => Math.max(-1, Math.min(1, x));
 
@@ -125,5 +133,52 @@ export function runProgressedEvent(tenantId: string, run: Run, at: string): RunP
       counts: c,
       at,
     },
+  });
+}
+
+/** A normalised item as a connector produces it: the signal.observed fields that do not come from the analysis. */
+export type ObservedItem = Omit<
+  SignalObservedData,
+  'tenantId' | 'brandId' | 'connectorId' | 'observedAt' | 'analyzerVersion' | 'sentiment' | 'entities' | 'citations'
+>;
+
+/** The text a signal's analysis runs over: the title (articles, Reddit posts) then the body. */
+export function signalAnalysisText(item: Pick<ObservedItem, 'title' | 'text'>): string {
+  return item.title ? `${item.title}\n\n${item.text}` : item.text;
+}
+
+/**
+ * `promptpulse.signal.observed` for one analysed item. Idempotency: the event id hashes tenant + type +
+ * `<connectorId>|<externalId>` (time part = publishedAt), so polling the same item again, or retrying a publish,
+ * produces the same id and consumers dedupe on it. `analysis` must be of `signalAnalysisText(item)`.
+ */
+export function signalObservedEvent(input: {
+  tenantId: string;
+  brandId: string;
+  connectorId: string;
+  item: ObservedItem;
+  analysis: Analysis;
+  observedAt: string;
+}): SignalObservedEvent {
+  const { item } = input;
+  const { entities, citations } = observationsOf(input.analysis);
+  const data: SignalObservedData = {
+    tenantId: input.tenantId,
+    brandId: input.brandId,
+    connectorId: input.connectorId,
+    ...item,
+    observedAt: input.observedAt,
+    analyzerVersion: input.analysis.analyzerVersion,
+    sentiment: textSentiment(signalAnalysisText(item)),
+    entities,
+    citations,
+  };
+  return makeEvent({
+    type: 'promptpulse.signal.observed',
+    tenantId: input.tenantId,
+    subject: `brands/${input.brandId}/connectors/${input.connectorId}/items/${encodeURIComponent(item.externalId)}`,
+    time: item.publishedAt,
+    key: `${input.connectorId}|${item.externalId}`,
+    data,
   });
 }

@@ -14,12 +14,12 @@ export const EVENT_TYPES = [
   'promptpulse.answer.analyzed',
   'promptpulse.run.progressed',
   'promptpulse.run.completed',
+  'promptpulse.signal.observed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Types planned by DESIGN.md §6 whose data schemas arrive with their features; accepted on the stream. */
 export const PLANNED_EVENT_TYPES = [
-  'promptpulse.signal.observed',
   'promptpulse.metric.alert',
   'promptpulse.action.created',
   'promptpulse.action.updated',

@@ -80,6 +80,58 @@ export const answerAnalyzedDataSchema = z.object({
 });
 export type AnswerAnalyzedData = z.infer<typeof answerAnalyzedDataSchema>;
 
+/** Where a signal came from (`webhook` = pushed to `POST /ingest/webhooks/{connectorId}`). */
+export const SIGNAL_SOURCES = ['reddit', 'rss', 'x', 'meta', 'webhook'] as const;
+export const signalSourceSchema = z.enum(SIGNAL_SOURCES);
+export type SignalSource = z.infer<typeof signalSourceSchema>;
+
+const count = z.number().int().min(0).nullable();
+
+/**
+ * `promptpulse.signal.observed`: one post, comment or article from the social/news web, normalised and analysed by
+ * the same engine as AI answers (docs/connectors.md). The event id is deterministic in tenant + connector +
+ * externalId (see `signalObservedEvent`), so a re-poll or a retried publish republishes the same id.
+ */
+export const signalObservedDataSchema = z.object({
+  tenantId: z.string(),
+  brandId: z.string(),
+  connectorId: z.string().min(1),
+  source: signalSourceSchema,
+  /** The source's own id of the item (Reddit fullname `t3_…`, tweet id, Graph id, feed guid/link, webhook id). */
+  externalId: z.string().min(1).max(512),
+  /** Item kind: a top-level post, a comment/reply, or a news article. */
+  kind: z.enum(['post', 'comment', 'article']),
+  /** externalId of the post a comment belongs to; null for posts and articles. */
+  parentExternalId: z.string().nullable(),
+  /** Permalink; null when the source gives none (webhook items may not). */
+  url: z.string().nullable(),
+  /** Where it was posted: subreddit (`r/analytics`), feed title, page name, search query; null when unknown. */
+  channel: z.string().nullable(),
+  author: z.string().nullable(),
+  title: z.string().nullable(),
+  /** Plain text (HTML stripped, entities decoded); what was analysed (the title, if any, is analysed with it). */
+  text: z.string(),
+  /** BCP 47 primary language as the source reports it (`en`, `de`, `ja`); null when the source does not say. */
+  language: z.string().nullable(),
+  publishedAt: z.iso.datetime(),
+  /** When the connector fetched it. */
+  observedAt: z.iso.datetime(),
+  /** Audience the item could reach (followers / subscribers / impressions as the source reports); null = unknown. */
+  reach: z.object({ followers: count, impressions: count }),
+  /** Interactions as the source reports them; null = the source does not report that number. */
+  engagement: z.object({ score: count, likes: count, comments: count, shares: count }),
+  analyzerVersion: z.string(),
+  /** Sentiment of the whole item (not toward any entity), same lexicon and thresholds as entity sentiment. */
+  sentiment: z.object({
+    score: z.number().min(-1).max(1),
+    label: z.enum(['positive', 'negative', 'neutral', 'mixed']),
+  }),
+  /** One entry per tracked entity (brand first), mentioned or not, with target sentiment. */
+  entities: z.array(entityObservationSchema).min(1),
+  citations: z.array(citationObservationSchema),
+});
+export type SignalObservedData = z.infer<typeof signalObservedDataSchema>;
+
 const runFields = {
   tenantId: z.string(),
   brandId: z.string(),
@@ -116,17 +168,23 @@ export const runCompletedEventSchema = envelopeAttributesSchema.extend({
   type: z.literal('promptpulse.run.completed'),
   data: runCompletedDataSchema,
 });
+export const signalObservedEventSchema = envelopeAttributesSchema.extend({
+  type: z.literal('promptpulse.signal.observed'),
+  data: signalObservedDataSchema,
+});
 
 /** Every canonical event with a data schema, discriminated by `type`. */
 export const canonicalEventSchema = z.discriminatedUnion('type', [
   answerAnalyzedEventSchema,
   runProgressedEventSchema,
   runCompletedEventSchema,
+  signalObservedEventSchema,
 ]);
 export type KnownCanonicalEvent = z.infer<typeof canonicalEventSchema>;
 export type AnswerAnalyzedEvent = z.infer<typeof answerAnalyzedEventSchema>;
 export type RunCompletedEvent = z.infer<typeof runCompletedEventSchema>;
 export type RunProgressedEvent = z.infer<typeof runProgressedEventSchema>;
+export type SignalObservedEvent = z.infer<typeof signalObservedEventSchema>;
 
 /** Schemas exported to docs/events/<name>.schema.json. */
 export const EXPORTED_SCHEMAS = {
@@ -134,6 +192,7 @@ export const EXPORTED_SCHEMAS = {
   'answer.analyzed': answerAnalyzedEventSchema,
   'run.progressed': runProgressedEventSchema,
   'run.completed': runCompletedEventSchema,
+  'signal.observed': signalObservedEventSchema,
 } as const;
 
 export type ParsedRecord =

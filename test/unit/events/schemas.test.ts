@@ -54,7 +54,13 @@ describe('canonical events', () => {
 
   it('the committed docs/events/*.schema.json are up to date (regenerate: npx tsx functions/handlers/aggregate/write-event-schemas.ts)', () => {
     const schemas = eventJsonSchemas();
-    expect(Object.keys(schemas).sort()).toEqual(['answer.analyzed', 'envelope', 'run.completed', 'run.progressed']);
+    expect(Object.keys(schemas).sort()).toEqual([
+      'answer.analyzed',
+      'envelope',
+      'run.completed',
+      'run.progressed',
+      'signal.observed',
+    ]);
     for (const [name, schema] of Object.entries(schemas)) {
       const committed = readFileSync(new URL(`../../../docs/events/${name}.schema.json`, import.meta.url), 'utf8');
       // Compared as JSON: Biome formats the committed files.
