@@ -149,6 +149,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       STATE_MACHINE_ARN: FANOUT_STATE_MACHINE_ARN,
       SFN_ENDPOINT: `${loopback}/stepfunctions`,
       PROVIDER_SIMULATOR_URL: simulator.url,
+      // Local receivers (CRM, feed replay) live on 127.0.0.1; private and link-local ranges stay refused.
+      OUTBOUND_ALLOW_LOOPBACK: 'true',
       POWERTOOLS_SERVICE_NAME: 'promptpulse-api',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
       POWERTOOLS_TRACE_ENABLED: 'false',
