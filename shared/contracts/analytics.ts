@@ -151,6 +151,29 @@ export const PromptHistoryRowSchema = z.object({
 });
 export type PromptHistoryRow = z.infer<typeof PromptHistoryRowSchema>;
 
+/** Per prompt × tracked entity: answers to the prompt in scope and those mentioning the entity (the heat map). */
+export const PromptEntityRowSchema = z.object({
+  promptId: z.string(),
+  entityId: z.string(),
+  kind: z.enum(['brand', 'competitor']),
+  /** Analysed answers to the prompt in scope: the same denominator for every entity of the prompt. */
+  answers: z.number().int(),
+  /** Answers to the prompt mentioning the entity (mention rate = mentioned / answers). */
+  mentioned: z.number().int(),
+});
+export type PromptEntityRow = z.infer<typeof PromptEntityRowSchema>;
+
+/** One analysed answer in scope, newest day first (at most 5,000): what the prompt drill-down pages over. */
+export const AnswerRefRowSchema = z.object({
+  answerId: z.string(),
+  runId: z.string(),
+  promptId: z.string(),
+  day: z.string(),
+  provider: z.string(),
+  surface: z.string(),
+});
+export type AnswerRefRow = z.infer<typeof AnswerRefRowSchema>;
+
 /** The warehouse's named analytical queries and their row schemas. */
 export const ANALYTICS_ROW_SCHEMAS = {
   trends: TrendRowSchema,
@@ -158,6 +181,8 @@ export const ANALYTICS_ROW_SCHEMAS = {
   topics: TopicRowSchema,
   sources: SourceRowSchema,
   prompts: PromptHistoryRowSchema,
+  matrix: PromptEntityRowSchema,
+  answers: AnswerRefRowSchema,
 } as const;
 export type AnalyticsQueryName = keyof typeof ANALYTICS_ROW_SCHEMAS;
 export type AnalyticsRow<N extends AnalyticsQueryName> = z.infer<(typeof ANALYTICS_ROW_SCHEMAS)[N]>;

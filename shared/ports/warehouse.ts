@@ -12,6 +12,8 @@ export interface WarehouseScope {
   to: string;
   provider?: string;
   surface?: string;
+  /** One tracked prompt (the prompt drill-down); absent = every prompt. */
+  promptId?: string;
 }
 
 /**

@@ -39,6 +39,9 @@ export const SAMPLE_QUERIES: Record<string, string> = {
   'GET /brands/:brandId/analytics/topics': 'from=2026-01-01&to=2026-01-31',
   'GET /brands/:brandId/analytics/sources': 'from=2026-01-01&to=2026-01-31',
   'GET /brands/:brandId/analytics/prompts': 'from=2026-01-01&to=2026-01-31',
+  'GET /brands/:brandId/analytics/matrix': 'from=2026-01-01&to=2026-01-31',
+  'GET /brands/:brandId/analytics/answers': 'from=2026-01-01&to=2026-01-31',
+  'GET /brands/:brandId/drilldown': 'promptId=prm_00000000000000000000000000&from=2026-01-01&to=2026-01-31&limit=5',
 };
 
 /** Fills path parameters from a map (`:brandId` → ids.brandId). */

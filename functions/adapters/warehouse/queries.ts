@@ -16,7 +16,8 @@ import type { WarehouseScope } from '#shared/ports/warehouse.ts';
  * ever spliced into SQL. Aliases are quoted so Snowflake keeps their case and rows parse with the zod row schemas.
  */
 const SCOPE = `a.tenant_id = ? AND a.brand_id = ? AND a.day >= ? AND a.day <= ?
-  AND a.provider = COALESCE(CAST(? AS VARCHAR), a.provider) AND a.surface = COALESCE(CAST(? AS VARCHAR), a.surface)`;
+  AND a.provider = COALESCE(CAST(? AS VARCHAR), a.provider) AND a.surface = COALESCE(CAST(? AS VARCHAR), a.surface)
+  AND a.prompt_id = COALESCE(CAST(? AS VARCHAR), a.prompt_id)`;
 
 const BRAND_JOIN = `LEFT JOIN answer_entities e
   ON e.tenant_id = a.tenant_id AND e.event_id = a.event_id AND e.kind = 'brand'`;
@@ -71,11 +72,37 @@ FROM answers a ${BRAND_JOIN}
 WHERE ${SCOPE}
 GROUP BY a.prompt_id, a.day
 ORDER BY a.prompt_id, a.day`,
+
+  matrix: `WITH scoped AS (SELECT a.tenant_id, a.event_id, a.prompt_id FROM answers a WHERE ${SCOPE}),
+per_prompt AS (SELECT prompt_id, COUNT(*) AS n FROM scoped GROUP BY prompt_id)
+SELECT s.prompt_id AS "promptId", e.entity_id AS "entityId", e.kind AS "kind",
+  CAST(MAX(p.n) AS INTEGER) AS "answers",
+  CAST(SUM(CASE WHEN e.mentioned THEN 1 ELSE 0 END) AS INTEGER) AS "mentioned"
+FROM scoped s
+JOIN answer_entities e ON e.tenant_id = s.tenant_id AND e.event_id = s.event_id
+JOIN per_prompt p ON p.prompt_id = s.prompt_id
+GROUP BY s.prompt_id, e.entity_id, e.kind
+ORDER BY s.prompt_id, CASE WHEN e.kind = 'brand' THEN 0 ELSE 1 END, e.entity_id`,
+
+  answers: `SELECT a.answer_id AS "answerId", a.run_id AS "runId", a.prompt_id AS "promptId", a.day AS "day",
+  a.provider AS "provider", a.surface AS "surface"
+FROM answers a
+WHERE ${SCOPE}
+ORDER BY a.day DESC, a.answer_id DESC
+LIMIT 5000`,
 };
 
 /** The binds of `SCOPE`, in order (each query uses the scope exactly once). */
 export function scopeBinds(scope: WarehouseScope): (string | null)[] {
-  return [scope.tenantId, scope.brandId, scope.from, scope.to, scope.provider ?? null, scope.surface ?? null];
+  return [
+    scope.tenantId,
+    scope.brandId,
+    scope.from,
+    scope.to,
+    scope.provider ?? null,
+    scope.surface ?? null,
+    scope.promptId ?? null,
+  ];
 }
 
 const TENANT_ID = /^ws_[0-9a-hjkmnp-tv-z]{26}$/;

@@ -57,6 +57,7 @@ import { rowsToCsv } from '../../adapters/warehouse/csv.ts';
 import { etag, expectedVersion } from '../../middleware/preconditions.ts';
 import { parseJsonBody, parseQuery, textBody } from '../../middleware/request.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { drilldownRoutes } from './routes/drilldown.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -165,6 +166,8 @@ const ANALYTICS_SUMMARIES: Record<AnalyticsQueryName, string> = {
   topics: 'Per topic: answers, answers mentioning the brand, mean sentiment (warehouse)',
   sources: 'Top cited domains, owned, competitor or third-party (warehouse)',
   prompts: 'Per prompt and day: answers and brand mention rate (warehouse)',
+  matrix: 'Heat map: per prompt and tracked entity, answers and answers mentioning the entity (warehouse)',
+  answers: 'Analysed answers in scope, newest day first, at most 5,000: ids for GET /answers/{id} (warehouse)',
 };
 
 const versionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
@@ -606,6 +609,7 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
         },
       }),
     ),
+    ...drilldownRoutes(deps),
     {
       method: 'GET',
       path: '/members',
