@@ -34,6 +34,10 @@ export class JwtAccessTokenVerifier implements AccessTokenVerifier {
       jwksUri: auth.OIDC_JWKS_URI,
       customJwtCheck: ({ payload }) => {
         if (payload.token_use !== 'access') throw new Error('Not an access token');
+        // Cognito-shaped tokens name their app client in `client_id` too; one minted for another client of the
+        // same issuer must not pass on a matching `aud` alone (Cognito's own verifier checks `client_id`).
+        if (payload.client_id !== undefined && payload.client_id !== auth.OIDC_CLIENT_ID)
+          throw new Error('Token was issued to another client');
       },
     });
     const response = await fetchImpl(auth.OIDC_JWKS_URI);
