@@ -1,6 +1,7 @@
 import { KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { CanonicalEvent, EventPublisher } from '#shared/ports/event-publisher.ts';
+import { currentCorrelationId } from '../../observability/correlation.ts';
 
 /** PutRecords limits: 500 records and 5 MiB (data + partition keys) per call, 1 MiB per record. */
 export const KINESIS_LIMITS = { maxRecords: 500, maxBatchBytes: 5 * 1024 * 1024, maxRecordBytes: 1024 * 1024 } as const;
@@ -88,9 +89,11 @@ export class KinesisEventPublisher implements EventPublisher {
 
   async publish(events: readonly CanonicalEvent[]): Promise<void> {
     if (events.length === 0) return;
+    // The `correlationid` CloudEvents extension ties the event to the request/run that caused it (docs/observability.md).
+    const correlationId = currentCorrelationId();
     const entries = events.map((event) => {
       const entry: PutRecordsRequestEntry = {
-        Data: encoder.encode(JSON.stringify(event)),
+        Data: encoder.encode(JSON.stringify(correlationId ? { ...event, correlationid: correlationId } : event)),
         PartitionKey: partitionKeyOf(event),
       };
       if (entrySize(entry) > KINESIS_LIMITS.maxRecordBytes) {

@@ -1,5 +1,6 @@
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { WorkflowStarter } from '#shared/ports/runs.ts';
+import { currentCorrelationId, newCorrelationId } from '../../observability/correlation.ts';
 
 /** Starts the prompt fan-out state machine; the execution is named after the run, so a retry cannot start two. */
 export class SfnWorkflowStarter implements WorkflowStarter {
@@ -14,7 +15,8 @@ export class SfnWorkflowStarter implements WorkflowStarter {
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
           name: input.runId,
-          input: JSON.stringify(input),
+          // Every step receives `correlationId` (the ASL passes it down), so the run's logs join the request's.
+          input: JSON.stringify({ ...input, correlationId: currentCorrelationId() ?? newCorrelationId() }),
         }),
       );
     } catch (error) {

@@ -1,10 +1,12 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { RollupStore } from '#shared/ports/rollups.ts';
-import { type AggregateLog, aggregateRecords } from '#shared/use-cases/aggregate.ts';
+import { type AggregateLog, type AggregateResult, aggregateRecords } from '#shared/use-cases/aggregate.ts';
 
 export interface AggregateHandlerDeps {
   rollups: RollupStore;
   log?: AggregateLog;
+  /** Called with each batch's outcome (the Lambda entry point counts business metrics from it). */
+  onResult?: (result: AggregateResult) => void;
 }
 
 /**
@@ -19,6 +21,7 @@ export function createAggregateHandler(deps: AggregateHandlerDeps) {
       data: Buffer.from(record.kinesis.data ?? '', 'base64').toString('utf8'),
     }));
     const result = await aggregateRecords(deps, records);
+    deps.onResult?.(result);
     return { batchItemFailures: result.batchItemFailures };
   };
 }

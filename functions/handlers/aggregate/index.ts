@@ -4,12 +4,21 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { createDocumentClient } from '../../adapters/aws/clients.ts';
 import { DynamoDbRollupStore } from '../../adapters/aws/dynamodb-rollup-store.ts';
 import { readBaseConfig } from '../../config.ts';
+import { observed } from '../../middleware/observability.ts';
+import { newCorrelationId } from '../../observability/correlation.ts';
+import { BUSINESS_METRICS } from '../../observability/metric-names.ts';
+import { countMetric } from '../../observability/metrics.ts';
 import { logger, tracer } from '../../powertools.ts';
 import { createAggregateHandler } from './aggregate.ts';
 
 const config = readBaseConfig();
 const aggregate = createAggregateHandler({
   rollups: new DynamoDbRollupStore(tracer.captureAWSv3Client(createDocumentClient(config)), config.TABLE_NAME),
+  onResult: (result) => {
+    countMetric(BUSINESS_METRICS.eventsProcessed, result.applied);
+    countMetric(BUSINESS_METRICS.eventsRejected, result.rejected);
+    if (result.batchItemFailures.length > 0) countMetric(BUSINESS_METRICS.eventBatchFailures);
+  },
   log: {
     warn: (message, details) => logger.warn(message, details),
     error: (message, details) => logger.error(message, details),
@@ -17,4 +26,7 @@ const aggregate = createAggregateHandler({
 });
 
 /** Lambda entry point of the aggregation consumer (Kinesis event source with ReportBatchItemFailures). */
-export const handler = middy(async (event: KinesisStreamEvent) => aggregate(event)).use(injectLambdaContext(logger));
+// A batch mixes events of many requests and runs: it gets its own id; each event's `correlationid` is in the record.
+export const handler = middy(observed((_event: KinesisStreamEvent) => newCorrelationId(), aggregate)).use(
+  injectLambdaContext(logger),
+);

@@ -14,6 +14,8 @@ import { SfnWorkflowStarter } from '../../adapters/aws/sfn-workflow-starter.ts';
 import { systemClock, ulidGenerator } from '../../adapters/system.ts';
 import { createWarehouse, lazyWarehouse, readWarehouseConfig } from '../../adapters/warehouse/index.ts';
 import { readApiConfig, readDirectoryConfig, readWorkflowConfig } from '../../config.ts';
+import { observed, observeHttpResult } from '../../middleware/observability.ts';
+import { correlationIdOfHttpEvent } from '../../observability/correlation.ts';
 import { logger, tracer } from '../../powertools.ts';
 import { createApiApp } from './app.ts';
 
@@ -51,6 +53,10 @@ const app = createApiApp(
 );
 
 /** API Gateway HTTP API (payload v2) entry point. */
-export const handler = middy((event: APIGatewayProxyEventV2, context: Context) => app.handle(event, context))
+export const handler = middy(
+  observed(correlationIdOfHttpEvent, async (event: APIGatewayProxyEventV2, context: Context) =>
+    observeHttpResult(await app.handle(event, context)),
+  ),
+)
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }));

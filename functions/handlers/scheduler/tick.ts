@@ -8,7 +8,14 @@ import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspa
 import { SfnWorkflowStarter } from '../../adapters/aws/sfn-workflow-starter.ts';
 import { systemClock, ulidGenerator } from '../../adapters/system.ts';
 import { readBaseConfig, readWorkflowConfig } from '../../config.ts';
+import { observed } from '../../middleware/observability.ts';
+import { pickCorrelationId } from '../../observability/correlation.ts';
+import { BUSINESS_METRICS } from '../../observability/metric-names.ts';
+import { countMetric } from '../../observability/metrics.ts';
 import { logger, tracer } from '../../powertools.ts';
+
+/** The refusal code of `assertWithinSpendCaps` (shared/domain/runs.ts). */
+const SPEND_CAP_EXCEEDED = 'spend_cap_exceeded';
 
 const config = readBaseConfig();
 const workflowConfig = readWorkflowConfig();
@@ -30,7 +37,15 @@ export const schedulerDeps = {
   ids: ulidGenerator,
 };
 
-export const tick = () => runDueSchedules(schedulerDeps, (message, details) => logger.info(message, details));
+export const tick = async () => {
+  const result = await runDueSchedules(schedulerDeps, (message, details) => logger.info(message, details));
+  const capped = result.skipped.filter((skip) => skip.reason === SPEND_CAP_EXCEEDED).length;
+  if (capped > 0) countMetric(BUSINESS_METRICS.spendCapBreaches, capped);
+  return result;
+};
 
 /** EventBridge rule target, every minute: starts the runs of every brand whose schedule is due. */
-export const handler = middy(tick).use(injectLambdaContext(logger));
+/** The EventBridge event id: one id per tick, carried into every run the tick starts. */
+export const handler = middy(observed((event: { id?: string } | undefined) => pickCorrelationId(event?.id), tick)).use(
+  injectLambdaContext(logger),
+);

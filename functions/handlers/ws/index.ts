@@ -9,6 +9,8 @@ import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspa
 import { createManagementApiClient, WebSocketPushNotifier } from '../../adapters/aws/websocket-push.ts';
 import { systemClock } from '../../adapters/system.ts';
 import { readApiConfig, readPushConfig } from '../../config.ts';
+import { observed } from '../../middleware/observability.ts';
+import { correlationIdOfHttpEvent } from '../../observability/correlation.ts';
 import { logger, tracer } from '../../powertools.ts';
 import { createWebSocketApp, type WebSocketEvent } from './app.ts';
 
@@ -32,6 +34,8 @@ const app = createWebSocketApp(
 );
 
 /** API Gateway WebSocket API entry point for `$connect`, `$disconnect` and `$default`. */
-export const handler = middy((event: WebSocketEvent, _context: Context) => app.handle(event))
+export const handler = middy(
+  observed(correlationIdOfHttpEvent, (event: WebSocketEvent, _context: Context) => app.handle(event)),
+)
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }));
