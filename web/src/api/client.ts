@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type DrilldownQuery, DrilldownResponseSchema } from '../../../shared/contracts/drilldown.ts';
 import {
   type AnalyticsQuery,
   AnswerSchema,
@@ -19,6 +20,7 @@ import {
   MeResponseSchema,
   type MetricsQuery,
   MetricsResponseSchema,
+  PromptEntityRowSchema,
   PromptSetDiffSchema,
   type PromptSetInput,
   PromptSetInputSchema,
@@ -422,6 +424,29 @@ export function createApiClient(options: ApiClientOptions) {
         signal,
       });
     },
+    /** `GET /brands/{brandId}/analytics/matrix`: per prompt × tracked entity (warehouse; the heat map). */
+    analyticsMatrix(brandId: string, query: WarehouseQuery, signal?: AbortSignal) {
+      return request({
+        method: 'GET',
+        path: `/brands/${enc(brandId)}/analytics/matrix${warehouseQuery(query)}`,
+        schema: MatrixResponseSchema,
+        signal,
+      });
+    },
+    /** `GET /brands/{brandId}/drilldown`: one page of a prompt's answers with mentions to highlight. */
+    promptDrilldown(brandId: string, query: DrilldownQuery, signal?: AbortSignal) {
+      const params = new URLSearchParams({ promptId: query.promptId, from: query.from, to: query.to });
+      if (query.provider) params.set('provider', query.provider);
+      if (query.surface) params.set('surface', query.surface);
+      if (query.limit !== undefined) params.set('limit', String(query.limit));
+      if (query.cursor) params.set('cursor', query.cursor);
+      return request({
+        method: 'GET',
+        path: `/brands/${enc(brandId)}/drilldown?${params.toString()}`,
+        schema: DrilldownResponseSchema,
+        signal,
+      });
+    },
     getAnswer(answerId: string, signal?: AbortSignal) {
       return request({ method: 'GET', path: `/answers/${enc(answerId)}`, schema: AnswerSchema, signal });
     },
@@ -437,6 +462,7 @@ const BrandPageSchema = pageOf(BrandSummarySchema);
 const TrendsResponseSchema = analyticsResponseSchema(TrendRowSchema);
 const TopicsResponseSchema = analyticsResponseSchema(TopicRowSchema);
 const SourcesResponseSchema = analyticsResponseSchema(SourceRowSchema);
+const MatrixResponseSchema = analyticsResponseSchema(PromptEntityRowSchema);
 
 /** Query of the warehouse routes (JSON only here; the page builds its CSV from what it shows). */
 export type WarehouseQuery = Pick<AnalyticsQuery, 'from' | 'to' | 'provider' | 'surface'>;

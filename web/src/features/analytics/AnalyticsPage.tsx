@@ -2,13 +2,23 @@ import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { DAMPING_M } from '../../../../shared/analysis/metrics.ts';
 import type { EntityMetricsView, MetricsQuery, MetricsResponse } from '../../../../shared/contracts/index.ts';
-import { useBrand, useMetrics, useMetricsSlices, useWarehouse } from '../../api/queries.ts';
+import {
+  useBrand,
+  useCurrentPromptSet,
+  useMetrics,
+  useMetricsSlices,
+  useRuns,
+  useWarehouse,
+} from '../../api/queries.ts';
 import { QueryState } from '../../components/forms.tsx';
 import { EmptyState, PageHeader } from '../../components/Page.tsx';
 import { useCurrentBrand } from '../brands/current-brand.tsx';
+import { useMatrix } from './analytics-queries.ts';
 import { Breakdown, type BreakdownResult, type BreakdownSlice } from './breakdown.tsx';
 import { type ChartRow, IntervalChart, PeriodIntervals } from './charts.tsx';
 import { type CsvCell, downloadCsv, toCsv } from './csv.ts';
+import { DrilldownDialog } from './drilldown.tsx';
+import { PromptMatrixSection } from './heatmap.tsx';
 import {
   compareMetrics,
   METRICS,
@@ -29,6 +39,7 @@ import {
   todayUtc,
 } from './period.ts';
 import { SourcesSection, TopicsSection, TrendSection } from './warehouse.tsx';
+import './analytics.css';
 
 const PROVIDERS = [
   { value: 'openai', label: 'OpenAI' },
@@ -89,7 +100,16 @@ function useAnalyticsParams() {
     },
     [params, setParams],
   );
-  return { period, preset: custom ? null : preset, slices, update };
+  const drill = params.get('drill');
+  const drillFocus = params.get('focus');
+  return {
+    period,
+    preset: custom ? null : preset,
+    slices,
+    update,
+    drill: drill || null,
+    drillFocus: drillFocus || null,
+  };
 }
 
 function toQuery(period: Period, slices: Slices): MetricsQuery {
@@ -129,7 +149,7 @@ function breakdownSlicesFor(period: Period, slices: Slices): BreakdownSlice[] {
 /** Brand and competitor metrics for a period and slice, compared with the previous period of the same length. */
 export function AnalyticsPage() {
   const { brand, isPending: brandsPending } = useCurrentBrand();
-  const { period, preset, slices, update } = useAnalyticsParams();
+  const { period, preset, slices, update, drill, drillFocus } = useAnalyticsParams();
   const problem = periodProblem(period);
   const previous = useMemo(() => previousPeriod(period), [period]);
   // Both periods and the brand (for topic names) are fetched at once: no waterfall.
@@ -166,6 +186,25 @@ export function AnalyticsPage() {
     [problem, period, slices],
   );
   const warehouse = useWarehouse(brand?.id, warehouseQuery);
+  const matrix = useMatrix(brand?.id, warehouseQuery);
+  const promptSet = useCurrentPromptSet(brand?.id);
+  const runs = useRuns(brand?.id ?? null);
+  const hasRuns = runs.data ? runs.data.pages.some((p) => p.items.length > 0) : null;
+  const promptTexts = useMemo(
+    () => new Map((promptSet.data?.prompts ?? []).map((p) => [p.id, p.text] as const)),
+    [promptSet.data],
+  );
+  const heatBrand = useMemo(
+    () =>
+      fullBrand.data
+        ? { id: fullBrand.data.id, name: fullBrand.data.name, competitors: fullBrand.data.competitors }
+        : null,
+    [fullBrand.data],
+  );
+  const openDrilldown = useCallback(
+    (promptId: string, entityId: string | null) => update({ drill: promptId, focus: entityId }),
+    [update],
+  );
   const topicNames = useMemo(
     () => new Map((fullBrand.data?.topics ?? []).map((t) => [t.id, t.name] as const)),
     [fullBrand.data],
@@ -229,6 +268,7 @@ export function AnalyticsPage() {
                   sliced={Boolean(slices.provider || slices.surface || slices.topic || slices.promptSetVersion)}
                   topicName={fullBrand.data?.topics.find((t) => t.id === slices.topic)?.name}
                   breakdown={breakdown}
+                  hasRuns={hasRuns}
                 />
               ) : null}
             </QueryState>
@@ -236,6 +276,16 @@ export function AnalyticsPage() {
           {!problem && current.data && current.data.n > 0 ? (
             <>
               <TrendSection query={warehouse.trends} period={period} slug={slug} />
+              {heatBrand ? (
+                <PromptMatrixSection
+                  query={matrix}
+                  brand={heatBrand}
+                  promptTexts={promptTexts}
+                  period={period}
+                  slug={slug}
+                  onOpen={openDrilldown}
+                />
+              ) : null}
               <TopicsSection query={warehouse.topics} topicNames={topicNames} period={period} slug={slug} />
               <SourcesSection query={warehouse.sources} period={period} slug={slug} />
             </>
@@ -243,6 +293,16 @@ export function AnalyticsPage() {
         </>
       )}
       <MetricHelp />
+      {brand && drill && warehouseQuery ? (
+        <DrilldownDialog
+          key={`${drill}|${drillFocus ?? ''}`}
+          brandId={brand.id}
+          promptId={drill}
+          focusEntityId={drillFocus}
+          query={warehouseQuery}
+          onClose={() => update({ drill: null, focus: null })}
+        />
+      ) : null}
     </>
   );
 }
@@ -401,8 +461,11 @@ function Report({
   sliced,
   topicName,
   breakdown,
+  hasRuns,
 }: {
   breakdown: readonly BreakdownResult[];
+  /** Whether the brand has any run at all (null while unknown): "no runs yet" and "nothing in this period" differ. */
+  hasRuns: boolean | null;
   data: MetricsResponse;
   previous: MetricsResponse | undefined;
   previousPeriod: Period;
@@ -410,6 +473,17 @@ function Report({
   sliced: boolean;
   topicName: string | undefined;
 }) {
+  if (data.n === 0 && hasRuns === false) {
+    return (
+      <EmptyState icon="▤" title="No runs yet">
+        <p>
+          Analytics is computed from the answers AI assistants give to your tracked prompts, and none have been asked
+          yet. <Link to="/runs">Run your prompts first</Link> (Runs → Run now); the numbers appear here live as the
+          answers are analysed.
+        </p>
+      </EmptyState>
+    );
+  }
   if (data.n === 0) {
     return (
       <EmptyState icon="▤" title="No analysed answers in this period">

@@ -1,8 +1,23 @@
 /**
- * Small inline SVG charts (no chart library): a bar for the value and a whisker for its 95% interval. The SVG is
- * decorative for assistive technology; every chart carries a table with the same numbers.
+ * Charts drawn with recharts: bars with 95% interval error bars (brand vs competitors, slices, topics), the two
+ * periods' intervals of a metric, and the daily trend with its interval band (in `warehouse.tsx`). Every chart is a
+ * `<figure>` with a caption and a table of the same numbers (visually hidden here), so nothing is only in a picture;
+ * animations are off so a refetch redraws at once.
  */
 import { useId } from 'react';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  ErrorBar,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { MetricReading, MetricSpec } from './metrics-model.ts';
 
 export interface ChartRow {
@@ -12,20 +27,41 @@ export interface ChartRow {
   highlight?: boolean;
 }
 
-const WIDTH = 560;
-const LABEL_W = 150;
-const VALUE_W = 120;
-const ROW_H = 26;
-const PLOT_W = WIDTH - LABEL_W - VALUE_W;
+/** Colours shared by every chart: the brand in the app's accent, others in a neutral grey-blue. */
+export const CHART_COLORS = { brand: '#4338ca', other: '#8d93a8', band: '#c7cbf5', grid: '#e3e6ee' } as const;
 
-function chartDomain(spec: MetricSpec, rows: readonly ChartRow[]): [number, number] {
+/** Axis range: the metric's own domain, or 1…worst rank seen for average position. */
+export function chartDomain(spec: MetricSpec, rows: readonly ChartRow[]): [number, number] {
   if (spec.key !== 'averagePosition') return spec.domain;
   let hi = Math.max(2, rows.length);
   for (const row of rows) hi = Math.max(hi, row.reading.ci?.[1] ?? 0, row.reading.value ?? 0);
   return [1, Math.ceil(hi)];
 }
 
-/** Bars with interval whiskers, one row per entity, plus the equivalent table. */
+export interface IntervalDatum {
+  id: string;
+  label: string;
+  value: number | null;
+  /** Distances from the value to the interval's ends, as recharts' ErrorBar wants them. */
+  error: [number, number] | null;
+  highlight: boolean;
+}
+
+/** Bar data with error-bar offsets; a missing interval has no error bar (never a fake zero-width one). */
+export function intervalData(rows: readonly ChartRow[]): IntervalDatum[] {
+  return rows.map((row) => {
+    const { value, ci } = row.reading;
+    return {
+      id: row.id,
+      label: row.label.length > 24 ? `${row.label.slice(0, 23)}…` : row.label,
+      value,
+      error: value !== null && ci ? [Math.max(0, value - ci[0]), Math.max(0, ci[1] - value)] : null,
+      highlight: Boolean(row.highlight),
+    };
+  });
+}
+
+/** Horizontal bars for the value, error bars for the 95% interval, one row per entity or slice. */
 export function IntervalChart({
   spec,
   rows,
@@ -36,62 +72,44 @@ export function IntervalChart({
   caption: string;
 }) {
   const id = useId();
-  const [lo, hi] = chartDomain(spec, rows);
-  const x = (v: number) => LABEL_W + ((Math.min(Math.max(v, lo), hi) - lo) / (hi - lo || 1)) * PLOT_W;
-  const base = spec.domain[0] < 0 ? x(0) : x(lo);
-  const height = rows.length * ROW_H + 24;
+  const data = intervalData(rows);
+  const domain = chartDomain(spec, rows);
+  const height = Math.max(90, rows.length * 34 + 40);
   return (
     <figure className="chart" aria-labelledby={`${id}-caption`}>
       <figcaption id={`${id}-caption`} className="chart-caption">
         {caption}
       </figcaption>
-      <svg
-        viewBox={`0 0 ${WIDTH} ${height}`}
-        width="100%"
-        className="chart-svg"
-        aria-hidden="true"
-        focusable="false"
-        preserveAspectRatio="xMinYMin meet"
-      >
-        <line x1={base} x2={base} y1={0} y2={rows.length * ROW_H} className="chart-axis" />
-        {rows.map((row, i) => {
-          const y = i * ROW_H;
-          const { value, ci } = row.reading;
-          return (
-            <g key={row.id} className={row.highlight ? 'chart-row chart-row--brand' : 'chart-row'}>
-              <text x={0} y={y + ROW_H / 2 + 4} className="chart-label">
-                {row.label.length > 22 ? `${row.label.slice(0, 21)}…` : row.label}
-              </text>
-              {value === null ? null : (
-                <rect
-                  x={Math.min(base, x(value))}
-                  y={y + 6}
-                  width={Math.max(1, Math.abs(x(value) - base))}
-                  height={ROW_H - 12}
-                  className="chart-bar"
-                  rx={2}
-                />
-              )}
-              {ci ? (
-                <g className="chart-ci">
-                  <line x1={x(ci[0])} x2={x(ci[1])} y1={y + ROW_H / 2} y2={y + ROW_H / 2} />
-                  <line x1={x(ci[0])} x2={x(ci[0])} y1={y + 8} y2={y + ROW_H - 8} />
-                  <line x1={x(ci[1])} x2={x(ci[1])} y1={y + 8} y2={y + ROW_H - 8} />
-                </g>
-              ) : null}
-              <text x={WIDTH - VALUE_W + 8} y={y + ROW_H / 2 + 4} className="chart-value">
-                {value === null ? 'no data' : spec.format(value)}
-              </text>
-            </g>
-          );
-        })}
-        <text x={LABEL_W} y={height - 6} className="chart-tick">
-          {spec.format(lo)}
-        </text>
-        <text x={LABEL_W + PLOT_W} y={height - 6} className="chart-tick" textAnchor="end">
-          {spec.format(hi)}
-        </text>
-      </svg>
+      <div className="chart-canvas" aria-hidden="true">
+        <ResponsiveContainer width="100%" height={height}>
+          <BarChart
+            data={data}
+            layout="vertical"
+            margin={{ top: 4, right: 24, bottom: 4, left: 4 }}
+            accessibilityLayer={false}
+          >
+            <CartesianGrid horizontal={false} stroke={CHART_COLORS.grid} />
+            <XAxis
+              type="number"
+              domain={domain}
+              tickFormatter={(v: number) => spec.format(v)}
+              tick={{ fontSize: 11 }}
+              allowDataOverflow
+            />
+            <YAxis type="category" dataKey="label" width={150} tick={{ fontSize: 12 }} interval={0} />
+            <Tooltip
+              cursor={{ fill: 'rgb(67 56 202 / 6%)' }}
+              formatter={(value) => (typeof value === 'number' ? spec.format(value) : 'no data')}
+            />
+            <Bar dataKey="value" name={spec.label} isAnimationActive={false} barSize={16} radius={2}>
+              {data.map((d) => (
+                <Cell key={d.id} fill={d.highlight ? CHART_COLORS.brand : CHART_COLORS.other} />
+              ))}
+              <ErrorBar dataKey="error" direction="x" width={6} stroke="#1c2030" strokeWidth={1.5} />
+            </Bar>
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
       <table className="visually-hidden">
         <caption>{caption}</caption>
         <thead>
@@ -118,8 +136,8 @@ export function IntervalChart({
 }
 
 /**
- * The previous and the current period's intervals of one metric on one axis, so overlap is visible at a glance.
- * Decorative: the card states the same numbers in text.
+ * The previous and the current period's value and interval of one metric on one axis, so overlap is visible at a
+ * glance. Decorative (`aria-hidden`): the card states the same numbers in text.
  */
 export function PeriodIntervals({
   spec,
@@ -130,24 +148,37 @@ export function PeriodIntervals({
   current: MetricReading;
   previous: MetricReading | null;
 }) {
-  const w = 200;
-  const [lo, hi] =
+  const domain: [number, number] =
     spec.key === 'averagePosition'
       ? [1, Math.max(3, Math.ceil(current.ci?.[1] ?? 3), Math.ceil(previous?.ci?.[1] ?? 3))]
       : spec.domain;
-  const x = (v: number) => 4 + ((Math.min(Math.max(v, lo), hi) - lo) / (hi - lo || 1)) * (w - 8);
-  const line = (reading: MetricReading | null, y: number, cls: string) =>
-    reading && reading.value !== null ? (
-      <g className={cls}>
-        {reading.ci ? <line x1={x(reading.ci[0])} x2={x(reading.ci[1])} y1={y} y2={y} /> : null}
-        <circle cx={x(reading.value)} cy={y} r={3.5} />
-      </g>
-    ) : null;
+  const point = (reading: MetricReading | null, y: number, label: string) =>
+    reading && reading.value !== null
+      ? [
+          {
+            x: reading.value,
+            y,
+            label,
+            error: reading.ci
+              ? [Math.max(0, reading.value - reading.ci[0]), Math.max(0, reading.ci[1] - reading.value)]
+              : [0, 0],
+          },
+        ]
+      : [];
   return (
-    <svg viewBox={`0 0 ${w} 28`} width={w} height={28} className="period-svg" aria-hidden="true" focusable="false">
-      <line x1={4} x2={w - 4} y1={27} y2={27} className="chart-axis" />
-      {line(previous, 8, 'period-prev')}
-      {line(current, 19, 'period-cur')}
-    </svg>
+    <div className="period-chart" aria-hidden="true">
+      <ResponsiveContainer width="100%" height={44}>
+        <ScatterChart margin={{ top: 4, right: 8, bottom: 0, left: 8 }} accessibilityLayer={false}>
+          <XAxis type="number" dataKey="x" domain={domain} hide allowDataOverflow />
+          <YAxis type="number" dataKey="y" domain={[0, 3]} hide />
+          <Scatter data={point(previous, 2, 'previous')} fill={CHART_COLORS.other} isAnimationActive={false}>
+            <ErrorBar dataKey="error" direction="x" width={4} stroke={CHART_COLORS.other} />
+          </Scatter>
+          <Scatter data={point(current, 1, 'current')} fill={CHART_COLORS.brand} isAnimationActive={false}>
+            <ErrorBar dataKey="error" direction="x" width={4} stroke={CHART_COLORS.brand} />
+          </Scatter>
+        </ScatterChart>
+      </ResponsiveContainer>
+    </div>
   );
 }

@@ -3,10 +3,21 @@
  * Rates get their 95% Wilson interval computed here from the counts the warehouse returns.
  */
 import { useId } from 'react';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ReferenceArea,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { wilson } from '../../../../shared/analysis/stats.ts';
 import type { SourceRow, TopicRow, TrendRow } from '../../../../shared/contracts/index.ts';
 import { QueryState } from '../../components/forms.tsx';
-import { type ChartRow, IntervalChart } from './charts.tsx';
+import { CHART_COLORS, type ChartRow, IntervalChart } from './charts.tsx';
 import { type CsvCell, downloadCsv, toCsv } from './csv.ts';
 import { metricSpec } from './metrics-model.ts';
 import { isoDate, type Period, parseDate } from './period.ts';
@@ -64,55 +75,71 @@ export function dailyPoints(rows: readonly TrendRow[], period: Period): DayPoint
   return points;
 }
 
-function TrendChart({ points, caption }: { points: readonly DayPoint[]; caption: string }) {
-  const id = useId();
-  const W = 720;
-  const H = 180;
-  const left = 40;
-  const bottom = 20;
-  const plotW = W - left - 10;
-  const plotH = H - bottom - 10;
-  const x = (i: number) => left + (points.length <= 1 ? plotW / 2 : (i / (points.length - 1)) * plotW);
-  const y = (v: number) => 10 + (1 - v) * plotH;
+/** What the trend caption says: the period's interval and how many days sit inside it. */
+export function trendNoise(points: readonly DayPoint[]) {
   const total = points.reduce((acc, p) => ({ n: acc.n + p.answers, k: acc.k + p.mentioned }), { n: 0, k: 0 });
   const band = total.n > 0 ? wilson(total.k, total.n) : null;
   const withData = points.filter((p) => p.rate !== null);
   const inside = withData.filter((p) => band && p.ci && p.ci[0] <= band[1] && p.ci[1] >= band[0]).length;
+  return { band, withData: withData.length, inside };
+}
+
+function TrendChart({ points, caption }: { points: readonly DayPoint[]; caption: string }) {
+  const id = useId();
+  const { band, withData, inside } = trendNoise(points);
+  const data = points.map((p) => ({ day: p.day, rate: p.rate, range: p.ci, answers: p.answers }));
   return (
     <figure className="chart" aria-labelledby={`${id}-caption`}>
       <figcaption id={`${id}-caption`} className="chart-caption">
         {caption}
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" className="trend-svg" aria-hidden="true" focusable="false">
-        {band ? (
-          <rect x={left} width={plotW} y={y(band[1])} height={y(band[0]) - y(band[1])} className="trend-band" />
-        ) : null}
-        <line x1={left} x2={left + plotW} y1={y(0)} y2={y(0)} className="chart-axis" />
-        {[0, 0.5, 1].map((v) => (
-          <text key={v} x={left - 6} y={y(v) + 4} textAnchor="end" className="chart-tick">
-            {pct(v)}
-          </text>
-        ))}
-        {points.map((p, i) =>
-          p.rate === null || !p.ci ? null : (
-            <g key={p.day} className="trend-point">
-              <line x1={x(i)} x2={x(i)} y1={y(p.ci[1])} y2={y(p.ci[0])} className="trend-whisker" />
-              <circle cx={x(i)} cy={y(p.rate)} r={3} className="trend-dot" />
-            </g>
-          ),
-        )}
-        <text x={left} y={H - 4} className="chart-tick">
-          {points[0]?.day ?? ''}
-        </text>
-        <text x={left + plotW} y={H - 4} textAnchor="end" className="chart-tick">
-          {points.at(-1)?.day ?? ''}
-        </text>
-      </svg>
+      <div className="chart-canvas" aria-hidden="true">
+        <ResponsiveContainer width="100%" height={220}>
+          <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }} accessibilityLayer={false}>
+            <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
+            <XAxis dataKey="day" tick={{ fontSize: 11 }} minTickGap={24} />
+            <YAxis domain={[0, 1]} tickFormatter={(v: number) => pct(v)} tick={{ fontSize: 11 }} width={48} />
+            {band ? (
+              <ReferenceArea
+                y1={band[0]}
+                y2={band[1]}
+                fill={CHART_COLORS.band}
+                fillOpacity={0.45}
+                ifOverflow="visible"
+              />
+            ) : null}
+            <Area
+              dataKey="range"
+              name="95% interval"
+              stroke="none"
+              fill={CHART_COLORS.brand}
+              fillOpacity={0.15}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
+            <Line
+              dataKey="rate"
+              name="Mention rate"
+              stroke={CHART_COLORS.brand}
+              strokeWidth={2}
+              dot={{ r: 2.5 }}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
+            <Tooltip
+              formatter={(value, name) =>
+                Array.isArray(value)
+                  ? [`${pct(Number(value[0]))} – ${pct(Number(value[1]))}`, name]
+                  : [typeof value === 'number' ? pct(value) : '—', name]
+              }
+            />
+          </ComposedChart>
+        </ResponsiveContainer>
+      </div>
       <p className="muted small">
-        Dots: daily mention rate; whiskers: its 95% interval; shaded band: the 95% interval of the whole period
-        {band ? ` (${pct(band[0])} – ${pct(band[1])})` : ''}.{' '}
-        {withData.length > 0 ? `${inside} of ${withData.length}` : 'No'} days with answers are inside the noise of the
-        period rate.
+        Line: daily mention rate; light area: its 95% interval; shaded band: the 95% interval of the whole period
+        {band ? ` (${pct(band[0])} – ${pct(band[1])})` : ''}. {withData > 0 ? `${inside} of ${withData}` : 'No'} days
+        with answers are inside the noise of the period rate.
       </p>
       <details>
         <summary>Table of the daily values</summary>

@@ -1,0 +1,52 @@
+/**
+ * Queries of the heat map and the prompt drill-down. Their keys sit under `['metrics', brandId]`, like every other
+ * Analytics query, so a pushed run frame refreshes them too (see `applyRunSummary` in `api/queries.ts`).
+ */
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import type { WarehouseQuery } from '../../api/client.ts';
+import { useApi } from '../../app/runtime.tsx';
+
+export const analyticsKeys = {
+  matrix: (brandId: string, query: WarehouseQuery) => ['metrics', brandId, 'warehouse', 'matrix', query] as const,
+  drilldown: (brandId: string, promptId: string, query: WarehouseQuery) =>
+    ['metrics', brandId, 'drilldown', promptId, query] as const,
+};
+
+/** Answers shown per drill-down page (the API allows up to 25). */
+export const DRILLDOWN_PAGE = 10;
+
+/** `GET /brands/{id}/analytics/matrix`: prompts × tracked entities. Not retried: a missing warehouse is shown. */
+export function useMatrix(brandId: string | null | undefined, query: WarehouseQuery | null) {
+  const api = useApi();
+  const q = query ?? { from: '', to: '' };
+  return useQuery({
+    queryKey: analyticsKeys.matrix(brandId ?? '', q),
+    queryFn: ({ signal }) => api.analyticsMatrix(brandId ?? '', q, signal),
+    enabled: Boolean(brandId) && query !== null,
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+}
+
+/** `GET /brands/{id}/drilldown`: the prompt's answers, a page at a time ("Load more" follows the cursor). */
+export function useDrilldown(
+  brandId: string | null | undefined,
+  promptId: string | null,
+  query: WarehouseQuery | null,
+) {
+  const api = useApi();
+  const q = query ?? { from: '', to: '' };
+  return useInfiniteQuery({
+    queryKey: analyticsKeys.drilldown(brandId ?? '', promptId ?? '', q),
+    queryFn: ({ signal, pageParam }) =>
+      api.promptDrilldown(
+        brandId ?? '',
+        { ...q, promptId: promptId ?? '', limit: DRILLDOWN_PAGE, ...(pageParam ? { cursor: pageParam } : {}) },
+        signal,
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    enabled: Boolean(brandId) && Boolean(promptId) && query !== null,
+    retry: false,
+  });
+}
