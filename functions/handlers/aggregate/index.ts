@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createDocumentClient } from '../../adapters/aws/clients.ts';
 import { DynamoDbRollupStore } from '../../adapters/aws/dynamodb-rollup-store.ts';
+import { createSignalAggregationDeps } from '../../adapters/aws/dynamodb-signal-deps.ts';
 import { readBaseConfig } from '../../config.ts';
 import { observed } from '../../middleware/observability.ts';
 import { newCorrelationId } from '../../observability/correlation.ts';
@@ -12,8 +13,10 @@ import { logger, tracer } from '../../powertools.ts';
 import { createAggregateHandler } from './aggregate.ts';
 
 const config = readBaseConfig();
+const db = tracer.captureAWSv3Client(createDocumentClient(config));
 const aggregate = createAggregateHandler({
-  rollups: new DynamoDbRollupStore(tracer.captureAWSv3Client(createDocumentClient(config)), config.TABLE_NAME),
+  rollups: new DynamoDbRollupStore(db, config.TABLE_NAME),
+  signals: createSignalAggregationDeps({ config, db, logger, tracer }),
   onResult: (result) => {
     countMetric(BUSINESS_METRICS.eventsProcessed, result.applied);
     countMetric(BUSINESS_METRICS.eventsRejected, result.rejected);
