@@ -1,0 +1,205 @@
+import { decodeHTML } from 'entities';
+import type { SkipCounts, SkipReason } from '#shared/contracts/connectors.ts';
+import { ConnectorError, type ConnectorHttp, countSkip, type NormalizedItem } from '#shared/ports/signal-connector.ts';
+
+export type HttpResponse = Awaited<ReturnType<ConnectorHttp['request']>>;
+
+/** One header as a string (first value of a repeated header). */
+export function headerOf(response: Pick<HttpResponse, 'headers'>, name: string): string | undefined {
+  const value = response.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** `Retry-After` in ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(response: Pick<HttpResponse, 'headers'>, now = Date.now()): number | undefined {
+  const raw = headerOf(response, 'retry-after');
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(raw);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+/**
+ * Turns a non-2xx answer into the failure the workflow acts on. 401/403 = credentials (a person must fix them; no
+ * retries), 404/410 = configuration (the subreddit, page or feed does not exist), 429 = rate limited (wait for
+ * `Retry-After`), 5xx and anything else = unavailable (back off).
+ */
+export function failureFor(source: string, response: HttpResponse, what: string): ConnectorError {
+  const { status } = response;
+  if (status === 401 || status === 403) {
+    return new ConnectorError(
+      'credentials',
+      `${source} refused the credentials for ${what} (HTTP ${status}); check or renew the ${source} credentials`,
+    );
+  }
+  if (status === 404 || status === 410) {
+    return new ConnectorError(
+      'config',
+      `${source} says ${what} does not exist (HTTP ${status}); check the configuration`,
+    );
+  }
+  if (status === 429) {
+    const wait = retryAfterMs(response);
+    return new ConnectorError('rate_limited', `${source} rate limit reached for ${what} (HTTP 429)`, {
+      ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+    });
+  }
+  return new ConnectorError('unavailable', `${source} answered HTTP ${status} for ${what}`);
+}
+
+/** Network failure or refused URL → the matching connector failure. */
+export function requestFailure(source: string, error: unknown, what: string): ConnectorError {
+  if (error instanceof ConnectorError) return error;
+  const err = error as Error & { reason?: string };
+  if (err.name === 'OutboundUrlRefusedError') {
+    // A refused address or scheme will be refused again: the configuration must change.
+    const transient = err.reason === 'timeout' || err.reason === 'network_error' || err.reason === 'dns_failed';
+    return new ConnectorError(transient ? 'unavailable' : 'config', `${source}: ${what} ${err.message}`, {
+      cause: error,
+    });
+  }
+  return new ConnectorError('unavailable', `${source}: ${what} could not be fetched (${err.message})`, {
+    cause: error,
+  });
+}
+
+export function parseJsonBody(source: string, body: string, what: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch (cause) {
+    throw new ConnectorError('unavailable', `${source} returned a response that is not JSON for ${what}`, { cause });
+  }
+}
+
+const TAG = /<[^>]*>/g;
+const BLOCK_TAG = /<\/?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|tr|section|article)\b[^>]*>/gi;
+
+/** HTML (feed descriptions, Reddit `selftext_html`) → plain text: tags out, entities decoded, whitespace tidied. */
+export function htmlToText(html: string): string {
+  const withBreaks = html.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ').replace(BLOCK_TAG, '\n');
+  return tidy(decodeHTML(withBreaks.replace(TAG, ' ')));
+}
+
+/** Text that may carry HTML entities (X and Reddit escape `&`, `<`, `>`): entities decoded, whitespace tidied. */
+export function decodeText(text: string): string {
+  return tidy(decodeHTML(text));
+}
+
+function tidy(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t\f\v\u00a0]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Longest text we analyse and publish per item (a Kinesis record stays far below 1 MiB). */
+export const MAX_ITEM_TEXT = 20_000;
+
+/** ISO-8601 UTC from a date string or epoch seconds; null when unreadable. */
+export function toIso(value: unknown): string | null {
+  let ms: number;
+  if (typeof value === 'number') ms = value * 1000;
+  else if (typeof value === 'string' && value.trim()) {
+    // Graph API writes offsets without a colon (+0000), which not every parser accepts.
+    ms = Date.parse(value.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  } else return null;
+  if (!Number.isFinite(ms)) return null;
+  const date = new Date(ms);
+  const year = date.getUTCFullYear();
+  return year < 1990 || year > 2200 ? null : date.toISOString();
+}
+
+export const asRecord = (value: unknown): Record<string, unknown> | null =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+export const asString = (value: unknown): string | null =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
+export const asCount = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : null;
+
+/**
+ * The checkpoint of a newest-first source. `high` = publishedAt of the newest item of the last COMPLETED walk;
+ * `walk` = a walk in progress (the source's page token and the newest item seen in it); `recent` = ids of the
+ * latest items (items published in the same second as `high` are told apart by id, and re-served items are
+ * dropped).
+ */
+export interface WalkCursor {
+  high: string | null;
+  walk: { token: string; high: string | null } | null;
+  recent: string[];
+}
+
+const RECENT_IDS = 500;
+
+export function readWalkCursor(cursor: string | null): WalkCursor {
+  if (!cursor) return { high: null, walk: null, recent: [] };
+  try {
+    const parsed = JSON.parse(cursor) as Partial<WalkCursor>;
+    return {
+      high: typeof parsed.high === 'string' ? parsed.high : null,
+      walk: parsed.walk && typeof parsed.walk.token === 'string' ? parsed.walk : null,
+      recent: Array.isArray(parsed.recent) ? parsed.recent.filter((x) => typeof x === 'string') : [],
+    };
+  } catch {
+    // An unreadable checkpoint restarts from the newest page; deterministic event ids make re-published items harmless.
+    return { high: null, walk: null, recent: [] };
+  }
+}
+
+/**
+ * Applies a newest-first page to the walk cursor: keeps the new items, drops those already seen (or older than the
+ * checkpoint, which ends the walk), and decides whether the walk goes on with `nextToken`.
+ */
+export function advanceWalk(
+  cursor: WalkCursor,
+  page: { items: NormalizedItem[]; nextToken: string | null },
+  skipped: SkipCounts,
+): { items: NormalizedItem[]; nextCursor: string; caughtUp: boolean } {
+  const recent = new Set(cursor.recent);
+  const fresh: NormalizedItem[] = [];
+  const inPage = new Set<string>();
+  let reachedCheckpoint = false;
+  for (const item of page.items) {
+    if (inPage.has(item.externalId)) {
+      countSkip(skipped, 'duplicate');
+      continue;
+    }
+    inPage.add(item.externalId);
+    if (recent.has(item.externalId)) {
+      reachedCheckpoint = true;
+      continue;
+    }
+    if (cursor.high && item.publishedAt < cursor.high) {
+      reachedCheckpoint = true;
+      continue;
+    }
+    fresh.push(item);
+  }
+  let walkHigh = cursor.walk?.high ?? null;
+  for (const item of fresh) if (!walkHigh || item.publishedAt > walkHigh) walkHigh = item.publishedAt;
+  const ids = [...fresh.map((i) => i.externalId), ...cursor.recent].slice(0, RECENT_IDS);
+  const done = reachedCheckpoint || !page.nextToken;
+  const next: WalkCursor = done
+    ? { high: maxIso(cursor.high, walkHigh), walk: null, recent: ids }
+    : { high: cursor.high, walk: { token: page.nextToken as string, high: walkHigh }, recent: ids };
+  return { items: fresh, nextCursor: JSON.stringify(next), caughtUp: done };
+}
+
+function maxIso(a: string | null, b: string | null): string | null {
+  if (!a) return b;
+  if (!b) return a;
+  return a > b ? a : b;
+}
+
+/** Skips an item with a reason: records it and returns null (for `.flatMap`/filter pipelines). */
+export function skip(skipped: SkipCounts, reason: SkipReason): null {
+  countSkip(skipped, reason);
+  return null;
+}
+
+/** Caps text and makes sure an item has something to analyse. */
+export function finishText(text: string): string {
+  return text.length > MAX_ITEM_TEXT ? text.slice(0, MAX_ITEM_TEXT) : text;
+}

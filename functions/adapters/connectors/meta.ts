@@ -1,0 +1,222 @@
+import type { MetaConfig, SkipCounts } from '#shared/contracts/connectors.ts';
+import {
+  type ConnectorCredentials,
+  ConnectorError,
+  type ConnectorHttp,
+  type NormalizedItem,
+  type PollRequest,
+  type PollResult,
+  type SignalConnector,
+} from '#shared/ports/signal-connector.ts';
+import {
+  advanceWalk,
+  asCount,
+  asRecord,
+  asString,
+  decodeText,
+  failureFor,
+  finishText,
+  type HttpResponse,
+  headerOf,
+  parseJsonBody,
+  readWalkCursor,
+  requestFailure,
+  skip,
+  toIso,
+} from './common.ts';
+
+const PAGE_SIZE = 25;
+const SAMPLE_SIZE = 5;
+export const META_GRAPH_VERSION = 'v21.0';
+
+/**
+ * Meta Graph API: a Page's posts (`GET /{page-id}/posts`) with their newest comments as a nested field, one request
+ * per page of posts, newest first, paged with `paging.cursors.after`. Errors follow Graph's codes: 190 (expired or
+ * invalid token) and 10/200-299 (permissions) need a person; 4/17/32/613 are rate limits. Throttling also shows in
+ * `X-App-Usage` / `X-Business-Use-Case-Usage` (percentages; `estimated_time_to_regain_access` in minutes).
+ */
+export class MetaConnector implements SignalConnector<MetaConfig> {
+  readonly source = 'meta' as const;
+
+  constructor(
+    private readonly http: ConnectorHttp,
+    private readonly credentials: () => Promise<ConnectorCredentials['meta']>,
+    private readonly graphBaseUrl: string,
+  ) {}
+
+  async poll(request: PollRequest<MetaConfig>): Promise<PollResult> {
+    const credentials = await this.credentials();
+    if (!credentials)
+      throw new ConnectorError('credentials', 'Meta credentials are not configured (META_ACCESS_TOKEN)');
+    const { config } = request;
+    const cursor = readWalkCursor(request.cursor);
+    const fields = [
+      'id',
+      'message',
+      'created_time',
+      'permalink_url',
+      'from{id,name}',
+      'shares',
+      'reactions.summary(total_count).limit(0)',
+      config.includeComments
+        ? 'comments.order(reverse_chronological).limit(25).summary(total_count){id,message,created_time,from{id,name},like_count,permalink_url}'
+        : 'comments.summary(total_count).limit(0)',
+    ].join(',');
+    const params = new URLSearchParams({
+      fields,
+      limit: String(request.sample ? SAMPLE_SIZE : PAGE_SIZE),
+      access_token: credentials.accessToken,
+    });
+    if (cursor.walk) params.set('after', cursor.walk.token);
+    const what = `Page ${config.pageId}`;
+    const response = await this.http
+      .request(`${this.graphBaseUrl}/${META_GRAPH_VERSION}/${encodeURIComponent(config.pageId)}/posts?${params}`, {
+        ...(request.signal ? { signal: request.signal } : {}),
+      })
+      .catch((error) => {
+        throw requestFailure('Meta', error, what);
+      });
+    if (response.status !== 200) throw graphFailure(response, what);
+    const body = asRecord(parseJsonBody('Meta', response.body, what));
+    if (!body || !Array.isArray(body.data))
+      throw new ConnectorError('unavailable', `Meta returned no data for ${what}`);
+    const skipped: SkipCounts = {};
+    const posts: NormalizedItem[] = [];
+    const comments: NormalizedItem[] = [];
+    for (const raw of body.data) {
+      const post = this.normalizePost(raw, skipped);
+      if (!post) continue;
+      posts.push(post);
+      const nested = asRecord(asRecord(raw)?.comments);
+      if (config.includeComments) {
+        for (const c of Array.isArray(nested?.data) ? nested.data : []) {
+          const comment = this.normalizeComment(c, post, skipped);
+          if (comment) comments.push(comment);
+        }
+      }
+    }
+    const paging = asRecord(body.paging);
+    const after = asString(asRecord(paging?.cursors)?.after);
+    // Graph gives an `after` cursor on the last page too; only `paging.next` says there is more.
+    const nextToken = !request.sample && paging?.next && after ? after : null;
+    const walked = advanceWalk(cursor, { items: posts, nextToken }, skipped);
+    const kept = new Set(walked.items.map((p) => p.externalId));
+    const retryAfterMs = usageWait(response);
+    return {
+      items: [...walked.items, ...comments.filter((c) => c.parentExternalId && kept.has(c.parentExternalId))],
+      skipped,
+      nextCursor: walked.nextCursor,
+      caughtUp: walked.caughtUp,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
+  }
+
+  private normalizePost(raw: unknown, skipped: SkipCounts): NormalizedItem | null {
+    const data = asRecord(raw);
+    if (!data) return skip(skipped, 'malformed');
+    const id = asString(data.id);
+    if (!id) return skip(skipped, 'missing_id');
+    if (data.created_time === undefined) return skip(skipped, 'missing_date');
+    const publishedAt = toIso(data.created_time);
+    if (!publishedAt) return skip(skipped, 'invalid_date');
+    // Photo or link posts without a caption have no message: nothing to analyse.
+    const text = finishText(decodeText(asString(data.message) ?? ''));
+    if (!text) return skip(skipped, 'empty_text');
+    const from = asRecord(data.from);
+    return {
+      source: 'meta',
+      externalId: id,
+      kind: 'post',
+      parentExternalId: null,
+      url: asString(data.permalink_url),
+      channel: asString(from?.name),
+      author: asString(from?.name),
+      title: null,
+      text,
+      language: null,
+      publishedAt,
+      reach: { followers: null, impressions: null },
+      engagement: {
+        score: null,
+        likes: asCount(asRecord(asRecord(data.reactions)?.summary)?.total_count),
+        comments: asCount(asRecord(asRecord(data.comments)?.summary)?.total_count),
+        shares: asCount(asRecord(data.shares)?.count),
+      },
+    };
+  }
+
+  private normalizeComment(raw: unknown, post: NormalizedItem, skipped: SkipCounts): NormalizedItem | null {
+    const data = asRecord(raw);
+    if (!data) return skip(skipped, 'malformed');
+    const id = asString(data.id);
+    if (!id) return skip(skipped, 'missing_id');
+    const publishedAt = toIso(data.created_time);
+    if (!publishedAt) return skip(skipped, data.created_time === undefined ? 'missing_date' : 'invalid_date');
+    const text = finishText(decodeText(asString(data.message) ?? ''));
+    if (!text) return skip(skipped, 'empty_text');
+    return {
+      source: 'meta',
+      externalId: id,
+      kind: 'comment',
+      parentExternalId: post.externalId,
+      url: asString(data.permalink_url) ?? post.url,
+      channel: post.channel,
+      author: asString(asRecord(data.from)?.name),
+      title: null,
+      text,
+      language: null,
+      publishedAt,
+      reach: { followers: null, impressions: null },
+      engagement: { score: null, likes: asCount(data.like_count), comments: null, shares: null },
+    };
+  }
+}
+
+/** Graph errors carry a code in the body; the HTTP status alone is ambiguous (400 for an expired token). */
+function graphFailure(response: HttpResponse, what: string): ConnectorError {
+  let error: Record<string, unknown> | null = null;
+  try {
+    error = asRecord(asRecord(JSON.parse(response.body))?.error);
+  } catch {
+    error = null;
+  }
+  const code = asCount(error?.code);
+  const message = asString(error?.message) ?? `HTTP ${response.status}`;
+  if (code === 190 || code === 102 || code === 10 || (code !== null && code >= 200 && code < 300)) {
+    return new ConnectorError('credentials', `Meta refused the access token for ${what}: ${message}`);
+  }
+  if (code === 4 || code === 17 || code === 32 || code === 613 || response.status === 429) {
+    return new ConnectorError('rate_limited', `Meta rate limit reached for ${what}: ${message}`, {
+      retryAfterMs: usageWait(response) ?? 15 * 60_000,
+    });
+  }
+  if (code === 100 || code === 803) return new ConnectorError('config', `Meta cannot read ${what}: ${message}`);
+  return failureFor('Meta', response, what);
+}
+
+/** Wait suggested by Graph's usage headers when any budget is (nearly) spent. */
+function usageWait(response: HttpResponse): number | undefined {
+  let wait: number | undefined;
+  const app = parseHeaderJson(headerOf(response, 'x-app-usage'));
+  if (app && Math.max(...['call_count', 'total_time', 'total_cputime'].map((k) => Number(app[k]) || 0)) >= 95) {
+    wait = 10 * 60_000;
+  }
+  const business = parseHeaderJson(headerOf(response, 'x-business-use-case-usage'));
+  for (const entries of Object.values(business ?? {})) {
+    for (const entry of Array.isArray(entries) ? entries : []) {
+      const record = asRecord(entry);
+      const minutes = Number(record?.estimated_time_to_regain_access);
+      if (Number.isFinite(minutes) && minutes > 0) wait = Math.max(wait ?? 0, minutes * 60_000);
+    }
+  }
+  return wait;
+}
+
+function parseHeaderJson(value: string | undefined): Record<string, unknown> | null {
+  if (!value) return null;
+  try {
+    return asRecord(JSON.parse(value));
+  } catch {
+    return null;
+  }
+}

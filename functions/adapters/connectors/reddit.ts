@@ -1,0 +1,250 @@
+import type { RedditConfig, SkipCounts } from '#shared/contracts/connectors.ts';
+import {
+  type ConnectorCredentials,
+  ConnectorError,
+  type ConnectorHttp,
+  type NormalizedItem,
+  type PollRequest,
+  type PollResult,
+  type SignalConnector,
+} from '#shared/ports/signal-connector.ts';
+import {
+  advanceWalk,
+  asCount,
+  asRecord,
+  asString,
+  decodeText,
+  failureFor,
+  finishText,
+  type HttpResponse,
+  headerOf,
+  parseJsonBody,
+  readWalkCursor,
+  requestFailure,
+  skip,
+  toIso,
+} from './common.ts';
+
+export interface RedditEndpoints {
+  /** Token endpoint host. @default https://www.reddit.com */
+  authBaseUrl: string;
+  /** OAuth API host. @default https://oauth.reddit.com */
+  apiBaseUrl: string;
+  /** Permalinks are built on this host. @default https://www.reddit.com */
+  webBaseUrl: string;
+}
+
+const PAGE_SIZE = 100;
+const SAMPLE_SIZE = 5;
+
+/**
+ * Reddit: search (`/search`, `/r/{sub}/search`) or a subreddit's newest posts (`/r/{sub}/new`), optionally with
+ * each new post's comments, through the OAuth API with an app-only token (client-credentials grant). Listings are
+ * newest first and paged with `after`; the walk stops at the checkpoint (see {@link advanceWalk}). Rate limits:
+ * `X-Ratelimit-Remaining` / `X-Ratelimit-Reset` (seconds) — when the budget is spent the next poll waits for the reset.
+ */
+export class RedditConnector implements SignalConnector<RedditConfig> {
+  readonly source = 'reddit' as const;
+  private token: { value: string; expiresAt: number } | null = null;
+
+  constructor(
+    private readonly http: ConnectorHttp,
+    private readonly credentials: () => Promise<ConnectorCredentials['reddit']>,
+    private readonly endpoints: RedditEndpoints,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async poll(request: PollRequest<RedditConfig>): Promise<PollResult> {
+    const { config } = request;
+    const cursor = readWalkCursor(request.cursor);
+    const params = new URLSearchParams({ limit: String(request.sample ? SAMPLE_SIZE : PAGE_SIZE), raw_json: '1' });
+    if (cursor.walk) params.set('after', cursor.walk.token);
+    let path: string;
+    if (config.mode === 'search') {
+      params.set('q', config.query ?? '');
+      params.set('sort', 'new');
+      params.set('type', 'link');
+      if (config.subreddit) params.set('restrict_sr', 'on');
+      path = config.subreddit ? `/r/${config.subreddit}/search` : '/search';
+    } else {
+      path = `/r/${config.subreddit}/new`;
+    }
+    const what = config.subreddit ? `r/${config.subreddit}` : `search "${config.query}"`;
+    const response = await this.get(`${path}?${params}`, what, request.signal);
+    const listing = asRecord(asRecord(parseJsonBody('Reddit', response.body, what))?.data);
+    if (!listing || !Array.isArray(listing.children)) {
+      throw new ConnectorError('unavailable', `Reddit returned something that is not a listing for ${what}`);
+    }
+    const skipped: SkipCounts = {};
+    const posts = listing.children.flatMap((child) => {
+      const item = this.normalizePost(child, skipped);
+      return item ? [item] : [];
+    });
+    const nextToken = request.sample ? null : asString(listing.after);
+    const walked = advanceWalk(cursor, { items: posts, nextToken }, skipped);
+    let items = walked.items;
+    let retryAfter = budgetSpent(response);
+    if (config.includeComments && !request.sample) {
+      const comments: NormalizedItem[] = [];
+      for (const post of walked.items) {
+        if (retryAfter !== undefined) break;
+        const result = await this.get(
+          `/comments/${post.externalId.replace(/^t3_/, '')}?${new URLSearchParams({
+            limit: String(config.maxCommentsPerPost),
+            depth: '1',
+            sort: 'new',
+            raw_json: '1',
+          })}`,
+          `comments of ${post.externalId}`,
+          request.signal,
+        );
+        retryAfter = budgetSpent(result);
+        const body = parseJsonBody('Reddit', result.body, `comments of ${post.externalId}`);
+        const commentListing = Array.isArray(body) ? asRecord(asRecord(body[1])?.data) : null;
+        for (const child of Array.isArray(commentListing?.children) ? commentListing.children : []) {
+          const comment = this.normalizeComment(child, post, skipped);
+          if (comment) comments.push(comment);
+        }
+      }
+      items = [...items, ...comments];
+    }
+    return {
+      items: request.sample ? items.slice(0, SAMPLE_SIZE) : items,
+      skipped,
+      nextCursor: walked.nextCursor,
+      caughtUp: walked.caughtUp,
+      ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
+    };
+  }
+
+  private normalizePost(child: unknown, skipped: SkipCounts): NormalizedItem | null {
+    const data = asRecord(asRecord(child)?.data);
+    if (!data || asRecord(child)?.kind !== 't3') return skip(skipped, 'malformed');
+    const id = asString(data.name);
+    if (!id) return skip(skipped, 'missing_id');
+    const body = asString(data.selftext) ?? '';
+    if (body === '[removed]' || data.removed_by_category) return skip(skipped, 'removed');
+    if (body === '[deleted]' || (data.author === '[deleted]' && !body)) return skip(skipped, 'deleted');
+    if (data.created_utc === undefined) return skip(skipped, 'missing_date');
+    const publishedAt = toIso(data.created_utc);
+    if (!publishedAt) return skip(skipped, 'invalid_date');
+    const title = decodeText(asString(data.title) ?? '');
+    const text = finishText(decodeText(body));
+    if (!title && !text) return skip(skipped, 'empty_text');
+    const permalink = asString(data.permalink);
+    return {
+      source: 'reddit',
+      externalId: id,
+      kind: 'post',
+      parentExternalId: null,
+      url: permalink ? `${this.endpoints.webBaseUrl}${permalink}` : asString(data.url),
+      channel: asString(data.subreddit_name_prefixed),
+      author: asString(data.author),
+      title: title || null,
+      text,
+      // Reddit does not report a language.
+      language: null,
+      publishedAt,
+      reach: { followers: asCount(data.subreddit_subscribers), impressions: null },
+      engagement: { score: asCount(data.score), likes: null, comments: asCount(data.num_comments), shares: null },
+    };
+  }
+
+  private normalizeComment(child: unknown, post: NormalizedItem, skipped: SkipCounts): NormalizedItem | null {
+    const record = asRecord(child);
+    // `more` stubs are "load more" links, not comments.
+    if (record?.kind === 'more') return null;
+    const data = asRecord(record?.data);
+    if (!data || record?.kind !== 't1') return skip(skipped, 'malformed');
+    const id = asString(data.name);
+    if (!id) return skip(skipped, 'missing_id');
+    const body = asString(data.body) ?? '';
+    if (body === '[removed]') return skip(skipped, 'removed');
+    if (body === '[deleted]') return skip(skipped, 'deleted');
+    const publishedAt = toIso(data.created_utc);
+    if (!publishedAt) return skip(skipped, data.created_utc === undefined ? 'missing_date' : 'invalid_date');
+    const text = finishText(decodeText(body));
+    if (!text) return skip(skipped, 'empty_text');
+    const permalink = asString(data.permalink);
+    return {
+      source: 'reddit',
+      externalId: id,
+      kind: 'comment',
+      parentExternalId: post.externalId,
+      url: permalink ? `${this.endpoints.webBaseUrl}${permalink}` : post.url,
+      channel: post.channel,
+      author: asString(data.author),
+      title: null,
+      text,
+      language: null,
+      publishedAt,
+      reach: { followers: null, impressions: null },
+      engagement: { score: asCount(data.score), likes: null, comments: null, shares: null },
+    };
+  }
+
+  /** GET on the OAuth API; a 401 renews the token once (it may have expired early), then is a credentials failure. */
+  private async get(pathAndQuery: string, what: string, signal?: AbortSignal): Promise<HttpResponse> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const token = await this.accessToken(signal);
+      const response = await this.http
+        .request(`${this.endpoints.apiBaseUrl}${pathAndQuery}`, {
+          headers: { authorization: `Bearer ${token}`, 'user-agent': (await this.credentials())?.userAgent ?? '' },
+          ...(signal ? { signal } : {}),
+        })
+        .catch((error) => {
+          throw requestFailure('Reddit', error, what);
+        });
+      if (response.status === 401 && attempt === 0) {
+        this.token = null;
+        continue;
+      }
+      if (response.status < 200 || response.status >= 300) throw failureFor('Reddit', response, what);
+      return response;
+    }
+    throw new ConnectorError('credentials', 'Reddit keeps refusing a fresh access token');
+  }
+
+  private async accessToken(signal?: AbortSignal): Promise<string> {
+    if (this.token && this.token.expiresAt > this.now() + 60_000) return this.token.value;
+    const credentials = await this.credentials();
+    if (!credentials) {
+      throw new ConnectorError('credentials', 'Reddit credentials are not configured (REDDIT_CLIENT_ID / secret)');
+    }
+    const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
+    const response = await this.http
+      .request(`${this.endpoints.authBaseUrl}/api/v1/access_token`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${basic}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          'user-agent': credentials.userAgent,
+        },
+        body: 'grant_type=client_credentials',
+        ...(signal ? { signal } : {}),
+      })
+      .catch((error) => {
+        throw requestFailure('Reddit', error, 'the access token');
+      });
+    if (response.status !== 200) throw failureFor('Reddit', response, 'the access token');
+    const body = asRecord(parseJsonBody('Reddit', response.body, 'the access token'));
+    const value = asString(body?.access_token);
+    if (!value) {
+      // Reddit answers 200 with {"error": "invalid_grant"} for bad app credentials.
+      throw new ConnectorError(
+        'credentials',
+        `Reddit refused the app credentials (${asString(body?.error) ?? 'no token'})`,
+      );
+    }
+    this.token = { value, expiresAt: this.now() + (asCount(body?.expires_in) ?? 3600) * 1000 };
+    return value;
+  }
+}
+
+/** When `X-Ratelimit-Remaining` says the budget is spent: ms until `X-Ratelimit-Reset` (seconds). */
+function budgetSpent(response: HttpResponse): number | undefined {
+  const remaining = Number(headerOf(response, 'x-ratelimit-remaining'));
+  const reset = Number(headerOf(response, 'x-ratelimit-reset'));
+  if (!Number.isFinite(remaining) || remaining >= 1) return undefined;
+  return Number.isFinite(reset) && reset >= 0 ? reset * 1000 : 60_000;
+}

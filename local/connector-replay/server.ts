@@ -1,0 +1,495 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildDemoCorpus, type DemoCorpus, type NewsArticle, type RedditThing } from './corpus.ts';
+
+/**
+ * Local replay servers for the social and news sources, on one loopback HTTP server, each under its own prefix and
+ * speaking the source's real wire format: Reddit's OAuth token endpoint and listings (`/reddit/...`), X API v2
+ * recent search (`/x/2/...`), the Meta Graph API (`/meta/v21.0/...`) and RSS 2.0 / Atom feeds (`/feeds/...`), with
+ * their pagination, rate-limit headers and error bodies. The local stack points the connectors here when no real
+ * credentials are set (docs/connectors.md). Items appear when their time comes, so the feed keeps "living".
+ */
+
+/** The credentials the replay servers accept (local only; they open nothing real). */
+export const REPLAY_CREDENTIALS = {
+  reddit: { clientId: 'replay-reddit-client', clientSecret: 'replay-reddit-secret' },
+  x: { bearerToken: 'replay-x-bearer-token' },
+  meta: { accessToken: 'replay-meta-access-token' },
+} as const;
+
+export type ReplaySource = 'reddit' | 'x' | 'meta' | 'feeds';
+
+/** Failure modes a test (or an operator) can switch on per source with `PUT /_control/faults`. */
+export interface ReplayFault {
+  /** 401 with the source's own error body (expired / revoked credentials). */
+  unauthorized?: boolean;
+  /** 503 for every request (an outage). */
+  outage?: boolean;
+  /** Requests left in the current rate-limit window; at 0 the source answers 429. */
+  remaining?: number;
+  /** Seconds until the rate-limit window resets. @default 60 */
+  resetSeconds?: number;
+}
+
+export interface ConnectorReplayOptions {
+  port?: number;
+  host?: string;
+  /** The clock the corpus and visibility use. @default Date.now */
+  now?: () => number;
+  corpus?: DemoCorpus;
+}
+
+export interface ConnectorReplay {
+  url: string;
+  /** Base URLs to configure the connectors with. */
+  endpoints: { redditAuth: string; redditApi: string; xApi: string; metaGraph: string; feeds: string };
+  setFaults(faults: Partial<Record<ReplaySource, ReplayFault | null>>): void;
+  /** Requests served per source since start (or the last reset). */
+  stats(): Record<ReplaySource, number>;
+  stop(): Promise<void>;
+}
+
+const REDDIT_WINDOW = 600;
+const X_WINDOW = 450;
+const FEED_PAGE_SIZE = 30;
+
+export async function startConnectorReplay(options: ConnectorReplayOptions = {}): Promise<ConnectorReplay> {
+  const now = options.now ?? Date.now;
+  const corpus = options.corpus ?? buildDemoCorpus(now());
+  const faults: Partial<Record<ReplaySource, ReplayFault>> = {};
+  const counts: Record<ReplaySource, number> = { reddit: 0, x: 0, meta: 0, feeds: 0 };
+  const windows: Record<'reddit' | 'x', { used: number; resetAt: number }> = {
+    reddit: { used: 0, resetAt: now() + 600_000 },
+    x: { used: 0, resetAt: now() + 900_000 },
+  };
+  const issuedTokens = new Set<string>();
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: Error) => {
+      if (!res.headersSent) send(res, 500, { error: error.message });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://replay.local');
+    const body = await readBody(req);
+    if (url.pathname === '/_control/faults' && req.method === 'PUT') {
+      const update = JSON.parse(body || '{}') as Partial<Record<ReplaySource, ReplayFault | null>>;
+      applyFaults(update);
+      return send(res, 200, faults);
+    }
+    if (url.pathname === '/_control/stats') return send(res, 200, counts);
+    const source: ReplaySource | null = url.pathname.startsWith('/reddit/')
+      ? 'reddit'
+      : url.pathname.startsWith('/x/')
+        ? 'x'
+        : url.pathname.startsWith('/meta/')
+          ? 'meta'
+          : url.pathname.startsWith('/feeds/')
+            ? 'feeds'
+            : null;
+    if (!source) return send(res, 404, { error: 'not found' });
+    counts[source]++;
+    const fault = faults[source];
+    if (fault?.outage) return send(res, 503, source === 'x' ? xError(503, 'Service Unavailable') : { error: 503 });
+    if (source === 'reddit') return reddit(req, res, url, body, fault);
+    if (source === 'x') return x(req, res, url, fault);
+    if (source === 'meta') return meta(res, url, fault);
+    return feeds(req, res, url, fault);
+  }
+
+  function applyFaults(update: Partial<Record<ReplaySource, ReplayFault | null>>) {
+    for (const [source, fault] of Object.entries(update) as [ReplaySource, ReplayFault | null][]) {
+      if (fault === null) delete faults[source];
+      else faults[source] = fault;
+      if (source === 'reddit' || source === 'x') {
+        const window = source === 'reddit' ? REDDIT_WINDOW : X_WINDOW;
+        windows[source] = {
+          used: fault?.remaining !== undefined ? window - fault.remaining : 0,
+          resetAt: now() + (fault?.resetSeconds ?? 60) * 1000,
+        };
+      }
+    }
+  }
+
+  /** Spends one request of the window; returns the rate-limit view after it, or null when the window is spent. */
+  function spend(source: 'reddit' | 'x') {
+    const window = windows[source];
+    const size = source === 'reddit' ? REDDIT_WINDOW : X_WINDOW;
+    if (now() >= window.resetAt) {
+      window.used = 0;
+      window.resetAt = now() + (source === 'reddit' ? 600_000 : 900_000);
+    }
+    if (window.used >= size)
+      return {
+        ok: false,
+        remaining: 0,
+        resetSeconds: Math.ceil((window.resetAt - now()) / 1000),
+        resetAt: window.resetAt,
+      };
+    window.used++;
+    return {
+      ok: true,
+      remaining: size - window.used,
+      resetSeconds: Math.ceil((window.resetAt - now()) / 1000),
+      resetAt: window.resetAt,
+    };
+  }
+
+  // --- Reddit -----------------------------------------------------------------------------------------------------
+  function reddit(req: IncomingMessage, res: ServerResponse, url: URL, body: string, fault?: ReplayFault) {
+    const path = url.pathname.slice('/reddit'.length);
+    if (path === '/api/v1/access_token' && req.method === 'POST') {
+      const expected = `Basic ${Buffer.from(`${REPLAY_CREDENTIALS.reddit.clientId}:${REPLAY_CREDENTIALS.reddit.clientSecret}`).toString('base64')}`;
+      if (fault?.unauthorized || !safeEqual(req.headers.authorization ?? '', expected)) {
+        return send(res, 401, { message: 'Unauthorized', error: 401 });
+      }
+      if (!/grant_type=client_credentials/.test(body)) return send(res, 200, { error: 'unsupported_grant_type' });
+      const token = `replay-${createHash('sha256')
+        .update(String(now()) + Math.random())
+        .digest('hex')
+        .slice(0, 24)}`;
+      issuedTokens.add(token);
+      return send(res, 200, { access_token: token, token_type: 'bearer', expires_in: 86_400, scope: '*' });
+    }
+    const token = (req.headers.authorization ?? '').replace(/^bearer\s+/i, '');
+    if (fault?.unauthorized || !issuedTokens.has(token)) return send(res, 401, { message: 'Unauthorized', error: 401 });
+    const budget = spend('reddit');
+    const rateHeaders = {
+      'x-ratelimit-used': String(REDDIT_WINDOW - budget.remaining),
+      'x-ratelimit-remaining': String(budget.remaining),
+      'x-ratelimit-reset': String(budget.resetSeconds),
+    };
+    if (!budget.ok) return send(res, 429, { message: 'Too Many Requests', error: 429 }, rateHeaders);
+    const visible = corpus.reddit.filter((t) => t.createdMs <= now());
+    const comments = path.match(/^\/oauth\/comments\/([a-z0-9]+)$/);
+    if (comments) {
+      const post = visible.find((t) => t.data.id === comments[1]);
+      if (!post) return send(res, 404, { message: 'Not Found', error: 404 }, rateHeaders);
+      const limit = clampInt(url.searchParams.get('limit'), 1, 100, 20);
+      const kids = post.comments.filter((c) => c.createdMs <= now()).sort((a, b) => b.createdMs - a.createdMs);
+      const children: unknown[] = kids.slice(0, limit).map((c) => ({ kind: 't1', data: c.data }));
+      if (kids.length > limit) children.push({ kind: 'more', data: { count: kids.length - limit, children: [] } });
+      return send(res, 200, [listing([{ kind: 't3', data: post.data }], null), listing(children, null)], rateHeaders);
+    }
+    const sub = path.match(/^\/oauth\/r\/([A-Za-z0-9_]+)\/(new|search)$/);
+    let items: RedditThing[];
+    if (sub) {
+      items = visible.filter((t) => t.subreddit.toLowerCase() === sub[1]?.toLowerCase());
+      if (items.length === 0 && !['analytics', 'productmanagement', 'saas'].includes(sub[1]?.toLowerCase() ?? '')) {
+        return send(res, 404, { reason: 'banned', message: 'Not Found', error: 404 }, rateHeaders);
+      }
+      if (sub[2] === 'search') items = items.filter(matches(url.searchParams.get('q') ?? ''));
+    } else if (path === '/oauth/search') {
+      items = visible.filter(matches(url.searchParams.get('q') ?? ''));
+    } else {
+      return send(res, 404, { message: 'Not Found', error: 404 }, rateHeaders);
+    }
+    const limit = clampInt(url.searchParams.get('limit'), 1, 100, 25);
+    const after = url.searchParams.get('after');
+    const start = after ? items.findIndex((t) => thingName(t) === after) + 1 : 0;
+    if (after && start === 0) return send(res, 200, listing([], null), rateHeaders);
+    const page = items.slice(start, start + limit);
+    const more = start + limit < items.length;
+    const last = page[page.length - 1];
+    return send(
+      res,
+      200,
+      listing(
+        page.map((t) => ({ kind: 't3', data: t.data })),
+        more && last ? (thingName(last) ?? `t3_${String(last.data.id)}`) : null,
+      ),
+      rateHeaders,
+    );
+  }
+
+  // --- X ----------------------------------------------------------------------------------------------------------
+  function x(req: IncomingMessage, res: ServerResponse, url: URL, fault?: ReplayFault) {
+    if (url.pathname !== '/x/2/tweets/search/recent') return send(res, 404, xError(404, 'Not Found'));
+    const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/, '');
+    if (fault?.unauthorized || !safeEqual(token, REPLAY_CREDENTIALS.x.bearerToken)) {
+      return send(res, 401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
+    }
+    const budget = spend('x');
+    const rateHeaders = {
+      'x-rate-limit-limit': String(X_WINDOW),
+      'x-rate-limit-remaining': String(budget.remaining),
+      'x-rate-limit-reset': String(Math.floor(budget.resetAt / 1000)),
+    };
+    if (!budget.ok) return send(res, 429, xError(429, 'Too Many Requests'), rateHeaders);
+    const query = url.searchParams.get('query') ?? '';
+    if (!query) return send(res, 400, xError(400, 'Invalid Request: query is required'), rateHeaders);
+    const terms = searchTerms(query);
+    const visible = corpus.tweets.filter(
+      (t) => t.createdMs <= now() && terms.every((term) => String(t.raw.text).toLowerCase().includes(term)),
+    );
+    const max = clampInt(url.searchParams.get('max_results'), 10, 100, 10);
+    const startAt = decodeToken(url.searchParams.get('next_token'));
+    const page = visible.slice(startAt, startAt + max);
+    const data = page.map((t) => t.raw);
+    // Real result sets overlap now and then: the first page repeats its first tweet.
+    if (startAt === 0 && data.length > 1 && data[0]) data.push(data[0]);
+    const users = new Map(page.map((t) => [t.user.id, t.user]));
+    const more = startAt + max < visible.length;
+    const body: Record<string, unknown> = {
+      meta: {
+        result_count: data.length,
+        ...(page.length > 0 ? { newest_id: page[0]?.raw.id, oldest_id: page[page.length - 1]?.raw.id } : {}),
+        ...(more ? { next_token: encodeToken(startAt + max) } : {}),
+      },
+    };
+    if (data.length > 0) {
+      body.data = data;
+      body.includes = {
+        users: [...users.values()].map((u) => ({
+          id: u.id,
+          username: u.username,
+          name: u.username,
+          public_metrics: { followers_count: u.followers },
+        })),
+      };
+    }
+    return send(res, 200, body, rateHeaders);
+  }
+
+  // --- Meta -------------------------------------------------------------------------------------------------------
+  function meta(res: ServerResponse, url: URL, fault?: ReplayFault) {
+    const match = url.pathname.match(/^\/meta\/v\d+\.\d+\/([A-Za-z0-9.]+)\/posts$/);
+    if (!match) return send(res, 400, graphError(100, 'Unknown path components', 'GraphMethodException'));
+    if (
+      fault?.unauthorized ||
+      !safeEqual(url.searchParams.get('access_token') ?? '', REPLAY_CREDENTIALS.meta.accessToken)
+    ) {
+      return send(res, 400, graphError(190, 'Error validating access token: Session has expired.', 'OAuthException'));
+    }
+    if (!['acmeanalytics', '104857600000001'].includes(match[1] ?? '')) {
+      return send(res, 400, graphError(803, 'Some of the aliases you requested do not exist', 'OAuthException'));
+    }
+    const usage = JSON.stringify({ call_count: fault?.remaining === 0 ? 100 : 12, total_cputime: 5, total_time: 7 });
+    if (fault?.remaining === 0) {
+      return send(res, 400, graphError(4, 'Application request limit reached', 'OAuthException'), {
+        'x-app-usage': usage,
+      });
+    }
+    const withComments = (url.searchParams.get('fields') ?? '').includes('comments.order');
+    const visible = corpus.pagePosts.filter((p) => p.createdMs <= now());
+    const limit = clampInt(url.searchParams.get('limit'), 1, 100, 25);
+    const start = decodeToken(url.searchParams.get('after'));
+    const page = visible.slice(start, start + limit);
+    const more = start + limit < visible.length;
+    const data = page.map((p) => {
+      const comments = p.raw.comments as { data: { created_time: string }[]; summary: unknown };
+      const shown = comments.data.filter((c) => Date.parse(c.created_time.replace('+0000', 'Z')) <= now());
+      return {
+        ...p.raw,
+        comments: withComments
+          ? { data: shown, summary: { total_count: shown.length } }
+          : { data: [], summary: { total_count: shown.length } },
+      };
+    });
+    const cursors = { before: encodeToken(start), after: encodeToken(start + page.length) };
+    const next = new URL(url.toString());
+    next.searchParams.set('after', cursors.after);
+    return send(
+      res,
+      200,
+      {
+        data,
+        paging: {
+          cursors,
+          ...(more ? { next: `https://graph.facebook.com${next.pathname.slice('/meta'.length)}${next.search}` } : {}),
+        },
+      },
+      { 'x-app-usage': usage },
+    );
+  }
+
+  // --- Feeds ------------------------------------------------------------------------------------------------------
+  function feeds(req: IncomingMessage, res: ServerResponse, url: URL, fault?: ReplayFault) {
+    if (fault?.unauthorized) return sendText(res, 401, 'text/plain', 'Unauthorized');
+    const name = url.pathname.match(/^\/feeds\/(techwire\.xml|datadaily\.atom|broken\.xml)$/)?.[1];
+    if (!name) return sendText(res, 404, 'text/html', '<html><body>Not found</body></html>');
+    if (name === 'broken.xml') return sendText(res, 200, 'text/html', '<html><body>This is not a feed</body></html>');
+    const feed = name.startsWith('techwire') ? 'techwire' : 'datadaily';
+    const visible = corpus.news.filter((a) => a.feed === feed && a.createdMs <= now());
+    const pageNo = clampInt(url.searchParams.get('page'), 1, 1000, 1);
+    const page = visible.slice((pageNo - 1) * FEED_PAGE_SIZE, pageNo * FEED_PAGE_SIZE);
+    const more = pageNo * FEED_PAGE_SIZE < visible.length;
+    const newest = visible[0]?.createdMs ?? 0;
+    const etag = `W/"${feed}-${visible.length}-${newest}"`;
+    const lastModified = new Date(newest).toUTCString();
+    const validators = pageNo === 1 ? { etag, 'last-modified': lastModified, 'cache-control': 'max-age=300' } : {};
+    if (pageNo === 1) {
+      const inm = req.headers['if-none-match'];
+      const ims = req.headers['if-modified-since'];
+      if ((inm && inm === etag) || (!inm && ims && Date.parse(ims) >= Math.floor(newest / 1000) * 1000)) {
+        res.writeHead(304, validators);
+        return void res.end();
+      }
+    }
+    const self = `${url.origin}${url.pathname}`;
+    const nextHref = more ? `${url.pathname}?page=${pageNo + 1}` : null;
+    const xml = feed === 'techwire' ? rss(page, self, nextHref) : atom(page, self, nextHref);
+    return sendText(
+      res,
+      200,
+      feed === 'techwire' ? 'application/rss+xml; charset=utf-8' : 'application/atom+xml; charset=utf-8',
+      xml,
+      validators,
+    );
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    endpoints: {
+      redditAuth: `${url}/reddit`,
+      redditApi: `${url}/reddit/oauth`,
+      xApi: `${url}/x`,
+      metaGraph: `${url}/meta`,
+      feeds: `${url}/feeds`,
+    },
+    setFaults: applyFaults,
+    stats: () => ({ ...counts }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function listing(children: unknown[], after: string | null) {
+  return { kind: 'Listing', data: { after, before: null, dist: children.length, modhash: '', children } };
+}
+
+function thingName(thing: RedditThing): string | null {
+  return typeof thing.data.name === 'string' ? thing.data.name : null;
+}
+
+function searchTerms(query: string): string[] {
+  return query
+    .toLowerCase()
+    .replace(/-\S+|\b(?:is|lang|from|has):\S+/g, ' ')
+    .replace(/["()]/g, ' ')
+    .split(/\s+/)
+    .filter((t) => t && t !== 'or' && t !== 'and');
+}
+
+function matches(query: string) {
+  const terms = searchTerms(query);
+  return (thing: RedditThing) => {
+    const text = thing.searchText.toLowerCase();
+    return terms.every((t) => text.includes(t));
+  };
+}
+
+const encodeToken = (n: number) => Buffer.from(`o:${n}`).toString('base64url');
+function decodeToken(token: string | null): number {
+  if (!token) return 0;
+  const n = Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^o:/, ''));
+  return Number.isInteger(n) && n >= 0 ? n : 0;
+}
+
+function clampInt(raw: string | null, min: number, max: number, fallback: number): number {
+  const n = Number(raw);
+  return raw !== null && Number.isInteger(n) ? Math.max(min, Math.min(max, n)) : fallback;
+}
+
+const xError = (status: number, title: string) => ({ title, detail: title, type: 'about:blank', status });
+const graphError = (code: number, message: string, type: string) => ({
+  error: { message, type, code, fbtrace_id: 'AReplayTrace' },
+});
+
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function rss(items: NewsArticle[], self: string, next: string | null): string {
+  const body = items
+    .map(
+      (a) => `    <item>
+      <title>${xmlEscape(a.title)}</title>
+${a.link ? `      <link>${xmlEscape(a.link)}</link>\n` : ''}${a.guid ? `      <guid isPermaLink="false">${xmlEscape(a.guid)}</guid>\n` : ''}      <dc:creator>${xmlEscape(a.author)}</dc:creator>
+${a.pubDate ? `      <pubDate>${xmlEscape(a.pubDate)}</pubDate>\n` : ''}      <description>${xmlEscape(a.html)}</description>
+    </item>`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel>
+    <title>TechWire &amp;amp; Analytics</title>
+    <link>https://news.example.com/techwire</link>
+    <description>Product analytics news</description>
+    <language>en-us</language>
+    <atom:link href="${xmlEscape(self)}" rel="self" type="application/rss+xml"/>
+${next ? `    <atom:link href="${xmlEscape(next)}" rel="next" type="application/rss+xml"/>\n` : ''}${body}
+  </channel>
+</rss>
+`;
+}
+
+function atom(items: NewsArticle[], self: string, next: string | null): string {
+  const updated = new Date(items[0]?.createdMs ?? 0).toISOString();
+  const body = items
+    .map(
+      (a) => `  <entry>
+    <title type="html">${xmlEscape(a.title)}</title>
+${a.link ? `    <link rel="alternate" href="${xmlEscape(a.link)}"/>\n` : ''}${a.guid ? `    <id>urn:datadaily:${xmlEscape(a.guid)}</id>\n` : ''}${a.pubDate ? `    <published>${Number.isFinite(Date.parse(a.pubDate)) ? new Date(a.pubDate).toISOString() : xmlEscape(a.pubDate)}</published>\n` : ''}    <author><name>${xmlEscape(a.author)}</name></author>
+    <content type="html">${xmlEscape(a.html)}</content>
+  </entry>`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+  <title>Data Daily</title>
+  <id>urn:datadaily:feed</id>
+  <updated>${updated}</updated>
+  <link rel="self" href="${xmlEscape(self)}"/>
+${next ? `  <link rel="next" href="${xmlEscape(next)}"/>\n` : ''}${body}
+</feed>
+`;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function sendText(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  text: string,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, { 'content-type': type, ...headers });
+  res.end(text);
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > 1024 * 1024) req.destroy(new Error('body too large'));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

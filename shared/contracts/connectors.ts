@@ -1,0 +1,223 @@
+import { z } from 'zod';
+import { signalObservedDataSchema, signalSourceSchema } from '../events/schemas.ts';
+import { idSchema, textSchema } from './common.ts';
+
+/** Per-source configuration a tenant enters. Every field is validated here; unknown fields are refused. */
+const subredditName = z
+  .string()
+  .trim()
+  .transform((s) => s.replace(/^\/?r\//i, ''))
+  .pipe(z.string().regex(/^[A-Za-z0-9_]{2,21}$/, 'expected a subreddit name such as analytics'));
+const searchQuery = textSchema(1, 512, 'Query');
+
+export const RedditConfigSchema = z
+  .strictObject({
+    source: z.literal('reddit'),
+    /** `search`: site-wide (or within `subreddit`) search for `query`; `subreddit`: the subreddit's newest posts. */
+    mode: z.enum(['search', 'subreddit']),
+    query: searchQuery.optional(),
+    subreddit: subredditName.optional(),
+    /** Also fetch the comments of each new post (one request per post; bounded by `maxCommentsPerPost`). */
+    includeComments: z.boolean().default(false),
+    maxCommentsPerPost: z.number().int().min(1).max(100).default(20),
+  })
+  .refine((c) => (c.mode === 'search' ? Boolean(c.query) : Boolean(c.subreddit)), {
+    message: 'search needs a query; subreddit mode needs a subreddit',
+    path: ['query'],
+  });
+
+export const RssConfigSchema = z.strictObject({
+  source: z.literal('rss'),
+  /** RSS 2.0 or Atom feed URL; must pass the outbound URL rules (https, public address). */
+  feedUrl: z.string().trim().min(1).max(2048),
+  /** Language to assume when the feed does not declare one (BCP 47 primary tag). */
+  defaultLanguage: z
+    .string()
+    .regex(/^[a-z]{2,3}$/, 'expected a language such as en')
+    .optional(),
+});
+
+export const XConfigSchema = z.strictObject({
+  source: z.literal('x'),
+  /** X API v2 recent-search query (operators allowed), e.g. `"Acme Analytics" -is:retweet`. */
+  query: textSchema(1, 512, 'Query'),
+});
+
+export const MetaConfigSchema = z.strictObject({
+  source: z.literal('meta'),
+  /** Facebook Page id (numeric) or username whose posts (and their comments) are read. */
+  pageId: z.string().regex(/^[A-Za-z0-9.]{1,100}$/, 'expected a Page id or username'),
+  includeComments: z.boolean().default(true),
+});
+
+export const WebhookConfigSchema = z.strictObject({
+  source: z.literal('webhook'),
+  /** Replay window: a request whose timestamp is further than this from now is refused. */
+  toleranceSeconds: z.number().int().min(30).max(900).default(300),
+});
+
+export const ConnectorConfigSchema = z.discriminatedUnion('source', [
+  RedditConfigSchema,
+  RssConfigSchema,
+  XConfigSchema,
+  MetaConfigSchema,
+  WebhookConfigSchema,
+]);
+export type ConnectorConfig = z.infer<typeof ConnectorConfigSchema>;
+export type RedditConfig = z.infer<typeof RedditConfigSchema>;
+export type RssConfig = z.infer<typeof RssConfigSchema>;
+export type XConfig = z.infer<typeof XConfigSchema>;
+export type MetaConfig = z.infer<typeof MetaConfigSchema>;
+export type WebhookConfig = z.infer<typeof WebhookConfigSchema>;
+
+export const CONNECTOR_STATUSES = ['active', 'paused', 'needs_attention', 'backing_off'] as const;
+export const ConnectorStatusSchema = z.enum(CONNECTOR_STATUSES);
+export type ConnectorStatus = z.infer<typeof ConnectorStatusSchema>;
+
+/** Why an item was skipped (counted per connector, shown in the admin screen). */
+export const SKIP_REASONS = [
+  'deleted',
+  'removed',
+  'missing_id',
+  'missing_date',
+  'invalid_date',
+  'empty_text',
+  'malformed',
+  'duplicate',
+  'too_old',
+] as const;
+export const SkipReasonSchema = z.enum(SKIP_REASONS);
+export type SkipReason = z.infer<typeof SkipReasonSchema>;
+export type SkipCounts = Partial<Record<SkipReason, number>>;
+const skipCountsSchema = z.partialRecord(SkipReasonSchema, z.number().int().min(0));
+
+export const connectorIdSchema = idSchema('con');
+
+export const ConnectorInputSchema = z.strictObject({
+  brandId: idSchema('brd'),
+  name: textSchema(1, 100, 'Name'),
+  /** Minutes between polls (ignored for webhooks). */
+  intervalMinutes: z.number().int().min(5).max(1440).default(15),
+  config: ConnectorConfigSchema,
+});
+export type ConnectorInput = z.input<typeof ConnectorInputSchema>;
+export type ConnectorInputParsed = z.infer<typeof ConnectorInputSchema>;
+
+/** Edits keep the source and the brand: a different source is a different connector (its cursor means nothing). */
+export const ConnectorUpdateSchema = ConnectorInputSchema.omit({ brandId: true });
+
+export const ConnectorErrorSchema = z.object({
+  at: z.iso.datetime(),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const ConnectorSchema = z.object({
+  id: z.string(),
+  brandId: z.string(),
+  name: z.string(),
+  source: signalSourceSchema,
+  intervalMinutes: z.number().int(),
+  config: ConnectorConfigSchema,
+  status: ConnectorStatusSchema,
+  /** Why the connector needs attention or is backing off; null when healthy. */
+  statusMessage: z.string().nullable(),
+  /** When the scheduler next polls it (null: paused, needs attention, or a webhook). */
+  nextRunAt: z.iso.datetime().nullable(),
+  lastRunAt: z.iso.datetime().nullable(),
+  lastSuccessAt: z.iso.datetime().nullable(),
+  lastError: ConnectorErrorSchema.nullable(),
+  consecutiveFailures: z.number().int().min(0),
+  itemsIngested: z.number().int().min(0),
+  skipped: skipCountsSchema,
+  /** Webhook connectors: ids and creation times of the valid signing secrets (values are shown only once). */
+  webhookSecrets: z.array(z.object({ id: z.string(), createdAt: z.iso.datetime() })),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  version: z.number().int().positive(),
+});
+export type Connector = z.infer<typeof ConnectorSchema>;
+
+/** Returned when a webhook connector is created or its secret rotated: the only time the value is shown. */
+export const ConnectorWithSecretSchema = ConnectorSchema.extend({
+  webhookSecret: z
+    .object({ id: z.string(), value: z.string(), url: z.string() })
+    .nullable()
+    .describe('The new signing secret; store it now, it is never shown again'),
+});
+
+export const RotateSecretRequestSchema = z.strictObject({
+  /** Ids of older secrets to revoke now (default: keep them valid until revoked, so senders can switch over). */
+  revoke: z.array(z.string().max(64)).max(10).default([]),
+});
+
+/** A normalised item as the test ("fetch a sample now") returns it: what would be published, with its analysis. */
+export const SampleItemSchema = signalObservedDataSchema.pick({
+  source: true,
+  externalId: true,
+  kind: true,
+  url: true,
+  channel: true,
+  author: true,
+  title: true,
+  text: true,
+  language: true,
+  publishedAt: true,
+  engagement: true,
+  sentiment: true,
+  entities: true,
+});
+
+export const ConnectorTestResultSchema = z.object({
+  ok: z.boolean(),
+  /** Problem found (credentials, URL refused, source down); null when the fetch worked. */
+  error: ConnectorErrorSchema.nullable(),
+  items: z.array(SampleItemSchema),
+  skipped: skipCountsSchema,
+  /** More items are available beyond the sample. */
+  more: z.boolean(),
+});
+export type ConnectorTestResult = z.infer<typeof ConnectorTestResultSchema>;
+
+/** Body of `POST /ingest/webhooks/{connectorId}` (signed; see docs/connectors.md). */
+export const WebhookItemSchema = z.strictObject({
+  id: z.string().trim().min(1).max(512),
+  kind: z.enum(['post', 'comment', 'article']).default('post'),
+  parentId: z.string().max(512).nullable().default(null),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .nullable()
+    .default(null),
+  channel: z.string().max(200).nullable().default(null),
+  author: z.string().max(200).nullable().default(null),
+  title: z.string().max(1000).nullable().default(null),
+  text: z.string().max(40_000),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)
+    .nullable()
+    .default(null),
+  publishedAt: z.iso.datetime({ offset: true }),
+  reach: z
+    .object({
+      followers: z.number().int().min(0).nullable().default(null),
+      impressions: z.number().int().min(0).nullable().default(null),
+    })
+    .default({ followers: null, impressions: null }),
+  engagement: z
+    .object({
+      score: z.number().int().min(0).nullable().default(null),
+      likes: z.number().int().min(0).nullable().default(null),
+      comments: z.number().int().min(0).nullable().default(null),
+      shares: z.number().int().min(0).nullable().default(null),
+    })
+    .default({ score: null, likes: null, comments: null, shares: null }),
+});
+export const WebhookBodySchema = z.strictObject({ items: z.array(WebhookItemSchema).min(1).max(100) });
+export type WebhookBody = z.infer<typeof WebhookBodySchema>;
+
+export const WebhookResultSchema = z.object({
+  accepted: z.number().int(),
+  skipped: skipCountsSchema,
+});
