@@ -320,7 +320,8 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
     const newest = visible[0]?.createdMs ?? 0;
     const etag = `W/"${feed}-${visible.length}-${newest}"`;
     const lastModified = new Date(newest).toUTCString();
-    const validators = pageNo === 1 ? { etag, 'last-modified': lastModified, 'cache-control': 'max-age=300' } : {};
+    const validators: Record<string, string> =
+      pageNo === 1 ? { etag, 'last-modified': lastModified, 'cache-control': 'max-age=300' } : {};
     if (pageNo === 1) {
       const inm = req.headers['if-none-match'];
       const ims = req.headers['if-modified-since'];
