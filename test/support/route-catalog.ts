@@ -39,15 +39,19 @@ export const SAMPLE_QUERIES: Record<string, string> = {
   'GET /brands/:brandId/analytics/topics': 'from=2026-01-01&to=2026-01-31',
   'GET /brands/:brandId/analytics/sources': 'from=2026-01-01&to=2026-01-31',
   'GET /brands/:brandId/analytics/prompts': 'from=2026-01-01&to=2026-01-31',
+  'GET /brands/:brandId/signals/series': 'from=2026-01-01&to=2026-01-31',
   'GET /brands/:brandId/analytics/matrix': 'from=2026-01-01&to=2026-01-31',
   'GET /brands/:brandId/analytics/answers': 'from=2026-01-01&to=2026-01-31',
   'GET /brands/:brandId/drilldown': 'promptId=prm_00000000000000000000000000&from=2026-01-01&to=2026-01-31&limit=5',
 };
 
-/** Fills path parameters from a map (`:brandId` → ids.brandId). */
+/** Path parameters a test's own ids may lack: well-formed ids of nothing (an alert id is a ULID). */
+export const SAMPLE_PATH_IDS: Record<string, string> = { alertId: '01KM0000000000000000000000' };
+
+/** Fills path parameters from a map (`:brandId` → ids.brandId), else from {@link SAMPLE_PATH_IDS}. */
 export function fillPath(path: string, ids: Record<string, string>): string {
   return path.replace(/:(\w+)/g, (_, name: string) => {
-    const value = ids[name];
+    const value = ids[name] ?? SAMPLE_PATH_IDS[name];
     if (value === undefined) throw new Error(`no sample value for path parameter ${name}`);
     return encodeURIComponent(value);
   });

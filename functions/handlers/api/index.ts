@@ -9,6 +9,8 @@ import { DynamoDbAuditLog } from '../../adapters/aws/dynamodb-audit-log.ts';
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
 import { DynamoDbRollupStore } from '../../adapters/aws/dynamodb-rollup-store.ts';
 import { DynamoDbRunRepository } from '../../adapters/aws/dynamodb-run-repository.ts';
+import { DynamoDbSignalAlertStore } from '../../adapters/aws/dynamodb-signal-alert-store.ts';
+import { DynamoDbSignalStore } from '../../adapters/aws/dynamodb-signal-store.ts';
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { SfnWorkflowStarter } from '../../adapters/aws/sfn-workflow-starter.ts';
 import { systemClock, ulidGenerator } from '../../adapters/system.ts';
@@ -37,6 +39,8 @@ const app = createApiApp(
     runs,
     usage: runs,
     rollups: new DynamoDbRollupStore(db, config.TABLE_NAME),
+    signals: new DynamoDbSignalStore(db, config.TABLE_NAME),
+    signalAlerts: new DynamoDbSignalAlertStore(db, config.TABLE_NAME),
     // Built on the first analytics request: WAREHOUSE=duckdb (default; the lake files) or snowflake.
     warehouse: lazyWarehouse(() => createWarehouse(readWarehouseConfig(), (line) => logger.info(line))),
     workflow: new SfnWorkflowStarter(

@@ -58,13 +58,19 @@ import { etag, expectedVersion } from '../../middleware/preconditions.ts';
 import { parseJsonBody, parseQuery, textBody } from '../../middleware/request.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { drilldownRoutes } from './routes/drilldown.ts';
+import { type SignalRouteDeps, signalRoutes } from './routes/signals.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Who may call a route: anyone, any signed-in user, or members of the token's workspace with given roles. */
 export type RouteAccess = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'tenant'; roles: readonly Role[] };
 
-export interface ApiDeps extends WorkspaceDeps, brands.BrandDeps, members.MemberDeps, runs.RunDeps {
+export interface ApiDeps
+  extends WorkspaceDeps,
+    brands.BrandDeps,
+    members.MemberDeps,
+    runs.RunDeps,
+    Pick<SignalRouteDeps, 'signals' | 'signalAlerts'> {
   workflow: WorkflowStarter;
   rollups: RollupStore;
   /** The analytical store over the lake (Snowflake in AWS, DuckDB locally). */
@@ -660,6 +666,7 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
       docs: { query: pageQuerySchema, response: pageOf(AuditEntrySchema) },
       handle: async (ctx) => ok(await deps.auditLog.list(tenantOf(ctx).tenantId, page(ctx))),
     },
+    ...signalRoutes(deps),
   ];
   return routes;
 }

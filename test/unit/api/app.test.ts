@@ -68,6 +68,8 @@ beforeEach(async () => {
     workflow: {} as ApiDeps['workflow'],
     rollups: {} as ApiDeps['rollups'],
     warehouse: {} as ApiDeps['warehouse'],
+    signals: {} as ApiDeps['signals'],
+    signalAlerts: {} as ApiDeps['signalAlerts'],
     maxBodyBytes: 1024,
     version: 'test',
     verifier: {
