@@ -13,6 +13,33 @@ export interface TenantFingerprint {
   hash: string;
   items: number;
   objects: number;
+  /** The stable serialisations the hash is over (to show what changed when two fingerprints differ). */
+  entries: string[];
+}
+
+/** What appeared in and disappeared from a tenant between two fingerprints (for assertion messages). */
+export function fingerprintDiff(before: TenantFingerprint, after: TenantFingerprint): string {
+  const was = new Set(before.entries);
+  const is = new Set(after.entries);
+  const added = after.entries.filter((e) => !was.has(e)).map((e) => `+ ${e.slice(0, 300)}`);
+  const removed = before.entries.filter((e) => !is.has(e)).map((e) => `- ${e.slice(0, 300)}`);
+  return [...removed, ...added].slice(0, 10).join('\n');
+}
+
+/** Waits until the tenant's fingerprint stops changing (a run's events still reaching the lake and rollups). */
+export async function settledFingerprint(
+  endpoints: { dynamodb: string; s3: string },
+  tenantId: string,
+  quietMs = 2500,
+): Promise<TenantFingerprint> {
+  let last = await tenantFingerprint(endpoints, tenantId);
+  for (let i = 0; i < 40; i++) {
+    await new Promise((r) => setTimeout(r, quietMs));
+    const next = await tenantFingerprint(endpoints, tenantId);
+    if (next.hash === last.hash) return next;
+    last = next;
+  }
+  return last;
 }
 
 /**
@@ -62,7 +89,7 @@ export async function tenantFingerprint(
     const hash = createHash('sha256')
       .update(JSON.stringify([kept, objects]))
       .digest('hex');
-    return { hash, items: kept.length, objects: objects.length };
+    return { hash, items: kept.length, objects: objects.length, entries: [...kept, ...objects] };
   } finally {
     db.destroy();
     s3.destroy();

@@ -39,3 +39,9 @@ export function urlOf(route: RouteDefinition, ids: Record<string, string>, extra
   const q = [query, extraQuery].filter(Boolean).join('&');
   return `${fillPathLoose(route.path, ids)}${q ? `?${q}` : ''}`;
 }
+
+/** The catalogue's sample JSON body of a route (undefined for text bodies and routes without one). */
+export function SAMPLE_BODY_OF(route: RouteDefinition): unknown {
+  const sample = sampleRequest(route);
+  return sample.rawBody === undefined ? sample.body : undefined;
+}
