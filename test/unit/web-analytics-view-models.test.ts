@@ -1,0 +1,281 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { meanEstimate, proportion, wilson } from '../../shared/analysis/stats.ts';
+import type { PromptEntityRow } from '../../shared/contracts/analytics.ts';
+import type { DrilldownMention } from '../../shared/contracts/drilldown.ts';
+import type { EntityMetricsView } from '../../shared/contracts/index.ts';
+import { chartDomain, intervalData } from '../../web/src/features/analytics/charts.tsx';
+import { buildHeatmap, heatColors, sortHeatRows } from '../../web/src/features/analytics/heatmap-model.ts';
+import { highlightSegments, sentimentWord } from '../../web/src/features/analytics/highlight.ts';
+import { compareMetrics, metricSpec } from '../../web/src/features/analytics/metrics-model.ts';
+import { dailyPoints, trendNoise } from '../../web/src/features/analytics/warehouse.tsx';
+
+const mention = (
+  start: number,
+  end: number,
+  text: string,
+  kind: 'brand' | 'competitor' = 'brand',
+): DrilldownMention => ({
+  entityId: kind === 'brand' ? 'brd_1' : 'cmp_1',
+  kind,
+  start,
+  end,
+  text: text.slice(start, end),
+  via: 'text',
+  sentiment: 0.3,
+});
+
+describe('highlightSegments (drill-down highlighting)', () => {
+  it('splits the text at the mention offsets and puts it back together unchanged', () => {
+    const text = 'Acme Analytics beats Northwind Insights on funnels; Acme is cheaper.';
+    const mentions = [mention(21, 39, text, 'competitor'), mention(0, 14, text), mention(52, 56, text)];
+    const segments = highlightSegments(text, mentions);
+    expect(segments.map((s) => s.text).join('')).toBe(text);
+    expect(segments.filter((s) => s.mention).map((s) => [s.text, s.mention?.kind])).toEqual([
+      ['Acme Analytics', 'brand'],
+      ['Northwind Insights', 'competitor'],
+      ['Acme', 'brand'],
+    ]);
+    for (const s of segments) expect(text.slice(s.start, s.start + s.text.length)).toBe(s.text);
+  });
+
+  it('uses UTF-16 offsets (emoji and accents before a mention) like the analysis engine', () => {
+    const text = '👍 Café-Tipp: Acme ist gut';
+    const start = text.indexOf('Acme');
+    const segments = highlightSegments(text, [mention(start, start + 4, text)]);
+    expect(segments.find((s) => s.mention)?.text).toBe('Acme');
+  });
+
+  it('skips overlapping, empty and out-of-range spans instead of duplicating or dropping text', () => {
+    const text = 'Acme Analytics and Globex';
+    const bad = [
+      mention(0, 14, text),
+      { ...mention(5, 14, text), text: 'Analytics' },
+      { ...mention(3, 3, text), text: '' },
+      { ...mention(19, 40, text), text: 'Globex' },
+    ];
+    const segments = highlightSegments(text, bad);
+    expect(segments.map((s) => s.text).join('')).toBe(text);
+    expect(segments.filter((s) => s.mention)).toHaveLength(1);
+  });
+
+  it('always reproduces the text, whatever the offsets (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 80 }),
+        fc.array(fc.tuple(fc.integer({ min: -5, max: 90 }), fc.integer({ min: -5, max: 90 })), { maxLength: 8 }),
+        (text, spans) => {
+          const mentions = spans.map(([a, b]) => ({ ...mention(0, 0, text), start: a, end: b, text: '' }));
+          const segments = highlightSegments(text, mentions);
+          expect(segments.map((s) => s.text).join('')).toBe(text);
+        },
+      ),
+    );
+  });
+
+  it('names sentiment with the engine’s thresholds', () => {
+    expect([0.3, 0.05, 0.01, -0.04, -0.05, null].map(sentimentWord)).toEqual([
+      'positive',
+      'positive',
+      'neutral',
+      'neutral',
+      'negative',
+      'not mentioned',
+    ]);
+  });
+});
+
+describe('buildHeatmap (prompts × competitors)', () => {
+  const brand = {
+    id: 'brd_a',
+    name: 'Acme',
+    competitors: [
+      { id: 'cmp_n', name: 'Northwind' },
+      { id: 'cmp_g', name: 'Globex' },
+    ],
+  };
+  const row = (promptId: string, entityId: string, answers: number, mentioned: number): PromptEntityRow => ({
+    promptId,
+    entityId,
+    kind: entityId === 'brd_a' ? 'brand' : 'competitor',
+    answers,
+    mentioned,
+  });
+  const rows = [
+    row('prm_1', 'brd_a', 40, 36),
+    row('prm_1', 'cmp_n', 40, 4),
+    row('prm_1', 'cmp_g', 40, 2),
+    row('prm_2', 'brd_a', 40, 2),
+    row('prm_2', 'cmp_n', 40, 30),
+    row('prm_2', 'cmp_g', 40, 5),
+    // A competitor added after these answers: no row for it.
+    row('prm_3', 'brd_a', 3, 1),
+    row('prm_3', 'cmp_n', 3, 2),
+  ];
+  const texts = new Map([
+    ['prm_1', 'best analytics tool'],
+    ['prm_2', 'best funnels'],
+  ]);
+
+  it('has the brand first, one denominator per prompt and a Wilson interval per cell', () => {
+    const map = buildHeatmap(rows, brand, texts);
+    expect(map.columns.map((c) => c.name)).toEqual(['Acme', 'Northwind', 'Globex']);
+    const first = map.rows.find((r) => r.promptId === 'prm_1');
+    expect(first?.prompt).toBe('best analytics tool');
+    expect(first?.answers).toBe(40);
+    expect(first?.cells.map((c) => c.rate)).toEqual([0.9, 0.1, 0.05]);
+    expect(first?.cells[0]?.ci).toEqual(wilson(36, 40));
+    const third = map.rows.find((r) => r.promptId === 'prm_3');
+    expect(third?.prompt).toBe('Prompt no longer in the current set');
+    expect(third?.cells[2]).toEqual({ entityId: 'cmp_g', mentioned: null, rate: null, ci: null });
+  });
+
+  it('computes the gap to the best competitor and whether it is outside the noise', () => {
+    const map = buildHeatmap(rows, brand, texts);
+    const byId = new Map(map.rows.map((r) => [r.promptId, r]));
+    expect(byId.get('prm_1')?.gap).toBeCloseTo(0.8);
+    expect(byId.get('prm_1')?.gapSignificant).toBe(true);
+    expect(byId.get('prm_2')?.gap).toBeCloseTo(-0.7);
+    expect(byId.get('prm_2')?.gapSignificant).toBe(true);
+    // 1 of 3 vs 2 of 3: wide intervals overlap.
+    expect(byId.get('prm_3')?.gap).toBeCloseTo(-1 / 3);
+    expect(byId.get('prm_3')?.gapSignificant).toBe(false);
+    // Default order: where the brand trails most first.
+    expect(map.rows.map((r) => r.promptId)).toEqual(['prm_2', 'prm_3', 'prm_1']);
+  });
+
+  it('sorts by any column with empty cells last in both directions', () => {
+    const map = buildHeatmap(rows, brand, texts);
+    const up = sortHeatRows(map.rows, { key: 'entity:cmp_g', dir: 'ascending' }).map((r) => r.promptId);
+    const down = sortHeatRows(map.rows, { key: 'entity:cmp_g', dir: 'descending' }).map((r) => r.promptId);
+    expect(up).toEqual(['prm_1', 'prm_2', 'prm_3']);
+    expect(down).toEqual(['prm_2', 'prm_1', 'prm_3']);
+    expect(sortHeatRows(map.rows, { key: 'answers', dir: 'ascending' })[0]?.promptId).toBe('prm_3');
+  });
+
+  it('colours cells darker for higher rates and keeps the text readable', () => {
+    expect(heatColors(null, 'brand').background).toBe('transparent');
+    const light = heatColors(0.05, 'competitor');
+    const dark = heatColors(0.95, 'competitor');
+    expect(light.color).toBe('#1a1a1a');
+    expect(dark.color).toBe('#fff');
+    const lightness = (c: string) => Number(/(\d+)%\)$/.exec(c)?.[1]);
+    expect(lightness(dark.background)).toBeLessThan(lightness(light.background));
+    expect(heatColors(0.5, 'brand').background).not.toBe(heatColors(0.5, 'competitor').background);
+  });
+});
+
+describe('chart data (recharts)', () => {
+  const spec = metricSpec('mentionRate');
+  it('turns intervals into error-bar distances and leaves undefined intervals without a bar', () => {
+    const data = intervalData([
+      {
+        id: 'a',
+        label: 'Acme',
+        reading: { value: 0.4, n: 50, nLabel: 'answers', ci: [0.27, 0.55], k: 20 },
+        highlight: true,
+      },
+      {
+        id: 'b',
+        label: 'A very long competitor name that will not fit',
+        reading: { value: null, n: 0, nLabel: 'answers', ci: null, k: 0 },
+      },
+    ]);
+    expect(data[0]?.error?.[0]).toBeCloseTo(0.13);
+    expect(data[0]?.error?.[1]).toBeCloseTo(0.15);
+    expect(data[0]?.highlight).toBe(true);
+    expect(data[1]?.error).toBeNull();
+    expect(data[1]?.label.length).toBeLessThanOrEqual(24);
+  });
+
+  it('scales average position from 1 to the worst rank seen', () => {
+    const position = metricSpec('averagePosition');
+    expect(chartDomain(spec, [])).toEqual([0, 1]);
+    expect(
+      chartDomain(position, [
+        { id: 'a', label: 'a', reading: { value: 2.2, n: 9, nLabel: '', ci: [1.4, 4.6], k: null } },
+      ]),
+    ).toEqual([1, 5]);
+  });
+
+  it('fills every day of the period and counts the days inside the period’s noise band', () => {
+    const points = dailyPoints(
+      [
+        {
+          day: '2026-11-01',
+          provider: 'openai',
+          surface: 'api',
+          answers: 10,
+          brandMentioned: 5,
+          meanRank: 1,
+          meanSentiment: 0,
+        },
+        {
+          day: '2026-11-01',
+          provider: 'gemini',
+          surface: 'api',
+          answers: 10,
+          brandMentioned: 5,
+          meanRank: 1,
+          meanSentiment: 0,
+        },
+        {
+          day: '2026-11-03',
+          provider: 'openai',
+          surface: 'api',
+          answers: 20,
+          brandMentioned: 0,
+          meanRank: null,
+          meanSentiment: null,
+        },
+      ],
+      { from: '2026-11-01', to: '2026-11-04' },
+    );
+    expect(points.map((p) => [p.day, p.answers, p.rate])).toEqual([
+      ['2026-11-01', 20, 0.5],
+      ['2026-11-02', 0, null],
+      ['2026-11-03', 20, 0],
+      ['2026-11-04', 0, null],
+    ]);
+    const noise = trendNoise(points);
+    expect(noise.band).toEqual(wilson(10, 40));
+    expect(noise.withData).toBe(2);
+    // 10/20 overlaps the period's 10/40 interval; 0/20 (interval 0 – 16%) does too: both inside the noise.
+    expect(noise.inside).toBe(2);
+  });
+});
+
+describe('compareMetrics (the “within noise” marker)', () => {
+  const entity = (k: number, n: number, ranks: number[]): EntityMetricsView => ({
+    entityId: 'brd_a',
+    name: 'Acme',
+    kind: 'brand',
+    mentionRate: proportion(k, n),
+    shareOfVoice: proportion(k, n),
+    averagePosition: meanEstimate(ranks),
+    sentiment: meanEstimate([0.1, 0.2, 0.3]),
+    answerSentiment: meanEstimate([0.1, 0.2, 0.3]),
+    citationShare: proportion(1, 10),
+    citationConsistency: proportion(1, n),
+    positionAdjustedWordCount: null,
+    visibilityScore: {
+      value: k,
+      raw: 0,
+      damping: 1,
+      components: { mentionRate: 0, shareOfVoice: 0, position: 0, sentiment: 0, citationConsistency: 0 },
+    },
+  });
+
+  it('marks a small change as inside the noise, a large one as better or worse, and never tests the composite', () => {
+    expect(compareMetrics(entity(10, 50, [2, 2, 3]), entity(12, 50, [2, 3, 2])).mentionRate.verdict).toBe(
+      'inside the noise',
+    );
+    const big = compareMetrics(entity(5, 100, [3, 3, 4, 4, 3]), entity(60, 100, [1, 1, 1, 1, 1.2]));
+    expect(big.mentionRate.verdict).toBe('better');
+    // A lower average position is better.
+    expect(big.averagePosition.verdict).toBe('better');
+    expect(compareMetrics(entity(60, 100, [1, 1]), entity(5, 100, [1, 1])).mentionRate.verdict).toBe('worse');
+    expect(big.visibilityScore).toMatchObject({ verdict: 'not tested', tested: false, delta: 55 });
+    expect(compareMetrics(undefined, entity(1, 2, [1])).mentionRate.verdict).toBe('no comparison');
+  });
+});
