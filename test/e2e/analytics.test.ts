@@ -4,8 +4,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import {
+  AnswerSchema,
   BrandSummarySchema,
   MetricsResponseSchema,
+  PromptEntityRowSchema,
   pageOf,
   RunSchema,
   StartRunResponseSchema,
@@ -217,6 +219,63 @@ describe('Analytics in a real browser', () => {
         .toBeGreaterThan(0);
       expect(await page.getByTestId('analytics-trend').textContent()).toContain('inside the noise of the period rate');
       await page.screenshot({ path: `${SHOTS}/analytics-compare.png`, fullPage: true });
+
+      // Heat map: one row per prompt with answers in the period, the brand's column first, as the API counts them.
+      const heatCells = PromptEntityRowSchema.array().parse(
+        (
+          (await api(token, 'GET', `/brands/${brand.id}/analytics/matrix?from=${from}&to=${to}`)).body as {
+            rows: unknown;
+          }
+        ).rows,
+      );
+      const promptsWithAnswers = new Set(heatCells.map((r) => r.promptId));
+      const heatRows = page.getByTestId('heatmap-row');
+      await expect.poll(() => heatRows.count(), { timeout: 30_000 }).toBe(promptsWithAnswers.size);
+      const heatHeaders = await page
+        .getByRole('table', { name: 'Mention rate by prompt and brand' })
+        .locator('thead th')
+        .allTextContents();
+      expect(heatHeaders[2]).toContain('Acme Analytics (you)');
+      // The cell with the most mentions (brand or competitor) opens the drill-down focused on that entity.
+      const best = [...heatCells].sort((a, b) => b.mentioned - a.mentioned)[0];
+      if (!best || best.mentioned === 0) throw new Error('no mention in any answer: nothing to highlight');
+      const cell = page.locator(
+        `[data-testid="heatmap-row"][data-prompt-id="${best.promptId}"] [data-testid="heatmap-cell"][data-entity-id="${best.entityId}"]`,
+      );
+      expect(await cell.textContent()).toBe(`${Math.round((best.mentioned / best.answers) * 100)}%`);
+      await cell.click();
+      const dialog = page.getByTestId('drilldown');
+      await expect.poll(() => dialog.isVisible(), { timeout: 15_000 }).toBe(true);
+      expect(new URL(page.url()).searchParams.get('drill')).toBe(best.promptId);
+      expect(new URL(page.url()).searchParams.get('focus')).toBe(best.entityId);
+      const answersShown = dialog.getByTestId('drilldown-answer');
+      await expect.poll(() => answersShown.count(), { timeout: 15_000 }).toBe(Math.min(best.answers, 10));
+      // Every highlight covers exactly the characters the API's offsets name, in the stored answer's text.
+      let focused = 0;
+      for (const answer of await answersShown.all()) {
+        const answerId = (await answer.getAttribute('data-answer-id')) ?? '';
+        const stored = AnswerSchema.parse((await api(token, 'GET', `/answers/${encodeURIComponent(answerId)}`)).body);
+        expect(await answer.getByTestId('drilldown-text').textContent()).toBe(stored.text);
+        for (const mark of await answer.getByTestId('mention').all()) {
+          const start = Number(await mark.getAttribute('data-start'));
+          const text = (await mark.textContent()) ?? '';
+          expect(stored.text.slice(start, start + text.length)).toBe(text);
+          const kind = await mark.getAttribute('data-kind');
+          expect(await mark.getAttribute('class')).toContain(`hl--${kind}`);
+          if ((await mark.getAttribute('data-entity-id')) === best.entityId) focused++;
+        }
+      }
+      expect(focused).toBeGreaterThanOrEqual(Math.min(best.mentioned, 1));
+      const brandMark = dialog.locator('[data-testid="mention"][data-kind="brand"]').first();
+      const rivalMark = dialog.locator('[data-testid="mention"][data-kind="competitor"]').first();
+      if ((await brandMark.count()) > 0 && (await rivalMark.count()) > 0) {
+        const color = (l: typeof brandMark) => l.evaluate((el) => getComputedStyle(el).backgroundColor);
+        expect(await color(brandMark)).not.toBe(await color(rivalMark));
+      }
+      await page.screenshot({ path: `${SHOTS}/analytics-drilldown.png`, fullPage: true });
+      await page.keyboard.press('Escape');
+      await expect.poll(() => dialog.count(), { timeout: 5_000 }).toBe(0);
+      expect(new URL(page.url()).searchParams.get('drill')).toBeNull();
       expect(pageErrors).toEqual([]);
     } catch (error) {
       await page.screenshot({ path: `${SHOTS}/analytics-failure.png`, fullPage: true }).catch(() => {});

@@ -89,9 +89,11 @@ function useAnalyticsParams() {
       scope: params.get('scope') === 'all' ? 'all' : 'non-branded',
     };
   }, [paramsKey]);
+  // The base is the address bar at call time, not this render's params: navigations commit in a transition, and a
+  // control used before that render lands must not write an older query back (e.g. undo a period just chosen).
   const update = useCallback(
     (changes: Record<string, string | null>) => {
-      const next = new URLSearchParams(params);
+      const next = new URLSearchParams(typeof window === 'undefined' ? params : window.location.search);
       for (const [key, value] of Object.entries(changes)) {
         if (value === null || value === '') next.delete(key);
         else next.set(key, value);
