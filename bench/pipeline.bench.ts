@@ -5,7 +5,8 @@
  *   parse-only  `JSON.parse` of each string;
  *   validate    `parseCanonicalEvent` (JSON.parse + envelope + discriminated-union schema parse), for the breakdown;
  *   pipeline    the production use case `aggregateRecords` in batches of 100 (the event source batch size):
- *               parse + validate + `rollupDelta` + `RollupStore.apply` into an in-memory store (no I/O).
+ *               parse + validate + `rollupEntry` + `RollupStore.applyBatch` (markers, the production batch merge)
+ *               into an in-memory store (no I/O).
  * Prints events/s on one core (the loop is single-threaded) and pipeline / parse-only; targets >= 100,000 events/s
  * and >= 0.4x. Always exits 0 (timings are machine-dependent, so they are reported, not asserted). Contenders run
  * in interleaved rounds after a full GC; the headline is the best round, the median round is in brackets.
@@ -18,9 +19,18 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { PROVIDERS } from '../shared/contracts/run-settings.ts';
 import { makeEvent } from '../shared/events/envelope.ts';
-import type { RollupCounters, RollupDelta, RollupDims } from '../shared/events/rollups.ts';
+import {
+  CounterSums,
+  deltaEntry,
+  type MergedRollupItem,
+  mergeRollupEntries,
+  type RollupDelta,
+  type RollupDims,
+  type RollupEntry,
+  type RollupGranularity,
+} from '../shared/events/rollups.ts';
 import { type AnswerAnalyzedData, type AnswerAnalyzedEvent, parseCanonicalEvent } from '../shared/events/schemas.ts';
-import type { RollupCell, RollupStore } from '../shared/ports/rollups.ts';
+import type { RollupBatchOutcome, RollupStore } from '../shared/ports/rollups.ts';
 import { aggregateRecords, type StreamRecordInput } from '../shared/use-cases/aggregate.ts';
 import { rng } from './lib/synthetic.ts';
 
@@ -136,57 +146,84 @@ export function makeAnalyzedEvents(options: SyntheticOptions): AnswerAnalyzedEve
 }
 
 /**
- * An in-memory {@link RollupStore} with the DynamoDB adapter's semantics (marker + cell + day total together, once
- * per event id), kept lean so the figure is the pipeline's and not the fake's: counters are summed in place in Maps
- * (the role DynamoDB's `ADD` plays), and turned into records only when read.
+ * An in-memory {@link RollupStore} with the DynamoDB adapter's semantics, kept lean so the figure is the pipeline's
+ * and not the fake's: a marker per event id (duplicates change nothing), then the batch merged with the production
+ * `mergeRollupEntries` (what the DynamoDB adapter turns into one `ADD` per item) and added into each item's
+ * numeric sums (the role DynamoDB's `ADD` plays); turned into named counters only when read.
  */
 class BenchRollupStore implements RollupStore {
   readonly markers = new Set<string>();
-  readonly cells = new Map<string, { dims: RollupDims; counters: Map<string, number> }>();
-  readonly days = new Map<string, { day: string; counters: Map<string, number> }>();
+  readonly items = new Map<string, { item: MergedRollupItem; sums: CounterSums }>();
 
-  async apply(eventId: string, delta: RollupDelta): Promise<'applied' | 'duplicate'> {
-    const marker = `${delta.tenantId}#${eventId}`;
-    if (this.markers.has(marker)) return 'duplicate';
-    this.markers.add(marker);
-    if (delta.cell) {
-      const d = delta.cell;
-      const key = `${delta.tenantId}|${delta.brandId}|${d.day}|${d.promptSetVersion}|${d.provider}|${d.surface}|${d.topic}|${d.branded}`;
-      let cell = this.cells.get(key);
-      if (!cell) {
-        cell = { dims: d, counters: new Map() };
-        this.cells.set(key, cell);
+  async applyBatch(entries: readonly RollupEntry[]): Promise<RollupBatchOutcome> {
+    const fresh: RollupEntry[] = [];
+    for (const entry of entries) {
+      const marker = `${entry.tenantId}#${entry.eventId}`;
+      if (this.markers.has(marker)) continue;
+      this.markers.add(marker);
+      fresh.push(entry);
+    }
+    for (const item of mergeRollupEntries(fresh)) {
+      const key = item.id;
+      let slot = this.items.get(key);
+      if (!slot) {
+        slot = { item, sums: new CounterSums() };
+        this.items.set(key, slot);
       }
-      addInto(cell.counters, delta.counters);
+      slot.sums.addSums(item.sums);
     }
-    const dayKey = `${delta.tenantId}|${delta.brandId}|${delta.day}`;
-    let day = this.days.get(dayKey);
-    if (!day) {
-      day = { day: delta.day, counters: new Map() };
-      this.days.set(dayKey, day);
-    }
-    addInto(day.counters, delta.counters);
-    return 'applied';
+    return { applied: fresh.length, duplicates: entries.length - fresh.length };
   }
 
-  async readCells(tenantId: string, brandId: string, from: string, to: string): Promise<RollupCell[]> {
-    return [...this.cells.entries()]
-      .filter(([k, c]) => k.startsWith(`${tenantId}|${brandId}|`) && c.dims.day >= from && c.dims.day <= to)
-      .map(([, c]) => ({ dims: c.dims, counters: Object.fromEntries(c.counters) }));
+  async apply(eventId: string, delta: RollupDelta): Promise<'applied' | 'duplicate'> {
+    return (await this.applyBatch([deltaEntry(eventId, delta)])).applied === 1 ? 'applied' : 'duplicate';
+  }
+
+  private read(
+    tenantId: string,
+    brandId: string,
+    granularity: RollupGranularity,
+    cells: boolean,
+    from: string,
+    to: string,
+  ) {
+    return [...this.items.values()].filter(
+      ({ item }) =>
+        item.tenantId === tenantId &&
+        item.brandId === brandId &&
+        item.granularity === granularity &&
+        (item.dims !== null) === cells &&
+        item.period >= from &&
+        item.period <= to,
+    );
+  }
+
+  async readCells(tenantId: string, brandId: string, from: string, to: string, granularity: RollupGranularity = 'day') {
+    return this.read(tenantId, brandId, granularity, true, from, to).map(({ item, sums }) => ({
+      period: item.period,
+      dims: item.dims as RollupDims,
+      counters: sums.toCounters(),
+    }));
   }
 
   async readDays(tenantId: string, brandId: string, from: string, to: string) {
-    return [...this.days.entries()]
-      .filter(([k, d]) => k.startsWith(`${tenantId}|${brandId}|`) && d.day >= from && d.day <= to)
-      .map(([, d]) => ({ day: d.day, counters: Object.fromEntries(d.counters) as RollupCounters }));
+    return this.read(tenantId, brandId, 'day', false, from, to).map(({ item, sums }) => ({
+      day: item.period,
+      counters: sums.toCounters(),
+    }));
   }
-}
 
-/** Same rounding as the stored sums (`round9` in shared/events/rollups.ts). */
-function addInto(target: Map<string, number>, delta: RollupCounters): void {
-  for (const k in delta) {
-    const v = (target.get(k) ?? 0) + (delta[k] ?? 0);
-    target.set(k, Number.isInteger(v) ? v : Math.round(v * 1e9) / 1e9);
+  async readWeeks(tenantId: string, brandId: string, from: string, to: string) {
+    return this.read(tenantId, brandId, 'week', false, from, to).map(({ item, sums }) => ({
+      period: item.period,
+      counters: sums.toCounters(),
+    }));
+  }
+
+  count(granularity: RollupGranularity, cells: boolean): number {
+    return [...this.items.values()].filter(
+      ({ item }) => item.granularity === granularity && (item.dims !== null) === cells,
+    ).length;
   }
 }
 
@@ -262,9 +299,11 @@ async function main(): Promise<void> {
   };
   // Breakdown only: the same use case with a store that drops the deltas (what the in-memory store costs).
   const noopStore: RollupStore = {
+    applyBatch: async (entries) => ({ applied: entries.length, duplicates: 0 }),
     apply: async () => 'applied',
     readCells: async () => [],
     readDays: async () => [],
+    readWeeks: async () => [],
   };
   const noStore: Contender = {
     name: '  (same, no-op store)',
@@ -299,9 +338,11 @@ async function main(): Promise<void> {
   console.log(`  ${'pipeline'.padEnd(32)}${fmt(best(pipeline)).padStart(10)}   (target >= 100,000 events/s per core)`);
   const us = (c: Contender) => 1e6 / med(c);
   console.log(
-    `  time per event (medians): JSON.parse ${us(parseOnly).toFixed(2)} us, schema validation ${(us(validate) - us(parseOnly)).toFixed(2)} us, rollupDelta + use case ${(us(noStore) - us(validate)).toFixed(2)} us, in-memory store ${(us(pipeline) - us(noStore)).toFixed(2)} us`,
+    `  time per event (medians): JSON.parse ${us(parseOnly).toFixed(2)} us, schema validation ${(us(validate) - us(parseOnly)).toFixed(2)} us, use case (entries) ${(us(noStore) - us(validate)).toFixed(2)} us, batch merge + in-memory store ${(us(pipeline) - us(noStore)).toFixed(2)} us`,
   );
-  console.log(`  (store after the last round: ${store?.cells.size} cells, ${store?.days.size} day totals)`);
+  console.log(
+    `  (store after the last round: ${store?.count('day', true)} day cells, ${store?.count('day', false)} day totals, ${store?.count('week', true)} week cells, ${store?.count('week', false)} week totals)`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -13,7 +13,7 @@ import {
   VISIBILITY_WEIGHTS,
 } from '../analysis/metrics.ts';
 import { type MeanEstimate, proportion, Z95 } from '../analysis/stats.ts';
-import type { AnswerAnalyzedEvent, RunCompletedEvent } from './schemas.ts';
+import type { AnswerAnalyzedData, AnswerAnalyzedEvent, RunCompletedEvent } from './schemas.ts';
 
 /** Counter name → value. Names: answer-level (`n`, `nNB`, `cit`, ...) and per entity `e#<entityId>#<counter>`. */
 export type RollupCounters = Record<string, number>;
@@ -72,75 +72,17 @@ function add(counters: RollupCounters, name: string, value: number) {
 
 /** The counters one `answer.analyzed` event contributes. Zero counters are omitted (absent = 0). */
 export function answerCounters(data: AnswerAnalyzedEvent['data']): RollupCounters {
-  const c: RollupCounters = { n: 1 };
-  const nonBranded = !data.prompt.branded;
-  add(c, 'nNB', nonBranded ? 1 : 0);
-  add(c, 'cit', data.citations.length);
-  add(c, 'refusals', data.refusal ? 1 : 0);
-  add(c, 'inTok', data.usage.inputTokens);
-  add(c, 'outTok', data.usage.outputTokens);
-  add(c, 'costUsd', data.costUsd ?? 0);
-  for (const e of data.entities) {
-    const k = (name: EntityCounterName) => entityCounter(e.entityId, name);
-    add(c, k('mv'), e.mentions);
-    if (nonBranded) add(c, k('mvNB'), e.mentions);
-    add(c, k('oc'), e.ownedCitations);
-    add(c, k('ca'), e.ownedCitations > 0 ? 1 : 0);
-    add(c, k('pw'), e.positionAdjustedWords);
-    add(c, k('pr'), e.primaryRecommendation ? 1 : 0);
-    if (!e.mentioned) continue;
-    add(c, k('m'), 1);
-    if (e.rank !== null) {
-      add(c, k('rkN'), 1);
-      add(c, k('rk'), e.rank);
-      add(c, k('rk2'), e.rank * e.rank);
-    }
-    if (e.sentiment !== null) {
-      add(c, k('asN'), 1);
-      add(c, k('as'), e.sentiment);
-      add(c, k('as2'), e.sentiment * e.sentiment);
-    }
-    for (const s of e.mentionSentiments) {
-      add(c, k('sN'), 1);
-      add(c, k('s'), s);
-      add(c, k('s2'), s * s);
-    }
-  }
-  return c;
+  return new CounterSums().addAnswer(data).toCounters();
 }
 
-/** What an event adds to the rollups; null for events the rollups do not count. */
-export function rollupDelta(event: AnswerAnalyzedEvent | RunCompletedEvent | { type: string }): RollupDelta | null {
-  if (event.type === 'promptpulse.answer.analyzed') {
-    const { data } = event as AnswerAnalyzedEvent;
-    const day = data.answeredAt.slice(0, 10);
-    return {
-      tenantId: data.tenantId,
-      brandId: data.brandId,
-      day,
-      cell: {
-        day,
-        promptSetVersion: data.prompt.setVersion,
-        provider: data.provider,
-        surface: data.surface,
-        topic: data.prompt.topicId ?? 'none',
-        branded: data.prompt.branded,
-      },
-      counters: answerCounters(data),
-    };
-  }
-  if (event.type === 'promptpulse.run.completed') {
-    const { data } = event as RunCompletedEvent;
-    const counters: RollupCounters = { 'run#n': 1, [`run#status#${data.status}`]: 1 };
-    add(counters, 'run#planned', data.counts.planned);
-    add(counters, 'run#succeeded', data.counts.succeeded);
-    add(counters, 'run#failed', data.counts.failed);
-    add(counters, 'run#skipped', data.counts.skipped);
-    add(counters, 'run#costUsd', data.usage.costUsd);
-    const day = data.finishedAt.slice(0, 10);
-    return { tenantId: data.tenantId, brandId: data.brandId, day, cell: null, counters };
-  }
-  return null;
+/** What an event adds to the rollups (counters by name); null for events the rollups do not count. */
+export function rollupDelta(
+  event: AnswerAnalyzedEvent | RunCompletedEvent | { type: string; id?: string },
+): RollupDelta | null {
+  const entry = rollupEntry({ id: '', ...event } as AnswerAnalyzedEvent);
+  if (!entry) return null;
+  const { tenantId, brandId, day, cell } = entry;
+  return { tenantId, brandId, day, cell, counters: sumsOf(entry).toCounters() };
 }
 
 /** Sums counters (cells of a period and filter, or deltas of events). */
@@ -246,4 +188,408 @@ export function matchesFilter(dims: RollupDims, filter: RollupFilter): boolean {
     (filter.topic === undefined || dims.topic === filter.topic) &&
     (filter.branded === undefined || dims.branded === filter.branded)
   );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Batch accumulation. Why: building `e#<entityId>#<name>` strings and string-keyed objects for every event cost more
+// than parsing it (docs/events.md, benchmarks). Events are summed into numeric arrays per cell, and counter names are
+// built once per cell when a batch is written. `answerCounters` is the same code for one event, so the per-event
+// view (tests, recomputation) and the batch view cannot drift apart.
+
+const ANSWER_COUNTER_NAMES = ['n', 'nNB', 'cit', 'refusals', 'inTok', 'outTok', 'costUsd'] as const;
+const ENTITY_COUNTER_NAMES: readonly EntityCounterName[] = [
+  'm',
+  'mv',
+  'mvNB',
+  'rk',
+  'rk2',
+  'rkN',
+  's',
+  's2',
+  'sN',
+  'as',
+  'as2',
+  'asN',
+  'oc',
+  'ca',
+  'pw',
+  'pr',
+];
+// Indexes into ENTITY_COUNTER_NAMES.
+const [M, MV, MVNB, RK, RK2, RKN, S, S2, SN, AS, AS2, ASN, OC, CA, PW, PR] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+] as const;
+
+/*
+ * Fixed counter lists live in plain arrays of doubles (cheaper to allocate than typed arrays or wrapper objects;
+ * these are made per cell per batch): the values, then one slot holding a bitmask of the counters that ever got a
+ * non-zero increment (untouched = absent = 0).
+ */
+const ANSWER_SIZE = 7;
+const ENTITY_SIZE = 16;
+const newAnswerSums = (): number[] => [0, 0, 0, 0, 0, 0, 0, 0];
+const newEntitySums = (): number[] => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+function inc(sums: number[], size: number, i: number, value: number): void {
+  const v = round9(value);
+  if (v === 0) return;
+  sums[i] = round9((sums[i] as number) + v);
+  sums[size] = (sums[size] as number) | (1 << i);
+}
+
+function addAllInto(target: number[], from: readonly number[], size: number): void {
+  const touched = from[size] as number;
+  // Only the touched counters: visit the set bits.
+  for (let bits = touched; bits !== 0; bits &= bits - 1) {
+    const i = 31 - Math.clz32(bits & -bits);
+    target[i] = round9((target[i] as number) + (from[i] as number));
+  }
+  target[size] = (target[size] as number) | touched;
+}
+
+/**
+ * Additive counters of one rollup item while a batch is merged: answer-level and per-entity counters in numeric
+ * arrays, anything else (run counters, already-materialized deltas) by name.
+ */
+export class CounterSums {
+  private readonly answer = newAnswerSums();
+  private readonly entities = new Map<string, number[]>();
+  private named: RollupCounters | null = null;
+
+  /** Adds what one `answer.analyzed` event contributes (see {@link answerCounters} for the names). */
+  addAnswer(data: AnswerAnalyzedData): this {
+    const a = this.answer;
+    const nonBranded = !data.prompt.branded;
+    inc(a, ANSWER_SIZE, 0, 1);
+    if (nonBranded) inc(a, ANSWER_SIZE, 1, 1);
+    inc(a, ANSWER_SIZE, 2, data.citations.length);
+    if (data.refusal) inc(a, ANSWER_SIZE, 3, 1);
+    inc(a, ANSWER_SIZE, 4, data.usage.inputTokens);
+    inc(a, ANSWER_SIZE, 5, data.usage.outputTokens);
+    if (data.costUsd !== null) inc(a, ANSWER_SIZE, 6, data.costUsd);
+    const Z = ENTITY_SIZE;
+    for (const e of data.entities) {
+      let sums = this.entities.get(e.entityId);
+      if (!sums) {
+        sums = newEntitySums();
+        this.entities.set(e.entityId, sums);
+      }
+      inc(sums, Z, MV, e.mentions);
+      if (nonBranded) inc(sums, Z, MVNB, e.mentions);
+      inc(sums, Z, OC, e.ownedCitations);
+      if (e.ownedCitations > 0) inc(sums, Z, CA, 1);
+      inc(sums, Z, PW, e.positionAdjustedWords);
+      if (e.primaryRecommendation) inc(sums, Z, PR, 1);
+      if (!e.mentioned) continue;
+      inc(sums, Z, M, 1);
+      if (e.rank !== null) {
+        inc(sums, Z, RKN, 1);
+        inc(sums, Z, RK, e.rank);
+        inc(sums, Z, RK2, e.rank * e.rank);
+      }
+      if (e.sentiment !== null) {
+        inc(sums, Z, ASN, 1);
+        inc(sums, Z, AS, e.sentiment);
+        inc(sums, Z, AS2, e.sentiment * e.sentiment);
+      }
+      for (const s of e.mentionSentiments) {
+        inc(sums, Z, SN, 1);
+        inc(sums, Z, S, s);
+        inc(sums, Z, S2, s * s);
+      }
+    }
+    return this;
+  }
+
+  /** Adds counters by name. */
+  addCounters(counters: RollupCounters): this {
+    const named = this.named ?? {};
+    this.named = named;
+    for (const k in counters) {
+      const v = round9(counters[k] as number);
+      if (v !== 0 || named[k] !== undefined) named[k] = round9((named[k] ?? 0) + v);
+    }
+    return this;
+  }
+
+  addSums(other: CounterSums): this {
+    addAllInto(this.answer, other.answer, ANSWER_SIZE);
+    for (const [id, sums] of other.entities) {
+      let mine = this.entities.get(id);
+      if (!mine) {
+        mine = newEntitySums();
+        this.entities.set(id, mine);
+      }
+      addAllInto(mine, sums, ENTITY_SIZE);
+    }
+    if (other.named) this.addCounters(other.named);
+    return this;
+  }
+
+  /** The counters by name (the stored attribute names without their `c#` prefix); untouched counters omitted. */
+  toCounters(): RollupCounters {
+    const out: RollupCounters = {};
+    this.forEach((name, value) => {
+      out[name] = out[name] === undefined ? value : round9((out[name] as number) + value);
+    });
+    return out;
+  }
+
+  /** Every touched counter by name (a name may come twice when also added by name: the caller sums). */
+  forEach(visit: (name: string, value: number) => void): void {
+    const answerTouched = this.answer[ANSWER_SIZE] as number;
+    for (let i = 0; i < ANSWER_SIZE; i++)
+      if (answerTouched & (1 << i)) visit(ANSWER_COUNTER_NAMES[i] as string, this.answer[i] as number);
+    for (const [id, sums] of this.entities) {
+      const names = entityCounterNames(id);
+      const touched = sums[ENTITY_SIZE] as number;
+      for (let i = 0; i < ENTITY_SIZE; i++) if (touched & (1 << i)) visit(names[i] as string, sums[i] as number);
+    }
+    if (this.named) for (const k in this.named) visit(k, this.named[k] as number);
+  }
+}
+
+const entityNameCache = new Map<string, readonly string[]>();
+/** `e#<entityId>#<name>` for every entity counter, built once per entity id (bounded cache). */
+function entityCounterNames(entityId: string): readonly string[] {
+  let names = entityNameCache.get(entityId);
+  if (!names) {
+    if (entityNameCache.size >= 20_000) entityNameCache.clear();
+    names = ENTITY_COUNTER_NAMES.map((name) => entityCounter(entityId, name));
+    entityNameCache.set(entityId, names);
+  }
+  return names;
+}
+
+/** The rollup granularities: UTC days and ISO 8601 weeks (Monday to Sunday, `YYYY-Www`). */
+export type RollupGranularity = 'day' | 'week';
+
+const weekCache = new Map<string, string>();
+/** ISO 8601 week (`2026-W48`) of a UTC date `YYYY-MM-DD`. */
+export function isoWeekOf(day: string): string {
+  const cached = weekCache.get(day);
+  if (cached) return cached;
+  const date = new Date(`${day}T00:00:00Z`);
+  const weekday = (date.getUTCDay() + 6) % 7; // Monday = 0
+  const thursday = new Date(date.getTime() + (3 - weekday) * 86_400_000);
+  const year = thursday.getUTCFullYear();
+  const week = 1 + Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000));
+  const key = `${year}-W${String(week).padStart(2, '0')}`;
+  if (weekCache.size > 10_000) weekCache.clear();
+  weekCache.set(day, key);
+  return key;
+}
+
+/** Monday (`YYYY-MM-DD`) of an ISO week `YYYY-Www`. */
+export function isoWeekStart(week: string): string {
+  const year = Number(week.slice(0, 4));
+  const n = Number(week.slice(6));
+  const jan4 = new Date(Date.UTC(year, 0, 4));
+  const mondayOfWeek1 = jan4.getTime() - ((jan4.getUTCDay() + 6) % 7) * 86_400_000;
+  return new Date(mondayOfWeek1 + (n - 1) * 7 * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** `YYYY-MM-DD` plus n days. */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * One countable event, as the batch writer needs it: who and where it counts, and what it adds, kept as the event's
+ * own data (answers) or as named counters (runs, hand-built deltas) until the batch is merged.
+ */
+export interface RollupEntry {
+  eventId: string;
+  tenantId: string;
+  brandId: string;
+  day: string;
+  /** Null for events that only touch the brand's totals (runs). */
+  cell: RollupDims | null;
+  answer: AnswerAnalyzedData | null;
+  counters: RollupCounters | null;
+}
+
+/** What an event adds to the rollups, as an entry of a batch; null for events the rollups do not count. */
+export function rollupEntry(
+  event: AnswerAnalyzedEvent | RunCompletedEvent | { type: string; id: string },
+): RollupEntry | null {
+  if (event.type === 'promptpulse.answer.analyzed') {
+    const { data, id } = event as AnswerAnalyzedEvent;
+    const day = data.answeredAt.slice(0, 10);
+    return {
+      eventId: id,
+      tenantId: data.tenantId,
+      brandId: data.brandId,
+      day,
+      cell: {
+        day,
+        promptSetVersion: data.prompt.setVersion,
+        provider: data.provider,
+        surface: data.surface,
+        topic: data.prompt.topicId ?? 'none',
+        branded: data.prompt.branded,
+      },
+      answer: data,
+      counters: null,
+    };
+  }
+  if (event.type === 'promptpulse.run.completed') {
+    const { data, id } = event as RunCompletedEvent;
+    const counters: RollupCounters = { 'run#n': 1, [`run#status#${data.status}`]: 1 };
+    add(counters, 'run#planned', data.counts.planned);
+    add(counters, 'run#succeeded', data.counts.succeeded);
+    add(counters, 'run#failed', data.counts.failed);
+    add(counters, 'run#skipped', data.counts.skipped);
+    add(counters, 'run#costUsd', data.usage.costUsd);
+    const day = data.finishedAt.slice(0, 10);
+    return { eventId: id, tenantId: data.tenantId, brandId: data.brandId, day, cell: null, answer: null, counters };
+  }
+  return null;
+}
+
+/** A hand-built delta (tests, tools) as a batch entry. */
+export function deltaEntry(eventId: string, delta: RollupDelta): RollupEntry {
+  return { eventId, ...delta, answer: null, counters: delta.counters };
+}
+
+function addEntryTo(sums: CounterSums, entry: RollupEntry): void {
+  if (entry.answer) sums.addAnswer(entry.answer);
+  if (entry.counters) sums.addCounters(entry.counters);
+}
+
+function sumsOf(entry: RollupEntry): CounterSums {
+  const sums = new CounterSums();
+  addEntryTo(sums, entry);
+  return sums;
+}
+
+/** One rollup item after a batch is merged: a fine cell (dims) or the brand's total, for a day or an ISO week. */
+export interface MergedRollupItem {
+  /** Identity of the item (unique across tenants, brands, granularities, periods and cells); for in-memory keys. */
+  id: string;
+  tenantId: string;
+  brandId: string;
+  granularity: RollupGranularity;
+  /** `YYYY-MM-DD` (day) or `YYYY-Www` (week). */
+  period: string;
+  /** The fine cell's dimensions (`day` = the event day for day cells, the week's Monday for week cells); null = total. */
+  dims: RollupDims | null;
+  /** What the batch adds to the item. Read-only: it may be shared with other items of the same merge. */
+  sums: CounterSums;
+}
+
+const cellKeyOf = (e: RollupEntry, period: string, d: RollupDims) =>
+  `${e.tenantId}\u0000${e.brandId}\u0000${period}\u0000${d.promptSetVersion}\u0000${d.provider}\u0000${d.surface}\u0000${d.topic}\u0000${d.branded ? 1 : 0}`;
+
+/** A merge slot; `shared` sums belong to another slot and are copied before the first change (copy on write). */
+interface Slot {
+  key: string;
+  entry: RollupEntry;
+  sums: CounterSums;
+  shared: boolean;
+}
+
+function contribute(map: Map<string, Slot>, key: string, entry: RollupEntry, sums: CounterSums): void {
+  const slot = map.get(key);
+  if (!slot) {
+    map.set(key, { key, entry, sums, shared: true });
+    return;
+  }
+  if (slot.shared) {
+    slot.sums = new CounterSums().addSums(slot.sums);
+    slot.shared = false;
+  }
+  slot.sums.addSums(sums);
+}
+
+const weekStartCache = new Map<string, string>();
+function cachedWeekStart(week: string): string {
+  let day = weekStartCache.get(week);
+  if (!day) {
+    if (weekStartCache.size >= 5_000) weekStartCache.clear();
+    day = isoWeekStart(week);
+    weekStartCache.set(week, day);
+  }
+  return day;
+}
+
+/**
+ * Sums a batch of entries into the items they touch: per day and per ISO week, each fine cell and the brand's total.
+ * Every entry is counted once; whoever calls this has already dropped duplicates. Totals and weeks are sums of the
+ * day cells (built per cell, not per event), and an item fed by a single cell shares that cell's sums.
+ */
+export function mergeRollupEntries(entries: readonly RollupEntry[]): MergedRollupItem[] {
+  const dayCells = new Map<string, Slot>();
+  const dayTotals = new Map<string, Slot>();
+  for (const entry of entries) {
+    if (entry.cell) {
+      const key = cellKeyOf(entry, entry.day, entry.cell);
+      let slot = dayCells.get(key);
+      if (!slot) {
+        slot = { key, entry, sums: new CounterSums(), shared: false };
+        dayCells.set(key, slot);
+      }
+      addEntryTo(slot.sums, entry);
+    } else {
+      contribute(dayTotals, `${entry.tenantId}\u0000${entry.brandId}\u0000${entry.day}`, entry, sumsOf(entry));
+    }
+  }
+  const weekCells = new Map<string, Slot>();
+  const weekTotals = new Map<string, Slot>();
+  for (const { entry, sums } of dayCells.values()) {
+    contribute(weekCells, cellKeyOf(entry, isoWeekOf(entry.day), entry.cell as RollupDims), entry, sums);
+    contribute(dayTotals, `${entry.tenantId}\u0000${entry.brandId}\u0000${entry.day}`, entry, sums);
+  }
+  for (const { entry, sums } of dayTotals.values())
+    contribute(weekTotals, `${entry.tenantId}\u0000${entry.brandId}\u0000${isoWeekOf(entry.day)}`, entry, sums);
+  const out: MergedRollupItem[] = [];
+  const item = (slot: Slot, granularity: RollupGranularity, dims: RollupDims | null): MergedRollupItem => {
+    const week = isoWeekOf(slot.entry.day);
+    return {
+      id: slot.key,
+      tenantId: slot.entry.tenantId,
+      brandId: slot.entry.brandId,
+      granularity,
+      period: granularity === 'day' ? slot.entry.day : week,
+      dims: dims && granularity === 'week' ? { ...dims, day: cachedWeekStart(week) } : dims,
+      sums: slot.sums,
+    };
+  };
+  for (const slot of dayCells.values()) out.push(item(slot, 'day', slot.entry.cell));
+  for (const slot of weekCells.values()) out.push(item(slot, 'week', slot.entry.cell));
+  for (const slot of dayTotals.values()) out.push(item(slot, 'day', null));
+  for (const slot of weekTotals.values()) out.push(item(slot, 'week', null));
+  return out;
+}
+
+/** Identity of every item an entry touches (day/week cell, day/week total): the batch writer counts these per transaction. */
+export function rollupItemIds(entry: RollupEntry): string[] {
+  const week = isoWeekOf(entry.day);
+  const t = `${entry.tenantId}\u0000${entry.brandId}\u0000`;
+  const ids = [`${t}D\u0000${entry.day}`, `${t}W\u0000${week}`];
+  if (entry.cell) ids.push(`D${cellKeyOf(entry, entry.day, entry.cell)}`, `W${cellKeyOf(entry, week, entry.cell)}`);
+  return ids;
+}
+
+/**
+ * Splits entries, in order, into consecutive chunks whose marker + touched items fit one transaction of at most
+ * `maxItems` items. Consecutive: a failed chunk means everything before it is stored and nothing from it on.
+ */
+export function chunkRollupEntries(entries: readonly RollupEntry[], maxItems: number): RollupEntry[][] {
+  const chunks: RollupEntry[][] = [];
+  let current: RollupEntry[] = [];
+  let items = new Set<string>();
+  for (const entry of entries) {
+    const ids = rollupItemIds(entry);
+    const added = ids.filter((id) => !items.has(id)).length + 1;
+    if (current.length > 0 && items.size + current.length + added > maxItems) {
+      chunks.push(current);
+      current = [];
+      items = new Set();
+    }
+    current.push(entry);
+    for (const id of ids) items.add(id);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }

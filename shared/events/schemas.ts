@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ProviderIdSchema, SurfaceSchema } from '../contracts/run-settings.ts';
 import { RunStatusSchema } from '../contracts/runs.ts';
 import { anyEnvelopeSchema, envelopeAttributesSchema } from './envelope.ts';
+import { isPlainAnswerAnalyzedEvent } from './fast-validate.ts';
 
 const countsSchema = z.object({
   planned: z.number().int().min(0),
@@ -215,8 +216,15 @@ export function parseCanonicalEvent(text: string): ParsedRecord {
   } catch (error) {
     return { ok: false, reason: `not JSON: ${(error as Error).message}` };
   }
-  // The full schema first: it checks the envelope too, so a valid record is validated once (the hot path); the
-  // envelope alone is parsed only to explain a failure.
+  // Hot path: a plain valid answer event passes the hand-written check (never laxer than the schema) and is not
+  // parsed again. Everything else takes the full schema (which checks the envelope too); the envelope alone is
+  // parsed only to explain a failure.
+  if (isPlainAnswerAnalyzedEvent(json)) {
+    if (json.tenantid !== json.data.tenantId) {
+      return { ok: false, reason: 'tenantid does not match data.tenantId', id: json.id, type: json.type };
+    }
+    return { ok: true, event: json };
+  }
   const parsed = canonicalEventSchema.safeParse(json);
   if (parsed.success) {
     const { id, type } = parsed.data;

@@ -1,5 +1,17 @@
 import type { MetricOptions, MetricsReport } from '../analysis/metrics.ts';
-import { matchesFilter, metricsFromRollups, type RollupFilter, rollupDelta, sumCounters } from '../events/rollups.ts';
+import {
+  addDays,
+  isoWeekOf,
+  isoWeekStart,
+  matchesFilter,
+  metricsFromRollups,
+  type RollupCounters,
+  type RollupEntry,
+  type RollupFilter,
+  type RollupGranularity,
+  rollupEntry,
+  sumCounters,
+} from '../events/rollups.ts';
 import { parseCanonicalEvent } from '../events/schemas.ts';
 import type { RollupStore } from '../ports/rollups.ts';
 
@@ -26,16 +38,19 @@ export interface AggregateResult {
 }
 
 /**
- * Applies a batch of stream records to the rollups, in order. A record that is not a valid event is logged and
- * skipped (it would fail identically on every retry, so retrying would only block the shard). A storage failure
- * stops the batch and reports that record: everything before it is committed, everything from it on is delivered
- * again, and the per-event markers make the redelivery of already-applied events harmless.
+ * Applies a batch of stream records to the rollups. A record that is not a valid event is logged and skipped (it
+ * would fail identically on every retry, so retrying would only block the shard). The countable events go to the
+ * store as ONE batch, which merges them and writes per cell rather than per event; the store commits them in order,
+ * so a storage failure leaves a committed prefix: the first uncommitted record is reported, everything from it on is
+ * delivered again, and the per-event markers make the redelivery of already-applied events harmless.
  */
 export async function aggregateRecords(
   deps: { rollups: RollupStore; log?: AggregateLog },
   records: readonly StreamRecordInput[],
 ): Promise<AggregateResult> {
   const result: AggregateResult = { batchItemFailures: [], applied: 0, duplicates: 0, rejected: 0, ignored: 0 };
+  const entries: RollupEntry[] = [];
+  const sequenceOf: string[] = [];
   for (const record of records) {
     const parsed = parseCanonicalEvent(record.data);
     if (!parsed.ok) {
@@ -48,56 +63,179 @@ export async function aggregateRecords(
       });
       continue;
     }
-    const delta = rollupDelta(parsed.event);
-    if (!delta) {
+    const entry = rollupEntry(parsed.event);
+    if (!entry) {
       result.ignored++;
       continue;
     }
-    try {
-      const outcome = await deps.rollups.apply(parsed.event.id, delta);
-      if (outcome === 'applied') result.applied++;
-      else result.duplicates++;
-    } catch (error) {
-      deps.log?.error('Rollup update failed; the batch resumes from this record', {
-        sequenceNumber: record.sequenceNumber,
-        eventId: parsed.event.id,
-        error: (error as Error).name,
-        message: (error as Error).message,
-      });
-      result.batchItemFailures.push({ itemIdentifier: record.sequenceNumber });
-      break;
-    }
+    entries.push(entry);
+    sequenceOf.push(record.sequenceNumber);
+  }
+  if (entries.length === 0) return result;
+  let failed: { index: number; error: Error } | undefined;
+  try {
+    const outcome = await deps.rollups.applyBatch(entries);
+    result.applied = outcome.applied;
+    result.duplicates = outcome.duplicates;
+    failed = outcome.failed;
+  } catch (error) {
+    // Nothing is known to be committed: retry from the first countable record (markers absorb what was).
+    failed = { index: 0, error: error as Error };
+  }
+  if (failed) {
+    const sequenceNumber = sequenceOf[failed.index] as string;
+    deps.log?.error('Rollup update failed; the batch resumes from this record', {
+      sequenceNumber,
+      eventId: entries[failed.index]?.eventId,
+      error: failed.error.name,
+      message: failed.error.message,
+    });
+    result.batchItemFailures.push({ itemIdentifier: sequenceNumber });
   }
   return result;
 }
 
+export interface BrandMetricsQuery extends Omit<MetricOptions, 'brandId'> {
+  tenantId: string;
+  brandId: string;
+  /** Inclusive UTC dates `YYYY-MM-DD`. */
+  from: string;
+  to: string;
+  filter?: RollupFilter;
+}
+
+const isEmpty = (filter: RollupFilter) => Object.values(filter).every((v) => v === undefined);
+
 /**
- * DESIGN §5 metrics of a brand over days `from`..`to` from the rollups alone: the day totals when no filter is
+ * Summed counters of a brand over days `from`..`to`: whole ISO weeks inside the period from the week items, the
+ * days before the first and after the last whole week from the day items. Why: a year is then ~52 week items and at
+ * most 12 day items instead of 365, which keeps the overview fast however long the period. Totals when no filter is
  * given, else the matching fine cells.
  */
+export async function readRollupCounters(
+  deps: { rollups: RollupStore },
+  query: Pick<BrandMetricsQuery, 'tenantId' | 'brandId' | 'from' | 'to' | 'filter'>,
+): Promise<RollupCounters> {
+  const { tenantId, brandId, from, to } = query;
+  const filter = query.filter ?? {};
+  const split = splitIntoWeeks(from, to);
+  const reads: Promise<RollupCounters[]>[] = [];
+  const readDaysOf = (a: string, b: string) =>
+    isEmpty(filter)
+      ? deps.rollups.readDays(tenantId, brandId, a, b).then((days) => days.map((d) => d.counters))
+      : deps.rollups
+          .readCells(tenantId, brandId, a, b, 'day')
+          .then((cells) => cells.filter((c) => matchesFilter(c.dims, filter)).map((c) => c.counters));
+  if (!split.weeks) return sumCounters(await readDaysOf(from, to));
+  if (split.before) reads.push(readDaysOf(...split.before));
+  if (split.after) reads.push(readDaysOf(...split.after));
+  const [firstWeek, lastWeek] = split.weeks;
+  reads.push(
+    isEmpty(filter)
+      ? deps.rollups.readWeeks(tenantId, brandId, firstWeek, lastWeek).then((weeks) => weeks.map((w) => w.counters))
+      : deps.rollups
+          .readCells(tenantId, brandId, firstWeek, lastWeek, 'week')
+          .then((cells) => cells.filter((c) => matchesFilter(c.dims, filter)).map((c) => c.counters)),
+  );
+  return sumCounters((await Promise.all(reads)).flat());
+}
+
+/** A period split into leading days, whole ISO weeks and trailing days (each part absent when empty). */
+export function splitIntoWeeks(
+  from: string,
+  to: string,
+): { before?: [string, string]; weeks?: [string, string]; after?: [string, string] } {
+  const firstMonday = isoWeekStart(isoWeekOf(from)) === from ? from : addDays(isoWeekStart(isoWeekOf(from)), 7);
+  const lastSunday = addDays(isoWeekStart(isoWeekOf(to)), 6) === to ? to : addDays(isoWeekStart(isoWeekOf(to)), -1);
+  if (firstMonday > lastSunday) return {};
+  return {
+    ...(firstMonday > from ? { before: [from, addDays(firstMonday, -1)] as [string, string] } : {}),
+    weeks: [isoWeekOf(firstMonday), isoWeekOf(lastSunday)],
+    ...(lastSunday < to ? { after: [addDays(lastSunday, 1), to] as [string, string] } : {}),
+  };
+}
+
+const metricOptionsOf = (query: BrandMetricsQuery): MetricOptions => ({
+  brandId: query.brandId,
+  ...(query.competitorIds ? { competitorIds: query.competitorIds } : {}),
+  ...(query.shareOfVoiceScope ? { shareOfVoiceScope: query.shareOfVoiceScope } : {}),
+});
+
+/** DESIGN §5 metrics of a brand over days `from`..`to` from the rollups alone (see {@link readRollupCounters}). */
 export async function readBrandMetrics(
   deps: { rollups: RollupStore },
-  query: {
-    tenantId: string;
-    brandId: string;
-    from: string;
-    to: string;
-    filter?: RollupFilter;
-  } & Omit<MetricOptions, 'brandId'>,
+  query: BrandMetricsQuery,
 ): Promise<MetricsReport> {
+  return metricsFromRollups(await readRollupCounters(deps, query), metricOptionsOf(query));
+}
+
+/** One bucket of a metrics series: a day, or an ISO week clipped to the period. */
+export interface MetricsBucket {
+  /** `YYYY-MM-DD` or `YYYY-Www`. */
+  period: string;
+  /** First and last day of the bucket inside the queried period. */
+  from: string;
+  to: string;
+  report: MetricsReport;
+}
+
+/**
+ * The metrics per day or per ISO week over `from`..`to`, every bucket present (empty ones have n = 0). Weeks cut by
+ * the period's edges are summed from their days inside it, so a bucket never counts answers outside the period.
+ */
+export async function readBrandMetricsSeries(
+  deps: { rollups: RollupStore },
+  query: BrandMetricsQuery & { granularity: RollupGranularity },
+): Promise<MetricsBucket[]> {
+  const { tenantId, brandId, from, to } = query;
   const filter = query.filter ?? {};
-  const options: MetricOptions = {
-    brandId: query.brandId,
-    ...(query.competitorIds ? { competitorIds: query.competitorIds } : {}),
-    ...(query.shareOfVoiceScope ? { shareOfVoiceScope: query.shareOfVoiceScope } : {}),
+  const options = metricOptionsOf(query);
+  const dayCounters = async (a: string, b: string): Promise<Map<string, RollupCounters[]>> => {
+    const byDay = new Map<string, RollupCounters[]>();
+    const push = (key: string, c: RollupCounters) => byDay.set(key, [...(byDay.get(key) ?? []), c]);
+    if (isEmpty(filter)) for (const d of await deps.rollups.readDays(tenantId, brandId, a, b)) push(d.day, d.counters);
+    else
+      for (const c of await deps.rollups.readCells(tenantId, brandId, a, b, 'day'))
+        if (matchesFilter(c.dims, filter)) push(c.period, c.counters);
+    return byDay;
   };
-  if (Object.values(filter).every((v) => v === undefined)) {
-    const days = await deps.rollups.readDays(query.tenantId, query.brandId, query.from, query.to);
-    return metricsFromRollups(sumCounters(days.map((d) => d.counters)), options);
+  const buckets: MetricsBucket[] = [];
+  if (query.granularity === 'day') {
+    const byDay = await dayCounters(from, to);
+    for (let day = from; day <= to; day = addDays(day, 1))
+      buckets.push({
+        period: day,
+        from: day,
+        to: day,
+        report: metricsFromRollups(sumCounters(byDay.get(day) ?? []), options),
+      });
+    return buckets;
   }
-  const cells = await deps.rollups.readCells(query.tenantId, query.brandId, query.from, query.to);
-  return metricsFromRollups(
-    sumCounters(cells.filter((c) => matchesFilter(c.dims, filter)).map((c) => c.counters)),
-    options,
-  );
+  const split = splitIntoWeeks(from, to);
+  const [edgeDays, weekItems] = await Promise.all([
+    Promise.all([split.before, split.after].map((range) => (range ? dayCounters(...range) : new Map()))),
+    split.weeks
+      ? isEmpty(filter)
+        ? deps.rollups.readWeeks(tenantId, brandId, ...split.weeks)
+        : deps.rollups
+            .readCells(tenantId, brandId, ...split.weeks, 'week')
+            .then((cells) => cells.filter((c) => matchesFilter(c.dims, filter)))
+      : Promise.resolve([]),
+  ]);
+  const byWeek = new Map<string, RollupCounters[]>();
+  const push = (week: string, c: RollupCounters) => byWeek.set(week, [...(byWeek.get(week) ?? []), c]);
+  for (const item of weekItems) push(item.period, item.counters);
+  if (!split.weeks) for (const [day, cs] of await dayCounters(from, to)) for (const c of cs) push(isoWeekOf(day), c);
+  for (const days of edgeDays) for (const [day, cs] of days) for (const c of cs) push(isoWeekOf(day), c);
+  for (let monday = isoWeekStart(isoWeekOf(from)); monday <= to; monday = addDays(monday, 7)) {
+    const week = isoWeekOf(monday);
+    const sunday = addDays(monday, 6);
+    buckets.push({
+      period: week,
+      from: monday < from ? from : monday,
+      to: sunday > to ? to : sunday,
+      report: metricsFromRollups(sumCounters(byWeek.get(week) ?? []), options),
+    });
+  }
+  return buckets;
 }

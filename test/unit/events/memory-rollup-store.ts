@@ -1,38 +1,79 @@
-import { matchesFilter, type RollupCounters, type RollupDelta, sumCounters } from '../../../shared/events/rollups.ts';
-import type { RollupCell, RollupStore } from '../../../shared/ports/rollups.ts';
+import {
+  deltaEntry,
+  matchesFilter,
+  mergeRollupEntries,
+  type RollupCounters,
+  type RollupDelta,
+  type RollupEntry,
+  type RollupGranularity,
+  sumCounters,
+} from '../../../shared/events/rollups.ts';
+import type { RollupBatchOutcome, RollupCell, RollupStore, RollupTotal } from '../../../shared/ports/rollups.ts';
 
-/** An in-memory RollupStore with the DynamoDB adapter's semantics: marker + counters commit together or not at all. */
+/**
+ * An in-memory RollupStore with the DynamoDB adapter's semantics: an event's marker and counters commit together or
+ * not at all, once per event id. Entries are committed one by one, so `failAfter` can stop a batch at any event.
+ */
 export class MemoryRollupStore implements RollupStore {
   readonly markers = new Set<string>();
   readonly cells = new Map<string, RollupCell>();
   readonly days = new Map<string, { day: string; counters: RollupCounters }>();
-  /** Number of further successful applies before every apply throws (a crash / outage); null = never. */
+  readonly weekCells = new Map<string, RollupCell>();
+  readonly weeks = new Map<string, RollupTotal>();
+  /** Number of further successful entries before every write throws (a crash / outage); null = never. */
   failAfter: number | null = null;
 
-  async apply(eventId: string, delta: RollupDelta): Promise<'applied' | 'duplicate'> {
-    if (this.failAfter !== null) {
-      if (this.failAfter <= 0) throw Object.assign(new Error('simulated outage'), { name: 'ServiceUnavailable' });
-      this.failAfter--;
+  async applyBatch(entries: readonly RollupEntry[]): Promise<RollupBatchOutcome> {
+    let applied = 0;
+    let duplicates = 0;
+    for (const [index, entry] of entries.entries()) {
+      if (this.failAfter !== null) {
+        if (this.failAfter <= 0) {
+          const error = Object.assign(new Error('simulated outage'), { name: 'ServiceUnavailable' });
+          return { applied, duplicates, failed: { index, error } };
+        }
+        this.failAfter--;
+      }
+      const marker = `${entry.tenantId}#${entry.eventId}`;
+      if (this.markers.has(marker)) {
+        duplicates++;
+        continue;
+      }
+      this.markers.add(marker);
+      applied++;
+      for (const item of mergeRollupEntries([entry])) {
+        const owner = `${item.tenantId}|${item.brandId}|`;
+        if (item.dims) {
+          const map = item.granularity === 'day' ? this.cells : this.weekCells;
+          const key = `${owner}${item.period}|${JSON.stringify(item.dims)}`;
+          const cell = map.get(key) ?? { period: item.period, dims: item.dims, counters: {} };
+          cell.counters = sumCounters([cell.counters, item.sums.toCounters()]);
+          map.set(key, cell);
+        } else if (item.granularity === 'day') {
+          const key = `${owner}${item.period}`;
+          const day = this.days.get(key) ?? { day: item.period, counters: {} };
+          day.counters = sumCounters([day.counters, item.sums.toCounters()]);
+          this.days.set(key, day);
+        } else {
+          const key = `${owner}${item.period}`;
+          const week = this.weeks.get(key) ?? { period: item.period, counters: {} };
+          week.counters = sumCounters([week.counters, item.sums.toCounters()]);
+          this.weeks.set(key, week);
+        }
+      }
     }
-    const marker = `${delta.tenantId}#${eventId}`;
-    if (this.markers.has(marker)) return 'duplicate';
-    this.markers.add(marker);
-    if (delta.cell) {
-      const key = `${delta.tenantId}|${delta.brandId}|${JSON.stringify(delta.cell)}`;
-      const cell = this.cells.get(key) ?? { dims: delta.cell, counters: {} };
-      cell.counters = sumCounters([cell.counters, delta.counters]);
-      this.cells.set(key, cell);
-    }
-    const dayKey = `${delta.tenantId}|${delta.brandId}|${delta.day}`;
-    const day = this.days.get(dayKey) ?? { day: delta.day, counters: {} };
-    day.counters = sumCounters([day.counters, delta.counters]);
-    this.days.set(dayKey, day);
-    return 'applied';
+    return { applied, duplicates };
   }
 
-  async readCells(tenantId: string, brandId: string, from: string, to: string) {
-    return [...this.cells.entries()]
-      .filter(([k, c]) => k.startsWith(`${tenantId}|${brandId}|`) && c.dims.day >= from && c.dims.day <= to)
+  async apply(eventId: string, delta: RollupDelta): Promise<'applied' | 'duplicate'> {
+    const outcome = await this.applyBatch([deltaEntry(eventId, delta)]);
+    if (outcome.failed) throw outcome.failed.error;
+    return outcome.applied === 1 ? 'applied' : 'duplicate';
+  }
+
+  async readCells(tenantId: string, brandId: string, from: string, to: string, granularity: RollupGranularity = 'day') {
+    return [...(granularity === 'day' ? this.cells : this.weekCells).entries()]
+      .filter(([k, c]) => k.startsWith(`${tenantId}|${brandId}|`) && c.period >= from && c.period <= to)
       .map(([, c]) => c);
   }
 
@@ -42,10 +83,21 @@ export class MemoryRollupStore implements RollupStore {
       .map(([, d]) => d);
   }
 
+  async readWeeks(tenantId: string, brandId: string, from: string, to: string) {
+    return [...this.weeks.entries()]
+      .filter(([k, w]) => k.startsWith(`${tenantId}|${brandId}|`) && w.period >= from && w.period <= to)
+      .map(([, w]) => w);
+  }
+
   snapshot() {
     const sorted = (m: Map<string, unknown>) =>
       Object.fromEntries([...m.entries()].sort(([a], [b]) => a.localeCompare(b)));
-    return { cells: sorted(this.cells), days: sorted(this.days) };
+    return {
+      cells: sorted(this.cells),
+      days: sorted(this.days),
+      weekCells: sorted(this.weekCells),
+      weeks: sorted(this.weeks),
+    };
   }
 
   static matches = matchesFilter;
