@@ -8,7 +8,7 @@ import { chartDomain, intervalData } from '../../web/src/features/analytics/char
 import { buildHeatmap, heatColors, sortHeatRows } from '../../web/src/features/analytics/heatmap-model.ts';
 import { highlightSegments, sentimentWord } from '../../web/src/features/analytics/highlight.ts';
 import { compareMetrics, metricSpec } from '../../web/src/features/analytics/metrics-model.ts';
-import { dailyPoints, trendNoise } from '../../web/src/features/analytics/warehouse.tsx';
+import { dailyPoints, splitDailyRates, trendNoise } from '../../web/src/features/analytics/warehouse.tsx';
 
 const mention = (
   start: number,
@@ -242,6 +242,37 @@ describe('chart data (recharts)', () => {
     expect(noise.withData).toBe(2);
     // 10/20 overlaps the period's 10/40 interval; 0/20 (interval 0 – 16%) does too: both inside the noise.
     expect(noise.inside).toBe(2);
+  });
+});
+
+describe('splitDailyRates (trend per provider / surface)', () => {
+  it('gives each provider its own daily rate over the same days, null where it had no answers', () => {
+    const row = (day: string, provider: string, surface: string, answers: number, brandMentioned: number) => ({
+      day,
+      provider,
+      surface,
+      answers,
+      brandMentioned,
+      meanRank: null,
+      meanSentiment: null,
+    });
+    const rows = [
+      row('2026-11-01', 'openai', 'api', 4, 1),
+      row('2026-11-01', 'openai', 'api_web_search', 4, 3),
+      row('2026-11-01', 'gemini', 'api', 5, 5),
+      row('2026-11-02', 'gemini', 'api', 2, 0),
+    ];
+    const period = { from: '2026-11-01', to: '2026-11-03' };
+    const byProvider = splitDailyRates(rows, period, 'provider');
+    expect(byProvider.keys).toEqual(['gemini', 'openai']);
+    expect(byProvider.data).toEqual([
+      { day: '2026-11-01', gemini: 1, openai: 0.5 },
+      { day: '2026-11-02', gemini: 0, openai: null },
+      { day: '2026-11-03', gemini: null, openai: null },
+    ]);
+    const bySurface = splitDailyRates(rows, period, 'surface');
+    expect(bySurface.keys).toEqual(['api', 'api_web_search']);
+    expect(bySurface.data[0]).toEqual({ day: '2026-11-01', api: 6 / 9, api_web_search: 0.75 });
   });
 });
 

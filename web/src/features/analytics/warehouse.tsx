@@ -2,12 +2,14 @@
  * Sections over the warehouse routes: the daily trend (with the period's noise band), topics and cited sources.
  * Rates get their 95% Wilson interval computed here from the counts the warehouse returns.
  */
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import {
   Area,
   CartesianGrid,
   ComposedChart,
+  Legend,
   Line,
+  LineChart,
   ReferenceArea,
   ResponsiveContainer,
   Tooltip,
@@ -171,8 +173,118 @@ function TrendChart({ points, caption }: { points: readonly DayPoint[]; caption:
   );
 }
 
+export interface SplitSeries {
+  /** One key per series (provider or surface) with answers in the period, in a stable order. */
+  keys: string[];
+  /** One object per day: `day`, then each key's mention rate (null on a day without answers of that key). */
+  data: Record<string, string | number | null>[];
+}
+
+/** Daily mention rate per provider (or surface): the "where" of the trend, same days as {@link dailyPoints}. */
+export function splitDailyRates(rows: readonly TrendRow[], period: Period, by: 'provider' | 'surface'): SplitSeries {
+  const counts = new Map<string, { answers: number; mentioned: number }>();
+  const keys = new Set<string>();
+  for (const row of rows) {
+    const key = row[by];
+    keys.add(key);
+    const id = `${row.day}|${key}`;
+    const c = counts.get(id) ?? { answers: 0, mentioned: 0 };
+    c.answers += row.answers;
+    c.mentioned += row.brandMentioned;
+    counts.set(id, c);
+  }
+  const ordered = [...keys].sort();
+  const data: Record<string, string | number | null>[] = [];
+  const from = parseDate(period.from);
+  const to = parseDate(period.to);
+  if (from === null || to === null) return { keys: ordered, data };
+  for (let ms = from; ms <= to; ms += 86_400_000) {
+    const day = isoDate(ms);
+    const point: Record<string, string | number | null> = { day };
+    for (const key of ordered) {
+      const c = counts.get(`${day}|${key}`);
+      point[key] = c && c.answers > 0 ? c.mentioned / c.answers : null;
+    }
+    data.push(point);
+  }
+  return { keys: ordered, data };
+}
+
+const SERIES_COLORS = ['#4338ca', '#b54708', '#067647', '#c11574', '#475467'];
+const SERIES_LABEL: Record<string, string> = {
+  openai: 'OpenAI',
+  anthropic: 'Anthropic',
+  gemini: 'Gemini',
+  perplexity: 'Perplexity',
+  api: 'API',
+  api_web_search: 'API with web search',
+};
+
+function SplitTrendChart({ series, caption }: { series: SplitSeries; caption: string }) {
+  const id = useId();
+  return (
+    <figure className="chart" aria-labelledby={`${id}-caption`}>
+      <figcaption id={`${id}-caption`} className="chart-caption">
+        {caption}
+      </figcaption>
+      <div className="chart-canvas" aria-hidden="true">
+        <ResponsiveContainer width="100%" height={220}>
+          <LineChart data={series.data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }} accessibilityLayer={false}>
+            <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
+            <XAxis dataKey="day" tick={{ fontSize: 11 }} minTickGap={24} />
+            <YAxis domain={[0, 1]} tickFormatter={(v: number) => pct(v)} tick={{ fontSize: 11 }} width={48} />
+            {series.keys.map((key, i) => (
+              <Line
+                key={key}
+                dataKey={key}
+                name={SERIES_LABEL[key] ?? key}
+                stroke={SERIES_COLORS[i % SERIES_COLORS.length]}
+                strokeWidth={2}
+                strokeDasharray={i % 2 === 1 ? '5 3' : undefined}
+                dot={{ r: 2 }}
+                isAnimationActive={false}
+                connectNulls={false}
+              />
+            ))}
+            <Legend />
+            <Tooltip formatter={(value, name) => [typeof value === 'number' ? pct(value) : '—', name]} />
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <details>
+        <summary>Table of the daily values by {caption.includes('surface') ? 'surface' : 'provider'}</summary>
+        <table className="table table--compact">
+          <caption className="visually-hidden">{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              {series.keys.map((key) => (
+                <th key={key} scope="col">
+                  {SERIES_LABEL[key] ?? key}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {series.data.map((point) => (
+              <tr key={String(point['day'])}>
+                <th scope="row">{point['day']}</th>
+                {series.keys.map((key) => (
+                  <td key={key}>{typeof point[key] === 'number' ? pct(point[key]) : '—'}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+}
+
 export function TrendSection({ query, period, slug }: { query: Loaded<TrendRow>; period: Period; slug: string }) {
   const points = query.data ? dailyPoints(query.data.rows, period) : [];
+  const [split, setSplit] = useState<'none' | 'provider' | 'surface'>('none');
+  const series = query.data && split !== 'none' ? splitDailyRates(query.data.rows, period, split) : null;
   return (
     <section className="panel" aria-labelledby="trend-title" data-testid="analytics-trend">
       <div className="section-head">
@@ -194,7 +306,33 @@ export function TrendSection({ query, period, slug }: { query: Loaded<TrendRow>;
         From the warehouse; the provider and surface filters apply, topic, prompt set and scope do not.
       </p>
       <QueryState query={query} label="the trend">
-        <TrendChart points={points} caption={`Daily mention rate, ${period.from} → ${period.to}`} />
+        <fieldset className="segmented trend-split">
+          <legend className="visually-hidden">Split the trend</legend>
+          {(
+            [
+              ['none', 'All answers'],
+              ['provider', 'By provider'],
+              ['surface', 'By surface'],
+            ] as const
+          ).map(([value, label]) => (
+            <button
+              key={value}
+              type="button"
+              aria-pressed={split === value}
+              className={
+                split === value ? 'button button--small button--primary' : 'button button--small button--ghost'
+              }
+              onClick={() => setSplit(value)}
+            >
+              {label}
+            </button>
+          ))}
+        </fieldset>
+        {series ? (
+          <SplitTrendChart series={series} caption={`Daily mention rate by ${split}, ${period.from} → ${period.to}`} />
+        ) : (
+          <TrendChart points={points} caption={`Daily mention rate, ${period.from} → ${period.to}`} />
+        )}
       </QueryState>
     </section>
   );
