@@ -1,4 +1,5 @@
 import type { Answer, Run, RunItem } from '../contracts/runs.ts';
+import type { SpendCaps } from '../contracts/workspace-settings.ts';
 import type { PlannedItem, UsageEstimate, UsageToDate } from '../domain/runs.ts';
 import type { TenantId } from '../domain/workspace.ts';
 import type { Page, PageRequest } from './pagination.ts';
@@ -76,6 +77,13 @@ export interface RunRepository {
 export interface UsageLedger {
   usageToDate(tenantId: TenantId, now: Date): Promise<UsageToDate>;
   record(tenantId: TenantId, now: Date, usage: UsageEstimate): Promise<void>;
+  /**
+   * Atomically adds a run's estimate to the day and month usage if every cap still holds afterwards; false (and
+   * nothing added) when it would not. Concurrent starts cannot both pass a check made on the same reading.
+   */
+  reserve(tenantId: TenantId, now: Date, estimate: UsageEstimate, caps: SpendCaps): Promise<boolean>;
+  /** Gives a run's reservation back, once per run however often it is called (finalize may be retried). */
+  releaseReservation(tenantId: TenantId, runId: string, reservedAt: Date, estimate: UsageEstimate): Promise<void>;
 }
 
 /** Raw provider payloads (S3): kept whole for audit and re-analysis; only references travel in workflow state. */

@@ -18,6 +18,7 @@ import {
   groupByProvider,
   type PlannedItem,
   planWorkItems,
+  type UsageEstimate,
 } from '../domain/runs.ts';
 import { isTenantId, type TenantId } from '../domain/workspace.ts';
 import { answerAnalyzedEvent, runCompletedEvent } from '../events/builders.ts';
@@ -30,7 +31,8 @@ import type { Clock, IdGenerator } from '../ports/system.ts';
 import type { WorkspaceRepository } from '../ports/workspace-repository.ts';
 
 /** Run record as stored: the contract plus the provider targets snapshot the plan is recomputed from. */
-type StoredRun = Run & { targets?: RunSettings['providers'] };
+/** A run as stored: with its provider targets and the usage it reserved against the spend caps at start. */
+type StoredRun = Run & { targets?: RunSettings['providers']; reservedUsage?: UsageEstimate };
 
 export interface RunDeps {
   runs: RunRepository;
@@ -98,7 +100,18 @@ export async function startRun(
   const runId = `run_${deps.ids.next().toLowerCase()}`;
   const items = planWorkItems(runId, promptSet, settings);
   const caps = workspaceSettings?.spendCaps ?? DEFAULT_SPEND_CAPS;
-  assertWithinSpendCaps(caps, await deps.usage.usageToDate(actor.tenantId, now), estimatePlanUsage(items));
+  const estimate = estimatePlanUsage(items);
+  // The readable refusal first; then the estimate is reserved atomically, so concurrent "Run now" clicks (or a
+  // schedule firing at the same moment) cannot all pass a check made on the same reading. The run holds its
+  // reservation until it finishes; its actual usage is recorded per answer as before.
+  assertWithinSpendCaps(caps, await deps.usage.usageToDate(actor.tenantId, now), estimate);
+  if (!(await deps.usage.reserve(actor.tenantId, now, estimate, caps))) {
+    assertWithinSpendCaps(caps, await deps.usage.usageToDate(actor.tenantId, now), estimate);
+    throw new ConflictError('Another run just took the room left under the spend caps', {
+      code: 'spend_cap_exceeded',
+      details: { cap: 'concurrent', needed: estimate.calls },
+    });
+  }
 
   const perProvider: Run['perProvider'] = {};
   for (const item of items) {
@@ -125,13 +138,25 @@ export async function startRun(
     cancelRequested: false,
     version: 1,
     targets,
+    reservedUsage: estimate,
   };
-  await deps.runs.createRun(actor.tenantId, run);
+  try {
+    await deps.runs.createRun(actor.tenantId, run);
+  } catch (error) {
+    // No run was created (e.g. one is already in progress): nothing will ever release the reservation but us.
+    await deps.usage.record(actor.tenantId, now, {
+      calls: -estimate.calls,
+      tokens: -estimate.tokens,
+      usd: -estimate.usd,
+    });
+    throw error;
+  }
   try {
     await deps.workflow.startRun({ tenantId: actor.tenantId, runId });
   } catch (error) {
     // Never leave a queued run that nothing will execute: it would block the brand's next run forever.
     await deps.runs.finalize(actor.tenantId, run, 'failed', deps.clock.now().toISOString());
+    await deps.usage.releaseReservation(actor.tenantId, run.id, now, estimate);
     throw error;
   }
   return run;
@@ -428,7 +453,8 @@ export async function finalizeRun(deps: WorkerDeps, input: { tenantId: string; r
   const tenantId = tenantIdOf(input.tenantId);
   const run = (await getRunOrThrow(deps, { tenantId }, input.runId)) as StoredRun;
   if (TERMINAL_RUN_STATUSES.includes(run.status)) {
-    // A retry after a failed publish: publish again (same event id, so it is counted once).
+    // A retry after a failed publish (or release): do both again; each happens once (event id, run marker).
+    await releaseRunReservation(deps, tenantId, run);
     await deps.events?.publish([runCompletedEvent(tenantId, run)]);
     return summarize(run);
   }
@@ -450,9 +476,16 @@ export async function finalizeRun(deps: WorkerDeps, input: { tenantId: string; r
     skipped: current.counts.skipped + Math.max(0, current.counts.planned - accounted),
   };
   const finished = await deps.runs.finalize(tenantId, current, finalRunStatus(counts, current.cancelRequested), now());
+  // The run's actual usage is recorded answer by answer; the estimate it held against the caps goes back now.
+  await releaseRunReservation(deps, tenantId, run);
   await deps.events?.publish([runCompletedEvent(tenantId, finished)]);
   await deps.push?.pushToTenant(tenantId, { type: 'run.completed', run: summarize(finished) }).catch(() => undefined);
   return summarize(finished);
+}
+
+async function releaseRunReservation(deps: Pick<WorkerDeps, 'usage'>, tenantId: TenantId, run: StoredRun) {
+  if (run.reservedUsage)
+    await deps.usage.releaseReservation(tenantId, run.id, new Date(run.createdAt), run.reservedUsage);
 }
 
 export { isProviderError };

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Answer, Run, RunItem } from '#shared/contracts/runs.ts';
+import type { SpendCaps } from '#shared/contracts/workspace-settings.ts';
 import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
 import type { PlannedItem, UsageEstimate, UsageToDate } from '#shared/domain/runs.ts';
 import { isTenantId, type TenantId } from '#shared/domain/workspace.ts';
@@ -468,5 +469,102 @@ export class DynamoDbRunRepository implements RunRepository, UsageLedger {
       add(runKeys.usageDay(tenantId, iso.slice(0, 10)), 40),
       add(runKeys.usageMonth(tenantId, iso.slice(0, 7)), 400),
     ]);
+  }
+
+  async reserve(tenantId: TenantId, now: Date, estimate: UsageEstimate, caps: SpendCaps): Promise<boolean> {
+    const iso = now.toISOString();
+    const periods = [
+      {
+        key: runKeys.usageDay(tenantId, iso.slice(0, 10)),
+        ttlDays: 40,
+        calls: caps.callsPerDay,
+        tokens: caps.tokensPerDay,
+        usd: caps.usdPerDay,
+      },
+      {
+        key: runKeys.usageMonth(tenantId, iso.slice(0, 7)),
+        ttlDays: 400,
+        calls: caps.callsPerMonth,
+        tokens: caps.tokensPerMonth,
+        usd: caps.usdPerMonth,
+      },
+    ];
+    // A condition cannot add, so each cap becomes "used so far <= cap - needed".
+    const room = periods.map((p) => ({
+      ...p,
+      calls: p.calls - estimate.calls,
+      tokens: p.tokens - estimate.tokens,
+      usd: p.usd - estimate.usd,
+    }));
+    if (room.some((p) => p.calls < 0 || p.tokens < 0 || p.usd < 0)) return false;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: room.map((p) => ({
+            Update: {
+              TableName: this.tableName,
+              Key: p.key,
+              UpdateExpression:
+                'ADD calls :calls, tokens :tokens, usd :usd SET expiresAt = if_not_exists(expiresAt, :ttl)',
+              ConditionExpression:
+                '(attribute_not_exists(calls) OR calls <= :maxCalls) AND (attribute_not_exists(tokens) OR tokens <= :maxTokens) AND (attribute_not_exists(usd) OR usd <= :maxUsd)',
+              ExpressionAttributeValues: {
+                ':calls': estimate.calls,
+                ':tokens': estimate.tokens,
+                ':usd': estimate.usd,
+                ':ttl': Math.floor(now.getTime() / 1000) + p.ttlDays * 86400,
+                ':maxCalls': p.calls,
+                ':maxTokens': p.tokens,
+                ':maxUsd': p.usd,
+              },
+            },
+          })),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (failedConditions(error).length > 0) return false;
+      throw error;
+    }
+  }
+
+  async releaseReservation(
+    tenantId: TenantId,
+    runId: string,
+    reservedAt: Date,
+    estimate: UsageEstimate,
+  ): Promise<void> {
+    const iso = reservedAt.toISOString();
+    const giveBack = (key: { pk: string; sk: string }) => ({
+      Update: {
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'ADD calls :calls, tokens :tokens, usd :usd',
+        ExpressionAttributeValues: { ':calls': -estimate.calls, ':tokens': -estimate.tokens, ':usd': -estimate.usd },
+      },
+    });
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              // The run remembers that its reservation went back, so a retried finalize gives nothing back twice.
+              Update: {
+                TableName: this.tableName,
+                Key: runKeys.run(tenantId, runId),
+                UpdateExpression: 'SET reservationReleased = :yes',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(reservationReleased)',
+                ExpressionAttributeValues: { ':yes': true },
+              },
+            },
+            giveBack(runKeys.usageDay(tenantId, iso.slice(0, 10))),
+            giveBack(runKeys.usageMonth(tenantId, iso.slice(0, 7))),
+          ],
+        }),
+      );
+    } catch (error) {
+      if (failedConditions(error).includes(0)) return;
+      throw error;
+    }
   }
 }
