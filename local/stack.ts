@@ -4,6 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ClientConfig } from '#shared/contracts/client-config.ts';
 import { PUBLIC_ROUTES, RESOURCE_NAMES } from '#shared/infra/resources.ts';
+import {
+  localConnectorStateMachine,
+  prepareLocalConnectors,
+  startLocalConnectorSchedule,
+} from './connector-replay/local.ts';
 import { createCognitoIdpHandler, LOCAL_USER_POOL_ID } from './emulators/cognito-idp.ts';
 import { ensureMainTable, startDynamoDbLocal } from './emulators/dynamodb.ts';
 import { ensureEventStream, localKinesisClient, startKinesisLocal } from './emulators/kinesis.ts';
@@ -17,6 +22,7 @@ import { LocalUserStore } from './oidc/user-store.ts';
 import type { FaultConfig } from './provider-simulator/faults.ts';
 import { startProviderSimulator } from './provider-simulator/index.ts';
 import { DEMO_USERS, OTHER_TENANT_OWNER, seedDemoWorkspace } from './seed.ts';
+import { seedDemoConnectors } from './seed-connectors.ts';
 
 export interface LocalStackOptions {
   /** Persistent data directory; null runs everything in memory / temp dirs (ephemeral). */
@@ -54,7 +60,14 @@ export interface LocalStack {
   websocketUrl: string;
   issuerUrl: string;
   clientId: string;
-  endpoints: { dynamodb: string; kinesis: string; s3: string; providerSimulator: string };
+  endpoints: {
+    dynamodb: string;
+    kinesis: string;
+    s3: string;
+    providerSimulator: string;
+    /** The social/news replay server (null when every source has real credentials). */
+    connectorReplay: string | null;
+  };
   issuer: LocalIssuer;
   users: LocalUserStore;
   demoTenantId: string | null;
@@ -125,6 +138,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const url = `http://localhost:${ports.gateway}`;
     const loopback = `http://127.0.0.1:${ports.gateway}`;
     const issuerUrl = `${url}/oidc`;
+    // Social and news sources without credentials are served by the local replay server.
+    const connectors = await prepareLocalConnectors({ env: process.env, gatewayUrl: url, log });
+    stops.push(connectors.stop);
 
     // The functions read their configuration from the environment, as in Lambda.
     Object.assign(process.env, {
@@ -155,7 +171,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_DEV: 'false',
+      ...connectors.env,
     });
+
+    // Action Hub: EventBridge stand-in (sets EVENTBRIDGE_ENDPOINT before the API loads), engine consumer, local CRM.
+    const actionHub = await (await import('./event-bus/index.ts')).startLocalActionHub({
+      kinesisEndpoint: kinesis.endpoint,
+      streamName: RESOURCE_NAMES.eventStream,
+      region: 'us-east-1',
+      checkpointDir: dir('stream-checkpoints'),
+      appUrl: url,
+      log,
+    });
+    stops.push(actionHub.stop);
 
     // Production code, imported only now that its environment is set.
     const { addTenantClaims } = await import('../functions/handlers/auth/pre-token-generation.ts');
@@ -264,6 +292,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           definitionFile: join(REPO_ROOT, 'state-machines', 'prompt-fanout.asl.json'),
           handlers: fanoutSteps(workerDeps) as never,
         },
+        await localConnectorStateMachine(REPO_ROOT),
       ],
       log,
     );
@@ -306,6 +335,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         now: () => new Date(),
       });
       demoTenantId = seeded.tenantId;
+      await (await import('./seed-actions.ts')).seedDemoActions({
+        tenantId: seeded.tenantId,
+        crmWebhookUrl: actionHub.crm.webhookUrl,
+      });
+      await seedDemoConnectors({ tenantId: seeded.tenantId, feedsBaseUrl: connectors.replay?.endpoints.feeds ?? null });
     }
 
     // Runs interrupted by a restart resume: finished items are skipped (idempotent ids), the rest are asked.
@@ -328,6 +362,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           });
       }, interval);
       stops.push(async () => clearInterval(timer));
+      // Connector ingest: EventBridge Scheduler fires it every minute in AWS; each connector has its own interval.
+      stops.push(startLocalConnectorSchedule({ sfnEndpoint: `${loopback}/stepfunctions`, intervalMs: 60_000, log }));
     }
 
     return {
@@ -341,6 +377,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         kinesis: kinesis.endpoint,
         s3: s3.endpoint,
         providerSimulator: simulator.url,
+        connectorReplay: connectors.replay?.url ?? null,
       },
       issuer,
       users,
