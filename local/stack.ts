@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ClientConfig } from '#shared/contracts/client-config.ts';
-import { PUBLIC_ROUTES, RESOURCE_NAMES } from '#shared/infra/resources.ts';
+import { publicRouteSet, RESOURCE_NAMES } from '#shared/infra/resources.ts';
 import {
   localConnectorStateMachine,
   prepareLocalConnectors,
@@ -242,7 +242,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       authorizer: {
         verify: (token) => (authorizer ? authorizer.verify(token) : Promise.reject(new Error('not ready'))),
       },
-      publicRoutes: new Set(PUBLIC_ROUTES.map((r) => `${r.method} ${r.path}`)),
+      publicRoutes: publicRouteSet(),
       issuer,
       stepFunctions: (req, res) => {
         if (!stepFunctions) return void res.writeHead(503).end();

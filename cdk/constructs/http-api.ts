@@ -90,14 +90,17 @@ export class PublicHttpApi extends Construct {
 
     for (const publicRoute of PUBLIC_ROUTES) {
       const [route] = this.api.addRoutes({
-        path: publicRoute.path,
+        // The route table writes parameters as `:name`; API Gateway as `{name}`.
+        path: publicRoute.path.replace(/:(\w+)/g, '{$1}'),
         methods: [apigw.HttpMethod[publicRoute.method]],
         integration,
       });
       if (route) {
         Validations.of(route).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${publicRoute.method} ${publicRoute.path} is deliberately public (uptime checks, API description) and returns no tenant data.`,
+          reason: publicRoute.path.startsWith('/ingest/webhooks/')
+            ? `${publicRoute.method} ${publicRoute.path} is authenticated by an HMAC-SHA256 signature with per-connector secrets and a replay window instead of a JWT (senders are systems, not users); it only accepts signed posts.`
+            : `${publicRoute.method} ${publicRoute.path} is deliberately public (uptime checks, API description) and returns no tenant data.`,
         });
       }
     }

@@ -42,4 +42,31 @@ export const ROLE_GROUPS = ['owner', 'admin', 'analyst', 'viewer'] as const;
 export const PUBLIC_ROUTES = [
   { method: 'GET', path: '/health' },
   { method: 'GET', path: '/openapi.json' },
+  // Signed inbound webhooks: senders are systems without user tokens, so the HMAC signature over timestamp + body
+  // (per-connector secrets, replay window) authenticates them instead, and the tenant comes from the stored
+  // connector. See functions/handlers/api/routes/webhooks.ts and docs/connectors.md.
+  { method: 'POST', path: '/ingest/webhooks/:connectorId' },
 ] as const;
+
+/** True when `METHOD /path` is a public route (`:param` segments match any one segment). */
+export function isPublicRoute(routeKey: string): boolean {
+  const [method, path = ''] = routeKey.split(' ');
+  const segments = path.split('/');
+  return PUBLIC_ROUTES.some((route) => {
+    if (route.method !== method) return false;
+    const pattern = route.path.split('/');
+    return (
+      pattern.length === segments.length &&
+      pattern.every((p, i) => (p.startsWith(':') ? segments[i] !== '' : p === segments[i]))
+    );
+  });
+}
+
+/** The public routes as a set whose `has('METHOD /concrete/path')` understands `:param` segments (local gateway). */
+export function publicRouteSet(): ReadonlySet<string> {
+  return new (class extends Set<string> {
+    override has(routeKey: string): boolean {
+      return isPublicRoute(routeKey);
+    }
+  })(PUBLIC_ROUTES.map((r) => `${r.method} ${r.path}`));
+}

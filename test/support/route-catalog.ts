@@ -28,6 +28,14 @@ export const SAMPLE_BODIES: Record<string, { body: unknown; contentType?: string
   'PUT /brands/:brandId/run-settings': { body: { providers: [], samplesPerPrompt: 1, schedule: { kind: 'manual' } } },
   'POST /members': { body: { email: 'sample-invitee@example.com', role: 'viewer' } },
   'PATCH /members/:userId': { body: { role: 'viewer' } },
+  'POST /connectors': {
+    body: { brandId: 'brd_00000000000000000000000000', name: 'Sample feed', config: { source: 'x', query: 'Acme' } },
+  },
+  'PUT /connectors/:connectorId': { body: { name: 'Sample feed', config: { source: 'x', query: 'Acme' } } },
+  'POST /connectors/:connectorId/rotate-secret': { body: {} },
+  'POST /ingest/webhooks/:connectorId': {
+    body: { items: [{ id: 'sample-1', text: 'Sample post', publishedAt: '2026-01-01T00:00:00Z' }] },
+  },
 };
 
 /** Query strings for routes whose query has required parameters. */
@@ -46,7 +54,10 @@ export const SAMPLE_QUERIES: Record<string, string> = {
 };
 
 /** Path parameters a test's own ids may lack: well-formed ids of nothing (an alert id is a ULID). */
-export const SAMPLE_PATH_IDS: Record<string, string> = { alertId: '01KM0000000000000000000000' };
+export const SAMPLE_PATH_IDS: Record<string, string> = {
+  alertId: '01KM0000000000000000000000',
+  connectorId: 'con_00000000000000000000000000',
+};
 
 /** Fills path parameters from a map (`:brandId` → ids.brandId), else from {@link SAMPLE_PATH_IDS}. */
 export function fillPath(path: string, ids: Record<string, string>): string {

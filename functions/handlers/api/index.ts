@@ -19,6 +19,7 @@ import { readApiConfig, readDirectoryConfig, readWorkflowConfig } from '../../co
 import { observed, observeHttpResult } from '../../middleware/observability.ts';
 import { correlationIdOfHttpEvent } from '../../observability/correlation.ts';
 import { logger, tracer } from '../../powertools.ts';
+import { createConnectorDeps } from '../connectors/deps.ts';
 import { createApiApp } from './app.ts';
 
 // Cold start: configuration, clients and the JWT verifier are built once, outside the handler.
@@ -52,6 +53,7 @@ const app = createApiApp(
     ids: ulidGenerator,
     maxBodyBytes: config.MAX_BODY_BYTES,
     version: process.env.APP_VERSION ?? 'dev',
+    connectors: createConnectorDeps(),
   },
   logger,
 );

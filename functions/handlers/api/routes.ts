@@ -57,8 +57,10 @@ import { rowsToCsv } from '../../adapters/warehouse/csv.ts';
 import { etag, expectedVersion } from '../../middleware/preconditions.ts';
 import { parseJsonBody, parseQuery, textBody } from '../../middleware/request.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { type ConnectorServices, connectorRoutes } from './routes/connectors.ts';
 import { drilldownRoutes } from './routes/drilldown.ts';
 import { type SignalRouteDeps, signalRoutes } from './routes/signals.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -79,6 +81,8 @@ export interface ApiDeps
   auditLog: AuditLog;
   maxBodyBytes: number;
   version: string;
+  /** Connector admin and webhook ports (functions/handlers/connectors/deps.ts); their routes answer 503 without them. */
+  connectors?: ConnectorServices;
 }
 
 export interface RouteContext {
@@ -667,6 +671,8 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
       handle: async (ctx) => ok(await deps.auditLog.list(tenantOf(ctx).tenantId, page(ctx))),
     },
     ...signalRoutes(deps),
+    ...connectorRoutes(deps),
+    ...webhookRoutes(deps),
   ];
   return routes;
 }

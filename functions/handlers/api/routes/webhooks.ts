@@ -1,0 +1,56 @@
+import { WebhookBodySchema, WebhookResultSchema } from '#shared/contracts/connectors.ts';
+import { ValidationError } from '#shared/domain/errors.ts';
+import { ingestWebhook } from '#shared/use-cases/connectors.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../../adapters/connectors/webhook-signature.ts';
+import { header, rawBody } from '../../../middleware/request.ts';
+import type { RouteDefinition } from '../routes.ts';
+import { type ConnectorServices, connectorServicesOf } from './connectors.ts';
+
+/** Largest signed webhook body: 100 items of a few KB each. Larger bodies get 413 before any parsing. */
+export const WEBHOOK_MAX_BYTES = 256 * 1024;
+
+/**
+ * `POST /ingest/webhooks/{connectorId}`: the one route authenticated by an HMAC signature instead of a JWT (senders
+ * are other systems, not signed-in users), so it is in PUBLIC_ROUTES and skips the JWT authorizer. What protects it:
+ * the signature over `<timestamp>.<raw body>` with one of the connector's secrets, a replay window on the timestamp,
+ * a size limit checked first, strict body validation, and the tenant taken from the stored connector — never from
+ * the request. Every refusal stores nothing.
+ */
+export function webhookRoutes(deps: { connectors?: ConnectorServices }): RouteDefinition[] {
+  return [
+    {
+      method: 'POST',
+      path: '/ingest/webhooks/:connectorId',
+      summary:
+        'Receive signed posts for a webhook connector (X-PromptPulse-Timestamp, X-PromptPulse-Signature: v1=HMAC-SHA256 of "<timestamp>.<body>")',
+      access: { kind: 'public' },
+      docs: { body: WebhookBodySchema, response: WebhookResultSchema },
+      handle: async (ctx) => {
+        const body = rawBody(ctx.event, WEBHOOK_MAX_BYTES);
+        const result = await ingestWebhook(connectorServicesOf(deps).webhook, {
+          connectorId: ctx.params.connectorId ?? '',
+          timestamp: header(ctx.event, TIMESTAMP_HEADER),
+          signature: header(ctx.event, SIGNATURE_HEADER),
+          body,
+          parse: (text) => {
+            let json: unknown;
+            try {
+              json = JSON.parse(text);
+            } catch {
+              throw new ValidationError('The body is not valid JSON', { code: 'invalid_json' });
+            }
+            const parsed = WebhookBodySchema.safeParse(json);
+            if (!parsed.success) {
+              throw new ValidationError('The body does not match the webhook schema', {
+                code: 'validation_failed',
+                details: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message })),
+              });
+            }
+            return parsed.data;
+          },
+        });
+        return { status: 202, body: result };
+      },
+    },
+  ];
+}
