@@ -12,8 +12,12 @@ export const MetricsQuerySchema = z
     surface: z.enum(['api', 'api_web_search']).optional(),
     topic: idSchema('top').optional(),
     promptSetVersion: z.coerce.number().int().positive().optional(),
+    /** Only answers to branded (`true`) or non-branded (`false`) prompts. */
+    branded: z.enum(['true', 'false']).optional(),
     /** Share-of-voice scope. @default 'non-branded' */
     scope: z.enum(['non-branded', 'all']).default('non-branded'),
+    /** When given, the response also carries `series`: the same metrics per UTC day or per ISO week (Mon-Sun). */
+    granularity: z.enum(['day', 'week']).optional(),
   })
   .refine((q) => q.from <= q.to, { message: '`from` must not be after `to`', path: ['from'] })
   .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 <= 366, {
@@ -63,6 +67,21 @@ export const EntityMetricsSchema = z.object({
 });
 export type EntityMetricsView = z.infer<typeof EntityMetricsSchema>;
 
+/** One bucket of a metrics series (a function so it can be declared before use without ordering trouble). */
+function MetricsBucketSchema() {
+  return z.object({
+    /** `YYYY-MM-DD` (day) or `YYYY-Www` (ISO week). */
+    period: z.string(),
+    /** The bucket's first and last day inside the period. */
+    from: z.string(),
+    to: z.string(),
+    n: z.number(),
+    shareOfVoiceN: z.number(),
+    brand: EntityMetricsSchema,
+    competitors: z.array(EntityMetricsSchema),
+  });
+}
+
 /** Metrics of a brand and its competitors over a period, each rate with n and a 95% Wilson interval. */
 export const MetricsResponseSchema = z.object({
   brandId: z.string(),
@@ -75,21 +94,45 @@ export const MetricsResponseSchema = z.object({
   shareOfVoiceN: z.number(),
   brand: EntityMetricsSchema,
   competitors: z.array(EntityMetricsSchema),
+  /** With `granularity`: every day or ISO week of the period in order (edge weeks clipped to it; empty ones n = 0). */
+  series: z.array(MetricsBucketSchema()).optional(),
 });
 export type MetricsResponse = z.infer<typeof MetricsResponseSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Warehouse analytics: named queries over the lake (Snowflake in AWS, DuckDB locally), each row typed here.
 
-/** `GET /brands/{brandId}/analytics/*` query: a period, optional provider/surface slices, and CSV export. */
+/** Page sizes of the warehouse routes: rows per page by default, and at most. */
+export const ANALYTICS_DEFAULT_PAGE_SIZE = 1000;
+export const ANALYTICS_MAX_PAGE_SIZE = 5000;
+
+/**
+ * `GET /brands/{brandId}/analytics/*` query: a period, optional slices (provider, surface, topic, prompt-set version,
+ * branded, locale), CSV export and cursor pages.
+ */
 export const AnalyticsQuerySchema = z
   .strictObject({
     from: dateSchema,
     to: dateSchema,
     provider: z.enum(['openai', 'anthropic', 'gemini', 'perplexity']).optional(),
     surface: z.enum(['api', 'api_web_search']).optional(),
+    /** One topic of the brand (answers to prompts without a topic are left out). */
+    topic: idSchema('top').optional(),
+    /** Answers of runs on this prompt-set version. */
+    promptSetVersion: z.coerce.number().int().positive().optional(),
+    /** Only answers to branded (`true`) or non-branded (`false`) prompts. */
+    branded: z.enum(['true', 'false']).optional(),
+    /** Prompt locale, e.g. `en-US`. */
+    locale: z
+      .string()
+      .regex(/^[a-z]{2,3}-[A-Z]{2}$/, 'expected a locale such as en-US')
+      .optional(),
     /** `csv` returns the same rows as `text/csv` (a header line, then one line per row). @default 'json' */
     format: z.enum(['json', 'csv']).default('json'),
+    /** Rows per page. @default 1000 */
+    limit: z.coerce.number().int().min(1).max(ANALYTICS_MAX_PAGE_SIZE).default(ANALYTICS_DEFAULT_PAGE_SIZE),
+    /** `nextCursor` of the previous page (same query and filters). */
+    cursor: z.string().max(512).optional(),
   })
   .refine((q) => q.from <= q.to, { message: '`from` must not be after `to`', path: ['from'] })
   .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 <= 366, {
@@ -193,6 +236,15 @@ export const analyticsResponseSchema = <T extends z.ZodType>(row: T) =>
     brandId: z.string(),
     from: z.string(),
     to: z.string(),
-    filter: z.object({ provider: z.string().optional(), surface: z.string().optional() }),
+    filter: z.object({
+      provider: z.string().optional(),
+      surface: z.string().optional(),
+      topic: z.string().optional(),
+      promptSetVersion: z.number().optional(),
+      branded: z.boolean().optional(),
+      locale: z.string().optional(),
+    }),
     rows: z.array(row),
+    /** The next page's cursor (pass it as `cursor` with the same query); null on the last page. */
+    nextCursor: z.string().nullable(),
   });

@@ -14,6 +14,15 @@ export interface WarehouseScope {
   surface?: string;
   /** One tracked prompt (the prompt drill-down); absent = every prompt. */
   promptId?: string;
+  /** One topic id (answers to prompts without a topic are left out); absent = all. */
+  topic?: string;
+  promptSetVersion?: number;
+  /** Branded (true) or non-branded (false) prompts only; absent = both. */
+  branded?: boolean;
+  /** Prompt locale such as `en-US`; absent = all. */
+  locale?: string;
+  /** One page of the rows, in the query's order; absent = every row (up to the query's own cap, if any). */
+  page?: { limit: number; offset: number };
 }
 
 /**

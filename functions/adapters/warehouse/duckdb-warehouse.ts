@@ -4,7 +4,7 @@ import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from '@duc
 import { ANALYTICS_ROW_SCHEMAS, type AnalyticsQueryName, type AnalyticsRow } from '#shared/contracts/analytics.ts';
 import { parseCanonicalEvent } from '#shared/events/schemas.ts';
 import { type Warehouse, WarehouseError, type WarehouseScope } from '#shared/ports/warehouse.ts';
-import { ANALYTICS_SQL, assertTenantId, scopeBinds } from './queries.ts';
+import { assertTenantId, sqlFor } from './queries.ts';
 
 const ANSWER_TYPE = 'promptpulse.answer.analyzed';
 
@@ -95,7 +95,8 @@ export class DuckDbWarehouse implements Warehouse {
   async query<N extends AnalyticsQueryName>(name: N, scope: WarehouseScope): Promise<AnalyticsRow<N>[]> {
     assertTenantId(scope.tenantId);
     await this.refresh(scope.tenantId);
-    const reader = await this.exclusive(() => this.connection.runAndReadAll(ANALYTICS_SQL[name], scopeBinds(scope)));
+    const { sql, binds } = sqlFor(name, scope);
+    const reader = await this.exclusive(() => this.connection.runAndReadAll(sql, binds));
     const schema = ANALYTICS_ROW_SCHEMAS[name];
     return reader.getRowObjectsJS().map((row) => schema.parse(row) as AnalyticsRow<N>);
   }

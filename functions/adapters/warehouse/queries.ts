@@ -17,7 +17,11 @@ import type { WarehouseScope } from '#shared/ports/warehouse.ts';
  */
 const SCOPE = `a.tenant_id = ? AND a.brand_id = ? AND a.day >= ? AND a.day <= ?
   AND a.provider = COALESCE(CAST(? AS VARCHAR), a.provider) AND a.surface = COALESCE(CAST(? AS VARCHAR), a.surface)
-  AND a.prompt_id = COALESCE(CAST(? AS VARCHAR), a.prompt_id)`;
+  AND a.prompt_id = COALESCE(CAST(? AS VARCHAR), a.prompt_id)
+  AND a.topic_id IS NOT DISTINCT FROM COALESCE(CAST(? AS VARCHAR), a.topic_id)
+  AND a.set_version = COALESCE(CAST(? AS INTEGER), a.set_version)
+  AND a.branded = COALESCE(CAST(? AS BOOLEAN), a.branded)
+  AND a.locale = COALESCE(CAST(? AS VARCHAR), a.locale)`;
 
 const BRAND_JOIN = `LEFT JOIN answer_entities e
   ON e.tenant_id = a.tenant_id AND e.event_id = a.event_id AND e.kind = 'brand'`;
@@ -61,8 +65,7 @@ FROM answers a
 JOIN answer_citations c ON c.tenant_id = a.tenant_id AND c.event_id = a.event_id
 WHERE ${SCOPE}
 GROUP BY c.domain, c.class
-ORDER BY COUNT(*) DESC, c.domain
-LIMIT 100`,
+ORDER BY COUNT(*) DESC, c.domain`,
 
   prompts: `SELECT a.prompt_id AS "promptId", a.day AS "day",
   CAST(COUNT(*) AS INTEGER) AS "answers",
@@ -88,11 +91,11 @@ ORDER BY s.prompt_id, CASE WHEN e.kind = 'brand' THEN 0 ELSE 1 END, e.entity_id`
   a.provider AS "provider", a.surface AS "surface"
 FROM answers a
 WHERE ${SCOPE}
-ORDER BY a.day DESC, a.answer_id DESC
-LIMIT 5000`,
+ORDER BY a.day DESC, a.answer_id DESC`,
 };
 
-/** The binds of `SCOPE`, in order (each query uses the scope exactly once). */
+/** The binds of `SCOPE`, in order (each query uses the scope exactly once). Numbers and flags go as text and are
+ * CAST in SQL, so both drivers bind plain strings. */
 export function scopeBinds(scope: WarehouseScope): (string | null)[] {
   return [
     scope.tenantId,
@@ -102,7 +105,32 @@ export function scopeBinds(scope: WarehouseScope): (string | null)[] {
     scope.provider ?? null,
     scope.surface ?? null,
     scope.promptId ?? null,
+    scope.topic ?? null,
+    scope.promptSetVersion === undefined ? null : String(scope.promptSetVersion),
+    scope.branded === undefined ? null : String(scope.branded),
+    scope.locale ?? null,
   ];
+}
+
+/** Row caps of queries asked for without a page (the prompt drill-down reads `answers` whole; `sources` is a top list). */
+export const UNPAGED_LIMITS: Partial<Record<AnalyticsQueryName, number>> = { sources: 100, answers: 5000 };
+
+/**
+ * The SQL and binds of a named query over a scope. A page becomes `LIMIT n OFFSET m` after the query's own ORDER BY
+ * (so pages are stable); n and m are validated safe integers written as literals, never request text, because not
+ * every driver accepts binds in LIMIT.
+ */
+export function sqlFor(name: AnalyticsQueryName, scope: WarehouseScope): { sql: string; binds: (string | null)[] } {
+  const binds = scopeBinds(scope);
+  const base = ANALYTICS_SQL[name];
+  if (scope.page) {
+    const { limit, offset } = scope.page;
+    if (!Number.isSafeInteger(limit) || limit < 1 || !Number.isSafeInteger(offset) || offset < 0)
+      throw new Error('invalid page');
+    return { sql: `${base}\nLIMIT ${limit} OFFSET ${offset}`, binds };
+  }
+  const cap = UNPAGED_LIMITS[name];
+  return { sql: cap ? `${base}\nLIMIT ${cap}` : base, binds };
 }
 
 const TENANT_ID = /^ws_[0-9a-hjkmnp-tv-z]{26}$/;

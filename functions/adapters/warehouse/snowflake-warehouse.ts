@@ -2,7 +2,7 @@ import snowflake, { type Bind, type Connection, type ConnectionOptions } from 's
 import { ANALYTICS_ROW_SCHEMAS, type AnalyticsQueryName, type AnalyticsRow } from '#shared/contracts/analytics.ts';
 import { type Warehouse, WarehouseError, type WarehouseScope } from '#shared/ports/warehouse.ts';
 import type { WarehouseEnv } from './index.ts';
-import { ANALYTICS_SQL, assertTenantId, scopeBinds } from './queries.ts';
+import { assertTenantId, sqlFor } from './queries.ts';
 
 /**
  * The DDL the analytical queries run over (see docs/warehouse.md). Snowpipe (or Firehose's Snowflake destination)
@@ -66,7 +66,8 @@ export class SnowflakeWarehouse implements Warehouse {
 
   async query<N extends AnalyticsQueryName>(name: N, scope: WarehouseScope): Promise<AnalyticsRow<N>[]> {
     assertTenantId(scope.tenantId);
-    const rows = await this.execute(ANALYTICS_SQL[name], scopeBinds(scope));
+    const { sql, binds } = sqlFor(name, scope);
+    const rows = await this.execute(sql, binds);
     const schema = ANALYTICS_ROW_SCHEMAS[name];
     return rows.map((row) => schema.parse(row) as AnalyticsRow<N>);
   }

@@ -44,7 +44,7 @@ import type { AuditLog } from '#shared/ports/audit.ts';
 import type { RollupStore } from '#shared/ports/rollups.ts';
 import type { WorkflowStarter } from '#shared/ports/runs.ts';
 import type { Warehouse } from '#shared/ports/warehouse.ts';
-import { readBrandMetrics } from '#shared/use-cases/aggregate.ts';
+import { readBrandMetrics, readBrandMetricsSeries } from '#shared/use-cases/aggregate.ts';
 import * as brands from '#shared/use-cases/brands.ts';
 import * as members from '#shared/use-cases/members.ts';
 import * as promptSets from '#shared/use-cases/prompt-sets.ts';
@@ -54,9 +54,11 @@ import type { WorkspaceDeps } from '#shared/use-cases/workspaces.ts';
 import { createWorkspace, describeCaller, getCurrentWorkspace } from '#shared/use-cases/workspaces.ts';
 import { promptsFromCsv, promptsToCsv } from '../../adapters/csv/prompt-csv.ts';
 import { rowsToCsv } from '../../adapters/warehouse/csv.ts';
+import { decodeWarehouseCursor, encodeWarehouseCursor } from '../../adapters/warehouse/cursor.ts';
 import { etag, expectedVersion } from '../../middleware/preconditions.ts';
 import { parseJsonBody, parseQuery, textBody } from '../../middleware/request.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { parseFilterQuery } from './routes/analytics-query.ts';
 import { type ConnectorServices, connectorRoutes } from './routes/connectors.ts';
 import { drilldownRoutes } from './routes/drilldown.ts';
 import { type SignalRouteDeps, signalRoutes } from './routes/signals.ts';
@@ -547,14 +549,15 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
       handle: async (ctx) => {
         const tenant = tenantOf(ctx);
         const brand = await brands.getBrandOrThrow(deps, tenant, brandIdOf(ctx));
-        const query = parseQuery(ctx.event, MetricsQuerySchema);
+        const query = parseFilterQuery(ctx.event, MetricsQuerySchema);
         const filter = {
           ...(query.provider ? { provider: query.provider } : {}),
           ...(query.surface ? { surface: query.surface } : {}),
           ...(query.topic ? { topic: query.topic } : {}),
           ...(query.promptSetVersion ? { promptSetVersion: query.promptSetVersion } : {}),
+          ...(query.branded ? { branded: query.branded === 'true' } : {}),
         };
-        const report = await readBrandMetrics(deps, {
+        const metricsQuery = {
           tenantId: tenant.tenantId,
           brandId: brand.id,
           from: query.from,
@@ -562,7 +565,11 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
           filter,
           competitorIds: brand.competitors.map((c) => c.id),
           shareOfVoiceScope: query.scope,
-        });
+        };
+        const [report, series] = await Promise.all([
+          readBrandMetrics(deps, metricsQuery),
+          query.granularity ? readBrandMetricsSeries(deps, { ...metricsQuery, granularity: query.granularity }) : null,
+        ]);
         const named = (kind: 'brand' | 'competitor') => (metrics: (typeof report)['brand']) => ({
           ...metrics,
           kind,
@@ -581,6 +588,19 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
           shareOfVoiceN: report.shareOfVoiceN,
           brand: named('brand')(report.brand),
           competitors: report.competitors.map(named('competitor')),
+          ...(series
+            ? {
+                series: series.map((bucket) => ({
+                  period: bucket.period,
+                  from: bucket.from,
+                  to: bucket.to,
+                  n: bucket.report.n,
+                  shareOfVoiceN: bucket.report.shareOfVoiceN,
+                  brand: named('brand')(bucket.report.brand),
+                  competitors: bucket.report.competitors.map(named('competitor')),
+                })),
+              }
+            : {}),
         });
       },
     },
@@ -594,28 +614,41 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
         handle: async (ctx) => {
           const tenant = tenantOf(ctx);
           const brand = await brands.getBrandOrThrow(deps, tenant, brandIdOf(ctx));
-          const { format, ...query } = parseQuery(ctx.event, AnalyticsQuerySchema);
+          const { format, limit, cursor, ...query } = parseFilterQuery(ctx.event, AnalyticsQuerySchema);
           const filter = {
             ...(query.provider ? { provider: query.provider } : {}),
             ...(query.surface ? { surface: query.surface } : {}),
+            ...(query.topic ? { topic: query.topic } : {}),
+            ...(query.promptSetVersion ? { promptSetVersion: query.promptSetVersion } : {}),
+            ...(query.branded ? { branded: query.branded === 'true' } : {}),
+            ...(query.locale ? { locale: query.locale } : {}),
           };
-          const rows = await deps.warehouse.query(name, {
+          const cursorQuery = { name, brandId: brand.id, from: query.from, to: query.to, filter };
+          const offset = decodeWarehouseCursor(cursorQuery, cursor);
+          // One row more than the page: tells whether a next page exists without counting.
+          const fetched = await deps.warehouse.query(name, {
             tenantId: tenant.tenantId,
             brandId: brand.id,
             from: query.from,
             to: query.to,
             ...filter,
+            page: { limit: limit + 1, offset },
           });
+          const rows = fetched.slice(0, limit);
+          const nextCursor = fetched.length > limit ? encodeWarehouseCursor(cursorQuery, offset + limit) : null;
           if (format === 'csv') {
             const columns = Object.keys(ANALYTICS_ROW_SCHEMAS[name].shape);
             return {
               status: 200,
               body: rowsToCsv(columns, rows),
               rawContentType: 'text/csv; charset=utf-8',
-              headers: { 'content-disposition': `attachment; filename="${name}-${query.from}-${query.to}.csv"` },
+              headers: {
+                'content-disposition': `attachment; filename="${name}-${query.from}-${query.to}.csv"`,
+                ...(nextCursor ? { 'x-next-cursor': nextCursor } : {}),
+              },
             };
           }
-          return ok({ brandId: brand.id, from: query.from, to: query.to, filter, rows });
+          return ok({ brandId: brand.id, from: query.from, to: query.to, filter, rows, nextCursor });
         },
       }),
     ),

@@ -31,6 +31,37 @@ describe('GET /brands/{id}/metrics (from the event rollups)', () => {
 
     const filtered = await call(stack.apiUrl, 'GET', `${path}&provider=anthropic`, { token });
     expect(filtered.json.n).toBe(0);
+    const branded = await call(stack.apiUrl, 'GET', `${path}&branded=true`, { token });
+    expect(branded.json.n).toBe(0);
+    const nonBranded = await call(stack.apiUrl, 'GET', `${path}&branded=false`, { token });
+    expect(nonBranded.json.n).toBe(6);
+
+    // Weekly and daily series over four weeks ending today: every bucket present, the run in the last one.
+    const from = new Date(Date.now() - 27 * 86_400_000).toISOString().slice(0, 10);
+    for (const granularity of ['week', 'day'] as const) {
+      const res = await call(
+        stack.apiUrl,
+        'GET',
+        `/brands/${brand.id}/metrics?from=${from}&to=${today}&granularity=${granularity}`,
+        { token },
+      );
+      expect(res.status).toBe(200);
+      const body = MetricsResponseSchema.parse(res.json);
+      const series = body.series ?? [];
+      if (granularity === 'day') expect(series.map((b) => b.period)).toHaveLength(28);
+      else {
+        expect(series.length === 4 || series.length === 5).toBe(true);
+        for (const bucket of series) expect(bucket.period).toMatch(/^\d{4}-W\d{2}$/);
+      }
+      expect(series[0]?.from).toBe(from);
+      expect(series.at(-1)?.to).toBe(today);
+      expect(series.reduce((n, b) => n + b.n, 0)).toBe(6);
+      expect(series.at(-1)?.n).toBe(6);
+      expect(body.n).toBe(6);
+    }
+    const badGranularity = await call(stack.apiUrl, 'GET', `${path}&granularity=month`, { token });
+    expect(badGranularity.status).toBe(400);
+    expect(badGranularity.json.error.message).toContain('`granularity`');
     for (const bad of ['from=2026-02-01&to=2026-01-01', 'from=2020-01-01&to=2026-01-01', 'from=yesterday&to=today']) {
       const res = await call(stack.apiUrl, 'GET', `/brands/${brand.id}/metrics?${bad}`, { token });
       expect(res.status, bad).toBe(400);

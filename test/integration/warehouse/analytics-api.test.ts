@@ -85,6 +85,58 @@ describe('GET /brands/{id}/analytics/* (the warehouse over the lake: DuckDB loca
       expect(res.status, bad).toBe(400);
     }
 
+    // The newer filters: the run's prompts are version 1, non-branded, en-US, without a topic.
+    const count = async (query: string) => {
+      const res = await call(stack.apiUrl, 'GET', `${base}/trends?${period}&${query}`, { token });
+      expect(res.status, query).toBe(200);
+      return total(TrendRowSchema.array().parse(res.json.rows));
+    };
+    expect(await count('promptSetVersion=1&branded=false&locale=en-US')).toBe(succeeded);
+    expect(await count('promptSetVersion=2')).toBe(0);
+    expect(await count('branded=true')).toBe(0);
+    expect(await count('locale=de-DE')).toBe(0);
+    expect(await count('topic=top_01jzzzzzzzzzzzzzzzzzzzzzzz')).toBe(0);
+    // A bad filter is a 400 that names it.
+    for (const [query, name] of [
+      ['topic=nope', 'topic'],
+      ['promptSetVersion=0', 'promptSetVersion'],
+      ['branded=yes', 'branded'],
+      ['locale=english', 'locale'],
+      ['limit=5001', 'limit'],
+      ['cursor=garbage', 'cursor'],
+      ['colour=red', 'colour'],
+    ]) {
+      const res = await call(stack.apiUrl, 'GET', `${base}/trends?${period}&${query}`, { token });
+      expect(res.status, query).toBe(400);
+      expect(res.json.error.message, query).toContain(`\`${name}\``);
+    }
+
+    // Pages: one row each, following nextCursor, give the same rows as one big page.
+    const paged: unknown[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await call(
+        stack.apiUrl,
+        'GET',
+        `${base}/prompts?${period}&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { token },
+      );
+      expect(res.status).toBe(200);
+      expect(res.json.rows.length).toBeLessThanOrEqual(1);
+      paged.push(...res.json.rows);
+      cursor = res.json.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(prompts);
+    // A cursor of one query does not page another.
+    const first = await call(stack.apiUrl, 'GET', `${base}/prompts?${period}&limit=1`, { token });
+    const replayed = await call(
+      stack.apiUrl,
+      'GET',
+      `${base}/prompts?${period}&provider=openai&limit=1&cursor=${encodeURIComponent(first.json.nextCursor)}`,
+      { token },
+    );
+    expect(replayed.status).toBe(400);
+
     // Another workspace: its own brand has no rows, and the first workspace's brand does not exist for it.
     const other = await freshAccount(stack, 'warehouse-other');
     const { token: otherToken } = await ownerOfNewWorkspace(

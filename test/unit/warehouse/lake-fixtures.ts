@@ -19,6 +19,12 @@ export interface SyntheticAnswer {
   competitors?: string[];
   citations?: { domain: string; class: 'owned' | 'competitor' | 'third-party' }[];
   id?: string;
+  /** @default 1 */
+  setVersion?: number;
+  /** @default false */
+  branded?: boolean;
+  /** @default 'en-US' */
+  locale?: string;
 }
 
 /** A schema-valid `answer.analyzed` event with a brand and two competitors (`cmp_a`, `cmp_b`). */
@@ -43,8 +49,8 @@ export function answerEvent(a: SyntheticAnswer): AnswerAnalyzedEvent {
       answerId: `ans_${n}`,
       prompt: {
         id: a.promptId ?? 'prm_1',
-        setVersion: 1,
-        branded: false,
+        setVersion: a.setVersion ?? 1,
+        branded: a.branded ?? false,
         topicId: a.topicId ?? null,
         intent: null,
         persona: null,
@@ -53,7 +59,7 @@ export function answerEvent(a: SyntheticAnswer): AnswerAnalyzedEvent {
       model: 'gpt-4.1-mini',
       modelVersion: null,
       surface: a.surface ?? 'api',
-      locale: 'en-US',
+      locale: a.locale ?? 'en-US',
       sampleIndex: 0,
       answeredAt: `${a.day}T12:00:00.000Z`,
       analyzerVersion: 'test',
