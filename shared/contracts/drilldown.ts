@@ -17,6 +17,14 @@ export const DrilldownQuerySchema = z
     to: dateSchema,
     provider: ProviderIdSchema.optional(),
     surface: SurfaceSchema.optional(),
+    /** The same slices as the warehouse routes, so a heat-map cell and its drill-down count the same answers. */
+    topic: idSchema('top').optional(),
+    promptSetVersion: z.coerce.number().int().positive().optional(),
+    branded: z.enum(['true', 'false']).optional(),
+    locale: z
+      .string()
+      .regex(/^[a-z]{2,3}-[A-Z]{2}$/, 'expected a locale such as en-US')
+      .optional(),
     /** Answers per page. @default 10 */
     limit: z.coerce.number().int().min(1).max(DRILLDOWN_MAX_PAGE).default(10),
     /** `nextCursor` of the previous page. */
@@ -108,7 +116,14 @@ export const DrilldownResponseSchema = z.object({
   promptText: z.string().nullable(),
   from: z.string(),
   to: z.string(),
-  filter: z.object({ provider: z.string().optional(), surface: z.string().optional() }),
+  filter: z.object({
+    provider: z.string().optional(),
+    surface: z.string().optional(),
+    topic: z.string().optional(),
+    promptSetVersion: z.number().optional(),
+    branded: z.boolean().optional(),
+    locale: z.string().optional(),
+  }),
   /** Answers to the prompt in scope (capped at {@link DRILLDOWN_MAX_ANSWERS}). */
   total: z.number().int(),
   /** More answers exist than the drill-down pages over (only the newest are reachable). */

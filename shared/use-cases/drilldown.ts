@@ -30,6 +30,10 @@ export interface DrilldownRequest {
   to: string;
   provider?: string | undefined;
   surface?: string | undefined;
+  topic?: string | undefined;
+  promptSetVersion?: number | undefined;
+  branded?: 'true' | 'false' | undefined;
+  locale?: string | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -90,6 +94,10 @@ export async function promptDrilldown(
   const filter = {
     ...(request.provider ? { provider: request.provider } : {}),
     ...(request.surface ? { surface: request.surface } : {}),
+    ...(request.topic ? { topic: request.topic } : {}),
+    ...(request.promptSetVersion ? { promptSetVersion: request.promptSetVersion } : {}),
+    ...(request.branded ? { branded: request.branded === 'true' } : {}),
+    ...(request.locale ? { locale: request.locale } : {}),
   };
   const refs = await deps.warehouse.query('answers', {
     tenantId: tenant.tenantId,

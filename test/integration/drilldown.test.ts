@@ -101,6 +101,20 @@ describe('GET /brands/{id}/drilldown (prompt drill-down) and /analytics/matrix (
     }
     expect(mentionsSeen).toBeGreaterThan(0);
 
+    // The warehouse slices apply as on the heat map: this run used prompt-set version 1, and its prompts are
+    // non-branded (they name no tracked brand).
+    const sliced = async (extra: string) =>
+      (
+        await call(stack.apiUrl, 'GET', `/brands/${brandId}/drilldown?promptId=${promptIds[0]}&${period}&${extra}`, {
+          token,
+        })
+      ).json;
+    expect((await sliced('promptSetVersion=1')).total).toBe(3);
+    expect((await sliced('promptSetVersion=2')).total).toBe(0);
+    expect((await sliced('branded=false')).total).toBe(3);
+    expect((await sliced('branded=true')).items).toEqual([]);
+    expect((await sliced('provider=anthropic')).total).toBe(0);
+
     // Bad input: a 400 naming the problem, never a 500.
     const good = `promptId=${promptIds[0]}&${period}`;
     const bad: [string, string, string][] = [
@@ -111,6 +125,8 @@ describe('GET /brands/{id}/drilldown (prompt drill-down) and /analytics/matrix (
       [`${good}&limit=0`, 'invalid_query', 'limit'],
       [`${good}&limit=26`, 'invalid_query', 'limit'],
       [`${good}&provider=nope`, 'invalid_query', 'provider'],
+      [`${good}&branded=yes`, 'invalid_query', 'branded'],
+      [`${good}&locale=english`, 'invalid_query', 'locale'],
       [`${good}&tenantId=ws_01aaaaaaaaaaaaaaaaaaaaaaaa`, 'invalid_query', ''],
       [`${good}&cursor=not-a-cursor`, 'invalid_cursor', ''],
       [`${good}&cursor=${btoa('2026-01-01|../../etc')}`, 'invalid_cursor', ''],
