@@ -84,6 +84,7 @@ export function plantedSwingSeries(input: {
   lastDay: string;
   days?: number;
   prefix?: string;
+  source?: TestSignal['source'];
 }): SignalObservedEvent[] {
   const days = input.days ?? 20;
   const last = Date.parse(`${input.lastDay}T00:00:00Z`);
@@ -100,6 +101,7 @@ export function plantedSwingSeries(input: {
         signalEvent({
           tenantId: input.tenantId,
           brandId: input.brandId,
+          ...(input.source ? { source: input.source } : {}),
           externalId: `${input.prefix ?? 't3_'}${new Date(dayStart).toISOString().slice(0, 10)}_${i}`,
           publishedAt: new Date(dayStart + 3_600_000 + i * 60_000).toISOString(),
           sentiment,

@@ -3,6 +3,7 @@ import type { UserManager } from 'oidc-client-ts';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import { type PushMessage, PushMessageSchema } from '../../../shared/contracts/index.ts';
 import { applyRunSummary, queryKeys } from '../api/queries.ts';
+import { applySignalPush } from '../features/signals/signals-api.ts';
 import { useRuntime } from './runtime.tsx';
 
 /**
@@ -69,6 +70,8 @@ export function handlePushFrame(queryClient: QueryClient, raw: string): PushMess
       void queryClient.invalidateQueries({ queryKey: queryKeys.runItemsAll(message.run.id), refetchType: 'none' });
     }
   }
+  // Signals: new signals and swing alerts (web/src/features/signals).
+  applySignalPush(queryClient, message);
   return message;
 }
 

@@ -1,0 +1,200 @@
+/**
+ * The Signals area's API calls and TanStack Query hooks: typed over shared/contracts/signals.ts, with the same
+ * token handling as the app's API client (current token; one refresh on a 401) and its error type.
+ */
+import { type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import type { z } from 'zod';
+import type { PushMessage } from '../../../../shared/contracts/runs.ts';
+import {
+  type SentimentClass,
+  type SeriesSource,
+  type SignalAlert,
+  SignalAlertSchema,
+  SignalAlertsPageSchema,
+  type SignalFeedItem,
+  SignalFeedPageSchema,
+  SignalSeriesResponseSchema,
+} from '../../../../shared/contracts/signals.ts';
+import { ApiError, apiErrorFromResponse } from '../../api/errors.ts';
+import { useRuntime } from '../../app/runtime.tsx';
+import { createTokenSource } from '../../auth/oidc.ts';
+
+export interface FeedFilters {
+  brandId?: string | undefined;
+  source?: SeriesSource | undefined;
+  sentiment?: SentimentClass | undefined;
+  language?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export const signalKeys = {
+  all: ['signals'] as const,
+  feed: (filters: FeedFilters) => ['signals', 'feed', filters] as const,
+  series: (brandId: string, from: string, to: string) => ['signals', 'series', brandId, from, to] as const,
+  alerts: (brandId: string | undefined) => ['signals', 'alerts', brandId ?? 'all'] as const,
+  /** Signals pushed since the page opened (not a server query: filled by the WebSocket). */
+  live: ['signals-live'] as const,
+};
+
+export interface LiveSignals {
+  /** Signals pushed since the page was opened. */
+  count: number;
+  /** The newest pushed signals, newest first (at most 10). */
+  latest: SignalFeedItem[];
+  /** Alerts pushed since the page was opened. */
+  alerts: SignalAlert[];
+}
+
+const query = (params: Record<string, string | number | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') search.set(k, String(v));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+};
+
+/** A small typed fetcher sharing the app's configuration and sign-in. */
+function useSignalsFetch() {
+  const { config, userManager } = useRuntime();
+  return useMemo(() => {
+    const tokens = createTokenSource(userManager);
+    const base = config.apiBaseUrl.replace(/\/+$/, '');
+    return async <S extends z.ZodType>(
+      method: 'GET' | 'POST',
+      path: string,
+      schema: S,
+      signal?: AbortSignal,
+    ): Promise<z.infer<S>> => {
+      const send = async (token: string | null) => {
+        try {
+          return await fetch(`${base}${path}`, {
+            method,
+            headers: { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+            signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(15_000)]) : AbortSignal.timeout(15_000),
+            credentials: 'omit',
+          });
+        } catch (cause) {
+          if (signal?.aborted) throw cause;
+          throw new ApiError({ status: 0, code: 'network_error', message: 'The API could not be reached.', cause });
+        }
+      };
+      let response = await send(await tokens.current());
+      if (response.status === 401) {
+        const renewed = await tokens.refresh().catch(() => null);
+        if (renewed) response = await send(renewed);
+      }
+      const text = await response.text();
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = undefined;
+      }
+      if (!response.ok) throw apiErrorFromResponse(response.status, body, response.statusText);
+      const parsed = schema.safeParse(body);
+      if (!parsed.success) {
+        throw new ApiError({
+          status: response.status,
+          code: 'invalid_response',
+          message: `The API's answer to ${method} ${path} does not match the expected shape.`,
+          details: parsed.error.issues,
+        });
+      }
+      return parsed.data;
+    };
+  }, [config.apiBaseUrl, userManager]);
+}
+
+export const FEED_PAGE_SIZE = 25;
+
+/** The feed, page by page (newest first). `source=all` is no filter. */
+export function useSignalFeed(filters: FeedFilters) {
+  const get = useSignalsFetch();
+  return useInfiniteQuery({
+    queryKey: signalKeys.feed(filters),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      get(
+        'GET',
+        `/signals${query({
+          brandId: filters.brandId,
+          source: filters.source === 'all' ? undefined : filters.source,
+          sentiment: filters.sentiment,
+          language: filters.language,
+          from: filters.from,
+          to: filters.to,
+          limit: FEED_PAGE_SIZE,
+          cursor: pageParam ?? undefined,
+        })}`,
+        SignalFeedPageSchema,
+        signal,
+      ),
+    getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+export function useSignalSeries(brandId: string | undefined, from: string, to: string) {
+  const get = useSignalsFetch();
+  return useQuery({
+    queryKey: signalKeys.series(brandId ?? '', from, to),
+    enabled: Boolean(brandId),
+    queryFn: ({ signal }) =>
+      get(
+        'GET',
+        `/brands/${encodeURIComponent(brandId ?? '')}/signals/series${query({ from, to })}`,
+        SignalSeriesResponseSchema,
+        signal,
+      ),
+  });
+}
+
+export function useSignalAlerts(brandId: string | undefined) {
+  const get = useSignalsFetch();
+  return useQuery({
+    queryKey: signalKeys.alerts(brandId),
+    queryFn: ({ signal }) =>
+      get('GET', `/signals/alerts${query({ brandId, limit: 50 })}`, SignalAlertsPageSchema, signal),
+  });
+}
+
+export function useAcknowledgeAlert() {
+  const get = useSignalsFetch();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (alertId: string) =>
+      get('POST', `/signals/alerts/${encodeURIComponent(alertId)}/acknowledge`, SignalAlertSchema),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: [...signalKeys.all, 'alerts'] }),
+  });
+}
+
+export function useLiveSignals(): LiveSignals {
+  const queryClient = useQueryClient();
+  const live = useQuery({
+    queryKey: signalKeys.live,
+    queryFn: () => queryClient.getQueryData<LiveSignals>(signalKeys.live) ?? { count: 0, latest: [], alerts: [] },
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  return live.data ?? { count: 0, latest: [], alerts: [] };
+}
+
+/**
+ * Folds a pushed Signals message into the caches: the live counters the page shows at once, and a refresh of the
+ * feed, series and alerts on screen (the server applies filters, so the pages are refetched rather than patched).
+ */
+export function applySignalPush(queryClient: QueryClient, message: PushMessage): void {
+  if (message.type !== 'signals.observed' && message.type !== 'signal.alert') return;
+  const current = queryClient.getQueryData<LiveSignals>(signalKeys.live) ?? { count: 0, latest: [], alerts: [] };
+  const next: LiveSignals =
+    message.type === 'signals.observed'
+      ? {
+          ...current,
+          count: current.count + message.total,
+          latest: [...message.items, ...current.latest]
+            .sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : -1))
+            .slice(0, 10),
+        }
+      : { ...current, alerts: [message.alert, ...current.alerts.filter((a) => a.id !== message.alert.id)] };
+  queryClient.setQueryData(signalKeys.live, next);
+  void queryClient.invalidateQueries({ queryKey: signalKeys.all, refetchType: 'active' });
+}
