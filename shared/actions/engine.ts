@@ -1,7 +1,7 @@
 /**
  * The recommendation engine: a pure function from an {@link ActionSnapshot} (rollups of two windows, recent
  * answers, prompts, signal alerts) to typed action candidates. Every candidate rests on a test that its finding is
- * outside the noise (non-overlapping 95% Wilson intervals, a Newcombe or Welch interval of a change that excludes
+ * outside the noise (a Newcombe or Welch 95% interval of a difference or change that excludes
  * zero, or a count large enough that "never" is unlikely by chance); a scope with too little data produces no
  * candidate, only an `insufficientData` note. Definitions and thresholds: docs/actions.md.
  */
@@ -212,7 +212,7 @@ class EngineContext {
 
   /**
    * Content gap: in a non-branded scope (topic or provider) a competitor is mentioned significantly more often
-   * than the brand (its 95% interval lies wholly above the brand's).
+   * than the brand (Newcombe's 95% interval of the difference excludes zero) by at least `minShift`.
    */
   contentGaps(): ActionCandidate[] {
     const out: ActionCandidate[] = [];
@@ -226,8 +226,12 @@ class EngineContext {
         continue;
       }
       const brand = metrics.brand.mentionRate;
+      // Newcombe's interval of the difference (competitor − brand) must exclude zero, and the gap be worth acting on.
       const leaders = metrics.competitors
-        .filter((c) => c.mentionRate.ci[0] > brand.ci[1])
+        .filter((c) => {
+          const change = compareProportions(brand, c.mentionRate);
+          return change.significant && change.direction === 'up' && (change.delta ?? 0) >= this.config.minShift;
+        })
         .sort((a, b) => (b.mentionRate.value ?? 0) - (a.mentionRate.value ?? 0));
       const leader = leaders[0];
       if (!leader) continue;
@@ -240,7 +244,7 @@ class EngineContext {
           !a.mentionedEntityIds.includes(this.s.brand.id),
       );
       const reach = totalNB > 0 ? metrics.n / totalNB : 1;
-      const separation = leader.mentionRate.ci[0] - brand.ci[1];
+      const difference = compareProportions(brand, leader.mentionRate);
       out.push(
         this.candidate({
           type: 'content_gap',
@@ -248,8 +252,8 @@ class EngineContext {
           title: `${this.s.brand.name} is missing from ${scope.label} answers where ${leaderName} appears`,
           rationale:
             `In non-branded prompts for ${scope.label}, assistants mention ${leaderName} in ${pct(leader.mentionRate.value)} ` +
-            `of ${metrics.n} answers but ${this.s.brand.name} in only ${pct(brand.value)}. The 95% intervals do not overlap, ` +
-            'so this is not sampling noise. Publish or strengthen content that answers these questions and names your product.',
+            `of ${metrics.n} answers but ${this.s.brand.name} in only ${pct(brand.value)}. The 95% interval of the difference ` +
+            'excludes zero, so this is not sampling noise. Publish or strengthen content that answers these questions and names your product.',
           evidence: {
             ...this.emptyEvidence(),
             figures: [
@@ -271,7 +275,7 @@ class EngineContext {
             summary: `Closing half the gap would lift the mention rate in ${scope.label} by about ${pct(gap / 2)}.`,
             score: round3(Math.min(1, gap) * Math.sqrt(reach)),
           },
-          confidence: confidenceOf(metrics.n, Math.max(0, 1 - separation - gap) * width(brand.ci)),
+          confidence: confidenceOf(metrics.n, width(difference.ci) / 2),
           urgency: gap >= 0.4 ? 'high' : gap >= 0.2 ? 'medium' : 'low',
         }),
       );

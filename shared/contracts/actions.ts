@@ -249,3 +249,13 @@ export const ActionEventDetailSchema = z.object({
 export type ActionEventDetail = z.infer<typeof ActionEventDetailSchema>;
 export const ACTION_EVENT_TYPES = ['promptpulse.action.created', 'promptpulse.action.updated'] as const;
 export type ActionEventType = (typeof ACTION_EVENT_TYPES)[number];
+
+/** WebSocket push: the engine created or refreshed actions of a brand (the hub refetches its list). */
+export const ActionsPushSchemas = [
+  z.object({
+    type: z.literal('actions.changed'),
+    brandId: z.string(),
+    created: z.number().int().min(0),
+    updated: z.number().int().min(0),
+  }),
+] as const;

@@ -20,6 +20,7 @@ import { observed, observeHttpResult } from '../../middleware/observability.ts';
 import { correlationIdOfHttpEvent } from '../../observability/correlation.ts';
 import { logger, tracer } from '../../powertools.ts';
 import { createConnectorDeps } from '../connectors/deps.ts';
+import { createActionHubServices } from '../actions/deps.ts';
 import { createApiApp } from './app.ts';
 
 // Cold start: configuration, clients and the JWT verifier are built once, outside the handler.
@@ -53,6 +54,7 @@ const app = createApiApp(
     ids: ulidGenerator,
     maxBodyBytes: config.MAX_BODY_BYTES,
     version: process.env.APP_VERSION ?? 'dev',
+    actionHub: createActionHubServices(db, config.TABLE_NAME),
     connectors: createConnectorDeps(),
   },
   logger,

@@ -57,7 +57,10 @@ import { rowsToCsv } from '../../adapters/warehouse/csv.ts';
 import { decodeWarehouseCursor, encodeWarehouseCursor } from '../../adapters/warehouse/cursor.ts';
 import { etag, expectedVersion } from '../../middleware/preconditions.ts';
 import { parseJsonBody, parseQuery, textBody } from '../../middleware/request.ts';
+import type { ActionHubServices } from '../actions/deps.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { actionRoutes } from './routes/actions.ts';
+import { integrationRoutes } from './routes/integrations.ts';
 import { parseFilterQuery } from './routes/analytics-query.ts';
 import { type ConnectorServices, connectorRoutes } from './routes/connectors.ts';
 import { drilldownRoutes } from './routes/drilldown.ts';
@@ -85,6 +88,8 @@ export interface ApiDeps
   version: string;
   /** Connector admin and webhook ports (functions/handlers/connectors/deps.ts); their routes answer 503 without them. */
   connectors?: ConnectorServices;
+  /** The Action Hub's ports (functions/handlers/actions/deps.ts); its routes answer 503 without them. */
+  actionHub?: ActionHubServices;
 }
 
 export interface RouteContext {
@@ -706,6 +711,8 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
     ...signalRoutes(deps),
     ...connectorRoutes(deps),
     ...webhookRoutes(deps),
+    ...actionRoutes(deps),
+    ...integrationRoutes(deps),
   ];
   return routes;
 }

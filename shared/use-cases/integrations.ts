@@ -1,0 +1,394 @@
+import { integrationHeaders, integrationMessage, SIGNATURE_HEADER, signedContent } from '../actions/payloads.ts';
+import type { ActionEventDetail } from '../contracts/actions.ts';
+import type { Delivery, Integration, IntegrationInput, IntegrationUpdate } from '../contracts/integrations.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../domain/errors.ts';
+import { prefixedId } from '../domain/ids.ts';
+import type { TenantPrincipal } from '../domain/principal.ts';
+import type { TenantId } from '../domain/workspace.ts';
+import type {
+  ActionBusEvent,
+  ActionRepository,
+  IntegrationRecord,
+  IntegrationRepository,
+  MessageSigner,
+  OutboundUrlValidator,
+  WebhookSender,
+} from '../ports/actions.ts';
+import type { Page, PageRequest } from '../ports/pagination.ts';
+import type { Clock, IdGenerator } from '../ports/system.ts';
+import { auditEntry, changesBetween } from './audit.ts';
+
+export interface RetryPolicy {
+  /** Attempts in all (the first included). @default 4 */
+  maxAttempts: number;
+  /** Wait before retry k (1-based) = base × 2^(k-1), capped. @default 1000 / 30000 ms */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000 };
+
+export interface IntegrationDeps {
+  integrations: IntegrationRepository;
+  actions: ActionRepository;
+  urls: OutboundUrlValidator;
+  sender: WebhookSender;
+  signer: MessageSigner;
+  clock: Clock;
+  ids: IdGenerator;
+  sleep?: (ms: number) => Promise<void>;
+  /** At most this many integrations per workspace. @default 10 */
+  maxIntegrations?: number;
+}
+
+const MAX_INTEGRATIONS = 10;
+
+/** The API view: everything but the secret (only its last four characters). */
+export function toView(record: IntegrationRecord): Integration {
+  const { secret: _secret, ...view } = record;
+  return view;
+}
+const hint = (secret: string) => `…${secret.slice(-4)}`;
+
+export async function listIntegrations(deps: Pick<IntegrationDeps, 'integrations'>, tenant: TenantPrincipal) {
+  return (await deps.integrations.list(tenant.tenantId)).map(toView);
+}
+
+export async function getIntegrationOrThrow(
+  deps: Pick<IntegrationDeps, 'integrations'>,
+  tenantId: TenantId,
+  integrationId: string,
+): Promise<IntegrationRecord> {
+  const found = await deps.integrations.get(tenantId, integrationId);
+  if (!found) throw new NotFoundError('Integration not found', { code: 'integration_not_found' });
+  return found;
+}
+
+/** Creates an integration after checking its URL (https, public addresses after DNS; the field is named on error). */
+export async function createIntegration(
+  deps: IntegrationDeps,
+  tenant: TenantPrincipal,
+  input: IntegrationInput,
+): Promise<Integration> {
+  await deps.urls.assertAllowed(input.url, 'url');
+  const existing = await deps.integrations.list(tenant.tenantId);
+  if (existing.length >= (deps.maxIntegrations ?? MAX_INTEGRATIONS)) {
+    throw new ConflictError(`A workspace has at most ${deps.maxIntegrations ?? MAX_INTEGRATIONS} integrations`, {
+      code: 'plan_limit_reached',
+    });
+  }
+  const at = deps.clock.now().toISOString();
+  const record: IntegrationRecord = {
+    id: prefixedId('int', deps.ids.next()),
+    name: input.name,
+    kind: input.kind,
+    url: input.url,
+    events: [...new Set(input.events)],
+    enabled: input.enabled,
+    secret: input.secret,
+    secretHint: hint(input.secret),
+    lastDelivery: null,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  await deps.integrations.create(
+    tenant.tenantId,
+    record,
+    auditEntry(deps, tenant, {
+      action: 'integration.created',
+      target: { type: 'integration', id: record.id },
+      summary: `Integration “${record.name}” (${record.kind}) created`,
+    }),
+  );
+  return toView(record);
+}
+
+export async function updateIntegration(
+  deps: IntegrationDeps,
+  tenant: TenantPrincipal,
+  integrationId: string,
+  expectedVersion: number,
+  input: IntegrationUpdate,
+): Promise<Integration> {
+  const current = await getIntegrationOrThrow(deps, tenant.tenantId, integrationId);
+  if (current.version !== expectedVersion) {
+    throw new PreconditionFailedError('The integration changed since you loaded it; reload and try again', {
+      details: { currentVersion: current.version },
+    });
+  }
+  await deps.urls.assertAllowed(input.url, 'url');
+  const secret = input.secret ?? current.secret;
+  const next: IntegrationRecord = {
+    ...current,
+    name: input.name,
+    kind: input.kind,
+    url: input.url,
+    events: [...new Set(input.events)],
+    enabled: input.enabled,
+    secret,
+    secretHint: hint(secret),
+    updatedAt: deps.clock.now().toISOString(),
+    version: current.version + 1,
+  };
+  const changes = changesBetween(toView(current), toView(next), [
+    'name',
+    'kind',
+    'url',
+    'events',
+    'enabled',
+    'secretHint',
+  ]);
+  await deps.integrations.update(
+    tenant.tenantId,
+    next,
+    auditEntry(deps, tenant, {
+      action: 'integration.updated',
+      target: { type: 'integration', id: next.id },
+      summary: `Integration “${next.name}” updated`,
+      changes: changes.map((c) => (c.field === 'secretHint' ? { field: 'secret', before: '…', after: 'changed' } : c)),
+    }),
+  );
+  return toView(next);
+}
+
+export async function deleteIntegration(
+  deps: IntegrationDeps,
+  tenant: TenantPrincipal,
+  integrationId: string,
+  expectedVersion: number,
+) {
+  const current = await getIntegrationOrThrow(deps, tenant.tenantId, integrationId);
+  await deps.integrations.delete(
+    tenant.tenantId,
+    integrationId,
+    expectedVersion,
+    auditEntry(deps, tenant, {
+      action: 'integration.deleted',
+      target: { type: 'integration', id: integrationId },
+      summary: `Integration “${current.name}” deleted`,
+    }),
+  );
+}
+
+/** Wait before retry `attempt` (1 = the first retry): exponential, capped. */
+export function backoffDelay(policy: RetryPolicy, attempt: number): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/** 408, 429 and 5xx (and no answer at all) are worth retrying; any other 4xx will fail the same way again. */
+const retryable = (status: number | null) => status === null || status === 408 || status === 429 || status >= 500;
+
+function signedMessage(
+  deps: Pick<IntegrationDeps, 'signer' | 'clock'>,
+  integration: IntegrationRecord,
+  event: ActionBusEvent,
+  deliveryId: string,
+) {
+  const shortType = event.type.replace(/^promptpulse\./, '');
+  const message = integrationMessage(integration.kind, shortType, event.detail, deliveryId, integration.secret);
+  return { ...message, shortType };
+}
+
+function sign(
+  deps: Pick<IntegrationDeps, 'signer' | 'clock'>,
+  secret: string,
+  body: string,
+  headers: Record<string, string>,
+) {
+  const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
+  return {
+    ...headers,
+    [SIGNATURE_HEADER]: `t=${timestamp},v1=${deps.signer.hmacSha256Hex(secret, signedContent(timestamp, body))}`,
+  };
+}
+
+/**
+ * Attempts a delivery until it succeeds, fails permanently, or runs out of attempts (waiting with exponential
+ * backoff between tries), recording every attempt. What is left failing ends `dead_lettered` with the reason.
+ * The action's sync status for this integration follows along.
+ */
+export async function attemptDelivery(
+  deps: IntegrationDeps,
+  tenantId: TenantId,
+  integration: IntegrationRecord,
+  delivery: Delivery,
+  policy: RetryPolicy,
+): Promise<Delivery> {
+  let current = delivery;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const baseHeaders = integrationHeaders(integration.kind, delivery.eventType, delivery.id, integration.secret);
+  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+    if (attempt > 1) await sleep(backoffDelay(policy, attempt - 1));
+    const headers = sign(deps, integration.secret, current.body, baseHeaders);
+    const response = await deps.sender.post(integration.url, headers, current.body);
+    const at = deps.clock.now().toISOString();
+    const ok = response.httpStatus !== null && response.httpStatus >= 200 && response.httpStatus < 300;
+    const error = ok ? null : (response.error ?? `HTTP ${response.httpStatus}`);
+    const attempts = [
+      ...current.attempts,
+      { at, httpStatus: response.httpStatus, error, durationMs: response.durationMs },
+    ];
+    const last = attempt === policy.maxAttempts;
+    const permanent = !ok && !retryable(response.httpStatus);
+    const status: Delivery['status'] = ok ? 'delivered' : permanent || last ? 'dead_lettered' : 'retrying';
+    const reason =
+      status === 'dead_lettered'
+        ? permanent
+          ? `Refused by the endpoint: ${error}`
+          : `Gave up after ${attempts.length} attempt${attempts.length === 1 ? '' : 's'}: ${error}`
+        : null;
+    current = { ...current, status, attempts, reason, updatedAt: at };
+    await recordDelivery(deps, tenantId, integration, current);
+    if (status !== 'retrying') break;
+  }
+  return current;
+}
+
+async function recordDelivery(
+  deps: Pick<IntegrationDeps, 'integrations' | 'actions'>,
+  tenantId: TenantId,
+  integration: IntegrationRecord,
+  delivery: Delivery,
+) {
+  await deps.integrations.putDelivery(tenantId, delivery);
+  if (delivery.actionId && !delivery.test) {
+    await deps.actions.putSync(tenantId, delivery.actionId, {
+      integrationId: integration.id,
+      integrationName: integration.name,
+      status: delivery.status,
+      attempts: delivery.attempts.length,
+      lastEventType: delivery.eventType,
+      at: delivery.updatedAt,
+      error: delivery.reason ?? delivery.attempts.at(-1)?.error ?? null,
+    });
+  }
+}
+
+/** A new delivery record of an event to an integration (status pending, nothing sent yet). */
+export async function newDelivery(
+  deps: IntegrationDeps,
+  tenantId: TenantId,
+  integration: IntegrationRecord,
+  event: ActionBusEvent,
+  test = false,
+): Promise<Delivery> {
+  const id = prefixedId('dlv', deps.ids.next());
+  const message = signedMessage(deps, integration, event, id);
+  const at = deps.clock.now().toISOString();
+  const delivery: Delivery = {
+    id,
+    integrationId: integration.id,
+    actionId: test ? null : event.detail.action.id,
+    eventType: message.shortType,
+    test,
+    status: 'pending',
+    attempts: [],
+    reason: null,
+    body: message.body,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await recordDelivery(deps, tenantId, integration, delivery);
+  return delivery;
+}
+
+/** The integrations of a tenant that subscribe to an event (enabled ones only). */
+export async function subscribersOf(
+  deps: Pick<IntegrationDeps, 'integrations'>,
+  tenantId: TenantId,
+  event: ActionBusEvent,
+) {
+  const short = event.type.replace(/^promptpulse\./, '');
+  return (await deps.integrations.list(tenantId)).filter((i) => i.enabled && (i.events as string[]).includes(short));
+}
+
+/** A made-up action event for "send test event". */
+function testEvent(tenantId: string, at: string): ActionBusEvent {
+  const detail: ActionEventDetail = {
+    tenantId,
+    action: {
+      id: 'act_test',
+      brandId: 'brd_test',
+      type: 'content_gap',
+      title: 'PromptPulse test event',
+      rationale: 'A test delivery sent from Admin › Integrations. No action exists behind it.',
+      status: 'open',
+      priority: 50,
+      urgency: 'low',
+      owner: null,
+      dueDate: null,
+      url: 'https://promptpulse.invalid/actions',
+      updatedAt: at,
+      version: 1,
+    },
+    change: 'test',
+  };
+  return { type: 'promptpulse.action.created', detail };
+}
+
+/** "Send test event": one attempt, now, recorded in the delivery log; returns the delivery. */
+export async function sendTestEvent(deps: IntegrationDeps, tenant: TenantPrincipal, integrationId: string) {
+  const integration = await getIntegrationOrThrow(deps, tenant.tenantId, integrationId);
+  await deps.urls.assertAllowed(integration.url, 'url');
+  const delivery = await newDelivery(
+    deps,
+    tenant.tenantId,
+    integration,
+    testEvent(tenant.tenantId, deps.clock.now().toISOString()),
+    true,
+  );
+  return attemptDelivery(deps, tenant.tenantId, integration, delivery, { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 });
+}
+
+/** Re-drives a dead-lettered delivery: one more attempt now with the same body (re-signed). */
+export async function redriveDelivery(
+  deps: IntegrationDeps,
+  tenant: TenantPrincipal,
+  integrationId: string,
+  deliveryId: string,
+) {
+  const integration = await getIntegrationOrThrow(deps, tenant.tenantId, integrationId);
+  const delivery = await deps.integrations.getDelivery(tenant.tenantId, integrationId, deliveryId);
+  if (!delivery) throw new NotFoundError('Delivery not found', { code: 'delivery_not_found' });
+  if (delivery.status !== 'dead_lettered') {
+    throw new ConflictError('Only dead-lettered deliveries can be re-driven', { code: 'not_dead_lettered' });
+  }
+  return attemptDelivery(
+    deps,
+    tenant.tenantId,
+    integration,
+    { ...delivery, status: 'pending' },
+    { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 },
+  );
+}
+
+export async function listDeliveries(
+  deps: Pick<IntegrationDeps, 'integrations'>,
+  tenant: TenantPrincipal,
+  integrationId: string,
+  query: PageRequest & { status?: Delivery['status'] | undefined },
+): Promise<Page<Delivery>> {
+  await getIntegrationOrThrow(deps, tenant.tenantId, integrationId);
+  const page = await deps.integrations.listDeliveries(tenant.tenantId, integrationId, query);
+  return query.status ? { ...page, items: page.items.filter((d) => d.status === query.status) } : page;
+}
+
+/**
+ * What the bus does with an action event (the local bus; API destinations in AWS): a delivery per subscribed
+ * integration, each attempted with retries and backoff, ending delivered or dead-lettered.
+ */
+export async function deliverEvent(
+  deps: IntegrationDeps,
+  tenantId: TenantId,
+  event: ActionBusEvent,
+  policy: RetryPolicy,
+) {
+  const targets = await subscribersOf(deps, tenantId, event);
+  return Promise.all(
+    targets.map(async (integration) => {
+      const delivery = await newDelivery(deps, tenantId, integration, event);
+      return attemptDelivery(deps, tenantId, integration, delivery, policy);
+    }),
+  );
+}
