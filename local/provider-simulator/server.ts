@@ -152,6 +152,8 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
   };
   rebuild();
   const hanging = new Set<ServerResponse>();
+  /** Text appended to the answers of prompts containing a substring (`PUT /_control/answers`); none by default. */
+  let answerSuffixes: [string, string][] = [];
 
   const requestIdFor = (provider: ProviderId): string => {
     const rng = idRngs.get(provider)!;
@@ -210,6 +212,21 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
     // Operator/test control (loopback only, like the simulator): change faults or read counters at run time.
     if (url.pathname === '/_control/stats' && req.method === 'GET') {
       send(res, 200, {}, JSON.stringify(counters));
+      return;
+    }
+    if (url.pathname === '/_control/answers' && req.method === 'PUT') {
+      // Hostile-content tests: `{ "suffixes": { "<substring of a prompt>": "<text appended to its answers>" } }`.
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      try {
+        const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { suffixes?: unknown };
+        answerSuffixes = Object.entries((parsed.suffixes ?? {}) as Record<string, unknown>).filter(
+          (entry): entry is [string, string] => entry[0].length > 0 && typeof entry[1] === 'string',
+        );
+        send(res, 204, {}, '');
+      } catch {
+        send(res, 400, {}, JSON.stringify({ error: { message: 'answers control must be JSON' } }));
+      }
       return;
     }
     if (url.pathname === '/_control/faults' && req.method === 'PUT') {
@@ -360,6 +377,9 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
       },
       market,
     );
+    for (const [needle, suffix] of answerSuffixes) {
+      if (request.prompt.includes(needle)) answer.text = `${answer.text}\n\n${suffix}`;
+    }
     const outcome: Outcome = fault === 'refusal' ? 'refusal' : fault === 'empty' ? 'empty' : 'answer';
     const body = JSON.stringify(
       renderSuccess({

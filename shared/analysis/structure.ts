@@ -229,6 +229,10 @@ export function parseStructure(text: string, limit = text.length): Structure {
   const n = Math.min(limit, text.length);
 
   let inCode = false;
+  // Start of the last fence line: an opening fence after it never closes. Such a fence is not treated as code,
+  // or one stray fence (e.g. planted in a quoted page or post) would hide the rest of the text from the analysis.
+  let lastFenceStart = -1;
+  for (const fence of text.slice(0, n).matchAll(/^[^\S\n]*(?:```|~~~)/gm)) lastFenceStart = fence.index;
   let openLists: OpenList[] = [];
   /** Numbered-heading list per heading level. */
   const headingLists = new Map<number, number>();
@@ -340,8 +344,10 @@ export function parseStructure(text: string, limit = text.length): Structure {
     const line = text.slice(lineStart, end);
 
     if (/^\s*(```|~~~)/.test(line)) {
-      inCode = !inCode;
-      closeTable();
+      if (inCode || lineStart < lastFenceStart) {
+        inCode = !inCode;
+        closeTable();
+      }
       lineStart = next;
       continue;
     }
