@@ -1,5 +1,54 @@
-import { Aws, Fn } from 'aws-cdk-lib';
+import { Aws, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
+
+/** The deployment stages: what differs between them is listed in {@link STAGE_DEFAULTS}. */
+export const STAGES = ['dev', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/**
+ * What a stage decides unless context overrides it. `dev` is cheap and disposable (data is destroyed with the
+ * stack, alarms exist but notify nobody); `prod` keeps data through any stack operation and pages on alarms.
+ */
+export const STAGE_DEFAULTS: Record<
+  Stage,
+  {
+    logRetentionDays: number;
+    dataRemovalPolicy: RemovalPolicy;
+    alarmNotifications: boolean;
+    threatProtection: boolean;
+    reservedConcurrency: boolean;
+  }
+> = {
+  dev: {
+    logRetentionDays: 14,
+    dataRemovalPolicy: RemovalPolicy.DESTROY,
+    alarmNotifications: false,
+    threatProtection: false,
+    reservedConcurrency: false,
+  },
+  prod: {
+    logRetentionDays: 90,
+    dataRemovalPolicy: RemovalPolicy.RETAIN,
+    alarmNotifications: true,
+    threatProtection: true,
+    reservedConcurrency: true,
+  },
+};
+
+/**
+ * The optional Firehose delivery of canonical events into a Snowflake table (Snowpipe Streaming), next to the lake.
+ * Enabled by `-c snowflakeAccountUrl=...`; the key pair lives in a Secrets Manager secret (`SnowflakeCredentials`).
+ */
+export interface SnowflakeDeliverySettings {
+  /** `https://<account identifier>.snowflakecomputing.com` */
+  readonly accountUrl: string;
+  /** @default 'PROMPTPULSE' */
+  readonly database: string;
+  /** @default 'PROMPTPULSE' */
+  readonly schema: string;
+  /** @default 'EVENTS' */
+  readonly table: string;
+}
 
 /**
  * Deployment settings read from CDK context (`cdk.json` "context" or `-c key=value` on the command line).
@@ -9,6 +58,27 @@ import type { Node } from 'constructs';
  * string (`-c webOrigins=https://app.example.com,http://localhost:5173`).
  */
 export interface DeploymentSettings {
+  /** `dev` or `prod` (context `stage`): removal policies, retention, alarm notifications, Cognito plan. @default 'dev' */
+  readonly stage: Stage;
+  /** DESTROY (dev) or RETAIN (prod) for the table, stream, user pool, secrets and buckets. */
+  readonly dataRemovalPolicy: RemovalPolicy;
+  /** Whether alarms notify the alarm topic (context `alarmNotifications`). @default true in prod, false in dev */
+  readonly alarmNotifications: boolean;
+  /**
+   * Cognito threat protection (Plus feature plan, full function: adaptive authentication and compromised
+   * credentials). @default true in prod, false in dev (Essentials plan)
+   */
+  readonly threatProtection: boolean;
+  /** Reserved concurrency on the functions where it matters (Ask, scheduler tick). @default true in prod */
+  readonly reservedConcurrency: boolean;
+  /** Reserved concurrency of the Ask step: the account-wide ceiling of parallel provider calls. @default 50 */
+  readonly askConcurrency: number;
+  /** CloudWatch namespace of the business metrics. @default the stack prefix */
+  readonly metricsNamespace: string;
+  /** SpendCapBreaches per hour at which the spend-cap alarm fires. @default 1 */
+  readonly spendCapAlarmThreshold: number;
+  /** Snowflake delivery of the event stream. @default - none (lake only) */
+  readonly snowflake?: SnowflakeDeliverySettings;
   /** Prefix of the stack names, so several copies (dev, staging) can live in one account. @default 'PromptPulse' */
   readonly stackPrefix: string;
   /** Origins the SPA is served from: CORS allow-list of the HTTP API. @default ['http://localhost:5173'] */
@@ -22,7 +92,7 @@ export interface DeploymentSettings {
    * @default `promptpulse-<account id>`, resolved at deploy time
    */
   readonly authDomainPrefix: string;
-  /** Retention of function and access logs, in days. @default 30 */
+  /** Retention of function and access logs, in days. @default 14 in dev, 90 in prod */
   readonly logRetentionDays: number;
   /** Steady-state request rate limit of the HTTP API default stage. @default 50 */
   readonly apiRateLimit: number;
@@ -56,6 +126,40 @@ function readNumber(node: Node, key: string, fallback: number): number {
   return parsed;
 }
 
+function readBoolean(node: Node, key: string, fallback: boolean): boolean {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return fallback;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`Context "${key}" must be true or false`);
+}
+
+function readStage(node: Node): Stage {
+  const value = readString(node, 'stage') ?? 'dev';
+  if (!(STAGES as readonly string[]).includes(value))
+    throw new Error(`Context "stage" must be one of ${STAGES.join(', ')}`);
+  return value as Stage;
+}
+
+function readSnowflake(node: Node): SnowflakeDeliverySettings | undefined {
+  const accountUrl = readString(node, 'snowflakeAccountUrl');
+  if (accountUrl === undefined) return undefined;
+  if (!/^https:\/\/[A-Za-z0-9._-]+\.snowflakecomputing\.com$/.test(accountUrl)) {
+    throw new Error('Context "snowflakeAccountUrl" must look like https://<account>.snowflakecomputing.com');
+  }
+  const identifier = (key: string, fallback: string) => {
+    const value = readString(node, key) ?? fallback;
+    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(value)) throw new Error(`Context "${key}" must be a Snowflake identifier`);
+    return value;
+  };
+  return {
+    accountUrl,
+    database: identifier('snowflakeDatabase', 'PROMPTPULSE'),
+    schema: identifier('snowflakeSchema', 'PROMPTPULSE'),
+    table: identifier('snowflakeTable', 'EVENTS'),
+  };
+}
+
 function readString(node: Node, key: string): string | undefined {
   const value: unknown = node.tryGetContext(key);
   if (value === undefined || value === null || value === '') return undefined;
@@ -78,14 +182,27 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
   const webOrigins = (readList(node, 'webOrigins') ?? ['http://localhost:5173']).map((origin) =>
     origin.replace(/\/+$/, ''),
   );
+  const stage = readStage(node);
+  const defaults = STAGE_DEFAULTS[stage];
+  const stackPrefix = readString(node, 'stackPrefix') ?? 'PromptPulse';
+  const snowflake = readSnowflake(node);
   return {
-    stackPrefix: readString(node, 'stackPrefix') ?? 'PromptPulse',
+    stage,
+    dataRemovalPolicy: defaults.dataRemovalPolicy,
+    alarmNotifications: readBoolean(node, 'alarmNotifications', defaults.alarmNotifications),
+    threatProtection: readBoolean(node, 'threatProtection', defaults.threatProtection),
+    reservedConcurrency: readBoolean(node, 'reservedConcurrency', defaults.reservedConcurrency),
+    askConcurrency: readNumber(node, 'askConcurrency', 50),
+    metricsNamespace: readString(node, 'metricsNamespace') ?? stackPrefix,
+    spendCapAlarmThreshold: readNumber(node, 'spendCapAlarmThreshold', 1),
+    ...(snowflake ? { snowflake } : {}),
+    stackPrefix,
     webOrigins,
     callbackUrls: readList(node, 'callbackUrls') ?? webOrigins.map((origin) => `${origin}/auth/callback`),
     logoutUrls: readList(node, 'logoutUrls') ?? webOrigins.map((origin) => `${origin}/`),
     // The account id keeps the default prefix unique per account without knowing the account at synth time.
     authDomainPrefix: readString(node, 'authDomainPrefix') ?? Fn.join('-', ['promptpulse', Aws.ACCOUNT_ID]),
-    logRetentionDays: readNumber(node, 'logRetentionDays', 30),
+    logRetentionDays: readNumber(node, 'logRetentionDays', defaults.logRetentionDays),
     apiRateLimit: readNumber(node, 'apiRateLimit', 50),
     apiBurstLimit: readNumber(node, 'apiBurstLimit', 100),
     providerConcurrency: readProviderConcurrency(node),

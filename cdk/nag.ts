@@ -1,4 +1,5 @@
 import { Stack, Validations } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
 
@@ -21,6 +22,29 @@ export function acknowledgeWildcardResources(policy: IConstruct, resources: stri
         const flat = flattenCfnReference(Stack.of(policy).resolve(resource));
         if (flat.includes('*'))
           Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flat}]`, reason });
+      }
+      return [];
+    },
+  });
+}
+
+/**
+ * Acknowledges `AwsSolutions-IAM5` for every wildcard resource in a policy whose statements are written by
+ * aws-cdk-lib, not by us (e.g. the BucketDeployment handler's, or a scheduler target's `<function arn>:*`), with one
+ * reason. The resources are read from the policy document when the checks run, resolved like
+ * {@link acknowledgeWildcardResources} does.
+ */
+export function acknowledgeGeneratedWildcardResources(policy: iam.Policy, reason: string): void {
+  policy.node.addValidation({
+    validate: () => {
+      const stack = Stack.of(policy);
+      const document = stack.resolve(policy.document.toJSON()) as { Statement?: { Resource?: unknown }[] } | undefined;
+      for (const statement of document?.Statement ?? []) {
+        for (const resource of [statement.Resource ?? []].flat()) {
+          const flat = flattenCfnReference(resource);
+          if (flat.includes('*'))
+            Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flat}]`, reason });
+        }
       }
       return [];
     },

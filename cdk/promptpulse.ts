@@ -35,7 +35,10 @@ export function buildApp(props: AppProps = {}): PromptPulseApp {
     env,
     description:
       'PromptPulse stateful resources: table, lake bucket, event stream, user pool, provider keys, alarm topic',
-    terminationProtection: true,
+    terminationProtection: settings.stage === 'prod',
+    dataRemovalPolicy: settings.dataRemovalPolicy,
+    threatProtection: settings.threatProtection,
+    ...(settings.snowflake ? { snowflake: settings.snowflake } : {}),
     callbackUrls: settings.callbackUrls,
     logoutUrls: settings.logoutUrls,
     authDomainPrefix: settings.authDomainPrefix,
@@ -56,9 +59,18 @@ export function buildApp(props: AppProps = {}): PromptPulseApp {
     apiRateLimit: settings.apiRateLimit,
     apiBurstLimit: settings.apiBurstLimit,
     ...(settings.providerConcurrency ? { providerConcurrency: settings.providerConcurrency } : {}),
+    alarmNotifications: settings.alarmNotifications,
+    ...(settings.reservedConcurrency ? { askReservedConcurrency: settings.askConcurrency, serialTick: true } : {}),
+    metricsNamespace: settings.metricsNamespace,
+    spendCapAlarmThreshold: settings.spendCapAlarmThreshold,
+    dataRemovalPolicy: settings.dataRemovalPolicy,
+    ...(settings.snowflake && stateful.snowflakeCredentials
+      ? { snowflake: { settings: settings.snowflake, credentials: stateful.snowflakeCredentials } }
+      : {}),
   });
 
   Tags.of(app).add('project', 'promptpulse');
+  Tags.of(app).add('stage', settings.stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stateful, stateless };
 }

@@ -1,4 +1,4 @@
-import { Aws, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -17,13 +17,14 @@ export class AlarmTopic extends Construct {
   readonly topic: sns.Topic;
   readonly key: kms.Key;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: { removalPolicy?: RemovalPolicy } = {}) {
     super(scope, id);
 
     this.key = new kms.Key(this, 'Key', {
       description: 'PromptPulse alarm topic encryption',
       enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      ...(props.removalPolicy === RemovalPolicy.DESTROY ? { pendingWindow: Duration.days(7) } : {}),
     });
     // CloudWatch publishes as itself; SNS then needs the publisher to be allowed to use the topic's key.
     this.key.addToResourcePolicy(

@@ -35,12 +35,21 @@ export const TENANT_KEY_PATTERN = 'ws_*';
  * Stateful: on-demand billing, point-in-time recovery, deletion protection and RETAIN, so neither a stack
  * update nor a `cdk destroy` can lose tenant data.
  */
+export interface DataTableProps {
+  /**
+   * RETAIN keeps the table (and turns deletion protection on) through any stack operation; DESTROY is for
+   * disposable dev stages. @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
 export class DataTable extends Construct {
   readonly table: dynamodb.TableV2;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: DataTableProps = {}) {
     super(scope, id);
     const { gsi1 } = TABLE_SCHEMA.indexes;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.table = new dynamodb.TableV2(this, 'Table', {
       partitionKey: { name: TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: TABLE_SCHEMA.sortKey, type: dynamodb.AttributeType.STRING },
@@ -55,8 +64,8 @@ export class DataTable extends Construct {
       timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy,
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
     });
   }

@@ -31,8 +31,8 @@ export interface EventAggregatorProps {
   readonly table: DataTable;
   readonly eventStream: EventStream;
   readonly logRetention: logs.RetentionDays;
-  /** Where the consumer's alarms notify. */
-  readonly alarmTopic: sns.ITopic;
+  /** Where the consumer's alarms notify. @default - nowhere (dev: alarms exist but page nobody) */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -86,7 +86,6 @@ export class EventAggregator extends Construct {
       }),
     );
 
-    const action = new cwActions.SnsAction(props.alarmTopic);
     this.iteratorAgeAlarm = new cloudwatch.Alarm(this, 'IteratorAgeAlarm', {
       alarmDescription:
         'The aggregation consumer is more than 5 minutes behind the event stream: rollups are stale and records ' +
@@ -110,6 +109,8 @@ export class EventAggregator extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [this.iteratorAgeAlarm, this.onFailureAlarm]) alarm.addAlarmAction(action);
+    for (const alarm of [this.iteratorAgeAlarm, this.onFailureAlarm]) {
+      if (props.alarmTopic) alarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+    }
   }
 }

@@ -7,15 +7,20 @@ import { Construct } from 'constructs';
  * The Kinesis data stream carrying canonical CloudEvents to the lake, the aggregators and the live push.
  * On-demand capacity (no shard planning while traffic is unknown), encrypted with the AWS managed key.
  */
+export interface EventStreamProps {
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
 export class EventStream extends Construct {
   readonly stream: kinesis.Stream;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: EventStreamProps = {}) {
     super(scope, id);
     this.stream = new kinesis.Stream(this, 'Stream', {
       streamMode: kinesis.StreamMode.ON_DEMAND,
       encryption: kinesis.StreamEncryption.MANAGED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
   }
 

@@ -10,19 +10,25 @@ import { Construct } from 'constructs';
  * The lake is versioned so an overwritten or deleted raw answer can be recovered. Access is granted by the
  * constructs of its producers and readers (Firehose, analysis functions), prefix by prefix, as they arrive.
  */
+export interface LakeBucketProps {
+  /** DESTROY (dev) deletes the buckets with the stack, once emptied by hand. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
 export class LakeBucket extends Construct {
   readonly bucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: LakeBucketProps = {}) {
     super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
     });
     Validations.of(this.accessLogsBucket).acknowledge({
@@ -40,7 +46,7 @@ export class LakeBucket extends Construct {
       versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'lake/',
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy,
       lifecycleRules: [
         { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(90) },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },

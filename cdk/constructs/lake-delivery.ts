@@ -24,8 +24,8 @@ export interface LakeDeliveryProps {
   readonly eventStream: EventStream;
   readonly lake: LakeBucket;
   readonly logRetention: logs.RetentionDays;
-  /** Where the delivery alarms notify. */
-  readonly alarmTopic: sns.ITopic;
+  /** Where the delivery alarms notify. @default - nowhere (dev: alarms exist but page nobody) */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -156,7 +156,6 @@ export class LakeDelivery extends Construct {
         'transit with TLS.',
     });
 
-    const action = new cwActions.SnsAction(props.alarmTopic);
     const metric = (metricName: string, statistic: string) =>
       new cloudwatch.Metric({
         namespace: 'AWS/Firehose',
@@ -185,6 +184,8 @@ export class LakeDelivery extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [this.deliveryFailureAlarm, this.freshnessAlarm]) alarm.addAlarmAction(action);
+    for (const alarm of [this.deliveryFailureAlarm, this.freshnessAlarm]) {
+      if (props.alarmTopic) alarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+    }
   }
 }

@@ -4,13 +4,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../functions/observability/metric-names.ts';
 import { PROJECT_ROOT, projectPath } from '../paths.ts';
 
 /**
  * esbuild emits ESM, but some bundled dependencies (the X-Ray SDK under Powertools Tracer) still call `require`
  * for Node built-ins; ESM has no `require`, so the bundle recreates one.
  */
-const ESM_REQUIRE_BANNER =
+export const ESM_REQUIRE_BANNER =
   "import { createRequire as __promptpulseCreateRequire } from 'node:module'; const require = __promptpulseCreateRequire(import.meta.url);";
 
 export interface NodeFunctionProps {
@@ -33,6 +34,32 @@ export interface NodeFunctionProps {
    * time when the code reaches it, so only list what the function cannot need in Lambda. @default - none
    */
   readonly externalModules?: string[];
+  /**
+   * Reserved concurrency: a ceiling (protects downstream limits such as provider rate limits, or keeps a job
+   * serial) and a floor (other functions cannot starve it). @default - none (unreserved account pool)
+   */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/**
+ * The esbuild options every function is bundled with; `bench/cold-start.bench.ts` builds with the same ones so its
+ * sizes and start times are those of the deployed bundles.
+ */
+export const BUNDLING_DEFAULTS = {
+  format: 'esm',
+  target: 'node22',
+  platform: 'node',
+  minify: true,
+  sourcemap: 'external',
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+} as const;
+
+/** CloudWatch namespace of the business metrics: context `metricsNamespace`, else the stack prefix. */
+export function metricsNamespaceOf(scope: Construct): string {
+  const fromContext = scope.node.tryGetContext('metricsNamespace') ?? scope.node.tryGetContext('stackPrefix');
+  return typeof fromContext === 'string' && fromContext.length > 0 ? fromContext : METRICS_NAMESPACE;
 }
 
 /**
@@ -45,9 +72,14 @@ export class NodeFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: logs.LogGroup;
   readonly role: iam.Role;
+  /** The entry file (relative to the repository root): what the handler-entry test and the bundle bench check. */
+  readonly entry: string;
+  readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
+    this.serviceName = props.serviceName;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -79,21 +111,25 @@ export class NodeFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
+      ...(props.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespaceOf(this),
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
+        target: BUNDLING_DEFAULTS.target,
+        minify: BUNDLING_DEFAULTS.minify,
         sourceMap: true,
         sourceMapMode: SourceMapMode.EXTERNAL,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
+        sourcesContent: BUNDLING_DEFAULTS.sourcesContent,
+        mainFields: [...BUNDLING_DEFAULTS.mainFields],
+        banner: BUNDLING_DEFAULTS.banner,
         // The lockfile pins the SDK version the code was tested with; the runtime's SDK version drifts.
         bundleAwsSDK: true,
         tsconfig: projectPath('tsconfig.json'),

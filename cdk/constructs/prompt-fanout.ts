@@ -44,6 +44,12 @@ export interface PromptFanoutProps {
    * `kinesis:PutRecords` on it. @default - no publishing (worker-deps.ts publishes only when the name is set)
    */
   readonly eventStream?: EventStream;
+  /**
+   * Reserved concurrency of the Ask step: the ceiling of provider calls in flight across all runs and tenants
+   * (protects provider rate limits and the account's concurrency; throttled invocations are retried by the ASL's
+   * `Lambda.TooManyRequestsException` retry). @default - unreserved
+   */
+  readonly askReservedConcurrency?: number;
 }
 
 /** The steps that publish canonical events (`answer.analyzed`, `run.completed`; docs/events.md). */
@@ -132,6 +138,9 @@ export class PromptFanout extends Construct {
           timeout: Duration.seconds(stateTimeoutSeconds(asl, name)),
           logRetention: props.logRetention,
           environment,
+          ...(name === 'Ask' && props.askReservedConcurrency !== undefined
+            ? { reservedConcurrentExecutions: props.askReservedConcurrency }
+            : {}),
         }),
       ]),
     ) as Record<StepName, NodeFunction>;

@@ -12,16 +12,21 @@ import { Construct } from 'constructs';
  * Stateful: the keys are data an operator entered by hand, so the secret is RETAINED and lives in the stateful
  * stack, where redeploying or destroying the compute cannot lose it. Only the Ask step may read it.
  */
+export interface ProviderKeysProps {
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
 export class ProviderKeys extends Construct {
   readonly secret: secretsmanager.Secret;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: ProviderKeysProps = {}) {
     super(scope, id);
     this.secret = new secretsmanager.Secret(this, 'Secret', {
       description: 'PromptPulse AI provider API keys: JSON {"openai","anthropic","gemini","perplexity"}',
       // `{}` rather than a generated value: the runtime expects JSON, and no provider means "not configured yet".
       secretObjectValue: {},
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',

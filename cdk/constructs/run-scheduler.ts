@@ -1,31 +1,39 @@
 import { Duration } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
+import { acknowledgeGeneratedWildcardResources } from '../nag.ts';
 import type { DataTable } from './data-table.ts';
 import { NodeFunction } from './node-function.ts';
 import type { PromptFanout } from './prompt-fanout.ts';
+import type { ScheduleGroup } from './schedule-group.ts';
 
 export interface RunSchedulerProps {
   readonly table: DataTable;
   /** The workflow scheduled runs start. */
   readonly fanout: PromptFanout;
   readonly logRetention: logs.RetentionDays;
+  /** The schedule group, role and dead-letter queue the tick's schedule uses. */
+  readonly schedules: ScheduleGroup;
+  /** Reserved concurrency 1: ticks never overlap (a late one is throttled and retried, then dead-lettered). */
+  readonly serial?: boolean;
 }
 
 /**
- * Scheduled runs: an EventBridge rule fires the `tick` function every minute; the tick queries the sparse schedule
+ * Scheduled runs: an EventBridge Scheduler schedule (in the PromptPulse schedule group) invokes the `tick` function
+ * every minute; the tick queries the sparse schedule
  * index on the table for brands whose `nextRunAt` is due, claims each slot with a conditional update (so a
  * re-delivered or overlapping tick cannot start a slot twice) and starts the fan-out with trigger `schedule`.
  *
- * One rule for every tenant instead of one EventBridge Scheduler schedule per brand: brand settings stay in one
+ * One schedule for every tenant instead of one schedule per brand: brand settings stay in one
  * DynamoDB write (no second system to keep in step, no IAM to create schedules from the API), and the local stack
  * runs the same tick. The cost is a one-minute granularity and an invocation a minute when nothing is due.
  */
 export class RunScheduler extends Construct {
   readonly tick: NodeFunction;
-  readonly rule: events.Rule;
+  readonly schedule: scheduler.Schedule;
 
   constructor(scope: Construct, id: string, props: RunSchedulerProps) {
     super(scope, id);
@@ -38,16 +46,32 @@ export class RunScheduler extends Construct {
       timeout: Duration.seconds(55),
       logRetention: props.logRetention,
       environment: { TABLE_NAME: props.table.table.tableName },
+      ...(props.serial ? { reservedConcurrentExecutions: 1 } : {}),
     });
     const fn = this.tick.function;
     props.table.grantItemReadWrite(fn);
     props.fanout.grantStartRuns(fn);
 
-    this.rule = new events.Rule(this, 'EveryMinute', {
+    this.schedule = new scheduler.Schedule(this, 'EveryMinute', {
       description: 'PromptPulse scheduler tick',
-      schedule: events.Schedule.rate(Duration.minutes(1)),
+      scheduleGroup: props.schedules.group,
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(1)),
       // A late tick is worthless: the next one, a minute later, picks up whatever is due.
-      targets: [new targets.LambdaFunction(fn, { retryAttempts: 2, maxEventAge: Duration.minutes(2) })],
+      target: new targets.LambdaInvoke(fn, {
+        role: props.schedules.role,
+        deadLetterQueue: props.schedules.deadLetterQueue,
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(2),
+      }),
     });
+    // The scheduler target (aws-cdk-lib) grants InvokeFunction on the function and its versions (`<arn>:*`).
+    const policy = props.schedules.role.node.tryFindChild('DefaultPolicy');
+    if (policy instanceof iam.Policy) {
+      acknowledgeGeneratedWildcardResources(
+        policy,
+        'EventBridge Scheduler targets (aws-cdk-lib) grant lambda:InvokeFunction on the tick function and its ' +
+          'versions/aliases (`<function arn>:*`); only that function, only InvokeFunction.',
+      );
+    }
   }
 }

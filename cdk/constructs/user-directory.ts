@@ -17,6 +17,14 @@ export interface UserDirectoryProps {
   readonly domainPrefix: string;
   /** Retention of the trigger's logs. */
   readonly logRetention: logs.RetentionDays;
+  /**
+   * Cognito threat protection, full function (adaptive authentication, compromised-credential checks, blocking
+   * risky sign-ins): needs the Plus feature plan. Off: the Essentials plan (the smallest with access-token
+   * customization, which the tenant claim needs). @default true
+   */
+  readonly threatProtection?: boolean;
+  /** RETAIN also turns deletion protection on. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -37,10 +45,18 @@ export class UserDirectory extends Construct {
 
   constructor(scope: Construct, id: string, props: UserDirectoryProps) {
     super(scope, id);
+    const threatProtection = props.threatProtection ?? true;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
-      // Access-token customization by the V2 trigger needs the Essentials (or Plus) feature plan.
-      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      // Access-token customization by the V2 trigger needs Essentials or Plus; threat protection needs Plus.
+      featurePlan: threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
+      ...(threatProtection
+        ? {
+            standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            customThreatProtectionMode: cognito.CustomThreatProtectionMode.FULL_FUNCTION,
+          }
+        : {}),
       selfSignUpEnabled: true,
       signInAliases: { email: true },
       signInCaseSensitive: false,
@@ -58,8 +74,8 @@ export class UserDirectory extends Construct {
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy,
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG2',
@@ -67,18 +83,15 @@ export class UserDirectory extends Construct {
         'MFA is optional (TOTP only, no SMS): self-service sign-up of marketing teams must not require an ' +
         'authenticator app on first use; enforcing MFA per workspace is an owner setting planned in the admin area.',
     });
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG3',
-      reason:
-        'Threat protection (advanced security) needs the Cognito Plus feature plan; the pool uses Essentials, ' +
-        'which is what access-token customization requires. Revisit when moving to Plus.',
-    });
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG8',
-      reason:
-        'Essentials is the smallest plan with access-token customization, which the tenant claim needs; Plus adds ' +
-        'threat protection at a per-user price not justified before launch (see COG3).',
-    });
+    if (!threatProtection) {
+      Validations.of(this.userPool).acknowledge({
+        id: 'AwsSolutions-COG8',
+        reason:
+          'Threat protection is off for this stage (context threatProtection=false, the dev default): Essentials is ' +
+          'the smallest plan with access-token customization, which the tenant claim needs; prod runs Plus with ' +
+          'threat protection in full-function mode.',
+      });
+    }
 
     this.groups = ROLE_GROUPS.map((role, precedence) =>
       this.userPool.addGroup(`Group-${role}`, {

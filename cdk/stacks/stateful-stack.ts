@@ -1,19 +1,28 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { RESOURCE_NAMES } from '../../shared/infra/resources.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
+import { ConnectorKeys } from '../constructs/connector-keys.ts';
 import { DataTable } from '../constructs/data-table.ts';
 import { EventStream } from '../constructs/event-stream.ts';
 import { LakeBucket } from '../constructs/lake-bucket.ts';
 import { ProviderKeys } from '../constructs/provider-keys.ts';
+import { SnowflakeCredentials } from '../constructs/snowflake-delivery.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
+import type { SnowflakeDeliverySettings } from '../context.ts';
 
 export interface StatefulStackProps extends StackProps {
   readonly callbackUrls: string[];
   readonly logoutUrls: string[];
   readonly authDomainPrefix: string;
   readonly logRetention: logs.RetentionDays;
+  /** RETAIN (prod) or DESTROY (dev) for every data-holding resource. @default RemovalPolicy.RETAIN */
+  readonly dataRemovalPolicy?: RemovalPolicy;
+  /** Cognito Plus with threat protection. @default true */
+  readonly threatProtection?: boolean;
+  /** When set, the Snowflake credentials secret for the warehouse feed is created. @default - none */
+  readonly snowflake?: SnowflakeDeliverySettings;
 }
 
 /**
@@ -29,23 +38,31 @@ export class StatefulStack extends Stack {
   readonly users: UserDirectory;
   readonly providerKeys: ProviderKeys;
   readonly alarms: AlarmTopic;
+  readonly connectorKeys: ConnectorKeys;
+  readonly snowflakeCredentials?: SnowflakeCredentials;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
 
-    this.table = new DataTable(this, RESOURCE_NAMES.table);
-    this.lake = new LakeBucket(this, RESOURCE_NAMES.lakeBucket);
-    this.eventStream = new EventStream(this, RESOURCE_NAMES.eventStream);
+    const removalPolicy = props.dataRemovalPolicy;
+    const data = removalPolicy ? { removalPolicy } : {};
+    this.table = new DataTable(this, RESOURCE_NAMES.table, data);
+    this.lake = new LakeBucket(this, RESOURCE_NAMES.lakeBucket, data);
+    this.eventStream = new EventStream(this, RESOURCE_NAMES.eventStream, data);
     this.users = new UserDirectory(this, RESOURCE_NAMES.userPool, {
       table: this.table,
       callbackUrls: props.callbackUrls,
       logoutUrls: props.logoutUrls,
       domainPrefix: props.authDomainPrefix,
       logRetention: props.logRetention,
+      ...data,
+      ...(props.threatProtection === undefined ? {} : { threatProtection: props.threatProtection }),
     });
-    this.providerKeys = new ProviderKeys(this, 'ProviderKeys');
+    this.providerKeys = new ProviderKeys(this, 'ProviderKeys', data);
+    this.connectorKeys = new ConnectorKeys(this, 'ConnectorKeys', data);
+    if (props.snowflake) this.snowflakeCredentials = new SnowflakeCredentials(this, 'SnowflakeCredentials', data);
     // Stateful because operators subscribe to it by hand: redeploying the compute must not drop subscriptions.
-    this.alarms = new AlarmTopic(this, 'Alarms');
+    this.alarms = new AlarmTopic(this, 'Alarms', data);
 
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'EventStreamName', { value: this.eventStream.stream.streamName });
@@ -56,5 +73,9 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'OidcIssuer', { value: this.users.issuerUrl });
     new CfnOutput(this, 'ProviderKeysSecretArn', { value: this.providerKeys.secret.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'ConnectorKeysSecretArn', { value: this.connectorKeys.secret.secretArn });
+    if (this.snowflakeCredentials) {
+      new CfnOutput(this, 'SnowflakeCredentialsSecretArn', { value: this.snowflakeCredentials.secret.secretArn });
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { AlarmTopic } from '../constructs/alarm-topic.ts';
@@ -9,11 +9,16 @@ import type { EventStream } from '../constructs/event-stream.ts';
 import { PublicHttpApi } from '../constructs/http-api.ts';
 import type { LakeBucket } from '../constructs/lake-bucket.ts';
 import { LakeDelivery } from '../constructs/lake-delivery.ts';
+import { Operations } from '../constructs/operations.ts';
 import { PromptFanout } from '../constructs/prompt-fanout.ts';
 import type { ProviderKeys } from '../constructs/provider-keys.ts';
 import { RunScheduler } from '../constructs/run-scheduler.ts';
+import { ScheduleGroup } from '../constructs/schedule-group.ts';
+import { type SnowflakeCredentials, SnowflakeDelivery } from '../constructs/snowflake-delivery.ts';
 import type { UserDirectory } from '../constructs/user-directory.ts';
+import { WebHosting } from '../constructs/web-hosting.ts';
 import { PushWebSocketApi } from '../constructs/websocket-api.ts';
+import type { SnowflakeDeliverySettings } from '../context.ts';
 
 export interface StatelessStackProps extends StackProps {
   readonly table: DataTable;
@@ -30,6 +35,20 @@ export interface StatelessStackProps extends StackProps {
   readonly apiBurstLimit: number;
   /** `PROVIDER_CONCURRENCY` of the fan-out steps. @default - the workflow's defaults */
   readonly providerConcurrency?: string;
+  /** Whether alarms notify the alarm topic (prod) or only show on the dashboard (dev). @default true */
+  readonly alarmNotifications?: boolean;
+  /** Reserved concurrency of the Ask step (prod). @default - unreserved */
+  readonly askReservedConcurrency?: number;
+  /** Reserved concurrency 1 on the scheduler tick (prod). @default false */
+  readonly serialTick?: boolean;
+  /** CloudWatch namespace of the business metrics. @default 'PromptPulse' */
+  readonly metricsNamespace?: string;
+  /** Spend-cap refusals per hour that fire the alarm. @default 1 */
+  readonly spendCapAlarmThreshold?: number;
+  /** RETAIN (prod) or DESTROY (dev) for the SPA and edge-log buckets. @default RemovalPolicy.RETAIN */
+  readonly dataRemovalPolicy?: RemovalPolicy;
+  /** The Snowflake feed of the event stream, with its credentials (stateful). @default - lake only */
+  readonly snowflake?: { settings: SnowflakeDeliverySettings; credentials: SnowflakeCredentials };
 }
 
 /**
@@ -45,9 +64,14 @@ export class StatelessStack extends Stack {
   readonly scheduler: RunScheduler;
   readonly aggregator: EventAggregator;
   readonly lakeDelivery: LakeDelivery;
+  readonly schedules: ScheduleGroup;
+  readonly web: WebHosting;
+  readonly operations: Operations;
+  readonly snowflakeDelivery?: SnowflakeDelivery;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
+    const alarmTopic = props.alarmNotifications === false ? undefined : props.alarms.topic;
 
     this.service = new ApiService(this, 'ApiService', {
       table: props.table,
@@ -82,12 +106,16 @@ export class StatelessStack extends Stack {
       push: this.webSocket,
       eventStream: props.eventStream,
       ...(props.providerConcurrency ? { providerConcurrency: props.providerConcurrency } : {}),
+      ...(props.askReservedConcurrency ? { askReservedConcurrency: props.askReservedConcurrency } : {}),
     });
     this.fanout.grantStartRuns(this.service.handler.function);
+    this.schedules = new ScheduleGroup(this, 'Schedules');
     this.scheduler = new RunScheduler(this, 'Scheduler', {
       table: props.table,
       fanout: this.fanout,
       logRetention: props.logRetention,
+      schedules: this.schedules,
+      serial: props.serialTick ?? false,
     });
 
     // The event pipeline: stream -> aggregation consumer (rollups) and stream -> Firehose (lake).
@@ -95,13 +123,57 @@ export class StatelessStack extends Stack {
       table: props.table,
       eventStream: props.eventStream,
       logRetention: props.logRetention,
-      alarmTopic: props.alarms.topic,
+      ...(alarmTopic ? { alarmTopic } : {}),
     });
     this.lakeDelivery = new LakeDelivery(this, 'LakeDelivery', {
       eventStream: props.eventStream,
       lake: props.lake,
       logRetention: props.logRetention,
-      alarmTopic: props.alarms.topic,
+      ...(alarmTopic ? { alarmTopic } : {}),
+    });
+    if (props.snowflake) {
+      this.snowflakeDelivery = new SnowflakeDelivery(this, 'SnowflakeDelivery', {
+        settings: props.snowflake.settings,
+        credentials: props.snowflake.credentials,
+        eventStream: props.eventStream,
+        lake: props.lake,
+        logRetention: props.logRetention,
+        ...(alarmTopic ? { alarmTopic } : {}),
+      });
+    }
+
+    // The SPA: S3 + CloudFront, with /config.json pointing at this stage's API, WebSocket and user pool.
+    const region = Stack.of(this).region;
+    this.web = new WebHosting(this, 'Web', {
+      clientConfig: {
+        apiBaseUrl: this.httpApi.url.replace(/\/$/, ''),
+        websocketUrl: this.webSocket.url,
+        auth: {
+          authority: props.users.issuerUrl,
+          clientId: props.users.webClient.userPoolClientId,
+          scope: 'openid email profile',
+          logoutUrl: `${props.users.hostedUiUrl}/logout`,
+        },
+        environment: 'aws',
+      },
+      connectOrigins: [
+        `https://*.execute-api.${region}.amazonaws.com`,
+        `wss://*.execute-api.${region}.amazonaws.com`,
+        `https://cognito-idp.${region}.amazonaws.com`,
+        `https://*.auth.${region}.amazoncognito.com`,
+      ],
+      signInOrigins: [`https://*.auth.${region}.amazoncognito.com`],
+      logRetention: props.logRetention,
+      ...(props.dataRemovalPolicy ? { removalPolicy: props.dataRemovalPolicy } : {}),
+    });
+
+    // Dashboard and alarms for everything in this stack, including constructs added below (discovered at synthesis).
+    this.operations = new Operations(this, 'Operations', {
+      httpApi: this.httpApi.api,
+      ...(alarmTopic ? { alarmTopic } : {}),
+      metricsNamespace: props.metricsNamespace ?? 'PromptPulse',
+      spendCapAlarmThreshold: props.spendCapAlarmThreshold ?? 1,
+      alreadyAlarmedQueues: [this.aggregator.onFailureQueue],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
@@ -109,5 +181,8 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: this.fanout.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AggregateOnFailureQueueUrl', { value: this.aggregator.onFailureQueue.queueUrl });
     new CfnOutput(this, 'LakeDeliveryStreamName', { value: this.lakeDelivery.deliveryStream.ref });
+    new CfnOutput(this, 'WebUrl', { value: this.web.url });
+    new CfnOutput(this, 'DashboardName', { value: this.operations.dashboard.dashboardName });
+    new CfnOutput(this, 'ScheduleGroupName', { value: this.schedules.group.scheduleGroupName });
   }
 }

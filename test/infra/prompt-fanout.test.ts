@@ -110,7 +110,7 @@ describe('prompt fan-out in the stateless stack', () => {
       expect(sm.TracingConfiguration).toEqual({ Enabled: true });
       template.hasResourceProperties('AWS::Logs::LogGroup', {
         LogGroupName: '/aws/vendedlogs/states/PromptPulse-Stateless-prompt-fanout',
-        RetentionInDays: 30,
+        RetentionInDays: 90,
       });
     });
 
@@ -172,6 +172,7 @@ describe('prompt fan-out in the stateless stack', () => {
           'LAKE_BUCKET',
           'NODE_OPTIONS',
           'POWERTOOLS_LOG_LEVEL',
+          'POWERTOOLS_METRICS_NAMESPACE',
           'POWERTOOLS_SERVICE_NAME',
           'TABLE_NAME',
         ];
@@ -241,19 +242,38 @@ describe('prompt fan-out in the stateless stack', () => {
   });
 
   describe('scheduler', () => {
-    it('an EventBridge rule fires the tick function every minute', () => {
-      const ruleId = logicalIdOf(stack.scheduler.rule);
-      template.hasResourceProperties('AWS::Events::Rule', {
+    it('an EventBridge Scheduler schedule in the PromptPulse group invokes the tick every minute, with a DLQ', () => {
+      const groupId = logicalIdOf(stack.schedules.group);
+      const roleId = logicalIdOf(stack.schedules.role);
+      const dlqId = logicalIdOf(stack.schedules.deadLetterQueue);
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: 'rate(1 minute)',
         State: 'ENABLED',
-        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [tickId, 'Arn'] } })],
+        GroupName: resources[groupId]!.Properties.Name,
+        Target: Match.objectLike({
+          Arn: { 'Fn::GetAtt': [tickId, 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+          RetryPolicy: { MaximumEventAgeInSeconds: 120, MaximumRetryAttempts: 2 },
+        }),
       });
-      template.hasResourceProperties('AWS::Lambda::Permission', {
-        Action: 'lambda:InvokeFunction',
-        FunctionName: { 'Fn::GetAtt': [tickId, 'Arn'] },
-        Principal: 'events.amazonaws.com',
-        SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+      // The scheduler's role may invoke the tick (and its versions) and dead-letter, nothing else.
+      expect(actionsOf(roleId)).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+      const trust = template.toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement[0];
+      expect(trust.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
+      expect(Object.keys(trust.Condition).sort()).toEqual(['ArnLike', 'StringEquals']);
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        KmsMasterKeyId: 'alias/aws/sqs',
+        MessageRetentionPeriod: 14 * 24 * 3600,
       });
+    });
+
+    it('the tick runs serially in prod (reserved concurrency 1) and the Ask step has a ceiling', () => {
+      expect(resources[tickId]!.Properties.ReservedConcurrentExecutions).toBe(1);
+      expect(resources[fnId('Ask')]!.Properties.ReservedConcurrentExecutions).toBe(50);
+      for (const step of STEPS.filter((s) => s !== 'Ask')) {
+        expect(resources[fnId(step)]!.Properties.ReservedConcurrentExecutions, step).toBeUndefined();
+      }
     });
 
     it('the tick gets TABLE_NAME and STATE_MACHINE_ARN, the table and StartExecution on the state machine', () => {

@@ -117,11 +117,12 @@ describe('stateful stack', () => {
     const poolId = logicalIdOf(stack.users.userPool);
     const triggerId = logicalIdOf(stack.users.tokenTrigger.function);
 
-    it('is on the Essentials plan with a strong password policy and the V2 pre-token trigger', () => {
+    it('is on the Plus plan with threat protection (prod), a strong password policy and the V2 pre-token trigger', () => {
       template.hasResource('AWS::Cognito::UserPool', {
         DeletionPolicy: 'Retain',
         Properties: Match.objectLike({
-          UserPoolTier: 'ESSENTIALS',
+          UserPoolTier: 'PLUS',
+          UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
           DeletionProtection: 'ACTIVE',
           Policies: {
             PasswordPolicy: Match.objectLike({

@@ -29,6 +29,7 @@ describe('stateless stack', () => {
           'LAKE_BUCKET',
           'NODE_OPTIONS',
           'POWERTOOLS_LOG_LEVEL',
+          'POWERTOOLS_METRICS_NAMESPACE',
           'POWERTOOLS_SERVICE_NAME',
           'STATE_MACHINE_ARN',
           'TABLE_NAME',
@@ -44,8 +45,8 @@ describe('stateless stack', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         LoggingConfig: { LogGroup: { Ref: logGroupId } },
       });
-      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-      expect(template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(30);
+      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+      expect(template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(90);
     });
 
     it('is granted items on the table and writes on the stream, and nothing broad', () => {
@@ -188,6 +189,7 @@ describe('stateless stack', () => {
           'COGNITO_USER_POOL_ID',
           'NODE_OPTIONS',
           'POWERTOOLS_LOG_LEVEL',
+          'POWERTOOLS_METRICS_NAMESPACE',
           'POWERTOOLS_SERVICE_NAME',
           'TABLE_NAME',
           'WS_MANAGEMENT_ENDPOINT',

@@ -19,10 +19,14 @@ export function buildTestApp(context: Record<string, unknown> = {}): PromptPulse
 
 let cached: { app: PromptPulseApp; stateful: Template; stateless: Template } | undefined;
 
-/** One synthesized default app shared by the assertion tests (synthesis is the slow part). */
+/**
+ * One synthesized app shared by the assertion tests (synthesis is the slow part): the `prod` stage, the shape that
+ * matters most (retained data, alarm notifications, threat protection, reserved concurrency). The `dev` differences
+ * are asserted in stages.test.ts.
+ */
 export function defaultTemplates(): { app: PromptPulseApp; stateful: Template; stateless: Template } {
   if (!cached) {
-    const app = buildTestApp();
+    const app = buildTestApp({ stage: 'prod' });
     cached = { app, stateful: Template.fromStack(app.stateful), stateless: Template.fromStack(app.stateless) };
   }
   return cached;
