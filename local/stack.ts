@@ -185,10 +185,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(actionHub.stop);
 
-    // Action Hub: EventBridge stand-in (sets EVENTBRIDGE_ENDPOINT before the API loads), engine consumer, local CRM.
-    const actionHub = await (await import('./event-bus/index.ts')).startLocalActionHub({ kinesisEndpoint: kinesis.endpoint, streamName: RESOURCE_NAMES.eventStream, region: 'us-east-1', checkpointDir: dir('stream-checkpoints'), appUrl: url, log });
-    stops.push(actionHub.stop);
-
     // Production code, imported only now that its environment is set.
     const { addTenantClaims } = await import('../functions/handlers/auth/pre-token-generation.ts');
     const { createDocumentClient } = await import('../functions/adapters/aws/clients.ts');
@@ -339,7 +335,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         now: () => new Date(),
       });
       demoTenantId = seeded.tenantId;
-      await (await import('./seed-actions.ts')).seedDemoActions({ tenantId: seeded.tenantId, crmWebhookUrl: actionHub.crm.webhookUrl });
       await (await import('./seed-actions.ts')).seedDemoActions({
         tenantId: seeded.tenantId,
         crmWebhookUrl: actionHub.crm.webhookUrl,

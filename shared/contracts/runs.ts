@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ActionsPushSchemas } from './actions.ts';
-import { ActionsPushSchemas } from './actions.ts';
 import { ProviderIdSchema, SurfaceSchema } from './run-settings.ts';
 import { SignalsPushSchemas } from './signals.ts';
 
@@ -114,8 +113,6 @@ export const PushMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run.progressed'), run: RunSummarySchema }),
   z.object({ type: z.literal('run.completed'), run: RunSummarySchema }),
   z.object({ type: z.literal('pong'), at: z.iso.datetime() }),
-  // Action Hub: actions of a brand were created or refreshed (shared/contracts/actions.ts).
-  ...ActionsPushSchemas,
   // Action Hub: actions of a brand were created or refreshed (shared/contracts/actions.ts).
   ...ActionsPushSchemas,
   // Signals: new signals of a consumer batch, and swing alerts (shared/contracts/signals.ts).
