@@ -3,6 +3,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ApiService } from '../constructs/api-service.ts';
+import { ConnectorIngest } from '../constructs/connector-ingest.ts';
 import type { DataTable } from '../constructs/data-table.ts';
 import { EventAggregator } from '../constructs/event-aggregator.ts';
 import type { EventStream } from '../constructs/event-stream.ts';
@@ -109,6 +110,12 @@ export class StatelessStack extends Stack {
       ...(props.askReservedConcurrency ? { askReservedConcurrency: props.askReservedConcurrency } : {}),
     });
     this.fanout.grantStartRuns(this.service.handler.function);
+    new ConnectorIngest(this, 'ConnectorIngest', {
+      table: props.table,
+      eventStream: props.eventStream,
+      logRetention: props.logRetention,
+      api: this.service.handler.function,
+    });
     this.schedules = new ScheduleGroup(this, 'Schedules');
     this.scheduler = new RunScheduler(this, 'Scheduler', {
       table: props.table,

@@ -4,7 +4,7 @@ import { meanEstimate, proportion, wilson } from '../../shared/analysis/stats.ts
 import type { PromptEntityRow } from '../../shared/contracts/analytics.ts';
 import type { DrilldownMention } from '../../shared/contracts/drilldown.ts';
 import type { EntityMetricsView } from '../../shared/contracts/index.ts';
-import { chartDomain, intervalData } from '../../web/src/features/analytics/charts.tsx';
+import { chartDomain, intervalData, sparklineData } from '../../web/src/features/analytics/charts.tsx';
 import { buildHeatmap, heatColors, sortHeatRows } from '../../web/src/features/analytics/heatmap-model.ts';
 import { highlightSegments, sentimentWord } from '../../web/src/features/analytics/highlight.ts';
 import { compareMetrics, metricSpec } from '../../web/src/features/analytics/metrics-model.ts';
@@ -295,6 +295,28 @@ describe('compareMetrics (the “within noise” marker)', () => {
       damping: 1,
       components: { mentionRate: 0, shareOfVoice: 0, position: 0, sentiment: 0, citationConsistency: 0 },
     },
+  });
+
+  it('draws each bucket of the series as the card reads it, with gaps where a bucket has no answers', () => {
+    const bucket = (period: string, k: number, n: number) => ({
+      period,
+      from: period,
+      to: period,
+      n,
+      shareOfVoiceN: n,
+      brand: entity(k, n, [1, 2]),
+      competitors: [],
+    });
+    const data = sparklineData(metricSpec('mentionRate'), [
+      bucket('2026-11-01', 2, 10),
+      bucket('2026-11-02', 0, 0),
+      bucket('2026-11-03', 9, 10),
+    ]);
+    expect(data).toEqual([
+      { period: '2026-11-01', n: 10, value: 0.2 },
+      { period: '2026-11-02', n: 0, value: null },
+      { period: '2026-11-03', n: 10, value: 0.9 },
+    ]);
   });
 
   it('marks a small change as inside the noise, a large one as better or worse, and never tests the composite', () => {

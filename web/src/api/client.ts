@@ -389,7 +389,9 @@ export function createApiClient(options: ApiClientOptions) {
       if (query.promptSetVersion !== undefined && query.promptSetVersion !== null) {
         params.set('promptSetVersion', String(query.promptSetVersion));
       }
+      if (query.branded) params.set('branded', query.branded);
       if (query.scope) params.set('scope', query.scope);
+      if (query.granularity) params.set('granularity', query.granularity);
       return request({
         method: 'GET',
         path: `/brands/${enc(brandId)}/metrics?${params.toString()}`,
@@ -425,7 +427,11 @@ export function createApiClient(options: ApiClientOptions) {
       });
     },
     /** `GET /brands/{brandId}/analytics/matrix`: per prompt × tracked entity (warehouse; the heat map). */
-    analyticsMatrix(brandId: string, query: WarehouseQuery, signal?: AbortSignal) {
+    analyticsMatrix(
+      brandId: string,
+      query: WarehouseQuery & { limit?: number; cursor?: string | null },
+      signal?: AbortSignal,
+    ) {
       return request({
         method: 'GET',
         path: `/brands/${enc(brandId)}/analytics/matrix${warehouseQuery(query)}`,
@@ -438,6 +444,12 @@ export function createApiClient(options: ApiClientOptions) {
       const params = new URLSearchParams({ promptId: query.promptId, from: query.from, to: query.to });
       if (query.provider) params.set('provider', query.provider);
       if (query.surface) params.set('surface', query.surface);
+      if (query.topic) params.set('topic', query.topic);
+      if (query.promptSetVersion !== undefined && query.promptSetVersion !== null) {
+        params.set('promptSetVersion', String(query.promptSetVersion));
+      }
+      if (query.branded) params.set('branded', query.branded);
+      if (query.locale) params.set('locale', query.locale);
       if (query.limit !== undefined) params.set('limit', String(query.limit));
       if (query.cursor) params.set('cursor', query.cursor);
       return request({
@@ -465,12 +477,23 @@ const SourcesResponseSchema = analyticsResponseSchema(SourceRowSchema);
 const MatrixResponseSchema = analyticsResponseSchema(PromptEntityRowSchema);
 
 /** Query of the warehouse routes (JSON only here; the page builds its CSV from what it shows). */
-export type WarehouseQuery = Pick<AnalyticsQuery, 'from' | 'to' | 'provider' | 'surface'>;
+export type WarehouseQuery = Pick<
+  AnalyticsQuery,
+  'from' | 'to' | 'provider' | 'surface' | 'topic' | 'promptSetVersion' | 'branded' | 'locale'
+>;
 
-function warehouseQuery(query: WarehouseQuery): string {
+function warehouseQuery(query: WarehouseQuery & { limit?: number; cursor?: string | null }): string {
   const params = new URLSearchParams({ from: query.from, to: query.to });
   if (query.provider) params.set('provider', query.provider);
   if (query.surface) params.set('surface', query.surface);
+  if (query.topic) params.set('topic', query.topic);
+  if (query.promptSetVersion !== undefined && query.promptSetVersion !== null) {
+    params.set('promptSetVersion', String(query.promptSetVersion));
+  }
+  if (query.branded) params.set('branded', query.branded);
+  if (query.locale) params.set('locale', query.locale);
+  if (query.limit !== undefined) params.set('limit', String(query.limit));
+  if (query.cursor) params.set('cursor', query.cursor);
   return `?${params.toString()}`;
 }
 const PromptSetVersionPageSchema = pageOf(PromptSetVersionSummarySchema);

@@ -15,7 +15,7 @@ import { EmptyState, PageHeader } from '../../components/Page.tsx';
 import { useCurrentBrand } from '../brands/current-brand.tsx';
 import { useMatrix } from './analytics-queries.ts';
 import { Breakdown, type BreakdownResult, type BreakdownSlice } from './breakdown.tsx';
-import { type ChartRow, IntervalChart, PeriodIntervals } from './charts.tsx';
+import { type ChartRow, IntervalChart, MetricSparkline, PeriodIntervals } from './charts.tsx';
 import { type CsvCell, downloadCsv, toCsv } from './csv.ts';
 import { DrilldownDialog } from './drilldown.tsx';
 import { PromptMatrixSection } from './heatmap.tsx';
@@ -60,6 +60,10 @@ interface Slices {
   surface: Surface | undefined;
   topic: string | undefined;
   promptSetVersion: number | undefined;
+  /** Only branded (`true`) or non-branded (`false`) prompts; URL `prompts=branded|non-branded`. */
+  branded: 'true' | 'false' | undefined;
+  /** Prompt locale (warehouse sections only: the rollups have no locale dimension). */
+  locale: string | undefined;
   scope: Scope;
 }
 
@@ -81,7 +85,11 @@ function useAnalyticsParams() {
     const surface = SURFACES.find((s) => s.value === params.get('surface'))?.value;
     const topic = params.get('topic') ?? undefined;
     const version = Number(params.get('version'));
+    const prompts = params.get('prompts');
+    const locale = params.get('locale');
     return {
+      branded: prompts === 'branded' ? 'true' : prompts === 'non-branded' ? 'false' : undefined,
+      locale: locale && /^[a-z]{2,3}-[A-Z]{2}$/.test(locale) ? locale : undefined,
       provider,
       surface,
       topic: topic || undefined,
@@ -122,6 +130,7 @@ function toQuery(period: Period, slices: Slices): MetricsQuery {
     ...(slices.surface ? { surface: slices.surface } : {}),
     ...(slices.topic ? { topic: slices.topic } : {}),
     ...(slices.promptSetVersion ? { promptSetVersion: slices.promptSetVersion } : {}),
+    ...(slices.branded ? { branded: slices.branded } : {}),
     scope: slices.scope,
   };
 }
@@ -155,7 +164,11 @@ export function AnalyticsPage() {
   const problem = periodProblem(period);
   const previous = useMemo(() => previousPeriod(period), [period]);
   // Both periods and the brand (for topic names) are fetched at once: no waterfall.
-  const current = useMetrics(brand?.id, problem ? null : toQuery(period, slices));
+  // The current period also carries a per-day (or, beyond a month, per-week) series for the cards' trend lines.
+  const current = useMetrics(
+    brand?.id,
+    problem ? null : { ...toQuery(period, slices), granularity: periodDays(period) <= 31 ? 'day' : 'week' },
+  );
   const before = useMetrics(brand?.id, problem ? null : toQuery(previous, slices));
   const fullBrand = useBrand(brand?.id);
   // "Where": one slice per provider and per surface, in parallel with the above.
@@ -184,6 +197,10 @@ export function AnalyticsPage() {
             to: period.to,
             ...(slices.provider ? { provider: slices.provider } : {}),
             ...(slices.surface ? { surface: slices.surface } : {}),
+            ...(slices.topic ? { topic: slices.topic } : {}),
+            ...(slices.promptSetVersion ? { promptSetVersion: slices.promptSetVersion } : {}),
+            ...(slices.branded ? { branded: slices.branded } : {}),
+            ...(slices.locale ? { locale: slices.locale } : {}),
           },
     [problem, period, slices],
   );
@@ -192,6 +209,10 @@ export function AnalyticsPage() {
   const promptSet = useCurrentPromptSet(brand?.id);
   const runs = useRuns(brand?.id ?? null);
   const hasRuns = runs.data ? runs.data.pages.some((p) => p.items.length > 0) : null;
+  const locales = useMemo(
+    () => [...new Set((promptSet.data?.prompts ?? []).map((p) => p.locale))].sort(),
+    [promptSet.data],
+  );
   const promptTexts = useMemo(
     () => new Map((promptSet.data?.prompts ?? []).map((p) => [p.id, p.text] as const)),
     [promptSet.data],
@@ -254,7 +275,14 @@ export function AnalyticsPage() {
             update={update}
             topics={fullBrand.data?.topics ?? []}
             latestVersion={fullBrand.data?.promptSetVersion ?? brand.promptSetVersion}
+            locales={locales}
           />
+          {slices.locale ? (
+            <p className="muted small" role="note">
+              The locale filter applies to the trend, the heat map, topics and sources; the headline metrics, the
+              competitor matrix and “Where” come from rollups that are not split by locale.
+            </p>
+          ) : null}
           {problem ? (
             <p className="form-error" role="alert">
               {problem}
@@ -267,7 +295,9 @@ export function AnalyticsPage() {
                   previous={before.data}
                   previousPeriod={previous}
                   updating={current.isPlaceholderData || (current.isFetching && !current.isPending)}
-                  sliced={Boolean(slices.provider || slices.surface || slices.topic || slices.promptSetVersion)}
+                  sliced={Boolean(
+                    slices.provider || slices.surface || slices.topic || slices.promptSetVersion || slices.branded,
+                  )}
                   topicName={fullBrand.data?.topics.find((t) => t.id === slices.topic)?.name}
                   breakdown={breakdown}
                   hasRuns={hasRuns}
@@ -316,6 +346,7 @@ function Filters({
   update,
   topics,
   latestVersion,
+  locales,
 }: {
   period: Period;
   preset: number | null;
@@ -323,6 +354,8 @@ function Filters({
   update: (changes: Record<string, string | null>) => void;
   topics: readonly { id: string; name: string }[];
   latestVersion: number;
+  /** Locales of the current prompt set; the filter shows when there is more than one. */
+  locales: readonly string[];
 }) {
   const id = useId();
   const [draft, setDraft] = useState<Period>(period);
@@ -441,6 +474,33 @@ function Filters({
             </option>
           ))}
         </select>
+        <label htmlFor={`${id}-prompts`}>Prompts</label>
+        <select
+          id={`${id}-prompts`}
+          value={slices.branded === 'true' ? 'branded' : slices.branded === 'false' ? 'non-branded' : ''}
+          onChange={(e) => update({ prompts: e.target.value })}
+        >
+          <option value="">Branded and non-branded</option>
+          <option value="branded">Branded only</option>
+          <option value="non-branded">Non-branded only</option>
+        </select>
+        {locales.length > 1 || slices.locale ? (
+          <>
+            <label htmlFor={`${id}-locale`}>Locale</label>
+            <select
+              id={`${id}-locale`}
+              value={slices.locale ?? ''}
+              onChange={(e) => update({ locale: e.target.value })}
+            >
+              <option value="">All locales</option>
+              {locales.map((l) => (
+                <option key={l} value={l}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </>
+        ) : null}
         <label htmlFor={`${id}-scope`}>Share-of-voice scope</label>
         <select
           id={`${id}-scope`}
@@ -610,6 +670,7 @@ function MetricCard({
           </dd>
         </div>
       </dl>
+      {data.series && data.series.length > 1 ? <MetricSparkline spec={spec} series={data.series} /> : null}
       {spec.key === 'visibilityScore' ? (
         <p className="small muted">
           Raw score {(score.raw * 100).toFixed(1)} × small-sample damping {score.damping.toFixed(2)} ({data.n}/({data.n}{' '}

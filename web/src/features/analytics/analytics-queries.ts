@@ -12,6 +12,10 @@ export const analyticsKeys = {
     ['metrics', brandId, 'drilldown', promptId, query] as const,
 };
 
+/** Heat-map rows per request (the route's maximum) and the most pages read (50,000 cells). */
+const MATRIX_PAGE = 5000;
+const MATRIX_MAX_PAGES = 10;
+
 /** Answers shown per drill-down page (the API allows up to 25). */
 export const DRILLDOWN_PAGE = 10;
 
@@ -21,7 +25,18 @@ export function useMatrix(brandId: string | null | undefined, query: WarehouseQu
   const q = query ?? { from: '', to: '' };
   return useQuery({
     queryKey: analyticsKeys.matrix(brandId ?? '', q),
-    queryFn: ({ signal }) => api.analyticsMatrix(brandId ?? '', q, signal),
+    // Every page: 500 prompts × 26 tracked entities is 13,000 cells, more than one page of the route.
+    queryFn: async ({ signal }) => {
+      const first = await api.analyticsMatrix(brandId ?? '', { ...q, limit: MATRIX_PAGE }, signal);
+      const rows = [...first.rows];
+      let cursor = first.nextCursor;
+      for (let pages = 1; cursor && pages < MATRIX_MAX_PAGES; pages++) {
+        const next = await api.analyticsMatrix(brandId ?? '', { ...q, limit: MATRIX_PAGE, cursor }, signal);
+        rows.push(...next.rows);
+        cursor = next.nextCursor;
+      }
+      return { ...first, rows, nextCursor: cursor };
+    },
     enabled: Boolean(brandId) && query !== null,
     placeholderData: keepPreviousData,
     retry: false,

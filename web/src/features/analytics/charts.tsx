@@ -11,6 +11,8 @@ import {
   CartesianGrid,
   Cell,
   ErrorBar,
+  Line,
+  LineChart,
   ResponsiveContainer,
   Scatter,
   ScatterChart,
@@ -18,7 +20,19 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import type { MetricsResponse } from '../../../../shared/contracts/index.ts';
 import type { MetricReading, MetricSpec } from './metrics-model.ts';
+
+type MetricsBucket = NonNullable<MetricsResponse['series']>[number];
+
+/** One metric of the brand per bucket (day or week) of the period; null where the bucket has no data. */
+export function sparklineData(spec: MetricSpec, series: readonly MetricsBucket[]) {
+  return series.map((bucket) => ({
+    period: bucket.period,
+    n: bucket.n,
+    value: bucket.n > 0 ? spec.read(bucket.brand, bucket.n).value : null,
+  }));
+}
 
 export interface ChartRow {
   id: string;
@@ -179,6 +193,47 @@ export function PeriodIntervals({
           </Scatter>
         </ScatterChart>
       </ResponsiveContainer>
+    </div>
+  );
+}
+
+/**
+ * The metric's course over the period (per day, or per week beyond a month) as a small line under the card's value.
+ * Buckets are small samples, so the line shows direction, not significance; the card's verdict is the test. The
+ * drawing is hidden from assistive technology; a sentence gives the first and last values.
+ */
+export function MetricSparkline({ spec, series }: { spec: MetricSpec; series: readonly MetricsBucket[] }) {
+  const data = sparklineData(spec, series);
+  const known = data.filter((d) => d.value !== null);
+  const first = known[0];
+  const last = known.at(-1);
+  const unit = series[0]?.period.includes('W') ? 'week' : 'day';
+  return (
+    <div className="metric-sparkline" data-testid={`${spec.testId}-trend`}>
+      <div aria-hidden="true">
+        <ResponsiveContainer width="100%" height={36}>
+          <LineChart data={data} margin={{ top: 4, right: 2, bottom: 2, left: 2 }} accessibilityLayer={false}>
+            <YAxis
+              hide
+              domain={spec.key === 'averagePosition' ? ['dataMin', 'dataMax'] : spec.domain}
+              reversed={spec.key === 'averagePosition'}
+            />
+            <Line
+              dataKey="value"
+              stroke={CHART_COLORS.brand}
+              strokeWidth={1.5}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls
+            />
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <p className="visually-hidden">
+        {first && last && first.value !== null && last.value !== null
+          ? `Per ${unit}: ${spec.format(first.value)} on ${first.period}, ${spec.format(last.value)} on ${last.period}.`
+          : `No per-${unit} values.`}
+      </p>
     </div>
   );
 }

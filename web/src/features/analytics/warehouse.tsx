@@ -303,7 +303,7 @@ export function TrendSection({ query, period, slug }: { query: Loaded<TrendRow>;
         ) : null}
       </div>
       <p className="muted small">
-        From the warehouse; the provider and surface filters apply, topic, prompt set and scope do not.
+        From the warehouse (the lake of analysed answers); every filter applies except the share-of-voice scope.
       </p>
       <QueryState query={query} label="the trend">
         <fieldset className="segmented trend-split">
