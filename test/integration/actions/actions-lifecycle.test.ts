@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
-import { ActionDetailSchema, ActionSchema } from '../../../shared/contracts/actions.ts';
+import { type Action, ActionDetailSchema, ActionSchema } from '../../../shared/contracts/actions.ts';
+import { BrandSchema } from '../../../shared/contracts/brands.ts';
 import { daysAgo, plantAnswerHistory } from '../../support/actions-fixtures.ts';
 import { call } from '../../support/api.ts';
 import { DEMO, freshAccount, ownerOfNewWorkspace, tokenFor } from '../../support/sessions.ts';
@@ -8,7 +9,7 @@ const stack = inject('stack');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs the engine until it has raised something (the aggregation consumer counts planted answers in ~1 s). */
-async function generateUntilActions(token: string, brandId: string, timeoutMs = 60_000) {
+async function generateUntilActions(token: string, brandId: string, timeoutMs = 60_000): Promise<Action[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const generated = await call(stack.apiUrl, 'POST', `/brands/${brandId}/actions/generate`, { token });
@@ -30,7 +31,7 @@ describe('Action Hub on the local stack (real emulators)', () => {
     const viewer = await tokenFor(stack.url, ...DEMO.viewer);
     const brands = await call(stack.apiUrl, 'GET', '/brands', { token: owner });
     const brandId = brands.json.items.find((b: { name: string }) => b.name === 'Acme Analytics').id as string;
-    const brand = (await call(stack.apiUrl, 'GET', `/brands/${brandId}`, { token: owner })).json;
+    const brand = BrandSchema.parse((await call(stack.apiUrl, 'GET', `/brands/${brandId}`, { token: owner })).json);
 
     // Before any data, the engine raises nothing: too little data is reported, not turned into actions.
     const empty = await call(stack.apiUrl, 'POST', `/brands/${brandId}/actions/generate`, { token: analyst });

@@ -3,6 +3,7 @@ import type { UserManager } from 'oidc-client-ts';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import { type PushMessage, PushMessageSchema } from '../../../shared/contracts/index.ts';
 import { applyRunSummary, queryKeys } from '../api/queries.ts';
+import { applyActionsPush } from '../features/actions/actions-api.ts';
 import { applySignalPush } from '../features/signals/signals-api.ts';
 import { useRuntime } from './runtime.tsx';
 
@@ -72,6 +73,8 @@ export function handlePushFrame(queryClient: QueryClient, raw: string): PushMess
   }
   // Signals: new signals and swing alerts (web/src/features/signals).
   applySignalPush(queryClient, message);
+  // Action Hub: new or refreshed actions (web/src/features/actions).
+  applyActionsPush(queryClient, message);
   return message;
 }
 

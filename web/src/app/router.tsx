@@ -1,4 +1,5 @@
 import { createBrowserRouter, Navigate } from 'react-router';
+import { ActionDetailPage } from '../features/actions/ActionDetailPage.tsx';
 import { ActionHubPage } from '../features/actions/ActionHubPage.tsx';
 import { AdminLayout } from '../features/admin/AdminLayout.tsx';
 import { AdminPage } from '../features/admin/AdminPage.tsx';
@@ -7,6 +8,7 @@ import { AuditAdminPage } from '../features/audit/AuditAdminPage.tsx';
 import { AuthCallbackPage } from '../features/auth/AuthCallbackPage.tsx';
 import { BrandEditPage } from '../features/brands/BrandEditPage.tsx';
 import { BrandsAdminPage } from '../features/brands/BrandsAdminPage.tsx';
+import { IntegrationsAdminPage } from '../features/integrations/IntegrationsAdminPage.tsx';
 import { MembersAdminPage } from '../features/members/MembersAdminPage.tsx';
 import { OnboardingWizard } from '../features/onboarding/OnboardingWizard.tsx';
 import { PromptSetsAdminPage } from '../features/prompt-sets/PromptSetsAdminPage.tsx';
@@ -35,6 +37,7 @@ export function createAppRouter() {
           children: [
             { index: true, element: <Navigate to="/actions" replace /> },
             { path: 'actions', element: <ActionHubPage /> },
+            { path: 'actions/:actionId', element: <ActionDetailPage /> },
             { path: 'analytics', element: <AnalyticsPage /> },
             { path: 'signals', element: <SignalsPage /> },
             { path: 'runs', element: <RunsPage /> },
@@ -52,6 +55,7 @@ export function createAppRouter() {
                 { path: 'providers', element: <ProvidersAdminPage /> },
                 { path: 'members', element: <MembersAdminPage /> },
                 { path: 'audit', element: <AuditAdminPage /> },
+                { path: 'integrations', element: <IntegrationsAdminPage /> },
               ],
             },
             { path: '*', element: <NotFoundPage /> },
