@@ -9,7 +9,7 @@
  *
  * An alert needs all of: enough volume (`minVolume` / `minN`), an absolute change (`minAbsoluteChange`) AND a
  * relative one (`minRelativeChange` for volume; for sentiment, which lives on [-1, 1] where percentages are
- * meaningless near 0, `minZ` standard errors). A volume drop on a day when the collection itself dropped (the
+ * meaningless near 0, `minZ` standard errors), and for volume a Poisson tail probability below `maxPValue`. A volume drop on a day when the collection itself dropped (the
  * connectors fetched less from the source, across all brands) is suppressed unless the brand's share of what was
  * collected dropped too: the silence is then in the collection, not in the conversation.
  */
@@ -35,14 +35,20 @@ export type SwingMetric = 'volume' | 'sentiment';
 export type SwingDirection = 'up' | 'down';
 
 export interface VolumeThresholds {
-  /** The larger of observed and baseline volume must reach this for any volume alert. @default 20 */
+  /** The larger of observed and baseline volume must reach this for any volume alert. @default 5 */
   minVolume: number;
-  /** |observed − baseline| in signals. @default 10 */
+  /** |observed − baseline| in signals. @default 5 */
   minAbsoluteChange: number;
   /** |observed − baseline| / baseline. @default 0.5 */
   minRelativeChange: number;
   /** |observed − baseline| / robust spread. @default 3.5 */
   minZ: number;
+  /**
+   * Poisson tail probability of a count at least this extreme given the window's mean daily volume: the test that
+   * keeps small counts (news articles, a quiet brand) honest where a spread estimate from a few integers is not.
+   * @default 0.0001
+   */
+  maxPValue: number;
 }
 
 export interface SentimentThresholds {
@@ -71,7 +77,7 @@ export const DEFAULT_SWING_OPTIONS: SwingDetectorOptions = {
   baselineDays: 28,
   minBaselineDays: 14,
   collectionDropRatio: 0.5,
-  volume: { minVolume: 20, minAbsoluteChange: 10, minRelativeChange: 0.5, minZ: 3.5 },
+  volume: { minVolume: 5, minAbsoluteChange: 5, minRelativeChange: 0.5, minZ: 3.5, maxPValue: 0.0001 },
   sentiment: { minN: 10, minBaselineN: 30, minAbsoluteChange: 0.2, minZ: 4 },
 };
 
@@ -115,6 +121,37 @@ export interface DetectOptions {
 const DAY_MS = 86_400_000;
 /** Consistency constant: MAD × 1.4826 estimates σ for normal data. */
 const MAD_SCALE = 1.4826;
+/** A quiet series is treated as about one signal every other day, so a first handful is not "infinitely" unlikely. */
+const MIN_POISSON_RATE = 0.5;
+
+/**
+ * P(X ≥ k) (`upper`) or P(X ≤ k) (`lower`) for X ~ Poisson(λ), summed in log space term by term (k stays small
+ * where it matters; above λ = 200 the normal approximation with continuity correction is used).
+ */
+export function poissonTail(k: number, lambda: number, side: 'upper' | 'lower'): number {
+  if (lambda > 200) {
+    const zScore = side === 'upper' ? (k - 0.5 - lambda) / Math.sqrt(lambda) : (k + 0.5 - lambda) / Math.sqrt(lambda);
+    return side === 'upper' ? normalUpper(zScore) : 1 - normalUpper(zScore);
+  }
+  // P(X ≤ m) for m = k (lower) or k − 1 (upper, as 1 − P(X ≤ k − 1)).
+  const m = side === 'upper' ? k - 1 : k;
+  if (m < 0) return side === 'upper' ? 1 : 0;
+  let term = Math.exp(-lambda);
+  let cdf = term;
+  for (let i = 1; i <= m; i++) {
+    term *= lambda / i;
+    cdf += term;
+  }
+  return side === 'upper' ? Math.max(0, 1 - cdf) : Math.min(1, cdf);
+}
+
+/** Upper tail of the standard normal (Abramowitz–Stegun 7.1.26 via erfc). */
+function normalUpper(x: number): number {
+  const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erfc = poly * Math.exp(-(x * x) / 2);
+  return x >= 0 ? erfc / 2 : 1 - erfc / 2;
+}
 
 export const dayNumber = (day: string) => Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
 export const dayString = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
@@ -200,6 +237,22 @@ class SortedWindow {
   }
 }
 
+/**
+ * Mean of the sorted values up to median + 3 robust spreads: the Poisson rate of a window, not inflated by the
+ * spike days it may already contain (a swing lasting several days must not hide its own later days).
+ */
+function inlierMean(sorted: readonly number[], median: number, mad: number): number {
+  const cutoff = median + 3 * Math.max(MAD_SCALE * mad, Math.sqrt(median), 1);
+  let sum = 0;
+  let n = 0;
+  for (const x of sorted) {
+    if (x > cutoff) break;
+    sum += x;
+    n++;
+  }
+  return n > 0 ? sum / n : 0;
+}
+
 function sortedMedian(sorted: readonly number[]): number {
   const n = sorted.length;
   if (n === 0) return 0;
@@ -213,6 +266,8 @@ export interface WindowStats {
   volumeMedian: number;
   volumeMad: number;
   volumeTotal: number;
+  /** Mean daily volume over the window's days that were not outliers themselves (≤ median + 3 robust spreads). */
+  volumeRate: number;
   collectedMedian: number;
   collectedTotal: number;
   sentimentN: number;
@@ -239,13 +294,26 @@ export function judgeDay(point: SignalDayPoint, w: WindowStats, o: SwingDetector
   const z = delta / spread;
   const bigEnough = Math.max(point.volume, center) >= v.minVolume;
   const relativeOk = relative === null ? delta > 0 : Math.abs(relative) >= v.minRelativeChange;
-  if (bigEnough && Math.abs(delta) >= v.minAbsoluteChange && relativeOk && Math.abs(z) >= v.minZ) {
+  const rate = Math.max(w.volumeRate, MIN_POISSON_RATE);
+  if (
+    bigEnough &&
+    Math.abs(delta) >= v.minAbsoluteChange &&
+    relativeOk &&
+    Math.abs(z) >= v.minZ &&
+    poissonTail(point.volume, rate, delta > 0 ? 'upper' : 'lower') <= v.maxPValue
+  ) {
     let suppressed: SwingFinding['suppressed'] = null;
     if (delta < 0 && collectionDropped) {
       // Alert anyway only when the brand's share of what was collected fell by the relative threshold too.
       const baselineShare = w.collectedTotal > 0 ? w.volumeTotal / w.collectedTotal : 0;
       const share = point.collected > 0 ? point.volume / point.collected : 0;
-      const shareFell = baselineShare > 0 && point.collected > 0 && share <= baselineShare * (1 - v.minRelativeChange);
+      // ...by the relative threshold and beyond chance (a few posts out of a small collection vary a lot).
+      const expected = point.collected * baselineShare;
+      const shareFell =
+        baselineShare > 0 &&
+        point.collected > 0 &&
+        share <= baselineShare * (1 - v.minRelativeChange) &&
+        poissonTail(point.volume, expected, 'lower') <= v.maxPValue;
       if (!shareFell) suppressed = 'collection_drop';
     }
     findings.push({
@@ -306,6 +374,7 @@ export function detectSwings(points: readonly SignalDayPoint[], detect: DetectOp
     volumeMedian: 0,
     volumeMad: 0,
     volumeTotal: 0,
+    volumeRate: 0,
     collectedMedian: 0,
     collectedTotal: 0,
     sentimentN: 0,
@@ -338,6 +407,7 @@ export function detectSwings(points: readonly SignalDayPoint[], detect: DetectOp
     if (w.days < o.minBaselineDays) continue;
     w.volumeMedian = volumes.median();
     w.volumeMad = volumes.mad(w.volumeMedian);
+    w.volumeRate = inlierMean(volumes.values, w.volumeMedian, w.volumeMad);
     w.collectedMedian = collected.median();
     findings.push(...judgeDay(point, w, o));
   }
@@ -365,6 +435,7 @@ export function detectSwingsNaive(points: readonly SignalDayPoint[], detect: Det
       volumeMedian: median,
       volumeMad: mad,
       volumeTotal: window.reduce((a, p) => a + p.volume, 0),
+      volumeRate: inlierMean(vols, median, mad),
       collectedMedian: sortedMedian(window.map((p) => p.collected).sort((a, b) => a - b)),
       collectedTotal: window.reduce((a, p) => a + p.collected, 0),
       sentimentN: window.reduce((a, p) => a + p.sentimentN, 0),

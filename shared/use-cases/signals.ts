@@ -50,6 +50,8 @@ export interface SignalAggregationDeps {
   log?: SignalsLog;
   /** Detector settings (docs/signals.md lists the defaults). */
   detector?: DetectOptions['options'];
+  /** @default ALERT_WINDOW_DAYS */
+  alertWindowDays?: number;
 }
 
 export interface SignalAggregationResult {
@@ -122,8 +124,10 @@ export async function aggregateSignalRecords(
       .catch((error: unknown) => deps.log?.warn('Could not push new signals', { error: (error as Error)?.name }));
   }
   for (const entry of touched.values()) {
+    const days = daysToJudge(entry.days, deps);
+    if (days.size === 0) continue;
     try {
-      const outcome = await judgeBrandDays(deps, entry.tenantId, entry.brandId, entry.days);
+      const outcome = await judgeBrandDays(deps, entry.tenantId, entry.brandId, days);
       result.alertsCreated += outcome.created;
       result.alertsWithdrawn += outcome.withdrawn;
     } catch (error) {
@@ -136,6 +140,30 @@ export async function aggregateSignalRecords(
     }
   }
   return result;
+}
+
+/** Alerts are raised for the last 14 days (UTC, today included); older swings are history, shown in the charts. */
+export const ALERT_WINDOW_DAYS = 14;
+
+/**
+ * The days whose judgement a batch may have changed: the touched days themselves and every later day whose
+ * trailing baseline contains one of them (up to today), within the alert window. Why the later days: during a
+ * backfill, or when one source lags another, a day is first judged against a baseline that is still filling up;
+ * judging it again as its baseline fills in withdraws what were only artefacts of arrival order.
+ */
+export function daysToJudge(
+  touched: ReadonlySet<string>,
+  deps: Pick<SignalAggregationDeps, 'clock' | 'detector' | 'alertWindowDays'>,
+): Set<string> {
+  const today = dayNumber(deps.clock.now().toISOString().slice(0, 10));
+  const windowDays = deps.detector?.baselineDays ?? DEFAULT_SWING_OPTIONS.baselineDays;
+  const earliest = today - (deps.alertWindowDays ?? ALERT_WINDOW_DAYS) + 1;
+  const numbers = [...touched].map(dayNumber);
+  const first = Math.max(Math.min(...numbers), earliest);
+  const last = Math.min(Math.max(...numbers) + windowDays, today);
+  const out = new Set<string>();
+  for (let d = first; d <= last; d++) out.add(dayString(d));
+  return out;
 }
 
 /** How many of a day's most negative posts an alert quotes. */

@@ -34,7 +34,14 @@ export function poisson(random: () => number, lambda: number): number {
   return k;
 }
 
-export type PlantKind = 'volume-spike' | 'volume-drop' | 'sentiment-drop' | 'sentiment-rise' | 'collection-drop';
+export type PlantKind =
+  | 'volume-spike'
+  | 'volume-drop'
+  | 'sentiment-drop'
+  | 'sentiment-rise'
+  | 'collection-drop'
+  /** ×2: doubling a handful of posts is not a swing. */
+  | 'volume-bump';
 
 export interface Plant {
   dayIndex: number;
@@ -51,6 +58,8 @@ export interface SeriesSpec {
   /** Other brands' share: collection = brand volume + Poisson(lambda × otherBrands). @default 2 */
   otherBrands?: number;
   startDay?: string;
+  /** Caps each day's brand volume (a series that never reaches the detector's minimum volume). */
+  maxVolume?: number;
 }
 
 const START = Date.parse('2026-01-01T00:00:00Z') / 86_400_000;
@@ -72,6 +81,7 @@ export function generateSeries(spec: SeriesSpec, random: () => number): SignalDa
     let otherLambda = spec.lambda * other * rhythm;
     let mean = spec.sentimentMean;
     if (plant === 'volume-spike') lambda *= 3;
+    if (plant === 'volume-bump') lambda *= 2;
     if (plant === 'volume-drop') lambda *= 0.2;
     if (plant === 'collection-drop') {
       lambda *= 0.2;
@@ -79,7 +89,7 @@ export function generateSeries(spec: SeriesSpec, random: () => number): SignalDa
     }
     if (plant === 'sentiment-drop') mean -= 0.45;
     if (plant === 'sentiment-rise') mean += 0.45;
-    const volume = poisson(random, lambda);
+    const volume = Math.min(poisson(random, lambda), spec.maxVolume ?? Number.POSITIVE_INFINITY);
     let sentimentN = 0;
     let sentimentSum = 0;
     let sentimentSumSq = 0;
