@@ -6,6 +6,10 @@ import { defineConfig } from 'vitest/config';
  * setup). Bounded to a few minutes on two cores; the heavy variants live in `bench/resilience.bench.ts`.
  * Files run one after another: they share one stack, and the load and fault files need the machine to themselves.
  */
+// Provider calls that hang (simulated timeouts in the storm test) give up after 2 s instead of 60 s. Set before the
+// global setup starts the stack in this process, so the fan-out workers read it like Lambda reads its environment.
+process.env.PROVIDER_TIMEOUT_MS ??= '2000';
+
 export default defineConfig({
   test: {
     include: ['test/resilience/**/*.test.ts'],
