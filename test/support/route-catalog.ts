@@ -33,6 +33,19 @@ export const SAMPLE_BODIES: Record<string, { body: unknown; contentType?: string
   },
   'PUT /connectors/:connectorId': { body: { name: 'Sample feed', config: { source: 'x', query: 'Acme' } } },
   'POST /connectors/:connectorId/rotate-secret': { body: {} },
+  'PATCH /actions/:actionId': { body: { status: 'in_progress' } },
+  'POST /actions/:actionId/comments': { body: { text: 'Sample comment' } },
+  'POST /integrations': {
+    body: {
+      name: 'Sample CRM',
+      kind: 'webhook',
+      url: 'https://crm.example.com/hook',
+      secret: 'sample-secret-0123456789',
+    },
+  },
+  'PUT /integrations/:integrationId': {
+    body: { name: 'Sample CRM', kind: 'webhook', url: 'https://crm.example.com/hook' },
+  },
   'POST /ingest/webhooks/:connectorId': {
     body: { items: [{ id: 'sample-1', text: 'Sample post', publishedAt: '2026-01-01T00:00:00Z' }] },
   },
@@ -57,6 +70,9 @@ export const SAMPLE_QUERIES: Record<string, string> = {
 export const SAMPLE_PATH_IDS: Record<string, string> = {
   alertId: '01KM0000000000000000000000',
   connectorId: 'con_00000000000000000000000000',
+  actionId: 'act_00000000000000000000000000',
+  integrationId: 'int_00000000000000000000000000',
+  deliveryId: 'dlv_00000000000000000000000000',
 };
 
 /** Fills path parameters from a map (`:brandId` → ids.brandId), else from {@link SAMPLE_PATH_IDS}. */

@@ -52,8 +52,10 @@ describe('Action Hub on the local stack (real emulators)', () => {
     const actions = await generateUntilActions(analyst, brandId);
     expect(actions.map((a) => a.dedupeKey)).toContain('content_gap|provider=openai');
     // Ranked: priority never increases down the list.
-    for (let i = 1; i < actions.length; i++) expect(actions[i].priority).toBeLessThanOrEqual(actions[i - 1].priority);
-    const top = actions[0];
+    for (let i = 1; i < actions.length; i++) {
+      expect(actions[i]?.priority).toBeLessThanOrEqual(actions[i - 1]?.priority ?? 0);
+    }
+    const top = actions[0] as Action;
     expect(top.status).toBe('open');
     expect(top.rationale.length).toBeGreaterThan(20);
     expect(top.confidence.n).toBeGreaterThan(0);
