@@ -15,12 +15,12 @@ export const EVENT_TYPES = [
   'promptpulse.run.progressed',
   'promptpulse.run.completed',
   'promptpulse.signal.observed',
+  'promptpulse.metric.alert',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Types planned by DESIGN.md §6 whose data schemas arrive with their features; accepted on the stream. */
 export const PLANNED_EVENT_TYPES = [
-  'promptpulse.metric.alert',
   'promptpulse.action.created',
   'promptpulse.action.updated',
 ] as const;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ProviderIdSchema, SurfaceSchema } from '../contracts/run-settings.ts';
 import { RunStatusSchema } from '../contracts/runs.ts';
 import { anyEnvelopeSchema, envelopeAttributesSchema } from './envelope.ts';
+import { metricAlertEventSchema } from './metric-alert.ts';
 import { isPlainAnswerAnalyzedEvent } from './fast-validate.ts';
 
 const countsSchema = z.object({
@@ -180,6 +181,7 @@ export const canonicalEventSchema = z.discriminatedUnion('type', [
   runProgressedEventSchema,
   runCompletedEventSchema,
   signalObservedEventSchema,
+  metricAlertEventSchema,
 ]);
 export type KnownCanonicalEvent = z.infer<typeof canonicalEventSchema>;
 export type AnswerAnalyzedEvent = z.infer<typeof answerAnalyzedEventSchema>;
@@ -194,6 +196,7 @@ export const EXPORTED_SCHEMAS = {
   'run.progressed': runProgressedEventSchema,
   'run.completed': runCompletedEventSchema,
   'signal.observed': signalObservedEventSchema,
+  'metric.alert': metricAlertEventSchema,
 } as const;
 
 export type ParsedRecord =

@@ -57,6 +57,7 @@ describe('canonical events', () => {
     expect(Object.keys(schemas).sort()).toEqual([
       'answer.analyzed',
       'envelope',
+      'metric.alert',
       'run.completed',
       'run.progressed',
       'signal.observed',
