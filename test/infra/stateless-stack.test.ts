@@ -25,6 +25,8 @@ describe('stateless stack', () => {
           'AUTH_PROVIDER',
           'COGNITO_CLIENT_ID',
           'COGNITO_USER_POOL_ID',
+          // The connector admin API starts "poll now" executions (cdk/constructs/connector-ingest.ts).
+          'CONNECTOR_STATE_MACHINE_ARN',
           'EVENT_STREAM_NAME',
           'LAKE_BUCKET',
           'NODE_OPTIONS',
@@ -95,7 +97,7 @@ describe('stateless stack', () => {
         AuthorizationType: 'JWT',
         AuthorizerId: { Ref: authorizerId },
       });
-      for (const routeKey of ['GET /health', 'GET /openapi.json']) {
+      for (const routeKey of ['GET /health', 'GET /openapi.json', 'POST /ingest/webhooks/{connectorId}']) {
         template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
           RouteKey: routeKey,
           AuthorizationType: 'NONE',
@@ -103,7 +105,7 @@ describe('stateless stack', () => {
         });
       }
       const httpRoutes = template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: { Ref: apiId } } });
-      expect(Object.keys(httpRoutes)).toHaveLength(3);
+      expect(Object.keys(httpRoutes)).toHaveLength(4);
     });
 
     it('has a $default stage with access logs and throttling', () => {
