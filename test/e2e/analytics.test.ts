@@ -124,6 +124,10 @@ describe('Analytics in a real browser', () => {
       }
       expect(await page.getByTestId('metric-mention-rate-n').textContent()).toContain(`${metrics.n} answers`);
       expect(await page.getByTestId('metric-mention-rate').textContent()).toContain('95% interval');
+      // Each card draws its per-day course (recharts) next to the numbers.
+      await expect
+        .poll(() => page.getByTestId('metric-mention-rate-trend').locator('svg').count(), { timeout: 15_000 })
+        .toBeGreaterThan(0);
       // Competitor matrix: the brand and every competitor.
       const matrixRows = page.getByTestId('competitor-matrix').locator('tbody tr');
       expect(await matrixRows.count()).toBe(1 + metrics.competitors.length);
@@ -231,6 +235,8 @@ describe('Analytics in a real browser', () => {
       const promptsWithAnswers = new Set(heatCells.map((r) => r.promptId));
       const heatRows = page.getByTestId('heatmap-row');
       await expect.poll(() => heatRows.count(), { timeout: 30_000 }).toBe(promptsWithAnswers.size);
+      await page.getByTestId('prompt-heatmap').screenshot({ path: `${SHOTS}/analytics-heatmap.png` });
+      await page.getByTestId('analytics-trend').screenshot({ path: `${SHOTS}/analytics-trend.png` });
       const heatHeaders = await page
         .getByRole('table', { name: 'Mention rate by prompt and brand' })
         .locator('thead th')
@@ -273,6 +279,7 @@ describe('Analytics in a real browser', () => {
         expect(await color(brandMark)).not.toBe(await color(rivalMark));
       }
       await page.screenshot({ path: `${SHOTS}/analytics-drilldown.png`, fullPage: true });
+      await dialog.screenshot({ path: `${SHOTS}/analytics-drilldown-dialog.png` });
       await page.keyboard.press('Escape');
       await expect.poll(() => dialog.count(), { timeout: 5_000 }).toBe(0);
       expect(new URL(page.url()).searchParams.get('drill')).toBeNull();
@@ -283,5 +290,6 @@ describe('Analytics in a real browser', () => {
     } finally {
       await context.close();
     }
-  });
+    // A whole run, the live update, the warehouse sections, the heat map and the drill-down: longer than the default.
+  }, 300_000);
 });

@@ -5,8 +5,10 @@ import type { PromptEntityRow } from '../../shared/contracts/analytics.ts';
 import type { DrilldownMention } from '../../shared/contracts/drilldown.ts';
 import type { EntityMetricsView } from '../../shared/contracts/index.ts';
 import { chartDomain, intervalData, sparklineData } from '../../web/src/features/analytics/charts.tsx';
+import { drilldownCsv } from '../../web/src/features/analytics/drilldown.tsx';
 import { buildHeatmap, heatColors, sortHeatRows } from '../../web/src/features/analytics/heatmap-model.ts';
 import { highlightSegments, sentimentWord } from '../../web/src/features/analytics/highlight.ts';
+import { isSettling, latestFinish, SETTLE_WINDOW_MS } from '../../web/src/features/analytics/live-settle.ts';
 import { compareMetrics, metricSpec } from '../../web/src/features/analytics/metrics-model.ts';
 import { dailyPoints, splitDailyRates, trendNoise } from '../../web/src/features/analytics/warehouse.tsx';
 
@@ -330,5 +332,84 @@ describe('compareMetrics (the “within noise” marker)', () => {
     expect(compareMetrics(entity(60, 100, [1, 1]), entity(5, 100, [1, 1])).mentionRate.verdict).toBe('worse');
     expect(big.visibilityScore).toMatchObject({ verdict: 'not tested', tested: false, delta: 55 });
     expect(compareMetrics(undefined, entity(1, 2, [1])).mentionRate.verdict).toBe('no comparison');
+  });
+});
+
+describe('drilldownCsv (export of the loaded answers)', () => {
+  it('writes one line per answer and tracked entity, with citation counts by class', () => {
+    const entity = (entityId: string, kind: 'brand' | 'competitor', mentioned: boolean) => ({
+      entityId,
+      kind,
+      name: entityId === 'brd_a' ? 'Acme' : '=HYPERLINK("x")',
+      mentioned,
+      mentionCount: mentioned ? 2 : 0,
+      rank: mentioned ? 1 : null,
+      sentiment: mentioned ? 0.5 : null,
+      sentimentLabel: mentioned ? ('positive' as const) : null,
+      primaryRecommendation: false,
+    });
+    const answer = {
+      answerId: 'run_x.1',
+      runId: 'run_x',
+      provider: 'openai' as const,
+      model: 'gpt-4.1-mini',
+      surface: 'api' as const,
+      locale: 'en-US',
+      sampleIndex: 0,
+      day: '2026-11-25',
+      answeredAt: '2026-11-25T10:00:00.000Z',
+      text: 'Acme',
+      analyzerVersion: '1.0.0',
+      refusal: false,
+      mentions: [],
+      entities: [entity('brd_a', 'brand', true), entity('cmp_b', 'competitor', false)],
+      citations: [
+        {
+          url: 'https://acme.com',
+          domain: 'acme.com',
+          title: null,
+          class: 'owned' as const,
+          entityId: 'brd_a',
+          start: null,
+          end: null,
+        },
+        {
+          url: 'https://g2.com',
+          domain: 'g2.com',
+          title: null,
+          class: 'third-party' as const,
+          entityId: null,
+          start: null,
+          end: null,
+        },
+      ],
+    };
+    const lines = drilldownCsv([answer, { ...answer, answerId: 'run_x.2' }])
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines).toHaveLength(1 + 4);
+    expect(lines[0]).toMatch(/^answer_id,answered_at,provider/);
+    expect(lines[1]).toBe(
+      'run_x.1,2026-11-25T10:00:00.000Z,openai,gpt-4.1-mini,api,en-US,Acme,brand,true,2,1,0.5,1,0,1',
+    );
+    // A name a spreadsheet would evaluate is neutralised.
+    expect(lines[2]).toContain(`"'=HYPERLINK(""x"")"`);
+  });
+});
+
+describe('live settling after a run', () => {
+  it('refreshes only while the newest run finished less than the window ago', () => {
+    const now = Date.parse('2026-11-25T12:00:00Z');
+    const finished = latestFinish([
+      { finishedAt: null },
+      { finishedAt: '2026-11-25T11:59:30.000Z' },
+      { finishedAt: '2026-11-25T11:00:00.000Z' },
+    ]);
+    expect(finished).toBe('2026-11-25T11:59:30.000Z');
+    expect(isSettling(finished, now)).toBe(true);
+    expect(isSettling(finished, now + SETTLE_WINDOW_MS)).toBe(false);
+    expect(isSettling(latestFinish([{ finishedAt: null }]), now)).toBe(false);
+    expect(isSettling('not a date', now)).toBe(false);
   });
 });

@@ -19,6 +19,7 @@ import { type ChartRow, IntervalChart, MetricSparkline, PeriodIntervals } from '
 import { type CsvCell, downloadCsv, toCsv } from './csv.ts';
 import { DrilldownDialog } from './drilldown.tsx';
 import { PromptMatrixSection } from './heatmap.tsx';
+import { latestFinish, useSettleAfterRun } from './live-settle.ts';
 import {
   compareMetrics,
   METRICS,
@@ -209,6 +210,8 @@ export function AnalyticsPage() {
   const promptSet = useCurrentPromptSet(brand?.id);
   const runs = useRuns(brand?.id ?? null);
   const hasRuns = runs.data ? runs.data.pages.some((p) => p.items.length > 0) : null;
+  // Pushed frames keep this list current; the numbers are refetched while the newest run's answers settle.
+  useSettleAfterRun(brand?.id, latestFinish(runs.data?.pages.flatMap((p) => p.items) ?? []));
   const locales = useMemo(
     () => [...new Set((promptSet.data?.prompts ?? []).map((p) => p.locale))].sort(),
     [promptSet.data],

@@ -12,6 +12,7 @@ import type { DrilldownAnswer } from '../../../../shared/contracts/drilldown.ts'
 import type { WarehouseQuery } from '../../api/client.ts';
 import { describeMutationError } from '../../api/errors.ts';
 import { useDrilldown } from './analytics-queries.ts';
+import { type CsvCell, downloadCsv, toCsv } from './csv.ts';
 import { highlightSegments, sentimentWord } from './highlight.ts';
 
 const PROVIDER_LABEL: Record<string, string> = {
@@ -66,9 +67,22 @@ export function DrilldownDialog({
           </p>
           <h2 id={titleId}>{first?.promptText ?? 'Answers to this prompt'}</h2>
         </div>
-        <button type="button" className="button button--small button--ghost" onClick={onClose}>
-          Close
-        </button>
+        <div className="button-row">
+          {items.length > 0 ? (
+            <button
+              type="button"
+              className="button button--small button--ghost"
+              onClick={() =>
+                downloadCsv(`promptpulse-answers-${promptId}-${query.from}-${query.to}.csv`, drilldownCsv(items))
+              }
+            >
+              Export answers CSV
+            </button>
+          ) : null}
+          <button type="button" className="button button--small button--ghost" onClick={onClose}>
+            Close
+          </button>
+        </div>
       </header>
       <p className="drilldown-legend small">
         <mark className="hl hl--brand">your brand</mark> <mark className="hl hl--competitor">competitor</mark>
@@ -122,6 +136,50 @@ export function DrilldownDialog({
         </p>
       ) : null}
     </dialog>
+  );
+}
+
+/** One line per loaded answer and tracked entity: what the dialog shows, without the text. */
+export function drilldownCsv(items: readonly DrilldownAnswer[]): string {
+  return toCsv(
+    [
+      'answer_id',
+      'answered_at',
+      'provider',
+      'model',
+      'surface',
+      'locale',
+      'entity',
+      'kind',
+      'mentioned',
+      'mentions',
+      'rank',
+      'sentiment',
+      'citations_owned',
+      'citations_competitor',
+      'citations_third_party',
+    ],
+    items.flatMap((a) => {
+      const cited = (cls: DrilldownAnswer['citations'][number]['class']) =>
+        a.citations.filter((c) => c.class === cls).length;
+      return a.entities.map((e): CsvCell[] => [
+        a.answerId,
+        a.answeredAt,
+        a.provider,
+        a.model,
+        a.surface,
+        a.locale,
+        e.name,
+        e.kind,
+        e.mentioned,
+        e.mentionCount,
+        e.rank,
+        e.sentiment,
+        cited('owned'),
+        cited('competitor'),
+        cited('third-party'),
+      ]);
+    }),
   );
 }
 

@@ -450,7 +450,7 @@ export function SourcesSection({ query, period, slug }: { query: Loaded<SourceRo
             csv={() =>
               toCsv(
                 ['domain', 'class', 'citations', 'answers_citing'],
-                shown.map((r): CsvCell[] => [r.domain, r.class, r.citations, r.answers]),
+                rows.map((r): CsvCell[] => [r.domain, r.class, r.citations, r.answers]),
               )
             }
           />
