@@ -36,7 +36,11 @@ const reads = (w: TenantWorld) => [
 describe('sustained mixed load on the local gateway, two tenants', () => {
   it('serves every read and write without an error, and loses no write', async () => {
     const settings = async (w: TenantWorld) =>
-      (await call(stack.apiUrl, 'GET', `/brands/${w.ids.brandId}/run-settings`, { token: w.tokens.owner })).json;
+      (await call(stack.apiUrl, 'GET', `/brands/${w.ids.brandId}/run-settings`, { token: w.tokens.owner })).json as {
+        version: number;
+        providers: unknown[];
+        schedule: unknown;
+      };
     const [sa, sb] = await Promise.all([settings(a), settings(b)]);
     const writeOf = (w: TenantWorld, s: { version: number; providers: unknown[]; schedule: unknown }) => ({
       path: `/brands/${w.ids.brandId}/run-settings`,
