@@ -83,6 +83,7 @@ export class StatelessStack extends Stack {
     });
     this.httpApi = new PublicHttpApi(this, 'HttpApi', {
       handler: this.service.handler.function,
+      analyticsHandler: this.service.analytics.function,
       users: props.users,
       allowedOrigins: props.webOrigins,
       logRetention: props.logRetention,
