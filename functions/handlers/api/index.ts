@@ -14,7 +14,7 @@ import { DynamoDbSignalStore } from '../../adapters/aws/dynamodb-signal-store.ts
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { SfnWorkflowStarter } from '../../adapters/aws/sfn-workflow-starter.ts';
 import { systemClock, ulidGenerator } from '../../adapters/system.ts';
-import { createWarehouse, lazyWarehouse, readWarehouseConfig } from '../../adapters/warehouse/index.ts';
+import { lazyWarehouse, readWarehouseConfig, sharedWarehouse } from '../../adapters/warehouse/index.ts';
 import { readApiConfig, readDirectoryConfig, readWorkflowConfig } from '../../config.ts';
 import { observed, observeHttpResult } from '../../middleware/observability.ts';
 import { correlationIdOfHttpEvent } from '../../observability/correlation.ts';
@@ -44,7 +44,7 @@ const app = createApiApp(
     signals: new DynamoDbSignalStore(db, config.TABLE_NAME),
     signalAlerts: new DynamoDbSignalAlertStore(db, config.TABLE_NAME),
     // Built on the first analytics request: WAREHOUSE=duckdb (default; the lake files) or snowflake.
-    warehouse: lazyWarehouse(() => createWarehouse(readWarehouseConfig(), (line) => logger.info(line))),
+    warehouse: lazyWarehouse(() => sharedWarehouse(readWarehouseConfig(), (line) => logger.info(line))),
     workflow: new SfnWorkflowStarter(
       tracer.captureAWSv3Client(createSfnClient(workflowConfig)),
       workflowConfig.STATE_MACHINE_ARN,

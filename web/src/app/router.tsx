@@ -8,6 +8,7 @@ import { AuditAdminPage } from '../features/audit/AuditAdminPage.tsx';
 import { AuthCallbackPage } from '../features/auth/AuthCallbackPage.tsx';
 import { BrandEditPage } from '../features/brands/BrandEditPage.tsx';
 import { BrandsAdminPage } from '../features/brands/BrandsAdminPage.tsx';
+import { ConnectorsAdminPage } from '../features/connectors/ConnectorsAdminPage.tsx';
 import { IntegrationsAdminPage } from '../features/integrations/IntegrationsAdminPage.tsx';
 import { MembersAdminPage } from '../features/members/MembersAdminPage.tsx';
 import { OnboardingWizard } from '../features/onboarding/OnboardingWizard.tsx';
@@ -56,6 +57,7 @@ export function createAppRouter() {
                 { path: 'members', element: <MembersAdminPage /> },
                 { path: 'audit', element: <AuditAdminPage /> },
                 { path: 'integrations', element: <IntegrationsAdminPage /> },
+                { path: 'connectors', element: <ConnectorsAdminPage /> },
               ],
             },
             { path: '*', element: <NotFoundPage /> },

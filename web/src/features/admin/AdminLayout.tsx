@@ -6,6 +6,7 @@ const ADMIN_NAV = [
   { to: '/admin/prompts', label: 'Prompt sets', end: false },
   { to: '/admin/providers', label: 'Providers & budgets', end: false },
   { to: '/admin/members', label: 'Members', end: false },
+  { to: '/admin/connectors', label: 'Connectors', end: false },
   { to: '/admin/integrations', label: 'Integrations', end: false },
   { to: '/admin/audit', label: 'Audit log', end: false },
 ] as const;
