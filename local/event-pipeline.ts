@@ -108,3 +108,38 @@ export async function startEventPipeline(options: EventPipelineOptions): Promise
     },
   };
 }
+
+/**
+ * The warehouse materialization schedule, locally (an hourly EventBridge rule in AWS): the production Lambda handler,
+ * called once shortly after start (so a restarted stack's summary is rebuilt) and then every `intervalMs`. It runs
+ * in this process, so it refreshes the same DuckDB the API queries. Returns the stop function.
+ */
+export async function startMaterializeSchedule(options: {
+  intervalMs: number;
+  firstRunMs?: number;
+  log: (line: string) => void;
+}): Promise<() => Promise<void>> {
+  const { handler } = await import('../functions/handlers/materialize/index.ts');
+  let invocation = 0;
+  let running: Promise<void> | null = null;
+  const run = () => {
+    if (running) return;
+    const context = { functionName: 'promptpulse-materialize', awsRequestId: `local-${++invocation}` };
+    running = (handler as unknown as (event: unknown, context: unknown) => Promise<{ summaryRows: number }>)(
+      {},
+      context,
+    )
+      .then((report) => options.log(`warehouse materialized: ${report.summaryRows} summary rows`))
+      .catch((error: Error) => options.log(`warehouse materialization failed: ${error.message}`))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const first = setTimeout(run, options.firstRunMs ?? 15_000);
+  const timer = setInterval(run, options.intervalMs);
+  return async () => {
+    clearTimeout(first);
+    clearInterval(timer);
+    await running;
+  };
+}

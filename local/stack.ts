@@ -51,6 +51,8 @@ export interface LocalStackOptions {
   accessTokenTtlSeconds?: number;
   /** Buffering of the local Firehose stand-in writing the lake. @default 1 MiB / 3000 ms */
   lakeBuffer?: { maxBytes?: number; intervalMs?: number };
+  /** ~90 days of demo history through the pipeline on first start (local/seed-history.ts). @default false */
+  demoHistory?: boolean | { days?: number };
 }
 
 export interface LocalStack {
@@ -340,6 +342,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         crmWebhookUrl: actionHub.crm.webhookUrl,
       });
       await seedDemoConnectors({ tenantId: seeded.tenantId, feedsBaseUrl: connectors.replay?.endpoints.feeds ?? null });
+      if (options.demoHistory)
+        await (await import('./seed-history.ts')).seedDemoHistory({
+          dynamodbEndpoint: dynamodb.endpoint,
+          kinesisEndpoint: kinesis.endpoint,
+          tenantId: seeded.tenantId,
+          log,
+          ...(typeof options.demoHistory === 'object' ? options.demoHistory : {}),
+        });
     }
 
     // Runs interrupted by a restart resume: finished items are skipped (idempotent ids), the rest are asked.
@@ -362,6 +372,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           });
       }, interval);
       stops.push(async () => clearInterval(timer));
+      stops.push(await (await import('./event-pipeline.ts')).startMaterializeSchedule({ intervalMs: 3_600_000, log }));
       // Connector ingest: EventBridge Scheduler fires it every minute in AWS; each connector has its own interval.
       stops.push(startLocalConnectorSchedule({ sfnEndpoint: `${loopback}/stepfunctions`, intervalMs: 60_000, log }));
     }

@@ -17,6 +17,7 @@ import { RunScheduler } from '../constructs/run-scheduler.ts';
 import { ScheduleGroup } from '../constructs/schedule-group.ts';
 import { type SnowflakeCredentials, SnowflakeDelivery } from '../constructs/snowflake-delivery.ts';
 import type { UserDirectory } from '../constructs/user-directory.ts';
+import { WarehouseMaterializer } from '../constructs/warehouse-materializer.ts';
 import { WebHosting } from '../constructs/web-hosting.ts';
 import { PushWebSocketApi } from '../constructs/websocket-api.ts';
 import type { SnowflakeDeliverySettings } from '../context.ts';
@@ -139,6 +140,7 @@ export class StatelessStack extends Stack {
       logRetention: props.logRetention,
       ...(alarmTopic ? { alarmTopic } : {}),
     });
+    new WarehouseMaterializer(this, 'WarehouseMaterializer', { lake: props.lake, logRetention: props.logRetention });
     if (props.snowflake) {
       this.snowflakeDelivery = new SnowflakeDelivery(this, 'SnowflakeDelivery', {
         settings: props.snowflake.settings,

@@ -31,7 +31,21 @@ export interface WarehouseScope {
  */
 export interface Warehouse {
   query<N extends AnalyticsQueryName>(name: N, scope: WarehouseScope): Promise<AnalyticsRow<N>[]>;
+  /**
+   * Rebuilds the derived tables (daily per-prompt/provider summaries) from the deduplicated answers up to and
+   * including `throughDay`, and moves the watermark the queries use them up to. Run by the scheduled job.
+   */
+  materialize?(throughDay: string): Promise<MaterializationReport>;
   close?(): Promise<void>;
+}
+
+export interface MaterializationReport {
+  throughDay: string;
+  /** Rows in the rebuilt summary. */
+  summaryRows: number;
+  /** Tenants whose lake data was (re)loaded first (DuckDB only; Snowflake loads continuously). */
+  tenants: number;
+  ms: number;
 }
 
 /** The warehouse could not answer (unreachable, misconfigured); mapped to a 5xx, never echoed. */

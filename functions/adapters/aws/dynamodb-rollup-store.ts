@@ -1,8 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   chunkRollupEntries,
   deltaEntry,
+  type MergedRollupItem,
   mergeRollupEntries,
   type RollupCounters,
   type RollupDelta,
@@ -165,35 +166,53 @@ export class DynamoDbRollupStore implements RollupStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     }));
-    for (const item of mergeRollupEntries(entries)) {
-      const { tenantId, brandId, period, dims } = item;
-      const weekly = item.granularity === 'week';
-      const key = dims
-        ? weekly
-          ? rollupKeys.weekCell(tenantId, brandId, period, dims)
-          : rollupKeys.cell(tenantId, brandId, dims)
-        : weekly
-          ? rollupKeys.week(tenantId, brandId, period)
-          : rollupKeys.day(tenantId, brandId, period);
-      const descriptive: Record<string, unknown> = dims
-        ? {
-            type: weekly ? 'RollupWeekCell' : 'RollupCell',
-            ...(weekly ? { week: period } : {}),
-            day: dims.day,
-            promptSetVersion: dims.promptSetVersion,
-            provider: dims.provider,
-            surface: dims.surface,
-            topic: dims.topic,
-            branded: dims.branded,
-          }
-        : weekly
-          ? { type: 'RollupWeek', week: period }
-          : { type: 'RollupDay', day: period };
-      items.push({
-        Update: { TableName: this.tableName, Key: key, ...counterUpdate(item.sums.toCounters(), descriptive) },
-      });
-    }
+    for (const item of mergeRollupEntries(entries)) items.push({ Update: this.updateFor(item) });
     return items;
+  }
+
+  /** The `ADD` update of one merged item (key, descriptive attributes, counters). */
+  private updateFor(item: MergedRollupItem) {
+    const { tenantId, brandId, period, dims } = item;
+    const weekly = item.granularity === 'week';
+    const key = dims
+      ? weekly
+        ? rollupKeys.weekCell(tenantId, brandId, period, dims)
+        : rollupKeys.cell(tenantId, brandId, dims)
+      : weekly
+        ? rollupKeys.week(tenantId, brandId, period)
+        : rollupKeys.day(tenantId, brandId, period);
+    const descriptive: Record<string, unknown> = dims
+      ? {
+          type: weekly ? 'RollupWeekCell' : 'RollupCell',
+          ...(weekly ? { week: period } : {}),
+          day: dims.day,
+          promptSetVersion: dims.promptSetVersion,
+          provider: dims.provider,
+          surface: dims.surface,
+          topic: dims.topic,
+          branded: dims.branded,
+        }
+      : weekly
+        ? { type: 'RollupWeek', week: period }
+        : { type: 'RollupDay', day: period };
+    return { TableName: this.tableName, Key: key, ...counterUpdate(item.sums.toCounters(), descriptive) };
+  }
+
+  /**
+   * Backfill: adds already-merged items WITHOUT event markers, `concurrency` updates at a time. For rebuilding rollups
+   * from the lake into empty items, or loading a benchmark's synthetic year; NOT idempotent (running it twice counts
+   * twice), so the stream consumer never uses it.
+   */
+  async addMergedItems(items: readonly MergedRollupItem[], concurrency = 16): Promise<void> {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+        while (next < items.length) {
+          const item = items[next++] as MergedRollupItem;
+          await this.db.send(new UpdateCommand(this.updateFor(item)));
+        }
+      }),
+    );
   }
 
   async readCells(

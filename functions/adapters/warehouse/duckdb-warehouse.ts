@@ -3,8 +3,13 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ANALYTICS_ROW_SCHEMAS, type AnalyticsQueryName, type AnalyticsRow } from '#shared/contracts/analytics.ts';
 import { parseCanonicalEvent } from '#shared/events/schemas.ts';
-import { type Warehouse, WarehouseError, type WarehouseScope } from '#shared/ports/warehouse.ts';
-import { assertTenantId, sqlFor } from './queries.ts';
+import {
+  type MaterializationReport,
+  type Warehouse,
+  WarehouseError,
+  type WarehouseScope,
+} from '#shared/ports/warehouse.ts';
+import { assertTenantId, DERIVED_TABLES_DDL, MATERIALIZE_SQL, sqlFor } from './queries.ts';
 
 const ANSWER_TYPE = 'promptpulse.answer.analyzed';
 
@@ -14,6 +19,8 @@ export interface LakeSource {
   listAnswerFiles(tenantId: string): Promise<string[]>;
   /** The raw (gzip-compressed NDJSON) bytes of one file. */
   read(key: string): Promise<Uint8Array>;
+  /** Every tenant with lake files (the materialization loads them all first). */
+  listTenants?(): Promise<string[]>;
 }
 
 /** The production lake layout in a bucket: `tenants/<t>/events/type=promptpulse.answer.analyzed/dt=…/*.json.gz`. */
@@ -31,6 +38,26 @@ export function s3LakeSource(s3: S3Client, bucket: string): LakeSource {
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
       return keys;
+    },
+    async listTenants() {
+      const tenants: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: 'tenants/',
+            Delimiter: '/',
+            ...(token ? { ContinuationToken: token } : {}),
+          }),
+        );
+        for (const prefix of page.CommonPrefixes ?? []) {
+          const tenant = prefix.Prefix?.slice('tenants/'.length, -1);
+          if (tenant) tenants.push(tenant);
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return tenants;
     },
     async read(key) {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -88,7 +115,7 @@ export class DuckDbWarehouse implements Warehouse {
   static async create(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
     const instance = await DuckDBInstance.create(options.path ?? ':memory:');
     const connection = await instance.connect();
-    for (const statement of DDL) await connection.run(statement);
+    for (const statement of [...DDL, ...DERIVED_TABLES_DDL]) await connection.run(statement);
     return new DuckDbWarehouse(instance, connection, options);
   }
 
@@ -99,6 +126,34 @@ export class DuckDbWarehouse implements Warehouse {
     const reader = await this.exclusive(() => this.connection.runAndReadAll(sql, binds));
     const schema = ANALYTICS_ROW_SCHEMAS[name];
     return reader.getRowObjectsJS().map((row) => schema.parse(row) as AnalyticsRow<N>);
+  }
+
+  /**
+   * Loads every tenant's new lake files (all tenants, not only those queried so far), then rebuilds the derived
+   * tables in one exclusive step, so no query sees a half-built summary.
+   */
+  async materialize(throughDay: string): Promise<MaterializationReport> {
+    const started = Date.now();
+    const tenants = (await this.options.source.listTenants?.()) ?? [...this.tenants.keys()];
+    let loaded = 0;
+    for (const tenantId of tenants) {
+      try {
+        assertTenantId(tenantId);
+      } catch {
+        continue; // not a tenant prefix of ours: never becomes a query scope
+      }
+      await this.refresh(tenantId, true);
+      loaded++;
+    }
+    const [rebuild, clear, mark] = MATERIALIZE_SQL;
+    const summaryRows = await this.exclusive(async () => {
+      await this.connection.run(rebuild, [throughDay]);
+      await this.connection.run(clear);
+      await this.connection.run(mark, [throughDay, new Date().toISOString()]);
+      const reader = await this.connection.runAndReadAll('SELECT COUNT(*) AS n FROM daily_prompt_summary');
+      return Number(reader.getRowObjectsJS()[0]?.n ?? 0);
+    });
+    return { throughDay, summaryRows, tenants: loaded, ms: Date.now() - started };
   }
 
   async close(): Promise<void> {

@@ -67,8 +67,36 @@ export function lazyWarehouse(build: () => Promise<Warehouse>): Warehouse {
       });
       return (await instance).query(name, scope);
     },
+    async materialize(throughDay: string) {
+      instance ??= build().catch((error: unknown) => {
+        instance = null;
+        throw error;
+      });
+      const warehouse = await instance;
+      if (!warehouse.materialize) throw new Error('this warehouse has no derived tables to materialize');
+      return warehouse.materialize(throughDay);
+    },
     async close() {
       await (await instance)?.close?.();
     },
   };
+}
+
+const shared = new Map<string, Promise<Warehouse>>();
+/**
+ * One warehouse per process and configuration. Why: locally the API and the materialization job run in the same
+ * process and must see the same DuckDB tables (in AWS each Lambda has its own container, and Snowflake is shared
+ * anyway). A failed build is forgotten so the next call retries.
+ */
+export function sharedWarehouse(config: WarehouseEnv, log?: (line: string) => void): Promise<Warehouse> {
+  const key = JSON.stringify(config);
+  let warehouse = shared.get(key);
+  if (!warehouse) {
+    warehouse = createWarehouse(config, log).catch((error: unknown) => {
+      shared.delete(key);
+      throw error;
+    });
+    shared.set(key, warehouse);
+  }
+  return warehouse;
 }

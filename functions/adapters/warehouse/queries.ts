@@ -26,16 +26,68 @@ const SCOPE = `a.tenant_id = ? AND a.brand_id = ? AND a.day >= ? AND a.day <= ?
 const BRAND_JOIN = `LEFT JOIN answer_entities e
   ON e.tenant_id = a.tenant_id AND e.event_id = a.event_id AND e.kind = 'brand'`;
 
+/**
+ * Derived tables, refreshed by the scheduled materialization job (functions/handlers/materialize): per tenant, brand,
+ * day, prompt, provider, surface and the filter dimensions, the answer count and the brand's sums. `trends` and
+ * `prompts` read it for days up to the watermark (`materialization_state.through_day`) and the raw tables after it,
+ * so results are the same before and after a refresh, only cheaper; a day older than the watermark that receives a
+ * late answer shows it after the next refresh.
+ */
+export const DERIVED_TABLES_DDL = [
+  `CREATE TABLE IF NOT EXISTS daily_prompt_summary (tenant_id VARCHAR, brand_id VARCHAR, day VARCHAR, prompt_id VARCHAR,
+    provider VARCHAR, surface VARCHAR, topic_id VARCHAR, set_version INTEGER, branded BOOLEAN, locale VARCHAR,
+    answers INTEGER, brand_mentioned INTEGER, rank_sum DOUBLE, rank_n INTEGER, sentiment_sum DOUBLE, sentiment_n INTEGER)`,
+  'CREATE TABLE IF NOT EXISTS materialization_state (through_day VARCHAR, refreshed_at VARCHAR)',
+];
+
+/** The refresh: rebuilds the summary up to a day (bound) and records the watermark, in this order. */
+export const MATERIALIZE_SQL: readonly [rebuild: string, clear: string, mark: string] = [
+  `CREATE OR REPLACE TABLE daily_prompt_summary AS
+SELECT a.tenant_id, a.brand_id, a.day, a.prompt_id, a.provider, a.surface, a.topic_id, a.set_version, a.branded, a.locale,
+  CAST(COUNT(*) AS INTEGER) AS answers,
+  CAST(SUM(CASE WHEN e.mentioned THEN 1 ELSE 0 END) AS INTEGER) AS brand_mentioned,
+  CAST(SUM(CASE WHEN e.mentioned THEN e.rank END) AS DOUBLE) AS rank_sum,
+  CAST(SUM(CASE WHEN e.mentioned AND e.rank IS NOT NULL THEN 1 ELSE 0 END) AS INTEGER) AS rank_n,
+  CAST(SUM(CASE WHEN e.mentioned THEN e.sentiment END) AS DOUBLE) AS sentiment_sum,
+  CAST(SUM(CASE WHEN e.mentioned AND e.sentiment IS NOT NULL THEN 1 ELSE 0 END) AS INTEGER) AS sentiment_n
+FROM answers a LEFT JOIN answer_entities e
+  ON e.tenant_id = a.tenant_id AND e.event_id = a.event_id AND e.kind = 'brand'
+WHERE a.day <= ?
+GROUP BY a.tenant_id, a.brand_id, a.day, a.prompt_id, a.provider, a.surface, a.topic_id, a.set_version, a.branded, a.locale`,
+  'DELETE FROM materialization_state',
+  'INSERT INTO materialization_state (through_day, refreshed_at) VALUES (?, ?)',
+];
+
+/** The summary is used up to this day (none before the first refresh). */
+const WATERMARK = `w AS (SELECT COALESCE(MAX(through_day), '0000-00-00') AS through_day FROM materialization_state)`;
+
+/** One raw answer in the summary's columns (answers, brand_mentioned, rank and sentiment sums and counts). */
+const PER_ANSWER = `1, CASE WHEN e.mentioned THEN 1 ELSE 0 END,
+    CASE WHEN e.mentioned THEN e.rank END, CASE WHEN e.mentioned AND e.rank IS NOT NULL THEN 1 ELSE 0 END,
+    CASE WHEN e.mentioned THEN e.sentiment END, CASE WHEN e.mentioned AND e.sentiment IS NOT NULL THEN 1 ELSE 0 END`;
+
+/** How many times a query's SQL holds the scope (its binds repeat in order). */
+const SCOPE_USES: Partial<Record<AnalyticsQueryName, number>> = { trends: 2, prompts: 2 };
+
 export const ANALYTICS_SQL: Record<AnalyticsQueryName, string> = {
-  trends: `SELECT a.day AS "day", a.provider AS "provider", a.surface AS "surface",
-  CAST(COUNT(*) AS INTEGER) AS "answers",
-  CAST(COALESCE(SUM(CASE WHEN e.mentioned THEN 1 ELSE 0 END), 0) AS INTEGER) AS "brandMentioned",
-  CAST(AVG(CASE WHEN e.mentioned THEN e.rank END) AS DOUBLE) AS "meanRank",
-  CAST(AVG(CASE WHEN e.mentioned THEN e.sentiment END) AS DOUBLE) AS "meanSentiment"
-FROM answers a ${BRAND_JOIN}
-WHERE ${SCOPE}
-GROUP BY a.day, a.provider, a.surface
-ORDER BY a.day, a.provider, a.surface`,
+  trends: `WITH ${WATERMARK},
+parts AS (
+  SELECT a.day, a.provider, a.surface, a.answers, a.brand_mentioned, a.rank_sum, a.rank_n, a.sentiment_sum, a.sentiment_n
+  FROM daily_prompt_summary a CROSS JOIN w
+  WHERE a.day <= w.through_day AND ${SCOPE}
+  UNION ALL
+  SELECT a.day, a.provider, a.surface, ${PER_ANSWER}
+  FROM answers a ${BRAND_JOIN} CROSS JOIN w
+  WHERE a.day > w.through_day AND ${SCOPE}
+)
+SELECT day AS "day", provider AS "provider", surface AS "surface",
+  CAST(SUM(answers) AS INTEGER) AS "answers",
+  CAST(COALESCE(SUM(brand_mentioned), 0) AS INTEGER) AS "brandMentioned",
+  CAST(SUM(rank_sum) AS DOUBLE) / NULLIF(SUM(rank_n), 0) AS "meanRank",
+  CAST(SUM(sentiment_sum) AS DOUBLE) / NULLIF(SUM(sentiment_n), 0) AS "meanSentiment"
+FROM parts
+GROUP BY day, provider, surface
+ORDER BY day, provider, surface`,
 
   competitors: `WITH scoped AS (SELECT a.tenant_id, a.event_id, a.provider FROM answers a WHERE ${SCOPE}),
 per_provider AS (SELECT provider, COUNT(*) AS n FROM scoped GROUP BY provider)
@@ -67,14 +119,23 @@ WHERE ${SCOPE}
 GROUP BY c.domain, c.class
 ORDER BY COUNT(*) DESC, c.domain`,
 
-  prompts: `SELECT a.prompt_id AS "promptId", a.day AS "day",
-  CAST(COUNT(*) AS INTEGER) AS "answers",
-  CAST(COALESCE(SUM(CASE WHEN e.mentioned THEN 1 ELSE 0 END), 0) AS INTEGER) AS "brandMentioned",
-  CAST(COALESCE(SUM(CASE WHEN e.mentioned THEN 1 ELSE 0 END), 0) AS DOUBLE) / COUNT(*) AS "mentionRate"
-FROM answers a ${BRAND_JOIN}
-WHERE ${SCOPE}
-GROUP BY a.prompt_id, a.day
-ORDER BY a.prompt_id, a.day`,
+  prompts: `WITH ${WATERMARK},
+parts AS (
+  SELECT a.prompt_id, a.day, a.answers, a.brand_mentioned
+  FROM daily_prompt_summary a CROSS JOIN w
+  WHERE a.day <= w.through_day AND ${SCOPE}
+  UNION ALL
+  SELECT a.prompt_id, a.day, 1, CASE WHEN e.mentioned THEN 1 ELSE 0 END
+  FROM answers a ${BRAND_JOIN} CROSS JOIN w
+  WHERE a.day > w.through_day AND ${SCOPE}
+)
+SELECT prompt_id AS "promptId", day AS "day",
+  CAST(SUM(answers) AS INTEGER) AS "answers",
+  CAST(COALESCE(SUM(brand_mentioned), 0) AS INTEGER) AS "brandMentioned",
+  CAST(COALESCE(SUM(brand_mentioned), 0) AS DOUBLE) / SUM(answers) AS "mentionRate"
+FROM parts
+GROUP BY prompt_id, day
+ORDER BY prompt_id, day`,
 
   matrix: `WITH scoped AS (SELECT a.tenant_id, a.event_id, a.prompt_id FROM answers a WHERE ${SCOPE}),
 per_prompt AS (SELECT prompt_id, COUNT(*) AS n FROM scoped GROUP BY prompt_id)
@@ -94,7 +155,7 @@ WHERE ${SCOPE}
 ORDER BY a.day DESC, a.answer_id DESC`,
 };
 
-/** The binds of `SCOPE`, in order (each query uses the scope exactly once). Numbers and flags go as text and are
+/** The binds of `SCOPE`, in order (see `SCOPE_USES` for queries that hold it twice). Numbers and flags go as text and are
  * CAST in SQL, so both drivers bind plain strings. */
 export function scopeBinds(scope: WarehouseScope): (string | null)[] {
   return [
@@ -121,7 +182,8 @@ export const UNPAGED_LIMITS: Partial<Record<AnalyticsQueryName, number>> = { sou
  * every driver accepts binds in LIMIT.
  */
 export function sqlFor(name: AnalyticsQueryName, scope: WarehouseScope): { sql: string; binds: (string | null)[] } {
-  const binds = scopeBinds(scope);
+  const once = scopeBinds(scope);
+  const binds = Array.from({ length: SCOPE_USES[name] ?? 1 }, () => once).flat();
   const base = ANALYTICS_SQL[name];
   if (scope.page) {
     const { limit, offset } = scope.page;

@@ -1,8 +1,13 @@
 import snowflake, { type Bind, type Connection, type ConnectionOptions } from 'snowflake-sdk';
 import { ANALYTICS_ROW_SCHEMAS, type AnalyticsQueryName, type AnalyticsRow } from '#shared/contracts/analytics.ts';
-import { type Warehouse, WarehouseError, type WarehouseScope } from '#shared/ports/warehouse.ts';
+import {
+  type MaterializationReport,
+  type Warehouse,
+  WarehouseError,
+  type WarehouseScope,
+} from '#shared/ports/warehouse.ts';
 import type { WarehouseEnv } from './index.ts';
-import { assertTenantId, sqlFor } from './queries.ts';
+import { assertTenantId, DERIVED_TABLES_DDL, MATERIALIZE_SQL, sqlFor } from './queries.ts';
 
 /**
  * The DDL the analytical queries run over (see docs/warehouse.md). Snowpipe (or Firehose's Snowflake destination)
@@ -72,9 +77,20 @@ export class SnowflakeWarehouse implements Warehouse {
     return rows.map((row) => schema.parse(row) as AnalyticsRow<N>);
   }
 
-  /** Creates the table and views (idempotent); run by the deployment, not per request. */
+  /** Creates the table, views and derived tables (idempotent); run by the deployment, not per request. */
   async migrate(): Promise<void> {
-    for (const statement of SNOWFLAKE_DDL) await this.execute(statement, []);
+    for (const statement of [...SNOWFLAKE_DDL, ...DERIVED_TABLES_DDL]) await this.execute(statement, []);
+  }
+
+  /** The same rebuild as DuckDB's, over the views (Snowpipe keeps `EVENTS` current, so nothing to load first). */
+  async materialize(throughDay: string): Promise<MaterializationReport> {
+    const started = Date.now();
+    const [rebuild, clear, mark] = MATERIALIZE_SQL;
+    await this.execute(rebuild, [throughDay]);
+    await this.execute(clear, []);
+    await this.execute(mark, [throughDay, new Date().toISOString()]);
+    const [count] = await this.execute('SELECT COUNT(*) AS "n" FROM daily_prompt_summary', []);
+    return { throughDay, summaryRows: Number(count?.n ?? 0), tenants: 0, ms: Date.now() - started };
   }
 
   async close(): Promise<void> {

@@ -116,6 +116,9 @@ export function memoryLake(): LakeSource & { put(events: unknown[], raw?: string
         k.startsWith(`tenants/${tenantId}/events/type=promptpulse.answer.analyzed/`),
       );
     },
+    async listTenants() {
+      return [...new Set([...files.keys()].map((k) => k.split('/')[1] as string))];
+    },
     async read(key: string) {
       lake.reads++;
       const body = files.get(key);

@@ -1,0 +1,67 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledgeWildcardResources } from '../nag.ts';
+import { LAKE_EVENTS_KEY_PATTERN } from './api-service.ts';
+import type { LakeBucket } from './lake-bucket.ts';
+import { NodeFunction } from './node-function.ts';
+
+export interface WarehouseMaterializerProps {
+  readonly lake: LakeBucket;
+  readonly logRetention: logs.RetentionDays;
+  /** The warehouse configuration the analytics function uses (WAREHOUSE=snowflake and its variables). @default - DuckDB over the lake */
+  readonly environment?: Record<string, string>;
+}
+
+/**
+ * The scheduled warehouse materialization: an hourly EventBridge rule invokes `functions/handlers/materialize`, which
+ * rebuilds the derived daily summaries the analytics queries read (docs/warehouse.md). It matters with Snowflake (one
+ * shared warehouse); with DuckDB every Lambda container holds its own copy, so there the job only proves the lake loads.
+ * Serial (reserved concurrency 1): a rebuild never overlaps the previous one.
+ */
+export class WarehouseMaterializer extends Construct {
+  readonly job: NodeFunction;
+  readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: WarehouseMaterializerProps) {
+    super(scope, id);
+    this.job = new NodeFunction(this, 'Materialize', {
+      entry: 'functions/handlers/materialize/index.ts',
+      description: 'PromptPulse warehouse materialization: rebuilds the derived daily summaries',
+      serviceName: 'promptpulse-materialize',
+      memorySize: 2048,
+      timeout: Duration.minutes(10),
+      logRetention: props.logRetention,
+      externalModules: ['@duckdb/node-bindings-*'],
+      reservedConcurrentExecutions: 1,
+      environment: { LAKE_BUCKET: props.lake.bucket.bucketName, ...props.environment },
+    });
+    const fn = this.job.function;
+    const lakeEvents = props.lake.bucket.arnForObjects(LAKE_EVENTS_KEY_PATTERN);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [lakeEvents] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [props.lake.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': ['tenants/', 'tenants/*'] } },
+      }),
+    );
+    const policy = this.job.role.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      acknowledgeWildcardResources(
+        policy,
+        [lakeEvents],
+        'The materialization reads canonical event files under tenants/<tenant>/events/ (names chosen by Firehose); ' +
+          'only GetObject, only that prefix.',
+      );
+    }
+    this.rule = new events.Rule(this, 'Hourly', {
+      description: 'PromptPulse warehouse materialization',
+      schedule: events.Schedule.rate(Duration.hours(1)),
+      targets: [new eventsTargets.LambdaFunction(fn, { retryAttempts: 2, maxEventAge: Duration.minutes(30) })],
+    });
+  }
+}
