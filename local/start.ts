@@ -49,6 +49,7 @@ async function main() {
     },
     logLevel: env.PROMPTPULSE_LOG_LEVEL,
     log: (line) => console.log(`  · ${line}`),
+    demoHistory: true,
   });
 
   const pad = (s: string) => s.padEnd(34);
