@@ -7,11 +7,14 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PUBLIC_ROUTES } from '../../shared/infra/resources.ts';
+import { ANALYTICS_ROUTE } from './api-service.ts';
 import type { UserDirectory } from './user-directory.ts';
 
 export interface PublicHttpApiProps {
   /** The function serving every route. */
   readonly handler: lambda.IFunction;
+  /** Serves `GET /brands/{brandId}/analytics/{name}` instead (warehouse queries). @default - `handler` */
+  readonly analyticsHandler?: lambda.IFunction;
   /** Issues the tokens the JWT authorizer accepts; its SPA client is the only audience. */
   readonly users: UserDirectory;
   /** Origins allowed by CORS (the SPA). */
@@ -110,6 +113,15 @@ export class PublicHttpApi extends Construct {
       integration,
       authorizer,
     });
+    if (props.analyticsHandler) {
+      // More specific than /{proxy+}, so API Gateway prefers it; same authorizer.
+      this.api.addRoutes({
+        path: ANALYTICS_ROUTE.path,
+        methods: [apigw.HttpMethod[ANALYTICS_ROUTE.method]],
+        integration: new HttpLambdaIntegration('AnalyticsIntegration', props.analyticsHandler),
+        authorizer,
+      });
+    }
   }
 
   /** Base URL of the `$default` stage, ending with `/`. */

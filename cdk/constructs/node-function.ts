@@ -39,6 +39,11 @@ export interface NodeFunctionProps {
    * serial) and a floor (other functions cannot starve it). @default - none (unreserved account pool)
    */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Packages replaced at bundling time (esbuild `alias`), e.g. a heavy driver by a stub that throws, for functions
+   * that can never reach the code using it. Values are paths relative to the repository root. @default - none
+   */
+  readonly aliases?: Record<string, string>;
 }
 
 /**
@@ -75,11 +80,16 @@ export class NodeFunction extends Construct {
   /** The entry file (relative to the repository root): what the handler-entry test and the bundle bench check. */
   readonly entry: string;
   readonly serviceName: string;
+  /** What esbuild leaves out and replaces: the cold-start bench bundles with exactly these. */
+  readonly externalModules: string[];
+  readonly aliases: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
     this.entry = props.entry;
     this.serviceName = props.serviceName;
+    this.externalModules = props.externalModules ?? [];
+    this.aliases = props.aliases ?? {};
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -134,6 +144,13 @@ export class NodeFunction extends Construct {
         bundleAwsSDK: true,
         tsconfig: projectPath('tsconfig.json'),
         ...(props.externalModules ? { externalModules: props.externalModules } : {}),
+        ...(props.aliases
+          ? {
+              esbuildArgs: Object.fromEntries(
+                Object.entries(props.aliases).map(([name, path]) => [`--alias:${name}`, projectPath(path)]),
+              ),
+            }
+          : {}),
       },
     });
 

@@ -43,6 +43,10 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateless/ConnectorIngest/Ingest/Function AwsSolutions-L1',
         'PromptPulse-Stateless/ConnectorIngest/Ingest/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/ConnectorIngest/StateMachine/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+        // The analytics half of the API (warehouse drivers): same defaults, reads the lake's event files.
+        'PromptPulse-Stateless/ApiService/Analytics/Function AwsSolutions-L1',
+        'PromptPulse-Stateless/ApiService/Analytics/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+        'PromptPulse-Stateless/ApiService/Analytics/Role/DefaultPolicy AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"PromptPulse-Stateful","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttpromptpulselakeBucketAA2DDF35ArnECA2DC47"}}/tenants/*/events/*]',
         'PromptPulse-Stateless/HttpApi/Api/GET--health AwsSolutions-APIG4',
         'PromptPulse-Stateless/HttpApi/Api/GET--openapi.json AwsSolutions-APIG4',
         'PromptPulse-Stateless/HttpApi/Api/POST--ingest--webhooks--{connectorId} AwsSolutions-APIG4',

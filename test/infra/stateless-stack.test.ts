@@ -105,7 +105,49 @@ describe('stateless stack', () => {
         });
       }
       const httpRoutes = template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: { Ref: apiId } } });
-      expect(Object.keys(httpRoutes)).toHaveLength(4);
+      expect(Object.keys(httpRoutes)).toHaveLength(5);
+    });
+
+    it('routes the warehouse queries to the analytics function, behind the same authorizer', () => {
+      const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+      const analyticsId = logicalIdOf(stack.service.analytics.function);
+      const integrations = template.findResources('AWS::ApiGatewayV2::Integration', {
+        Properties: { IntegrationUri: { 'Fn::GetAtt': [analyticsId, 'Arn'] } },
+      });
+      expect(Object.keys(integrations)).toHaveLength(1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: 'GET /brands/{brandId}/analytics/{name}',
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: authorizerId },
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: Object.keys(integrations)[0] }]] },
+      });
+    });
+
+    it('the analytics function runs the API entry with its environment, reads the table and lake events only', () => {
+      const resources = template.toJSON().Resources;
+      const api = resources[fnId].Properties;
+      const analytics = resources[logicalIdOf(stack.service.analytics.function)].Properties;
+      expect(stack.service.analytics.entry).toBe(stack.service.handler.entry);
+      expect({ ...api.Environment.Variables, POWERTOOLS_SERVICE_NAME: 'promptpulse-analytics' }).toEqual(
+        analytics.Environment.Variables,
+      );
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: logicalIdOf(stack.service.analytics.role) }] },
+      });
+      const actions = Object.values(policies)
+        .flatMap((p) => p.Properties.PolicyDocument.Statement)
+        .flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+      expect(actions.filter((a) => /Put|Update|Delete|Write|kinesis|states|cognito/.test(a)).sort()).toEqual([
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 's3:GetObject', 's3:ListBucket']));
+    });
+
+    it('the API bundle replaces the warehouse drivers by a stub; the analytics bundle keeps them', () => {
+      expect(Object.keys(stack.service.handler.aliases).sort()).toEqual(['@duckdb/node-api', 'snowflake-sdk']);
+      expect(stack.service.analytics.aliases).toEqual({});
     });
 
     it('has a $default stage with access logs and throttling', () => {
