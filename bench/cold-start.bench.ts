@@ -76,7 +76,9 @@ function functionsOfApp(): FunctionUnderTest[] {
   const found = new Map<string, FunctionUnderTest>();
   for (const fn of app.node.findAll().filter((c): c is NodeFunction => c instanceof NodeFunction)) {
     const stack = fn.function.stack;
-    const logicalId = stack.resolve((fn.function.node.defaultChild as { logicalId: string }).logicalId) as string;
+    const logicalId = stack.resolve(
+      (fn.function.node.defaultChild as unknown as { logicalId: string }).logicalId,
+    ) as string;
     const variables = (templates.get(stack as never)?.Resources?.[logicalId]?.Properties?.Environment?.Variables ??
       {}) as Record<string, unknown>;
     const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, fakeValue(k, v)]));
