@@ -131,7 +131,8 @@ afterAll(async () => {
   s3.destroy();
 });
 
-describe('connector ingest workflow on the local stack', () => {
+// The first execution also ingests the seeded demo connectors (~1,600 posts); the machine may be busy.
+describe('connector ingest workflow on the local stack', { timeout: 240_000 }, () => {
   let feedId = '';
   let redditId = '';
 
@@ -260,7 +261,7 @@ describe('connector ingest workflow on the local stack', () => {
   });
 });
 
-describe('signed webhook through the local gateway', () => {
+describe('signed webhook through the local gateway', { timeout: 120_000 }, () => {
   let id = '';
   let secret = '';
   let secretId = '';
