@@ -855,6 +855,7 @@ const CSV_HEADER = [
   'topic',
   'prompt_set_version',
   'share_of_voice_scope',
+  'prompts',
   'slice',
 ] as const;
 
@@ -900,6 +901,7 @@ export function analyticsCsv(
         slices.topic ?? 'all',
         slices.promptSetVersion ?? 'all',
         slices.scope,
+        slices.branded === 'true' ? 'branded' : slices.branded === 'false' ? 'non-branded' : 'all',
         'overall',
       ]);
     }
@@ -934,6 +936,7 @@ export function analyticsCsv(
         slices.topic ?? 'all',
         slices.promptSetVersion ?? 'all',
         slices.scope,
+        slices.branded === 'true' ? 'branded' : slices.branded === 'false' ? 'non-branded' : 'all',
         `${slice.dimension}=${slice.query[slice.dimension]}`,
       ]);
     }
