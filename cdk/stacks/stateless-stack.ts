@@ -1,6 +1,7 @@
 import { CfnOutput, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ActionSync } from '../constructs/action-sync.ts';
 import type { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ApiService } from '../constructs/api-service.ts';
 import { ConnectorIngest } from '../constructs/connector-ingest.ts';
@@ -119,6 +120,13 @@ export class StatelessStack extends Stack {
       api: this.service.handler.function,
     });
     this.schedules = new ScheduleGroup(this, 'Schedules');
+    new ActionSync(this, 'ActionSync', {
+      table: props.table,
+      eventStream: props.eventStream,
+      logRetention: props.logRetention,
+      api: this.service.handler.function,
+      webSocket: this.webSocket,
+    });
     this.scheduler = new RunScheduler(this, 'Scheduler', {
       table: props.table,
       fanout: this.fanout,

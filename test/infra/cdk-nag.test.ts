@@ -89,6 +89,17 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateless/EventAggregator/Aggregate/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         // The on-failure queue is the event source mapping's dead-letter destination; nothing consumes it.
         'PromptPulse-Stateless/EventAggregator/OnFailure AwsSolutions-SQS3',
+        // Action Hub (cdk/constructs/action-sync.ts): the same function defaults, push grants, and two DLQs.
+        ...['ActionDaily', 'ActionDeliver', 'ActionEngine'].flatMap((f) => [
+          `PromptPulse-Stateless/ActionSync/${f}/Function AwsSolutions-L1`,
+          `PromptPulse-Stateless/ActionSync/${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
+        ]),
+        ...['ActionDaily', 'ActionEngine'].map(
+          (f) =>
+            `PromptPulse-Stateless/ActionSync/${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<WebSocketApi2C7AF84E>/live/*/@connections/*]`,
+        ),
+        'PromptPulse-Stateless/ActionSync/EngineOnFailure AwsSolutions-SQS3',
+        'PromptPulse-Stateless/ActionSync/SyncDlq AwsSolutions-SQS3',
         // Firehose refuses SSE on a delivery stream whose source is a Kinesis stream (encrypted at the source).
         'PromptPulse-Stateless/LakeDelivery/DeliveryStream AwsSolutions-KDF1',
         ...['tenants', 'errors'].map(

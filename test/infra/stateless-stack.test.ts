@@ -22,6 +22,8 @@ describe('stateless stack', () => {
       const env = template.toJSON().Resources[fnId].Properties.Environment.Variables;
       expect(Object.keys(env).sort()).toEqual(
         [
+          // The Action Hub's EventBridge bus (cdk/constructs/action-sync.ts).
+          'ACTION_BUS_NAME',
           'AUTH_PROVIDER',
           'COGNITO_CLIENT_ID',
           'COGNITO_USER_POOL_ID',

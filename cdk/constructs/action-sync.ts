@@ -1,0 +1,216 @@
+import { Duration, SecretValue, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ACTION_SYNC_EVENT_PATTERN } from '../../shared/actions/payloads.ts';
+import type { DataTable } from './data-table.ts';
+import type { EventStream } from './event-stream.ts';
+import { NodeFunction } from './node-function.ts';
+import type { PushWebSocketApi } from './websocket-api.ts';
+
+/** An operator-level CRM endpoint fed straight from the bus by an API destination (no code in between). */
+export interface StaticActionDestination {
+  /** Construct id and API destination name part. */
+  readonly name: string;
+  /** https endpoint (HubSpot `…/crm/v3/objects/tasks`, Salesforce `…/sobjects/Task`, or a webhook). */
+  readonly endpoint: string;
+  readonly shape: 'hubspot' | 'salesforce' | 'webhook';
+  /** Secrets Manager secret holding the bearer token / API key (never in the template). */
+  readonly tokenSecretName: string;
+}
+
+export interface ActionSyncProps {
+  readonly table: DataTable;
+  readonly eventStream: EventStream;
+  readonly logRetention: logs.RetentionDays;
+  /** The API function: publishes action events (PutEvents) and runs test/re-drive deliveries. */
+  readonly api: lambda.IFunction & iam.IGrantable;
+  /** Pushes `actions.changed` to browsers after an engine run. @default - no push (the hub polls slowly) */
+  readonly webSocket?: PushWebSocketApi;
+  /** Operator-level destinations (API destinations with input transformers). @default - none */
+  readonly staticDestinations?: readonly StaticActionDestination[];
+}
+
+/** The action events' retry policy on a rule target: EventBridge's own retries before the DLQ. */
+export const ACTION_SYNC_RETRY = { retryAttempts: 8, maxEventAge: Duration.hours(24) } as const;
+
+/**
+ * The Action Hub's event-driven side (docs/actions.md):
+ * - an EventBridge bus `promptpulse-actions` carrying `promptpulse.action.created` / `.updated`;
+ * - the sync rule (the same pattern as the local bus, `ACTION_SYNC_EVENT_PATTERN`) targeting the delivery function,
+ *   which sends each workspace-configured integration its signed POST (HMAC needs the tenant's secret, which API
+ *   destinations cannot compute), with EventBridge retries and an SQS dead-letter queue behind it;
+ * - for operator-level destinations, API destinations with connections (token from Secrets Manager) and input
+ *   transformers producing HubSpot-task / Salesforce-task bodies, with the same retry policy and DLQ;
+ * - the engine: a Kinesis consumer that runs after every `run.completed`, and a daily schedule.
+ */
+export class ActionSync extends Construct {
+  readonly bus: events.EventBus;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly deliver: NodeFunction;
+  readonly engine: NodeFunction;
+  readonly daily: NodeFunction;
+  readonly syncRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ActionSyncProps) {
+    super(scope, id);
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: 'promptpulse-actions' });
+    this.deadLetterQueue = new sqs.Queue(this, 'SyncDlq', {
+      encryption: sqs.QueueEncryption.KMS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the action sync rule targets; an operator re-drives from it (or from ' +
+        'the per-integration delivery log in the app). A DLQ behind a DLQ would never receive anything.',
+    });
+
+    const env = {
+      TABLE_NAME: props.table.table.tableName,
+      ACTION_BUS_NAME: this.bus.eventBusName,
+      ...(props.webSocket ? { WS_MANAGEMENT_ENDPOINT: props.webSocket.managementEndpoint } : {}),
+    };
+    const fn = (cid: string, entry: string, description: string) =>
+      new NodeFunction(this, cid, {
+        entry,
+        description,
+        serviceName: `promptpulse-${cid.toLowerCase()}`,
+        memorySize: 512,
+        timeout: Duration.minutes(5),
+        logRetention: props.logRetention,
+        environment: env,
+      });
+
+    // Delivery of workspace integrations (signed webhooks, HubSpot/Salesforce task shapes).
+    this.deliver = fn(
+      'ActionDeliver',
+      'functions/handlers/actions/deliver.ts',
+      'PromptPulse action sync to CRM integrations',
+    );
+    props.table.grantItemReadWrite(this.deliver.function);
+    this.syncRule = new events.Rule(this, 'SyncRule', {
+      eventBus: this.bus,
+      description: 'action.created / action.updated to the workspace integrations',
+      eventPattern: {
+        source: [...ACTION_SYNC_EVENT_PATTERN.source],
+        detailType: [...ACTION_SYNC_EVENT_PATTERN['detail-type']],
+      },
+    });
+    this.syncRule.addTarget(
+      new targets.LambdaFunction(this.deliver.function, {
+        ...ACTION_SYNC_RETRY,
+        deadLetterQueue: this.deadLetterQueue,
+      }),
+    );
+
+    // Operator-level destinations: API destinations with input transformers shaping the task body.
+    for (const destination of props.staticDestinations ?? []) {
+      const connection = new events.Connection(this, `${destination.name}Connection`, {
+        authorization: events.Authorization.apiKey(
+          'Authorization',
+          SecretValue.secretsManager(destination.tokenSecretName),
+        ),
+        description: `PromptPulse actions to ${destination.name}`,
+      });
+      const apiDestination = new events.ApiDestination(this, `${destination.name}Destination`, {
+        connection,
+        endpoint: destination.endpoint,
+        httpMethod: events.HttpMethod.POST,
+        rateLimitPerSecond: 5,
+      });
+      const rule = new events.Rule(this, `${destination.name}Rule`, {
+        eventBus: this.bus,
+        eventPattern: {
+          source: [...ACTION_SYNC_EVENT_PATTERN.source],
+          detailType: [...ACTION_SYNC_EVENT_PATTERN['detail-type']],
+        },
+      });
+      rule.addTarget(
+        new targets.ApiDestination(apiDestination, {
+          ...ACTION_SYNC_RETRY,
+          deadLetterQueue: this.deadLetterQueue,
+          headerParameters: { 'x-promptpulse-event': events.EventField.fromPath('$.detail-type') },
+          event: transformerFor(destination.shape),
+        }),
+      );
+    }
+
+    // The API publishes events and runs "send test event" / re-drive itself.
+    this.bus.grantPutEventsTo(props.api);
+    if (props.api instanceof lambda.Function) props.api.addEnvironment('ACTION_BUS_NAME', this.bus.eventBusName);
+
+    // The engine: after every completed run (its own consumer of the event stream) and daily.
+    this.engine = fn(
+      'ActionEngine',
+      'functions/handlers/actions/engine-lambda.ts',
+      'PromptPulse action engine after runs',
+    );
+    this.daily = fn('ActionDaily', 'functions/handlers/actions/daily-lambda.ts', 'PromptPulse action engine, daily');
+    for (const f of [this.engine, this.daily]) {
+      props.table.grantItemReadWrite(f.function);
+      this.bus.grantPutEventsTo(f.function);
+      props.webSocket?.grantManageConnections(f.function);
+    }
+    const engineFailures = new sqs.Queue(this, 'EngineOnFailure', {
+      encryption: sqs.QueueEncryption.KMS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(engineFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'On-failure destination of the engine consumer (pointers to batches given up on); nothing reads it automatically.',
+    });
+    this.engine.function.addEventSource(
+      new KinesisEventSource(props.eventStream.stream, {
+        startingPosition: lambda.StartingPosition.LATEST,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
+        retryAttempts: 3,
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(engineFailures),
+      }),
+    );
+    new events.Rule(this, 'DailyRule', {
+      description: 'Daily Action Hub refresh and outcome checks',
+      schedule: events.Schedule.cron({ minute: '15', hour: '5' }),
+      targets: [new targets.LambdaFunction(this.daily.function, { retryAttempts: 2 })],
+    });
+  }
+}
+
+/** Input transformers: the same bodies as `integrationMessage` (shared/actions/payloads.ts) for each shape. */
+function transformerFor(shape: StaticActionDestination['shape']): events.RuleTargetInput {
+  const f = (path: string) => events.EventField.fromPath(path);
+  switch (shape) {
+    case 'hubspot':
+      return events.RuleTargetInput.fromObject({
+        properties: {
+          hs_task_subject: f('$.detail.action.title'),
+          hs_task_body: f('$.detail.action.rationale'),
+          hs_task_priority: f('$.detail.action.urgency'),
+          hs_task_type: 'TODO',
+          hs_timestamp: f('$.detail.action.updatedAt'),
+          promptpulse_action_id: f('$.detail.action.id'),
+        },
+      });
+    case 'salesforce':
+      return events.RuleTargetInput.fromObject({
+        Subject: f('$.detail.action.title'),
+        Description: f('$.detail.action.rationale'),
+        Priority: f('$.detail.action.urgency'),
+        ActivityDate: f('$.detail.action.dueDate'),
+        PromptPulse_Action_Id__c: f('$.detail.action.id'),
+      });
+    case 'webhook':
+      return events.RuleTargetInput.fromObject({ type: f('$.detail-type'), detail: f('$.detail') });
+  }
+}
