@@ -27,10 +27,10 @@ class MemoryActions implements ActionRepository {
   async get(_t: TenantId, id: string) {
     return this.items.get(id) ?? null;
   }
-  async create(_t: TenantId, a: Action) {
+  async create(_t: TenantId, a: Action, _audit?: unknown) {
     this.items.set(a.id, a);
   }
-  async update(_t: TenantId, a: Action) {
+  async update(_t: TenantId, a: Action, _audit?: unknown) {
     if (this.items.get(a.id)?.version !== a.version - 1) throw new PreconditionFailedError('stale');
     this.items.set(a.id, a);
   }
