@@ -20,6 +20,8 @@ export interface LocalActionHubOptions {
   checkpointDir: string | null;
   /** The web app's URL (links in CRM tasks). */
   appUrl: string;
+  /** How often the daily engine job runs locally. @default 24 h */
+  dailyIntervalMs?: number;
   /** Port of the local CRM receiver. @default a free port */
   crmPort?: number;
   log?: (line: string) => void;
@@ -132,7 +134,20 @@ export async function startLocalActionHub(options: LocalActionHubOptions): Promi
   };
   deliver = (tenantId, event) => deliverEvent(integrationDeps, tenantId as never, event, policy);
 
-  const { streamHandler } = await import('../../functions/handlers/actions/index.ts');
+  const { streamHandler, dailyHandler } = await import('../../functions/handlers/actions/index.ts');
+  // The daily job (EventBridge rule in AWS): once a day while the stack runs; unref'd so it never holds the process.
+  const daily = setInterval(
+    () => {
+      (dailyHandler as unknown as (e: unknown, c: unknown) => Promise<unknown>)(
+        {},
+        { functionName: 'promptpulse-actions-daily' },
+      )
+        .then(() => log('actions: daily refresh done'))
+        .catch((error: Error) => log(`actions: daily refresh failed: ${error.message}`));
+    },
+    options.dailyIntervalMs ?? 24 * 3600 * 1000,
+  );
+  daily.unref();
   const arn = `arn:aws:kinesis:${options.region}:000000000000:stream/${options.streamName}`;
   let invocation = 0;
   const kinesis = localKinesisClient(options.kinesisEndpoint);
@@ -185,6 +200,7 @@ export async function startLocalActionHub(options: LocalActionHubOptions): Promi
     settled,
     async stop() {
       stopping = true;
+      clearInterval(daily);
       await poller.stop();
       await settled();
       await new Promise<void>((resolve) => {
