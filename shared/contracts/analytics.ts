@@ -103,7 +103,7 @@ export type MetricsResponse = z.infer<typeof MetricsResponseSchema>;
 // Warehouse analytics: named queries over the lake (Snowflake in AWS, DuckDB locally), each row typed here.
 
 /** Page sizes of the warehouse routes: rows per page by default, and at most. */
-export const ANALYTICS_DEFAULT_PAGE_SIZE = 1000;
+export const ANALYTICS_DEFAULT_PAGE_SIZE = 5000;
 export const ANALYTICS_MAX_PAGE_SIZE = 5000;
 
 /**
@@ -129,7 +129,7 @@ export const AnalyticsQuerySchema = z
       .optional(),
     /** `csv` returns the same rows as `text/csv` (a header line, then one line per row). @default 'json' */
     format: z.enum(['json', 'csv']).default('json'),
-    /** Rows per page. @default 1000 */
+    /** Rows per page. @default 5000 (the maximum: existing clients that read one response keep every row of a typical period) */
     limit: z.coerce.number().int().min(1).max(ANALYTICS_MAX_PAGE_SIZE).default(ANALYTICS_DEFAULT_PAGE_SIZE),
     /** `nextCursor` of the previous page (same query and filters). */
     cursor: z.string().max(512).optional(),
