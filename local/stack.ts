@@ -173,6 +173,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_DEV: 'false',
+      // No EMF on the console locally; GET /ops/status shows the metric totals and probes the emulators instead.
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      OPS_STATUS: 'local',
       ...connectors.env,
     });
 
