@@ -342,6 +342,8 @@ function AlertsPanel({
                   key={alert.id}
                   className={`signals-alert signals-alert--${alert.severity} ${alert.status === 'acknowledged' ? 'signals-alert--acked' : ''}`}
                   data-testid="signal-alert"
+                  data-source={alert.source}
+                  data-metric={`${alert.metric}-${alert.direction}`}
                 >
                   <div className="signals-alert-head">
                     <strong>{METRIC_TEXT[`${alert.metric}|${alert.direction}`]}</strong>
