@@ -1,6 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamEvent } from 'aws-lambda';
+import { recordDeadLetter } from '../functions/observability/dead-letters.ts';
 import { startKinesisPoller } from './kinesis-poller.ts';
 import { createLakeWriter } from './lake-writer.ts';
 
@@ -42,8 +43,11 @@ export async function startEventPipeline(options: EventPipelineOptions): Promise
     maxRetryAttempts: 5,
     checkpointFile: file('aggregate'),
     log,
-    onDiscard: (shardId, record, reason) =>
-      log(`aggregate: record ${record.SequenceNumber} on ${shardId} sent to the on-failure destination (${reason})`),
+    onDiscard: (shardId, record, reason) => {
+      log(`aggregate: record ${record.SequenceNumber} on ${shardId} sent to the on-failure destination (${reason})`);
+      // What the on-failure queue would hold in AWS, for the operations view (GET /ops/status).
+      recordDeadLetter({ source: 'aggregate (stream consumer)', id: `${shardId}:${record.SequenceNumber}`, reason });
+    },
     handle: async (shardId, records) => {
       const event: KinesisStreamEvent = {
         Records: records.map((r) => ({

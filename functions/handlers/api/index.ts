@@ -18,9 +18,10 @@ import { lazyWarehouse, readWarehouseConfig, sharedWarehouse } from '../../adapt
 import { readApiConfig, readDirectoryConfig, readWorkflowConfig } from '../../config.ts';
 import { observed, observeHttpResult } from '../../middleware/observability.ts';
 import { correlationIdOfHttpEvent } from '../../observability/correlation.ts';
+import { createLocalOpsStatusSource } from '../../observability/ops-status.ts';
 import { logger, tracer } from '../../powertools.ts';
-import { createConnectorDeps } from '../connectors/deps.ts';
 import { createActionHubServices } from '../actions/deps.ts';
+import { createConnectorDeps } from '../connectors/deps.ts';
 import { createApiApp } from './app.ts';
 
 // Cold start: configuration, clients and the JWT verifier are built once, outside the handler.
@@ -56,6 +57,8 @@ const app = createApiApp(
     version: process.env.APP_VERSION ?? 'dev',
     actionHub: createActionHubServices(db, config.TABLE_NAME),
     connectors: createConnectorDeps(),
+    // The operations view probes the local emulators; in AWS the CloudWatch dashboard is the view (route answers 503).
+    ops: process.env.OPS_STATUS === 'local' ? createLocalOpsStatusSource(process.env) : undefined,
   },
   logger,
 );

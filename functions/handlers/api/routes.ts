@@ -57,13 +57,15 @@ import { rowsToCsv } from '../../adapters/warehouse/csv.ts';
 import { decodeWarehouseCursor, encodeWarehouseCursor } from '../../adapters/warehouse/cursor.ts';
 import { etag, expectedVersion } from '../../middleware/preconditions.ts';
 import { parseJsonBody, parseQuery, textBody } from '../../middleware/request.ts';
+import type { OpsStatusSource } from '../../observability/ops-status.ts';
 import type { ActionHubServices } from '../actions/deps.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { actionRoutes } from './routes/actions.ts';
-import { integrationRoutes } from './routes/integrations.ts';
 import { parseFilterQuery } from './routes/analytics-query.ts';
 import { type ConnectorServices, connectorRoutes } from './routes/connectors.ts';
 import { drilldownRoutes } from './routes/drilldown.ts';
+import { integrationRoutes } from './routes/integrations.ts';
+import { opsRoutes } from './routes/ops.ts';
 import { type SignalRouteDeps, signalRoutes } from './routes/signals.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
@@ -86,10 +88,12 @@ export interface ApiDeps
   auditLog: AuditLog;
   maxBodyBytes: number;
   version: string;
-  /** Connector admin and webhook ports (functions/handlers/connectors/deps.ts); their routes answer 503 without them. */
-  connectors?: ConnectorServices;
   /** The Action Hub's ports (functions/handlers/actions/deps.ts); its routes answer 503 without them. */
   actionHub?: ActionHubServices;
+  /** Connector admin and webhook ports (functions/handlers/connectors/deps.ts); their routes answer 503 without them. */
+  connectors?: ConnectorServices;
+  /** Component health and dead letters for GET /ops/status (the local stack); the route answers 503 without it. */
+  ops?: OpsStatusSource | undefined;
 }
 
 export interface RouteContext {
@@ -713,6 +717,7 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
     ...webhookRoutes(deps),
     ...actionRoutes(deps),
     ...integrationRoutes(deps),
+    ...opsRoutes(deps),
   ];
   return routes;
 }

@@ -12,6 +12,7 @@ import { ConnectorsAdminPage } from '../features/connectors/ConnectorsAdminPage.
 import { IntegrationsAdminPage } from '../features/integrations/IntegrationsAdminPage.tsx';
 import { MembersAdminPage } from '../features/members/MembersAdminPage.tsx';
 import { OnboardingWizard } from '../features/onboarding/OnboardingWizard.tsx';
+import { OperationsPage } from '../features/ops/OperationsPage.tsx';
 import { PromptSetsAdminPage } from '../features/prompt-sets/PromptSetsAdminPage.tsx';
 import { ProvidersAdminPage } from '../features/providers/ProvidersAdminPage.tsx';
 import { AnswerPage } from '../features/runs/AnswerPage.tsx';
@@ -58,6 +59,7 @@ export function createAppRouter() {
                 { path: 'audit', element: <AuditAdminPage /> },
                 { path: 'integrations', element: <IntegrationsAdminPage /> },
                 { path: 'connectors', element: <ConnectorsAdminPage /> },
+                { path: 'operations', element: <OperationsPage /> },
               ],
             },
             { path: '*', element: <NotFoundPage /> },

@@ -9,6 +9,7 @@ const ADMIN_NAV = [
   { to: '/admin/connectors', label: 'Connectors', end: false },
   { to: '/admin/integrations', label: 'Integrations', end: false },
   { to: '/admin/audit', label: 'Audit log', end: false },
+  { to: '/admin/operations', label: 'Operations', end: false },
 ] as const;
 
 /** Admin area: a sub-navigation over the workspace settings pages. */
