@@ -1,5 +1,7 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { SignalAlert } from '#shared/actions/snapshot.ts';
 import { isTenantId } from '#shared/domain/workspace.ts';
+import type { MetricAlertData } from '#shared/events/metric-alert.ts';
 import { parseCanonicalEvent } from '#shared/events/schemas.ts';
 import { type EngineRunDeps, runActionEngine } from '#shared/use-cases/actions.ts';
 
@@ -15,6 +17,25 @@ export interface EngineTriggerDeps extends EngineRunDeps {
   };
 }
 
+/** A social swing as the engine's input: the alert was raised outside the normal range, so it is significant. */
+export function signalAlertOf(data: MetricAlertData): SignalAlert {
+  return {
+    alertId: data.alertId,
+    metric: data.source === 'all' ? data.metric : `${data.metric} on ${data.source}`,
+    value: data.observed.value,
+    baseline: data.baseline.value,
+    n: data.observed.n,
+    significant: true,
+    direction: data.direction,
+    observedAt: data.detectedAt,
+    posts: data.topNegativePosts.map((p) => ({
+      url: p.url ?? '',
+      title: p.excerpt.slice(0, 200),
+      sentiment: p.sentiment,
+    })),
+  };
+}
+
 /**
  * The engine's stream consumer: on every `promptpulse.run.completed` that produced answers, it waits until the
  * aggregation consumer has counted that event (same shard, in order: the run's answers are counted too), then runs
@@ -27,7 +48,24 @@ export function createEngineTrigger(deps: EngineTriggerDeps) {
   return async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
     for (const record of event.Records ?? []) {
       const parsed = parseCanonicalEvent(Buffer.from(record.kinesis.data ?? '', 'base64').toString('utf8'));
-      if (!parsed.ok || parsed.event.type !== 'promptpulse.run.completed') continue;
+      if (!parsed.ok) continue;
+      if (parsed.event.type === 'promptpulse.metric.alert') {
+        // Social swings: a drop in sentiment toward the brand becomes (or refreshes) a negative-sentiment action.
+        const alert = parsed.event.data as MetricAlertData;
+        if (alert.metric !== 'sentiment' || alert.direction !== 'down' || !isTenantId(alert.tenantId)) continue;
+        try {
+          await runActionEngine(deps, alert.tenantId, alert.brandId, { alerts: [signalAlertOf(alert)] });
+        } catch (error) {
+          if ((error as Error).name === 'NotFoundError') continue;
+          deps.log?.error('Action engine failed on a metric alert', {
+            alertId: alert.alertId,
+            error: (error as Error).message,
+          });
+          return { batchItemFailures: [{ itemIdentifier: record.kinesis.sequenceNumber }] };
+        }
+        continue;
+      }
+      if (parsed.event.type !== 'promptpulse.run.completed') continue;
       const { data, id } = parsed.event;
       if (data.counts.succeeded === 0 || !isTenantId(data.tenantId)) continue;
       try {
