@@ -381,14 +381,14 @@ function AlertsPanel({
                     </p>
                   </details>
                   {e.topNegativePosts.length > 0 ? (
-                    <>
-                      <p className="small">Most negative posts that day:</p>
+                    <details>
+                      <summary className="small">The {e.topNegativePosts.length} most negative posts that day</summary>
                       <ol className="signals-feed signals-feed--compact">
                         {e.topNegativePosts.map((post) => (
                           <FeedItem key={post.id} item={post} />
                         ))}
                       </ol>
-                    </>
+                    </details>
                   ) : null}
                 </li>
               );
