@@ -4,8 +4,9 @@
  * simulator's DEMO_MARKET), generated deterministically per calendar day.
  *
  * PLANTED SWINGS (documented in docs/connectors.md, for the swing detector):
- * - Reddit, negative sentiment swing for Acme: from 12 days before today up to yesterday, 75% of Acme posts and
- *   comments are negative (baseline ~15%) and Acme posts are twice as frequent — an outage/pricing backlash.
+ * - Reddit, negative sentiment swing for Acme: from 12 days before today up to yesterday, 80% of Acme posts and
+ *   comments are negative (baseline ~15%), with about 2.5× the Acme posts and longer threads — an outage/pricing
+ *   backlash.
  * - News, volume spike for Acme: from 6 to 3 days before today, 7–9 Acme articles a day (baseline ~1 every 2 days).
  *
  * It also carries what real sources send and connectors must survive: deleted and removed Reddit posts, items
@@ -24,7 +25,7 @@ export const DEMO_BRAND_NAME = acme ?? 'Acme Analytics';
 const rivals = competitors.length > 0 ? competitors : ['Northwind Insights'];
 
 export const PLANTED_SWINGS = {
-  redditNegative: { fromDaysAgo: 12, toDaysAgo: 1, negativeShare: 0.75, baselineNegativeShare: 0.15 },
+  redditNegative: { fromDaysAgo: 12, toDaysAgo: 1, negativeShare: 0.8, baselineNegativeShare: 0.15 },
   newsVolume: { fromDaysAgo: 6, toDaysAgo: 3, articlesPerDay: [7, 9] as const, baselinePerDay: 0.5 },
 } as const;
 
@@ -195,7 +196,8 @@ type At = (slot: number, count: number) => number;
 function buildRedditDay(corpus: DemoCorpus, rng: Rng, day: number, daysAgo: number, at: At) {
   const swing = PLANTED_SWINGS.redditNegative;
   const inSwing = daysAgo >= swing.toDaysAgo && daysAgo <= swing.fromDaysAgo;
-  const acmePosts = (inSwing ? 4 : 2) + (rng() < 0.5 ? 1 : 0);
+  // In the swing the backlash is loud: more posts and longer threads (enough signals a day for a sentiment test).
+  const acmePosts = (inSwing ? 6 : 2) + (rng() < 0.5 ? 1 : 0);
   const otherPosts = 2;
   const count = acmePosts + otherPosts;
   for (let i = 0; i < count; i++) {
@@ -243,7 +245,7 @@ function buildRedditDay(corpus: DemoCorpus, rng: Rng, day: number, daysAgo: numb
     if (daysAgo % 29 === 7 && i === 1) delete data.name;
     if (daysAgo % 31 === 11 && i === 1) data.created_utc = 'yesterday';
     const comments: RedditThing[] = [];
-    const commentCount = isAcme ? 1 + Math.floor(rng() * 3) : Math.floor(rng() * 2);
+    const commentCount = isAcme ? (inSwing ? 2 : 1) + Math.floor(rng() * 3) : Math.floor(rng() * 2);
     for (let c = 0; c < commentCount; c++) {
       const cid = base36((day * 100 + i) * 10 + c + 36 ** 6);
       const ctone = isAcme ? toneFor(rng, inSwing) : 'neutral';
