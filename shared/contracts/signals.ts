@@ -119,6 +119,15 @@ export const SignalSeriesResponseSchema = z.object({
 });
 export type SignalSeriesResponse = z.infer<typeof SignalSeriesResponseSchema>;
 
+/** `GET /brands/{brandId}/signals/top-posts`: a day's posts about the brand by reach, or the most negative ones. */
+export const TopPostsQuerySchema = z.strictObject({
+  day: daySchema,
+  source: SeriesSourceSchema.default(SERIES_SOURCE_ALL),
+  order: z.enum(['reach', 'negative']).default('reach'),
+  limit: z.coerce.number().int().min(1).max(25).default(10),
+});
+export type TopPostsQuery = z.infer<typeof TopPostsQuerySchema>;
+
 export const SIGNAL_ALERT_STATUSES = ['open', 'acknowledged', 'withdrawn'] as const;
 export const SignalAlertStatusSchema = z.enum(SIGNAL_ALERT_STATUSES);
 
@@ -135,6 +144,14 @@ export const AlertPostSchema = SignalFeedItemSchema.pick({
   sentiment: true,
 });
 export type AlertPost = z.infer<typeof AlertPostSchema>;
+
+export const TopPostsResponseSchema = z.object({
+  brandId: z.string(),
+  day: daySchema,
+  source: SeriesSourceSchema,
+  order: z.enum(['reach', 'negative']),
+  items: z.array(AlertPostSchema),
+});
 
 export const SignalAlertEvidenceSchema = z.object({
   baseline: z.object({ days: z.number().int(), value: z.number(), spread: z.number(), n: z.number() }),

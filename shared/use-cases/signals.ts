@@ -4,6 +4,7 @@
  * same day no longer shows the swing), and the reads behind the Signals API. See docs/signals.md.
  */
 import {
+  type AlertPost,
   MAX_PUSHED_SIGNALS,
   type SeriesSource,
   type SignalAlert,
@@ -14,6 +15,7 @@ import {
   type SignalFeedQuery,
   type SignalSeriesPoint,
   type SignalSeriesQuery,
+  type TopPostsQuery,
 } from '../contracts/signals.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
@@ -267,6 +269,15 @@ export async function readSignalSeries(
           : 1
         : order(a.source) - order(b.source) || a.source.localeCompare(b.source),
     );
+}
+
+export async function readTopPosts(
+  deps: Pick<SignalReadDeps, 'signals'>,
+  tenant: TenantPrincipal,
+  brandId: string,
+  query: TopPostsQuery,
+): Promise<AlertPost[]> {
+  return deps.signals.topPosts(tenant.tenantId, brandId, query.source, query.day, query.order, query.limit);
 }
 
 export async function listSignalAlerts(

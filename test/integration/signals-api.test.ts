@@ -122,6 +122,27 @@ describe('signal aggregates through the real pipeline', () => {
     const scores = sentiment?.evidence.topNegativePosts.map((p) => p.sentiment.score) ?? [];
     expect(scores).toEqual([...scores].sort((a, b) => a - b));
     expect(sentiment?.evidence.topNegativePosts[0]?.excerpt).toContain('refund');
+    const top = await call(
+      stack.apiUrl,
+      'GET',
+      `/brands/${A.brandId}/signals/top-posts?day=${lastDay}&source=reddit&limit=3`,
+      {
+        token: A.token,
+      },
+    );
+    expect(top.status).toBe(200);
+    // Fixture reach is 100 + 10 × i: the largest three of the day's 70 posts.
+    expect(top.json.items.map((p: { reach: number }) => p.reach)).toEqual([790, 780, 770]);
+    const badTop = await call(
+      stack.apiUrl,
+      'GET',
+      `/brands/${A.brandId}/signals/top-posts?day=${lastDay}&order=loudest`,
+      {
+        token: A.token,
+      },
+    );
+    expect(badTop.status).toBe(400);
+    expect(badTop.json.error.message).toContain('order');
     const volume = alerts.items.find((a) => a.metric === 'volume' && a.source === 'reddit');
     expect(volume?.evidence).toMatchObject({ observed: { value: 70 }, baseline: { value: 22 } });
 

@@ -61,9 +61,11 @@ export const SAMPLE_QUERIES: Record<string, string> = {
   'GET /brands/:brandId/analytics/sources': 'from=2026-01-01&to=2026-01-31',
   'GET /brands/:brandId/analytics/prompts': 'from=2026-01-01&to=2026-01-31',
   'GET /brands/:brandId/signals/series': 'from=2026-01-01&to=2026-01-31',
+  'GET /brands/:brandId/signals/top-posts': 'day=2026-01-31',
   'GET /brands/:brandId/analytics/matrix': 'from=2026-01-01&to=2026-01-31',
   'GET /brands/:brandId/analytics/answers': 'from=2026-01-01&to=2026-01-31',
-  'GET /brands/:brandId/drilldown': 'promptId=prm_00000000000000000000000000&from=2026-01-01&to=2026-01-31&limit=5',
+  'GET /brands/:brandId/analytics/drilldown':
+    'promptId=prm_00000000000000000000000000&from=2026-01-01&to=2026-01-31&limit=5',
 };
 
 /** Path parameters a test's own ids may lack: well-formed ids of nothing (an alert id is a ULID). */

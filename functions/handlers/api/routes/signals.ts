@@ -8,6 +8,8 @@ import {
   SignalFeedQuerySchema,
   SignalSeriesQuerySchema,
   SignalSeriesResponseSchema,
+  TopPostsQuerySchema,
+  TopPostsResponseSchema,
 } from '#shared/contracts/signals.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
@@ -55,6 +57,14 @@ function query<T extends z.ZodType>(ctx: RouteContext, schema: T): z.infer<T> {
 
 const ok = (body: unknown) => ({ status: 200, body });
 
+/** A malformed brand id is simply not found, as elsewhere in the API. */
+function brandIdOf(ctx: RouteContext): string {
+  const brandId = ctx.params.brandId ?? '';
+  if (!/^brd_[0-9a-hjkmnp-tv-z]{26}$/.test(brandId))
+    throw new NotFoundError('Brand not found', { code: 'brand_not_found' });
+  return brandId;
+}
+
 /** The Signals API (docs/signals.md): feed, daily series, swing alerts. Spread into the route table. */
 export function signalRoutes(deps: SignalRouteDeps): RouteDefinition[] {
   const stores = () => ({ signals: deps.signals, alerts: deps.signalAlerts, clock: deps.clock });
@@ -78,13 +88,24 @@ export function signalRoutes(deps: SignalRouteDeps): RouteDefinition[] {
       docs: { query: SignalSeriesQuerySchema, response: SignalSeriesResponseSchema },
       handle: async (ctx) => {
         const tenant = tenantOf(ctx);
-        const brandId = ctx.params.brandId ?? '';
-        if (!/^brd_[0-9a-hjkmnp-tv-z]{26}$/.test(brandId))
-          throw new NotFoundError('Brand not found', { code: 'brand_not_found' });
-        const brand = await brands.getBrandOrThrow(deps, tenant, brandId);
+        const brand = await brands.getBrandOrThrow(deps, tenant, brandIdOf(ctx));
         const q = query(ctx, SignalSeriesQuerySchema);
         const points = await signals.readSignalSeries(stores(), tenant, brand.id, q);
         return ok({ brandId: brand.id, from: q.from, to: q.to, points });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/brands/:brandId/signals/top-posts',
+      summary: "A day's posts about the brand from a source (or `all`), by reach or the most negative first",
+      access: { kind: 'tenant', roles: ALL },
+      docs: { query: TopPostsQuerySchema, response: TopPostsResponseSchema },
+      handle: async (ctx) => {
+        const tenant = tenantOf(ctx);
+        const brand = await brands.getBrandOrThrow(deps, tenant, brandIdOf(ctx));
+        const q = query(ctx, TopPostsQuerySchema);
+        const items = await signals.readTopPosts(stores(), tenant, brand.id, q);
+        return ok({ brandId: brand.id, day: q.day, source: q.source, order: q.order, items });
       },
     },
     {
