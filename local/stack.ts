@@ -141,7 +141,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const loopback = `http://127.0.0.1:${ports.gateway}`;
     const issuerUrl = `${url}/oidc`;
     // Social and news sources without credentials are served by the local replay server.
-    const connectors = await prepareLocalConnectors({ env: process.env, gatewayUrl: url, log });
+    const connectors = await prepareLocalConnectors({
+      env: process.env,
+      gatewayUrl: url,
+      log,
+      persistent: options.dataDir !== null,
+    });
     stops.push(connectors.stop);
 
     // The functions read their configuration from the environment, as in Lambda.

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { credentialsFromEnv } from '../../functions/adapters/connectors/index.ts';
+import { claimPort } from '../emulators/ports.ts';
 import { REPLAY_CREDENTIALS, startConnectorReplay } from './server.ts';
 
 export const CONNECTOR_STATE_MACHINE_ARN =
@@ -15,6 +16,11 @@ export async function prepareLocalConnectors(options: {
   env: Record<string, string | undefined>;
   gatewayUrl: string;
   log: (line: string) => void;
+  /**
+   * Persistent data: the replay server keeps one port (`PROMPTPULSE_REPLAY_PORT`, default 4570) because stored feed
+   * URLs point at it; in memory (tests) it takes a free port.
+   */
+  persistent?: boolean;
 }) {
   const real = credentialsFromEnv(options.env);
   const env: Record<string, string> = {
@@ -22,7 +28,14 @@ export async function prepareLocalConnectors(options: {
     PUBLIC_API_URL: `${options.gatewayUrl}/api`,
   };
   const replayed: string[] = [];
-  const replay = real.reddit && real.x && real.meta ? null : await startConnectorReplay();
+  const port = options.persistent
+    ? await claimPort(
+        Number(options.env.PROMPTPULSE_REPLAY_PORT ?? 4570),
+        'the connector replay server',
+        'PROMPTPULSE_REPLAY_PORT',
+      )
+    : 0;
+  const replay = real.reddit && real.x && real.meta ? null : await startConnectorReplay({ port });
   if (replay) {
     if (!real.reddit) {
       replayed.push('Reddit');
