@@ -9,7 +9,7 @@ export const DRILLDOWN_MAX_PAGE = 25;
 /** The drill-down pages over at most this many answers of one prompt in a period (newest first). */
 export const DRILLDOWN_MAX_ANSWERS = 5000;
 
-/** `GET /brands/{brandId}/drilldown` query: one prompt of the brand, a period, optional slices, a page. */
+/** `GET /brands/{brandId}/analytics/drilldown` query: one prompt of the brand, a period, optional slices, a page. */
 export const DrilldownQuerySchema = z
   .strictObject({
     promptId: idSchema('prm'),
@@ -108,7 +108,7 @@ export const DrilldownAnswerSchema = z.object({
 });
 export type DrilldownAnswer = z.infer<typeof DrilldownAnswerSchema>;
 
-/** `GET /brands/{brandId}/drilldown` response: one page of the prompt's answers, newest day first. */
+/** `GET /brands/{brandId}/analytics/drilldown` response: one page of the prompt's answers, newest day first. */
 export const DrilldownResponseSchema = z.object({
   brandId: z.string(),
   promptId: z.string(),

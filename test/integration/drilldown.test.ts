@@ -8,7 +8,7 @@ import { freshAccount, ownerOfNewWorkspace } from '../support/sessions.ts';
 const stack = inject('stack');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('GET /brands/{id}/drilldown (prompt drill-down) and /analytics/matrix (prompt × entity heat map)', () => {
+describe('GET /brands/{id}/analytics/drilldown (prompt drill-down) and /analytics/matrix (prompt × entity heat map)', () => {
   it('pages through one prompt’s answers with mention offsets that match the text, refuses bad input, and isolates tenants', async () => {
     const account = await freshAccount(stack, 'drilldown');
     const { token } = await ownerOfNewWorkspace(stack.url, stack.apiUrl, account.email, account.password, 'Drill Co');
@@ -46,7 +46,7 @@ describe('GET /brands/{id}/drilldown (prompt drill-down) and /analytics/matrix (
     const entityIds = new Set([brandId, ...brand.competitors.map((c: { id: string }) => c.id)]);
     let mentionsSeen = 0;
     for (const promptId of promptIds) {
-      const base = `/brands/${brandId}/drilldown?promptId=${promptId}&${period}`;
+      const base = `/brands/${brandId}/analytics/drilldown?promptId=${promptId}&${period}`;
       const first = await call(stack.apiUrl, 'GET', `${base}&limit=2`, { token });
       expect(first.status, JSON.stringify(first.json)).toBe(200);
       const page1 = DrilldownResponseSchema.parse(first.json);
@@ -105,9 +105,14 @@ describe('GET /brands/{id}/drilldown (prompt drill-down) and /analytics/matrix (
     // non-branded (they name no tracked brand).
     const sliced = async (extra: string) =>
       (
-        await call(stack.apiUrl, 'GET', `/brands/${brandId}/drilldown?promptId=${promptIds[0]}&${period}&${extra}`, {
-          token,
-        })
+        await call(
+          stack.apiUrl,
+          'GET',
+          `/brands/${brandId}/analytics/drilldown?promptId=${promptIds[0]}&${period}&${extra}`,
+          {
+            token,
+          },
+        )
       ).json;
     expect((await sliced('promptSetVersion=1')).total).toBe(3);
     expect((await sliced('promptSetVersion=2')).total).toBe(0);
@@ -132,7 +137,7 @@ describe('GET /brands/{id}/drilldown (prompt drill-down) and /analytics/matrix (
       [`${good}&cursor=${btoa('2026-01-01|../../etc')}`, 'invalid_cursor', ''],
     ];
     for (const [query, code, field] of bad) {
-      const res = await call(stack.apiUrl, 'GET', `/brands/${brandId}/drilldown?${query}`, { token });
+      const res = await call(stack.apiUrl, 'GET', `/brands/${brandId}/analytics/drilldown?${query}`, { token });
       expect(res.status, query).toBe(400);
       expect(res.json.error.code, query).toBe(code);
       if (field) expect(JSON.stringify(res.json.error.details), query).toContain(field);
@@ -147,7 +152,9 @@ describe('GET /brands/{id}/drilldown (prompt drill-down) and /analytics/matrix (
       other.password,
       'Other Drill Co',
     );
-    const foreign = await call(stack.apiUrl, 'GET', `/brands/${brandId}/drilldown?${good}`, { token: otherToken });
+    const foreign = await call(stack.apiUrl, 'GET', `/brands/${brandId}/analytics/drilldown?${good}`, {
+      token: otherToken,
+    });
     expect(foreign.status).toBe(404);
     expect(JSON.stringify(foreign.json)).not.toContain(promptIds[0]);
     const otherBrand = (
@@ -156,7 +163,9 @@ describe('GET /brands/{id}/drilldown (prompt drill-down) and /analytics/matrix (
         body: { name: 'Acme Analytics', category: 'Product analytics', competitors: [{ name: 'Northwind Insights' }] },
       })
     ).json;
-    const own = await call(stack.apiUrl, 'GET', `/brands/${otherBrand.id}/drilldown?${good}`, { token: otherToken });
+    const own = await call(stack.apiUrl, 'GET', `/brands/${otherBrand.id}/analytics/drilldown?${good}`, {
+      token: otherToken,
+    });
     expect(own.status).toBe(200);
     expect(own.json.items).toEqual([]);
     expect(own.json.total).toBe(0);

@@ -439,7 +439,7 @@ export function createApiClient(options: ApiClientOptions) {
         signal,
       });
     },
-    /** `GET /brands/{brandId}/drilldown`: one page of a prompt's answers with mentions to highlight. */
+    /** `GET /brands/{brandId}/analytics/drilldown`: one page of a prompt's answers with mentions to highlight. */
     promptDrilldown(brandId: string, query: DrilldownQuery, signal?: AbortSignal) {
       const params = new URLSearchParams({ promptId: query.promptId, from: query.from, to: query.to });
       if (query.provider) params.set('provider', query.provider);
@@ -454,7 +454,7 @@ export function createApiClient(options: ApiClientOptions) {
       if (query.cursor) params.set('cursor', query.cursor);
       return request({
         method: 'GET',
-        path: `/brands/${enc(brandId)}/drilldown?${params.toString()}`,
+        path: `/brands/${enc(brandId)}/analytics/drilldown?${params.toString()}`,
         schema: DrilldownResponseSchema,
         signal,
       });

@@ -10,13 +10,15 @@ const brandIdSchema = idSchema('brd');
 
 /**
  * The prompt drill-down: the actual answers behind a row of the Analytics area, with the mentions to highlight.
- * Spread into the route table by `routes.ts`.
+ * Spread into the route table by `routes.ts`. The path sits under `/analytics/` on purpose: in AWS the HTTP API sends
+ * `GET /brands/{brandId}/analytics/{name}` to the analytics function, the one bundled with the warehouse drivers
+ * (cdk/constructs/api-service.ts), which this route needs to find the prompt's answers.
  */
 export function drilldownRoutes(deps: DrilldownDeps): RouteDefinition[] {
   return [
     {
       method: 'GET',
-      path: '/brands/:brandId/drilldown',
+      path: '/brands/:brandId/analytics/drilldown',
       summary:
         "One prompt's answers in a period, newest first: text, provider, time, brand and competitor mentions with offsets for highlighting, sentiment toward each, citations",
       access: { kind: 'tenant', roles: ROLES },

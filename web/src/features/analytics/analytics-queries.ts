@@ -43,7 +43,7 @@ export function useMatrix(brandId: string | null | undefined, query: WarehouseQu
   });
 }
 
-/** `GET /brands/{id}/drilldown`: the prompt's answers, a page at a time ("Load more" follows the cursor). */
+/** `GET /brands/{id}/analytics/drilldown`: the prompt's answers, a page at a time ("Load more" follows the cursor). */
 export function useDrilldown(
   brandId: string | null | undefined,
   promptId: string | null,
