@@ -220,9 +220,17 @@ export async function runActionEngine(
   const plan = reconcile(candidates, existing, now, deps.settings.reconcile);
   const at = now.toISOString();
   const events: ActionBusEvent[] = [];
+  let created = 0;
   for (const candidate of plan.create) {
     const action = newAction(deps, brandId, candidate, at);
-    await deps.actions.create(tenantId, action, null);
+    try {
+      await deps.actions.create(tenantId, action, null);
+    } catch (error) {
+      // A concurrent engine run created it a moment ago: that one stands (no twin).
+      if (error instanceof ConflictError && error.code === 'duplicate_open_action') continue;
+      throw error;
+    }
+    created++;
     events.push(actionEvent(deps.settings, tenantId, 'promptpulse.action.created', action, 'created'));
   }
   for (const { action, candidate } of plan.update) {
@@ -243,18 +251,18 @@ export async function runActionEngine(
   }
   events.push(...(await evaluateDueOutcomes(deps, tenantId, existing)));
   if (events.length > 0) await deps.bus.publish(events);
-  if (plan.create.length + plan.update.length > 0) {
+  if (created + plan.update.length > 0) {
     await deps.push
       ?.pushToTenant(tenantId, {
         type: 'actions.changed',
         brandId,
-        created: plan.create.length,
+        created,
         updated: plan.update.length,
       })
       .catch(() => undefined);
   }
   return {
-    created: plan.create.length,
+    created,
     updated: plan.update.length,
     unchanged: plan.unchanged.length,
     suppressed: plan.suppressed,

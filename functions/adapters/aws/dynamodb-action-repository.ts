@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Action, SyncStatus } from '#shared/contracts/actions.ts';
 import type { AuditEntry } from '#shared/contracts/audit.ts';
-import { PreconditionFailedError } from '#shared/domain/errors.ts';
+import { ConflictError, PreconditionFailedError } from '#shared/domain/errors.ts';
 import type { TenantId } from '#shared/domain/workspace.ts';
 import type { ActionRepository } from '#shared/ports/actions.ts';
 import { auditPut, failedConditions } from './dynamodb-support.ts';
@@ -26,6 +26,14 @@ function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
 export const actionKeys = {
   partition: (tenantId: TenantId) => `${tenantId}#ACTION`,
   action: (tenantId: TenantId, actionId: string) => ({ pk: `${tenantId}#ACTION`, sk: `ACTION#${actionId}` }),
+  /**
+   * Held while an action with this dedupe key is open or in progress: creating a twin (two engine runs racing, e.g.
+   * after a run and from "Check for new actions") fails its condition. Released when the action is closed.
+   */
+  openKey: (tenantId: TenantId, brandId: string, dedupeKey: string) => ({
+    pk: `${tenantId}#ACTION`,
+    sk: `OPENKEY#${brandId}#${dedupeKey}`,
+  }),
   sync: (tenantId: TenantId, actionId: string, integrationId: string) => ({
     pk: `${tenantId}#ACTION`,
     sk: `SYNC#${actionId}#${integrationId}`,
@@ -86,13 +94,34 @@ export class DynamoDbActionRepository implements ActionRepository {
       Item: { ...actionKeys.action(tenantId, action.id), entity: 'Action', ...action },
       ConditionExpression: 'attribute_not_exists(pk)',
     };
-    if (!audit) {
-      await this.db.send(new PutCommand(put));
-      return;
+    const openKey = {
+      TableName: this.tableName,
+      Item: {
+        ...actionKeys.openKey(tenantId, action.brandId, action.dedupeKey),
+        entity: 'ActionOpenKey',
+        actionId: action.id,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: put },
+            { Put: openKey },
+            ...(audit ? [auditPut(this.tableName, tenantId, audit)] : []),
+          ],
+        }),
+      );
+    } catch (error) {
+      if (failedConditions(error).includes(1)) {
+        throw new ConflictError('An open action with this dedupe key exists', {
+          code: 'duplicate_open_action',
+          cause: error,
+        });
+      }
+      throw error;
     }
-    await this.db.send(
-      new TransactWriteCommand({ TransactItems: [{ Put: put }, auditPut(this.tableName, tenantId, audit)] }),
-    );
   }
 
   async update(tenantId: TenantId, action: Action, audit: AuditEntry | null): Promise<void> {
@@ -102,11 +131,27 @@ export class DynamoDbActionRepository implements ActionRepository {
       ConditionExpression: 'version = :expected',
       ExpressionAttributeValues: { ':expected': action.version - 1 },
     };
+    const closed = action.status === 'done' || action.status === 'dismissed';
+    // Closing releases the dedupe key (only if this action holds it), so the engine may raise it again later.
+    const release = {
+      Delete: {
+        TableName: this.tableName,
+        Key: actionKeys.openKey(tenantId, action.brandId, action.dedupeKey),
+        ConditionExpression: 'attribute_not_exists(pk) OR actionId = :id',
+        ExpressionAttributeValues: { ':id': action.id },
+      },
+    };
     try {
-      if (!audit) await this.db.send(new PutCommand(put));
+      if (!audit && !closed) await this.db.send(new PutCommand(put));
       else {
         await this.db.send(
-          new TransactWriteCommand({ TransactItems: [{ Put: put }, auditPut(this.tableName, tenantId, audit)] }),
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: put },
+              ...(closed ? [release] : []),
+              ...(audit ? [auditPut(this.tableName, tenantId, audit)] : []),
+            ],
+          }),
         );
       }
     } catch (error) {

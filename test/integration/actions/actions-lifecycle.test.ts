@@ -68,6 +68,31 @@ describe('Action Hub on the local stack (real emulators)', () => {
     const keys = after.json.items.map((a: { dedupeKey: string }) => a.dedupeKey);
     expect(new Set(keys).size).toBe(keys.length);
 
+    // Concurrent engine runs (after a run and from the hub at once) never create twins.
+    await plantAnswerHistory({
+      kinesisEndpoint: stack.kinesisEndpoint,
+      tenantId: stack.demoTenantId,
+      brand,
+      day: daysAgo(2),
+      provider: 'anthropic',
+      count: 40,
+      brandMentions: 4,
+      competitorMentions: 30,
+      tag: 'concurrent',
+    });
+    const anthropicKey = 'content_gap|provider=anthropic';
+    const countKey = async () =>
+      (await call(stack.apiUrl, 'GET', `/actions?brandId=${brandId}&limit=100`, { token: owner })).json.items.filter(
+        (a: { dedupeKey: string }) => a.dedupeKey === anthropicKey,
+      ).length;
+    for (let i = 0; i < 60 && (await countKey()) === 0; i++) {
+      await Promise.all(
+        [1, 2, 3].map(() => call(stack.apiUrl, 'POST', `/brands/${brandId}/actions/generate`, { token: analyst })),
+      );
+      await sleep(500);
+    }
+    expect(await countKey()).toBe(1);
+
     // Detail with ETag.
     const detail = await call(stack.apiUrl, 'GET', `/actions/${top.id}`, { token: viewer });
     expect(detail.status).toBe(200);
