@@ -132,6 +132,9 @@ describe('Signals in a real browser', () => {
 
       await expect.poll(() => page.getByTestId('signals-volume-chart').isVisible()).toBe(true);
       await expect.poll(() => page.getByTestId('signals-sentiment-chart').isVisible()).toBe(true);
+      await expect
+        .poll(() => page.getByTestId('signals-top-posts').getByTestId('signal-item').count(), { timeout: 15_000 })
+        .toBeGreaterThan(0);
       const feed = page.getByTestId('signals-feed');
       await expect.poll(() => feed.getByTestId('signal-item').count(), { timeout: 15_000 }).toBeGreaterThan(10);
 

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import {
   SENTIMENT_CLASSES,
@@ -20,6 +20,7 @@ import {
   useSignalAlerts,
   useSignalFeed,
   useSignalSeries,
+  useTopPosts,
 } from './signals-api.ts';
 import { SentimentChart, SOURCE_LABELS, VolumeChart } from './signals-charts.tsx';
 import './signals.css';
@@ -183,10 +184,17 @@ export function SignalsPage() {
               {points.length === 0 ? (
                 <p className="muted">No signals for {brand.name} in this period.</p>
               ) : (
-                <div className="signals-charts">
-                  <VolumeChart points={points} from={from} to={to} />
-                  <SentimentChart points={points} alerts={alerts.data?.items ?? []} from={from} to={to} />
-                </div>
+                <>
+                  <div className="signals-charts">
+                    <VolumeChart points={points} from={from} to={to} />
+                    <SentimentChart points={points} alerts={alerts.data?.items ?? []} from={from} to={to} />
+                  </div>
+                  <TopPosts
+                    brandId={brand.id}
+                    source={filters.source}
+                    days={[...new Set(points.filter((p) => p.volume > 0).map((p) => p.day))].sort().reverse()}
+                  />
+                </>
               )}
             </QueryState>
           </section>
@@ -225,6 +233,29 @@ export function SignalsPage() {
         </>
       )}
     </>
+  );
+}
+
+/** The day's posts with the largest audience, for a day picked from the days that have signals (latest first). */
+function TopPosts({ brandId, source, days }: { brandId: string; source: FeedFilters['source']; days: string[] }) {
+  const [picked, setPicked] = useState<string | null>(null);
+  const day = picked && days.includes(picked) ? picked : (days[0] ?? null);
+  const top = useTopPosts(brandId, day, source);
+  if (!day) return null;
+  return (
+    <div className="signals-top" data-testid="signals-top-posts">
+      <div className="section-head">
+        <h3>Top posts by reach</h3>
+        <Select label="Day" value={day} onChange={(v) => setPicked(v)} options={days.map((d) => [d, d])} />
+      </div>
+      <QueryState query={top} label="the top posts">
+        <ol className="signals-feed signals-feed--compact">
+          {(top.data?.items ?? []).map((post) => (
+            <FeedItem key={post.id} item={post} />
+          ))}
+        </ol>
+      </QueryState>
+    </div>
   );
 }
 

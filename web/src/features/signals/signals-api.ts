@@ -15,6 +15,7 @@ import {
   type SignalFeedItem,
   SignalFeedPageSchema,
   SignalSeriesResponseSchema,
+  TopPostsResponseSchema,
 } from '../../../../shared/contracts/signals.ts';
 import { ApiError, apiErrorFromResponse } from '../../api/errors.ts';
 import { useRuntime } from '../../app/runtime.tsx';
@@ -34,6 +35,7 @@ export const signalKeys = {
   feed: (filters: FeedFilters) => ['signals', 'feed', filters] as const,
   series: (brandId: string, from: string, to: string) => ['signals', 'series', brandId, from, to] as const,
   alerts: (brandId: string | undefined) => ['signals', 'alerts', brandId ?? 'all'] as const,
+  topPosts: (brandId: string, day: string, source: string) => ['signals', 'top-posts', brandId, day, source] as const,
   /** Signals pushed since the page opened (not a server query: filled by the WebSocket). */
   live: ['signals-live'] as const,
 };
@@ -144,6 +146,23 @@ export function useSignalSeries(brandId: string | undefined, from: string, to: s
         'GET',
         `/brands/${encodeURIComponent(brandId ?? '')}/signals/series${query({ from, to })}`,
         SignalSeriesResponseSchema,
+        signal,
+      ),
+  });
+}
+
+/** A day's top posts about the brand by reach (`source` all = every source). */
+export function useTopPosts(brandId: string | undefined, day: string | null, source: SeriesSource | undefined) {
+  const get = useSignalsFetch();
+  const src = source ?? 'all';
+  return useQuery({
+    queryKey: signalKeys.topPosts(brandId ?? '', day ?? '', src),
+    enabled: Boolean(brandId && day),
+    queryFn: ({ signal }) =>
+      get(
+        'GET',
+        `/brands/${encodeURIComponent(brandId ?? '')}/signals/top-posts${query({ day: day ?? '', source: src, order: 'reach', limit: 5 })}`,
+        TopPostsResponseSchema,
         signal,
       ),
   });
