@@ -73,6 +73,11 @@ export interface LocalStack {
   issuer: LocalIssuer;
   users: LocalUserStore;
   demoTenantId: string | null;
+  /**
+   * Kills one emulator and starts it again on the same port and data (resilience tests: a dependency dying
+   * mid-run). Only meaningful with a `dataDir` for DynamoDB and kinesalite (in-memory ones come back empty).
+   */
+  restartEmulator(name: 'dynamodb' | 'kinesis' | 's3', downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -118,12 +123,28 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (tempDir) stops.push(async () => rmSync(tempDir, { recursive: true, force: true }));
     const dir = (name: string) => (options.dataDir ? join(options.dataDir, name) : null);
 
+    const startEmulator = {
+      dynamodb: (readyTimeoutMs?: number) => startDynamoDbLocal(ports.dynamodb, dir('dynamodb'), readyTimeoutMs),
+      kinesis: () => startKinesisLocal(ports.kinesis, dir('kinesis')),
+      s3: () => startS3Local(ports.s3, dir('s3') ?? join(tempDir ?? tmpdir(), 's3')),
+    };
     const [dynamodb, kinesis, s3] = await Promise.all([
-      startDynamoDbLocal(ports.dynamodb, dir('dynamodb')),
-      startKinesisLocal(ports.kinesis, dir('kinesis')),
-      startS3Local(ports.s3, dir('s3') ?? join(tempDir ?? tmpdir(), 's3')),
+      startEmulator.dynamodb(),
+      startEmulator.kinesis(),
+      startEmulator.s3(),
     ]);
-    stops.push(dynamodb.stop, kinesis.stop, s3.stop);
+    const running = { dynamodb, kinesis, s3 };
+    stops.push(
+      () => running.dynamodb.stop(),
+      () => running.kinesis.stop(),
+      () => running.s3.stop(),
+    );
+    const restartEmulator = async (name: keyof typeof running, downMs = 1000) => {
+      await running[name].stop();
+      await new Promise((r) => setTimeout(r, downMs));
+      // biome-ignore lint/suspicious/noExplicitAny: each starter returns its own emulator handle
+      (running as Record<string, any>)[name] = await startEmulator[name](120_000);
+    };
     await Promise.all([
       ensureMainTable(dynamodb.endpoint),
       ensureEventStream(kinesis.endpoint),
@@ -401,6 +422,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       issuer,
       users,
       demoTenantId,
+      restartEmulator,
       stop,
     };
   } catch (error) {

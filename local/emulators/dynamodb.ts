@@ -32,8 +32,15 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
-/** Starts DynamoDB Local (persistent under `dataDir`, or in memory when null) and waits until it answers. */
-export async function startDynamoDbLocal(port: number, dataDir: string | null): Promise<DynamoDbLocal> {
+/**
+ * Starts DynamoDB Local (persistent under `dataDir`, or in memory when null) and waits until it answers.
+ * @param readyTimeoutMs how long to wait for it (a restart on a loaded machine may need longer) @default 30000
+ */
+export async function startDynamoDbLocal(
+  port: number,
+  dataDir: string | null,
+  readyTimeoutMs = 30_000,
+): Promise<DynamoDbLocal> {
   assertJavaPresent();
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const child: ChildProcess = dynamoDbLocal.spawn({ port, sharedDb: true, ...(dataDir ? { path: dataDir } : {}) });
@@ -49,11 +56,15 @@ export async function startDynamoDbLocal(port: number, dataDir: string | null): 
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localDynamoClient(endpoint);
   try {
-    await waitFor('DynamoDB Local', async () => {
-      if (exited) throw new Error(`DynamoDB Local exited: ${stderr.trim()}`);
-      await client.send(new ListTablesCommand({ Limit: 1 }));
-      return true;
-    });
+    await waitFor(
+      'DynamoDB Local',
+      async () => {
+        if (exited) throw new Error(`DynamoDB Local exited: ${stderr.trim()}`);
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return true;
+      },
+      readyTimeoutMs,
+    );
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`DynamoDB Local failed to start on port ${port}: ${stderr.trim() || (error as Error).message}`);

@@ -116,53 +116,55 @@ describe('property-based fuzzing of every route (discovered): body, query and pa
 
   const tenantOrAuthed = ROUTES.filter((r) => r.access.kind !== 'public');
 
-  it.each(tenantOrAuthed.filter((r) => r.method !== 'GET').map((r) => [routeKey(r), r] as const))(
-    'body of %s',
-    async (_key, route) => {
-      const schema = route.docs?.body;
-      const sample = SAMPLE_BODY_OF(route);
-      const text = route.docs?.bodyMediaType && !/json/.test(route.docs.bodyMediaType);
-      const bodies = text
-        ? fc.oneof(
-            fc.string(),
-            fc.constantFrom(...NASTY),
-            fc.string().map((s) => `text,topic\n"${s}\n`),
-          )
-        : fc.oneof(
-            fc.jsonValue({ maxDepth: 4 }),
-            fc.constantFrom(...NASTY).map((s) => ({ __proto__: { isAdmin: true }, constructor: { prototype: s } })),
-            sample && typeof sample === 'object'
-              ? fc
-                  .tuple(
-                    fc.constantFrom(...Object.keys(sample as object), '__proto__', 'tenantId'),
-                    fc.jsonValue(),
-                    nastyString,
-                  )
-                  .map(([key, value, s]) => ({
-                    ...(sample as object),
-                    [key]: fc.sample(fc.constant(value), 1)[0] ?? s,
-                  }))
-              : fc.jsonValue(),
-          );
-      await fc.assert(
-        fc.asyncProperty(bodies, async (body) => {
-          // A body that happens to be valid may legitimately be stored: only invalid ones are the property.
-          if (!text) fc.pre(!(schema?.safeParse(body).success ?? false));
-          const res = await call(stack.apiUrl, route.method, urlOf(route, fuzz.ids), {
-            token: fuzz.token,
-            ...(text
-              ? { rawBody: String(body), contentType: route.docs?.bodyMediaType ?? 'text/plain' }
-              : { rawBody: JSON.stringify(body) }),
-            // A stale version: even a valid text body (CSV) cannot be saved over the current version.
-            headers: { 'if-match': '"999999"' },
-          });
-          await expectCleanRefusalOrRead(route, res, `${routeKey(route)} body ${JSON.stringify(body).slice(0, 120)}`);
-          if (!text) expect(res.status).toBeGreaterThanOrEqual(400);
-        }),
-        { numRuns: RUNS, seed: 20261125 },
-      );
-    },
-  );
+  // Routes that take a body (a route without one ignores it: e.g. "Run now" or "generate actions" run regardless).
+  it.each(
+    tenantOrAuthed
+      .filter((r) => r.method !== 'GET' && (r.docs?.body || r.docs?.bodyMediaType))
+      .map((r) => [routeKey(r), r] as const),
+  )('body of %s', async (_key, route) => {
+    const schema = route.docs?.body;
+    const sample = SAMPLE_BODY_OF(route);
+    const text = route.docs?.bodyMediaType && !/json/.test(route.docs.bodyMediaType);
+    const bodies = text
+      ? fc.oneof(
+          fc.string(),
+          fc.constantFrom(...NASTY),
+          fc.string().map((s) => `text,topic\n"${s}\n`),
+        )
+      : fc.oneof(
+          fc.jsonValue({ maxDepth: 4 }),
+          fc.constantFrom(...NASTY).map((s) => ({ __proto__: { isAdmin: true }, constructor: { prototype: s } })),
+          sample && typeof sample === 'object'
+            ? fc
+                .tuple(
+                  fc.constantFrom(...Object.keys(sample as object), '__proto__', 'tenantId'),
+                  fc.jsonValue(),
+                  nastyString,
+                )
+                .map(([key, value, s]) => ({
+                  ...(sample as object),
+                  [key]: fc.sample(fc.constant(value), 1)[0] ?? s,
+                }))
+            : fc.jsonValue(),
+        );
+    await fc.assert(
+      fc.asyncProperty(bodies, async (body) => {
+        // A body that happens to be valid may legitimately be stored: only invalid ones are the property.
+        if (!text) fc.pre(!(schema?.safeParse(body).success ?? false));
+        const res = await call(stack.apiUrl, route.method, urlOf(route, fuzz.ids), {
+          token: fuzz.token,
+          ...(text
+            ? { rawBody: String(body), contentType: route.docs?.bodyMediaType ?? 'text/plain' }
+            : { rawBody: JSON.stringify(body) }),
+          // A stale version: even a valid text body (CSV) cannot be saved over the current version.
+          headers: { 'if-match': '"999999"' },
+        });
+        await expectCleanRefusalOrRead(route, res, `${routeKey(route)} body ${JSON.stringify(body).slice(0, 120)}`);
+        if (!text) expect(res.status).toBeGreaterThanOrEqual(400);
+      }),
+      { numRuns: RUNS, seed: 20261125 },
+    );
+  });
 
   it.each(tenantOrAuthed.filter((r) => r.method === 'GET').map((r) => [routeKey(r), r] as const))(
     'query of %s',
@@ -320,16 +322,27 @@ describe('pagination abuse on every paginated route (discovered)', () => {
     ];
     const results = await pool(
       paginated.flatMap((route) =>
-        abuses.map((abuse) => async () => {
-          const res = await call(stack.apiUrl, 'GET', urlOf(route, b.ids, abuse), { token: b.tokens.owner });
-          tried++;
-          const text = JSON.stringify(res.json);
-          return {
-            key: `${routeKey(route)}?${abuse.slice(0, 60)}`,
-            status: res.status,
-            leak: a.secrets.some((s) => text.includes(s)),
-          };
-        }),
+        abuses
+          // A value the route's own contract accepts (e.g. limit=1e3 where pages go up to 5,000) is not abuse there.
+          .filter((abuse) => {
+            const [key, value] = abuse.split('=') as [string, string];
+            if (key !== 'limit') return true;
+            const sample = Object.fromEntries(new URLSearchParams(sampleRequest(route).query));
+            return !(route.docs?.query?.safeParse({ ...sample, limit: value }).success ?? false);
+          })
+          .map((abuse) => async () => {
+            const res = await call(stack.apiUrl, 'GET', urlOf(route, b.ids, abuse), { token: b.tokens.owner });
+            tried++;
+            const text = JSON.stringify(res.json);
+            // A route whose path names a resource this tenant does not have answers 404 before reading the query.
+            const unknownId = pathParams(route).some((p) => !(p in b.ids));
+            const refused = res.status === 400 || (unknownId && res.status === 404);
+            return {
+              key: `${routeKey(route)}?${abuse.slice(0, 60)}`,
+              status: refused ? 400 : res.status,
+              leak: a.secrets.some((s) => text.includes(s)),
+            };
+          }),
       ),
       8,
     );

@@ -62,7 +62,51 @@ async function smallBrandWithRun(apiUrl: string, token: string, name: string) {
     run = await waitForRun(apiUrl, token, started.json.runId ?? started.json.error?.details?.runId);
   }
   const items = await call(apiUrl, 'GET', `/runs/${run.id}/items?limit=1&status=succeeded`, { token });
-  return { brandId: brand.id as string, runId: run.id as string, answerId: items.json.items[0].answerId as string };
+  return {
+    brandId: brand.id as string,
+    runId: run.id as string,
+    answerId: items.json.items[0].answerId as string,
+    ...(await otherResources(apiUrl, token, brand.id, name)),
+  };
+}
+
+/**
+ * Real ids of the tenant's other kinds of resources (a webhook connector, a CRM integration, an action when the
+ * Action Hub has raised one), found by name or created once, so cross-tenant probes use ids that exist.
+ */
+async function otherResources(apiUrl: string, token: string, brandId: string, name: string) {
+  const ids: Record<string, string> = {};
+  const find = async (path: string, label: string) =>
+    ((await call(apiUrl, 'GET', `${path}?limit=100`, { token })).json?.items ?? []).find(
+      (x: { name?: string }) => x.name === label,
+    ) as { id: string } | undefined;
+  const connector =
+    (await find('/connectors', `${name} hook`)) ??
+    (
+      await call(apiUrl, 'POST', '/connectors', {
+        token,
+        body: { brandId, name: `${name} hook`, config: { source: 'webhook' } },
+      })
+    ).json;
+  if (connector?.id) ids.connectorId = connector.id;
+  const integration =
+    (await find('/integrations', `${name} CRM`)) ??
+    (
+      await call(apiUrl, 'POST', '/integrations', {
+        token,
+        // Loopback is allowed by the local outbound policy; nothing listens there, deliveries simply fail.
+        body: {
+          name: `${name} CRM`,
+          kind: 'webhook',
+          url: 'http://127.0.0.1:9/hook',
+          secret: 'resilience-secret-0123456789',
+        },
+      })
+    ).json;
+  if (integration?.id) ids.integrationId = integration.id;
+  const action = (await call(apiUrl, 'GET', '/actions?limit=1', { token })).json?.items?.[0];
+  if (action?.id) ids.actionId = action.id;
+  return ids;
 }
 
 /**
