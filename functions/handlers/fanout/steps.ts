@@ -20,10 +20,56 @@ interface StepInput {
   correlationId?: string;
 }
 
+/**
+ * A step could not reach a dependency (DynamoDB, S3, Kinesis unreachable, 5xx or throttled after the SDK's own
+ * retries). The workflow retries it with a long backoff instead of treating the item as failed: an outage of a
+ * minute must not turn pending work into skipped work.
+ */
+export class DependencyUnavailableError extends Error {
+  override readonly name = 'DependencyUnavailableError';
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'TooManyRequestsException',
+]);
+
+/** True for errors of the AWS SDK or the network that say "not reachable now", not "your request is wrong". */
+export function isDependencyOutage(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, $metadata } = error as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
+  if (code && NETWORK_CODES.has(code)) return true;
+  if (error.name === 'TimeoutError' || THROTTLING.has(error.name)) return true;
+  if ($metadata) return $metadata.httpStatusCode === undefined || $metadata.httpStatusCode >= 500;
+  const cause = (error as Error & { cause?: unknown }).cause;
+  return cause !== undefined && cause !== error && isDependencyOutage(cause);
+}
+
 /** Runs a step under the run's correlation id (the starter's, else the run id) and counts its business metrics. */
 function step<I extends StepInput, O>(name: string, fn: (input: I) => Promise<O>): (input: I) => Promise<O> {
+  const guarded = async (input: I) => {
+    try {
+      return await fn(input);
+    } catch (error) {
+      if (isDependencyOutage(error))
+        throw new DependencyUnavailableError(`${name}: ${(error as Error).message}`, { cause: error });
+      throw error;
+    }
+  };
   return (input) =>
-    withCorrelationId(pickCorrelationId(input.correlationId, input.runId), () => observeStep(name, fn, input));
+    withCorrelationId(pickCorrelationId(input.correlationId, input.runId), () => observeStep(name, guarded, input));
 }
 
 /**
