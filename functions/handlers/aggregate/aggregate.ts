@@ -10,6 +10,14 @@ export interface AggregateHandlerDeps {
   onResult?: (result: AggregateResult) => void;
   /** The signal aggregates and swing alerts (docs/signals.md); absent = answer rollups only. */
   signals?: SignalAggregationDeps;
+  /**
+   * How long a batch that could not be stored is retried inside the invocation (backoff 0.5 s doubling to 8 s)
+   * before it is reported failed. A storage failure of a valid batch is an outage, and the event source mapping's
+   * few retries would otherwise send a short DynamoDB outage's records to the on-failure queue, i.e. out of the
+   * rollups until someone re-drives them. Re-applying a batch is harmless (per-event markers). @default 0
+   */
+  retryBudgetMs?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -18,6 +26,24 @@ export interface AggregateHandlerDeps {
  * be stored. Never throws for a record's content, so a bad record cannot crash-loop the shard.
  */
 export function createAggregateHandler(deps: AggregateHandlerDeps) {
+  const once = aggregateOnce(deps);
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  return async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+    const deadline = Date.now() + (deps.retryBudgetMs ?? 0);
+    let response = await once(event);
+    for (
+      let delay = 500;
+      response.batchItemFailures.length > 0 && Date.now() + delay <= deadline;
+      delay = Math.min(delay * 2, 8000)
+    ) {
+      await sleep(delay);
+      response = await once(event);
+    }
+    return response;
+  };
+}
+
+function aggregateOnce(deps: AggregateHandlerDeps) {
   return async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
     const records = (event.Records ?? []).map((record) => ({
       sequenceNumber: record.kinesis.sequenceNumber,

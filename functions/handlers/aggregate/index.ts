@@ -17,6 +17,8 @@ const db = tracer.captureAWSv3Client(createDocumentClient(config));
 const aggregate = createAggregateHandler({
   rollups: new DynamoDbRollupStore(db, config.TABLE_NAME),
   signals: createSignalAggregationDeps({ config, db, logger, tracer }),
+  // Outlast a short storage outage inside the invocation (the function's timeout is 60 s).
+  retryBudgetMs: 40_000,
   onResult: (result) => {
     countMetric(BUSINESS_METRICS.eventsProcessed, result.applied);
     countMetric(BUSINESS_METRICS.eventsRejected, result.rejected);
