@@ -283,7 +283,7 @@ export class DynamoDbConnectorRepository implements ConnectorRepository {
     if (!hit || result.Items?.length !== 1 || !isTenantId(tenantId)) return null;
     // Re-read from the table itself: the index is eventually consistent, a just-rotated secret must count.
     const item = await this.item(tenantId, connectorId);
-    if (!item || item.source !== 'webhook') return null;
+    if (item?.source !== 'webhook' || !item) return null;
     return {
       tenantId,
       connector: toConnector(item),
