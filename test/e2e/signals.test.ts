@@ -52,6 +52,13 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** Alerts beyond the newest five sit behind "Show all"; alerts keep arriving while connectors ingest. */
+async function countAlerts(page: Page, locator: ReturnType<Page['locator']>): Promise<number> {
+  const more = page.getByRole('button', { name: /^Show all \d+ alerts$/ });
+  if (await more.count()) await more.click();
+  return locator.count();
+}
+
 async function openSignals(page: Page) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Signals' }).click();
   await expect
@@ -88,8 +95,8 @@ describe('Signals in a real browser', () => {
       const alerts = page.getByTestId('signals-alerts').getByTestId('signal-alert');
       const newsSpike = alerts.and(page.locator('[data-source="rss"][data-metric="volume-up"]'));
       const redditSwing = alerts.and(page.locator('[data-source="reddit"][data-metric="sentiment-down"]'));
-      await expect.poll(() => newsSpike.count(), { timeout: 120_000 }).toBeGreaterThan(0);
-      await expect.poll(() => redditSwing.count(), { timeout: 60_000 }).toBeGreaterThan(0);
+      await expect.poll(() => countAlerts(page, newsSpike), { timeout: 120_000 }).toBeGreaterThan(0);
+      await expect.poll(() => countAlerts(page, redditSwing), { timeout: 60_000 }).toBeGreaterThan(0);
       const days = (from: number, to: number) =>
         Array.from({ length: from - to + 1 }, (_, i) =>
           new Date(Date.now() - (to + i) * 86_400_000).toISOString().slice(0, 10),
@@ -105,6 +112,7 @@ describe('Signals in a real browser', () => {
         redditText,
       ).toBe(true);
       await page.screenshot({ path: `${SHOTS}/signals-demo.png`, fullPage: true });
+      await page.screenshot({ path: `${SHOTS}/signals-demo-top.png` });
     } finally {
       await context.close();
     }
@@ -121,14 +129,14 @@ describe('Signals in a real browser', () => {
       const sentimentAlert = alerts
         .getByTestId('signal-alert')
         .and(page.locator('[data-source="webhook"][data-metric="sentiment-down"]'));
-      await expect.poll(() => sentimentAlert.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+      await expect.poll(() => countAlerts(page, sentimentAlert), { timeout: 20_000 }).toBeGreaterThan(0);
       await expect.poll(() => sentimentAlert.first().textContent()).toContain(lastDay);
       await expect.poll(() => sentimentAlert.first().textContent()).toContain('n = 70');
       await expect.poll(() => sentimentAlert.first().textContent()).toContain('refund');
       const volumeAlert = alerts
         .getByTestId('signal-alert')
         .and(page.locator('[data-source="webhook"][data-metric="volume-up"]'));
-      await expect.poll(() => volumeAlert.count()).toBeGreaterThan(0);
+      await expect.poll(() => countAlerts(page, volumeAlert)).toBeGreaterThan(0);
 
       await expect.poll(() => page.getByTestId('signals-volume-chart').isVisible()).toBe(true);
       await expect.poll(() => page.getByTestId('signals-sentiment-chart').isVisible()).toBe(true);

@@ -332,6 +332,9 @@ function FeedItem({
   );
 }
 
+/** Alerts listed before "Show all": the newest days first, so the charts stay in view. */
+const ALERTS_SHOWN = 5;
+
 const METRIC_TEXT = {
   'sentiment|down': 'Sentiment toward the brand fell',
   'sentiment|up': 'Sentiment toward the brand rose',
@@ -349,7 +352,9 @@ function AlertsPanel({
   const { workspace } = useSession();
   const canAcknowledge = roleAllows(workspace.role, ['owner', 'admin', 'analyst']);
   const acknowledge = useAcknowledgeAlert();
-  const list = alerts.data?.items ?? [];
+  const all = alerts.data?.items ?? [];
+  const [showAll, setShowAll] = useState(false);
+  const list = showAll ? all : all.slice(0, ALERTS_SHOWN);
   return (
     <section className="panel panel-pad" aria-labelledby="signals-alerts-title" data-testid="signals-alerts">
       <div className="section-head">
@@ -357,7 +362,7 @@ function AlertsPanel({
         {liveAlerts.length > 0 ? <span className="chip">{liveAlerts.length} new</span> : null}
       </div>
       <QueryState query={alerts} label="the alerts">
-        {list.length === 0 ? (
+        {all.length === 0 ? (
           <p className="muted">
             No swings: volume and sentiment are within their normal range (judged against the trailing 28 days, once a
             source has 14 days of history).
@@ -426,6 +431,11 @@ function AlertsPanel({
             })}
           </ul>
         )}
+        {all.length > ALERTS_SHOWN ? (
+          <button type="button" className="button button--ghost button--small" onClick={() => setShowAll(!showAll)}>
+            {showAll ? `Show the latest ${ALERTS_SHOWN}` : `Show all ${all.length} alerts`}
+          </button>
+        ) : null}
       </QueryState>
       <ErrorBanner error={acknowledge.error} title="Could not acknowledge the alert" />
     </section>
