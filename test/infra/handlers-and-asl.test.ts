@@ -33,7 +33,10 @@ describe('handler entries and state machine definitions', () => {
     for (const fn of functions) {
       const path = projectPath(fn.entry);
       expect(existsSync(path), `${fn.node.path}: ${fn.entry}`).toBe(true);
-      expect(readFileSync(path, 'utf8'), fn.entry).toMatch(/export const handler\b/);
+      // `export const handler`, `export async function handler` or a re-export `export { x as handler }`.
+      expect(readFileSync(path, 'utf8'), fn.entry).toMatch(
+        /export\s+(?:const|let|async\s+function|function)\s+handler\b|export\s*\{[^}]*\bhandler\b[^}]*\}/,
+      );
     }
   });
 
