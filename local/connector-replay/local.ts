@@ -22,7 +22,13 @@ export async function prepareLocalConnectors(options: {
    */
   persistent?: boolean;
 }) {
-  const real = credentialsFromEnv(options.env);
+  // The replay credentials themselves (left in the environment by an earlier start in this process) are not real ones.
+  const given = credentialsFromEnv(options.env);
+  const real = {
+    reddit: given.reddit?.clientId === REPLAY_CREDENTIALS.reddit.clientId ? null : given.reddit,
+    x: given.x?.bearerToken === REPLAY_CREDENTIALS.x.bearerToken ? null : given.x,
+    meta: given.meta?.accessToken === REPLAY_CREDENTIALS.meta.accessToken ? null : given.meta,
+  };
   const env: Record<string, string> = {
     CONNECTOR_STATE_MACHINE_ARN,
     PUBLIC_API_URL: `${options.gatewayUrl}/api`,
