@@ -200,6 +200,17 @@ describe('GET /signals (feed)', () => {
     const times = oneDay.items.map((i) => i.publishedAt);
     expect(times).toEqual([...times].sort().reverse());
 
+    // A cursor of one query reused with another period is refused as a bad cursor (not a server error).
+    const first = await call(stack.apiUrl, 'GET', `/signals?from=${lastDay}&to=${lastDay}&limit=5`, { token: A.token });
+    const reused = await call(
+      stack.apiUrl,
+      'GET',
+      `/signals?from=${firstDay}&to=${firstDay}&cursor=${encodeURIComponent(first.json.nextCursor)}`,
+      { token: A.token },
+    );
+    expect(reused.status).toBe(400);
+    expect(reused.json.error.code).toBe('invalid_cursor');
+
     const none = await call(stack.apiUrl, 'GET', '/signals?source=x', { token: A.token });
     expect(none.json).toEqual({ items: [], nextCursor: null });
   });

@@ -5,6 +5,7 @@ import type { SignalAlert } from '#shared/contracts/signals.ts';
 import type { Page, PageRequest } from '#shared/ports/pagination.ts';
 import type { SignalAlertFilter, SignalAlertStore } from '#shared/ports/signals.ts';
 import { alertIdRange } from '#shared/signals/alerts.ts';
+import { refusingForeignCursors } from './dynamodb-signal-store.ts';
 import { decodeCursor, encodeCursor } from './dynamodb-support.ts';
 
 /** Alerts of a tenant live in one partition, sorted by id (a ULID whose time is the alert's day). */
@@ -95,6 +96,10 @@ export class DynamoDbSignalAlertStore implements SignalAlertStore {
   }
 
   async list(tenantId: string, filter: SignalAlertFilter, page: PageRequest): Promise<Page<SignalAlert>> {
+    return refusingForeignCursors(page.cursor, () => this.readList(tenantId, filter, page));
+  }
+
+  private async readList(tenantId: string, filter: SignalAlertFilter, page: PageRequest): Promise<Page<SignalAlert>> {
     const pk = signalAlertKeys.partition(tenantId);
     const [low, high] = alertIdRange(filter.from ?? '1970-01-01', filter.to ?? '9999-12-31');
     const names: Record<string, string> = { '#status': 'status' };

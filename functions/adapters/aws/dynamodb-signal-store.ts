@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient, NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertPost, SeriesSource, SignalFeedItem } from '#shared/contracts/signals.ts';
+import { ValidationError } from '#shared/domain/errors.ts';
 import type { Page, PageRequest } from '#shared/ports/pagination.ts';
 import type { SignalFeedFilter, SignalStore } from '#shared/ports/signals.ts';
 import {
@@ -205,6 +206,10 @@ export class DynamoDbSignalStore implements SignalStore {
   }
 
   async listFeed(tenantId: string, filter: SignalFeedFilter, page: PageRequest): Promise<Page<SignalFeedItem>> {
+    return refusingForeignCursors(page.cursor, () => this.readFeed(tenantId, filter, page));
+  }
+
+  private async readFeed(tenantId: string, filter: SignalFeedFilter, page: PageRequest): Promise<Page<SignalFeedItem>> {
     const pk = signalKeys.feedPartition(tenantId);
     const names: Record<string, string> = {};
     const values: Record<string, NativeAttributeValue> = { ':pk': pk };
@@ -274,6 +279,21 @@ export class DynamoDbSignalStore implements SignalStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
+  }
+}
+
+/**
+ * A cursor of the right partition but another query (other period or filters) makes DynamoDB refuse the start key
+ * ("outside query boundaries"): that is the caller's bad cursor, a 400, not a server error.
+ */
+export async function refusingForeignCursors<T>(cursor: string | undefined, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (cursor && (error as Error)?.name === 'ValidationException') {
+      throw new ValidationError('The page cursor does not belong to this query', { code: 'invalid_cursor' });
+    }
+    throw error;
   }
 }
 
