@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { metricAlertEvent } from '../../../shared/events/metric-alert.ts';
+import { parseCanonicalEvent } from '../../../shared/events/schemas.ts';
+import { alertIdRange, metricAlertDataOf, signalAlertId, signalAlertOf } from '../../../shared/signals/alerts.ts';
 import { detectorSeries, languageOf, seriesPointOf, signalFactOf } from '../../../shared/signals/rollups.ts';
 import { daysToJudge } from '../../../shared/use-cases/signals.ts';
 import { signalEvent } from '../../support/signals-fixtures.ts';
 
-const tenantId = 'ws_01m8a8at00000000000000000a';
+const tenantId = 'ws_01m8a8at0000000000000000ab';
 const brandId = 'brd_01m8a8at00000000000000000b';
 
 describe('signal rollups (pure)', () => {
@@ -99,5 +102,58 @@ describe('signal rollups (pure)', () => {
     expect([...old][0]).toBe('2026-11-12');
     expect(old.size).toBe(14);
     expect(daysToJudge(new Set(['2026-08-01']), { clock }).size).toBe(0);
+  });
+});
+
+describe('alerts and metric.alert events', () => {
+  const finding = {
+    day: '2026-11-20',
+    metric: 'sentiment' as const,
+    direction: 'down' as const,
+    observed: { value: -0.6, n: 40 },
+    baseline: { days: 28, value: 0.3, spread: 0.07, n: 600 },
+    change: { absolute: -0.9, relative: null, z: -12.8 },
+    thresholds: { minN: 10, minBaselineN: 30, minAbsoluteChange: 0.2, minZ: 4 },
+    collection: { observed: 120, baseline: 110 },
+    suppressed: null,
+    severity: 'critical' as const,
+  };
+
+  it('dedupes by (tenant, brand, metric, source, day) and sorts alert ids by day', () => {
+    const a = signalAlertId(tenantId, brandId, 'sentiment', 'reddit', '2026-11-20');
+    expect(signalAlertId(tenantId, brandId, 'sentiment', 'reddit', '2026-11-20')).toBe(a);
+    expect(signalAlertId(tenantId, brandId, 'volume', 'reddit', '2026-11-20')).not.toBe(a);
+    expect(signalAlertId(tenantId, brandId, 'sentiment', 'all', '2026-11-20')).not.toBe(a);
+    const later = signalAlertId(tenantId, brandId, 'sentiment', 'reddit', '2026-11-21');
+    expect(later > a).toBe(true);
+    const [low, high] = alertIdRange('2026-11-20', '2026-11-20');
+    expect(a >= low && a <= high).toBe(true);
+    expect(later > high).toBe(true);
+  });
+
+  it('builds a metric.alert event the canonical parser accepts, with a stable id', () => {
+    const alert = signalAlertOf({
+      tenantId,
+      brandId,
+      source: 'reddit',
+      finding,
+      topNegativePosts: [],
+      now: new Date('2026-11-20T18:00:00Z'),
+    });
+    const event = metricAlertEvent(metricAlertDataOf(tenantId, alert));
+    const parsed = parseCanonicalEvent(JSON.stringify(event));
+    expect(parsed).toMatchObject({
+      ok: true,
+      event: { type: 'promptpulse.metric.alert', data: { alertId: alert.id } },
+    });
+    const again = signalAlertOf({
+      tenantId,
+      brandId,
+      source: 'reddit',
+      finding,
+      topNegativePosts: [],
+      now: new Date(),
+    });
+    expect(metricAlertEvent(metricAlertDataOf(tenantId, again)).id).toBe(event.id);
   });
 });
