@@ -215,5 +215,20 @@ export function applySignalPush(queryClient: QueryClient, message: PushMessage):
         }
       : { ...current, alerts: [message.alert, ...current.alerts.filter((a) => a.id !== message.alert.id)] };
   queryClient.setQueryData(signalKeys.live, next);
-  void queryClient.invalidateQueries({ queryKey: signalKeys.all, refetchType: 'active' });
+  scheduleRefresh(queryClient);
+}
+
+/** While connectors ingest, pushes come several times a second: the pages on screen refresh at most every 2 s. */
+const REFRESH_EVERY_MS = 2_000;
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+let lastRefresh = 0;
+
+function scheduleRefresh(queryClient: QueryClient) {
+  if (refreshTimer) return;
+  const wait = Math.max(0, lastRefresh + REFRESH_EVERY_MS - Date.now());
+  refreshTimer = setTimeout(() => {
+    refreshTimer = null;
+    lastRefresh = Date.now();
+    void queryClient.invalidateQueries({ queryKey: signalKeys.all, refetchType: 'active' });
+  }, wait);
 }
