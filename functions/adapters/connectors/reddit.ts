@@ -1,8 +1,9 @@
-import type { RedditConfig, SkipCounts } from '#shared/contracts/connectors.ts';
+import type { RedditConfig, SkipCounts, SkipReason } from '#shared/contracts/connectors.ts';
 import {
   type ConnectorCredentials,
   ConnectorError,
   type ConnectorHttp,
+  countSkip,
   type NormalizedItem,
   type PollRequest,
   type PollResult,
@@ -75,19 +76,25 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
     if (!listing || !Array.isArray(listing.children)) {
       throw new ConnectorError('unavailable', `Reddit returned something that is not a listing for ${what}`);
     }
-    const skipped: SkipCounts = {};
-    const posts = listing.children.flatMap((child) => {
-      const item = this.normalizePost(child, skipped);
-      return item ? [item] : [];
+    // Skip reasons are kept per listing entry: if the rate-limit budget runs out part-way (comments), only the
+    // entries actually processed count now; the rest are fetched, and counted, again on the next poll.
+    const entries = listing.children.map((child) => {
+      const skips: SkipCounts = {};
+      return { item: this.normalizePost(child, skips), skips };
     });
+    const posts = entries.flatMap((e) => (e.item ? [e.item] : []));
     const nextToken = request.sample ? null : asString(listing.after);
-    const walked = advanceWalk(cursor, { items: posts, nextToken }, skipped);
-    let items = walked.items;
+    const walked = advanceWalk(cursor, { items: posts, nextToken }, {});
     let retryAfter = budgetSpent(response);
+    const comments: NormalizedItem[] = [];
+    let processed = entries.length;
     if (config.includeComments && !request.sample) {
-      const comments: NormalizedItem[] = [];
       for (const post of walked.items) {
-        if (retryAfter !== undefined) break;
+        if (retryAfter !== undefined) {
+          // Budget spent before this post's comments: stop the page here and resume from this post next time.
+          processed = entries.findIndex((e) => e.item === post);
+          break;
+        }
         const result = await this.get(
           `/comments/${post.externalId.replace(/^t3_/, '')}?${new URLSearchParams({
             limit: String(config.maxCommentsPerPost),
@@ -101,19 +108,51 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
         retryAfter = budgetSpent(result);
         const body = parseJsonBody('Reddit', result.body, `comments of ${post.externalId}`);
         const commentListing = Array.isArray(body) ? asRecord(asRecord(body[1])?.data) : null;
+        const skips: SkipCounts = {};
         for (const child of Array.isArray(commentListing?.children) ? commentListing.children : []) {
-          const comment = this.normalizeComment(child, post, skipped);
+          const comment = this.normalizeComment(child, post, skips);
           if (comment) comments.push(comment);
         }
+        const entry = entries.find((e) => e.item === post);
+        if (entry) for (const [reason, n] of Object.entries(skips)) countSkip(entry.skips, reason as SkipReason, n);
       }
-      items = [...items, ...comments];
     }
+    const skipped: SkipCounts = {};
+    const done = entries.slice(0, processed);
+    for (const entry of done)
+      for (const [reason, n] of Object.entries(entry.skips)) countSkip(skipped, reason as SkipReason, n);
+    if (processed === entries.length) {
+      // Count in-page duplicates too (the walk above ran with a scratch counter).
+      const final = advanceWalk(cursor, { items: posts, nextToken }, skipped);
+      return {
+        items: request.sample ? [...final.items, ...comments].slice(0, SAMPLE_SIZE) : [...final.items, ...comments],
+        skipped,
+        nextCursor: final.nextCursor,
+        caughtUp: final.caughtUp,
+        ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
+      };
+    }
+    const donePosts = done.flatMap((e) => (e.item ? [e.item] : []));
+    const last = donePosts[donePosts.length - 1];
+    if (!last) {
+      // Nothing of this page was processed: poll it again after the reset, from the same checkpoint.
+      return {
+        items: [],
+        skipped: {},
+        nextCursor: request.cursor,
+        caughtUp: false,
+        retryAfterMs: retryAfter ?? 60_000,
+      };
+    }
+    // Reddit's `after` is the fullname of the last item seen: the next poll lists the posts after `last`.
+    const partial = advanceWalk(cursor, { items: donePosts, nextToken: last.externalId }, skipped);
+    const kept = new Set(partial.items.map((p) => p.externalId));
     return {
-      items: request.sample ? items.slice(0, SAMPLE_SIZE) : items,
+      items: [...partial.items, ...comments.filter((c) => kept.has(c.parentExternalId ?? ''))],
       skipped,
-      nextCursor: walked.nextCursor,
-      caughtUp: walked.caughtUp,
-      ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
+      nextCursor: partial.nextCursor,
+      caughtUp: false,
+      retryAfterMs: retryAfter ?? 60_000,
     };
   }
 

@@ -157,6 +157,29 @@ describe('Reddit adapter', () => {
     replay.setFaults({ reddit: null });
   });
 
+  it('when the budget runs out while fetching comments, stops the page there and resumes from that post later', async () => {
+    const search: ConnectorConfig = {
+      source: 'reddit',
+      mode: 'search',
+      query: '"Acme Analytics"',
+      includeComments: true,
+      maxCommentsPerPost: 5,
+    };
+    const reference = await drain(registry()('reddit'), search);
+    const reddit = registry()('reddit');
+    // 4 requests left: the listing and three posts' comments, then the budget is spent.
+    replay.setFaults({ reddit: { remaining: 4, resetSeconds: 10 } });
+    const first = await reddit.poll({ config: search, cursor: null });
+    replay.setFaults({ reddit: null });
+    expect(first.retryAfterMs).toBe(10_000);
+    expect(first.caughtUp).toBe(false);
+    expect(first.items.filter((i) => i.kind === 'post')).toHaveLength(3);
+    const rest = await drain(reddit, search, first.nextCursor);
+    const all = [...first.items, ...rest.items];
+    expect(new Set(ids(all)).size).toBe(all.length);
+    expect(ids(all).sort()).toEqual(ids(reference.items).sort());
+  });
+
   it('turns refused credentials into a credentials failure and an outage into unavailable', async () => {
     const wrong = registry({ reddit: { clientId: 'nope', clientSecret: 'nope', userAgent: 'x' } })('reddit');
     const refused = await wrong.poll({ config, cursor: null }).catch((e: unknown) => e);
