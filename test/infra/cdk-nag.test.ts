@@ -47,6 +47,10 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateless/ApiService/Analytics/Function AwsSolutions-L1',
         'PromptPulse-Stateless/ApiService/Analytics/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/ApiService/Analytics/Role/DefaultPolicy AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"PromptPulse-Stateful","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttpromptpulselakeBucketAA2DDF35ArnECA2DC47"}}/tenants/*/events/*]',
+        // The hourly warehouse materialization job (reads the lake's event files, like the analytics function).
+        'PromptPulse-Stateless/WarehouseMaterializer/Materialize/Function AwsSolutions-L1',
+        'PromptPulse-Stateless/WarehouseMaterializer/Materialize/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+        'PromptPulse-Stateless/WarehouseMaterializer/Materialize/Role/DefaultPolicy AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"PromptPulse-Stateful","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttpromptpulselakeBucketAA2DDF35ArnECA2DC47"}}/tenants/*/events/*]',
         'PromptPulse-Stateless/HttpApi/Api/GET--health AwsSolutions-APIG4',
         'PromptPulse-Stateless/HttpApi/Api/GET--openapi.json AwsSolutions-APIG4',
         'PromptPulse-Stateless/HttpApi/Api/POST--ingest--webhooks--{connectorId} AwsSolutions-APIG4',
