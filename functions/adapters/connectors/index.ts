@@ -55,19 +55,7 @@ export function guardedHttp(policy: OutboundPolicy = outboundPolicyFromEnv()): C
           maxResponseBytes: 5 * 1024 * 1024,
         },
         policy,
-      ).catch((error: unknown) => {
-        // The guard refuses every 3xx as a redirect, but 304 Not Modified (the answer to a conditional GET) is not
-        // one: report it as the status it is. TODO(lead): let outboundRequest return 304 itself.
-        const refused = error as { name?: string; reason?: string; message?: string };
-        if (
-          refused.name === 'OutboundUrlRefusedError' &&
-          refused.reason === 'redirect_not_followed' &&
-          /\b304\b/.test(refused.message ?? '')
-        ) {
-          return { status: 304, headers: {}, body: '' };
-        }
-        throw error;
-      });
+      );
       return { status: response.status, headers: response.headers, body: response.body };
     },
   };

@@ -221,8 +221,8 @@ export interface OutboundResponse {
 }
 
 /**
- * Performs one request to a tenant-supplied URL under the outbound rules. Never follows redirects (3xx throws
- * `redirect_not_followed`); any other status is returned for the caller to interpret (429 and 5xx included).
+ * Performs one request to a tenant-supplied URL under the outbound rules. Never follows redirects (3xx other than
+ * 304 throws `redirect_not_followed`); any other status, 304 included, is returned for the caller to interpret.
  */
 export async function outboundRequest(
   raw: string,
@@ -255,7 +255,8 @@ export async function outboundRequest(
       },
       (res) => {
         const status = res.statusCode ?? 0;
-        if (status >= 300 && status < 400) {
+        // 304 Not Modified answers a conditional GET (feeds): it is a status, not a redirect.
+        if (status >= 300 && status < 400 && status !== 304) {
           res.resume();
           fail(new OutboundUrlRefusedError('redirect_not_followed', `answered ${status} (redirects are not followed)`));
           return;

@@ -165,6 +165,8 @@ describe('outboundRequest against a real local server', () => {
     server = createServer((req, res) => {
       if (req.url === '/redirect') {
         res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+      } else if (req.url === '/feed' && req.headers['if-none-match'] === '"v1"') {
+        res.writeHead(304, { etag: '"v1"' }).end();
       } else if (req.url === '/big') {
         res.writeHead(200).end('x'.repeat(64 * 1024));
       } else if (req.url === '/slow') {
@@ -197,6 +199,12 @@ describe('outboundRequest against a real local server', () => {
 
   it('does not follow redirects', async () => {
     expect((await refusal(outboundRequest(`${base}/redirect`, {}, LOCAL))).reason).toBe('redirect_not_followed');
+  });
+
+  it('returns 304 Not Modified to a conditional GET (it is not a redirect)', async () => {
+    const response = await outboundRequest(`${base}/feed`, { headers: { 'if-none-match': '"v1"' } }, LOCAL);
+    expect(response.status).toBe(304);
+    expect(response.body).toBe('');
   });
 
   it('cuts off oversized responses', async () => {
