@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { type Action, ActionDetailSchema, ActionSchema } from '../../../shared/contracts/actions.ts';
 import { BrandSchema } from '../../../shared/contracts/brands.ts';
 import { daysAgo, plantAnswerHistory } from '../../support/actions-fixtures.ts';
 import { call } from '../../support/api.ts';
+import { signInWithPassword } from '../../support/oidc-flow.ts';
 import { DEMO, freshAccount, ownerOfNewWorkspace, tokenFor } from '../../support/sessions.ts';
 
 const stack = inject('stack');
@@ -22,16 +25,34 @@ async function generateUntilActions(token: string, brandId: string, timeoutMs = 
   }
 }
 
+let hubOwnerToken = '';
+
 describe('Action Hub on the local stack (real emulators)', () => {
   it('planted history raises a content gap; the lifecycle works with roles, ETags and audit', {
     timeout: 180_000,
   }, async () => {
-    const owner = await tokenFor(stack.url, ...DEMO.owner);
-    const analyst = await tokenFor(stack.url, ...DEMO.analyst);
-    const viewer = await tokenFor(stack.url, ...DEMO.viewer);
-    const brands = await call(stack.apiUrl, 'GET', '/brands', { token: owner });
-    const brandId = brands.json.items.find((b: { name: string }) => b.name === 'Acme Analytics').id as string;
-    const brand = BrandSchema.parse((await call(stack.apiUrl, 'GET', `/brands/${brandId}`, { token: owner })).json);
+    // A workspace of its own (planted history must not change the demo brand's totals other tests check), with an
+    // analyst and a viewer invited the way the product invites people.
+    const account = await freshAccount(stack, 'actions-owner');
+    const workspace = await ownerOfNewWorkspace(stack.url, stack.apiUrl, account.email, account.password, 'Hub Co');
+    const owner = workspace.token;
+    hubOwnerToken = owner;
+    const member = async (role: 'analyst' | 'viewer') => {
+      const email = `actions-${role}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.com`;
+      const invited = await call(stack.apiUrl, 'POST', '/members', { token: owner, body: { email, role } });
+      expect(invited.status, JSON.stringify(invited.json)).toBe(201);
+      const password = readFileSync(join(stack.invitationsDir, email), 'utf8');
+      return (await signInWithPassword(stack.url, email, password)).access_token;
+    };
+    const analyst = await member('analyst');
+    const viewer = await member('viewer');
+    const created = await call(stack.apiUrl, 'POST', '/brands', {
+      token: owner,
+      body: { name: 'Acme Analytics', category: 'Product analytics', competitors: [{ name: 'Northwind Insights' }] },
+    });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const brand = BrandSchema.parse(created.json);
+    const brandId = brand.id;
 
     // Before any data, the engine raises nothing: too little data is reported, not turned into actions.
     const empty = await call(stack.apiUrl, 'POST', `/brands/${brandId}/actions/generate`, { token: analyst });
@@ -41,7 +62,7 @@ describe('Action Hub on the local stack (real emulators)', () => {
     // A clear gap on OpenAI two days ago: the competitor in 30 of 40 non-branded answers, the brand in 4.
     await plantAnswerHistory({
       kinesisEndpoint: stack.kinesisEndpoint,
-      tenantId: stack.demoTenantId,
+      tenantId: workspace.tenantId,
       brand,
       day: daysAgo(2),
       count: 40,
@@ -71,7 +92,7 @@ describe('Action Hub on the local stack (real emulators)', () => {
     // Concurrent engine runs (after a run and from the hub at once) never create twins.
     await plantAnswerHistory({
       kinesisEndpoint: stack.kinesisEndpoint,
-      tenantId: stack.demoTenantId,
+      tenantId: workspace.tenantId,
       brand,
       day: daysAgo(2),
       provider: 'anthropic',
@@ -210,21 +231,25 @@ describe('Action Hub on the local stack (real emulators)', () => {
   });
 
   it('another workspace never sees or changes these actions', async () => {
-    const owner = await tokenFor(stack.url, ...DEMO.owner);
-    const mine = await call(stack.apiUrl, 'GET', '/actions?limit=1', { token: owner });
-    const account = await freshAccount(stack, 'actions-iso');
-    const other = await ownerOfNewWorkspace(stack.url, stack.apiUrl, account.email, account.password, 'Other Co');
-    const list = await call(stack.apiUrl, 'GET', '/actions', { token: other.token });
-    expect(list.json.items).toEqual([]);
-    const id = mine.json.items[0]?.id;
-    if (id) {
-      expect((await call(stack.apiUrl, 'GET', `/actions/${id}`, { token: other.token })).status).toBe(404);
+    const mine = await call(stack.apiUrl, 'GET', '/actions?limit=100', { token: hubOwnerToken });
+    const ids: string[] = mine.json.items.map((a: { id: string }) => a.id);
+    expect(ids.length).toBeGreaterThan(0);
+    const other = await tokenFor(stack.url, ...DEMO.owner);
+    const theirs = await call(stack.apiUrl, 'GET', '/actions?limit=100', { token: other });
+    expect(theirs.json.items.map((a: { id: string }) => a.id).filter((id: string) => ids.includes(id))).toEqual([]);
+    for (const id of ids.slice(0, 2)) {
+      expect((await call(stack.apiUrl, 'GET', `/actions/${id}`, { token: other })).status).toBe(404);
       const patch = await call(stack.apiUrl, 'PATCH', `/actions/${id}`, {
-        token: other.token,
+        token: other,
         headers: { 'if-match': '"1"' },
         body: { status: 'in_progress' },
       });
       expect(patch.status).toBe(404);
+      const comment = await call(stack.apiUrl, 'POST', `/actions/${id}/comments`, {
+        token: other,
+        body: { text: 'x' },
+      });
+      expect(comment.status).toBe(404);
     }
   });
 });
