@@ -1,9 +1,7 @@
 import { createBrowserRouter, Navigate } from 'react-router';
-import { ActionDetailPage } from '../features/actions/ActionDetailPage.tsx';
 import { ActionHubPage } from '../features/actions/ActionHubPage.tsx';
 import { AdminLayout } from '../features/admin/AdminLayout.tsx';
 import { AdminPage } from '../features/admin/AdminPage.tsx';
-import { AnalyticsPage } from '../features/analytics/AnalyticsPage.tsx';
 import { AuditAdminPage } from '../features/audit/AuditAdminPage.tsx';
 import { AuthCallbackPage } from '../features/auth/AuthCallbackPage.tsx';
 import { BrandEditPage } from '../features/brands/BrandEditPage.tsx';
@@ -18,14 +16,14 @@ import { ProvidersAdminPage } from '../features/providers/ProvidersAdminPage.tsx
 import { AnswerPage } from '../features/runs/AnswerPage.tsx';
 import { RunDetailPage } from '../features/runs/RunDetailPage.tsx';
 import { RunsPage } from '../features/runs/RunsPage.tsx';
-import { SignalsPage } from '../features/signals/SignalsPage.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 import { RouteError } from './RouteError.tsx';
 import { SessionGate } from './SessionGate.tsx';
 
 /**
  * Routes. Everything except the OIDC callback sits behind the session gate, which shows the landing page or
- * the first-run screen instead of the shell when needed. `/` is the Action Hub; `/setup` the brand wizard.
+ * the first-run screen instead of the shell when needed. `/` is the Action Hub; `/setup` the brand wizard. The
+ * chart-heavy pages load lazily, so the charting library is fetched only when one of them is opened.
  */
 export function createAppRouter() {
   return createBrowserRouter([
@@ -39,9 +37,22 @@ export function createAppRouter() {
           children: [
             { index: true, element: <Navigate to="/actions" replace /> },
             { path: 'actions', element: <ActionHubPage /> },
-            { path: 'actions/:actionId', element: <ActionDetailPage /> },
-            { path: 'analytics', element: <AnalyticsPage /> },
-            { path: 'signals', element: <SignalsPage /> },
+            {
+              path: 'actions/:actionId',
+              lazy: async () => ({
+                Component: (await import('../features/actions/ActionDetailPage.tsx')).ActionDetailPage,
+              }),
+            },
+            {
+              path: 'analytics',
+              lazy: async () => ({
+                Component: (await import('../features/analytics/AnalyticsPage.tsx')).AnalyticsPage,
+              }),
+            },
+            {
+              path: 'signals',
+              lazy: async () => ({ Component: (await import('../features/signals/SignalsPage.tsx')).SignalsPage }),
+            },
             { path: 'runs', element: <RunsPage /> },
             { path: 'runs/:runId', element: <RunDetailPage /> },
             { path: 'answers/:answerId', element: <AnswerPage /> },
