@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -54,6 +55,8 @@ const IAM5_MANAGE_CONNECTIONS_REASON =
  */
 export class PushWebSocketApi extends Construct {
   readonly handler: NodeFunction;
+  /** `$connect` authorizer: refuses a missing or invalid access token before the integration runs. */
+  readonly authorizer: NodeFunction;
   readonly api: apigw.WebSocketApi;
   readonly stage: apigw.WebSocketStage;
   readonly accessLogs: logs.LogGroup;
@@ -96,20 +99,37 @@ export class PushWebSocketApi extends Construct {
     props.table.grantItemReadWrite(fn);
     this.grantManageConnections(fn);
 
+    this.authorizer = new NodeFunction(this, 'Authorizer', {
+      entry: 'functions/handlers/ws/authorizer.ts',
+      description: 'PromptPulse WebSocket $connect authorizer (access token from ?token=)',
+      serviceName: 'promptpulse-ws-authorizer',
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      logRetention: props.logRetention,
+      environment: {
+        // readApiConfig's base settings; the authorizer reads no table.
+        TABLE_NAME: props.table.table.tableName,
+        AUTH_PROVIDER: 'cognito',
+        COGNITO_USER_POOL_ID: props.users.userPool.userPoolId,
+        COGNITO_CLIENT_ID: props.users.webClient.userPoolClientId,
+      },
+    });
+    const tokenAuthorizer = new WebSocketLambdaAuthorizer('TokenAuthorizer', this.authorizer.function, {
+      identitySource: ['route.request.querystring.token'],
+    });
+
     const integration = (name: string) => new WebSocketLambdaIntegration(name, fn);
     const routes = [
-      this.api.addRoute('$connect', { integration: integration('ConnectIntegration') }),
+      this.api.addRoute('$connect', { integration: integration('ConnectIntegration'), authorizer: tokenAuthorizer }),
       this.api.addRoute('$disconnect', { integration: integration('DisconnectIntegration') }),
       this.api.addRoute('$default', { integration: integration('MessageIntegration') }),
     ];
+    // $connect has the token authorizer; the other routes only run on connections that passed it.
     const reasons: Record<string, string> = {
-      $connect:
-        'The $connect integration is the authorizer: it verifies the Cognito access token from ?token= (browsers ' +
-        'cannot send headers on a WebSocket) and the membership, and answers 401/403 so API Gateway refuses the handshake.',
       $disconnect: '$disconnect is only invoked by API Gateway for a connection that passed the $connect check.',
       $default: '$default only receives frames on a connection that passed the $connect check.',
     };
-    for (const route of routes) {
+    for (const route of routes.filter((r) => r.routeKey !== '$connect')) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason: reasons[route.routeKey] ?? 'authorized at $connect',

@@ -112,7 +112,9 @@ describe('cdk-nag AwsSolutions', () => {
         ),
         'PromptPulse-Stateless/Scheduler/Tick/Function AwsSolutions-L1',
         'PromptPulse-Stateless/Scheduler/Tick/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
-        'PromptPulse-Stateless/WebSocketApi/Api/$connect-Route AwsSolutions-APIG4',
+        // $connect has the token authorizer; its function has the house defaults.
+        'PromptPulse-Stateless/WebSocketApi/Authorizer/Function AwsSolutions-L1',
+        'PromptPulse-Stateless/WebSocketApi/Authorizer/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/WebSocketApi/Api/$default-Route AwsSolutions-APIG4',
         'PromptPulse-Stateless/WebSocketApi/Api/$disconnect-Route AwsSolutions-APIG4',
         'PromptPulse-Stateless/WebSocketApi/Ws/Function AwsSolutions-L1',

@@ -192,6 +192,38 @@ describe('stateless stack', () => {
       });
     });
 
+    it('puts a Lambda token authorizer (query string `token`) on $connect only', () => {
+      const authorizerFn = logicalIdOf(ws.authorizer.function);
+      const authorizers = template.findResources('AWS::ApiGatewayV2::Authorizer', {
+        Properties: { ApiId: { Ref: wsApiId } },
+      });
+      expect(Object.values(authorizers).map((a) => a.Properties)).toEqual([
+        expect.objectContaining({
+          AuthorizerType: 'REQUEST',
+          IdentitySource: ['route.request.querystring.token'],
+          AuthorizerUri: expect.objectContaining({ 'Fn::Join': expect.anything() }),
+        }),
+      ]);
+      expect(JSON.stringify(Object.values(authorizers)[0])).toContain(authorizerFn);
+      const routes = Object.values(
+        template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: { Ref: wsApiId } } }),
+      ).map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType ?? 'NONE']);
+      expect(Object.fromEntries(routes)).toEqual({ $connect: 'CUSTOM', $disconnect: 'NONE', $default: 'NONE' });
+      // The authorizer reads no data: its role writes its logs and traces, nothing else.
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: logicalIdOf(ws.authorizer.role) }] },
+      });
+      const actions = Object.values(policies).flatMap((p) =>
+        p.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => [st.Action].flat()),
+      );
+      expect(actions.sort()).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    });
+
     it('routes $connect, $disconnect and $default to the ws function, with no other route', () => {
       const routes = template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: { Ref: wsApiId } } });
       expect(
