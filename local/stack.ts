@@ -140,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       () => running.s3.stop(),
     );
     const restartEmulator = async (name: keyof typeof running, downMs = 1000) => {
+      if (name === 'kinesis') return running.kinesis.interrupt(downMs);
       await running[name].stop();
       await new Promise((r) => setTimeout(r, downMs));
       // biome-ignore lint/suspicious/noExplicitAny: each starter returns its own emulator handle

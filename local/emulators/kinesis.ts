@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { Server as HttpServer, type Server } from 'node:http';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 // @ts-expect-error kinesalite ships no type declarations
@@ -10,6 +10,12 @@ import { waitFor } from './ports.ts';
 export interface KinesisLocal {
   endpoint: string;
   stop(): Promise<void>;
+  /**
+   * Takes the endpoint down for `downMs` (listener closed, every connection dropped) and brings it back on the same
+   * port with the same streams and records: what clients see of a restart. kinesalite's own `close()` closes its
+   * LevelDB under in-flight requests, which can crash the process natively, so a restart keeps the store open.
+   */
+  interrupt(downMs: number): Promise<void>;
 }
 
 /** Starts kinesalite (persistent under `dataDir` when given) in this process. */
@@ -26,8 +32,22 @@ export async function startKinesisLocal(port: number, dataDir: string | null): P
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
+  const closeListener = () =>
+    new Promise<void>((resolve) => {
+      // The plain http.Server close: stops listening without touching kinesalite's store.
+      HttpServer.prototype.close.call(server, () => resolve());
+      server.closeAllConnections();
+    });
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    interrupt: async (downMs) => {
+      await closeListener();
+      await new Promise((r) => setTimeout(r, downMs));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        HttpServer.prototype.listen.apply(server, [port, '127.0.0.1', () => resolve()] as never);
+      });
+    },
     // Keep-alive sockets of SDK clients (publishers still running during shutdown) would hold close() open.
     stop: () =>
       new Promise<void>((resolve) => {
