@@ -67,7 +67,9 @@ export class PublicHttpApi extends Construct {
       corsPreflight: {
         allowOrigins: props.allowedOrigins,
         allowMethods: [apigw.CorsHttpMethod.ANY],
-        allowHeaders: ['authorization', 'content-type'],
+        allowHeaders: ['authorization', 'content-type', 'if-match', 'x-correlation-id'],
+        // The SPA may read the id of a failed request to quote it (docs/observability.md).
+        exposeHeaders: ['x-correlation-id', 'etag'],
         maxAge: Duration.hours(1),
       },
     });

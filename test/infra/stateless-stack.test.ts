@@ -170,7 +170,9 @@ describe('stateless stack', () => {
         ProtocolType: 'HTTP',
         CorsConfiguration: Match.objectLike({
           AllowOrigins: ['http://localhost:5173'],
-          AllowHeaders: ['authorization', 'content-type'],
+          // If-Match: the SPA's optimistic-concurrency writes; without it every such PATCH/PUT fails its preflight.
+          AllowHeaders: ['authorization', 'content-type', 'if-match', 'x-correlation-id'],
+          ExposeHeaders: ['x-correlation-id', 'etag'],
         }),
       });
     });
