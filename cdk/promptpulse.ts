@@ -53,6 +53,7 @@ export function buildApp(props: AppProps = {}): PromptPulseApp {
     lake: stateful.lake,
     users: stateful.users,
     providerKeys: stateful.providerKeys,
+    connectorKeys: stateful.connectorKeys,
     alarms: stateful.alarms,
     webOrigins: settings.webOrigins,
     logRetention,

@@ -5,6 +5,7 @@ import { ActionSync } from '../constructs/action-sync.ts';
 import type { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ApiService } from '../constructs/api-service.ts';
 import { ConnectorIngest } from '../constructs/connector-ingest.ts';
+import type { ConnectorKeys } from '../constructs/connector-keys.ts';
 import type { DataTable } from '../constructs/data-table.ts';
 import { EventAggregator } from '../constructs/event-aggregator.ts';
 import type { EventStream } from '../constructs/event-stream.ts';
@@ -30,6 +31,8 @@ export interface StatelessStackProps extends StackProps {
   readonly users: UserDirectory;
   /** The AI providers' keys secret (stateful: operators put the keys by hand). */
   readonly providerKeys: ProviderKeys;
+  /** The connectors' platform credentials (Reddit, X, Meta; stateful). @default - connectors read none */
+  readonly connectorKeys?: ConnectorKeys;
   /** Where every alarm notifies (stateful: operators subscribe to it). */
   readonly alarms: AlarmTopic;
   readonly webOrigins: string[];
@@ -118,6 +121,7 @@ export class StatelessStack extends Stack {
       eventStream: props.eventStream,
       logRetention: props.logRetention,
       api: this.service.handler.function,
+      ...(props.connectorKeys ? { connectorKeys: props.connectorKeys } : {}),
     });
     this.schedules = new ScheduleGroup(this, 'Schedules');
     new ActionSync(this, 'ActionSync', {
@@ -142,6 +146,11 @@ export class StatelessStack extends Stack {
       logRetention: props.logRetention,
       ...(alarmTopic ? { alarmTopic } : {}),
     });
+    // Signal swings found while aggregating become metric.alert events on the stream and a push to the browsers.
+    const aggregateFn = this.aggregator.handler.function;
+    aggregateFn.addEnvironment('EVENT_STREAM_NAME', props.eventStream.stream.streamName);
+    props.eventStream.grantWrite(aggregateFn);
+    this.webSocket.grantPush(aggregateFn);
     this.lakeDelivery = new LakeDelivery(this, 'LakeDelivery', {
       eventStream: props.eventStream,
       lake: props.lake,

@@ -120,6 +120,8 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateless/WebSocketApi/Ws/Function AwsSolutions-L1',
         'PromptPulse-Stateless/WebSocketApi/Ws/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/WebSocketApi/Ws/Role/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<WebSocketApi2C7AF84E>/live/*/@connections/*]',
+        // The aggregation consumer pushes signal swings (alerts) to the browsers of the tenant.
+        'PromptPulse-Stateless/EventAggregator/Aggregate/Role/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<WebSocketApi2C7AF84E>/live/*/@connections/*]',
       ].sort(),
     );
   });

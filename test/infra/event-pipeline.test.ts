@@ -41,7 +41,11 @@ describe('event pipeline', () => {
       expect(props.Timeout).toBe(60);
       expect(props.Architectures).toEqual(['arm64']);
       expect(props.Environment.Variables.TABLE_NAME).toEqual(statefulValueRef(app.stateful.table.table.tableName));
-      expect(props.Environment.Variables.EVENT_STREAM_NAME).toBeUndefined();
+      // It publishes the signal swings it finds (promptpulse.metric.alert) back onto the stream and pushes them.
+      expect(props.Environment.Variables.EVENT_STREAM_NAME).toEqual(
+        statefulValueRef(app.stateful.eventStream.stream.streamName),
+      );
+      expect(props.Environment.Variables.WS_MANAGEMENT_ENDPOINT).toBeDefined();
     });
 
     it('reads the event stream with the documented event source mapping settings', () => {
@@ -84,7 +88,7 @@ describe('event pipeline', () => {
       });
     });
 
-    it('gets exactly: item upserts on tenant keys (no Scan, no delete, no index), stream reads, queue send', () => {
+    it('gets exactly: item upserts on tenant keys (no Scan, no delete, no index), stream reads and alert puts, queue send, push', () => {
       expect(actionsOf(roleId)).toEqual(
         [
           'dynamodb:ConditionCheckItem',
@@ -92,6 +96,7 @@ describe('event pipeline', () => {
           'dynamodb:PutItem',
           'dynamodb:Query',
           'dynamodb:UpdateItem',
+          'execute-api:ManageConnections',
           'kinesis:DescribeStream',
           'kinesis:DescribeStreamConsumer',
           'kinesis:DescribeStreamSummary',
@@ -99,6 +104,8 @@ describe('event pipeline', () => {
           'kinesis:GetShardIterator',
           'kinesis:ListShards',
           'kinesis:ListStreams',
+          'kinesis:PutRecord',
+          'kinesis:PutRecords',
           'kinesis:SubscribeToShard',
           'logs:CreateLogStream',
           'logs:PutLogEvents',
@@ -118,7 +125,8 @@ describe('event pipeline', () => {
       expect(statementsWith(roleId, 'sqs:SendMessage').map((s) => s.Resource)).toEqual([
         { 'Fn::GetAtt': [queueId, 'Arn'] },
       ]);
-      expect(JSON.stringify(statementsOf(roleId))).not.toMatch(/dynamodb:Scan|kinesis:Put|s3:/);
+      expect(statementsWith(roleId, 'kinesis:PutRecords').map((s) => s.Resource)).toEqual([streamArn]);
+      expect(JSON.stringify(statementsOf(roleId))).not.toMatch(/dynamodb:Scan|s3:/);
     });
 
     it('alarms on iterator age over 5 minutes and on any message in the on-failure queue', () => {

@@ -27,6 +27,8 @@ describe('stateless stack', () => {
           'AUTH_PROVIDER',
           'COGNITO_CLIENT_ID',
           'COGNITO_USER_POOL_ID',
+          // The connectors' platform credentials, read by "test a connector" (cdk/constructs/connector-ingest.ts).
+          'CONNECTOR_SECRET_ARN',
           // The connector admin API starts "poll now" executions (cdk/constructs/connector-ingest.ts).
           'CONNECTOR_STATE_MACHINE_ARN',
           'EVENT_STREAM_NAME',
