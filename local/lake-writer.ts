@@ -3,6 +3,9 @@ import type { _Record } from '@aws-sdk/client-kinesis';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ulid } from 'ulid';
 
+/** How long a lake file is retried before the flush gives up (Firehose's S3 retry duration). */
+const RETRY_DURATION_MS = 300_000;
+
 const TENANT_ID = /^ws_[0-9a-hjkmnp-tv-z]{26}$/;
 const EVENT_TYPE = /^promptpulse\.[a-z]+(\.[a-z_]+)+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}T/;
@@ -78,7 +81,10 @@ export function createLakeWriter(options: LakeWriterOptions): LakeWriter {
       for (const [prefix, lines] of batch) {
         const key = `${prefix}promptpulse-events-${stamp}-${ulid()}.json.gz`;
         const body = gzipSync(`${lines.join('\n')}\n`);
-        // Retried until stored: the checkpoint only moves once every file of the flush is durable.
+        // Retried until stored, for up to Firehose's retry duration (300 s): the checkpoint only moves once every
+        // file of the flush is durable, and a flush given up after a few seconds would leave its records out of the
+        // lake until the next restart re-reads them (an s3rver restart mid-run did exactly that).
+        const giveUpAt = Date.now() + RETRY_DURATION_MS;
         for (let attempt = 0; ; attempt++) {
           try {
             await options.s3.send(
@@ -86,8 +92,8 @@ export function createLakeWriter(options: LakeWriterOptions): LakeWriter {
             );
             break;
           } catch (error) {
-            if (attempt >= 4) throw error;
-            await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+            if (Date.now() >= giveUpAt) throw error;
+            await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * 2 ** attempt)));
           }
         }
       }
