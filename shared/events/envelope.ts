@@ -20,10 +20,7 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Types planned by DESIGN.md §6 whose data schemas arrive with their features; accepted on the stream. */
-export const PLANNED_EVENT_TYPES = [
-  'promptpulse.action.created',
-  'promptpulse.action.updated',
-] as const;
+export const PLANNED_EVENT_TYPES = ['promptpulse.action.created', 'promptpulse.action.updated'] as const;
 
 /**
  * CloudEvents 1.0 attributes of every canonical event (structured JSON mode). `tenantid` is an extension attribute

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { ProviderIdSchema, SurfaceSchema } from '../contracts/run-settings.ts';
 import { RunStatusSchema } from '../contracts/runs.ts';
 import { anyEnvelopeSchema, envelopeAttributesSchema } from './envelope.ts';
-import { metricAlertEventSchema } from './metric-alert.ts';
 import { isPlainAnswerAnalyzedEvent } from './fast-validate.ts';
+import { metricAlertEventSchema } from './metric-alert.ts';
 
 const countsSchema = z.object({
   planned: z.number().int().min(0),
