@@ -60,10 +60,18 @@ function tenantIdOf(value: string): TenantId {
   return value;
 }
 
+/** Bookkeeping fields of a stored run that are not part of the API contract. */
+type InternalRunFields = { targets?: unknown; reservedUsage?: unknown; reservationReleased?: unknown };
+
+/** A run as the API shows it: without the plan's targets snapshot or the spend-cap reservation bookkeeping. */
+export function publicRun(run: Run): Run {
+  const { targets: _t, reservedUsage: _r, reservationReleased: _done, ...view } = run as Run & InternalRunFields;
+  return view;
+}
+
 export function summarize(run: Run): RunSummary {
-  const { errors: _e, perProvider: _p, ...summary } = run as StoredRun;
-  const { targets: _t, ...rest } = summary as typeof summary & { targets?: unknown };
-  return rest;
+  const { errors: _e, perProvider: _p, ...summary } = publicRun(run);
+  return summary;
 }
 
 /**

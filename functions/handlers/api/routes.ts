@@ -505,8 +505,7 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
       docs: { response: RunSchema },
       handle: async (ctx) => {
         const run = await runs.getRunOrThrow(deps, tenantOf(ctx), runIdOf(ctx));
-        const { targets: _targets, ...view } = run as typeof run & { targets?: unknown };
-        return ok(view, run.version);
+        return ok(runs.publicRun(run), run.version);
       },
     },
     {

@@ -30,6 +30,13 @@ describe('prompt fan-out through the real ASL, local Step Functions runner, real
     expect(run.counts).toEqual({ planned: 54, succeeded: 54, failed: 0, skipped: 0 });
     expect(Object.values(run.perProvider).reduce((n, c) => n + c.succeeded, 0)).toBe(54);
     expect(run.usage.inputTokens).toBeGreaterThan(0);
+    // The plan's targets and the spend-cap reservation are bookkeeping, not API.
+    const raw = await call(stack.apiUrl, 'GET', `/runs/${run.id}`, { token: viewer });
+    for (const internal of ['targets', 'reservedUsage', 'reservationReleased']) {
+      expect(raw.json).not.toHaveProperty(internal);
+    }
+    const listed = await call(stack.apiUrl, 'GET', `/runs?brandId=${brandId}`, { token: viewer });
+    expect(JSON.stringify(listed.json)).not.toMatch(/reservedUsage|reservationReleased|"targets"/);
 
     const items = await call(stack.apiUrl, 'GET', `/runs/${run.id}/items?limit=100`, { token: viewer });
     expect(items.json.items).toHaveLength(54);
