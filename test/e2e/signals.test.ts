@@ -181,7 +181,7 @@ describe('Signals in a real browser', () => {
       // The stream may still be busy with the demo connectors' first ingest, so this waits generously.
       await expect
         .poll(() => feed.getByText('Just now: the export button vanished after the update.').isVisible(), {
-          timeout: 120_000,
+          timeout: 180_000,
         })
         .toBe(true);
       await expect.poll(() => page.getByTestId('signals-live-count').isVisible()).toBe(true);
@@ -193,7 +193,7 @@ describe('Signals in a real browser', () => {
     } finally {
       await context.close();
     }
-  }, 240_000);
+  }, 360_000);
 
   it('shows a viewer the alerts without the Acknowledge button', async () => {
     const context = await browser.newContext();

@@ -133,6 +133,9 @@ export function useSignalFeed(filters: FeedFilters) {
         signal,
       ),
     getNextPageParam: (last) => last.nextCursor,
+    // Pushes refresh the feed at once; this slower refresh is the fallback when a push is lost (reconnect gap,
+    // a busy consumer), so the feed never stays stale for long.
+    refetchInterval: FALLBACK_REFRESH_MS,
   });
 }
 
@@ -174,6 +177,7 @@ export function useSignalAlerts(brandId: string | undefined) {
     queryKey: signalKeys.alerts(brandId),
     queryFn: ({ signal }) =>
       get('GET', `/signals/alerts${query({ brandId, limit: 50 })}`, SignalAlertsPageSchema, signal),
+    refetchInterval: FALLBACK_REFRESH_MS,
   });
 }
 
@@ -217,6 +221,9 @@ export function applySignalPush(queryClient: QueryClient, message: PushMessage):
   queryClient.setQueryData(signalKeys.live, next);
   scheduleRefresh(queryClient);
 }
+
+/** Refresh of the feed and alerts without any push (lost pushes, reconnect gaps). */
+const FALLBACK_REFRESH_MS = 30_000;
 
 /** While connectors ingest, pushes come several times a second: the pages on screen refresh at most every 2 s. */
 const REFRESH_EVERY_MS = 2_000;
