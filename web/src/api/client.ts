@@ -66,7 +66,7 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
-interface RequestOptions<S extends z.ZodType> {
+export interface RequestOptions<S extends z.ZodType> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: `/${string}`;
   schema: S;
@@ -167,6 +167,11 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   return {
+    /**
+     * Any API call, with the client's sign-in, 401 refresh, timeout, error body and response parsing. Feature areas
+     * whose routes are not listed below (actions, signals) call through this rather than fetching themselves.
+     */
+    request,
     /** `GET /health` (public). */
     health(signal?: AbortSignal): Promise<HealthResponse> {
       return request({ method: 'GET', path: '/health', schema: HealthResponseSchema, authenticated: false, signal });

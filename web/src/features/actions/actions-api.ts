@@ -3,7 +3,7 @@
  * shared/contracts/integrations.ts, with the app's token handling (current token; one refresh on a 401).
  */
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useCallback } from 'react';
 import { z } from 'zod';
 import {
   ActionDetailSchema,
@@ -21,9 +21,7 @@ import {
   type IntegrationUpdate,
 } from '../../../../shared/contracts/integrations.ts';
 import type { PushMessage } from '../../../../shared/contracts/runs.ts';
-import { ApiError, apiErrorFromResponse } from '../../api/errors.ts';
-import { useRuntime } from '../../app/runtime.tsx';
-import { createTokenSource } from '../../auth/oidc.ts';
+import { useApi } from '../../app/runtime.tsx';
 
 export type ActionFilters = Partial<Pick<ActionListQuery, 'brandId' | 'type' | 'status' | 'owner'>> & {
   sort?: ActionListQuery['sort'];
@@ -47,62 +45,26 @@ const search = (params: Record<string, string | number | undefined>) => {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** A typed fetcher sharing the app's configuration and sign-in. */
+/** A typed fetcher over the app's API client (sign-in, refresh, timeout, errors, response parsing). */
 export function useHubFetch() {
-  const { config, userManager } = useRuntime();
-  return useMemo(() => {
-    const tokens = createTokenSource(userManager);
-    const base = config.apiBaseUrl.replace(/\/+$/, '');
-    return async <S extends z.ZodType>(
+  const api = useApi();
+  return useCallback(
+    <S extends z.ZodType>(
       method: Method,
       path: string,
       schema: S,
       options: { body?: unknown; ifMatch?: number; signal?: AbortSignal | undefined } = {},
-    ): Promise<z.infer<S>> => {
-      const send = async (token: string | null) => {
-        const headers: Record<string, string> = { Accept: 'application/json' };
-        if (token) headers.Authorization = `Bearer ${token}`;
-        if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-        if (options.ifMatch !== undefined) headers['If-Match'] = `"${options.ifMatch}"`;
-        const timeout = AbortSignal.timeout(20_000);
-        try {
-          return await fetch(`${base}${path}`, {
-            method,
-            headers,
-            body: options.body === undefined ? null : JSON.stringify(options.body),
-            signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
-            credentials: 'omit',
-          });
-        } catch (cause) {
-          if (options.signal?.aborted) throw cause;
-          throw new ApiError({ status: 0, code: 'network_error', message: 'The API could not be reached.', cause });
-        }
-      };
-      let response = await send(await tokens.current());
-      if (response.status === 401) {
-        const renewed = await tokens.refresh().catch(() => null);
-        if (renewed) response = await send(renewed);
-      }
-      const text = await response.text();
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = undefined;
-      }
-      if (!response.ok) throw apiErrorFromResponse(response.status, body, response.statusText);
-      const parsed = schema.safeParse(body);
-      if (!parsed.success) {
-        throw new ApiError({
-          status: response.status,
-          code: 'invalid_response',
-          message: `The API's answer to ${method} ${path} does not match the expected shape.`,
-          details: parsed.error.issues,
-        });
-      }
-      return parsed.data;
-    };
-  }, [config.apiBaseUrl, userManager]);
+    ): Promise<z.infer<S>> =>
+      api.request({
+        method,
+        path: path as `/${string}`,
+        schema,
+        ...(options.body === undefined ? {} : { body: options.body }),
+        ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }),
+        signal: options.signal,
+      }),
+    [api],
+  );
 }
 
 export function useActions(filters: ActionFilters) {

@@ -3,7 +3,7 @@
  * token handling as the app's API client (current token; one refresh on a 401) and its error type.
  */
 import { type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useCallback } from 'react';
 import type { z } from 'zod';
 import type { PushMessage } from '../../../../shared/contracts/runs.ts';
 import {
@@ -17,9 +17,7 @@ import {
   SignalSeriesResponseSchema,
   TopPostsResponseSchema,
 } from '../../../../shared/contracts/signals.ts';
-import { ApiError, apiErrorFromResponse } from '../../api/errors.ts';
-import { useRuntime } from '../../app/runtime.tsx';
-import { createTokenSource } from '../../auth/oidc.ts';
+import { useApi } from '../../app/runtime.tsx';
 
 export interface FeedFilters {
   brandId?: string | undefined;
@@ -56,56 +54,14 @@ const query = (params: Record<string, string | number | undefined>) => {
   return text ? `?${text}` : '';
 };
 
-/** A small typed fetcher sharing the app's configuration and sign-in. */
+/** A typed fetcher over the app's API client (sign-in, refresh, timeout, errors, response parsing). */
 function useSignalsFetch() {
-  const { config, userManager } = useRuntime();
-  return useMemo(() => {
-    const tokens = createTokenSource(userManager);
-    const base = config.apiBaseUrl.replace(/\/+$/, '');
-    return async <S extends z.ZodType>(
-      method: 'GET' | 'POST',
-      path: string,
-      schema: S,
-      signal?: AbortSignal,
-    ): Promise<z.infer<S>> => {
-      const send = async (token: string | null) => {
-        try {
-          return await fetch(`${base}${path}`, {
-            method,
-            headers: { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-            signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(15_000)]) : AbortSignal.timeout(15_000),
-            credentials: 'omit',
-          });
-        } catch (cause) {
-          if (signal?.aborted) throw cause;
-          throw new ApiError({ status: 0, code: 'network_error', message: 'The API could not be reached.', cause });
-        }
-      };
-      let response = await send(await tokens.current());
-      if (response.status === 401) {
-        const renewed = await tokens.refresh().catch(() => null);
-        if (renewed) response = await send(renewed);
-      }
-      const text = await response.text();
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = undefined;
-      }
-      if (!response.ok) throw apiErrorFromResponse(response.status, body, response.statusText);
-      const parsed = schema.safeParse(body);
-      if (!parsed.success) {
-        throw new ApiError({
-          status: response.status,
-          code: 'invalid_response',
-          message: `The API's answer to ${method} ${path} does not match the expected shape.`,
-          details: parsed.error.issues,
-        });
-      }
-      return parsed.data;
-    };
-  }, [config.apiBaseUrl, userManager]);
+  const api = useApi();
+  return useCallback(
+    <S extends z.ZodType>(method: 'GET' | 'POST', path: string, schema: S, signal?: AbortSignal): Promise<z.infer<S>> =>
+      api.request({ method, path: path as `/${string}`, schema, signal }),
+    [api],
+  );
 }
 
 export const FEED_PAGE_SIZE = 25;
