@@ -5,18 +5,15 @@ import {
   deltaEntry,
   type MergedRollupItem,
   mergeRollupEntries,
-  type RollupCounters,
   type RollupDelta,
   type RollupDims,
   type RollupEntry,
   type RollupGranularity,
 } from '#shared/events/rollups.ts';
 import type { RollupBatchOutcome, RollupCell, RollupStore, RollupTotal } from '#shared/ports/rollups.ts';
-import { failedConditions } from './dynamodb-support.ts';
+import { countersOf, counterUpdate, failedConditions } from './dynamodb-support.ts';
 
 const pad = (n: number) => String(n).padStart(9, '0');
-/** Counter attributes carry this prefix so they never collide with keys or dimension attributes. */
-const COUNTER = 'c#';
 
 /**
  * Keys of the metric rollups (tenant-prefixed like every key). Fine cells sort by day first, so a period is one
@@ -265,34 +262,4 @@ export class DynamoDbRollupStore implements RollupStore {
     } while (start);
     return out;
   }
-}
-function countersOf(item: Record<string, unknown>): RollupCounters {
-  const counters: RollupCounters = {};
-  for (const [k, v] of Object.entries(item))
-    if (k.startsWith(COUNTER) && typeof v === 'number') counters[k.slice(2)] = v;
-  return counters;
-}
-
-/** `SET` the (idempotent) descriptive attributes, `ADD` every counter. Placeholders are short: the expression is capped at 4 KB. */
-function counterUpdate(counters: RollupCounters, set: Record<string, unknown>) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  const adds: string[] = [];
-  let i = 0;
-  for (const [k, v] of Object.entries(set)) {
-    const id = (i++).toString(36);
-    names[`#${id}`] = k;
-    values[`:${id}`] = v;
-    sets.push(`#${id} = :${id}`);
-  }
-  for (const [k, v] of Object.entries(counters)) {
-    const id = (i++).toString(36);
-    names[`#${id}`] = `${COUNTER}${k}`;
-    values[`:${id}`] = v;
-    adds.push(`#${id} :${id}`);
-  }
-  const expression = `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`;
-  if (expression.length > 4096) throw new Error(`Rollup update expression too long (${expression.length} bytes)`);
-  return { UpdateExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 }

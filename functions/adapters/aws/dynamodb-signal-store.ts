@@ -5,17 +5,9 @@ import type { AlertPost, SeriesSource, SignalFeedItem } from '#shared/contracts/
 import { ValidationError } from '#shared/domain/errors.ts';
 import type { Page, PageRequest } from '#shared/ports/pagination.ts';
 import type { SignalFeedFilter, SignalStore } from '#shared/ports/signals.ts';
-import {
-  type CollectionRow,
-  SERIES_SOURCE_ALL,
-  type SignalCounters,
-  type SignalDayRow,
-  type SignalFact,
-} from '#shared/signals/rollups.ts';
-import { decodeCursor, encodeCursor, failedConditions } from './dynamodb-support.ts';
+import { type CollectionRow, SERIES_SOURCE_ALL, type SignalDayRow, type SignalFact } from '#shared/signals/rollups.ts';
+import { countersOf, counterUpdate, decodeCursor, encodeCursor, failedConditions } from './dynamodb-support.ts';
 
-/** Counter attributes carry this prefix so they never collide with keys or descriptive attributes. */
-const COUNTER = 'c#';
 /** Largest reach a sort key orders exactly (beyond it posts tie, which is harmless). */
 const MAX_SORTED_REACH = 999_999_999_999_999;
 
@@ -310,38 +302,5 @@ function postOf(item: SignalFeedItem): { post: AlertPost } {
       reach: item.reach,
       sentiment: item.sentiment,
     },
-  };
-}
-
-function countersOf(item: Record<string, unknown>): SignalCounters {
-  const counters: SignalCounters = {};
-  for (const [k, v] of Object.entries(item))
-    if (k.startsWith(COUNTER) && typeof v === 'number') counters[k.slice(COUNTER.length)] = v;
-  return counters;
-}
-
-/** `SET` the (idempotent) descriptive attributes, `ADD` every counter. */
-function counterUpdate(counters: SignalCounters, set: Record<string, unknown>) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  const adds: string[] = [];
-  let i = 0;
-  for (const [k, v] of Object.entries(set)) {
-    const id = (i++).toString(36);
-    names[`#${id}`] = k;
-    values[`:${id}`] = v;
-    sets.push(`#${id} = :${id}`);
-  }
-  for (const [k, v] of Object.entries(counters)) {
-    const id = (i++).toString(36);
-    names[`#${id}`] = `${COUNTER}${k}`;
-    values[`:${id}`] = v;
-    adds.push(`#${id} :${id}`);
-  }
-  return {
-    UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
   };
 }

@@ -60,3 +60,41 @@ export function withoutKeys<T extends Record<string, unknown>>(
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, ...rest } = item;
   return rest;
 }
+
+/** Counter attributes carry this prefix so they never collide with keys or dimension attributes (answer and signal rollups). */
+export const COUNTER_PREFIX = 'c#';
+
+/** The counters of a rollup item, without their attribute prefix. */
+export function countersOf(item: Record<string, unknown>): Record<string, number> {
+  const counters: Record<string, number> = {};
+  for (const [k, v] of Object.entries(item))
+    if (k.startsWith(COUNTER_PREFIX) && typeof v === 'number') counters[k.slice(COUNTER_PREFIX.length)] = v;
+  return counters;
+}
+
+/**
+ * An `UpdateItem` expression that `SET`s the (idempotent) descriptive attributes and `ADD`s every counter.
+ * Placeholders are short because DynamoDB caps an expression at 4 KB; a longer one is refused here, by name.
+ */
+export function counterUpdate(counters: Record<string, number>, set: Record<string, unknown>) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  const adds: string[] = [];
+  let i = 0;
+  for (const [k, v] of Object.entries(set)) {
+    const id = (i++).toString(36);
+    names[`#${id}`] = k;
+    values[`:${id}`] = v;
+    sets.push(`#${id} = :${id}`);
+  }
+  for (const [k, v] of Object.entries(counters)) {
+    const id = (i++).toString(36);
+    names[`#${id}`] = `${COUNTER_PREFIX}${k}`;
+    values[`:${id}`] = v;
+    adds.push(`#${id} :${id}`);
+  }
+  const expression = `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`;
+  if (expression.length > 4096) throw new Error(`Rollup update expression too long (${expression.length} bytes)`);
+  return { UpdateExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}
