@@ -12,7 +12,7 @@
  */
 import './env-defaults.ts';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEMO_USERS, OTHER_TENANT_OWNER, startLocalStack } from './stack.ts';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);

@@ -4,7 +4,7 @@
  * find analyses made with an older configuration.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { foldKeepCase, foldText } from './fold.ts';
 import { MAX_ALIAS_LENGTH } from './matcher.ts';
 import type { TrackedEntity } from './types.ts';

@@ -4,7 +4,7 @@
  * Invalid output (or a failing judge) falls back to the offline lexicon score and the outcome is recorded.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SentimentJudge, SentimentJudgeRequest } from '../ports/analysis.ts';
 import type { Analysis, TrackedEntity } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idSchema, textSchema } from './common.ts';
 
 /** The kinds of action the engine raises (definitions in docs/actions.md). */

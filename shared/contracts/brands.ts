@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { domainSchema, idSchema, localeSchema, textSchema } from './common.ts';
 
 export const BRAND_LIMITS = {

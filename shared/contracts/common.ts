@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Ids minted by the server: a kind prefix and a lower-case ULID. */
 export const idSchema = (prefix: string) =>

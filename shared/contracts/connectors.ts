@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { signalObservedDataSchema, signalSourceSchema } from '../events/schemas.ts';
 import { idSchema, textSchema } from './common.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every non-2xx API response has this body. `details` is optional and never contains stack traces. */
 export const ErrorResponseSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoleSchema } from './workspaces.ts';
 
 export const MemberSchema = z.object({

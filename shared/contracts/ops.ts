@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RunErrorSchema, RunStatusSchema } from './runs.ts';
 
 /** One dependency of the running system and whether it answered (GET /ops/status). */

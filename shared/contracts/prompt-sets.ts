@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idSchema, localeSchema, textSchema } from './common.ts';
 
 export const INTENTS = ['informational', 'commercial', 'comparison', 'navigational'] as const;

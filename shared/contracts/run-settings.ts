@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PROVIDERS = ['openai', 'anthropic', 'gemini', 'perplexity'] as const;
 export const ProviderIdSchema = z.enum(PROVIDERS);

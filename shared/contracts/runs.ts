@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ActionsPushSchemas } from './actions.ts';
 import { ProviderIdSchema, SurfaceSchema } from './run-settings.ts';
 import { SignalsPushSchemas } from './signals.ts';

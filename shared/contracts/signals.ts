@@ -2,7 +2,7 @@
  * Signals API and push contracts (docs/signals.md): the feed of analysed social/news posts, their daily series per
  * brand and source, and sentiment/volume swing alerts. Shared by the API (validation + OpenAPI) and the web app.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { idSchema } from './common.ts';
 
 /** Sources a signal can come from (same list as the `signal.observed` event). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLE_GROUPS } from '../infra/resources.ts';
 
 export const RoleSchema = z.enum(ROLE_GROUPS);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CanonicalEvent } from '../ports/event-publisher.ts';
 
 /** The `source` of events published by PromptPulse's own functions (a URI-reference, CloudEvents 1.0 §3.1.1). */

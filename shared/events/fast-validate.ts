@@ -7,7 +7,7 @@
  * (test/unit/events/fast-validate.test.ts) holds the two together.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProviderIdSchema, SurfaceSchema } from '../contracts/run-settings.ts';
 import { ULID_PATTERN } from './envelope.ts';
 import type { AnswerAnalyzedEvent } from './schemas.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EXPORTED_SCHEMAS } from './schemas.ts';
 
 /** JSON Schemas (draft 2020-12) of the canonical events, by file stem: `docs/events/<stem>.schema.json`. */

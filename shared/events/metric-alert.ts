@@ -3,7 +3,7 @@
  * the signals swing detector for volume and sentiment toward a brand per source and day; the evidence is what the
  * alert was judged on, so a consumer (Action Hub, CRM webhooks, the lake) needs nothing else to explain it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { envelopeAttributesSchema, makeEvent } from './envelope.ts';
 
 const alertPostSchema = z.object({

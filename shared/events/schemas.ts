@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProviderIdSchema, SurfaceSchema } from '../contracts/run-settings.ts';
 import { RunStatusSchema } from '../contracts/runs.ts';
 import { anyEnvelopeSchema, envelopeAttributesSchema } from './envelope.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PushMessage } from '../contracts/runs.ts';
 import { UnauthenticatedError } from '../domain/errors.ts';
 import { isRole } from '../domain/roles.ts';

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConnectorConfig } from '#shared/contracts/connectors.ts';
 import type { ConnectorCredentials, ConnectorHttp, SignalConnector } from '#shared/ports/signal-connector.ts';
 import { type OutboundPolicy, outboundPolicyFromEnv, outboundRequest } from '../http/outbound-url-guard.ts';

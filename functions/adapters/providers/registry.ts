@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PriceTable } from '#shared/domain/pricing.ts';
 import { type AiProvider, PROVIDER_IDS, type ProviderId } from '#shared/ports/ai-provider.ts';
 import { ConfigError } from '../../config.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AnalyticsQueryName, AnalyticsRow } from '#shared/contracts/analytics.ts';
 import type { Warehouse, WarehouseScope } from '#shared/ports/warehouse.ts';
 import { createS3Client } from '../aws/clients.ts';

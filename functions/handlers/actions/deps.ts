@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_ENGINE_CONFIG } from '#shared/actions/engine.ts';
 import { DEFAULT_OUTCOME_CONFIG } from '#shared/actions/outcome.ts';
 import type {

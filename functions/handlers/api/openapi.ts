@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorResponseSchema } from '#shared/contracts/errors.ts';
 import type { RouteDefinition } from './routes.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DrilldownQuery, DrilldownResponseSchema } from '../../../shared/contracts/drilldown.ts';
 import {
   type AnalyticsQuery,

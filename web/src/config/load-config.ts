@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ClientConfig, ClientConfigSchema } from '../../../shared/contracts/index.ts';
 
 export type ConfigResult = { ok: true; config: ClientConfig } | { ok: false; message: string; details?: string };

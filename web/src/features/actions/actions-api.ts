@@ -4,7 +4,7 @@
  */
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ActionDetailSchema,
   type ActionListQuery,

@@ -1,6 +1,6 @@
 /** The connector admin API's calls and TanStack Query hooks, typed over shared/contracts/connectors.ts. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
+import * as z from 'zod';
 import { pageOf } from '../../../../shared/contracts/common.ts';
 import {
   type ConnectorInput,

@@ -4,7 +4,7 @@
  */
 import { type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { PushMessage } from '../../../../shared/contracts/runs.ts';
 import {
   type SentimentClass,
