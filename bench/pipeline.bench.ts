@@ -147,16 +147,36 @@ export function makeAnalyzedEvents(options: SyntheticOptions): AnswerAnalyzedEve
   return events;
 }
 
+/** A stored item: what it is (as first written) and its running sums. Not the merged item, whose sums are the batch's. */
+interface StoredItem {
+  item: Omit<MergedRollupItem, 'sums'>;
+  sums: CounterSums;
+}
+
+/** The map under `key`, created empty on first use. */
+function childOf<V>(parent: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let child = parent.get(key);
+  if (!child) {
+    child = new Map();
+    parent.set(key, child);
+  }
+  return child;
+}
+
 /**
  * An in-memory {@link RollupStore} with the DynamoDB adapter's semantics, kept lean so the figure is the pipeline's
  * and not the fake's: a marker per event id (duplicates change nothing), then the batch merged with the production
  * `mergeRollupEntries` (what the DynamoDB adapter turns into one `ADD` per item) and added into each item's
- * numeric sums (the role DynamoDB's `ADD` plays); turned into named counters only when read.
+ * numeric sums (the role DynamoDB's `ADD` plays); turned into named counters only when read. Items are found the way
+ * DynamoDB finds them, by partition (tenant, brand) and then sort key (period, cell), in nested maps, so no key string
+ * is built or hashed per item; a merge hands out a brand's items together, so the partition is looked up once per run
+ * of them.
  */
 class BenchRollupStore implements RollupStore {
   /** Counted event ids per tenant (nested, so no key string is built per event). */
   readonly markers = new Map<string, Set<string>>();
-  readonly items = new Map<string, { item: MergedRollupItem; sums: CounterSums }>();
+  /** tenant → brand → period → cell key → item. */
+  readonly items = new Map<string, Map<string, Map<string, Map<string, StoredItem>>>>();
 
   async applyBatch(entries: readonly RollupEntry[]): Promise<RollupBatchOutcome> {
     const fresh: RollupEntry[] = [];
@@ -170,16 +190,30 @@ class BenchRollupStore implements RollupStore {
       counted.add(entry.eventId);
       fresh.push(entry);
     }
+    let partition: Map<string, Map<string, StoredItem>> | null = null;
+    let tenantId = '';
+    let brandId = '';
     for (const item of mergeRollupEntries(fresh)) {
-      const key = item.id;
-      let slot = this.items.get(key);
-      if (!slot) {
-        slot = { item, sums: new CounterSums() };
-        this.items.set(key, slot);
+      if (partition === null || item.tenantId !== tenantId || item.brandId !== brandId) {
+        ({ tenantId, brandId } = item);
+        partition = childOf(childOf(this.items, tenantId), brandId);
       }
-      slot.sums.addSums(item.sums);
+      const cells = childOf(partition, item.period);
+      let stored = cells.get(item.cellKey);
+      if (!stored) {
+        const { granularity, period, dims, cellKey } = item;
+        stored = { item: { tenantId, brandId, granularity, period, dims, cellKey }, sums: new CounterSums() };
+        cells.set(item.cellKey, stored);
+      }
+      stored.sums.addSums(item.sums);
     }
     return { applied: fresh.length, duplicates: entries.length - fresh.length };
+  }
+
+  /** Every stored item. */
+  *all(): Iterable<StoredItem> {
+    for (const brands of this.items.values())
+      for (const periods of brands.values()) for (const cells of periods.values()) yield* cells.values();
   }
 
   async apply(eventId: string, delta: RollupDelta): Promise<'applied' | 'duplicate'> {
@@ -194,7 +228,7 @@ class BenchRollupStore implements RollupStore {
     from: string,
     to: string,
   ) {
-    return [...this.items.values()].filter(
+    return [...this.all()].filter(
       ({ item }) =>
         item.tenantId === tenantId &&
         item.brandId === brandId &&
@@ -228,9 +262,8 @@ class BenchRollupStore implements RollupStore {
   }
 
   count(granularity: RollupGranularity, cells: boolean): number {
-    return [...this.items.values()].filter(
-      ({ item }) => item.granularity === granularity && (item.dims !== null) === cells,
-    ).length;
+    return [...this.all()].filter(({ item }) => item.granularity === granularity && (item.dims !== null) === cells)
+      .length;
   }
 }
 

@@ -82,7 +82,7 @@ export function rollupDelta(
   const entry = rollupEntry({ id: '', ...event } as AnswerAnalyzedEvent);
   if (!entry) return null;
   const { tenantId, brandId, day, cell } = entry;
-  return { tenantId, brandId, day, cell, counters: sumsOf(entry).toCounters() };
+  return { tenantId, brandId, day, cell, counters: entry.sums.toCounters() };
 }
 
 /** Sums counters (cells of a period and filter, or deltas of events). */
@@ -221,81 +221,106 @@ const [M, MV, MVNB, RK, RK2, RKN, S, S2, SN, AS, AS2, ASN, OC, CA, PW, PR] = [
 ] as const;
 
 /*
- * Fixed counter lists live in plain arrays of doubles (cheaper to allocate than typed arrays or wrapper objects;
- * these are made per cell per batch): the values, then one slot holding a bitmask of the counters that ever got a
- * non-zero increment (untouched = absent = 0).
+ * All counters of an item live in ONE plain array of doubles (cheaper to allocate than typed arrays or wrapper
+ * objects, and contiguous: adding one item into another reads and writes a few cache lines, not a dozen scattered
+ * objects): the answer block, then one block per entity, each block its values followed by one slot holding a bitmask
+ * of the counters that ever got a non-zero increment (untouched = absent = 0).
  */
 const ANSWER_SIZE = 7;
 const ENTITY_SIZE = 16;
-const newAnswerSums = (): number[] => [0, 0, 0, 0, 0, 0, 0, 0];
-const newEntitySums = (): number[] => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+/** Offset of the first entity block. */
+const ENTITIES_AT = ANSWER_SIZE + 1;
+const ENTITY_STRIDE = ENTITY_SIZE + 1;
 
-function inc(sums: number[], size: number, i: number, value: number): void {
+/** Adds `value` (rounded) to counter `i` of the block at `base` whose bitmask is at `base + size`. */
+function inc(sums: number[], base: number, size: number, i: number, value: number): void {
   const v = round9(value);
   if (v === 0) return;
-  sums[i] = round9((sums[i] as number) + v);
-  sums[size] = (sums[size] as number) | (1 << i);
+  sums[base + i] = round9((sums[base + i] as number) + v);
+  sums[base + size] = (sums[base + size] as number) | (1 << i);
 }
 
-function addAllInto(target: number[], from: readonly number[], size: number): void {
-  const touched = from[size] as number;
+/** Adds the block of `from` at `fromBase` into the block of `target` at `base` (both of `size` counters). */
+function addBlockInto(target: number[], base: number, from: readonly number[], fromBase: number, size: number): void {
+  const touched = from[fromBase + size] as number;
   // Only the touched counters: visit the set bits.
   for (let bits = touched; bits !== 0; bits &= bits - 1) {
     const i = 31 - Math.clz32(bits & -bits);
-    target[i] = round9((target[i] as number) + (from[i] as number));
+    target[base + i] = round9((target[base + i] as number) + (from[fromBase + i] as number));
   }
-  target[size] = (target[size] as number) | touched;
+  target[base + size] = (target[base + size] as number) | touched;
 }
 
+/** Entity lists up to this length are searched linearly (an answer tracks a brand and a few competitors); longer ones get an index. */
+const LINEAR_ENTITY_SEARCH = 8;
+
 /**
- * Additive counters of one rollup item while a batch is merged: answer-level and per-entity counters in numeric
- * arrays, anything else (run counters, already-materialized deltas) by name.
+ * Additive counters of one rollup item while a batch is merged: answer-level and per-entity counters in one numeric
+ * array (see above), anything else (run counters, already-materialized deltas) by name. Entity ids are kept in an
+ * array parallel to the entity blocks rather than in a Map: one of these is made per event, and a Map costs more to
+ * allocate and iterate than the handful of entities an answer has.
  */
 export class CounterSums {
-  private readonly answer = newAnswerSums();
-  private readonly entities = new Map<string, number[]>();
+  private readonly values: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+  private readonly entityIds: string[] = [];
+  /** entityId → block number, once there are more than {@link LINEAR_ENTITY_SEARCH} entities. */
+  private entityIndex: Map<string, number> | null = null;
   private named: RollupCounters | null = null;
+
+  /** Offset of an entity's block, created (all zero) on first use. */
+  private entityAt(entityId: string): number {
+    const ids = this.entityIds;
+    if (this.entityIndex === null) {
+      for (let k = 0; k < ids.length; k++) if (ids[k] === entityId) return ENTITIES_AT + k * ENTITY_STRIDE;
+    } else {
+      const k = this.entityIndex.get(entityId);
+      if (k !== undefined) return ENTITIES_AT + k * ENTITY_STRIDE;
+    }
+    const k = ids.length;
+    ids.push(entityId);
+    const values = this.values;
+    for (let i = 0; i < ENTITY_STRIDE; i++) values.push(0);
+    if (this.entityIndex !== null) this.entityIndex.set(entityId, k);
+    else if (ids.length > LINEAR_ENTITY_SEARCH) this.entityIndex = new Map(ids.map((id, i) => [id, i]));
+    return ENTITIES_AT + k * ENTITY_STRIDE;
+  }
 
   /** Adds what one `answer.analyzed` event contributes (see {@link answerCounters} for the names). */
   addAnswer(data: AnswerAnalyzedData): this {
-    const a = this.answer;
+    const a = this.values;
     const nonBranded = !data.prompt.branded;
-    inc(a, ANSWER_SIZE, 0, 1);
-    if (nonBranded) inc(a, ANSWER_SIZE, 1, 1);
-    inc(a, ANSWER_SIZE, 2, data.citations.length);
-    if (data.refusal) inc(a, ANSWER_SIZE, 3, 1);
-    inc(a, ANSWER_SIZE, 4, data.usage.inputTokens);
-    inc(a, ANSWER_SIZE, 5, data.usage.outputTokens);
-    if (data.costUsd !== null) inc(a, ANSWER_SIZE, 6, data.costUsd);
+    inc(a, 0, ANSWER_SIZE, 0, 1);
+    if (nonBranded) inc(a, 0, ANSWER_SIZE, 1, 1);
+    inc(a, 0, ANSWER_SIZE, 2, data.citations.length);
+    if (data.refusal) inc(a, 0, ANSWER_SIZE, 3, 1);
+    inc(a, 0, ANSWER_SIZE, 4, data.usage.inputTokens);
+    inc(a, 0, ANSWER_SIZE, 5, data.usage.outputTokens);
+    if (data.costUsd !== null) inc(a, 0, ANSWER_SIZE, 6, data.costUsd);
     const Z = ENTITY_SIZE;
     for (const e of data.entities) {
-      let sums = this.entities.get(e.entityId);
-      if (!sums) {
-        sums = newEntitySums();
-        this.entities.set(e.entityId, sums);
-      }
-      inc(sums, Z, MV, e.mentions);
-      if (nonBranded) inc(sums, Z, MVNB, e.mentions);
-      inc(sums, Z, OC, e.ownedCitations);
-      if (e.ownedCitations > 0) inc(sums, Z, CA, 1);
-      inc(sums, Z, PW, e.positionAdjustedWords);
-      if (e.primaryRecommendation) inc(sums, Z, PR, 1);
+      const at = this.entityAt(e.entityId);
+      inc(a, at, Z, MV, e.mentions);
+      if (nonBranded) inc(a, at, Z, MVNB, e.mentions);
+      inc(a, at, Z, OC, e.ownedCitations);
+      if (e.ownedCitations > 0) inc(a, at, Z, CA, 1);
+      inc(a, at, Z, PW, e.positionAdjustedWords);
+      if (e.primaryRecommendation) inc(a, at, Z, PR, 1);
       if (!e.mentioned) continue;
-      inc(sums, Z, M, 1);
+      inc(a, at, Z, M, 1);
       if (e.rank !== null) {
-        inc(sums, Z, RKN, 1);
-        inc(sums, Z, RK, e.rank);
-        inc(sums, Z, RK2, e.rank * e.rank);
+        inc(a, at, Z, RKN, 1);
+        inc(a, at, Z, RK, e.rank);
+        inc(a, at, Z, RK2, e.rank * e.rank);
       }
       if (e.sentiment !== null) {
-        inc(sums, Z, ASN, 1);
-        inc(sums, Z, AS, e.sentiment);
-        inc(sums, Z, AS2, e.sentiment * e.sentiment);
+        inc(a, at, Z, ASN, 1);
+        inc(a, at, Z, AS, e.sentiment);
+        inc(a, at, Z, AS2, e.sentiment * e.sentiment);
       }
       for (const s of e.mentionSentiments) {
-        inc(sums, Z, SN, 1);
-        inc(sums, Z, S, s);
-        inc(sums, Z, S2, s * s);
+        inc(a, at, Z, SN, 1);
+        inc(a, at, Z, S, s);
+        inc(a, at, Z, S2, s * s);
       }
     }
     return this;
@@ -313,17 +338,23 @@ export class CounterSums {
   }
 
   addSums(other: CounterSums): this {
-    addAllInto(this.answer, other.answer, ANSWER_SIZE);
-    for (const [id, sums] of other.entities) {
-      let mine = this.entities.get(id);
-      if (!mine) {
-        mine = newEntitySums();
-        this.entities.set(id, mine);
-      }
-      addAllInto(mine, sums, ENTITY_SIZE);
-    }
+    addBlockInto(this.values, 0, other.values, 0, ANSWER_SIZE);
+    const ids = other.entityIds;
+    for (let k = 0; k < ids.length; k++)
+      addBlockInto(
+        this.values,
+        this.entityAt(ids[k] as string),
+        other.values,
+        ENTITIES_AT + k * ENTITY_STRIDE,
+        ENTITY_SIZE,
+      );
     if (other.named) this.addCounters(other.named);
     return this;
+  }
+
+  /** A copy to add more to (the original is left as it is). */
+  copy(): CounterSums {
+    return new CounterSums().addSums(this);
   }
 
   /** The counters by name (the stored attribute names without their `c#` prefix); untouched counters omitted. */
@@ -337,13 +368,15 @@ export class CounterSums {
 
   /** Every touched counter by name (a name may come twice when also added by name: the caller sums). */
   forEach(visit: (name: string, value: number) => void): void {
-    const answerTouched = this.answer[ANSWER_SIZE] as number;
+    const values = this.values;
+    const answerTouched = values[ANSWER_SIZE] as number;
     for (let i = 0; i < ANSWER_SIZE; i++)
-      if (answerTouched & (1 << i)) visit(ANSWER_COUNTER_NAMES[i] as string, this.answer[i] as number);
-    for (const [id, sums] of this.entities) {
-      const names = entityCounterNames(id);
-      const touched = sums[ENTITY_SIZE] as number;
-      for (let i = 0; i < ENTITY_SIZE; i++) if (touched & (1 << i)) visit(names[i] as string, sums[i] as number);
+      if (answerTouched & (1 << i)) visit(ANSWER_COUNTER_NAMES[i] as string, values[i] as number);
+    for (let k = 0; k < this.entityIds.length; k++) {
+      const names = entityCounterNames(this.entityIds[k] as string);
+      const at = ENTITIES_AT + k * ENTITY_STRIDE;
+      const touched = values[at + ENTITY_SIZE] as number;
+      for (let i = 0; i < ENTITY_SIZE; i++) if (touched & (1 << i)) visit(names[i] as string, values[at + i] as number);
     }
     if (this.named) for (const k in this.named) visit(k, this.named[k] as number);
   }
@@ -395,8 +428,10 @@ export function addDays(day: string, n: number): string {
 }
 
 /**
- * One countable event, as the batch writer needs it: who and where it counts, and what it adds, kept as the event's
- * own data (answers) or as named counters (runs, hand-built deltas) until the batch is merged.
+ * One countable event, as the batch writer needs it: who and where it counts, and what it adds, already summed into
+ * numeric counters. Why summed when the entry is made rather than when the batch is merged: the entry then holds a few
+ * hundred bytes instead of the whole parsed event, which a batch would otherwise keep alive (and the garbage collector
+ * copy) until it is written; the merge shares these sums and copies them only when a second event adds to an item.
  */
 export interface RollupEntry {
   eventId: string;
@@ -405,8 +440,8 @@ export interface RollupEntry {
   day: string;
   /** Null for events that only touch the brand's totals (runs). */
   cell: RollupDims | null;
-  answer: AnswerAnalyzedData | null;
-  counters: RollupCounters | null;
+  /** What the event adds. Read-only: merged items share it. */
+  sums: CounterSums;
 }
 
 /** What an event adds to the rollups, as an entry of a batch; null for events the rollups do not count. */
@@ -429,8 +464,7 @@ export function rollupEntry(
         topic: data.prompt.topicId ?? 'none',
         branded: data.prompt.branded,
       },
-      answer: data,
-      counters: null,
+      sums: new CounterSums().addAnswer(data),
     };
   }
   if (event.type === 'promptpulse.run.completed') {
@@ -442,31 +476,20 @@ export function rollupEntry(
     add(counters, 'run#skipped', data.counts.skipped);
     add(counters, 'run#costUsd', data.usage.costUsd);
     const day = data.finishedAt.slice(0, 10);
-    return { eventId: id, tenantId: data.tenantId, brandId: data.brandId, day, cell: null, answer: null, counters };
+    const sums = new CounterSums().addCounters(counters);
+    return { eventId: id, tenantId: data.tenantId, brandId: data.brandId, day, cell: null, sums };
   }
   return null;
 }
 
 /** A hand-built delta (tests, tools) as a batch entry. */
 export function deltaEntry(eventId: string, delta: RollupDelta): RollupEntry {
-  return { eventId, ...delta, answer: null, counters: delta.counters };
-}
-
-function addEntryTo(sums: CounterSums, entry: RollupEntry): void {
-  if (entry.answer) sums.addAnswer(entry.answer);
-  if (entry.counters) sums.addCounters(entry.counters);
-}
-
-function sumsOf(entry: RollupEntry): CounterSums {
-  const sums = new CounterSums();
-  addEntryTo(sums, entry);
-  return sums;
+  const { tenantId, brandId, day, cell, counters } = delta;
+  return { eventId, tenantId, brandId, day, cell, sums: new CounterSums().addCounters(counters) };
 }
 
 /** One rollup item after a batch is merged: a fine cell (dims) or the brand's total, for a day or an ISO week. */
 export interface MergedRollupItem {
-  /** Identity of the item (unique across tenants, brands, granularities, periods and cells); for in-memory keys. */
-  id: string;
   tenantId: string;
   brandId: string;
   granularity: RollupGranularity;
@@ -474,6 +497,12 @@ export interface MergedRollupItem {
   period: string;
   /** The fine cell's dimensions (`day` = the event day for day cells, the week's Monday for week cells); null = total. */
   dims: RollupDims | null;
+  /**
+   * The cell within its brand and period (version, provider, surface, topic, branded; `''` for a total). With
+   * tenantId, brandId and period it identifies the item. The very same string object for the day and the week item
+   * of a cell (its hash is computed once), so an in-memory store can key by it cheaply.
+   */
+  cellKey: string;
   /** What the batch adds to the item. Read-only: it may be shared with other items of the same merge. */
   sums: CounterSums;
 }
@@ -481,26 +510,92 @@ export interface MergedRollupItem {
 const cellKeyOf = (e: RollupEntry, period: string, d: RollupDims) =>
   `${e.tenantId}\u0000${e.brandId}\u0000${period}\u0000${d.promptSetVersion}\u0000${d.provider}\u0000${d.surface}\u0000${d.topic}\u0000${d.branded ? 1 : 0}`;
 
-/** A merge slot; `shared` sums belong to another slot and are copied before the first change (copy on write). */
-interface Slot {
-  key: string;
-  entry: RollupEntry;
-  sums: CounterSums;
+/** The part of a cell's identity below its brand and period (version, provider, surface, topic, branded). */
+const cellKeyWithin = (d: RollupDims) =>
+  `${d.promptSetVersion}\u0000${d.provider}\u0000${d.surface}\u0000${d.topic}\u0000${d.branded ? 1 : 0}`;
+
+const sameCell = (a: RollupDims, b: RollupDims) =>
+  a.provider === b.provider &&
+  a.topic === b.topic &&
+  a.promptSetVersion === b.promptSetVersion &&
+  a.branded === b.branded &&
+  a.surface === b.surface;
+
+/**
+ * One item being merged, which is also the item handed out once the batch is merged. `shared` sums belong to another
+ * slot and are copied before the first change (copy on write), so an item fed by a single cell (every item, when a
+ * batch holds one answer per brand) costs no copy.
+ */
+interface Slot extends MergedRollupItem {
   shared: boolean;
 }
 
-function contribute(map: Map<string, Slot>, key: string, entry: RollupEntry, sums: CounterSums): void {
-  const slot = map.get(key);
-  if (!slot) {
-    map.set(key, { key, entry, sums, shared: true });
-    return;
-  }
+/**
+ * A brand's day or ISO week within one merge: its total and its cells. A batch mostly holds a few cells per brand
+ * and day, so they are found by a linear scan comparing dimensions; past {@link LINEAR_SCAN} cells an index by cell
+ * key takes over. Why no Map or key per event: a batch that interleaves brands makes a group per event, and building
+ * and hashing keys and allocating Maps for them cost more than the rest of the merge (docs/events.md, benchmarks).
+ */
+interface Period {
+  period: string;
+  total: Slot | null;
+  cells: Slot[];
+  cellIndex: Map<string, Slot> | null;
+}
+
+interface BrandItems {
+  tenantId: string;
+  brandId: string;
+  days: Period[];
+  weeks: Period[];
+}
+
+const LINEAR_SCAN = 8;
+
+/** The period of that name (day or week), created empty on first use. */
+function periodOf(periods: Period[], period: string): Period {
+  for (let i = 0; i < periods.length; i++) if ((periods[i] as Period).period === period) return periods[i] as Period;
+  const created: Period = { period, total: null, cells: [], cellIndex: null };
+  periods.push(created);
+  return created;
+}
+
+function findCell(period: Period, dims: RollupDims): Slot | undefined {
+  if (period.cellIndex !== null) return period.cellIndex.get(cellKeyWithin(dims));
+  const cells = period.cells;
+  for (let i = 0; i < cells.length; i++) if (sameCell((cells[i] as Slot).dims as RollupDims, dims)) return cells[i];
+  return undefined;
+}
+
+function addCell(period: Period, slot: Slot): void {
+  period.cells.push(slot);
+  if (period.cellIndex !== null) period.cellIndex.set(slot.cellKey, slot);
+  else if (period.cells.length > LINEAR_SCAN) period.cellIndex = new Map(period.cells.map((c) => [c.cellKey, c]));
+}
+
+function contribute(slot: Slot, sums: CounterSums): void {
   if (slot.shared) {
-    slot.sums = new CounterSums().addSums(slot.sums);
+    slot.sums = slot.sums.copy();
     slot.shared = false;
   }
   slot.sums.addSums(sums);
 }
+
+function addToTotal(brand: BrandItems, granularity: RollupGranularity, period: Period, sums: CounterSums): void {
+  if (period.total) contribute(period.total, sums);
+  else period.total = slotOf(brand, granularity, period.period, null, '', sums, true);
+}
+
+/** Every item is made here, by one object literal: one hidden class, so the code that reads items stays monomorphic. */
+const slotOf = (
+  brand: BrandItems,
+  granularity: RollupGranularity,
+  period: string,
+  dims: RollupDims | null,
+  cellKey: string,
+  sums: CounterSums,
+  shared: boolean,
+): Slot => ({ tenantId: brand.tenantId, brandId: brand.brandId, granularity, period, dims, cellKey, sums, shared });
 
 const weekStartCache = new Map<string, string>();
 function cachedWeekStart(week: string): string {
@@ -516,49 +611,66 @@ function cachedWeekStart(week: string): string {
 /**
  * Sums a batch of entries into the items they touch: per day and per ISO week, each fine cell and the brand's total.
  * Every entry is counted once; whoever calls this has already dropped duplicates. Totals and weeks are sums of the
- * day cells (built per cell, not per event), and an item fed by a single cell shares that cell's sums.
+ * day cells (built per cell, not per event), and an item fed by a single cell shares that cell's sums. Entries are
+ * grouped by tenant and brand (Maps keyed by the ids, whose hashes the parsed strings carry), then by period and cell
+ * (see {@link Period}).
  */
 export function mergeRollupEntries(entries: readonly RollupEntry[]): MergedRollupItem[] {
-  const dayCells = new Map<string, Slot>();
-  const dayTotals = new Map<string, Slot>();
+  const tenants = new Map<string, Map<string, BrandItems>>();
+  const brands: BrandItems[] = [];
   for (const entry of entries) {
+    let byBrand = tenants.get(entry.tenantId);
+    if (!byBrand) {
+      byBrand = new Map();
+      tenants.set(entry.tenantId, byBrand);
+    }
+    let brand = byBrand.get(entry.brandId);
+    if (!brand) {
+      brand = { tenantId: entry.tenantId, brandId: entry.brandId, days: [], weeks: [] };
+      byBrand.set(entry.brandId, brand);
+      brands.push(brand);
+    }
+    const day = periodOf(brand.days, entry.day);
     if (entry.cell) {
-      const key = cellKeyOf(entry, entry.day, entry.cell);
-      let slot = dayCells.get(key);
-      if (!slot) {
-        slot = { key, entry, sums: new CounterSums(), shared: false };
-        dayCells.set(key, slot);
-      }
-      addEntryTo(slot.sums, entry);
+      const slot = findCell(day, entry.cell);
+      if (slot) contribute(slot, entry.sums);
+      else addCell(day, slotOf(brand, 'day', entry.day, entry.cell, cellKeyWithin(entry.cell), entry.sums, true));
     } else {
-      contribute(dayTotals, `${entry.tenantId}\u0000${entry.brandId}\u0000${entry.day}`, entry, sumsOf(entry));
+      addToTotal(brand, 'day', day, entry.sums);
     }
   }
-  const weekCells = new Map<string, Slot>();
-  const weekTotals = new Map<string, Slot>();
-  for (const { entry, sums } of dayCells.values()) {
-    contribute(weekCells, cellKeyOf(entry, isoWeekOf(entry.day), entry.cell as RollupDims), entry, sums);
-    contribute(dayTotals, `${entry.tenantId}\u0000${entry.brandId}\u0000${entry.day}`, entry, sums);
-  }
-  for (const { entry, sums } of dayTotals.values())
-    contribute(weekTotals, `${entry.tenantId}\u0000${entry.brandId}\u0000${isoWeekOf(entry.day)}`, entry, sums);
   const out: MergedRollupItem[] = [];
-  const item = (slot: Slot, granularity: RollupGranularity, dims: RollupDims | null): MergedRollupItem => {
-    const week = isoWeekOf(slot.entry.day);
-    return {
-      id: slot.key,
-      tenantId: slot.entry.tenantId,
-      brandId: slot.entry.brandId,
-      granularity,
-      period: granularity === 'day' ? slot.entry.day : week,
-      dims: dims && granularity === 'week' ? { ...dims, day: cachedWeekStart(week) } : dims,
-      sums: slot.sums,
-    };
-  };
-  for (const slot of dayCells.values()) out.push(item(slot, 'day', slot.entry.cell));
-  for (const slot of weekCells.values()) out.push(item(slot, 'week', slot.entry.cell));
-  for (const slot of dayTotals.values()) out.push(item(slot, 'day', null));
-  for (const slot of weekTotals.values()) out.push(item(slot, 'week', null));
+  for (const brand of brands) {
+    for (const day of brand.days) {
+      const week = periodOf(brand.weeks, isoWeekOf(day.period));
+      for (const cell of day.cells) {
+        const d = cell.dims as RollupDims;
+        const weekCell = findCell(week, d);
+        if (weekCell) contribute(weekCell, cell.sums);
+        else {
+          const dims: RollupDims = {
+            day: cachedWeekStart(week.period),
+            promptSetVersion: d.promptSetVersion,
+            provider: d.provider,
+            surface: d.surface,
+            topic: d.topic,
+            branded: d.branded,
+          };
+          addCell(week, slotOf(brand, 'week', week.period, dims, cell.cellKey, cell.sums, true));
+        }
+        addToTotal(brand, 'day', day, cell.sums);
+        out.push(cell);
+      }
+      if (day.total) {
+        addToTotal(brand, 'week', week, day.total.sums);
+        out.push(day.total);
+      }
+    }
+    for (const week of brand.weeks) {
+      for (const cell of week.cells) out.push(cell);
+      if (week.total) out.push(week.total);
+    }
+  }
   return out;
 }
 
