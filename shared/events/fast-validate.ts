@@ -77,7 +77,8 @@ function isCitation(c: unknown): boolean {
   );
 }
 
-function isAnswerData(d: unknown): boolean {
+/** `validTime`: a datetime that already passed {@link DATETIME} (answeredAt is usually the envelope's time). */
+function isAnswerData(d: unknown, validTime: string): boolean {
   if (!isObj(d) || keyCount(d) !== 19) return false;
   const { prompt, usage, entities, citations } = d;
   if (
@@ -99,7 +100,7 @@ function isAnswerData(d: unknown): boolean {
     !SURFACES.has(d.surface) ||
     !isStr(d.locale) ||
     !isNonNegInt(d.sampleIndex) ||
-    !(isStr(d.answeredAt) && DATETIME.test(d.answeredAt)) ||
+    !(isStr(d.answeredAt) && (d.answeredAt === validTime || DATETIME.test(d.answeredAt))) ||
     !isStr(d.analyzerVersion) ||
     !isBool(d.refusal) ||
     !Array.isArray(entities) ||
@@ -138,6 +139,6 @@ export function isPlainAnswerAnalyzedEvent(value: unknown): value is AnswerAnaly
     isStr(value.tenantid) &&
     TENANT_ID.test(value.tenantid) &&
     value.datacontenttype === 'application/json' &&
-    isAnswerData(value.data)
+    isAnswerData(value.data, value.time)
   );
 }

@@ -510,9 +510,47 @@ export interface MergedRollupItem {
 const cellKeyOf = (e: RollupEntry, period: string, d: RollupDims) =>
   `${e.tenantId}\u0000${e.brandId}\u0000${period}\u0000${d.promptSetVersion}\u0000${d.provider}\u0000${d.surface}\u0000${d.topic}\u0000${d.branded ? 1 : 0}`;
 
-/** The part of a cell's identity below its brand and period (version, provider, surface, topic, branded). */
-const cellKeyWithin = (d: RollupDims) =>
-  `${d.promptSetVersion}\u0000${d.provider}\u0000${d.surface}\u0000${d.topic}\u0000${d.branded ? 1 : 0}`;
+/** provider → topic → surface → version × branded → cell key (see {@link cellKeyWithin}). */
+const cellKeyCache = new Map<string, Map<string, Map<string, Map<number, string>>>>();
+let cellKeysCached = 0;
+
+function cached<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/**
+ * The part of a cell's identity below its brand and period (version, provider, surface, topic, branded), the same
+ * string object every time for the same dimensions (bounded cache). Why: building it per event and then hashing the
+ * fresh string in whatever map keys by it cost more than looking it up by its parts, which are strings the JSON
+ * parser already interned (their hashes are known).
+ */
+function cellKeyWithin(d: RollupDims): string {
+  const byVersion = cached(
+    cached(
+      cached(cellKeyCache, d.provider, () => new Map()),
+      d.topic,
+      () => new Map(),
+    ),
+    d.surface,
+    () => new Map(),
+  );
+  const slot = d.promptSetVersion * 2 + (d.branded ? 1 : 0);
+  let key = byVersion.get(slot);
+  if (key === undefined) {
+    if (++cellKeysCached > 20_000) {
+      cellKeyCache.clear();
+      cellKeysCached = 0;
+    }
+    key = `${d.promptSetVersion}\u0000${d.provider}\u0000${d.surface}\u0000${d.topic}\u0000${d.branded ? 1 : 0}`;
+    byVersion.set(slot, key);
+  }
+  return key;
+}
 
 const sameCell = (a: RollupDims, b: RollupDims) =>
   a.provider === b.provider &&
