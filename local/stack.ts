@@ -314,9 +314,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     authorizer = await JwtAccessTokenVerifier.create(config.auth);
 
     // The fan-out workflow: the same ASL file CDK deploys, its task states calling the production steps.
-    const { fanoutSteps } = await import('../functions/handlers/fanout/steps.ts');
+    const { fanoutSteps } = await import('../functions/handlers/fanout/workflow-steps.ts');
     const { createWorkerDeps } = await import('../functions/handlers/fanout/worker-deps.ts');
-    const workerDeps = createWorkerDeps();
+    const { providersOf } = await import('../functions/handlers/fanout/provider-wiring.ts');
+    const workerDeps = createWorkerDeps(process.env, { providers: providersOf() });
     stepFunctions = createStepFunctionsEmulator(
       [
         {

@@ -18,48 +18,80 @@ export interface ApiServiceProps {
   readonly logRetention: logs.RetentionDays;
 }
 
-/**
- * The `api` Lambda function behind the HTTP API, with the environment `functions/config.ts` reads and exactly
- * the access it needs: item reads/writes on the table and index queries, and putting canonical events on the
- * stream. `LAKE_BUCKET` is passed because `functions/config.ts` reads it, but no lake access is granted until a
- * route needs it (raw events reach the lake through the stream, not through the API).
- *
- * The table grant is not narrowed with `dynamodb:LeadingKeys`: one function serves every tenant and takes the
- * tenant from the verified token per request, so no static condition can name it. Tenant isolation is enforced
- * by the key builders (every key starts with the tenant id) and tested there.
- */
-/** The routes that query the warehouse (`/brands/:brandId/analytics/:name` in functions/handlers/api/routes.ts). */
+/** A route key of the HTTP API (API Gateway syntax: `{param}`, greedy `{proxy+}`). */
+export interface ApiRouteKey {
+  readonly method: 'ANY' | 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+}
+
+/** The routes that query the warehouse (`/brands/:brandId/analytics/:name`, routes/analytics.ts and drilldown.ts). */
 export const ANALYTICS_ROUTE = { method: 'GET', path: '/brands/{brandId}/analytics/{name}' } as const;
 
-/** Heavy warehouse drivers replaced by a throwing stub in the API bundle (cdk/bundling/unavailable-module.ts). */
-export const WAREHOUSE_DRIVERS = ['snowflake-sdk', '@duckdb/node-api'] as const;
+/**
+ * Which HTTP API routes go to which function besides the `api` function's catch-all (`ANY /{proxy+}`), by route
+ * group (functions/handlers/api/route-table.ts). API Gateway picks the most specific matching route, so these win
+ * over the catch-all; test/infra/api-route-groups.test.ts checks that every route of the app lands on a function
+ * that serves it.
+ */
+export const API_ROUTE_GROUPS = {
+  /** The whole app with the warehouse drivers; gets only the warehouse queries and the OpenAPI document. */
+  analytics: [ANALYTICS_ROUTE, { method: 'GET', path: '/openapi.json' }],
+  /** The Action Hub: actions, their generation and the CRM integrations. */
+  actions: [
+    { method: 'ANY', path: '/actions' },
+    { method: 'ANY', path: '/actions/{proxy+}' },
+    { method: 'POST', path: '/brands/{brandId}/actions/generate' },
+    { method: 'ANY', path: '/integrations' },
+    { method: 'ANY', path: '/integrations/{proxy+}' },
+  ],
+  /** Connector administration and the signed inbound webhooks. */
+  connectors: [
+    { method: 'ANY', path: '/connectors' },
+    { method: 'ANY', path: '/connectors/{proxy+}' },
+    { method: 'POST', path: '/ingest/webhooks/{connectorId}' },
+  ],
+} as const satisfies Record<string, readonly ApiRouteKey[]>;
+
+export type ApiRouteGroup = keyof typeof API_ROUTE_GROUPS;
 
 /** Where the lake's canonical events are (what DuckDB reads): `tenants/<tenant>/events/...`. */
 export const LAKE_EVENTS_KEY_PATTERN = 'tenants/*/events/*';
 
+/**
+ * The Lambda functions behind the HTTP API, one per route group, each with the environment `functions/config.ts`
+ * reads and exactly the access it needs: `api` (core routes: item reads/writes on the table, putting canonical
+ * events on the stream, the user pool's admin API), `actions` and `connectors` (the table; their bus, stream,
+ * secret and state-machine grants come from ActionSync and ConnectorIngest), and `analytics` (the whole app with the
+ * warehouse drivers: reads the table and the lake's events). Splitting by route group keeps each bundle to the code
+ * its routes use (the cold-start budget, bench/cold-start.bench.ts); locally one process serves the whole app.
+ * `LAKE_BUCKET` is passed because `functions/config.ts` reads it; only the analytics function may read the lake.
+ *
+ * The table grants are not narrowed with `dynamodb:LeadingKeys`: one function serves every tenant and takes the
+ * tenant from the verified token per request, so no static condition can name it. Tenant isolation is enforced
+ * by the key builders (every key starts with the tenant id) and tested there.
+ */
 export class ApiService extends Construct {
+  /** The core routes and the HTTP API's catch-all (functions/handlers/api/core.ts). */
   readonly handler: NodeFunction;
   /**
-   * The same API app, bundled with the warehouse drivers, serving only the analytics routes ({@link ANALYTICS_ROUTE}):
-   * the heavy drivers (snowflake-sdk is megabytes) stay out of the cold start of every other request.
+   * The whole API app bundled with the warehouse drivers, serving only the analytics routes and `/openapi.json`
+   * ({@link API_ROUTE_GROUPS}): the heavy drivers (snowflake-sdk is megabytes) stay out of every other cold start.
    */
   readonly analytics: NodeFunction;
+  /** The Action Hub routes (functions/handlers/api/actions.ts). */
+  readonly actions: NodeFunction;
+  /** Connector administration and signed webhooks (functions/handlers/api/connectors.ts). */
+  readonly connectors: NodeFunction;
 
   constructor(scope: Construct, id: string, props: ApiServiceProps) {
     super(scope, id);
     this.handler = new NodeFunction(this, 'Api', {
-      entry: 'functions/handlers/api/index.ts',
-      description: 'PromptPulse HTTP API',
+      entry: 'functions/handlers/api/core.ts',
+      description: 'PromptPulse HTTP API: core routes',
       serviceName: 'promptpulse-api',
       memorySize: 1024,
       timeout: Duration.seconds(15),
       logRetention: props.logRetention,
-      // DuckDB's native binding (one npm package per platform, required by a platform switch) cannot be bundled by
-      // esbuild. The warehouse module is imported lazily (first analytics request), so leaving the bindings out
-      // keeps every other route working; WAREHOUSE=duckdb in Lambda needs the linux-arm64 binding shipped (layer).
-      externalModules: ['@duckdb/node-bindings-*'],
-      // Analytics routes go to the analytics function (HTTP API route), so the drivers are dead code here.
-      aliases: Object.fromEntries(WAREHOUSE_DRIVERS.map((name) => [name, 'cdk/bundling/unavailable-module.ts'])),
       environment: {
         TABLE_NAME: props.table.table.tableName,
         EVENT_STREAM_NAME: props.eventStream.stream.streamName,
@@ -83,20 +115,47 @@ export class ApiService extends Construct {
       'cognito-idp:AdminRemoveUserFromGroup',
     );
 
+    // The route-group functions read the same configuration (functions/config.ts) at cold start.
+    this.actions = new NodeFunction(this, 'Actions', {
+      entry: 'functions/handlers/api/actions.ts',
+      description: 'PromptPulse HTTP API: Action Hub routes',
+      serviceName: 'promptpulse-api-actions',
+      memorySize: 1024,
+      timeout: Duration.seconds(15),
+      logRetention: props.logRetention,
+    });
+    shareEnvironment(fn, this.actions.function, { POWERTOOLS_SERVICE_NAME: 'promptpulse-api-actions' });
+    // Actions, comments, outcomes and integrations live in the table; the bus grant comes from ActionSync.
+    props.table.grantItemReadWrite(this.actions.function);
+
+    this.connectors = new NodeFunction(this, 'Connectors', {
+      entry: 'functions/handlers/api/connectors.ts',
+      description: 'PromptPulse HTTP API: connector administration and signed webhooks',
+      serviceName: 'promptpulse-api-connectors',
+      memorySize: 1024,
+      timeout: Duration.seconds(15),
+      logRetention: props.logRetention,
+    });
+    shareEnvironment(fn, this.connectors.function, { POWERTOOLS_SERVICE_NAME: 'promptpulse-api-connectors' });
+    // The stream, connector keys and state machine grants come from ConnectorIngest (its `api` function).
+    props.table.grantItemReadWrite(this.connectors.function);
+
     this.analytics = new NodeFunction(this, 'Analytics', {
       entry: 'functions/handlers/api/index.ts',
-      description: 'PromptPulse HTTP API: analytics routes (warehouse queries)',
+      description: 'PromptPulse HTTP API: analytics routes (warehouse queries) and the OpenAPI document',
       serviceName: 'promptpulse-analytics',
       memorySize: 2048,
       timeout: Duration.seconds(29),
       logRetention: props.logRetention,
-      externalModules: ['@duckdb/node-bindings-*'],
+      // Installed, not bundled: DuckDB's native binding cannot be bundled, and both drivers are imported on the first
+      // warehouse query (functions/adapters/warehouse/index.ts), so they add nothing to the cold start.
+      nodeModules: ['@duckdb/node-api', 'snowflake-sdk'],
     });
-    shareEnvironment(this.handler.function, this.analytics.function, {
+    shareEnvironment(fn, this.analytics.function, {
       POWERTOOLS_SERVICE_NAME: 'promptpulse-analytics',
     });
     const analyticsFn = this.analytics.function;
-    // It runs the same app (authorization reads the table) and reads the lake's events (DuckDB); nothing else.
+    // It runs the whole app (authorization reads the table) and reads the lake's events (DuckDB); nothing else.
     props.table.grantItemRead(analyticsFn);
     const events = props.lake.bucket.arnForObjects(LAKE_EVENTS_KEY_PATTERN);
     analyticsFn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [events] }));
@@ -117,6 +176,11 @@ export class ApiService extends Construct {
       );
     }
   }
+
+  /** The function serving each route group of {@link API_ROUTE_GROUPS}. */
+  get routeGroupHandlers(): Record<ApiRouteGroup, NodeFunction> {
+    return { analytics: this.analytics, actions: this.actions, connectors: this.connectors };
+  }
 }
 
 /**
@@ -127,10 +191,13 @@ export class ApiService extends Construct {
 function shareEnvironment(source: lambda.Function, target: lambda.Function, overrides: Record<string, string>): void {
   const sourceCfn = source.node.defaultChild as lambda.CfnFunction;
   const targetCfn = target.node.defaultChild as lambda.CfnFunction;
+  // The target's own variables (added later by grants such as ConnectorIngest's) stay, on top of the source's.
+  const ownEnvironment = targetCfn.environment;
   targetCfn.environment = Lazy.uncachedAny({
     produce: (context: IResolveContext) => {
       const resolved = context.resolve(sourceCfn.environment) as { variables?: Record<string, unknown> } | undefined;
-      const variables = { ...(resolved?.variables ?? {}), ...overrides };
+      const own = context.resolve(ownEnvironment) as { variables?: Record<string, unknown> } | undefined;
+      const variables = { ...(resolved?.variables ?? {}), ...(own?.variables ?? {}), ...overrides };
       return { variables };
     },
   }) as unknown as lambda.CfnFunction.EnvironmentProperty;

@@ -7,14 +7,22 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PUBLIC_ROUTES } from '../../shared/infra/resources.ts';
-import { ANALYTICS_ROUTE } from './api-service.ts';
+import type { ApiRouteKey } from './api-service.ts';
 import type { UserDirectory } from './user-directory.ts';
 
 export interface PublicHttpApiProps {
-  /** The function serving every route. */
+  /** The function serving every route no route group claims (the catch-all `ANY /{proxy+}`). */
   readonly handler: lambda.IFunction;
-  /** Serves `GET /brands/{brandId}/analytics/{name}` instead (warehouse queries). @default - `handler` */
-  readonly analyticsHandler?: lambda.IFunction;
+  /**
+   * Functions serving groups of routes instead (cdk/constructs/api-service.ts `API_ROUTE_GROUPS`): more specific
+   * than the catch-all, so API Gateway prefers them; same authorizer, except for the public routes they hold.
+   * @default - none: `handler` serves everything
+   */
+  readonly routeGroups?: readonly {
+    readonly name: string;
+    readonly handler: lambda.IFunction;
+    readonly routes: readonly ApiRouteKey[];
+  }[];
   /** Issues the tokens the JWT authorizer accepts; its SPA client is the only audience. */
   readonly users: UserDirectory;
   /** Origins allowed by CORS (the SPA). */
@@ -93,12 +101,19 @@ export class PublicHttpApi extends Construct {
       identitySource: ['$request.header.Authorization'],
     });
 
+    const groups = (props.routeGroups ?? []).map((group) => ({
+      ...group,
+      integration: new HttpLambdaIntegration(`${group.name}Integration`, group.handler),
+    }));
+    const sameKey = (a: ApiRouteKey, b: ApiRouteKey) => a.method === b.method && a.path === b.path;
     for (const publicRoute of PUBLIC_ROUTES) {
+      // The route table writes parameters as `:name`; API Gateway as `{name}`.
+      const key: ApiRouteKey = { method: publicRoute.method, path: publicRoute.path.replace(/:(\w+)/g, '{$1}') };
+      const owner = groups.find((group) => group.routes.some((route) => sameKey(route, key)));
       const [route] = this.api.addRoutes({
-        // The route table writes parameters as `:name`; API Gateway as `{name}`.
-        path: publicRoute.path.replace(/:(\w+)/g, '{$1}'),
+        path: key.path,
         methods: [apigw.HttpMethod[publicRoute.method]],
-        integration,
+        integration: owner?.integration ?? integration,
       });
       if (route) {
         Validations.of(route).acknowledge({
@@ -115,14 +130,19 @@ export class PublicHttpApi extends Construct {
       integration,
       authorizer,
     });
-    if (props.analyticsHandler) {
-      // More specific than /{proxy+}, so API Gateway prefers it; same authorizer.
-      this.api.addRoutes({
-        path: ANALYTICS_ROUTE.path,
-        methods: [apigw.HttpMethod[ANALYTICS_ROUTE.method]],
-        integration: new HttpLambdaIntegration('AnalyticsIntegration', props.analyticsHandler),
-        authorizer,
-      });
+    const isPublic = (key: ApiRouteKey) =>
+      PUBLIC_ROUTES.some((route) =>
+        sameKey(key, { method: route.method, path: route.path.replace(/:(\w+)/g, '{$1}') }),
+      );
+    for (const group of groups) {
+      for (const key of group.routes.filter((route) => !isPublic(route))) {
+        this.api.addRoutes({
+          path: key.path,
+          methods: [apigw.HttpMethod[key.method]],
+          integration: group.integration,
+          authorizer,
+        });
+      }
     }
   }
 

@@ -35,6 +35,12 @@ export interface NodeFunctionProps {
    */
   readonly externalModules?: string[];
   /**
+   * Packages installed into the function's package (`node_modules`, for Lambda's linux-arm64) instead of bundled:
+   * native bindings esbuild cannot bundle, and heavy drivers the code imports lazily on first use, so they cost
+   * neither bundle size nor init time until then. @default - none
+   */
+  readonly nodeModules?: string[];
+  /**
    * Reserved concurrency: a ceiling (protects downstream limits such as provider rate limits, or keeps a job
    * serial) and a floor (other functions cannot starve it). @default - none (unreserved account pool)
    */
@@ -45,6 +51,14 @@ export interface NodeFunctionProps {
    */
   readonly aliases?: Record<string, string>;
 }
+
+/**
+ * Packages every Lambda bundle replaces (esbuild `alias`, paths relative to the repository root): the AWS SDK's
+ * default credential chain by the environment-only provider Lambda needs (cdk/bundling/lambda-credentials.ts).
+ */
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': 'cdk/bundling/lambda-credentials.ts',
+};
 
 /**
  * The esbuild options every function is bundled with; `bench/cold-start.bench.ts` builds with the same ones so its
@@ -83,13 +97,16 @@ export class NodeFunction extends Construct {
   /** What esbuild leaves out and replaces: the cold-start bench bundles with exactly these. */
   readonly externalModules: string[];
   readonly aliases: Record<string, string>;
+  /** Installed rather than bundled (lazily loaded drivers, native bindings). */
+  readonly nodeModules: string[];
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
     this.entry = props.entry;
     this.serviceName = props.serviceName;
     this.externalModules = props.externalModules ?? [];
-    this.aliases = props.aliases ?? {};
+    this.aliases = { ...LAMBDA_ALIASES, ...props.aliases };
+    this.nodeModules = props.nodeModules ?? [];
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -144,13 +161,17 @@ export class NodeFunction extends Construct {
         bundleAwsSDK: true,
         tsconfig: projectPath('tsconfig.json'),
         ...(props.externalModules ? { externalModules: props.externalModules } : {}),
-        ...(props.aliases
+        ...(this.nodeModules.length > 0
           ? {
-              esbuildArgs: Object.fromEntries(
-                Object.entries(props.aliases).map(([name, path]) => [`--alias:${name}`, projectPath(path)]),
-              ),
+              nodeModules: this.nodeModules,
+              // Install the binaries of the Lambda platform (npm >= 10.1 honours these for optional dependencies,
+              // e.g. @duckdb/node-bindings-linux-arm64), whatever machine synthesizes.
+              environment: { npm_config_os: 'linux', npm_config_cpu: 'arm64' },
             }
           : {}),
+        esbuildArgs: Object.fromEntries(
+          Object.entries(this.aliases).map(([name, path]) => [`--alias:${name}`, projectPath(path)]),
+        ),
       },
     });
 

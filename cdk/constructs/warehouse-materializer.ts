@@ -35,7 +35,9 @@ export class WarehouseMaterializer extends Construct {
       memorySize: 2048,
       timeout: Duration.minutes(10),
       logRetention: props.logRetention,
-      externalModules: ['@duckdb/node-bindings-*'],
+      // Installed, not bundled: DuckDB's native binding cannot be bundled, and both drivers are imported on the first
+      // warehouse query (functions/adapters/warehouse/index.ts), so they add nothing to the cold start.
+      nodeModules: ['@duckdb/node-api', 'snowflake-sdk'],
       reservedConcurrentExecutions: 1,
       environment: { LAKE_BUCKET: props.lake.bucket.bucketName, ...props.environment },
     });

@@ -3,7 +3,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ActionSync } from '../constructs/action-sync.ts';
 import type { AlarmTopic } from '../constructs/alarm-topic.ts';
-import { ApiService } from '../constructs/api-service.ts';
+import { API_ROUTE_GROUPS, type ApiRouteGroup, ApiService } from '../constructs/api-service.ts';
 import { ConnectorIngest } from '../constructs/connector-ingest.ts';
 import type { ConnectorKeys } from '../constructs/connector-keys.ts';
 import type { DataTable } from '../constructs/data-table.ts';
@@ -88,7 +88,11 @@ export class StatelessStack extends Stack {
     });
     this.httpApi = new PublicHttpApi(this, 'HttpApi', {
       handler: this.service.handler.function,
-      analyticsHandler: this.service.analytics.function,
+      routeGroups: (Object.keys(API_ROUTE_GROUPS) as ApiRouteGroup[]).map((name) => ({
+        name,
+        handler: this.service.routeGroupHandlers[name].function,
+        routes: API_ROUTE_GROUPS[name],
+      })),
       users: props.users,
       allowedOrigins: props.webOrigins,
       logRetention: props.logRetention,
@@ -120,7 +124,7 @@ export class StatelessStack extends Stack {
       table: props.table,
       eventStream: props.eventStream,
       logRetention: props.logRetention,
-      api: this.service.handler.function,
+      api: this.service.connectors.function,
       ...(props.connectorKeys ? { connectorKeys: props.connectorKeys } : {}),
     });
     this.schedules = new ScheduleGroup(this, 'Schedules');
@@ -128,7 +132,7 @@ export class StatelessStack extends Stack {
       table: props.table,
       eventStream: props.eventStream,
       logRetention: props.logRetention,
-      api: this.service.handler.function,
+      api: this.service.actions.function,
       webSocket: this.webSocket,
     });
     this.scheduler = new RunScheduler(this, 'Scheduler', {

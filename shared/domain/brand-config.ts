@@ -2,22 +2,9 @@ import { analyzeText, compileEntities, validateTrackedEntities } from '../analys
 import type { TrackedEntity } from '../analysis/types.ts';
 import type { Brand, BrandInputParsed } from '../contracts/brands.ts';
 import { ValidationError } from './errors.ts';
+import { toTrackedEntities } from './tracked-entities.ts';
 
 type BrandLike = Pick<Brand, 'id' | 'name' | 'aliases' | 'ownedDomains' | 'competitors'>;
-
-/** The brand and its competitors as the analysis engine's tracked entities (brand first). */
-export function toTrackedEntities(brand: BrandLike): TrackedEntity[] {
-  return [
-    { id: brand.id, name: brand.name, kind: 'brand', aliases: brand.aliases, ownedDomains: brand.ownedDomains },
-    ...brand.competitors.map((c) => ({
-      id: c.id,
-      name: c.name,
-      kind: 'competitor' as const,
-      aliases: c.aliases,
-      ownedDomains: c.ownedDomains,
-    })),
-  ];
-}
 
 /**
  * Business rules of a brand configuration beyond its schema: unique competitor and topic names, and no alias or

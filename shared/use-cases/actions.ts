@@ -22,10 +22,10 @@ import type {
 } from '../contracts/actions.ts';
 import type { AuditEntry } from '../contracts/audit.ts';
 import type { Brand } from '../contracts/brands.ts';
-import { toTrackedEntities } from '../domain/brand-config.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../domain/errors.ts';
 import { prefixedId } from '../domain/ids.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
+import { toTrackedEntities } from '../domain/tracked-entities.ts';
 import type { TenantId } from '../domain/workspace.ts';
 import { matchesFilter, sumCounters } from '../events/rollups.ts';
 import type { ActionBusEvent, ActionEventBus, ActionRepository } from '../ports/actions.ts';

@@ -8,10 +8,10 @@ import type {
   SkipCounts,
   WebhookBody,
 } from '../contracts/connectors.ts';
-import { toTrackedEntities } from '../domain/brand-config.ts';
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from '../domain/errors.ts';
 import { prefixedId } from '../domain/ids.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
+import { toTrackedEntities } from '../domain/tracked-entities.ts';
 import { isTenantId, type TenantId } from '../domain/workspace.ts';
 import { signalAnalysisText, signalObservedEvent } from '../events/builders.ts';
 import type { SignalObservedEvent } from '../events/schemas.ts';

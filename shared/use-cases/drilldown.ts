@@ -9,9 +9,9 @@ import {
   type DrilldownResponse,
 } from '../contracts/drilldown.ts';
 import type { Answer } from '../contracts/runs.ts';
-import { toTrackedEntities } from '../domain/brand-config.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
+import { toTrackedEntities } from '../domain/tracked-entities.ts';
 import type { BrandRepository } from '../ports/brand-repository.ts';
 import type { RunRepository } from '../ports/runs.ts';
 import type { Warehouse } from '../ports/warehouse.ts';

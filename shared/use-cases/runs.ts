@@ -1,11 +1,8 @@
-import { analyzeText, compileEntities } from '../analysis/index.ts';
-import type { Analysis } from '../analysis/types.ts';
 import type { Brand } from '../contracts/brands.ts';
 import type { TrackedPrompt } from '../contracts/prompt-sets.ts';
 import type { RunSettings } from '../contracts/run-settings.ts';
 import type { Answer, Run, RunItem, RunSummary } from '../contracts/runs.ts';
 import { TERMINAL_RUN_STATUSES } from '../contracts/runs.ts';
-import { toTrackedEntities } from '../domain/brand-config.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { DEFAULT_SPEND_CAPS } from '../domain/plans.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
@@ -20,6 +17,7 @@ import {
   planWorkItems,
   type UsageEstimate,
 } from '../domain/runs.ts';
+import { toTrackedEntities } from '../domain/tracked-entities.ts';
 import { isTenantId, type TenantId } from '../domain/workspace.ts';
 import { answerAnalyzedEvent, runCompletedEvent } from '../events/builders.ts';
 import type { AiProvider, ProviderId } from '../ports/ai-provider.ts';
@@ -55,7 +53,8 @@ export interface WorkerDeps extends RunDeps {
   events?: EventPublisher | undefined;
 }
 
-function tenantIdOf(value: string): TenantId {
+/** A workflow input's tenant id, checked (a malformed one reads as "no such run"). */
+export function tenantIdOf(value: string): TenantId {
   if (!isTenantId(value)) throw new NotFoundError('Run not found', { code: 'run_not_found' });
   return value;
 }
@@ -377,80 +376,6 @@ function failureMessage(cause: string | undefined): string {
     // not JSON: use as is
   }
   return cause.slice(0, 500);
-}
-
-/** Brand-level summary of an analysis, stored on the answer for the viewer and for quick counts. */
-export function summarizeAnalysis(
-  brand: Brand,
-  text: string,
-  citations: Answer['citations'],
-): NonNullable<Answer['analysis']> {
-  return summaryOf(brand, analyzeText({ text, kind: 'answer', citations }, compileEntities(toTrackedEntities(brand))));
-}
-
-function summaryOf(brand: Brand, analysis: Analysis): NonNullable<Answer['analysis']> {
-  const own = analysis.entities.find((e) => e.entityId === brand.id);
-  return {
-    brandMentioned: Boolean(own?.mentioned),
-    brandRank: own?.rank ?? null,
-    brandSentiment: own?.mentioned ? own.sentiment.score : null,
-    mentionedEntityIds: analysis.entities.filter((e) => e.mentioned).map((e) => e.entityId),
-    citedDomains: [...new Set(analysis.citations.map((c) => c.domain).filter((d): d is string => Boolean(d)))],
-  };
-}
-
-/** Workflow step "Analyze": runs the analysis engine over a stored answer. Failure here never fails the item. */
-export async function analyzeAnswer(
-  deps: WorkerDeps,
-  input: { tenantId: string; runId: string; answerId: string | null },
-) {
-  if (!input.answerId) return { analyzed: false };
-  const tenantId = tenantIdOf(input.tenantId);
-  const answer = await deps.runs.getAnswer(tenantId, input.answerId);
-  if (!answer) return { analyzed: false };
-  const brand = await deps.brands.getBrand(tenantId, answer.brandId);
-  if (!brand) {
-    await deps.runs.setAnswerAnalysis(tenantId, answer.answerId, null, 'failed');
-    return { analyzed: false };
-  }
-  const analysis = analyzeText(
-    { text: answer.text, kind: 'answer', citations: answer.citations },
-    compileEntities(toTrackedEntities(brand)),
-  );
-  await deps.runs.setAnswerAnalysis(tenantId, answer.answerId, summaryOf(brand, analysis), 'analyzed');
-  if (deps.events) await publishAnswerAnalyzed(deps, deps.events, tenantId, answer, analysis);
-  return { analyzed: true };
-}
-
-/** Prompts of a prompt-set version by id; versions are immutable, so they are cached per container. */
-const promptCache = new Map<string, Map<string, TrackedPrompt>>();
-async function promptsOf(deps: Pick<RunDeps, 'brands'>, tenantId: TenantId, brandId: string, version: number) {
-  const key = `${tenantId}|${brandId}|${version}`;
-  const cached = promptCache.get(key);
-  if (cached) return cached;
-  const promptSet = version > 0 ? await deps.brands.getPromptSetVersion(tenantId, brandId, version) : null;
-  const prompts = new Map((promptSet?.prompts ?? []).map((p) => [p.id, p]));
-  if (promptCache.size > 16) promptCache.clear();
-  if (promptSet) promptCache.set(key, prompts);
-  return prompts;
-}
-
-/**
- * Publishes `answer.analyzed` with the prompt's set version, branded flag and topic, so the rollups never read the
- * answer back. A failure propagates: the workflow retries the step, and the event id (derived from the answer id)
- * is the same on every attempt, so consumers count it once.
- */
-async function publishAnswerAnalyzed(
-  deps: WorkerDeps,
-  events: EventPublisher,
-  tenantId: TenantId,
-  answer: Answer,
-  analysis: Analysis,
-) {
-  const run = await deps.runs.getRunState(tenantId, answer.runId);
-  const promptSetVersion = run?.promptSetVersion ?? 0;
-  const prompt = (await promptsOf(deps, tenantId, answer.brandId, promptSetVersion)).get(answer.promptId) ?? null;
-  await events.publish([answerAnalyzedEvent({ tenantId, answer, promptSetVersion, prompt, analysis })]);
 }
 
 /**

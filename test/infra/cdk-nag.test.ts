@@ -40,6 +40,11 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateful/promptpulse-users/PreTokenGeneration/Function AwsSolutions-L1',
         'PromptPulse-Stateless/ApiService/Api/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/ApiService/Api/Function AwsSolutions-L1',
+        // The route-group functions of the API (Action Hub, connectors): same defaults (X-Ray, Node 22).
+        ...['Actions', 'Connectors'].flatMap((group) => [
+          `PromptPulse-Stateless/ApiService/${group}/Function AwsSolutions-L1`,
+          `PromptPulse-Stateless/ApiService/${group}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
+        ]),
         'PromptPulse-Stateless/ConnectorIngest/Ingest/Function AwsSolutions-L1',
         'PromptPulse-Stateless/ConnectorIngest/Ingest/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/ConnectorIngest/StateMachine/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../functions/config.ts';
+import { providersOf } from '../../functions/handlers/fanout/provider-wiring.ts';
 import { createWorkerDeps } from '../../functions/handlers/fanout/worker-deps.ts';
 import type { AskRequest } from '../../shared/ports/ai-provider.ts';
 
@@ -36,7 +37,7 @@ const KEYS = JSON.stringify({ openai: 'sk-a', anthropic: 'sk-b', gemini: 'sk-c',
 describe('provider keys from Secrets Manager (PROVIDER_SECRET_ARN)', () => {
   it('fetches the secret once per cold start and uses its keys', async () => {
     const readSecret = vi.fn(async () => KEYS);
-    const deps = createWorkerDeps({ ...ENV, ...UNREACHABLE }, { readSecret });
+    const deps = { providers: providersOf({ ...ENV, ...UNREACHABLE }, { readSecret }) };
     expect(readSecret).toHaveBeenCalledExactlyOnceWith(ENV.PROVIDER_SECRET_ARN);
     for (const id of ['openai', 'openai', 'anthropic'] as const) {
       const error = await deps.providers
@@ -51,7 +52,7 @@ describe('provider keys from Secrets Manager (PROVIDER_SECRET_ARN)', () => {
   });
 
   it('the secret as CDK creates it ({}) fails the ask naming the missing keys', async () => {
-    const deps = createWorkerDeps(ENV, { readSecret: async () => '{}' });
+    const deps = { providers: providersOf(ENV, { readSecret: async () => '{}' }) };
     await expect(deps.providers.get('openai').ask(REQUEST)).rejects.toThrow(ConfigError);
     await expect(deps.providers.get('openai').ask(REQUEST)).rejects.toThrow(/OPENAI_API_KEY/);
   });
@@ -61,17 +62,22 @@ describe('provider keys from Secrets Manager (PROVIDER_SECRET_ARN)', () => {
       .fn<(arn: string) => Promise<string>>()
       .mockRejectedValueOnce(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }))
       .mockResolvedValue('{}');
-    const deps = createWorkerDeps(ENV, { readSecret });
+    const deps = { providers: providersOf(ENV, { readSecret }) };
     // The cold-start fetch fails during init; the first ask fetches again.
     await new Promise((resolve) => setImmediate(resolve));
     await expect(deps.providers.get('openai').ask(REQUEST)).rejects.toThrow(/No API key/);
     expect(readSecret).toHaveBeenCalledTimes(2);
   });
 
+  it('a step built without provider wiring refuses every provider (only the Ask step asks them)', () => {
+    const deps = createWorkerDeps(ENV);
+    expect(() => deps.providers.get('openai')).toThrow(/only the Ask step/);
+  });
+
   it('without PROVIDER_SECRET_ARN (local runs) keys come from the environment and nothing is fetched', () => {
     const readSecret = vi.fn(async () => KEYS);
     const { PROVIDER_SECRET_ARN: _, ...local } = ENV;
-    const deps = createWorkerDeps(local, { readSecret });
+    const deps = { providers: providersOf(local, { readSecret }) };
     expect(() => deps.providers.get('openai')).toThrow(/PROVIDER_SIMULATOR_URL/);
     expect(readSecret).not.toHaveBeenCalled();
   });

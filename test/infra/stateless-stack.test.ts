@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { API_ROUTE_GROUPS } from '../../cdk/constructs/api-service.ts';
 import { defaultTemplates, logicalIdOf } from './support.ts';
 
 describe('stateless stack', () => {
@@ -22,21 +23,16 @@ describe('stateless stack', () => {
       const env = template.toJSON().Resources[fnId].Properties.Environment.Variables;
       expect(Object.keys(env).sort()).toEqual(
         [
-          // The Action Hub's EventBridge bus (cdk/constructs/action-sync.ts).
-          'ACTION_BUS_NAME',
           'AUTH_PROVIDER',
           'COGNITO_CLIENT_ID',
           'COGNITO_USER_POOL_ID',
-          // The connectors' platform credentials, read by "test a connector" (cdk/constructs/connector-ingest.ts).
-          'CONNECTOR_SECRET_ARN',
-          // The connector admin API starts "poll now" executions (cdk/constructs/connector-ingest.ts).
-          'CONNECTOR_STATE_MACHINE_ARN',
           'EVENT_STREAM_NAME',
           'LAKE_BUCKET',
           'NODE_OPTIONS',
           'POWERTOOLS_LOG_LEVEL',
           'POWERTOOLS_METRICS_NAMESPACE',
           'POWERTOOLS_SERVICE_NAME',
+          // Runs start the prompt fan-out (cdk/constructs/prompt-fanout.ts).
           'STATE_MACHINE_ARN',
           'TABLE_NAME',
           'USER_POOL_ID',
@@ -108,8 +104,16 @@ describe('stateless stack', () => {
           AuthorizerId: Match.absent(),
         });
       }
-      const httpRoutes = template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: { Ref: apiId } } });
-      expect(Object.keys(httpRoutes)).toHaveLength(5);
+      // Every other route carries the JWT authorizer: the catch-all and the route groups' routes.
+      const httpRoutes = Object.values(
+        template.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: { Ref: apiId } } }),
+      ).map((route) => route.Properties as { RouteKey: string; AuthorizationType: string });
+      const open = httpRoutes.filter((route) => route.AuthorizationType !== 'JWT').map((route) => route.RouteKey);
+      expect(open.sort()).toEqual(['GET /health', 'GET /openapi.json', 'POST /ingest/webhooks/{connectorId}']);
+      const groupKeys = Object.values(API_ROUTE_GROUPS).flatMap((keys) => keys.map((k) => `${k.method} ${k.path}`));
+      expect(httpRoutes.map((route) => route.RouteKey).sort()).toEqual(
+        [...new Set(['ANY /{proxy+}', 'GET /health', ...groupKeys])].sort(),
+      );
     });
 
     it('routes the warehouse queries to the analytics function, behind the same authorizer', () => {
@@ -127,11 +131,12 @@ describe('stateless stack', () => {
       });
     });
 
-    it('the analytics function runs the API entry with its environment, reads the table and lake events only', () => {
+    it('the analytics function runs the whole API app with its environment, reads the table and lake events only', () => {
       const resources = template.toJSON().Resources;
       const api = resources[fnId].Properties;
       const analytics = resources[logicalIdOf(stack.service.analytics.function)].Properties;
-      expect(stack.service.analytics.entry).toBe(stack.service.handler.entry);
+      expect(stack.service.analytics.entry).toBe('functions/handlers/api/index.ts');
+      expect(stack.service.handler.entry).toBe('functions/handlers/api/core.ts');
       expect({ ...api.Environment.Variables, POWERTOOLS_SERVICE_NAME: 'promptpulse-analytics' }).toEqual(
         analytics.Environment.Variables,
       );
@@ -149,9 +154,32 @@ describe('stateless stack', () => {
       expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 's3:GetObject', 's3:ListBucket']));
     });
 
-    it('the API bundle replaces the warehouse drivers by a stub; the analytics bundle keeps them', () => {
-      expect(Object.keys(stack.service.handler.aliases).sort()).toEqual(['@duckdb/node-api', 'snowflake-sdk']);
-      expect(stack.service.analytics.aliases).toEqual({});
+    it('the route-group functions get the shared environment plus their own grants, and nothing of the others', () => {
+      const resources = template.toJSON().Resources;
+      const envOf = (fn: { function: unknown }) =>
+        resources[logicalIdOf(fn.function as never)].Properties.Environment.Variables as Record<string, unknown>;
+      const actionsEnv = envOf(stack.service.actions);
+      const connectorsEnv = envOf(stack.service.connectors);
+      expect(actionsEnv.ACTION_BUS_NAME).toBeDefined();
+      expect(actionsEnv.CONNECTOR_STATE_MACHINE_ARN).toBeUndefined();
+      expect(connectorsEnv.CONNECTOR_STATE_MACHINE_ARN).toBeDefined();
+      expect(connectorsEnv.ACTION_BUS_NAME).toBeUndefined();
+      for (const env of [actionsEnv, connectorsEnv])
+        expect(env.TABLE_NAME).toEqual(envOf(stack.service.handler).TABLE_NAME);
+      const actionsOf = (fn: { role: unknown }) =>
+        Object.values(
+          template.findResources('AWS::IAM::Policy', {
+            Properties: { Roles: [{ Ref: logicalIdOf(fn.role as never) }] },
+          }),
+        )
+          .flatMap((p) => p.Properties.PolicyDocument.Statement)
+          .flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+      expect(actionsOf(stack.service.actions)).toEqual(expect.arrayContaining(['events:PutEvents']));
+      expect(actionsOf(stack.service.actions)).not.toEqual(expect.arrayContaining(['states:StartExecution']));
+      expect(actionsOf(stack.service.connectors)).toEqual(expect.arrayContaining(['states:StartExecution']));
+      expect(actionsOf(stack.service.connectors)).not.toEqual(expect.arrayContaining(['events:PutEvents']));
+      expect(actionsOf(stack.service.handler).filter((a) => a.startsWith('cognito-idp:')).length).toBeGreaterThan(0);
+      expect(actionsOf(stack.service.actions).filter((a) => a.startsWith('cognito-idp:'))).toEqual([]);
     });
 
     it('has a $default stage with access logs and throttling', () => {

@@ -3,7 +3,7 @@ import { localKinesisClient } from '../../local/emulators/kinesis.ts';
 import { analyzeText, compileEntities } from '../../shared/analysis/analyze.ts';
 import type { Brand } from '../../shared/contracts/brands.ts';
 import type { Answer } from '../../shared/contracts/runs.ts';
-import { toTrackedEntities } from '../../shared/domain/brand-config.ts';
+import { toTrackedEntities } from '../../shared/domain/tracked-entities.ts';
 import { answerAnalyzedEvent } from '../../shared/events/builders.ts';
 import { RESOURCE_NAMES } from '../../shared/infra/resources.ts';
 

@@ -1,4 +1,5 @@
-import { type ApiDeps, apiRoutes, type RouteDefinition } from '../../functions/handlers/api/routes.ts';
+import { apiRoutes } from '../../functions/handlers/api/route-table.ts';
+import type { ApiDeps, RouteDefinition } from '../../functions/handlers/api/routes.ts';
 import { DEFAULT_SPEND_CAPS } from '../../shared/domain/plans.ts';
 
 /** Every route of the API, discovered from the route table itself: a new route is covered automatically. */

@@ -1,5 +1,6 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import { BaseAnthropic } from '@anthropic-ai/sdk/client';
+import { Messages } from '@anthropic-ai/sdk/resources/messages';
 import {
   type ProviderError,
   ProviderRefusedError,
@@ -24,6 +25,15 @@ import {
   mapGenericError,
 } from './common.ts';
 
+/**
+ * The Anthropic client with only the Messages API, the one this adapter calls: the SDK's documented tree-shakable
+ * form (`BaseAnthropic` plus the resources used). The full `Anthropic` class carries every API (beta, batches,
+ * files, models...), about 300 KB more in the Ask function's bundle.
+ */
+export class AnthropicMessagesClient extends BaseAnthropic {
+  messages: Messages = new Messages(this);
+}
+
 /** Searches Claude may run for one answer on the web-search surface (each is billed). @default 3 */
 export const ANTHROPIC_MAX_WEB_SEARCHES = 3;
 
@@ -33,11 +43,11 @@ export const ANTHROPIC_MAX_WEB_SEARCHES = 3;
  */
 export class AnthropicProvider implements AiProvider {
   readonly id = 'anthropic' as const;
-  readonly #client: Anthropic;
+  readonly #client: AnthropicMessagesClient;
   readonly #options: AdapterOptions;
 
   /** @param client built by {@link createAnthropicClient} (`maxRetries: 0`: the workflow owns retries). */
-  constructor(client: Anthropic, options: AdapterOptions = {}) {
+  constructor(client: AnthropicMessagesClient, options: AdapterOptions = {}) {
     this.#client = client;
     this.#options = options;
   }

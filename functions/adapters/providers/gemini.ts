@@ -1,4 +1,6 @@
-import { ApiError, type GoogleGenAI } from '@google/genai';
+// The SDK's web build: the same client for the Gemini Developer API (API key, fetch), without the Node build's
+// Vertex AI auth library, WebSocket and stream polyfills (about 350 KB of the Ask bundle). Node 20+ has fetch.
+import { ApiError, type GoogleGenAI } from '@google/genai/web';
 import { type ProviderError, ProviderRefusedError, ProviderTimeoutError } from '#shared/domain/provider-errors.ts';
 import type { AiProvider, AnswerUsage, AskRequest, AskResult } from '#shared/ports/ai-provider.ts';
 import {

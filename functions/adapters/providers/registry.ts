@@ -1,11 +1,10 @@
-import Anthropic from '@anthropic-ai/sdk';
-import { GoogleGenAI } from '@google/genai';
+import { GoogleGenAI } from '@google/genai/web';
 import OpenAI from 'openai';
 import * as z from 'zod';
 import type { PriceTable } from '#shared/domain/pricing.ts';
 import { type AiProvider, PROVIDER_IDS, type ProviderId } from '#shared/ports/ai-provider.ts';
 import { ConfigError } from '../../config.ts';
-import { AnthropicProvider } from './anthropic.ts';
+import { AnthropicMessagesClient, AnthropicProvider } from './anthropic.ts';
 import { DEFAULT_TIMEOUT_MS } from './common.ts';
 import { DEFAULT_BASE_URLS, simulatorBaseUrls } from './endpoints.ts';
 import { GeminiProvider } from './gemini.ts';
@@ -126,8 +125,8 @@ export function createPerplexityClient(settings: ClientSettings): OpenAI {
   return createOpenAiClient(settings);
 }
 
-export function createAnthropicClient(settings: ClientSettings): Anthropic {
-  return new Anthropic({
+export function createAnthropicClient(settings: ClientSettings): AnthropicMessagesClient {
+  return new AnthropicMessagesClient({
     apiKey: settings.apiKey,
     baseURL: settings.baseUrl,
     maxRetries: 0,

@@ -5,10 +5,12 @@ import { ForbiddenError, UnauthenticatedError } from '#shared/domain/errors.ts';
 import type { Principal } from '#shared/domain/principal.ts';
 import { isRole, roleAllows } from '#shared/domain/roles.ts';
 import { isTenantId } from '#shared/domain/workspace.ts';
+import type { AccessTokenVerifier } from '#shared/ports/access-token-verifier.ts';
+import type { WorkspaceRepository } from '#shared/ports/workspace-repository.ts';
 import { authorizeTenantPrincipal } from '#shared/use-cases/workspaces.ts';
 import { HttpError, mapError } from '../../middleware/http-errors.ts';
 import { header } from '../../middleware/request.ts';
-import { type ApiDeps, apiRoutes, type RouteContext, type RouteDefinition } from './routes.ts';
+import type { RouteContext, RouteDefinition } from './routes.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
@@ -28,7 +30,13 @@ function pathPattern(path: string): RegExp {
   return new RegExp(`^${source}/?$`);
 }
 
-async function authenticate(deps: ApiDeps, event: APIGatewayProxyEventV2): Promise<Principal> {
+/** What the app itself needs besides its routes: token verification and the membership check. */
+export interface AppDeps {
+  verifier: AccessTokenVerifier;
+  workspaces: WorkspaceRepository;
+}
+
+async function authenticate(deps: AppDeps, event: APIGatewayProxyEventV2): Promise<Principal> {
   const authorization = header(event, 'authorization');
   const match = authorization?.match(/^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/);
   if (!match?.[1]) throw new UnauthenticatedError('A bearer access token is required');
@@ -47,9 +55,9 @@ async function authenticate(deps: ApiDeps, event: APIGatewayProxyEventV2): Promi
  * run the route, and map any error through the one error mapper.
  */
 export function createApiApp(
-  deps: ApiDeps,
+  deps: AppDeps,
   logger: Pick<Logger, 'error' | 'warn' | 'info' | 'debug'>,
-  routes: RouteDefinition[] = apiRoutes(deps),
+  routes: RouteDefinition[],
 ) {
   const router = new Router({ logger });
 

@@ -139,7 +139,7 @@ const EDITORS: readonly Role[] = ['owner', 'admin', 'analyst'];
 /** CSV imports may be larger than JSON bodies (a full prompt set). */
 const CSV_MAX_BYTES = 1024 * 1024;
 
-function tenantOf(ctx: RouteContext): TenantPrincipal {
+export function tenantOf(ctx: RouteContext): TenantPrincipal {
   if (!ctx.tenant) throw new Error('tenant route invoked without a tenant principal');
   return ctx.tenant;
 }
@@ -151,7 +151,7 @@ function principalOf(ctx: RouteContext): Principal {
 
 const brandIdSchema = idSchema('brd');
 /** A malformed id is simply not found: no hint about what ids look like elsewhere. */
-function brandIdOf(ctx: RouteContext): string {
+export function brandIdOf(ctx: RouteContext): string {
   const parsed = brandIdSchema.safeParse(ctx.params.brandId);
   if (!parsed.success) throw new NotFoundError('Brand not found', { code: 'brand_not_found' });
   return parsed.data;
@@ -163,7 +163,7 @@ function userIdOf(ctx: RouteContext): string {
   return id;
 }
 
-const ok = (body: unknown, version?: number): RouteResult => ({
+export const ok = (body: unknown, version?: number): RouteResult => ({
   status: 200,
   body,
   ...(version !== undefined ? { headers: { etag: etag(version) } } : {}),
@@ -181,16 +181,6 @@ function runIdOf(ctx: RouteContext): string {
 const runsQuery = pageQuerySchema.extend({ brandId: idSchema('brd').optional() });
 const itemsQuery = pageQuerySchema.extend({ status: z.enum(['pending', 'succeeded', 'failed', 'skipped']).optional() });
 
-const ANALYTICS_SUMMARIES: Record<AnalyticsQueryName, string> = {
-  trends: 'Per day, provider and surface: answers, answers mentioning the brand, mean rank and sentiment (warehouse)',
-  competitors: 'Competitor matrix: answers mentioning each tracked entity, per provider (warehouse)',
-  topics: 'Per topic: answers, answers mentioning the brand, mean sentiment (warehouse)',
-  sources: 'Top cited domains, owned, competitor or third-party (warehouse)',
-  prompts: 'Per prompt and day: answers and brand mention rate (warehouse)',
-  matrix: 'Heat map: per prompt and tracked entity, answers and answers mentioning the entity (warehouse)',
-  answers: 'Analysed answers in scope, newest day first, at most 5,000: ids for GET /answers/{id} (warehouse)',
-};
-
 const versionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
 const diffQuery = z.strictObject({ from: z.coerce.number().int().min(0), to: z.coerce.number().int().positive() });
 
@@ -198,23 +188,21 @@ const diffQuery = z.strictObject({ from: z.coerce.number().int().min(0), to: z.c
  * The API's route table: the single list the router, the role checks, the OpenAPI document and the generated
  * authorization tests are built from. Handlers stay thin: parse, call a use case, return a status and a body.
  */
-export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
+/** Dependencies of the core routes: everything but the warehouse (analytics routes are in routes/analytics.ts). */
+export type CoreRouteDeps = Omit<ApiDeps, 'warehouse'>;
+
+/**
+ * The core of the API: workspaces, brands, prompt sets, runs and answers, live metrics, members, audit, signals and
+ * ops. What the `api` Lambda function serves; the full table (route-table.ts) adds the analytics, Action Hub and
+ * connector groups, each served by its own function in AWS (cdk/constructs/api-service.ts), so that this module
+ * imports none of their code.
+ */
+export function coreRoutes(deps: CoreRouteDeps): RouteDefinition[] {
   const body = <T extends z.ZodType>(ctx: RouteContext, schema: T) =>
     parseJsonBody(ctx.event, schema, deps.maxBodyBytes);
   const page = (ctx: RouteContext) => parseQuery(ctx.event, pageQuerySchema);
 
-  let openApi: unknown = null;
   const routes: RouteDefinition[] = [
-    {
-      method: 'GET',
-      path: '/openapi.json',
-      summary: 'This API described as OpenAPI 3.1, generated from the route table',
-      access: { kind: 'public' },
-      handle: async () => {
-        openApi ??= buildOpenApiDocument(routes, deps.version);
-        return ok(openApi);
-      },
-    },
     {
       method: 'GET',
       path: '/health',
@@ -612,55 +600,6 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
         });
       },
     },
-    ...(Object.keys(ANALYTICS_ROW_SCHEMAS) as AnalyticsQueryName[]).map(
-      (name): RouteDefinition => ({
-        method: 'GET',
-        path: `/brands/:brandId/analytics/${name}`,
-        summary: `${ANALYTICS_SUMMARIES[name]}; \`format=csv\` exports the same rows`,
-        access: { kind: 'tenant', roles: ALL },
-        docs: { query: AnalyticsQuerySchema, response: analyticsResponseSchema(ANALYTICS_ROW_SCHEMAS[name]) },
-        handle: async (ctx) => {
-          const tenant = tenantOf(ctx);
-          const brand = await brands.getBrandOrThrow(deps, tenant, brandIdOf(ctx));
-          const { format, limit, cursor, ...query } = parseFilterQuery(ctx.event, AnalyticsQuerySchema);
-          const filter = {
-            ...(query.provider ? { provider: query.provider } : {}),
-            ...(query.surface ? { surface: query.surface } : {}),
-            ...(query.topic ? { topic: query.topic } : {}),
-            ...(query.promptSetVersion ? { promptSetVersion: query.promptSetVersion } : {}),
-            ...(query.branded ? { branded: query.branded === 'true' } : {}),
-            ...(query.locale ? { locale: query.locale } : {}),
-          };
-          const cursorQuery = { name, brandId: brand.id, from: query.from, to: query.to, filter };
-          const offset = decodeWarehouseCursor(cursorQuery, cursor);
-          // One row more than the page: tells whether a next page exists without counting.
-          const fetched = await deps.warehouse.query(name, {
-            tenantId: tenant.tenantId,
-            brandId: brand.id,
-            from: query.from,
-            to: query.to,
-            ...filter,
-            page: { limit: limit + 1, offset },
-          });
-          const rows = fetched.slice(0, limit);
-          const nextCursor = fetched.length > limit ? encodeWarehouseCursor(cursorQuery, offset + limit) : null;
-          if (format === 'csv') {
-            const columns = Object.keys(ANALYTICS_ROW_SCHEMAS[name].shape);
-            return {
-              status: 200,
-              body: rowsToCsv(columns, rows),
-              rawContentType: 'text/csv; charset=utf-8',
-              headers: {
-                'content-disposition': `attachment; filename="${name}-${query.from}-${query.to}.csv"`,
-                ...(nextCursor ? { 'x-next-cursor': nextCursor } : {}),
-              },
-            };
-          }
-          return ok({ brandId: brand.id, from: query.from, to: query.to, filter, rows, nextCursor });
-        },
-      }),
-    ),
-    ...drilldownRoutes(deps),
     {
       method: 'GET',
       path: '/members',
@@ -712,10 +651,6 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
       handle: async (ctx) => ok(await deps.auditLog.list(tenantOf(ctx).tenantId, page(ctx))),
     },
     ...signalRoutes(deps),
-    ...connectorRoutes(deps),
-    ...webhookRoutes(deps),
-    ...actionRoutes(deps),
-    ...integrationRoutes(deps),
     ...opsRoutes(deps),
   ];
   return routes;

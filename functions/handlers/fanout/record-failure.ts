@@ -1,5 +1,5 @@
-import { fanoutSteps, lambdaStep } from './steps.ts';
+import { lambdaStep, recordFailureStep } from './steps.ts';
 import { createWorkerDeps } from './worker-deps.ts';
 
 /** Lambda entry point of the fan-out workflow's "RecordFailure" state. */
-export const handler = lambdaStep(fanoutSteps(createWorkerDeps()).RecordFailure);
+export const handler = lambdaStep(recordFailureStep(createWorkerDeps()));

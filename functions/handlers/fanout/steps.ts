@@ -1,20 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import {
-  analyzeAnswer,
-  askItem,
-  finalizeRun,
-  planRun,
-  recordFailure,
-  type WorkerDeps,
-} from '#shared/use-cases/runs.ts';
+import { askItem, finalizeRun, planRun, recordFailure, type WorkerDeps } from '#shared/use-cases/runs.ts';
 import { observed } from '../../middleware/observability.ts';
 import { pickCorrelationId, withCorrelationId } from '../../observability/correlation.ts';
 import { observeStep } from '../../observability/fanout-metrics.ts';
 import { logger } from '../../powertools.ts';
 
 /** Every step's input carries the ids the ASL passes down; `correlationId` comes from the execution input. */
-interface StepInput {
+export interface StepInput {
   tenantId: string;
   runId: string;
   correlationId?: string;
@@ -58,7 +51,7 @@ export function isDependencyOutage(error: unknown): boolean {
 }
 
 /** Runs a step under the run's correlation id (the starter's, else the run id) and counts its business metrics. */
-function step<I extends StepInput, O>(name: string, fn: (input: I) => Promise<O>): (input: I) => Promise<O> {
+export function step<I extends StepInput, O>(name: string, fn: (input: I) => Promise<O>): (input: I) => Promise<O> {
   const guarded = async (input: I) => {
     try {
       return await fn(input);
@@ -72,23 +65,17 @@ function step<I extends StepInput, O>(name: string, fn: (input: I) => Promise<O>
     withCorrelationId(pickCorrelationId(input.correlationId, input.runId), () => observeStep(name, guarded, input));
 }
 
-/**
- * The fan-out workflow's task steps, keyed by the state names of `state-machines/prompt-fanout.asl.json`.
- * Lambda entry points wrap these; the local Step Functions runner calls them directly by state name.
+/*
+ * One factory per task state, as separate exports: each Lambda entry imports only its own, so a step's bundle holds
+ * only the use case it runs (the Ask bundle no analysis code, the Analyze bundle no provider SDKs). The Analyze
+ * factory is in analyze-step.ts, the only module importing the analysis engine; all five together: workflow-steps.ts.
  */
-export function fanoutSteps(deps: WorkerDeps) {
-  return {
-    Plan: step('Plan', (input: StepInput) => planRun(deps, input)),
-    Ask: step('Ask', (input: StepInput & { index: number }) => askItem(deps, input)),
-    Analyze: step('Analyze', (input: StepInput & { answerId: string | null }) => analyzeAnswer(deps, input)),
-    RecordFailure: step('RecordFailure', (input: Parameters<typeof recordFailure>[1] & StepInput) =>
-      recordFailure(deps, input),
-    ),
-    Finalize: step('Finalize', (input: StepInput) => finalizeRun(deps, input)),
-  };
-}
-
-export type FanoutSteps = ReturnType<typeof fanoutSteps>;
+export const planStep = (deps: WorkerDeps) => step('Plan', (input: StepInput) => planRun(deps, input));
+export const askStep = (deps: WorkerDeps) =>
+  step('Ask', (input: StepInput & { index: number }) => askItem(deps, input));
+export const recordFailureStep = (deps: WorkerDeps) =>
+  step('RecordFailure', (input: Parameters<typeof recordFailure>[1] & StepInput) => recordFailure(deps, input));
+export const finalizeStep = (deps: WorkerDeps) => step('Finalize', (input: StepInput) => finalizeRun(deps, input));
 
 /**
  * Wraps one step as a Lambda handler (Powertools logger context; metrics published per invocation; errors keep

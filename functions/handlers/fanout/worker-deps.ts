@@ -1,4 +1,3 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import type { WorkerDeps } from '#shared/use-cases/runs.ts';
 import { createDocumentClient, createS3Client } from '../../adapters/aws/clients.ts';
@@ -8,12 +7,6 @@ import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspa
 import { createKinesisClient, KinesisEventPublisher } from '../../adapters/aws/kinesis-event-publisher.ts';
 import { S3RawAnswerStore } from '../../adapters/aws/s3-raw-answer-store.ts';
 import { createPushNotifier } from '../../adapters/aws/websocket-push.ts';
-import {
-  createProviderRegistry,
-  type ProviderRegistry,
-  readProvidersConfig,
-  withSecretKeys,
-} from '../../adapters/providers/registry.ts';
 import { systemClock, ulidGenerator } from '../../adapters/system.ts';
 import { ConfigError, readBaseConfig } from '../../config.ts';
 import { tracer } from '../../powertools.ts';
@@ -25,8 +18,13 @@ const fanoutSchema = z.object({
 });
 
 export interface WorkerDepsOptions {
-  /** Reads the string of a Secrets Manager secret. @default `GetSecretValue` with the AWS SDK */
-  readSecret?: (secretArn: string) => Promise<string>;
+  /**
+   * The AI providers, for the step that asks them (Ask; locally, the runner that serves every step). Built by
+   * `providersOf` in provider-wiring.ts, which is imported only where it is used: the four provider SDKs are most of
+   * a step bundle's weight, and the other four steps never call a provider.
+   * @default a registry that refuses every provider
+   */
+  providers?: WorkerDeps['providers'];
 }
 
 /**
@@ -58,9 +56,7 @@ export function createWorkerDeps(
     brands: new DynamoDbBrandRepository(db, base.TABLE_NAME),
     workspaces: new DynamoDbWorkspaceRepository(db, base.TABLE_NAME),
     rawAnswers: new S3RawAnswerStore(tracer.captureAWSv3Client(createS3Client(base)), parsed.data.LAKE_BUCKET),
-    providers: env.PROVIDER_SECRET_ARN
-      ? providersFromSecret(env, env.PROVIDER_SECRET_ARN, options.readSecret ?? secretReader(base.AWS_REGION))
-      : lazyProviders(env),
+    providers: options.providers ?? NO_PROVIDERS,
     clock: systemClock,
     ids: ulidGenerator,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -74,52 +70,9 @@ export function createWorkerDeps(
   };
 }
 
-/** Built on first use: only the Ask step talks to providers, and only it needs their keys. */
-function lazyProviders(env: Record<string, string | undefined>): WorkerDeps['providers'] {
-  let registry: ReturnType<typeof createProviderRegistry> | null = null;
-  return {
-    get: (id) => {
-      registry ??= createProviderRegistry(readProvidersConfig(env));
-      return registry.get(id);
-    },
-  };
-}
-
-/**
- * In AWS (`PROVIDER_SECRET_ARN` is set on the Ask function only): the keys come from the Secrets Manager secret
- * (JSON `{"openai": "...", ...}`), fetched once per cold start (the fetch starts during init) and merged over the
- * environment with `withSecretKeys`. A failed fetch or an incomplete secret fails the ask with its error (the
- * workflow records it) and is tried again by the next ask instead of poisoning the container.
- */
-function providersFromSecret(
-  env: Record<string, string | undefined>,
-  secretArn: string,
-  readSecret: (secretArn: string) => Promise<string>,
-): WorkerDeps['providers'] {
-  let registry: Promise<ProviderRegistry> | null = null;
-  const load = (): Promise<ProviderRegistry> => {
-    if (!registry) {
-      const loading = readSecret(secretArn).then((secret) =>
-        createProviderRegistry(withSecretKeys(readProvidersConfig(env), secret)),
-      );
-      loading.catch(() => {
-        if (registry === loading) registry = null;
-      });
-      registry = loading;
-    }
-    return registry;
-  };
-  void load();
-  return {
-    get: (id) => ({ id, ask: async (request, signal) => (await load()).get(id).ask(request, signal) }),
-  };
-}
-
-function secretReader(region: string): (secretArn: string) => Promise<string> {
-  const client = tracer.captureAWSv3Client(new SecretsManagerClient({ region }));
-  return async (secretArn) => {
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-    if (!SecretString) throw new ConfigError('Provider keys secret has no string value');
-    return SecretString;
-  };
-}
+/** What a step without provider wiring has: asking is the Ask step's job, so reaching here is a wiring bug. */
+const NO_PROVIDERS: WorkerDeps['providers'] = {
+  get: (id) => {
+    throw new ConfigError(`No AI providers are wired into this step (asked for ${id}); only the Ask step asks them`);
+  },
+};

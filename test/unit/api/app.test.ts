@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApiApp } from '../../../functions/handlers/api/app.ts';
-import { type ApiDeps, apiRoutes, type RouteDefinition } from '../../../functions/handlers/api/routes.ts';
+import { apiRoutes } from '../../../functions/handlers/api/route-table.ts';
+import type { ApiDeps, RouteDefinition } from '../../../functions/handlers/api/routes.ts';
 import { UnauthenticatedError } from '../../../shared/domain/errors.ts';
 import type { VerifiedAccessToken } from '../../../shared/ports/access-token-verifier.ts';
 import { InMemoryWorkspaces } from '../../support/in-memory-workspaces.ts';
@@ -105,7 +106,7 @@ beforeEach(async () => {
   tokens.set('olga-other-tenant', token('olga', OTHER_TENANT, ['owner']));
 });
 
-async function send(e: APIGatewayProxyEventV2, routes?: RouteDefinition[]) {
+async function send(e: APIGatewayProxyEventV2, routes: RouteDefinition[] = apiRoutes(deps)) {
   const app = createApiApp(deps, silentLogger, routes);
   const result = await app.handle(e, context);
   return { status: result.statusCode, headers: result.headers ?? {}, json: JSON.parse(result.body ?? 'null') };

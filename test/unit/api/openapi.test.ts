@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../../functions/handlers/api/openapi.ts';
-import { type ApiDeps, apiRoutes } from '../../../functions/handlers/api/routes.ts';
+import { apiRoutes } from '../../../functions/handlers/api/route-table.ts';
+import type { ApiDeps } from '../../../functions/handlers/api/routes.ts';
 
 const routes = apiRoutes({} as ApiDeps);
 const document = buildOpenApiDocument(routes, 'dev');

@@ -1,8 +1,7 @@
-import Anthropic from '@anthropic-ai/sdk';
-import { GoogleGenAI } from '@google/genai';
+import { GoogleGenAI } from '@google/genai/web';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { AnthropicProvider } from '#functions/adapters/providers/anthropic.ts';
+import { AnthropicMessagesClient, AnthropicProvider } from '#functions/adapters/providers/anthropic.ts';
 import { GeminiProvider } from '#functions/adapters/providers/gemini.ts';
 import { OpenAiProvider } from '#functions/adapters/providers/openai.ts';
 import { PerplexityProvider } from '#functions/adapters/providers/perplexity.ts';
@@ -37,7 +36,10 @@ function adapter(provider: ProviderId, reply: Reply, seen?: Parameters<typeof ca
     case 'perplexity':
       return new PerplexityProvider(new OpenAI({ apiKey: 'k', baseURL: 'http://x', maxRetries: 0, fetch }), options);
     case 'anthropic':
-      return new AnthropicProvider(new Anthropic({ apiKey: 'k', baseURL: 'http://x', maxRetries: 0, fetch }), options);
+      return new AnthropicProvider(
+        new AnthropicMessagesClient({ apiKey: 'k', baseURL: 'http://x', maxRetries: 0, fetch }),
+        options,
+      );
     case 'gemini':
       return new GeminiProvider(new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: 'http://x' } }), {
         ...options,

@@ -1,5 +1,5 @@
 import { APIError as AnthropicApiError, APIConnectionError as AnthropicConnectionError } from '@anthropic-ai/sdk';
-import { ApiError as GeminiApiError } from '@google/genai';
+import { ApiError as GeminiApiError } from '@google/genai/web';
 import { APIConnectionTimeoutError, APIUserAbortError, APIError as OpenAiApiError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { mapAnthropicError } from '#functions/adapters/providers/anthropic.ts';

@@ -35,7 +35,7 @@ export function tenantOf(ctx: RouteContext): TenantPrincipal {
 }
 
 /** The Action Hub's services, or a 503 when this deployment was built without them. */
-export function hubOf(deps: ApiDeps): ActionHubServices {
+export function hubOf(deps: Pick<ApiDeps, 'actionHub'>): ActionHubServices {
   if (!deps.actionHub) throw new HttpError(503, 'action_hub_unavailable', 'The Action Hub is not configured here');
   return deps.actionHub;
 }
@@ -55,8 +55,11 @@ function actionIdOf(ctx: RouteContext): string {
 const brandIdSchema = idSchema('brd');
 const seriesQuery = z.strictObject({ days: z.coerce.number().int().min(7).max(365).default(60) });
 
+/** What the Action Hub routes use: the API's stores without the warehouse, the workflow starter or the directory. */
+export type ActionRouteDeps = Omit<ApiDeps, 'warehouse' | 'workflow' | 'directory'>;
+
 /** `/actions*` routes; spread into the route table. */
-export function actionRoutes(deps: ApiDeps): RouteDefinition[] {
+export function actionRoutes(deps: ActionRouteDeps): RouteDefinition[] {
   const hubDeps = () => ({ ...deps, ...hubOf(deps) });
   return [
     {

@@ -13,7 +13,8 @@ import type { Role } from '#shared/domain/roles.ts';
 import * as integrations from '#shared/use-cases/integrations.ts';
 import { etag, expectedVersion } from '../../../middleware/preconditions.ts';
 import { parseJsonBody, parseQuery } from '../../../middleware/request.ts';
-import type { ApiDeps, RouteContext, RouteDefinition, RouteResult } from '../routes.ts';
+import type { RouteContext, RouteDefinition, RouteResult } from '../routes.ts';
+import type { ActionRouteDeps } from './actions.ts';
 import { hubOf, tenantOf } from './actions.ts';
 
 /** Integrations carry secrets and send data out of PromptPulse: workspace owners and admins only. */
@@ -33,7 +34,7 @@ function integrationIdOf(ctx: RouteContext): string {
 const deliveryIdSchema = idSchema('dlv');
 
 /** `/integrations*` routes (Admin › Integrations); spread into the route table. */
-export function integrationRoutes(deps: ApiDeps): RouteDefinition[] {
+export function integrationRoutes(deps: ActionRouteDeps): RouteDefinition[] {
   const d = () => ({ ...deps, ...hubOf(deps) });
   return [
     {

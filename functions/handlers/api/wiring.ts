@@ -1,0 +1,61 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { JwtAccessTokenVerifier } from '../../adapters/auth/jwt-access-token-verifier.ts';
+import { createDocumentClient } from '../../adapters/aws/clients.ts';
+import { DynamoDbAuditLog } from '../../adapters/aws/dynamodb-audit-log.ts';
+import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
+import { DynamoDbRollupStore } from '../../adapters/aws/dynamodb-rollup-store.ts';
+import { DynamoDbRunRepository } from '../../adapters/aws/dynamodb-run-repository.ts';
+import { DynamoDbSignalAlertStore } from '../../adapters/aws/dynamodb-signal-alert-store.ts';
+import { DynamoDbSignalStore } from '../../adapters/aws/dynamodb-signal-store.ts';
+import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
+import { systemClock, ulidGenerator } from '../../adapters/system.ts';
+import { readApiConfig } from '../../config.ts';
+import { observed, observeHttpResult } from '../../middleware/observability.ts';
+import { correlationIdOfHttpEvent } from '../../observability/correlation.ts';
+import { tracer } from '../../powertools.ts';
+
+/*
+ * The cold-start wiring every API function shares (the full app of index.ts and the route-group functions of
+ * core.ts, actions.ts and connectors.ts): configuration, the table client, the JWT verifier and the table-backed
+ * stores, built once per container. Each entry adds only what its routes use, so its bundle carries nothing else.
+ */
+export const config = readApiConfig();
+export const db = tracer.captureAWSv3Client(createDocumentClient(config));
+export const verifier = await JwtAccessTokenVerifier.create(config.auth);
+
+/** The table-backed stores and system ports all route groups share. */
+export function tableStores() {
+  const runs = new DynamoDbRunRepository(db, config.TABLE_NAME);
+  return {
+    verifier,
+    workspaces: new DynamoDbWorkspaceRepository(db, config.TABLE_NAME),
+    brands: new DynamoDbBrandRepository(db, config.TABLE_NAME),
+    auditLog: new DynamoDbAuditLog(db, config.TABLE_NAME),
+    runs,
+    usage: runs,
+    rollups: new DynamoDbRollupStore(db, config.TABLE_NAME),
+    signals: new DynamoDbSignalStore(db, config.TABLE_NAME),
+    signalAlerts: new DynamoDbSignalAlertStore(db, config.TABLE_NAME),
+    clock: systemClock,
+    ids: ulidGenerator,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    version: process.env.APP_VERSION ?? 'dev',
+  };
+}
+
+/** The Lambda entry point (API Gateway HTTP API, payload v2) around an app: correlation id, metrics, tracing, logs. */
+export function httpHandler(
+  app: { handle(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> },
+  logger: Parameters<typeof injectLambdaContext>[0],
+) {
+  return middy(
+    observed(correlationIdOfHttpEvent, async (event: APIGatewayProxyEventV2, context: Context) =>
+      observeHttpResult(await app.handle(event, context)),
+    ),
+  )
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }));
+}
