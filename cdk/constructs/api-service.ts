@@ -34,8 +34,10 @@ export const ANALYTICS_ROUTE = { method: 'GET', path: '/brands/{brandId}/analyti
  * that serves it.
  */
 export const API_ROUTE_GROUPS = {
-  /** The whole app with the warehouse drivers; gets only the warehouse queries and the OpenAPI document. */
-  analytics: [ANALYTICS_ROUTE, { method: 'GET', path: '/openapi.json' }],
+  /** The warehouse queries and the prompt drill-down, with the warehouse drivers. */
+  analytics: [ANALYTICS_ROUTE],
+  /** The OpenAPI document (public). */
+  docs: [{ method: 'GET', path: '/openapi.json' }],
   /** The Action Hub: actions, their generation and the CRM integrations. */
   actions: [
     { method: 'ANY', path: '/actions' },
@@ -61,8 +63,8 @@ export const LAKE_EVENTS_KEY_PATTERN = 'tenants/*/events/*';
  * The Lambda functions behind the HTTP API, one per route group, each with the environment `functions/config.ts`
  * reads and exactly the access it needs: `api` (core routes: item reads/writes on the table, putting canonical
  * events on the stream, the user pool's admin API), `actions` and `connectors` (the table; their bus, stream,
- * secret and state-machine grants come from ActionSync and ConnectorIngest), and `analytics` (the whole app with the
- * warehouse drivers: reads the table and the lake's events). Splitting by route group keeps each bundle to the code
+ * secret and state-machine grants come from ActionSync and ConnectorIngest), `analytics` (warehouse queries and the
+ * drill-down, with the warehouse drivers: reads the table and the lake's events) and `docs` (the OpenAPI document). Splitting by route group keeps each bundle to the code
  * its routes use (the cold-start budget, bench/cold-start.bench.ts); locally one process serves the whole app.
  * `LAKE_BUCKET` is passed because `functions/config.ts` reads it; only the analytics function may read the lake.
  *
@@ -74,10 +76,12 @@ export class ApiService extends Construct {
   /** The core routes and the HTTP API's catch-all (functions/handlers/api/core.ts). */
   readonly handler: NodeFunction;
   /**
-   * The whole API app bundled with the warehouse drivers, serving only the analytics routes and `/openapi.json`
-   * ({@link API_ROUTE_GROUPS}): the heavy drivers (snowflake-sdk is megabytes) stay out of every other cold start.
+   * The warehouse queries and drill-down (functions/handlers/api/analytics.ts), with the warehouse drivers installed
+   * next to the bundle: the heavy drivers (snowflake-sdk is megabytes) stay out of every other function.
    */
   readonly analytics: NodeFunction;
+  /** `GET /openapi.json` from the generated document (functions/handlers/api/docs.ts). */
+  readonly docs: NodeFunction;
   /** The Action Hub routes (functions/handlers/api/actions.ts). */
   readonly actions: NodeFunction;
   /** Connector administration and signed webhooks (functions/handlers/api/connectors.ts). */
@@ -141,8 +145,8 @@ export class ApiService extends Construct {
     props.table.grantItemReadWrite(this.connectors.function);
 
     this.analytics = new NodeFunction(this, 'Analytics', {
-      entry: 'functions/handlers/api/index.ts',
-      description: 'PromptPulse HTTP API: analytics routes (warehouse queries) and the OpenAPI document',
+      entry: 'functions/handlers/api/analytics.ts',
+      description: 'PromptPulse HTTP API: analytics routes (warehouse queries, drill-down)',
       serviceName: 'promptpulse-analytics',
       memorySize: 2048,
       timeout: Duration.seconds(29),
@@ -155,7 +159,17 @@ export class ApiService extends Construct {
       POWERTOOLS_SERVICE_NAME: 'promptpulse-analytics',
     });
     const analyticsFn = this.analytics.function;
-    // It runs the whole app (authorization reads the table) and reads the lake's events (DuckDB); nothing else.
+
+    // Public and stateless: no table, no token verification; the document is part of the bundle.
+    this.docs = new NodeFunction(this, 'Docs', {
+      entry: 'functions/handlers/api/docs.ts',
+      description: 'PromptPulse HTTP API: the OpenAPI document',
+      serviceName: 'promptpulse-api-docs',
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      logRetention: props.logRetention,
+    });
+    // Authorization and the drill-down read the table, DuckDB reads the lake's events; nothing else.
     props.table.grantItemRead(analyticsFn);
     const events = props.lake.bucket.arnForObjects(LAKE_EVENTS_KEY_PATTERN);
     analyticsFn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [events] }));
@@ -179,7 +193,7 @@ export class ApiService extends Construct {
 
   /** The function serving each route group of {@link API_ROUTE_GROUPS}. */
   get routeGroupHandlers(): Record<ApiRouteGroup, NodeFunction> {
-    return { analytics: this.analytics, actions: this.actions, connectors: this.connectors };
+    return { analytics: this.analytics, docs: this.docs, actions: this.actions, connectors: this.connectors };
   }
 }
 

@@ -3,18 +3,22 @@ import { API_ROUTE_GROUPS, type ApiRouteGroup, type ApiRouteKey } from '../../cd
 import { actionGroupRoutes } from '../../functions/handlers/api/groups/actions.ts';
 import { connectorGroupRoutes } from '../../functions/handlers/api/groups/connectors.ts';
 import { apiRoutes } from '../../functions/handlers/api/route-table.ts';
+import { analyticsRoutes } from '../../functions/handlers/api/routes/analytics.ts';
+import { drilldownRoutes } from '../../functions/handlers/api/routes/drilldown.ts';
+import { openApiDocumentRoute } from '../../functions/handlers/api/routes/openapi-document.ts';
 import { type ApiDeps, coreRoutes, type RouteDefinition } from '../../functions/handlers/api/routes.ts';
 import { defaultTemplates, logicalIdOf } from './support.ts';
 
 /**
- * In AWS the API is four functions, one per route group, behind one HTTP API; locally one process serves the whole
+ * In AWS the API is five functions, one per route group, behind one HTTP API; locally one process serves the whole
  * table. This checks the split loses nothing: every route of the app, sent through API Gateway's route selection,
  * lands on a function whose own route table serves it (else it would answer 404 in AWS only).
  */
 const deps = {} as ApiDeps;
 const SERVED: Record<ApiRouteGroup | 'core', RouteDefinition[]> = {
   core: coreRoutes(deps),
-  analytics: apiRoutes(deps),
+  analytics: [...analyticsRoutes(deps), ...drilldownRoutes(deps)],
+  docs: [openApiDocumentRoute('test')],
   actions: actionGroupRoutes(deps),
   connectors: connectorGroupRoutes(deps),
 };
@@ -62,7 +66,7 @@ function selectGroup(method: string, path: string): ApiRouteGroup | 'core' {
 /** A request path for a route-table path (`:brandId` → a plausible id). */
 const samplePath = (path: string) => path.replace(/:(\w+)/g, (_, name: string) => `${name}-1`);
 
-describe('API route groups (one HTTP API, four functions)', () => {
+describe('API route groups (one HTTP API, five functions)', () => {
   const all = apiRoutes(deps);
 
   it('the selection model follows API Gateway (prefix-greedy beats the catch-all, methods must match)', () => {
@@ -84,10 +88,10 @@ describe('API route groups (one HTTP API, four functions)', () => {
     },
   );
 
-  it('every group serves only routes of the app, and the analytics function the whole app', () => {
-    const keys = new Set(all.map((r) => `${r.method} ${r.path}`));
-    for (const routes of Object.values(SERVED)) for (const r of routes) expect(keys).toContain(`${r.method} ${r.path}`);
-    expect(SERVED.analytics.length).toBe(all.length);
+  it('every group serves only routes of the app, and every route is served by exactly one group', () => {
+    const keys = all.map((r) => `${r.method} ${r.path}`);
+    const served = Object.values(SERVED).flatMap((routes) => routes.map((r) => `${r.method} ${r.path}`));
+    expect(served.sort()).toEqual(keys.sort());
     // The split is real: the core function carries none of the other groups' routes.
     const core = new Set(SERVED.core.map((r) => r.path));
     for (const r of [...SERVED.actions, ...SERVED.connectors]) expect(core.has(r.path)).toBe(false);

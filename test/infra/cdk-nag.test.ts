@@ -40,8 +40,8 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateful/promptpulse-users/PreTokenGeneration/Function AwsSolutions-L1',
         'PromptPulse-Stateless/ApiService/Api/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/ApiService/Api/Function AwsSolutions-L1',
-        // The route-group functions of the API (Action Hub, connectors): same defaults (X-Ray, Node 22).
-        ...['Actions', 'Connectors'].flatMap((group) => [
+        // The route-group functions of the API (Action Hub, connectors, docs): same defaults (X-Ray, Node 22).
+        ...['Actions', 'Connectors', 'Docs'].flatMap((group) => [
           `PromptPulse-Stateless/ApiService/${group}/Function AwsSolutions-L1`,
           `PromptPulse-Stateless/ApiService/${group}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
         ]),

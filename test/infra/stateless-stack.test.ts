@@ -131,11 +131,11 @@ describe('stateless stack', () => {
       });
     });
 
-    it('the analytics function runs the whole API app with its environment, reads the table and lake events only', () => {
+    it('the analytics function runs the warehouse routes with the API environment, reads the table and lake events only', () => {
       const resources = template.toJSON().Resources;
       const api = resources[fnId].Properties;
       const analytics = resources[logicalIdOf(stack.service.analytics.function)].Properties;
-      expect(stack.service.analytics.entry).toBe('functions/handlers/api/index.ts');
+      expect(stack.service.analytics.entry).toBe('functions/handlers/api/analytics.ts');
       expect(stack.service.handler.entry).toBe('functions/handlers/api/core.ts');
       expect({ ...api.Environment.Variables, POWERTOOLS_SERVICE_NAME: 'promptpulse-analytics' }).toEqual(
         analytics.Environment.Variables,

@@ -55,18 +55,27 @@ async function authenticate(deps: AppDeps, event: APIGatewayProxyEventV2): Promi
  * run the route, and map any error through the one error mapper.
  */
 export function createApiApp(
-  deps: AppDeps,
+  deps: AppDeps | null,
   logger: Pick<Logger, 'error' | 'warn' | 'info' | 'debug'>,
   routes: RouteDefinition[],
 ) {
+  // `null`: an app of public routes only (no token verification or membership store to wire).
+  const protectedRoute = routes.find((route) => route.access.kind !== 'public');
+  if (!deps && protectedRoute) {
+    throw new Error(`${protectedRoute.method} ${protectedRoute.path} needs a token verifier and the workspace store`);
+  }
   const router = new Router({ logger });
 
   const run = (route: RouteDefinition) => async (reqCtx: { event: unknown; params: Record<string, string> }) => {
     const event = reqCtx.event as APIGatewayProxyEventV2;
     try {
       const ctx: RouteContext = { event, params: reqCtx.params, principal: null, tenant: null };
-      if (route.access.kind !== 'public') ctx.principal = await authenticate(deps, event);
-      if (route.access.kind === 'tenant' && ctx.principal) {
+      if (route.access.kind !== 'public') {
+        // Unreachable without deps (refused at construction); never serve a protected route unauthenticated.
+        if (!deps) throw new UnauthenticatedError('This function cannot verify tokens');
+        ctx.principal = await authenticate(deps, event);
+      }
+      if (route.access.kind === 'tenant' && ctx.principal && deps) {
         ctx.tenant = await authorizeTenantPrincipal(deps, ctx.principal);
         if (!roleAllows(ctx.tenant.role, route.access.roles)) {
           throw new ForbiddenError(`Your role (${ctx.tenant.role}) cannot do this`, {

@@ -13,8 +13,9 @@ import type { ApiDeps } from './routes.ts';
 import { config, db, httpHandler, tableStores } from './wiring.ts';
 
 /*
- * The whole API in one function: what the local stack serves, and in AWS the analytics function (the HTTP API sends
- * it only the warehouse routes and /openapi.json; the other route groups have their own, lighter functions).
+ * The whole API in one function: what the local stack serves. In AWS each route group has its own, lighter function
+ * (core.ts, analytics.ts, actions.ts, connectors.ts, docs.ts; cdk/constructs/api-service.ts), built from the same
+ * route modules; test/infra/api-route-groups.test.ts checks that together they serve every route of this table.
  */
 const directoryConfig = readDirectoryConfig();
 const workflowConfig = readWorkflowConfig();

@@ -7,10 +7,9 @@ import { type ApiDeps, coreRoutes, ok, type RouteDefinition } from './routes.ts'
 
 /**
  * The whole API: the core routes and the analytics, Action Hub and connector groups, plus the OpenAPI document of
- * all of them. Served as one app locally and by the analytics function in AWS (which gets only the analytics routes
- * and `/openapi.json` from the HTTP API); the `api`, actions and connectors functions each serve one group
- * (cdk/constructs/api-service.ts), and test/infra/api-route-groups.test.ts checks the HTTP API sends every route to
- * a function that serves it.
+ * all of them (generated live; `npm run openapi` writes it to docs/openapi.json). Served as one app locally; in AWS
+ * one function per route group (cdk/constructs/api-service.ts), and test/infra/api-route-groups.test.ts checks the
+ * HTTP API sends every route to a function that serves it.
  */
 export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
   let openApi: unknown = null;

@@ -1,7 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { JwtAccessTokenVerifier } from '../../adapters/auth/jwt-access-token-verifier.ts';
 import { createDocumentClient } from '../../adapters/aws/clients.ts';
 import { DynamoDbAuditLog } from '../../adapters/aws/dynamodb-audit-log.ts';
@@ -13,8 +9,6 @@ import { DynamoDbSignalStore } from '../../adapters/aws/dynamodb-signal-store.ts
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { systemClock, ulidGenerator } from '../../adapters/system.ts';
 import { readApiConfig } from '../../config.ts';
-import { observed, observeHttpResult } from '../../middleware/observability.ts';
-import { correlationIdOfHttpEvent } from '../../observability/correlation.ts';
 import { tracer } from '../../powertools.ts';
 
 /*
@@ -46,16 +40,4 @@ export function tableStores() {
   };
 }
 
-/** The Lambda entry point (API Gateway HTTP API, payload v2) around an app: correlation id, metrics, tracing, logs. */
-export function httpHandler(
-  app: { handle(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> },
-  logger: Parameters<typeof injectLambdaContext>[0],
-) {
-  return middy(
-    observed(correlationIdOfHttpEvent, async (event: APIGatewayProxyEventV2, context: Context) =>
-      observeHttpResult(await app.handle(event, context)),
-    ),
-  )
-    .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger, { resetKeys: true }));
-}
+export { httpHandler } from './wiring-http.ts';
