@@ -1,6 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+// Types only at the top: the driver is imported when a warehouse is created, so a bundle that carries this adapter
+// does not load DuckDB at cold start (esbuild hoists static imports of installed packages to the bundle's top).
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ANALYTICS_ROW_SCHEMAS, type AnalyticsQueryName, type AnalyticsRow } from '#shared/contracts/analytics.ts';
 import { parseCanonicalEvent } from '#shared/events/schemas.ts';
 import {
@@ -113,6 +115,7 @@ export class DuckDbWarehouse implements Warehouse {
   ) {}
 
   static async create(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(options.path ?? ':memory:');
     const connection = await instance.connect();
     for (const statement of [...DDL, ...DERIVED_TABLES_DDL]) await connection.run(statement);

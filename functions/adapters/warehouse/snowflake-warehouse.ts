@@ -1,4 +1,6 @@
-import snowflake, { type Bind, type Connection, type ConnectionOptions } from 'snowflake-sdk';
+// Types only at the top: the driver (megabytes) is imported on the first connection, so a bundle that carries this
+// adapter does not load it at cold start (esbuild hoists static imports of installed packages to the bundle's top).
+import type { Bind, Connection, ConnectionOptions } from 'snowflake-sdk';
 import { ANALYTICS_ROW_SCHEMAS, type AnalyticsQueryName, type AnalyticsRow } from '#shared/contracts/analytics.ts';
 import {
   type MaterializationReport,
@@ -107,9 +109,8 @@ export class SnowflakeWarehouse implements Warehouse {
       const existing = await this.connection.catch(() => null);
       if (existing?.isUp()) return existing;
     }
-    this.connection = snowflake
-      .createConnection(this.options)
-      .connectAsync()
+    this.connection = import('snowflake-sdk')
+      .then(({ default: snowflake }) => snowflake.createConnection(this.options).connectAsync())
       .catch((error: unknown) => {
         this.connection = null;
         throw new WarehouseError('could not connect to Snowflake', { cause: error });
