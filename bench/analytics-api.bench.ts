@@ -26,7 +26,7 @@ import { localS3Client } from '../local/emulators/s3.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { PROVIDERS } from '../shared/contracts/run-settings.ts';
 import { makeEvent } from '../shared/events/envelope.ts';
-import { addDays, CounterSums, mergeRollupEntries, type RollupEntry } from '../shared/events/rollups.ts';
+import { addDays, mergeRollupEntries, type RollupEntry } from '../shared/events/rollups.ts';
 import type { AnswerAnalyzedData, EntityObservation } from '../shared/events/schemas.ts';
 import { RESOURCE_NAMES } from '../shared/infra/resources.ts';
 import { call } from '../test/support/api.ts';
@@ -165,7 +165,8 @@ try {
               topic: data.prompt.topicId ?? 'none',
               branded: data.prompt.branded,
             },
-            sums: new CounterSums().addAnswer(data),
+            answer: data,
+            counters: null,
           });
         }
     answers += entries.length;

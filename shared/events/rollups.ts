@@ -82,7 +82,7 @@ export function rollupDelta(
   const entry = rollupEntry({ id: '', ...event } as AnswerAnalyzedEvent);
   if (!entry) return null;
   const { tenantId, brandId, day, cell } = entry;
-  return { tenantId, brandId, day, cell, counters: entry.sums.toCounters() };
+  return { tenantId, brandId, day, cell, counters: sumsOf(entry).toCounters() };
 }
 
 /** Sums counters (cells of a period and filter, or deltas of events). */
@@ -428,10 +428,8 @@ export function addDays(day: string, n: number): string {
 }
 
 /**
- * One countable event, as the batch writer needs it: who and where it counts, and what it adds, already summed into
- * numeric counters. Why summed when the entry is made rather than when the batch is merged: the entry then holds a few
- * hundred bytes instead of the whole parsed event, which a batch would otherwise keep alive (and the garbage collector
- * copy) until it is written; the merge shares these sums and copies them only when a second event adds to an item.
+ * One countable event, as the batch writer needs it: who and where it counts, and what it adds, kept as the event's
+ * own data (answers) or as named counters (runs, hand-built deltas) until the batch is merged.
  */
 export interface RollupEntry {
   eventId: string;
@@ -440,8 +438,8 @@ export interface RollupEntry {
   day: string;
   /** Null for events that only touch the brand's totals (runs). */
   cell: RollupDims | null;
-  /** What the event adds. Read-only: merged items share it. */
-  sums: CounterSums;
+  answer: AnswerAnalyzedData | null;
+  counters: RollupCounters | null;
 }
 
 /** What an event adds to the rollups, as an entry of a batch; null for events the rollups do not count. */
@@ -464,7 +462,8 @@ export function rollupEntry(
         topic: data.prompt.topicId ?? 'none',
         branded: data.prompt.branded,
       },
-      sums: new CounterSums().addAnswer(data),
+      answer: data,
+      counters: null,
     };
   }
   if (event.type === 'promptpulse.run.completed') {
@@ -476,8 +475,7 @@ export function rollupEntry(
     add(counters, 'run#skipped', data.counts.skipped);
     add(counters, 'run#costUsd', data.usage.costUsd);
     const day = data.finishedAt.slice(0, 10);
-    const sums = new CounterSums().addCounters(counters);
-    return { eventId: id, tenantId: data.tenantId, brandId: data.brandId, day, cell: null, sums };
+    return { eventId: id, tenantId: data.tenantId, brandId: data.brandId, day, cell: null, answer: null, counters };
   }
   return null;
 }
@@ -485,7 +483,15 @@ export function rollupEntry(
 /** A hand-built delta (tests, tools) as a batch entry. */
 export function deltaEntry(eventId: string, delta: RollupDelta): RollupEntry {
   const { tenantId, brandId, day, cell, counters } = delta;
-  return { eventId, tenantId, brandId, day, cell, sums: new CounterSums().addCounters(counters) };
+  return { eventId, tenantId, brandId, day, cell, answer: null, counters };
+}
+
+/** What an entry adds, as sums (a fresh instance the caller may add to). */
+function sumsOf(entry: RollupEntry): CounterSums {
+  const sums = new CounterSums();
+  if (entry.answer) sums.addAnswer(entry.answer);
+  if (entry.counters) sums.addCounters(entry.counters);
+  return sums;
 }
 
 /** One rollup item after a batch is merged: a fine cell (dims) or the brand's total, for a day or an ISO week. */
@@ -671,10 +677,15 @@ export function mergeRollupEntries(entries: readonly RollupEntry[]): MergedRollu
     const day = periodOf(brand.days, entry.day);
     if (entry.cell) {
       const slot = findCell(day, entry.cell);
-      if (slot) contribute(slot, entry.sums);
-      else addCell(day, slotOf(brand, 'day', entry.day, entry.cell, cellKeyWithin(entry.cell), entry.sums, true));
+      // A day cell's sums are its own from the start (events are added into them; nothing shares them yet).
+      if (!slot)
+        addCell(day, slotOf(brand, 'day', entry.day, entry.cell, cellKeyWithin(entry.cell), sumsOf(entry), false));
+      else {
+        if (entry.answer) slot.sums.addAnswer(entry.answer);
+        if (entry.counters) slot.sums.addCounters(entry.counters);
+      }
     } else {
-      addToTotal(brand, 'day', day, entry.sums);
+      addToTotal(brand, 'day', day, sumsOf(entry));
     }
   }
   const out: MergedRollupItem[] = [];
