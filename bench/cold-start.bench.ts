@@ -31,6 +31,7 @@ const API_PATH_SERVICES = new Set([
   'promptpulse-api',
   'promptpulse-api-actions',
   'promptpulse-api-connectors',
+  'promptpulse-api-docs',
   'promptpulse-analytics',
   'promptpulse-ws',
   'promptpulse-auth',
