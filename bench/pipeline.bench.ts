@@ -186,24 +186,32 @@ class BenchRollupStore implements RollupStore {
         counted = new Set();
         this.markers.set(entry.tenantId, counted);
       }
-      if (counted.has(entry.eventId)) continue;
-      counted.add(entry.eventId);
+      const before = counted.size;
+      if (counted.add(entry.eventId).size === before) continue; // counted before: a duplicate
       fresh.push(entry);
     }
-    let partition: Map<string, Map<string, StoredItem>> | null = null;
+    // A merge hands out a brand's items together, a period's mostly in a row: the maps of the last partition and
+    // period are kept at hand.
     let tenantId = '';
     let brandId = '';
+    let period = '';
+    let partition: Map<string, Map<string, StoredItem>> | null = null;
+    let cells: Map<string, StoredItem> | null = null;
     for (const item of mergeRollupEntries(fresh)) {
       if (partition === null || item.tenantId !== tenantId || item.brandId !== brandId) {
         ({ tenantId, brandId } = item);
         partition = childOf(childOf(this.items, tenantId), brandId);
+        cells = null;
       }
-      const cells = childOf(partition, item.period);
+      if (cells === null || item.period !== period) {
+        period = item.period;
+        cells = childOf(partition, period);
+      }
       let stored = cells.get(item.cellKey);
       if (!stored) {
-        const { granularity, period, dims, cellKey } = item;
+        const { granularity, dims, cellKey } = item;
         stored = { item: { tenantId, brandId, granularity, period, dims, cellKey }, sums: new CounterSums() };
-        cells.set(item.cellKey, stored);
+        cells.set(cellKey, stored);
       }
       stored.sums.addSums(item.sums);
     }

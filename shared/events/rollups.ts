@@ -232,22 +232,22 @@ const ENTITY_SIZE = 16;
 const ENTITIES_AT = ANSWER_SIZE + 1;
 const ENTITY_STRIDE = ENTITY_SIZE + 1;
 
-/** Adds `value` (rounded) to counter `i` of the block at `base` whose bitmask is at `base + size`. */
-function inc(sums: number[], base: number, size: number, i: number, value: number): void {
+/** Adds `value` (rounded) to `sums[at]`; 1 when that changed the counter (a bit for the block's mask), else 0. */
+function inc(sums: number[], at: number, value: number): number {
   const v = round9(value);
-  if (v === 0) return;
-  sums[base + i] = round9((sums[base + i] as number) + v);
-  sums[base + size] = (sums[base + size] as number) | (1 << i);
+  if (v === 0) return 0;
+  sums[at] = round9((sums[at] as number) + v);
+  return 1;
 }
 
 /** Adds the block of `from` at `fromBase` into the block of `target` at `base` (both of `size` counters). */
 function addBlockInto(target: number[], base: number, from: readonly number[], fromBase: number, size: number): void {
   const touched = from[fromBase + size] as number;
-  // Only the touched counters: visit the set bits.
-  for (let bits = touched; bits !== 0; bits &= bits - 1) {
-    const i = 31 - Math.clz32(bits & -bits);
-    target[base + i] = round9((target[base + i] as number) + (from[fromBase + i] as number));
-  }
+  if (touched === 0) return;
+  // Only the touched counters (an untouched one is 0 and stays absent).
+  for (let i = 0; i < size; i++)
+    if ((touched & (1 << i)) !== 0)
+      target[base + i] = round9((target[base + i] as number) + (from[fromBase + i] as number));
   target[base + size] = (target[base + size] as number) | touched;
 }
 
@@ -261,7 +261,8 @@ const LINEAR_ENTITY_SEARCH = 8;
  * allocate and iterate than the handful of entities an answer has.
  */
 export class CounterSums {
-  private readonly values: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+  /** Room for the answer block and a first entity's (every answer has one), so an answer's sums rarely grow. */
+  private readonly values: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   private readonly entityIds: string[] = [];
   /** entityId → block number, once there are more than {@link LINEAR_ENTITY_SEARCH} entities. */
   private entityIndex: Map<string, number> | null = null;
@@ -279,7 +280,7 @@ export class CounterSums {
     const k = ids.length;
     ids.push(entityId);
     const values = this.values;
-    for (let i = 0; i < ENTITY_STRIDE; i++) values.push(0);
+    if (values.length < ENTITIES_AT + (k + 1) * ENTITY_STRIDE) for (let i = 0; i < ENTITY_STRIDE; i++) values.push(0);
     if (this.entityIndex !== null) this.entityIndex.set(entityId, k);
     else if (ids.length > LINEAR_ENTITY_SEARCH) this.entityIndex = new Map(ids.map((id, i) => [id, i]));
     return ENTITIES_AT + k * ENTITY_STRIDE;
@@ -289,39 +290,39 @@ export class CounterSums {
   addAnswer(data: AnswerAnalyzedData): this {
     const a = this.values;
     const nonBranded = !data.prompt.branded;
-    inc(a, 0, ANSWER_SIZE, 0, 1);
-    if (nonBranded) inc(a, 0, ANSWER_SIZE, 1, 1);
-    inc(a, 0, ANSWER_SIZE, 2, data.citations.length);
-    if (data.refusal) inc(a, 0, ANSWER_SIZE, 3, 1);
-    inc(a, 0, ANSWER_SIZE, 4, data.usage.inputTokens);
-    inc(a, 0, ANSWER_SIZE, 5, data.usage.outputTokens);
-    if (data.costUsd !== null) inc(a, 0, ANSWER_SIZE, 6, data.costUsd);
-    const Z = ENTITY_SIZE;
+    // Each block's mask is gathered in a local and written once.
+    let mask =
+      inc(a, 0, 1) |
+      ((nonBranded ? inc(a, 1, 1) : 0) << 1) |
+      (inc(a, 2, data.citations.length) << 2) |
+      ((data.refusal ? inc(a, 3, 1) : 0) << 3) |
+      (inc(a, 4, data.usage.inputTokens) << 4) |
+      (inc(a, 5, data.usage.outputTokens) << 5) |
+      ((data.costUsd !== null ? inc(a, 6, data.costUsd) : 0) << 6);
+    a[ANSWER_SIZE] = (a[ANSWER_SIZE] as number) | mask;
     for (const e of data.entities) {
       const at = this.entityAt(e.entityId);
-      inc(a, at, Z, MV, e.mentions);
-      if (nonBranded) inc(a, at, Z, MVNB, e.mentions);
-      inc(a, at, Z, OC, e.ownedCitations);
-      if (e.ownedCitations > 0) inc(a, at, Z, CA, 1);
-      inc(a, at, Z, PW, e.positionAdjustedWords);
-      if (e.primaryRecommendation) inc(a, at, Z, PR, 1);
-      if (!e.mentioned) continue;
-      inc(a, at, Z, M, 1);
-      if (e.rank !== null) {
-        inc(a, at, Z, RKN, 1);
-        inc(a, at, Z, RK, e.rank);
-        inc(a, at, Z, RK2, e.rank * e.rank);
+      mask =
+        (inc(a, at + MV, e.mentions) << MV) |
+        ((nonBranded ? inc(a, at + MVNB, e.mentions) : 0) << MVNB) |
+        (inc(a, at + OC, e.ownedCitations) << OC) |
+        ((e.ownedCitations > 0 ? inc(a, at + CA, 1) : 0) << CA) |
+        (inc(a, at + PW, e.positionAdjustedWords) << PW) |
+        ((e.primaryRecommendation ? inc(a, at + PR, 1) : 0) << PR);
+      if (e.mentioned) {
+        mask |= inc(a, at + M, 1) << M;
+        if (e.rank !== null)
+          mask |=
+            (inc(a, at + RKN, 1) << RKN) | (inc(a, at + RK, e.rank) << RK) | (inc(a, at + RK2, e.rank * e.rank) << RK2);
+        if (e.sentiment !== null)
+          mask |=
+            (inc(a, at + ASN, 1) << ASN) |
+            (inc(a, at + AS, e.sentiment) << AS) |
+            (inc(a, at + AS2, e.sentiment * e.sentiment) << AS2);
+        for (const s of e.mentionSentiments)
+          mask |= (inc(a, at + SN, 1) << SN) | (inc(a, at + S, s) << S) | (inc(a, at + S2, s * s) << S2);
       }
-      if (e.sentiment !== null) {
-        inc(a, at, Z, ASN, 1);
-        inc(a, at, Z, AS, e.sentiment);
-        inc(a, at, Z, AS2, e.sentiment * e.sentiment);
-      }
-      for (const s of e.mentionSentiments) {
-        inc(a, at, Z, SN, 1);
-        inc(a, at, Z, S, s);
-        inc(a, at, Z, S2, s * s);
-      }
+      a[at + ENTITY_SIZE] = (a[at + ENTITY_SIZE] as number) | mask;
     }
     return this;
   }
