@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -40,18 +41,56 @@ export interface ActionSyncProps {
 export const ACTION_SYNC_RETRY = { retryAttempts: 8, maxEventAge: Duration.hours(24) } as const;
 
 /**
+ * Lambda's own retry policy once EventBridge has handed an event over (rules invoke functions asynchronously): a
+ * function error is retried twice, an event throttled for longer than 6 hours expires; either way the invocation
+ * record (event, error) goes to the function's on-failure queue instead of being dropped.
+ */
+export const ACTION_DELIVER_ASYNC_RETRY = { retryAttempts: 2, maxEventAge: Duration.hours(6) } as const;
+
+/** The daily pass: retried twice, and still worth running up to 6 hours late (before the working day). */
+export const ACTION_DAILY_ASYNC_RETRY = { retryAttempts: 2, maxEventAge: Duration.hours(6) } as const;
+
+/**
+ * An SQS queue receiving the invocation records of a function's failed asynchronous invocations (Lambda
+ * destinations): SSE with the SQS KMS key, TLS only, 14 days to act. Its construct id ends in `OnFailure`, so
+ * `Operations` alarms on its depth.
+ */
+export function onFailureQueue(scope: Construct, id: string, what: string): sqs.Queue {
+  const queue = new sqs.Queue(scope, id, {
+    encryption: sqs.QueueEncryption.KMS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason:
+      `On-failure destination of ${what}: it holds invocation records (event and error) that an operator reads and ` +
+      're-drives by hand (docs/runbook.md#dead-letters); nothing consumes it automatically, so a DLQ behind it would ' +
+      'never receive anything.',
+  });
+  return queue;
+}
+
+/**
  * The Action Hub's event-driven side (docs/actions.md):
  * - an EventBridge bus `promptpulse-actions` carrying `promptpulse.action.created` / `.updated`;
  * - the sync rule (the same pattern as the local bus, `ACTION_SYNC_EVENT_PATTERN`) targeting the delivery function,
  *   which sends each workspace-configured integration its signed POST (HMAC needs the tenant's secret, which API
- *   destinations cannot compute), with EventBridge retries and an SQS dead-letter queue behind it;
+ *   destinations cannot compute), with EventBridge retries and an SQS dead-letter queue for events it could not
+ *   hand over, and Lambda's retries and an on-failure queue for invocations that failed once handed over;
  * - for operator-level destinations, API destinations with connections (token from Secrets Manager) and input
  *   transformers producing HubSpot-task / Salesforce-task bodies, with the same retry policy and DLQ;
- * - the engine: a Kinesis consumer that runs after every `run.completed`, and a daily schedule.
+ * - the engine: a Kinesis consumer that runs after every `run.completed`, and a daily schedule (its failed
+ *   invocations also kept in an on-failure queue).
  */
 export class ActionSync extends Construct {
   readonly bus: events.EventBus;
+  /** Events EventBridge could not hand to a sync rule target (the delivery function or an API destination). */
   readonly deadLetterQueue: sqs.Queue;
+  /** Invocation records of delivery runs that failed after Lambda's retries (the event is in `requestPayload`). */
+  readonly deliverFailures: sqs.Queue;
+  /** Invocation records of daily passes that failed after Lambda's retries. */
+  readonly dailyFailures: sqs.Queue;
   readonly deliver: NodeFunction;
   readonly engine: NodeFunction;
   readonly daily: NodeFunction;
@@ -95,6 +134,13 @@ export class ActionSync extends Construct {
       'PromptPulse action sync to CRM integrations',
     );
     props.table.grantItemReadWrite(this.deliver.function);
+    // The rule's DLQ only receives events EventBridge could not hand over; once Lambda accepted one (asynchronous
+    // invocation), a failing function is Lambda's to retry, and without a destination the event would be dropped.
+    this.deliverFailures = onFailureQueue(this, 'DeliverOnFailure', 'the action delivery function');
+    this.deliver.function.configureAsyncInvoke({
+      ...ACTION_DELIVER_ASYNC_RETRY,
+      onFailure: new SqsDestination(this.deliverFailures),
+    });
     this.syncRule = new events.Rule(this, 'SyncRule', {
       eventBus: this.bus,
       description: 'action.created / action.updated to the workspace integrations',
@@ -183,6 +229,13 @@ export class ActionSync extends Construct {
       description: 'Daily Action Hub refresh and outcome checks',
       schedule: events.Schedule.cron({ minute: '15', hour: '5' }),
       targets: [new targets.LambdaFunction(this.daily.function, { retryAttempts: 2 })],
+    });
+    // A daily pass that fails after Lambda's retries is otherwise invisible: it runs too rarely for the error-rate
+    // alarm (at least 10 invocations in 5 minutes), so its on-failure queue is what alarms.
+    this.dailyFailures = onFailureQueue(this, 'DailyOnFailure', 'the daily Action Hub pass');
+    this.daily.function.configureAsyncInvoke({
+      ...ACTION_DAILY_ASYNC_RETRY,
+      onFailure: new SqsDestination(this.dailyFailures),
     });
   }
 }

@@ -89,7 +89,7 @@ export class EventAggregator extends Construct {
     this.iteratorAgeAlarm = new cloudwatch.Alarm(this, 'IteratorAgeAlarm', {
       alarmDescription:
         'The aggregation consumer is more than 5 minutes behind the event stream: rollups are stale and records ' +
-        'approach the 1-day maximum record age. See docs/deploy.md (alarms).',
+        'approach the 1-day maximum record age. Runbook: docs/runbook.md#iterator-age',
       metric: fn.metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5) }),
       threshold: ITERATOR_AGE_ALARM_MS,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -99,7 +99,7 @@ export class EventAggregator extends Construct {
     this.onFailureAlarm = new cloudwatch.Alarm(this, 'OnFailureAlarm', {
       alarmDescription:
         'The aggregation consumer gave up on a batch (retries or record age exhausted): the on-failure queue names ' +
-        'the shard and sequence range to replay. See docs/deploy.md (alarms).',
+        'the shard and sequence range to replay. Runbook: docs/runbook.md#dead-letters',
       metric: this.onFailureQueue.metricApproximateNumberOfMessagesVisible({
         statistic: cloudwatch.Stats.MAXIMUM,
         period: Duration.minutes(1),

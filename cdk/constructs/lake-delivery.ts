@@ -167,7 +167,7 @@ export class LakeDelivery extends Construct {
     this.deliveryFailureAlarm = new cloudwatch.Alarm(this, 'DeliveryFailureAlarm', {
       alarmDescription:
         'Firehose failed to put objects into the lake bucket (DeliveryToS3.Success below 1): check its log group; ' +
-        'records are retried from the stream for up to its retention. See docs/deploy.md (alarms).',
+        'records are retried from the stream for up to its retention. Runbook: docs/runbook.md#lake-delivery',
       metric: metric('DeliveryToS3.Success', cloudwatch.Stats.MINIMUM),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -177,7 +177,7 @@ export class LakeDelivery extends Construct {
     this.freshnessAlarm = new cloudwatch.Alarm(this, 'DataFreshnessAlarm', {
       alarmDescription:
         'The oldest record in Firehose is more than 15 minutes old: deliveries to the lake are failing or falling ' +
-        'behind. See docs/deploy.md (alarms).',
+        'behind. Runbook: docs/runbook.md#lake-delivery',
       metric: metric('DeliveryToS3.DataFreshness', cloudwatch.Stats.MAXIMUM),
       threshold: 15 * 60,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -25,6 +25,12 @@ export const OPERATIONS_THRESHOLDS = {
   stateMachineFailures: 1,
   /** Messages waiting in a dead-letter / on-failure queue. */
   deadLetterMessages: 1,
+  /**
+   * Errors (or throttles) of the Cognito pre-token-generation trigger in a 5-minute period, in 2 of 3 periods: a
+   * failing trigger fails every sign-in and token refresh, so no minimum traffic (sign-ins are few), but a single
+   * blip does not page.
+   */
+  signInTriggerFailures: 1,
 } as const;
 
 /** Queues whose construct id says they hold what was given up on: watched for depth. */
@@ -41,6 +47,13 @@ export interface OperationsProps {
   readonly spendCapAlarmThreshold: number;
   /** Dead-letter queues that already carry their own depth alarm (shown on the dashboard, not alarmed twice). */
   readonly alreadyAlarmedQueues?: sqs.IQueue[];
+  /**
+   * The Cognito pre-token-generation trigger (`UserDirectory.tokenTrigger`, stateful stack): every sign-in and token
+   * refresh runs it, and Cognito refuses the sign-in when it fails. It lives with the user pool, outside the stack
+   * this construct watches, so it is passed in (the stateless stack already depends on the stateful one).
+   * @default - not watched
+   */
+  readonly signInTrigger?: NodeFunction;
 }
 
 /**
@@ -51,7 +64,8 @@ export interface OperationsProps {
  * executions) and every SQS queue whose id names it a dead-letter or on-failure queue (depth). So a construct added
  * to the stack later (connector ingestion, action sync) is watched without touching this one. Plus the HTTP API
  * (5xx rate, p99 latency) and the business metrics the functions emit (docs/observability.md), with an alarm on
- * spend-cap refusals.
+ * spend-cap refusals, and the sign-in trigger of the stateful stack's user pool when it is passed in (errors and
+ * throttles as counts). Every alarm description ends with its section of docs/runbook.md.
  */
 export class Operations extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -71,6 +85,7 @@ export class Operations extends Construct {
 
     this.addApiAlarms();
     this.addSpendCapAlarm();
+    if (props.signInTrigger) this.addSignInTriggerAlarms(props.signInTrigger);
 
     // Discovery runs once the whole stack is built: an aspect visiting this construct at synthesis.
     const self = this;
@@ -187,6 +202,43 @@ export class Operations extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
     });
+  }
+
+  /**
+   * The sign-in trigger's errors and throttles as counts, not rates: its traffic is sign-ins and hourly token
+   * refreshes, too few for the functions' error-rate alarm (at least 10 invocations in 5 minutes) to ever fire.
+   */
+  private addSignInTriggerAlarms(trigger: NodeFunction): void {
+    const period = Duration.minutes(5);
+    const { signInTriggerFailures } = OPERATIONS_THRESHOLDS;
+    const failing = { threshold: signInTriggerFailures, evaluationPeriods: 3, datapointsToAlarm: 2 };
+    const errors = trigger.function.metricErrors({ period, statistic: cloudwatch.Stats.SUM });
+    const throttles = trigger.function.metricThrottles({ period, statistic: cloudwatch.Stats.SUM });
+    this.alarm('SignInTriggerErrorsAlarm', {
+      alarmDescription:
+        `${trigger.node.path}: the Cognito pre-token-generation trigger failed (${signInTriggerFailures}+ errors in 2 ` +
+        'of 3 five-minute periods); Cognito refuses every sign-in and token refresh it fails. ' +
+        'Runbook: docs/runbook.md#sign-in-trigger',
+      metric: errors,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      ...failing,
+    });
+    this.alarm('SignInTriggerThrottlesAlarm', {
+      alarmDescription:
+        `${trigger.node.path}: the Cognito pre-token-generation trigger was throttled (${signInTriggerFailures}+ in 2 ` +
+        'of 3 five-minute periods); throttled sign-ins fail. Runbook: docs/runbook.md#sign-in-trigger',
+      metric: throttles,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      ...failing,
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Sign-in trigger (Cognito pre-token generation)',
+        left: [trigger.function.metricInvocations({ period }), errors, throttles],
+        right: [trigger.function.metricDuration({ period, statistic: 'p99' })],
+        width: 24,
+      }),
+    );
   }
 
   /** Alarms and widgets for everything in the stack; called once, at synthesis. */

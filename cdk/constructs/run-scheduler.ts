@@ -1,10 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeGeneratedWildcardResources } from '../nag.ts';
+import { onFailureQueue } from './action-sync.ts';
 import type { DataTable } from './data-table.ts';
 import { NodeFunction } from './node-function.ts';
 import type { PromptFanout } from './prompt-fanout.ts';
@@ -17,9 +20,16 @@ export interface RunSchedulerProps {
   readonly logRetention: logs.RetentionDays;
   /** The schedule group, role and dead-letter queue the tick's schedule uses. */
   readonly schedules: ScheduleGroup;
-  /** Reserved concurrency 1: ticks never overlap (a late one is throttled and retried, then dead-lettered). */
+  /** Reserved concurrency 1: ticks never overlap (a late one is throttled and retried, then sent to `TickOnFailure`). */
   readonly serial?: boolean;
 }
+
+/**
+ * Lambda's retry policy for the tick once the Scheduler handed the invocation over (Scheduler invokes Lambda
+ * asynchronously): no retry, and an invocation not started within a minute expires: a late tick is worthless, the
+ * next one picks up whatever is due. The invocation record goes to `TickOnFailure` rather than being dropped.
+ */
+export const TICK_ASYNC_RETRY = { retryAttempts: 0, maxEventAge: Duration.minutes(1) } as const;
 
 /**
  * Scheduled runs: an EventBridge Scheduler schedule (in the PromptPulse schedule group) invokes the `tick` function
@@ -34,6 +44,8 @@ export interface RunSchedulerProps {
 export class RunScheduler extends Construct {
   readonly tick: NodeFunction;
   readonly schedule: scheduler.Schedule;
+  /** Invocation records of ticks that failed or expired in Lambda (the schedule's DLQ only has undelivered ones). */
+  readonly tickFailures: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: RunSchedulerProps) {
     super(scope, id);
@@ -51,6 +63,11 @@ export class RunScheduler extends Construct {
     const fn = this.tick.function;
     props.table.grantItemReadWrite(fn);
     props.fanout.grantStartRuns(fn);
+    // The schedule's dead-letter queue only receives invocations the Scheduler could not hand to Lambda; a tick that
+    // fails once handed over would be dropped silently, and at 5 invocations per 5 minutes the error-rate alarm
+    // (at least 10) never sees it: its on-failure queue is what alarms.
+    this.tickFailures = onFailureQueue(this, 'TickOnFailure', 'the scheduler tick');
+    fn.configureAsyncInvoke({ ...TICK_ASYNC_RETRY, onFailure: new SqsDestination(this.tickFailures) });
 
     this.schedule = new scheduler.Schedule(this, 'EveryMinute', {
       description: 'PromptPulse scheduler tick',

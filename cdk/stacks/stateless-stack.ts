@@ -205,6 +205,8 @@ export class StatelessStack extends Stack {
       metricsNamespace: props.metricsNamespace ?? 'PromptPulse',
       spendCapAlarmThreshold: props.spendCapAlarmThreshold ?? 1,
       alreadyAlarmedQueues: [this.aggregator.onFailureQueue],
+      // A failing token trigger blocks every sign-in; it lives with the user pool (stateful), so it is passed in.
+      signInTrigger: props.users.tokenTrigger,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });

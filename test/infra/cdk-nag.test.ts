@@ -98,7 +98,7 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateless/EventAggregator/Aggregate/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         // The on-failure queue is the event source mapping's dead-letter destination; nothing consumes it.
         'PromptPulse-Stateless/EventAggregator/OnFailure AwsSolutions-SQS3',
-        // Action Hub (cdk/constructs/action-sync.ts): the same function defaults, push grants, and two DLQs.
+        // Action Hub (cdk/constructs/action-sync.ts): the same function defaults, push grants, and its DLQs.
         ...['ActionDaily', 'ActionDeliver', 'ActionEngine'].flatMap((f) => [
           `PromptPulse-Stateless/ActionSync/${f}/Function AwsSolutions-L1`,
           `PromptPulse-Stateless/ActionSync/${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
@@ -109,6 +109,11 @@ describe('cdk-nag AwsSolutions', () => {
         ),
         'PromptPulse-Stateless/ActionSync/EngineOnFailure AwsSolutions-SQS3',
         'PromptPulse-Stateless/ActionSync/SyncDlq AwsSolutions-SQS3',
+        // On-failure destinations of the asynchronously invoked functions (delivery, daily pass, scheduler tick):
+        // invocation records an operator re-drives by hand, so no DLQ behind them.
+        'PromptPulse-Stateless/ActionSync/DeliverOnFailure AwsSolutions-SQS3',
+        'PromptPulse-Stateless/ActionSync/DailyOnFailure AwsSolutions-SQS3',
+        'PromptPulse-Stateless/Scheduler/TickOnFailure AwsSolutions-SQS3',
         // Firehose refuses SSE on a delivery stream whose source is a Kinesis stream (encrypted at the source).
         'PromptPulse-Stateless/LakeDelivery/DeliveryStream AwsSolutions-KDF1',
         ...['tenants', 'errors'].map(

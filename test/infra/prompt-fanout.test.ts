@@ -281,8 +281,15 @@ describe('prompt fan-out in the stateless stack', () => {
       expect(env.STATE_MACHINE_ARN).toEqual({ Ref: smId });
       expect(env).toHaveProperty('TABLE_NAME');
       const roleId = logicalIdOf(stack.scheduler.tick.role);
-      expect(actionsOf(roleId)).toEqual([...TABLE_ACTIONS, ...LOG_AND_TRACE, 'states:StartExecution'].sort());
+      // Plus sending to its own on-failure queue (Lambda writes the record of a failed asynchronous invocation).
+      const sqsActions = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+      expect(actionsOf(roleId)).toEqual(
+        [...TABLE_ACTIONS, ...LOG_AND_TRACE, 'states:StartExecution', ...sqsActions].sort(),
+      );
       expect(resourcesFor(roleId, 'states:StartExecution')).toEqual([{ Ref: smId }]);
+      expect(resourcesFor(roleId, 'sqs:SendMessage')).toEqual([
+        { 'Fn::GetAtt': [logicalIdOf(stack.scheduler.tickFailures), 'Arn'] },
+      ]);
     });
   });
 

@@ -19,8 +19,10 @@ const policy = retryPolicyFrom(readActionConfig());
  * Target of the bus's sync rule in AWS (cdk/constructs/action-sync.ts): the workspace-configured integrations of
  * the event's tenant each get their signed POST, with retries and backoff, every attempt in the delivery log and
  * the last failure dead-lettered with its reason — the same use case the local bus runs. A malformed event is
- * logged and dropped (it would fail the same way on every retry); an infrastructure failure throws, so
- * EventBridge retries the invocation and finally sends it to the rule's DLQ.
+ * logged and dropped (it would fail the same way on every retry); an infrastructure failure throws. EventBridge
+ * invokes this function asynchronously, so a throw is retried by Lambda (twice), then the invocation record (event
+ * and error) goes to the function's on-failure queue `ActionSync/DeliverOnFailure`; the rule's DLQ (`SyncDlq`)
+ * only receives events EventBridge could not hand to Lambda at all (docs/runbook.md#dead-letters).
  */
 export const handler = middy(async (event: EventBridgeEvent<string, unknown>) => {
   const parsed = ActionEventDetailSchema.safeParse(event.detail);

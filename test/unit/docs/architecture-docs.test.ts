@@ -252,6 +252,24 @@ describe('runbook: a response for every alarm', () => {
       }
     });
 
+    it("ends every alarm's description with a runbook section that exists (docs/runbook.md#anchor)", () => {
+      const described = [built.stateful, built.stateless].flatMap((stack) =>
+        stack.node
+          .findAll()
+          .filter((c): c is cloudwatch.Alarm => c instanceof cloudwatch.Alarm)
+          .map((alarm) => ({
+            path: relativePath(alarm, stack),
+            description: String(stack.resolve((alarm.node.defaultChild as cloudwatch.CfnAlarm).alarmDescription)),
+          })),
+      );
+      expect(described.length).toBe(alarms.length);
+      for (const { path, description } of described) {
+        const anchor = description.match(/Runbook: docs\/runbook\.md#([a-z0-9-]+)$/)?.[1];
+        expect(anchor, `${path}: "${description}"`).toBeDefined();
+        expect(anchors.has(anchor ?? ''), `${path} -> #${anchor}`).toBe(true);
+      }
+    });
+
     it('says what to do for each function, each state machine and each dead-letter queue by name', () => {
       const functionErrors = section(runbook, 'Function errors');
       for (const fn of built.stateless.node.findAll().filter((c) => c instanceof NodeFunction)) {
