@@ -100,7 +100,11 @@ export class ActionSync extends Construct {
     super(scope, id);
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: 'promptpulse-actions' });
     this.deadLetterQueue = new sqs.Queue(this, 'SyncDlq', {
-      encryption: sqs.QueueEncryption.KMS_MANAGED,
+      // SSE-SQS, not the AWS managed KMS key: EventBridge writes dead letters as its service principal, and the
+      // `aws/sqs` key policy only admits principals of this account calling through SQS, so EventBridge could not
+      // encrypt with it and the dead letters would be lost (InvocationsFailedToBeSentToDLQ). The Lambda on-failure
+      // queues below are written with the functions' own roles, which that key policy admits.
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });

@@ -1,6 +1,10 @@
 import { CfnElement } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { ACTION_DAILY_ASYNC_RETRY, ACTION_DELIVER_ASYNC_RETRY } from '../../cdk/constructs/action-sync.ts';
+import {
+  ACTION_DAILY_ASYNC_RETRY,
+  ACTION_DELIVER_ASYNC_RETRY,
+  type ActionSync,
+} from '../../cdk/constructs/action-sync.ts';
 import { OPERATIONS_THRESHOLDS } from '../../cdk/constructs/operations.ts';
 import { TICK_ASYNC_RETRY } from '../../cdk/constructs/run-scheduler.ts';
 import { defaultTemplates, logicalIdOf, statefulValueRef } from './support.ts';
@@ -118,6 +122,33 @@ describe('asynchronously invoked functions keep what they fail on', () => {
     }
     // A late tick is worthless (the next one a minute later picks up what is due): no Lambda retry.
     expect(TICK_ASYNC_RETRY.retryAttempts).toBe(0);
+  });
+});
+
+describe("the action sync rule's dead-letter queue is one EventBridge can write to", () => {
+  const { app, stateless } = defaultTemplates();
+  const resources = stateless.toJSON().Resources as Record<string, Resource>;
+  const sync = app.stateless.node.findChild('ActionSync') as ActionSync;
+  const dlqId = logicalIdOf(sync.deadLetterQueue);
+
+  it('is encrypted with SSE-SQS (EventBridge cannot use the aws/sqs KMS key) and TLS only', () => {
+    // The AWS managed key's policy admits only principals of the account calling through SQS; EventBridge sends
+    // dead letters as the events.amazonaws.com service principal.
+    expect(resources[dlqId]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    expect(resources[dlqId]?.Properties.KmsMasterKeyId).toBeUndefined();
+    const policy = Object.values(resources).find(
+      (r) => r.Type === 'AWS::SQS::QueuePolicy' && JSON.stringify(r.Properties.Queues).includes(`"${dlqId}"`),
+    );
+    const document = JSON.stringify(policy?.Properties.PolicyDocument);
+    expect(document).toContain('"aws:SecureTransport":"false"');
+    expect(document).toContain('"Service":"events.amazonaws.com"');
+  });
+
+  it('is the dead-letter queue of the sync rule target', () => {
+    const rule = resources[logicalIdOf(sync.syncRule)];
+    const targets = (rule?.Properties.Targets ?? []) as { DeadLetterConfig: { Arn: unknown } }[];
+    expect(targets).toHaveLength(1);
+    expect(targets[0]?.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [dlqId, 'Arn'] });
   });
 });
 
