@@ -1,5 +1,6 @@
 import { Aws, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
+import { SNOWFLAKE_DEFAULT_TABLE, SNOWFLAKE_IDENTIFIER } from '../functions/adapters/warehouse/snowflake-schema.ts';
 
 /** The deployment stages: what differs between them is listed in {@link STAGE_DEFAULTS}. */
 export const STAGES = ['dev', 'prod'] as const;
@@ -36,8 +37,10 @@ export const STAGE_DEFAULTS: Record<
 };
 
 /**
- * The optional Firehose delivery of canonical events into a Snowflake table (Snowpipe Streaming), next to the lake.
- * Enabled by `-c snowflakeAccountUrl=...`; the key pair lives in a Secrets Manager secret (`SnowflakeCredentials`).
+ * The optional Snowflake warehouse, enabled by `-c snowflakeAccountUrl=...`: a Firehose delivery of canonical events
+ * into a Snowflake table (Snowpipe Streaming) next to the lake, and the analytics and materialization functions
+ * querying Snowflake instead of DuckDB. The key pair lives in a Secrets Manager secret (`SnowflakeCredentials`) that
+ * both Firehose and the functions read; none of these settings is secret.
  */
 export interface SnowflakeDeliverySettings {
   /** `https://<account identifier>.snowflakecomputing.com` */
@@ -46,8 +49,12 @@ export interface SnowflakeDeliverySettings {
   readonly database: string;
   /** @default 'PROMPTPULSE' */
   readonly schema: string;
-  /** @default 'EVENTS' */
+  /** The raw events table Firehose writes and the warehouse views read. @default 'EVENTS' */
   readonly table: string;
+  /** The virtual warehouse the analytics and materialization queries run on. @default 'PROMPTPULSE_WH' */
+  readonly warehouse: string;
+  /** The role the functions' Snowflake user assumes. @default - the user's default role */
+  readonly role?: string;
 }
 
 /**
@@ -147,16 +154,23 @@ function readSnowflake(node: Node): SnowflakeDeliverySettings | undefined {
   if (!/^https:\/\/[A-Za-z0-9._-]+\.snowflakecomputing\.com$/.test(accountUrl)) {
     throw new Error('Context "snowflakeAccountUrl" must look like https://<account>.snowflakecomputing.com');
   }
-  const identifier = (key: string, fallback: string) => {
+  function identifier(key: string, fallback: string): string;
+  function identifier(key: string, fallback: undefined): string | undefined;
+  function identifier(key: string, fallback: string | undefined): string | undefined {
     const value = readString(node, key) ?? fallback;
-    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(value)) throw new Error(`Context "${key}" must be a Snowflake identifier`);
+    if (value !== undefined && !SNOWFLAKE_IDENTIFIER.test(value)) {
+      throw new Error(`Context "${key}" must be a Snowflake identifier`);
+    }
     return value;
-  };
+  }
+  const role = identifier('snowflakeRole', undefined);
   return {
     accountUrl,
     database: identifier('snowflakeDatabase', 'PROMPTPULSE'),
     schema: identifier('snowflakeSchema', 'PROMPTPULSE'),
-    table: identifier('snowflakeTable', 'EVENTS'),
+    table: identifier('snowflakeTable', SNOWFLAKE_DEFAULT_TABLE),
+    warehouse: identifier('snowflakeWarehouse', 'PROMPTPULSE_WH'),
+    ...(role ? { role } : {}),
   };
 }
 

@@ -3,11 +3,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { SnowflakeDeliverySettings } from '../context.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
 import type { DataTable } from './data-table.ts';
 import type { EventStream } from './event-stream.ts';
 import type { LakeBucket } from './lake-bucket.ts';
 import { NodeFunction } from './node-function.ts';
+import { connectToSnowflakeWarehouse, type SnowflakeCredentials } from './snowflake-delivery.ts';
 import type { UserDirectory } from './user-directory.ts';
 
 export interface ApiServiceProps {
@@ -16,6 +18,8 @@ export interface ApiServiceProps {
   readonly lake: LakeBucket;
   readonly users: UserDirectory;
   readonly logRetention: logs.RetentionDays;
+  /** The Snowflake warehouse the analytics function queries (context `snowflakeAccountUrl`). @default - DuckDB over the lake */
+  readonly snowflake?: { settings: SnowflakeDeliverySettings; credentials: SnowflakeCredentials };
 }
 
 /** A route key of the HTTP API (API Gateway syntax: `{param}`, greedy `{proxy+}`). */
@@ -159,6 +163,8 @@ export class ApiService extends Construct {
       POWERTOOLS_SERVICE_NAME: 'promptpulse-analytics',
     });
     const analyticsFn = this.analytics.function;
+    // With Snowflake: its settings and the key secret's ARN (never the key), and a read grant on that secret only.
+    if (props.snowflake) connectToSnowflakeWarehouse(analyticsFn, props.snowflake);
 
     // Public and stateless: no table, no token verification; the document is part of the bundle.
     this.docs = new NodeFunction(this, 'Docs', {

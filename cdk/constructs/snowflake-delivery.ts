@@ -3,10 +3,16 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import {
+  SNOWFLAKE_DATA_LOADING_OPTION,
+  SNOWFLAKE_EVENT_COLUMN,
+  SNOWFLAKE_METADATA_COLUMN,
+} from '../../functions/adapters/warehouse/snowflake-schema.ts';
 import type { SnowflakeDeliverySettings } from '../context.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
 import type { EventStream } from './event-stream.ts';
@@ -16,8 +22,10 @@ import type { LakeBucket } from './lake-bucket.ts';
 export const SNOWFLAKE_FAILED_PREFIX = 'errors/snowflake/';
 
 /**
- * The Snowflake key-pair credentials Firehose uses: JSON `{"user": "...", "private_key": "..."}` (the private key
- * without PEM header, as Firehose expects; optional `key_passphrase`). Stateful: an operator puts the value.
+ * The Snowflake key-pair credentials: JSON `{"user": "...", "private_key": "..."}` (the private key without PEM header,
+ * as Firehose expects; optional `key_passphrase`). Read by the Firehose delivery and by the analytics and
+ * materialization functions (`functions/adapters/warehouse/snowflake-key.ts` reads the same format), so one Snowflake
+ * service user and one key pair serve loading and querying. Stateful: an operator puts the value.
  */
 export class SnowflakeCredentials extends Construct {
   readonly secret: secretsmanager.Secret;
@@ -25,7 +33,8 @@ export class SnowflakeCredentials extends Construct {
   constructor(scope: Construct, id: string, props: { removalPolicy?: RemovalPolicy } = {}) {
     super(scope, id);
     this.secret = new secretsmanager.Secret(this, 'Secret', {
-      description: 'PromptPulse Snowflake key pair for Firehose: JSON {"user","private_key"[,"key_passphrase"]}',
+      description:
+        'PromptPulse Snowflake key pair (Firehose and the warehouse functions): JSON {"user","private_key"[,"key_passphrase"]}',
       secretObjectValue: {},
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
@@ -36,6 +45,44 @@ export class SnowflakeCredentials extends Construct {
         'admin; a rotation function cannot do that. Operators rotate with the second key slot and put-secret-value.',
     });
   }
+
+  /** `secretsmanager:GetSecretValue`/`DescribeSecret` on this secret only. */
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.secret.grantRead(grantee);
+  }
+}
+
+/**
+ * The environment of a function that queries the Snowflake warehouse (`functions/adapters/warehouse/index.ts`): where
+ * to connect and the ARN of the key secret, never the key. The Snowflake user is the secret's `user`.
+ */
+export function snowflakeWarehouseEnvironment(
+  settings: SnowflakeDeliverySettings,
+  credentials: SnowflakeCredentials,
+): Record<string, string> {
+  return {
+    WAREHOUSE: 'snowflake',
+    SNOWFLAKE_ACCOUNT: new URL(settings.accountUrl).hostname.replace(/\.snowflakecomputing\.com$/, ''),
+    SNOWFLAKE_WAREHOUSE: settings.warehouse,
+    SNOWFLAKE_DATABASE: settings.database,
+    SNOWFLAKE_SCHEMA: settings.schema,
+    SNOWFLAKE_TABLE: settings.table,
+    ...(settings.role ? { SNOWFLAKE_ROLE: settings.role } : {}),
+    SNOWFLAKE_PRIVATE_KEY_SECRET_ARN: credentials.secret.secretArn,
+  };
+}
+
+/** Points a warehouse function (analytics, materialization) at Snowflake: its environment and the secret's read grant. */
+export function connectToSnowflakeWarehouse(
+  fn: lambda.Function,
+  snowflake: { settings: SnowflakeDeliverySettings; credentials: SnowflakeCredentials },
+): void {
+  for (const [name, value] of Object.entries(
+    snowflakeWarehouseEnvironment(snowflake.settings, snowflake.credentials),
+  )) {
+    fn.addEnvironment(name, value);
+  }
+  snowflake.credentials.grantRead(fn);
 }
 
 export interface SnowflakeDeliveryProps {
@@ -50,8 +97,8 @@ export interface SnowflakeDeliveryProps {
 
 /**
  * The optional warehouse feed (context `snowflakeAccountUrl`): a second Firehose delivery stream on the event stream
- * (Kinesis lets several consumers read it) writing each canonical event into one VARIANT column of a Snowflake
- * table through Snowpipe Streaming, authenticated with the key pair from {@link SnowflakeCredentials} (read by
+ * (Kinesis lets several consumers read it) writing each canonical event into one VARIANT column (and Firehose's
+ * record metadata into another) of a Snowflake table through Snowpipe Streaming, authenticated with the key pair from {@link SnowflakeCredentials} (read by
  * Firehose from Secrets Manager; never in the template). Records Snowflake still refuses after an hour of retries
  * go to the lake under `errors/snowflake/`. The lake delivery is unchanged: the lake stays the system of record.
  */
@@ -132,9 +179,11 @@ export class SnowflakeDelivery extends Construct {
         database: props.settings.database,
         schema: props.settings.schema,
         table: props.settings.table,
-        // The whole CloudEvent in one VARIANT column; views in Snowflake flatten it (docs/warehouse.md).
-        dataLoadingOption: 'VARIANT_CONTENT_MAPPING',
-        contentColumnName: 'EVENT',
+        // The whole CloudEvent in one VARIANT column and Firehose's metadata (ingestion time, sequence number) in a
+        // second: the table the adapter's DDL creates and its views read (snowflake-schema.ts, docs/warehouse.md).
+        dataLoadingOption: SNOWFLAKE_DATA_LOADING_OPTION,
+        contentColumnName: SNOWFLAKE_EVENT_COLUMN,
+        metaDataColumnName: SNOWFLAKE_METADATA_COLUMN,
         secretsManagerConfiguration: {
           enabled: true,
           secretArn: props.credentials.secret.secretArn,

@@ -4,16 +4,21 @@ import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { SnowflakeDeliverySettings } from '../context.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
 import { LAKE_EVENTS_KEY_PATTERN } from './api-service.ts';
 import type { LakeBucket } from './lake-bucket.ts';
 import { NodeFunction } from './node-function.ts';
+import { connectToSnowflakeWarehouse, type SnowflakeCredentials } from './snowflake-delivery.ts';
 
 export interface WarehouseMaterializerProps {
   readonly lake: LakeBucket;
   readonly logRetention: logs.RetentionDays;
-  /** The warehouse configuration the analytics function uses (WAREHOUSE=snowflake and its variables). @default - DuckDB over the lake */
-  readonly environment?: Record<string, string>;
+  /**
+   * The Snowflake warehouse (context `snowflakeAccountUrl`): the job queries it with the key pair from the secret, and
+   * may read that secret only. @default - DuckDB over the lake
+   */
+  readonly snowflake?: { settings: SnowflakeDeliverySettings; credentials: SnowflakeCredentials };
 }
 
 /**
@@ -39,9 +44,10 @@ export class WarehouseMaterializer extends Construct {
       // warehouse query (functions/adapters/warehouse/index.ts), so they add nothing to the cold start.
       nodeModules: ['@duckdb/node-api', 'snowflake-sdk'],
       reservedConcurrentExecutions: 1,
-      environment: { LAKE_BUCKET: props.lake.bucket.bucketName, ...props.environment },
+      environment: { LAKE_BUCKET: props.lake.bucket.bucketName },
     });
     const fn = this.job.function;
+    if (props.snowflake) connectToSnowflakeWarehouse(fn, props.snowflake);
     const lakeEvents = props.lake.bucket.arnForObjects(LAKE_EVENTS_KEY_PATTERN);
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [lakeEvents] }));
     fn.addToRolePolicy(

@@ -74,6 +74,7 @@ export class StatelessStack extends Stack {
   readonly web: WebHosting;
   readonly operations: Operations;
   readonly snowflakeDelivery?: SnowflakeDelivery;
+  readonly warehouseMaterializer: WarehouseMaterializer;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -85,6 +86,7 @@ export class StatelessStack extends Stack {
       lake: props.lake,
       users: props.users,
       logRetention: props.logRetention,
+      ...(props.snowflake ? { snowflake: props.snowflake } : {}),
     });
     this.httpApi = new PublicHttpApi(this, 'HttpApi', {
       handler: this.service.handler.function,
@@ -161,7 +163,11 @@ export class StatelessStack extends Stack {
       logRetention: props.logRetention,
       ...(alarmTopic ? { alarmTopic } : {}),
     });
-    new WarehouseMaterializer(this, 'WarehouseMaterializer', { lake: props.lake, logRetention: props.logRetention });
+    this.warehouseMaterializer = new WarehouseMaterializer(this, 'WarehouseMaterializer', {
+      lake: props.lake,
+      logRetention: props.logRetention,
+      ...(props.snowflake ? { snowflake: props.snowflake } : {}),
+    });
     if (props.snowflake) {
       this.snowflakeDelivery = new SnowflakeDelivery(this, 'SnowflakeDelivery', {
         settings: props.snowflake.settings,

@@ -80,7 +80,8 @@ export interface DuckDbWarehouseOptions {
   log?: (line: string) => void;
 }
 
-const DDL = [
+/** The three relations `queries.ts` reads; Snowflake's views (snowflake-schema.ts) have the same columns. */
+export const DUCKDB_DDL = [
   `CREATE TABLE IF NOT EXISTS answers (tenant_id VARCHAR, brand_id VARCHAR, event_id VARCHAR, answer_id VARCHAR,
     run_id VARCHAR, day VARCHAR, provider VARCHAR, surface VARCHAR, model VARCHAR, locale VARCHAR, prompt_id VARCHAR,
     topic_id VARCHAR, branded BOOLEAN, set_version INTEGER, refusal BOOLEAN)`,
@@ -118,7 +119,7 @@ export class DuckDbWarehouse implements Warehouse {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(options.path ?? ':memory:');
     const connection = await instance.connect();
-    for (const statement of [...DDL, ...DERIVED_TABLES_DDL]) await connection.run(statement);
+    for (const statement of [...DUCKDB_DDL, ...DERIVED_TABLES_DDL]) await connection.run(statement);
     return new DuckDbWarehouse(instance, connection, options);
   }
 

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { AnalyticsQueryName, AnalyticsRow } from '#shared/contracts/analytics.ts';
 import type { Warehouse, WarehouseScope } from '#shared/ports/warehouse.ts';
 import { createS3Client } from '../aws/clients.ts';
+import { SNOWFLAKE_DEFAULT_TABLE, SNOWFLAKE_IDENTIFIER } from './snowflake-schema.ts';
 
 /**
  * Which warehouse the API queries: `duckdb` (the lake files, loaded into an embedded DuckDB; the local stack and any
@@ -16,19 +17,65 @@ const warehouseEnvSchema = z.discriminatedUnion('WAREHOUSE', [
     /** @default 2000 */
     WAREHOUSE_REFRESH_MS: z.coerce.number().int().min(0).default(2000),
   }),
-  z.object({
-    WAREHOUSE: z.literal('snowflake'),
-    SNOWFLAKE_ACCOUNT: z.string().min(1),
-    SNOWFLAKE_USERNAME: z.string().min(1),
-    /** Key-pair authentication (PEM); preferred over a password. */
-    SNOWFLAKE_PRIVATE_KEY: z.string().min(1).optional(),
-    SNOWFLAKE_PASSWORD: z.string().min(1).optional(),
-    SNOWFLAKE_WAREHOUSE: z.string().min(1),
-    SNOWFLAKE_DATABASE: z.string().min(1),
-    /** @default 'PROMPTPULSE' */
-    SNOWFLAKE_SCHEMA: z.string().min(1).default('PROMPTPULSE'),
-    SNOWFLAKE_ROLE: z.string().min(1).optional(),
-  }),
+  z
+    .object({
+      WAREHOUSE: z.literal('snowflake'),
+      /** Region of the Secrets Manager secret (Lambda sets it). @default 'us-east-1' */
+      AWS_REGION: z.string().min(1).default('us-east-1'),
+      /** Account identifier: the host of `https://<account>.snowflakecomputing.com`. */
+      SNOWFLAKE_ACCOUNT: z.string().min(1),
+      /**
+       * AWS: the Secrets Manager secret holding the key pair, in Firehose's format (`snowflake-key.ts`), read on the
+       * first query; the user comes from the secret too. No key is ever in the environment.
+       */
+      SNOWFLAKE_PRIVATE_KEY_SECRET_ARN: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:secretsmanager:/, 'expected a Secrets Manager secret ARN')
+        .optional(),
+      /** Local/dev without the secret: the user and its key (PKCS#8, PEM or base64) or a password. */
+      SNOWFLAKE_USERNAME: z.string().min(1).optional(),
+      SNOWFLAKE_PRIVATE_KEY: z.string().min(1).optional(),
+      SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: z.string().min(1).optional(),
+      SNOWFLAKE_PASSWORD: z.string().min(1).optional(),
+      SNOWFLAKE_WAREHOUSE: z.string().min(1),
+      SNOWFLAKE_DATABASE: z.string().min(1),
+      /** @default 'PROMPTPULSE' */
+      SNOWFLAKE_SCHEMA: z.string().min(1).default('PROMPTPULSE'),
+      /** The raw events table Firehose (or Snowpipe) writes. @default 'EVENTS' */
+      SNOWFLAKE_TABLE: z
+        .string()
+        .regex(SNOWFLAKE_IDENTIFIER, 'expected a Snowflake identifier')
+        .default(SNOWFLAKE_DEFAULT_TABLE),
+      SNOWFLAKE_ROLE: z.string().min(1).optional(),
+    })
+    .superRefine((env, ctx) => {
+      if (env.SNOWFLAKE_PRIVATE_KEY_SECRET_ARN) {
+        for (const name of ['SNOWFLAKE_PRIVATE_KEY', 'SNOWFLAKE_PASSWORD'] as const) {
+          if (env[name]) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              message: 'not allowed with SNOWFLAKE_PRIVATE_KEY_SECRET_ARN (the login comes from the secret)',
+            });
+          }
+        }
+        return;
+      }
+      if (!env.SNOWFLAKE_USERNAME) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SNOWFLAKE_USERNAME'],
+          message: 'required without SNOWFLAKE_PRIVATE_KEY_SECRET_ARN',
+        });
+      }
+      if (!env.SNOWFLAKE_PRIVATE_KEY && !env.SNOWFLAKE_PASSWORD) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SNOWFLAKE_PRIVATE_KEY_SECRET_ARN'],
+          message: 'set it (AWS), or SNOWFLAKE_PRIVATE_KEY or SNOWFLAKE_PASSWORD (local)',
+        });
+      }
+    }),
 ]);
 export type WarehouseEnv = z.infer<typeof warehouseEnvSchema>;
 

@@ -10,64 +10,86 @@ import {
 } from '#shared/ports/warehouse.ts';
 import type { WarehouseEnv } from './index.ts';
 import { assertTenantId, DERIVED_TABLES_DDL, MATERIALIZE_SQL, sqlFor } from './queries.ts';
-
-/**
- * The DDL the analytical queries run over (see docs/warehouse.md). Snowpipe (or Firehose's Snowflake destination)
- * copies every lake line into `EVENTS` as-is; three views flatten the deduplicated `answer.analyzed` events into the
- * relations `queries.ts` reads, so Snowflake and DuckDB run the same SQL.
- */
-export const SNOWFLAKE_DDL = [
-  `CREATE TABLE IF NOT EXISTS EVENTS (
-    ID VARCHAR NOT NULL, TYPE VARCHAR NOT NULL, TIME TIMESTAMP_NTZ NOT NULL, TENANTID VARCHAR NOT NULL,
-    SUBJECT VARCHAR, DATA VARIANT NOT NULL, FILE_NAME VARCHAR, LOADED_AT TIMESTAMP_LTZ DEFAULT CURRENT_TIMESTAMP()
-  ) CLUSTER BY (TENANTID, TO_DATE(TIME))`,
-  `CREATE OR REPLACE VIEW ANSWER_EVENTS AS
-    SELECT * FROM EVENTS WHERE TYPE = 'promptpulse.answer.analyzed' AND TENANTID = DATA:tenantId::VARCHAR
-    QUALIFY ROW_NUMBER() OVER (PARTITION BY TENANTID, ID ORDER BY LOADED_AT) = 1`,
-  `CREATE OR REPLACE VIEW answers AS SELECT
-    TENANTID AS tenant_id, DATA:brandId::VARCHAR AS brand_id, ID AS event_id, DATA:answerId::VARCHAR AS answer_id,
-    DATA:runId::VARCHAR AS run_id, SUBSTR(DATA:answeredAt::VARCHAR, 1, 10) AS day,
-    DATA:provider::VARCHAR AS provider, DATA:surface::VARCHAR AS surface, DATA:model::VARCHAR AS model,
-    DATA:locale::VARCHAR AS locale, DATA:prompt.id::VARCHAR AS prompt_id, DATA:prompt.topicId::VARCHAR AS topic_id,
-    DATA:prompt.branded::BOOLEAN AS branded, DATA:prompt.setVersion::INTEGER AS set_version,
-    DATA:refusal::BOOLEAN AS refusal
-    FROM ANSWER_EVENTS`,
-  `CREATE OR REPLACE VIEW answer_entities AS SELECT
-    a.TENANTID AS tenant_id, a.ID AS event_id, f.value:entityId::VARCHAR AS entity_id, f.value:kind::VARCHAR AS kind,
-    f.value:mentioned::BOOLEAN AS mentioned, f.value:mentions::INTEGER AS mentions, f.value:rank::INTEGER AS rank,
-    f.value:sentiment::DOUBLE AS sentiment
-    FROM ANSWER_EVENTS a, LATERAL FLATTEN(input => a.DATA:entities) f`,
-  `CREATE OR REPLACE VIEW answer_citations AS SELECT
-    a.TENANTID AS tenant_id, a.ID AS event_id, f.value:url::VARCHAR AS url, f.value:domain::VARCHAR AS domain,
-    f.value:class::VARCHAR AS class, f.value:entityId::VARCHAR AS entity_id
-    FROM ANSWER_EVENTS a, LATERAL FLATTEN(input => a.DATA:citations) f`,
-] as const;
+import { parseKeySecret, privateKeyPem, type SnowflakeLogin, secretsManagerReader } from './snowflake-key.ts';
+import { SNOWFLAKE_DEFAULT_TABLE, snowflakeDdl } from './snowflake-schema.ts';
 
 type SnowflakeEnv = Extract<WarehouseEnv, { WAREHOUSE: 'snowflake' }>;
+
+/** The part of `snowflake-sdk` the adapter uses (a fake in unit tests). */
+export interface SnowflakeDriver {
+  createConnection(options: ConnectionOptions): Pick<Connection, 'connectAsync'>;
+}
+
+export interface SnowflakeWarehouseOptions {
+  /** Account, warehouse, database, schema, role: everything but the login. */
+  connection: Omit<ConnectionOptions, 'username' | 'password' | 'privateKey' | 'privateKeyPass' | 'authenticator'>;
+  /** The login, asked for on the first connection and again only after a connection attempt failed. */
+  login: () => Promise<SnowflakeLogin>;
+  /** The raw events table both loading paths write. @default 'EVENTS' */
+  table?: string;
+  /** @default the installed `snowflake-sdk`, imported on the first connection */
+  loadDriver?: () => Promise<SnowflakeDriver>;
+}
+
+export interface SnowflakeWiring {
+  /** Reads a Secrets Manager secret's string. @default `GetSecretValue` with the AWS SDK */
+  readSecret?: (secretArn: string) => Promise<string>;
+  loadDriver?: () => Promise<SnowflakeDriver>;
+}
+
+/** Types only at the top of the file; the driver itself (megabytes) is loaded here, on the first connection. */
+async function installedDriver(): Promise<SnowflakeDriver> {
+  const { default: snowflake } = await import('snowflake-sdk');
+  return snowflake;
+}
 
 /**
  * The warehouse port on Snowflake (production). One connection per container, opened on first use and reopened when
  * it drops; every query binds the scope (tenant id first) with `?` binds.
+ *
+ * The login (with `SNOWFLAKE_PRIVATE_KEY_SECRET_ARN`, the key pair from Secrets Manager) is fetched on the first
+ * query, not at cold start, and kept for the container. A failed fetch or sign-in fails that query with a
+ * WarehouseError and is tried again, secret included, by the next one: a rotated key or a secret put after the deploy
+ * is picked up without recycling the container, and no container stays poisoned.
  */
 export class SnowflakeWarehouse implements Warehouse {
   private connection: Promise<Connection> | null = null;
+  private login: Promise<SnowflakeLogin> | null = null;
+  private migrated: Promise<void> | null = null;
+  private readonly table: string;
+  private readonly loadDriver: () => Promise<SnowflakeDriver>;
 
-  constructor(private readonly options: ConnectionOptions) {}
+  constructor(private readonly options: SnowflakeWarehouseOptions) {
+    this.table = options.table ?? SNOWFLAKE_DEFAULT_TABLE;
+    this.loadDriver = options.loadDriver ?? installedDriver;
+  }
 
-  static fromConfig(config: SnowflakeEnv): SnowflakeWarehouse {
+  static fromConfig(config: SnowflakeEnv, wiring: SnowflakeWiring = {}): SnowflakeWarehouse {
+    const secretArn = config.SNOWFLAKE_PRIVATE_KEY_SECRET_ARN;
+    const readSecret = wiring.readSecret ?? secretsManagerReader(config.AWS_REGION);
     return new SnowflakeWarehouse({
-      account: config.SNOWFLAKE_ACCOUNT,
-      username: config.SNOWFLAKE_USERNAME,
-      ...(config.SNOWFLAKE_PRIVATE_KEY
-        ? { authenticator: 'SNOWFLAKE_JWT', privateKey: config.SNOWFLAKE_PRIVATE_KEY }
-        : config.SNOWFLAKE_PASSWORD
-          ? { password: config.SNOWFLAKE_PASSWORD }
-          : {}),
-      warehouse: config.SNOWFLAKE_WAREHOUSE,
-      database: config.SNOWFLAKE_DATABASE,
-      schema: config.SNOWFLAKE_SCHEMA,
-      ...(config.SNOWFLAKE_ROLE ? { role: config.SNOWFLAKE_ROLE } : {}),
-      application: 'PromptPulse',
+      connection: {
+        account: config.SNOWFLAKE_ACCOUNT,
+        warehouse: config.SNOWFLAKE_WAREHOUSE,
+        database: config.SNOWFLAKE_DATABASE,
+        schema: config.SNOWFLAKE_SCHEMA,
+        ...(config.SNOWFLAKE_ROLE ? { role: config.SNOWFLAKE_ROLE } : {}),
+        application: 'PromptPulse',
+      },
+      table: config.SNOWFLAKE_TABLE,
+      login: secretArn
+        ? async () => {
+            let secret: string;
+            try {
+              secret = await readSecret(secretArn);
+            } catch (error) {
+              if (error instanceof WarehouseError) throw error;
+              throw new WarehouseError(`could not read the Snowflake key secret ${secretArn}`, { cause: error });
+            }
+            return parseKeySecret(secret);
+          }
+        : async () => envLogin(config),
+      ...(wiring.loadDriver ? { loadDriver: wiring.loadDriver } : {}),
     });
   }
 
@@ -79,14 +101,21 @@ export class SnowflakeWarehouse implements Warehouse {
     return rows.map((row) => schema.parse(row) as AnalyticsRow<N>);
   }
 
-  /** Creates the table, views and derived tables (idempotent); run by the deployment, not per request. */
+  /**
+   * Creates the raw table (if missing), replaces the views and creates the derived tables (idempotent). The
+   * materialization job runs it before its first rebuild in each container, so a deploy needs no separate step.
+   */
   async migrate(): Promise<void> {
-    for (const statement of [...SNOWFLAKE_DDL, ...DERIVED_TABLES_DDL]) await this.execute(statement, []);
+    for (const statement of [...snowflakeDdl(this.table), ...DERIVED_TABLES_DDL]) await this.execute(statement, []);
   }
 
-  /** The same rebuild as DuckDB's, over the views (Snowpipe keeps `EVENTS` current, so nothing to load first). */
+  /**
+   * The same rebuild as DuckDB's, over the views (Firehose or Snowpipe keep the raw table current, so nothing to load
+   * first); the schema is migrated once per container beforehand.
+   */
   async materialize(throughDay: string): Promise<MaterializationReport> {
     const started = Date.now();
+    await this.migrateOnce();
     const [rebuild, clear, mark] = MATERIALIZE_SQL;
     await this.execute(rebuild, [throughDay]);
     await this.execute(clear, []);
@@ -104,18 +133,77 @@ export class SnowflakeWarehouse implements Warehouse {
     await new Promise<void>((resolve) => connection.destroy(() => resolve()));
   }
 
-  private async connect(): Promise<Connection> {
-    if (this.connection) {
-      const existing = await this.connection.catch(() => null);
-      if (existing?.isUp()) return existing;
-    }
-    this.connection = import('snowflake-sdk')
-      .then(({ default: snowflake }) => snowflake.createConnection(this.options).connectAsync())
-      .catch((error: unknown) => {
-        this.connection = null;
-        throw new WarehouseError('could not connect to Snowflake', { cause: error });
+  private migrateOnce(): Promise<void> {
+    if (!this.migrated) {
+      const migrating = this.migrate();
+      migrating.catch(() => {
+        if (this.migrated === migrating) this.migrated = null;
       });
-    return this.connection;
+      this.migrated = migrating;
+    }
+    return this.migrated;
+  }
+
+  /** The open connection, or a new one; concurrent callers share the attempt in flight (and its failure). */
+  private async connect(): Promise<Connection> {
+    const current = this.connection;
+    if (current) {
+      const existing = await current;
+      if (existing.isUp()) return existing;
+      if (this.connection === current) this.connection = null;
+      return this.connect();
+    }
+    const opening = this.open();
+    opening.catch(() => {
+      if (this.connection === opening) this.connection = null; // the next query tries again
+    });
+    this.connection = opening;
+    return opening;
+  }
+
+  /**
+   * Signs in. When the login was cached from an earlier connection and Snowflake refuses it (the key was rotated and
+   * the old one unset), the secret is read again and the sign-in tried once more within the same query.
+   */
+  private async open(): Promise<Connection> {
+    const cached = this.login !== null;
+    try {
+      return await this.signIn();
+    } catch (error) {
+      if (cached && error instanceof SignInError) return this.signIn().catch(rethrowUnwrapped);
+      return rethrowUnwrapped(error);
+    }
+  }
+
+  private async signIn(): Promise<Connection> {
+    let login: SnowflakeLogin;
+    try {
+      login = await this.currentLogin();
+    } catch (error) {
+      throw error instanceof WarehouseError
+        ? error
+        : new WarehouseError('could not get the Snowflake login', { cause: error });
+    }
+    try {
+      const driver = await this.loadDriver();
+      const connection = driver.createConnection({ ...this.options.connection, ...connectionLogin(login) });
+      return await connection.connectAsync();
+    } catch (error) {
+      // A rotated or revoked key: the next attempt reads the secret again instead of retrying a stale one.
+      this.login = null;
+      throw new SignInError(new WarehouseError('could not connect to Snowflake', { cause: error }));
+    }
+  }
+
+  private currentLogin(): Promise<SnowflakeLogin> {
+    if (!this.login) {
+      const loading = this.options.login();
+      loading.catch(() => {
+        if (this.login === loading) this.login = null;
+      });
+      this.login = loading;
+    }
+    return this.login;
   }
 
   private async execute(sqlText: string, binds: Bind[]): Promise<Record<string, unknown>[]> {
@@ -131,4 +219,35 @@ export class SnowflakeWarehouse implements Warehouse {
       });
     });
   }
+}
+
+/** A refused sign-in (as opposed to a login that could not be read), carrying the error the query fails with. */
+class SignInError extends Error {
+  constructor(override readonly cause: WarehouseError) {
+    super(cause.message);
+  }
+}
+
+function rethrowUnwrapped(error: unknown): never {
+  throw error instanceof SignInError ? error.cause : error;
+}
+
+/** The driver's login options: key-pair JWT when there is a key (preferred), else the password. */
+function connectionLogin(login: SnowflakeLogin): Partial<ConnectionOptions> {
+  if (login.privateKey)
+    return { username: login.username, authenticator: 'SNOWFLAKE_JWT', privateKey: login.privateKey };
+  return { username: login.username, ...(login.password ? { password: login.password } : {}) };
+}
+
+/** Local/dev: the key (or a password) straight from the environment. */
+function envLogin(config: SnowflakeEnv): SnowflakeLogin {
+  const username = config.SNOWFLAKE_USERNAME;
+  if (!username) throw new WarehouseError('SNOWFLAKE_USERNAME is required without SNOWFLAKE_PRIVATE_KEY_SECRET_ARN');
+  if (config.SNOWFLAKE_PRIVATE_KEY) {
+    return {
+      username,
+      privateKey: privateKeyPem(config.SNOWFLAKE_PRIVATE_KEY, config.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE),
+    };
+  }
+  return { username, ...(config.SNOWFLAKE_PASSWORD ? { password: config.SNOWFLAKE_PASSWORD } : {}) };
 }
