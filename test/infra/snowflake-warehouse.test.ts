@@ -133,6 +133,15 @@ describe('the Snowflake warehouse wiring (prod with snowflakeAccountUrl)', () =>
     expect(answerEvents).toContain(`${destination.ContentColumnName}:tenantid`);
   });
 
+  it('refuses a warehouse, role or table context value that is not a Snowflake identifier', () => {
+    const url = 'https://ab12345.snowflakecomputing.com';
+    for (const key of ['snowflakeWarehouse', 'snowflakeRole', 'snowflakeTable']) {
+      expect(() => buildTestApp({ snowflakeAccountUrl: url, [key]: 'PP; DROP TABLE EVENTS' }), key).toThrow(
+        new RegExp(`Context "${key}" must be a Snowflake identifier`),
+      );
+    }
+  });
+
   it('leaves the functions on DuckDB, with no secret, without the Snowflake context', () => {
     const { app: plain, stateless: plainTemplate } = defaultTemplates();
     const plainResources = plainTemplate.toJSON().Resources as Record<string, { Properties: CfnProperties }>;
