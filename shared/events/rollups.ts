@@ -600,10 +600,17 @@ const LINEAR_SCAN = 8;
 /** The period of that name (day or week), created empty on first use. */
 function periodOf(periods: Period[], period: string): Period {
   for (let i = 0; i < periods.length; i++) if ((periods[i] as Period).period === period) return periods[i] as Period;
-  const created: Period = { period, total: null, cells: [], cellIndex: null };
+  const created: Period = { period, total: null, cells: NO_CELLS, cellIndex: null };
   periods.push(created);
   return created;
 }
+
+/**
+ * Until its first cell a period shares this empty list (never pushed to); the first cell then gets a list of one.
+ * Why: pushing onto an empty array allocates room for 16, and a batch that interleaves brands makes two periods per
+ * event, each with one cell.
+ */
+const NO_CELLS: Slot[] = [];
 
 function findCell(period: Period, dims: RollupDims): Slot | undefined {
   if (period.cellIndex !== null) return period.cellIndex.get(cellKeyWithin(dims));
@@ -613,7 +620,8 @@ function findCell(period: Period, dims: RollupDims): Slot | undefined {
 }
 
 function addCell(period: Period, slot: Slot): void {
-  period.cells.push(slot);
+  if (period.cells === NO_CELLS) period.cells = [slot];
+  else period.cells.push(slot);
   if (period.cellIndex !== null) period.cellIndex.set(slot.cellKey, slot);
   else if (period.cells.length > LINEAR_SCAN) period.cellIndex = new Map(period.cells.map((c) => [c.cellKey, c]));
 }
