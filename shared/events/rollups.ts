@@ -251,6 +251,9 @@ function addBlockInto(target: number[], base: number, from: readonly number[], f
   target[base + size] = (target[base + size] as number) | touched;
 }
 
+/** The entity list of sums without entities (never pushed to). */
+const NO_ENTITIES: string[] = [];
+
 /** Entity lists up to this length are searched linearly (an answer tracks a brand and a few competitors); longer ones get an index. */
 const LINEAR_ENTITY_SEARCH = 8;
 
@@ -263,7 +266,8 @@ const LINEAR_ENTITY_SEARCH = 8;
 export class CounterSums {
   /** Room for the answer block and a first entity's (every answer has one), so an answer's sums rarely grow. */
   private readonly values: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-  private readonly entityIds: string[] = [];
+  /** Shares {@link NO_ENTITIES} until the first entity (see NO_CELLS below for why). */
+  private entityIds: string[] = NO_ENTITIES;
   /** entityId → block number, once there are more than {@link LINEAR_ENTITY_SEARCH} entities. */
   private entityIndex: Map<string, number> | null = null;
   private named: RollupCounters | null = null;
@@ -278,7 +282,8 @@ export class CounterSums {
       if (k !== undefined) return ENTITIES_AT + k * ENTITY_STRIDE;
     }
     const k = ids.length;
-    ids.push(entityId);
+    if (k === 0) this.entityIds = [entityId];
+    else ids.push(entityId);
     const values = this.values;
     if (values.length < ENTITIES_AT + (k + 1) * ENTITY_STRIDE) for (let i = 0; i < ENTITY_STRIDE; i++) values.push(0);
     if (this.entityIndex !== null) this.entityIndex.set(entityId, k);
@@ -598,19 +603,24 @@ interface BrandItems {
 const LINEAR_SCAN = 8;
 
 /** The period of that name (day or week), created empty on first use. */
-function periodOf(periods: Period[], period: string): Period {
+/** A brand's day or week of that name, created empty on first use. */
+function periodOf(brand: BrandItems, granularity: RollupGranularity, period: string): Period {
+  const periods = granularity === 'day' ? brand.days : brand.weeks;
   for (let i = 0; i < periods.length; i++) if ((periods[i] as Period).period === period) return periods[i] as Period;
   const created: Period = { period, total: null, cells: NO_CELLS, cellIndex: null };
-  periods.push(created);
+  if (periods.length > 0) periods.push(created);
+  else if (granularity === 'day') brand.days = [created];
+  else brand.weeks = [created];
   return created;
 }
 
-/**
- * Until its first cell a period shares this empty list (never pushed to); the first cell then gets a list of one.
- * Why: pushing onto an empty array allocates room for 16, and a batch that interleaves brands makes two periods per
- * event, each with one cell.
+/*
+ * Until its first element a list shares one of these empty ones (never pushed to) and then gets a list of one. Why:
+ * pushing onto an empty array allocates room for 16, and a batch that interleaves brands makes, per event, a brand
+ * with one day and one week, each with one cell.
  */
 const NO_CELLS: Slot[] = [];
+const NO_PERIODS: Period[] = [];
 
 function findCell(period: Period, dims: RollupDims): Slot | undefined {
   if (period.cellIndex !== null) return period.cellIndex.get(cellKeyWithin(dims));
@@ -679,11 +689,11 @@ export function mergeRollupEntries(entries: readonly RollupEntry[]): MergedRollu
     }
     let brand = byBrand.get(entry.brandId);
     if (!brand) {
-      brand = { tenantId: entry.tenantId, brandId: entry.brandId, days: [], weeks: [] };
+      brand = { tenantId: entry.tenantId, brandId: entry.brandId, days: NO_PERIODS, weeks: NO_PERIODS };
       byBrand.set(entry.brandId, brand);
       brands.push(brand);
     }
-    const day = periodOf(brand.days, entry.day);
+    const day = periodOf(brand, 'day', entry.day);
     if (entry.cell) {
       const slot = findCell(day, entry.cell);
       // A day cell's sums are its own from the start (events are added into them; nothing shares them yet).
@@ -700,7 +710,7 @@ export function mergeRollupEntries(entries: readonly RollupEntry[]): MergedRollu
   const out: MergedRollupItem[] = [];
   for (const brand of brands) {
     for (const day of brand.days) {
-      const week = periodOf(brand.weeks, isoWeekOf(day.period));
+      const week = periodOf(brand, 'week', isoWeekOf(day.period));
       for (const cell of day.cells) {
         const d = cell.dims as RollupDims;
         const weekCell = findCell(week, d);
