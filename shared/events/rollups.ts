@@ -519,9 +519,6 @@ export interface MergedRollupItem {
   sums: CounterSums;
 }
 
-const cellKeyOf = (e: RollupEntry, period: string, d: RollupDims) =>
-  `${e.tenantId}\u0000${e.brandId}\u0000${period}\u0000${d.promptSetVersion}\u0000${d.provider}\u0000${d.surface}\u0000${d.topic}\u0000${d.branded ? 1 : 0}`;
-
 /** provider → topic → surface → version × branded → cell key (see {@link cellKeyWithin}). */
 const cellKeyCache = new Map<string, Map<string, Map<string, Map<number, string>>>>();
 let cellKeysCached = 0;
@@ -747,7 +744,10 @@ export function rollupItemIds(entry: RollupEntry): string[] {
   const week = isoWeekOf(entry.day);
   const t = `${entry.tenantId}\u0000${entry.brandId}\u0000`;
   const ids = [`${t}D\u0000${entry.day}`, `${t}W\u0000${week}`];
-  if (entry.cell) ids.push(`D${cellKeyOf(entry, entry.day, entry.cell)}`, `W${cellKeyOf(entry, week, entry.cell)}`);
+  if (entry.cell) {
+    const cell = cellKeyWithin(entry.cell);
+    ids.push(`${t}D\u0000${entry.day}\u0000${cell}`, `${t}W\u0000${week}\u0000${cell}`);
+  }
   return ids;
 }
 
