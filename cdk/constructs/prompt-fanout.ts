@@ -63,7 +63,15 @@ interface StepSpec {
   readonly memorySize: number;
   /** Pushes progress when a push API is configured. */
   readonly pushes: boolean;
+  /** Installed next to the bundle and imported on first use (NodeFunction `nodeModules`). */
+  readonly nodeModules?: string[];
 }
+
+/**
+ * The AI provider SDKs: installed into the Ask function's package, not bundled, and imported when a provider is first
+ * asked (functions/adapters/providers/registry.ts), so a container loads only the SDK of the provider it serves.
+ */
+export const PROVIDER_SDKS = ['openai', '@anthropic-ai/sdk', '@google/genai'];
 
 const STEPS: Record<StepName, StepSpec> = {
   Plan: {
@@ -77,6 +85,7 @@ const STEPS: Record<StepName, StepSpec> = {
     description: 'asks one provider one prompt and stores the raw answer',
     memorySize: 512,
     pushes: true,
+    nodeModules: PROVIDER_SDKS,
   },
   Analyze: {
     entry: 'functions/handlers/fanout/analyze.ts',
@@ -138,6 +147,7 @@ export class PromptFanout extends Construct {
           timeout: Duration.seconds(stateTimeoutSeconds(asl, name)),
           logRetention: props.logRetention,
           environment,
+          ...(spec.nodeModules ? { nodeModules: spec.nodeModules } : {}),
           ...(name === 'Ask' && props.askReservedConcurrency !== undefined
             ? { reservedConcurrentExecutions: props.askReservedConcurrency }
             : {}),

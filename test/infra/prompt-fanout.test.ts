@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { allStates, loadAsl, stateTimeoutSeconds, withDistributedMap } from '../../cdk/asl.ts';
-import { DISTRIBUTED_MAP_PATH, PROMPT_FANOUT_ASL } from '../../cdk/constructs/prompt-fanout.ts';
+import { DISTRIBUTED_MAP_PATH, PROMPT_FANOUT_ASL, PROVIDER_SDKS } from '../../cdk/constructs/prompt-fanout.ts';
 import { buildTestApp, defaultTemplates, logicalIdOf, statefulValueRef } from './support.ts';
 
 const STEPS = ['Plan', 'Ask', 'Analyze', 'RecordFailure', 'Finalize'] as const;
@@ -204,6 +204,12 @@ describe('prompt fan-out in the stateless stack', () => {
         const env = resources[fnId(step)]!.Properties.Environment.Variables;
         if (publishes) expect(env.EVENT_STREAM_NAME, step).toEqual(streamName);
         else expect(env.EVENT_STREAM_NAME, step).toBeUndefined();
+      }
+    });
+
+    it('only Ask carries the provider SDKs, installed next to its bundle rather than bundled', () => {
+      for (const step of STEPS) {
+        expect(fanout.steps[step].nodeModules, step).toEqual(step === 'Ask' ? PROVIDER_SDKS : []);
       }
     });
 

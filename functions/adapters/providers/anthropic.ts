@@ -1,6 +1,5 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
-import { BaseAnthropic } from '@anthropic-ai/sdk/client';
-import { Messages } from '@anthropic-ai/sdk/resources/messages';
+import type { BaseAnthropic } from '@anthropic-ai/sdk/client';
+import type { Messages } from '@anthropic-ai/sdk/resources/messages';
 import {
   type ProviderError,
   ProviderRefusedError,
@@ -28,10 +27,39 @@ import {
 /**
  * The Anthropic client with only the Messages API, the one this adapter calls: the SDK's documented tree-shakable
  * form (`BaseAnthropic` plus the resources used). The full `Anthropic` class carries every API (beta, batches,
- * files, models...), about 300 KB more in the Ask function's bundle.
+ * files, models...), about 300 KB more in the Ask function's bundle. Built by {@link loadAnthropicMessagesClient}:
+ * the SDK is imported on first use, not at cold start.
  */
-export class AnthropicMessagesClient extends BaseAnthropic {
-  messages: Messages = new Messages(this);
+export type AnthropicMessagesClient = BaseAnthropic & { messages: Messages };
+
+/** The SDK's error classes, as the client class exposes them (`BaseAnthropic.APIError`...). */
+export type AnthropicErrorClasses = Pick<
+  typeof BaseAnthropic,
+  'APIError' | 'APIConnectionError' | 'APIConnectionTimeoutError' | 'APIUserAbortError'
+>;
+
+let messagesClientClass: Promise<
+  new (
+    options: ConstructorParameters<typeof BaseAnthropic>[0],
+  ) => AnthropicMessagesClient
+> | null = null;
+
+/** The {@link AnthropicMessagesClient} class, defined once the SDK is loaded (a failed import is retried next time). */
+export function loadAnthropicMessagesClient() {
+  messagesClientClass ??= Promise.all([
+    import('@anthropic-ai/sdk/client'),
+    import('@anthropic-ai/sdk/resources/messages'),
+  ])
+    .then(([{ BaseAnthropic: Base }, { Messages: MessagesResource }]) => {
+      return class extends Base {
+        messages = new MessagesResource(this);
+      };
+    })
+    .catch((error: unknown) => {
+      messagesClientClass = null;
+      throw error;
+    });
+  return messagesClientClass;
 }
 
 /** Searches Claude may run for one answer on the web-search surface (each is billed). @default 3 */
@@ -138,7 +166,7 @@ export class AnthropicProvider implements AiProvider {
         finishReason: stopReason?.toLowerCase() ?? null,
       };
     } catch (error) {
-      throw mapAnthropicError(error, scope);
+      throw mapAnthropicError(error, scope, this.#client.constructor as typeof BaseAnthropic);
     } finally {
       scope.dispose();
     }
@@ -146,7 +174,12 @@ export class AnthropicProvider implements AiProvider {
 }
 
 /** Maps a failure of `@anthropic-ai/sdk` (529 `overloaded_error` is a 5xx: unavailable). */
-export function mapAnthropicError(error: unknown, scope: { reason(): 'aborted' | 'timeout' | null }): ProviderError {
+export function mapAnthropicError(
+  error: unknown,
+  scope: { reason(): 'aborted' | 'timeout' | null },
+  errors: AnthropicErrorClasses,
+): ProviderError {
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = errors;
   const provider = 'anthropic';
   if (error instanceof APIUserAbortError) return mapGenericError(provider, error, scope);
   if (error instanceof APIConnectionTimeoutError) {

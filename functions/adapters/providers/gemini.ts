@@ -1,6 +1,7 @@
 // The SDK's web build: the same client for the Gemini Developer API (API key, fetch), without the Node build's
-// Vertex AI auth library, WebSocket and stream polyfills (about 350 KB of the Ask bundle). Node 20+ has fetch.
-import { ApiError, type GoogleGenAI } from '@google/genai/web';
+// Vertex AI auth library, WebSocket and stream polyfills. Node 20+ has fetch. Types only here: the SDK is imported
+// when a client is first built (registry.ts), not at cold start.
+import type { ApiError, GoogleGenAI } from '@google/genai/web';
 import { type ProviderError, ProviderRefusedError, ProviderTimeoutError } from '#shared/domain/provider-errors.ts';
 import type { AiProvider, AnswerUsage, AskRequest, AskResult } from '#shared/ports/ai-provider.ts';
 import {
@@ -135,7 +136,9 @@ export class GeminiProvider implements AiProvider {
         finishReason: finishReason?.toLowerCase() ?? null,
       };
     } catch (error) {
-      throw mapGeminiError(error, scope, captured.headers);
+      // Loaded already (this client came from it): the module cache answers.
+      const { ApiError: GeminiApiError } = await import('@google/genai/web');
+      throw mapGeminiError(error, scope, captured.headers, GeminiApiError);
     } finally {
       scope.dispose();
     }
@@ -156,10 +159,11 @@ function durationMs(value: unknown): number | null {
 export function mapGeminiError(
   error: unknown,
   scope: { reason(): 'aborted' | 'timeout' | null },
-  headers: HeaderReader | null = null,
+  headers: HeaderReader | null,
+  apiErrorClass: typeof ApiError,
 ): ProviderError {
   const provider = 'gemini';
-  if (error instanceof ApiError) {
+  if (error instanceof apiErrorClass) {
     let body: Json = {};
     try {
       body = asObject(asObject(JSON.parse(error.message))['error']);

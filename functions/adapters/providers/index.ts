@@ -1,4 +1,4 @@
-export { AnthropicProvider, mapAnthropicError } from './anthropic.ts';
+export { AnthropicProvider, loadAnthropicMessagesClient, mapAnthropicError } from './anthropic.ts';
 export type { AdapterOptions } from './common.ts';
 export { DEFAULT_BASE_URLS, DEFAULT_MODELS, SIMULATOR_MOUNTS, simulatorBaseUrls } from './endpoints.ts';
 export { GeminiProvider, mapGeminiError } from './gemini.ts';

@@ -1,14 +1,26 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type OpenAI from 'openai';
 import { type ProviderError, ProviderTimeoutError, ProviderUnavailableError } from '#shared/domain/provider-errors.ts';
 import type { ProviderId } from '#shared/ports/ai-provider.ts';
 import { errorForStatus, mapGenericError } from './common.ts';
+
+/**
+ * The SDK's error classes, as the client class exposes them (`OpenAI.APIError`...): taken from the client in use
+ * rather than imported, so that no module loads the SDK before a provider is first asked (it is installed next to
+ * the Ask bundle and imported lazily, registry.ts).
+ */
+export type OpenAiErrorClasses = Pick<
+  typeof OpenAI,
+  'APIError' | 'APIConnectionError' | 'APIConnectionTimeoutError' | 'APIUserAbortError'
+>;
 
 /** Maps a failure of the `openai` SDK (OpenAI itself, or an OpenAI-compatible API such as Perplexity). */
 export function mapOpenAiSdkError(
   provider: ProviderId,
   error: unknown,
   scope: { reason(): 'aborted' | 'timeout' | null },
+  errors: OpenAiErrorClasses,
 ): ProviderError {
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = errors;
   if (error instanceof APIUserAbortError) return mapGenericError(provider, error, scope);
   if (error instanceof APIConnectionTimeoutError) {
     return new ProviderTimeoutError(`${provider}: request timed out`, { provider, cause: error });

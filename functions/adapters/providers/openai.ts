@@ -60,7 +60,7 @@ export class OpenAiProvider implements AiProvider {
         finishReason: answer.finishReason,
       };
     } catch (error) {
-      throw mapOpenAiSdkError(this.id, error, scope);
+      throw mapOpenAiSdkError(this.id, error, scope, this.#client.constructor as typeof OpenAI);
     } finally {
       scope.dispose();
     }

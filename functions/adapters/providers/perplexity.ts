@@ -107,7 +107,7 @@ export class PerplexityProvider implements AiProvider {
         finishReason: finishReason?.toLowerCase() ?? null,
       };
     } catch (error) {
-      throw mapOpenAiSdkError(this.id, error, scope);
+      throw mapOpenAiSdkError(this.id, error, scope, this.#client.constructor as typeof OpenAI);
     } finally {
       scope.dispose();
     }

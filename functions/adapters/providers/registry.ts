@@ -1,10 +1,10 @@
-import { GoogleGenAI } from '@google/genai/web';
-import OpenAI from 'openai';
+import type { GoogleGenAI } from '@google/genai/web';
+import type OpenAI from 'openai';
 import * as z from 'zod';
 import type { PriceTable } from '#shared/domain/pricing.ts';
 import { type AiProvider, PROVIDER_IDS, type ProviderId } from '#shared/ports/ai-provider.ts';
 import { ConfigError } from '../../config.ts';
-import { AnthropicMessagesClient, AnthropicProvider } from './anthropic.ts';
+import { type AnthropicMessagesClient, AnthropicProvider, loadAnthropicMessagesClient } from './anthropic.ts';
 import { DEFAULT_TIMEOUT_MS } from './common.ts';
 import { DEFAULT_BASE_URLS, simulatorBaseUrls } from './endpoints.ts';
 import { GeminiProvider } from './gemini.ts';
@@ -110,9 +110,15 @@ interface ClientSettings {
   timeoutMs: number;
 }
 
+/*
+ * The client factories import their SDK on first use: in AWS the SDKs are installed next to the Ask function's bundle
+ * rather than bundled (cdk/constructs/prompt-fanout.ts), so a container loads only the SDK of the provider it asks.
+ */
+
 /** OpenAI client: SDK retries off (the workflow retries), explicit timeout. */
-export function createOpenAiClient(settings: ClientSettings): OpenAI {
-  return new OpenAI({
+export async function createOpenAiClient(settings: ClientSettings): Promise<OpenAI> {
+  const { default: OpenAiClient } = await import('openai');
+  return new OpenAiClient({
     apiKey: settings.apiKey,
     baseURL: settings.baseUrl,
     maxRetries: 0,
@@ -121,12 +127,13 @@ export function createOpenAiClient(settings: ClientSettings): OpenAI {
 }
 
 /** Perplexity speaks OpenAI's Chat Completions, so it is an `openai` client on Perplexity's base URL. */
-export function createPerplexityClient(settings: ClientSettings): OpenAI {
+export function createPerplexityClient(settings: ClientSettings): Promise<OpenAI> {
   return createOpenAiClient(settings);
 }
 
-export function createAnthropicClient(settings: ClientSettings): AnthropicMessagesClient {
-  return new AnthropicMessagesClient({
+export async function createAnthropicClient(settings: ClientSettings): Promise<AnthropicMessagesClient> {
+  const AnthropicClient = await loadAnthropicMessagesClient();
+  return new AnthropicClient({
     apiKey: settings.apiKey,
     baseURL: settings.baseUrl,
     maxRetries: 0,
@@ -135,8 +142,9 @@ export function createAnthropicClient(settings: ClientSettings): AnthropicMessag
 }
 
 /** Gemini client: without `httpOptions.retryOptions` the SDK does not retry. */
-export function createGeminiClient(settings: ClientSettings): GoogleGenAI {
-  return new GoogleGenAI({
+export async function createGeminiClient(settings: ClientSettings): Promise<GoogleGenAI> {
+  const { GoogleGenAI: GeminiClient } = await import('@google/genai/web');
+  return new GeminiClient({
     apiKey: settings.apiKey,
     httpOptions: { baseUrl: settings.baseUrl, timeout: settings.timeoutMs + 1000 },
   });
@@ -187,7 +195,10 @@ export function createProviderRegistry(config: ProvidersConfig, options: Registr
       ...(options.now ? { now: options.now } : {}),
     };
     modes.set(id, live ? 'live' : 'simulator');
-    adapters.set(id, createAdapter(id, settings, adapterOptions));
+    adapters.set(
+      id,
+      lazyAdapter(id, () => createAdapter(id, settings, adapterOptions)),
+    );
   }
   return {
     get(id) {
@@ -201,19 +212,37 @@ export function createProviderRegistry(config: ProvidersConfig, options: Registr
   };
 }
 
-function createAdapter(
+/** The adapter, built on the first ask (its SDK imported then); a failed build is tried again by the next ask. */
+function lazyAdapter(id: ProviderId, build: () => Promise<AiProvider>): AiProvider {
+  let adapter: Promise<AiProvider> | null = null;
+  return {
+    id,
+    ask: async (request, signal) => {
+      if (!adapter) {
+        const building = build();
+        building.catch(() => {
+          if (adapter === building) adapter = null;
+        });
+        adapter = building;
+      }
+      return (await adapter).ask(request, signal);
+    },
+  };
+}
+
+async function createAdapter(
   id: ProviderId,
   settings: ClientSettings,
   options: ConstructorParameters<typeof OpenAiProvider>[1],
-): AiProvider {
+): Promise<AiProvider> {
   switch (id) {
     case 'openai':
-      return new OpenAiProvider(createOpenAiClient(settings), options);
+      return new OpenAiProvider(await createOpenAiClient(settings), options);
     case 'anthropic':
-      return new AnthropicProvider(createAnthropicClient(settings), options);
+      return new AnthropicProvider(await createAnthropicClient(settings), options);
     case 'gemini':
-      return new GeminiProvider(createGeminiClient(settings), options);
+      return new GeminiProvider(await createGeminiClient(settings), options);
     case 'perplexity':
-      return new PerplexityProvider(createPerplexityClient(settings), options);
+      return new PerplexityProvider(await createPerplexityClient(settings), options);
   }
 }

@@ -176,13 +176,16 @@ describe.each(PROVIDER_IDS)('%s adapter against the simulator', (provider) => {
 
 describe('keys, models and connectivity', () => {
   const settings = (baseUrl: string, apiKey = 'invalid-key') => ({ apiKey, baseUrl, timeoutMs: TIMEOUT_MS });
-  const adapters = (base: Record<ProviderId, string>, apiKey?: string): Record<ProviderId, AiProvider> => ({
-    openai: new OpenAiProvider(createOpenAiClient(settings(base.openai, apiKey)), { timeoutMs: TIMEOUT_MS }),
-    anthropic: new AnthropicProvider(createAnthropicClient(settings(base.anthropic, apiKey)), {
+  const adapters = async (
+    base: Record<ProviderId, string>,
+    apiKey?: string,
+  ): Promise<Record<ProviderId, AiProvider>> => ({
+    openai: new OpenAiProvider(await createOpenAiClient(settings(base.openai, apiKey)), { timeoutMs: TIMEOUT_MS }),
+    anthropic: new AnthropicProvider(await createAnthropicClient(settings(base.anthropic, apiKey)), {
       timeoutMs: TIMEOUT_MS,
     }),
-    gemini: new GeminiProvider(createGeminiClient(settings(base.gemini, apiKey)), { timeoutMs: TIMEOUT_MS }),
-    perplexity: new PerplexityProvider(createPerplexityClient(settings(base.perplexity, apiKey)), {
+    gemini: new GeminiProvider(await createGeminiClient(settings(base.gemini, apiKey)), { timeoutMs: TIMEOUT_MS }),
+    perplexity: new PerplexityProvider(await createPerplexityClient(settings(base.perplexity, apiKey)), {
       timeoutMs: TIMEOUT_MS,
     }),
   });
@@ -195,7 +198,7 @@ describe('keys, models and connectivity', () => {
   });
 
   it.each(PROVIDER_IDS)('%s: a rejected key is ProviderAuthError', async (provider) => {
-    const error = await failure(adapters(simulator.baseUrls)[provider].ask(request(provider)));
+    const error = await failure((await adapters(simulator.baseUrls))[provider].ask(request(provider)));
     expect(error.name).toBe('ProviderAuthError');
     expect(error.status).toBe(401);
     expect(error.retryable).toBe(false);
@@ -204,7 +207,7 @@ describe('keys, models and connectivity', () => {
   it.each(PROVIDER_IDS)('%s: an unknown model is ProviderInvalidRequestError', async (provider) => {
     const strict = await startProviderSimulator({ models: { default: [DEFAULT_MODELS[provider]] } });
     try {
-      const providers = adapters(strict.baseUrls, 'sk-test');
+      const providers = await adapters(strict.baseUrls, 'sk-test');
       await expect(providers[provider].ask(request(provider))).resolves.toMatchObject({ provider });
       const error = await failure(providers[provider].ask(request(provider, 'no-such-model')));
       expect(error.name).toBe('ProviderInvalidRequestError');
@@ -221,7 +224,7 @@ describe('keys, models and connectivity', () => {
         server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
       });
     });
-    const dead = adapters(
+    const dead = await adapters(
       {
         openai: `http://127.0.0.1:${port}/openai/v1`,
         anthropic: `http://127.0.0.1:${port}/anthropic`,

@@ -1,7 +1,7 @@
 import { GoogleGenAI } from '@google/genai/web';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { AnthropicMessagesClient, AnthropicProvider } from '#functions/adapters/providers/anthropic.ts';
+import { AnthropicProvider, loadAnthropicMessagesClient } from '#functions/adapters/providers/anthropic.ts';
 import { GeminiProvider } from '#functions/adapters/providers/gemini.ts';
 import { OpenAiProvider } from '#functions/adapters/providers/openai.ts';
 import { PerplexityProvider } from '#functions/adapters/providers/perplexity.ts';
@@ -26,6 +26,8 @@ function cannedFetch(reply: Reply, seen?: { url?: string; body?: unknown; header
     return new Response(reply.body, { status: reply.status ?? 200, headers: reply.headers });
   };
 }
+
+const AnthropicMessagesClient = await loadAnthropicMessagesClient();
 
 function adapter(provider: ProviderId, reply: Reply, seen?: Parameters<typeof cannedFetch>[1]): AiProvider {
   const fetch = cannedFetch(reply, seen);

@@ -1,6 +1,9 @@
-import { APIError as AnthropicApiError, APIConnectionError as AnthropicConnectionError } from '@anthropic-ai/sdk';
+import Anthropic, {
+  APIError as AnthropicApiError,
+  APIConnectionError as AnthropicConnectionError,
+} from '@anthropic-ai/sdk';
 import { ApiError as GeminiApiError } from '@google/genai/web';
-import { APIConnectionTimeoutError, APIUserAbortError, APIError as OpenAiApiError } from 'openai';
+import OpenAI, { APIConnectionTimeoutError, APIUserAbortError, APIError as OpenAiApiError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { mapAnthropicError } from '#functions/adapters/providers/anthropic.ts';
 import {
@@ -139,19 +142,21 @@ describe('OpenAI SDK errors (also Perplexity)', () => {
       undefined,
       new Headers({ 'retry-after-ms': '250', 'x-request-id': 'req_9' }),
     );
-    const mapped = mapOpenAiSdkError('openai', error, idle);
+    const mapped = mapOpenAiSdkError('openai', error, idle, OpenAI);
     expect(mapped).toBeInstanceOf(ProviderThrottledError);
     expect(mapped.toJSON()).toMatchObject({ retryAfterMs: 250, providerRequestId: 'req_9', status: 429 });
     expect(mapped.providerCode).toBe('rate_limit_exceeded');
   });
   it('maps an error with a non-JSON body by status alone', () => {
     const error = OpenAiApiError.generate(502, undefined, '<html>Bad gateway</html>', new Headers());
-    expect(mapOpenAiSdkError('perplexity', error, idle).name).toBe('ProviderUnavailableError');
+    expect(mapOpenAiSdkError('perplexity', error, idle, OpenAI).name).toBe('ProviderUnavailableError');
   });
   it('maps SDK timeouts and aborts', () => {
-    expect(mapOpenAiSdkError('openai', new APIConnectionTimeoutError(), idle).name).toBe('ProviderTimeoutError');
-    expect(mapOpenAiSdkError('openai', new APIUserAbortError(), timedOut).name).toBe('ProviderTimeoutError');
-    expect(mapOpenAiSdkError('openai', new APIUserAbortError(), aborted).name).toBe('ProviderAbortedError');
+    expect(mapOpenAiSdkError('openai', new APIConnectionTimeoutError(), idle, OpenAI).name).toBe(
+      'ProviderTimeoutError',
+    );
+    expect(mapOpenAiSdkError('openai', new APIUserAbortError(), timedOut, OpenAI).name).toBe('ProviderTimeoutError');
+    expect(mapOpenAiSdkError('openai', new APIUserAbortError(), aborted, OpenAI).name).toBe('ProviderAbortedError');
   });
 });
 
@@ -163,7 +168,7 @@ describe('Anthropic SDK errors', () => {
       undefined,
       new Headers({ 'request-id': 'req_011' }),
     );
-    const mapped = mapAnthropicError(error, idle);
+    const mapped = mapAnthropicError(error, idle, Anthropic);
     expect(mapped.name).toBe('ProviderUnavailableError');
     expect(mapped.providerCode).toBe('overloaded_error');
     expect(mapped.providerRequestId).toBe('req_011');
@@ -176,13 +181,13 @@ describe('Anthropic SDK errors', () => {
       undefined,
       new Headers({ 'retry-after': future }),
     );
-    const mapped = mapAnthropicError(error, idle);
+    const mapped = mapAnthropicError(error, idle, Anthropic);
     expect(mapped.name).toBe('ProviderThrottledError');
     expect(mapped.toJSON().retryAfterMs).toBeGreaterThan(3000);
   });
   it('maps connection errors to unavailable unless our deadline fired', () => {
-    expect(mapAnthropicError(new AnthropicConnectionError({}), idle).name).toBe('ProviderUnavailableError');
-    expect(mapAnthropicError(new AnthropicConnectionError({}), timedOut).name).toBe('ProviderTimeoutError');
+    expect(mapAnthropicError(new AnthropicConnectionError({}), idle, Anthropic).name).toBe('ProviderUnavailableError');
+    expect(mapAnthropicError(new AnthropicConnectionError({}), timedOut, Anthropic).name).toBe('ProviderTimeoutError');
   });
 });
 
@@ -196,24 +201,36 @@ describe('Gemini SDK errors', () => {
         details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '12s' }],
       },
     };
-    const mapped = mapGeminiError(new GeminiApiError({ message: JSON.stringify(body), status: 429 }), idle);
+    const mapped = mapGeminiError(
+      new GeminiApiError({ message: JSON.stringify(body), status: 429 }),
+      idle,
+      null,
+      GeminiApiError,
+    );
     expect(mapped.name).toBe('ProviderThrottledError');
     expect(mapped.providerCode).toBe('RESOURCE_EXHAUSTED');
     expect(mapped.toJSON().retryAfterMs).toBe(12_000);
   });
   it('prefers a retry-after header captured from the response', () => {
     const error = new GeminiApiError({ message: '{"error":{"code":429}}', status: 429 });
-    expect(mapGeminiError(error, idle, new Headers({ 'retry-after': '2' })).toJSON().retryAfterMs).toBe(2000);
+    expect(mapGeminiError(error, idle, new Headers({ 'retry-after': '2' }), GeminiApiError).toJSON().retryAfterMs).toBe(
+      2000,
+    );
   });
   it('survives a non-JSON error body', () => {
-    const mapped = mapGeminiError(new GeminiApiError({ message: '<html>oops</html>', status: 503 }), idle);
+    const mapped = mapGeminiError(
+      new GeminiApiError({ message: '<html>oops</html>', status: 503 }),
+      idle,
+      null,
+      GeminiApiError,
+    );
     expect(mapped.name).toBe('ProviderUnavailableError');
     expect(mapped.providerCode).toBeNull();
   });
   it('maps the SDK backstop timeout (a bare AbortError) to a timeout', () => {
     const abort = new DOMException('This operation was aborted', 'AbortError');
-    expect(mapGeminiError(abort, idle).name).toBe('ProviderTimeoutError');
-    expect(mapGeminiError(abort, aborted).name).toBe('ProviderAbortedError');
+    expect(mapGeminiError(abort, idle, null, GeminiApiError).name).toBe('ProviderTimeoutError');
+    expect(mapGeminiError(abort, aborted, null, GeminiApiError).name).toBe('ProviderAbortedError');
   });
 });
 
