@@ -2,10 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SnowflakeDeliverySettings } from '../context.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
+import { onFailureQueue } from './action-sync.ts';
 import { LAKE_EVENTS_KEY_PATTERN } from './api-service.ts';
 import type { LakeBucket } from './lake-bucket.ts';
 import { NodeFunction } from './node-function.ts';
@@ -30,6 +33,8 @@ export interface WarehouseMaterializerProps {
 export class WarehouseMaterializer extends Construct {
   readonly job: NodeFunction;
   readonly rule: events.Rule;
+  /** Where an hourly run that failed for good goes (Lambda on-failure destination; alarmed on depth by Operations). */
+  readonly failures: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: WarehouseMaterializerProps) {
     super(scope, id);
@@ -47,6 +52,13 @@ export class WarehouseMaterializer extends Construct {
       environment: { LAKE_BUCKET: props.lake.bucket.bucketName },
     });
     const fn = this.job.function;
+    // The rule invokes asynchronously: one retry, and a run older than the next one's start is not worth finishing.
+    this.failures = onFailureQueue(this, 'MaterializeOnFailure', 'the warehouse materialization');
+    fn.configureAsyncInvoke({
+      retryAttempts: 1,
+      maxEventAge: Duration.hours(1),
+      onFailure: new SqsDestination(this.failures),
+    });
     if (props.snowflake) connectToSnowflakeWarehouse(fn, props.snowflake);
     const lakeEvents = props.lake.bucket.arnForObjects(LAKE_EVENTS_KEY_PATTERN);
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [lakeEvents] }));
