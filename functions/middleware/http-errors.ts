@@ -8,6 +8,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '#shared/domain/errors.ts';
+import { WarehouseError } from '#shared/ports/warehouse.ts';
 
 /** HTTP-edge errors that have no domain meaning (transport problems). */
 export class HttpError extends Error {
@@ -60,6 +61,21 @@ export function mapError(error: unknown): MappedError {
       body: { error: { code: error.code, message: error.message, ...withDetails(error.details) } },
       headers: status === 401 ? { 'www-authenticate': 'Bearer' } : {},
       unexpected: false,
+    };
+  }
+  if (error instanceof WarehouseError) {
+    // The analytical store is unreachable or misconfigured: the client may retry later; the cause (which may name
+    // configuration) is logged, never echoed.
+    return {
+      status: 503,
+      body: {
+        error: {
+          code: 'warehouse_unavailable',
+          message: 'Analytics are temporarily unavailable; try again in a minute. It has been logged.',
+        },
+      },
+      headers: { 'retry-after': '60' },
+      unexpected: true,
     };
   }
   return {
