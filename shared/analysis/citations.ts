@@ -4,7 +4,7 @@
  * suffix list (`tldts`), so `news.bbc.co.uk` belongs to `bbc.co.uk`, not `co.uk`.
  */
 
-import { getDomain } from 'tldts';
+import { getDomain } from 'tldts-icann';
 import type {
   AnalysisWarning,
   Citation,
@@ -148,6 +148,7 @@ export function normalizeUrl(raw: string): NormalizedUrl | null {
   const port = u.port ? `:${u.port}` : '';
   let domain: string | null = null;
   try {
+    // The ICANN section only (tldts-icann: the same answer as tldts with private domains off, ~45 KB less per bundle).
     domain = getDomain(hostname, { allowPrivateDomains: false });
   } catch {
     domain = null;
