@@ -26,8 +26,8 @@ import { DynamoDbRunRepository } from '../functions/adapters/aws/dynamodb-run-re
 import { KinesisEventPublisher } from '../functions/adapters/aws/kinesis-event-publisher.ts';
 import { analyzeText, compileEntities } from '../shared/analysis/analyze.ts';
 import type { Answer } from '../shared/contracts/runs.ts';
-import { toTrackedEntities } from '../shared/domain/tracked-entities.ts';
 import { estimateCost } from '../shared/domain/pricing.ts';
+import { toTrackedEntities } from '../shared/domain/tracked-entities.ts';
 import { isTenantId, type TenantId } from '../shared/domain/workspace.ts';
 import { answerAnalyzedEvent } from '../shared/events/builders.ts';
 import { deterministicUlid } from '../shared/events/envelope.ts';

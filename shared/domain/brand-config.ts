@@ -1,5 +1,4 @@
 import { analyzeText, compileEntities, validateTrackedEntities } from '../analysis/index.ts';
-import type { TrackedEntity } from '../analysis/types.ts';
 import type { Brand, BrandInputParsed } from '../contracts/brands.ts';
 import { ValidationError } from './errors.ts';
 import { toTrackedEntities } from './tracked-entities.ts';

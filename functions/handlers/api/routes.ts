@@ -1,13 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
-import {
-  ANALYTICS_ROW_SCHEMAS,
-  type AnalyticsQueryName,
-  AnalyticsQuerySchema,
-  analyticsResponseSchema,
-  MetricsQuerySchema,
-  MetricsResponseSchema,
-} from '#shared/contracts/analytics.ts';
+import { MetricsQuerySchema, MetricsResponseSchema } from '#shared/contracts/analytics.ts';
 import { AuditEntrySchema } from '#shared/contracts/audit.ts';
 import { BrandInputSchema, BrandSchema, BrandSummarySchema } from '#shared/contracts/brands.ts';
 import { idSchema, pageOf, pageQuerySchema } from '#shared/contracts/common.ts';
@@ -53,21 +46,14 @@ import * as settings from '#shared/use-cases/settings.ts';
 import type { WorkspaceDeps } from '#shared/use-cases/workspaces.ts';
 import { createWorkspace, describeCaller, getCurrentWorkspace } from '#shared/use-cases/workspaces.ts';
 import { promptsFromCsv, promptsToCsv } from '../../adapters/csv/prompt-csv.ts';
-import { rowsToCsv } from '../../adapters/warehouse/csv.ts';
-import { decodeWarehouseCursor, encodeWarehouseCursor } from '../../adapters/warehouse/cursor.ts';
 import { etag, expectedVersion } from '../../middleware/preconditions.ts';
 import { parseJsonBody, parseQuery, textBody } from '../../middleware/request.ts';
 import type { OpsStatusSource } from '../../observability/ops-status.ts';
 import type { ActionHubServices } from '../actions/deps.ts';
-import { buildOpenApiDocument } from './openapi.ts';
-import { actionRoutes } from './routes/actions.ts';
 import { parseFilterQuery } from './routes/analytics-query.ts';
-import { type ConnectorServices, connectorRoutes } from './routes/connectors.ts';
-import { drilldownRoutes } from './routes/drilldown.ts';
-import { integrationRoutes } from './routes/integrations.ts';
+import type { ConnectorServices } from './routes/connectors.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { type SignalRouteDeps, signalRoutes } from './routes/signals.ts';
-import { webhookRoutes } from './routes/webhooks.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
