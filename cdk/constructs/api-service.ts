@@ -123,30 +123,35 @@ export class ApiService extends Construct {
       'cognito-idp:AdminRemoveUserFromGroup',
     );
 
-    // The route-group functions read the same configuration (functions/config.ts) at cold start.
-    this.actions = new NodeFunction(this, 'Actions', {
-      entry: 'functions/handlers/api/actions.ts',
-      description: 'PromptPulse HTTP API: Action Hub routes',
-      serviceName: 'promptpulse-api-actions',
-      memorySize: 1024,
-      timeout: Duration.seconds(15),
-      logRetention: props.logRetention,
-    });
-    shareEnvironment(fn, this.actions.function, { POWERTOOLS_SERVICE_NAME: 'promptpulse-api-actions' });
-    // Actions, comments, outcomes and integrations live in the table; the bus grant comes from ActionSync.
-    props.table.grantItemReadWrite(this.actions.function);
-
-    this.connectors = new NodeFunction(this, 'Connectors', {
-      entry: 'functions/handlers/api/connectors.ts',
-      description: 'PromptPulse HTTP API: connector administration and signed webhooks',
-      serviceName: 'promptpulse-api-connectors',
-      memorySize: 1024,
-      timeout: Duration.seconds(15),
-      logRetention: props.logRetention,
-    });
-    shareEnvironment(fn, this.connectors.function, { POWERTOOLS_SERVICE_NAME: 'promptpulse-api-connectors' });
+    // The route-group functions read the same configuration (functions/config.ts) at cold start, and keep their
+    // records in the table; their other grants come from the constructs they work with.
+    const routeGroupFunction = (id: string, entry: string, description: string, serviceName: string) => {
+      const group = new NodeFunction(this, id, {
+        entry,
+        description: `PromptPulse HTTP API: ${description}`,
+        serviceName,
+        memorySize: 1024,
+        timeout: Duration.seconds(15),
+        logRetention: props.logRetention,
+      });
+      shareEnvironment(fn, group.function, { POWERTOOLS_SERVICE_NAME: serviceName });
+      props.table.grantItemReadWrite(group.function);
+      return group;
+    };
+    // The bus grant comes from ActionSync.
+    this.actions = routeGroupFunction(
+      'Actions',
+      'functions/handlers/api/actions.ts',
+      'Action Hub routes',
+      'promptpulse-api-actions',
+    );
     // The stream, connector keys and state machine grants come from ConnectorIngest (its `api` function).
-    props.table.grantItemReadWrite(this.connectors.function);
+    this.connectors = routeGroupFunction(
+      'Connectors',
+      'functions/handlers/api/connectors.ts',
+      'connector administration and signed webhooks',
+      'promptpulse-api-connectors',
+    );
 
     this.analytics = new NodeFunction(this, 'Analytics', {
       entry: 'functions/handlers/api/analytics.ts',

@@ -11,6 +11,7 @@ import {
 import type { Answer } from '../contracts/runs.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
+import { filterOfQuery } from '../domain/query-filter.ts';
 import { toTrackedEntities } from '../domain/tracked-entities.ts';
 import type { BrandRepository } from '../ports/brand-repository.ts';
 import type { RunRepository } from '../ports/runs.ts';
@@ -91,14 +92,7 @@ export async function promptDrilldown(
 ): Promise<DrilldownResponse> {
   const brand = await getBrandOrThrow(deps, tenant, brandId);
   const position = request.cursor ? decodeCursor(request.cursor) : null;
-  const filter = {
-    ...(request.provider ? { provider: request.provider } : {}),
-    ...(request.surface ? { surface: request.surface } : {}),
-    ...(request.topic ? { topic: request.topic } : {}),
-    ...(request.promptSetVersion ? { promptSetVersion: request.promptSetVersion } : {}),
-    ...(request.branded ? { branded: request.branded === 'true' } : {}),
-    ...(request.locale ? { locale: request.locale } : {}),
-  };
+  const filter = filterOfQuery(request);
   const refs = await deps.warehouse.query('answers', {
     tenantId: tenant.tenantId,
     brandId: brand.id,

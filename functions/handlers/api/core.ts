@@ -1,9 +1,6 @@
-import { createSfnClient } from '../../adapters/aws/clients.ts';
-import { CognitoUserDirectory, createCognitoClient } from '../../adapters/aws/cognito-user-directory.ts';
-import { SfnWorkflowStarter } from '../../adapters/aws/sfn-workflow-starter.ts';
-import { readDirectoryConfig, readWorkflowConfig } from '../../config.ts';
-import { logger, tracer } from '../../powertools.ts';
+import { logger } from '../../powertools.ts';
 import { createApiApp } from './app.ts';
+import { coreServices } from './core-services.ts';
 import { type CoreRouteDeps, coreRoutes } from './routes.ts';
 import { httpHandler, tableStores } from './wiring.ts';
 
@@ -11,19 +8,9 @@ import { httpHandler, tableStores } from './wiring.ts';
  * The `api` function in AWS: the core routes (workspaces, brands, prompt sets, runs, metrics, members, audit,
  * signals). The HTTP API's catch-all route; the analytics, Action Hub and connector groups have their own functions.
  */
-const directoryConfig = readDirectoryConfig();
-const workflowConfig = readWorkflowConfig();
-
 const deps: CoreRouteDeps = {
   ...tableStores(),
-  workflow: new SfnWorkflowStarter(
-    tracer.captureAWSv3Client(createSfnClient(workflowConfig)),
-    workflowConfig.STATE_MACHINE_ARN,
-  ),
-  directory: new CognitoUserDirectory(
-    tracer.captureAWSv3Client(createCognitoClient(directoryConfig)),
-    directoryConfig.USER_POOL_ID,
-  ),
+  ...coreServices(),
 };
 
 /** API Gateway HTTP API (payload v2) entry point. */

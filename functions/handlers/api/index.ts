@@ -1,13 +1,10 @@
-import { createSfnClient } from '../../adapters/aws/clients.ts';
-import { CognitoUserDirectory, createCognitoClient } from '../../adapters/aws/cognito-user-directory.ts';
-import { SfnWorkflowStarter } from '../../adapters/aws/sfn-workflow-starter.ts';
 import { lazyWarehouse, readWarehouseConfig, sharedWarehouse } from '../../adapters/warehouse/index.ts';
-import { readDirectoryConfig, readWorkflowConfig } from '../../config.ts';
 import { createLocalOpsStatusSource } from '../../observability/ops-status.ts';
-import { logger, tracer } from '../../powertools.ts';
+import { logger } from '../../powertools.ts';
 import { createActionHubServices } from '../actions/deps.ts';
 import { createConnectorDeps } from '../connectors/deps.ts';
 import { createApiApp } from './app.ts';
+import { coreServices } from './core-services.ts';
 import { apiRoutes } from './route-table.ts';
 import type { ApiDeps } from './routes.ts';
 import { config, db, httpHandler, tableStores } from './wiring.ts';
@@ -17,21 +14,11 @@ import { config, db, httpHandler, tableStores } from './wiring.ts';
  * (core.ts, analytics.ts, actions.ts, connectors.ts, docs.ts; cdk/constructs/api-service.ts), built from the same
  * route modules; test/infra/api-route-groups.test.ts checks that together they serve every route of this table.
  */
-const directoryConfig = readDirectoryConfig();
-const workflowConfig = readWorkflowConfig();
-
 const deps: ApiDeps = {
   ...tableStores(),
   // Built on the first analytics request: WAREHOUSE=duckdb (default; the lake files) or snowflake.
   warehouse: lazyWarehouse(() => sharedWarehouse(readWarehouseConfig(), (line) => logger.info(line))),
-  workflow: new SfnWorkflowStarter(
-    tracer.captureAWSv3Client(createSfnClient(workflowConfig)),
-    workflowConfig.STATE_MACHINE_ARN,
-  ),
-  directory: new CognitoUserDirectory(
-    tracer.captureAWSv3Client(createCognitoClient(directoryConfig)),
-    directoryConfig.USER_POOL_ID,
-  ),
+  ...coreServices(),
   actionHub: createActionHubServices(db, config.TABLE_NAME),
   connectors: createConnectorDeps(),
   // The operations view probes the local emulators; in AWS the CloudWatch dashboard is the view (route answers 503).

@@ -31,6 +31,7 @@ import {
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { PLAN_LIMITS } from '#shared/domain/plans.ts';
 import type { Principal, TenantPrincipal } from '#shared/domain/principal.ts';
+import { filterOfQuery } from '#shared/domain/query-filter.ts';
 import { ROLES, type Role } from '#shared/domain/roles.ts';
 import type { AccessTokenVerifier } from '#shared/ports/access-token-verifier.ts';
 import type { AuditLog } from '#shared/ports/audit.ts';
@@ -532,13 +533,7 @@ export function coreRoutes(deps: CoreRouteDeps): RouteDefinition[] {
         const tenant = tenantOf(ctx);
         const brand = await brands.getBrandOrThrow(deps, tenant, brandIdOf(ctx));
         const query = parseFilterQuery(ctx.event, MetricsQuerySchema);
-        const filter = {
-          ...(query.provider ? { provider: query.provider } : {}),
-          ...(query.surface ? { surface: query.surface } : {}),
-          ...(query.topic ? { topic: query.topic } : {}),
-          ...(query.promptSetVersion ? { promptSetVersion: query.promptSetVersion } : {}),
-          ...(query.branded ? { branded: query.branded === 'true' } : {}),
-        };
+        const filter = filterOfQuery(query);
         const metricsQuery = {
           tenantId: tenant.tenantId,
           brandId: brand.id,

@@ -4,6 +4,7 @@ import {
   AnalyticsQuerySchema,
   analyticsResponseSchema,
 } from '#shared/contracts/analytics.ts';
+import { filterOfQuery } from '#shared/domain/query-filter.ts';
 import { ROLES } from '#shared/domain/roles.ts';
 import type { Warehouse } from '#shared/ports/warehouse.ts';
 import * as brands from '#shared/use-cases/brands.ts';
@@ -46,14 +47,7 @@ export function analyticsRoutes(deps: AnalyticsRouteDeps): RouteDefinition[] {
           const tenant = tenantOf(ctx);
           const brand = await brands.getBrandOrThrow(deps, tenant, brandIdOf(ctx));
           const { format, limit, cursor, ...query } = parseFilterQuery(ctx.event, AnalyticsQuerySchema);
-          const filter = {
-            ...(query.provider ? { provider: query.provider } : {}),
-            ...(query.surface ? { surface: query.surface } : {}),
-            ...(query.topic ? { topic: query.topic } : {}),
-            ...(query.promptSetVersion ? { promptSetVersion: query.promptSetVersion } : {}),
-            ...(query.branded ? { branded: query.branded === 'true' } : {}),
-            ...(query.locale ? { locale: query.locale } : {}),
-          };
+          const filter = filterOfQuery(query);
           const cursorQuery = { name, brandId: brand.id, from: query.from, to: query.to, filter };
           const offset = decodeWarehouseCursor(cursorQuery, cursor);
           // One row more than the page: tells whether a next page exists without counting.
