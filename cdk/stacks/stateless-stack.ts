@@ -45,8 +45,8 @@ export interface StatelessStackProps extends StackProps {
   readonly alarmNotifications?: boolean;
   /** Reserved concurrency of the Ask step (prod). @default - unreserved */
   readonly askReservedConcurrency?: number;
-  /** Reserved concurrency 1 on the scheduler tick (prod). @default false */
-  readonly serialTick?: boolean;
+  /** Reserved concurrency 1 on the scheduler tick and the warehouse materialization (prod). @default false */
+  readonly serialJobs?: boolean;
   /** CloudWatch namespace of the business metrics. @default 'PromptPulse' */
   readonly metricsNamespace?: string;
   /** Spend-cap refusals per hour that fire the alarm. @default 1 */
@@ -122,14 +122,15 @@ export class StatelessStack extends Stack {
       ...(props.askReservedConcurrency ? { askReservedConcurrency: props.askReservedConcurrency } : {}),
     });
     this.fanout.grantStartRuns(this.service.handler.function);
+    this.schedules = new ScheduleGroup(this, 'Schedules');
     new ConnectorIngest(this, 'ConnectorIngest', {
+      schedules: this.schedules,
       table: props.table,
       eventStream: props.eventStream,
       logRetention: props.logRetention,
       api: this.service.connectors.function,
       ...(props.connectorKeys ? { connectorKeys: props.connectorKeys } : {}),
     });
-    this.schedules = new ScheduleGroup(this, 'Schedules');
     new ActionSync(this, 'ActionSync', {
       table: props.table,
       eventStream: props.eventStream,
@@ -142,7 +143,7 @@ export class StatelessStack extends Stack {
       fanout: this.fanout,
       logRetention: props.logRetention,
       schedules: this.schedules,
-      serial: props.serialTick ?? false,
+      serial: props.serialJobs ?? false,
     });
 
     // The event pipeline: stream -> aggregation consumer (rollups) and stream -> Firehose (lake).
@@ -157,6 +158,8 @@ export class StatelessStack extends Stack {
     aggregateFn.addEnvironment('EVENT_STREAM_NAME', props.eventStream.stream.streamName);
     props.eventStream.grantWrite(aggregateFn);
     this.webSocket.grantPush(aggregateFn);
+    // Pushing finds connections gone (410) and deletes their records, which the tenant upsert grant leaves out.
+    props.table.grantTenantItemDeletes(aggregateFn);
     this.lakeDelivery = new LakeDelivery(this, 'LakeDelivery', {
       eventStream: props.eventStream,
       lake: props.lake,
@@ -166,6 +169,7 @@ export class StatelessStack extends Stack {
     this.warehouseMaterializer = new WarehouseMaterializer(this, 'WarehouseMaterializer', {
       lake: props.lake,
       logRetention: props.logRetention,
+      serial: props.serialJobs ?? false,
       ...(props.snowflake ? { snowflake: props.snowflake } : {}),
     });
     if (props.snowflake) {
