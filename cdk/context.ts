@@ -97,7 +97,16 @@ export interface DeploymentSettings {
   readonly snowflake?: SnowflakeDeliverySettings;
   /** Prefix of the stack names, so several copies (dev, staging) can live in one account. @default 'PromptPulse' */
   readonly stackPrefix: string;
-  /** Origins the SPA is served from: CORS allow-list of the HTTP API. @default ['http://localhost:5173'] */
+  /**
+   * The SPA's custom domain (context `domainName` + `certificateArn`, an ACM certificate in us-east-1 covering it):
+   * CloudFront serves it with TLS 1.2 at least, and the web origin, CORS and Cognito callbacks derive from it.
+   * @default - none: the *.cloudfront.net name (two-pass deploy, docs/deploy.md)
+   */
+  readonly customDomain?: { domainName: string; certificateArn: string };
+  /**
+   * Origins the SPA is served from: CORS allow-list of the HTTP API.
+   * @default [`https://<domainName>`] with a custom domain, else ['http://localhost:5173']
+   */
   readonly webOrigins: string[];
   /** OAuth redirect URLs of the SPA app client. @default `<origin>/auth/callback` for every web origin */
   readonly callbackUrls: string[];
@@ -202,9 +211,9 @@ function readProviderConcurrency(node: Node): string | undefined {
 
 /** Reads the deployment settings from context, applying the documented defaults. */
 export function readDeploymentSettings(node: Node): DeploymentSettings {
-  const webOrigins = (readList(node, 'webOrigins') ?? ['http://localhost:5173']).map((origin) =>
-    origin.replace(/\/+$/, ''),
-  );
+  const customDomain = readCustomDomain(node);
+  const defaultOrigins = customDomain ? [`https://${customDomain.domainName}`] : ['http://localhost:5173'];
+  const webOrigins = (readList(node, 'webOrigins') ?? defaultOrigins).map((origin) => origin.replace(/\/+$/, ''));
   const stage = readStage(node);
   const defaults = STAGE_DEFAULTS[stage];
   const stackPrefix = readStackPrefix(node);
@@ -221,6 +230,7 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     spendCapAlarmThreshold: readNumber(node, 'spendCapAlarmThreshold', 1),
     ...(snowflake ? { snowflake } : {}),
     stackPrefix,
+    ...(customDomain ? { customDomain } : {}),
     webOrigins,
     callbackUrls: readList(node, 'callbackUrls') ?? webOrigins.map((origin) => `${origin}/auth/callback`),
     logoutUrls: readList(node, 'logoutUrls') ?? webOrigins.map((origin) => `${origin}/`),
@@ -283,4 +293,27 @@ function readStreamRetentionHours(node: Node, fallback: number): number {
     );
   }
   return hours;
+}
+
+/** ACM certificates CloudFront can use live in us-east-1, whatever region the stacks deploy to. */
+const CLOUDFRONT_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
+/** A DNS host name: labels of letters, digits and inner hyphens, at least two labels, no trailing dot. */
+const HOST_NAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+
+function readCustomDomain(node: Node): { domainName: string; certificateArn: string } | undefined {
+  const domainName = readString(node, 'domainName')?.toLowerCase();
+  const certificateArn = readString(node, 'certificateArn');
+  if (!domainName && !certificateArn) return undefined;
+  if (!domainName || !certificateArn) {
+    throw new Error('Context "domainName" and "certificateArn" go together: give both for a custom domain, or neither');
+  }
+  if (!HOST_NAME.test(domainName)) {
+    throw new Error(`Context "domainName" must be a DNS host name such as app.example.com: "${domainName}"`);
+  }
+  if (!CLOUDFRONT_CERTIFICATE_ARN.test(certificateArn)) {
+    throw new Error(
+      `Context "certificateArn" must be an ACM certificate ARN in us-east-1 (CloudFront's region): "${certificateArn}"`,
+    );
+  }
+  return { domainName, certificateArn };
 }

@@ -57,6 +57,7 @@ export function buildApp(props: AppProps = {}): PromptPulseApp {
     connectorKeys: stateful.connectorKeys,
     alarms: stateful.alarms,
     webOrigins: settings.webOrigins,
+    ...(settings.customDomain ? { customDomain: settings.customDomain } : {}),
     logRetention,
     apiRateLimit: settings.apiRateLimit,
     apiBurstLimit: settings.apiBurstLimit,

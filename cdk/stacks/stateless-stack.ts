@@ -36,6 +36,8 @@ export interface StatelessStackProps extends StackProps {
   /** Where every alarm notifies (stateful: operators subscribe to it). */
   readonly alarms: AlarmTopic;
   readonly webOrigins: string[];
+  /** The SPA's custom domain and its us-east-1 ACM certificate. @default - the *.cloudfront.net name */
+  readonly customDomain?: { domainName: string; certificateArn: string };
   readonly logRetention: logs.RetentionDays;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
@@ -186,6 +188,7 @@ export class StatelessStack extends Stack {
     // The SPA: S3 + CloudFront, with /config.json pointing at this stage's API, WebSocket and user pool.
     const region = Stack.of(this).region;
     this.web = new WebHosting(this, 'Web', {
+      ...(props.customDomain ? { customDomain: props.customDomain } : {}),
       clientConfig: {
         apiBaseUrl: this.httpApi.url.replace(/\/$/, ''),
         websocketUrl: this.webSocket.url,
@@ -225,6 +228,8 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'AggregateOnFailureQueueUrl', { value: this.aggregator.onFailureQueue.queueUrl });
     new CfnOutput(this, 'LakeDeliveryStreamName', { value: this.lakeDelivery.deliveryStream.ref });
     new CfnOutput(this, 'WebUrl', { value: this.web.url });
+    // Where the custom domain's DNS record (CNAME, or an alias A/AAAA record in Route 53) must point.
+    new CfnOutput(this, 'WebDistributionDomainName', { value: this.web.distribution.distributionDomainName });
     new CfnOutput(this, 'DashboardName', { value: this.operations.dashboard.dashboardName });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.schedules.group.scheduleGroupName });
   }

@@ -137,4 +137,41 @@ describe('first deployment into a new account', () => {
     expect(deletes.length).toBe(1);
     expect(deletes[0].Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toBeDefined();
   });
+
+  describe('custom domain', () => {
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
+    const withDomain = buildTestApp({ stage: 'prod', domainName: 'app.example.com', certificateArn });
+
+    it('CloudFront serves the domain with the certificate and TLS 1.2 (2021) at least', () => {
+      Template.fromStack(withDomain.stateless).hasResourceProperties('AWS::CloudFront::Distribution', {
+        DistributionConfig: {
+          Aliases: ['app.example.com'],
+          ViewerCertificate: {
+            AcmCertificateArn: certificateArn,
+            MinimumProtocolVersion: 'TLSv1.2_2021',
+            SslSupportMethod: 'sni-only',
+          },
+        },
+      });
+    });
+
+    it('the web origin, CORS and Cognito callbacks derive from the domain', () => {
+      Template.fromStack(withDomain.stateful).hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        CallbackURLs: ['https://app.example.com/auth/callback'],
+        LogoutURLs: ['https://app.example.com/'],
+      });
+      Template.fromStack(withDomain.stateless).hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        CorsConfiguration: { AllowOrigins: ['https://app.example.com'] },
+      });
+    });
+
+    it('refuses a half or invalid setting, naming it', () => {
+      expect(() => buildTestApp({ domainName: 'app.example.com' })).toThrow(/certificateArn/);
+      expect(() => buildTestApp({ domainName: 'not a host', certificateArn })).toThrow(/domainName/);
+      const wrongRegion = certificateArn.replace('us-east-1', 'eu-west-1');
+      expect(() => buildTestApp({ domainName: 'app.example.com', certificateArn: wrongRegion })).toThrow(
+        /certificateArn/,
+      );
+    });
+  });
 });
