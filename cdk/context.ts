@@ -18,6 +18,7 @@ export const STAGE_DEFAULTS: Record<
     alarmNotifications: boolean;
     threatProtection: boolean;
     reservedConcurrency: boolean;
+    streamRetentionHours: number;
   }
 > = {
   dev: {
@@ -26,6 +27,7 @@ export const STAGE_DEFAULTS: Record<
     alarmNotifications: false,
     threatProtection: false,
     reservedConcurrency: false,
+    streamRetentionHours: 24,
   },
   prod: {
     logRetentionDays: 90,
@@ -33,6 +35,8 @@ export const STAGE_DEFAULTS: Record<
     alarmNotifications: true,
     threatProtection: true,
     reservedConcurrency: true,
+    // A week: a lake, Snowflake or consumer outage over a weekend is caught up from the stream, not lost.
+    streamRetentionHours: 168,
   },
 };
 
@@ -78,6 +82,11 @@ export interface DeploymentSettings {
   readonly threatProtection: boolean;
   /** Reserved concurrency on the functions where it matters (Ask, scheduler tick). @default true in prod */
   readonly reservedConcurrency: boolean;
+  /**
+   * Hours the event stream keeps records (24-8760): the replay window of the consumers (their maximum record age,
+   * capped at Lambda's 7 days) and of Firehose after a destination outage. @default 24 in dev, 168 in prod
+   */
+  readonly streamRetentionHours: number;
   /** Reserved concurrency of the Ask step: the account-wide ceiling of parallel provider calls. @default 50 */
   readonly askConcurrency: number;
   /** CloudWatch namespace of the business metrics. @default the stack prefix */
@@ -88,7 +97,16 @@ export interface DeploymentSettings {
   readonly snowflake?: SnowflakeDeliverySettings;
   /** Prefix of the stack names, so several copies (dev, staging) can live in one account. @default 'PromptPulse' */
   readonly stackPrefix: string;
-  /** Origins the SPA is served from: CORS allow-list of the HTTP API. @default ['http://localhost:5173'] */
+  /**
+   * The SPA's custom domain (context `domainName` + `certificateArn`, an ACM certificate in us-east-1 covering it):
+   * CloudFront serves it with TLS 1.2 at least, and the web origin, CORS and Cognito callbacks derive from it.
+   * @default - none: the *.cloudfront.net name (two-pass deploy, docs/deploy.md)
+   */
+  readonly customDomain?: { domainName: string; certificateArn: string };
+  /**
+   * Origins the SPA is served from: CORS allow-list of the HTTP API.
+   * @default [`https://<domainName>`] with a custom domain, else ['http://localhost:5173']
+   */
   readonly webOrigins: string[];
   /** OAuth redirect URLs of the SPA app client. @default `<origin>/auth/callback` for every web origin */
   readonly callbackUrls: string[];
@@ -193,12 +211,12 @@ function readProviderConcurrency(node: Node): string | undefined {
 
 /** Reads the deployment settings from context, applying the documented defaults. */
 export function readDeploymentSettings(node: Node): DeploymentSettings {
-  const webOrigins = (readList(node, 'webOrigins') ?? ['http://localhost:5173']).map((origin) =>
-    origin.replace(/\/+$/, ''),
-  );
+  const customDomain = readCustomDomain(node);
+  const defaultOrigins = customDomain ? [`https://${customDomain.domainName}`] : ['http://localhost:5173'];
+  const webOrigins = (readList(node, 'webOrigins') ?? defaultOrigins).map((origin) => origin.replace(/\/+$/, ''));
   const stage = readStage(node);
   const defaults = STAGE_DEFAULTS[stage];
-  const stackPrefix = readString(node, 'stackPrefix') ?? 'PromptPulse';
+  const stackPrefix = readStackPrefix(node);
   const snowflake = readSnowflake(node);
   return {
     stage,
@@ -207,18 +225,95 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     threatProtection: readBoolean(node, 'threatProtection', defaults.threatProtection),
     reservedConcurrency: readBoolean(node, 'reservedConcurrency', defaults.reservedConcurrency),
     askConcurrency: readNumber(node, 'askConcurrency', 50),
+    streamRetentionHours: readStreamRetentionHours(node, defaults.streamRetentionHours),
     metricsNamespace: readString(node, 'metricsNamespace') ?? stackPrefix,
     spendCapAlarmThreshold: readNumber(node, 'spendCapAlarmThreshold', 1),
     ...(snowflake ? { snowflake } : {}),
     stackPrefix,
+    ...(customDomain ? { customDomain } : {}),
     webOrigins,
     callbackUrls: readList(node, 'callbackUrls') ?? webOrigins.map((origin) => `${origin}/auth/callback`),
     logoutUrls: readList(node, 'logoutUrls') ?? webOrigins.map((origin) => `${origin}/`),
-    // The account id keeps the default prefix unique per account without knowing the account at synth time.
-    authDomainPrefix: readString(node, 'authDomainPrefix') ?? Fn.join('-', ['promptpulse', Aws.ACCOUNT_ID]),
+    // The stack prefix keeps two copies in one account apart, the account id keeps the default unique across accounts
+    // (hosted-UI prefixes are global per region) without knowing the account at synth time.
+    authDomainPrefix: readAuthDomainPrefix(node) ?? Fn.join('-', [authDomainSlugOf(stackPrefix), Aws.ACCOUNT_ID]),
     logRetentionDays: readNumber(node, 'logRetentionDays', defaults.logRetentionDays),
     apiRateLimit: readNumber(node, 'apiRateLimit', 50),
     apiBurstLimit: readNumber(node, 'apiBurstLimit', 100),
     providerConcurrency: readProviderConcurrency(node),
   };
+}
+
+/**
+ * Stack names allow letters, digits and hyphens, start with a letter, and the two stacks add `-Stateless` (10
+ * characters) to the prefix within CloudFormation's 128.
+ */
+function readStackPrefix(node: Node): string {
+  const prefix = readString(node, 'stackPrefix') ?? 'PromptPulse';
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,99}$/.test(prefix)) {
+    throw new Error(
+      `Context "stackPrefix" must start with a letter and hold only letters, digits and hyphens (at most 100): "${prefix}"`,
+    );
+  }
+  return prefix;
+}
+
+/**
+ * The default hosted-UI prefix's first part: the stack prefix in lower case. Cognito refuses prefixes containing
+ * `aws`, `amazon` or `cognito`, so those words are dropped from the default.
+ */
+export function authDomainSlugOf(stackPrefix: string): string {
+  const slug = stackPrefix
+    .toLowerCase()
+    .replace(/aws|amazon|cognito/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48);
+  return slug || 'promptpulse';
+}
+
+/** A hosted-UI prefix given in context must be one Cognito accepts; otherwise the first deploy fails late. */
+function readAuthDomainPrefix(node: Node): string | undefined {
+  const prefix = readString(node, 'authDomainPrefix');
+  if (prefix === undefined) return undefined;
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) || /aws|amazon|cognito/.test(prefix)) {
+    throw new Error(
+      `Context "authDomainPrefix" must be 1-63 lower-case letters, digits or hyphens (not at either end) and must not ` +
+        `contain "aws", "amazon" or "cognito" (Cognito hosted-UI domain rules): "${prefix}"`,
+    );
+  }
+  return prefix;
+}
+
+function readStreamRetentionHours(node: Node, fallback: number): number {
+  const hours = readNumber(node, 'streamRetentionHours', fallback);
+  if (!Number.isInteger(hours) || hours < 24 || hours > 8760) {
+    throw new Error(
+      `Context "streamRetentionHours" must be a whole number of hours from 24 to 8760 (Kinesis): ${hours}`,
+    );
+  }
+  return hours;
+}
+
+/** ACM certificates CloudFront can use live in us-east-1, whatever region the stacks deploy to. */
+const CLOUDFRONT_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
+/** A DNS host name: labels of letters, digits and inner hyphens, at least two labels, no trailing dot. */
+const HOST_NAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+
+function readCustomDomain(node: Node): { domainName: string; certificateArn: string } | undefined {
+  const domainName = readString(node, 'domainName')?.toLowerCase();
+  const certificateArn = readString(node, 'certificateArn');
+  if (!domainName && !certificateArn) return undefined;
+  if (!domainName || !certificateArn) {
+    throw new Error('Context "domainName" and "certificateArn" go together: give both for a custom domain, or neither');
+  }
+  if (!HOST_NAME.test(domainName)) {
+    throw new Error(`Context "domainName" must be a DNS host name such as app.example.com: "${domainName}"`);
+  }
+  if (!CLOUDFRONT_CERTIFICATE_ARN.test(certificateArn)) {
+    throw new Error(
+      `Context "certificateArn" must be an ACM certificate ARN in us-east-1 (CloudFront's region): "${certificateArn}"`,
+    );
+  }
+  return { domainName, certificateArn };
 }

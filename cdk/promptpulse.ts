@@ -1,4 +1,4 @@
-import { App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, Duration, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readDeploymentSettings } from './context.ts';
@@ -43,6 +43,7 @@ export function buildApp(props: AppProps = {}): PromptPulseApp {
     logoutUrls: settings.logoutUrls,
     authDomainPrefix: settings.authDomainPrefix,
     logRetention,
+    streamRetention: Duration.hours(settings.streamRetentionHours),
   });
   const stateless = new StatelessStack(app, `${settings.stackPrefix}-Stateless`, {
     env,
@@ -56,12 +57,13 @@ export function buildApp(props: AppProps = {}): PromptPulseApp {
     connectorKeys: stateful.connectorKeys,
     alarms: stateful.alarms,
     webOrigins: settings.webOrigins,
+    ...(settings.customDomain ? { customDomain: settings.customDomain } : {}),
     logRetention,
     apiRateLimit: settings.apiRateLimit,
     apiBurstLimit: settings.apiBurstLimit,
     ...(settings.providerConcurrency ? { providerConcurrency: settings.providerConcurrency } : {}),
     alarmNotifications: settings.alarmNotifications,
-    ...(settings.reservedConcurrency ? { askReservedConcurrency: settings.askConcurrency, serialTick: true } : {}),
+    ...(settings.reservedConcurrency ? { askReservedConcurrency: settings.askConcurrency, serialJobs: true } : {}),
     metricsNamespace: settings.metricsNamespace,
     spendCapAlarmThreshold: settings.spendCapAlarmThreshold,
     dataRemovalPolicy: settings.dataRemovalPolicy,

@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ACTION_SYNC_EVENT_PATTERN } from '../../shared/actions/payloads.ts';
 import type { DataTable } from './data-table.ts';
+import { maxRecordAgeFor } from './event-aggregator.ts';
 import type { EventStream } from './event-stream.ts';
 import { NodeFunction } from './node-function.ts';
 import type { PushWebSocketApi } from './websocket-api.ts';
@@ -73,7 +74,7 @@ export function onFailureQueue(scope: Construct, id: string, what: string): sqs.
 
 /**
  * The Action Hub's event-driven side (docs/actions.md):
- * - an EventBridge bus `promptpulse-actions` carrying `promptpulse.action.created` / `.updated`;
+ * - an EventBridge bus (name generated per stack) carrying `promptpulse.action.created` / `.updated`;
  * - the sync rule (the same pattern as the local bus, `ACTION_SYNC_EVENT_PATTERN`) targeting the delivery function,
  *   which sends each workspace-configured integration its signed POST (HMAC needs the tenant's secret, which API
  *   destinations cannot compute), with EventBridge retries and an SQS dead-letter queue for events it could not
@@ -98,7 +99,9 @@ export class ActionSync extends Construct {
 
   constructor(scope: Construct, id: string, props: ActionSyncProps) {
     super(scope, id);
-    this.bus = new events.EventBus(this, 'Bus', { eventBusName: 'promptpulse-actions' });
+    // No fixed name: CloudFormation derives one from the stack and construct path, so two copies (stack prefixes) can
+    // share an account; functions read it from ACTION_BUS_NAME.
+    this.bus = new events.EventBus(this, 'Bus');
     this.deadLetterQueue = new sqs.Queue(this, 'SyncDlq', {
       // SSE-SQS, not the AWS managed KMS key: EventBridge writes dead letters as its service principal, and the
       // `aws/sqs` key policy only admits principals of this account calling through SQS, so EventBridge could not
@@ -224,7 +227,11 @@ export class ActionSync extends Construct {
         batchSize: 100,
         maxBatchingWindow: Duration.seconds(5),
         reportBatchItemFailures: true,
+        // A poison record is isolated by halving the batch instead of holding up the shard for every retry, and a
+        // record is never retried past the stream's retention.
+        bisectBatchOnError: true,
         retryAttempts: 3,
+        maxRecordAge: maxRecordAgeFor(props.eventStream),
         parallelizationFactor: 1,
         onFailure: new SqsDlq(engineFailures),
       }),

@@ -10,6 +10,7 @@ import { allStates, loadAsl } from '../asl.ts';
 import type { DataTable } from './data-table.ts';
 import type { EventStream } from './event-stream.ts';
 import { NodeFunction } from './node-function.ts';
+import type { ScheduleGroup } from './schedule-group.ts';
 
 /** The ASL file run by both this construct and the local Step Functions runner. */
 export const CONNECTOR_INGEST_ASL = 'state-machines/connector-ingest.asl.json';
@@ -24,6 +25,8 @@ export interface ConnectorIngestProps {
   readonly table: DataTable;
   readonly eventStream: EventStream;
   readonly logRetention: logs.RetentionDays;
+  /** The PromptPulse schedule group, with its role and dead-letter queue (undelivered starts land there). */
+  readonly schedules: ScheduleGroup;
   /** The API function: it tests connectors, starts "poll now" executions and publishes webhook signals. */
   readonly api?: lambda.Function;
   /** @default - no secret: the functions read credentials from their environment (none in AWS) */
@@ -109,12 +112,15 @@ export class ConnectorIngest extends Construct {
 
     this.schedule = new scheduler.Schedule(this, 'EveryMinute', {
       description: 'PromptPulse connector ingest: polls the connectors that are due',
+      scheduleGroup: props.schedules.group,
       schedule: scheduler.ScheduleExpression.rate(props.every ?? Duration.minutes(1)),
       // A late start is worthless: the next one picks up whatever is due (and leases stop overlaps).
       target: new targets.StepFunctionsStartExecution(this.stateMachine, {
         input: scheduler.ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
         retryAttempts: 1,
         maxEventAge: Duration.minutes(2),
+        role: props.schedules.role,
+        deadLetterQueue: props.schedules.deadLetterQueue,
       }),
     });
   }

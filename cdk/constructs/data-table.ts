@@ -97,6 +97,19 @@ export class DataTable extends Construct {
     });
   }
 
+  /**
+   * `DeleteItem` on tenant partitions only (`dynamodb:LeadingKeys` like {@link TENANT_KEY_PATTERN}): for platform
+   * consumers that clean up records of a tenant they serve, e.g. a WebSocket connection that has gone.
+   */
+  grantTenantItemDeletes(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:DeleteItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [TENANT_KEY_PATTERN] } },
+    });
+  }
+
   /** Item reads on the table plus queries on its indexes, for triggers that only look things up. */
   grantItemRead(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({

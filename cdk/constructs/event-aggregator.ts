@@ -19,10 +19,17 @@ export const AGGREGATE_SOURCE_SETTINGS = {
   reportBatchItemFailures: true,
   bisectBatchOnError: true,
   retryAttempts: 5,
-  maxRecordAge: Duration.days(1),
   // One batch per shard at a time keeps a brand's events (partition key tenant#brand) in order.
   parallelizationFactor: 1,
 } as const;
+
+/**
+ * A consumer gives records up at the stream's retention (what a replay could still read), at most Lambda's 7 days:
+ * a shorter age would drop records the stream still holds during a long outage of the consumer.
+ */
+export function maxRecordAgeFor(eventStream: EventStream): Duration {
+  return Duration.seconds(Math.min(eventStream.retention.toSeconds(), Duration.days(7).toSeconds()));
+}
 
 /** IteratorAge above which the consumer is considered behind. */
 export const ITERATOR_AGE_ALARM_MS = 5 * 60 * 1000;
@@ -82,6 +89,7 @@ export class EventAggregator extends Construct {
     fn.addEventSource(
       new KinesisEventSource(props.eventStream.stream, {
         ...AGGREGATE_SOURCE_SETTINGS,
+        maxRecordAge: maxRecordAgeFor(props.eventStream),
         onFailure: new SqsDlq(this.onFailureQueue),
       }),
     );
@@ -89,7 +97,7 @@ export class EventAggregator extends Construct {
     this.iteratorAgeAlarm = new cloudwatch.Alarm(this, 'IteratorAgeAlarm', {
       alarmDescription:
         'The aggregation consumer is more than 5 minutes behind the event stream: rollups are stale and records ' +
-        'approach the 1-day maximum record age. Runbook: docs/runbook.md#iterator-age',
+        'approach the maximum record age (the stream retention). Runbook: docs/runbook.md#iterator-age',
       metric: fn.metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5) }),
       threshold: ITERATOR_AGE_ALARM_MS,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

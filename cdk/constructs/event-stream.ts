@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
@@ -10,17 +10,25 @@ import { Construct } from 'constructs';
 export interface EventStreamProps {
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * How long records stay readable: what the consumers' maximum record age, a replay after an incident and Firehose's
+   * catch-up after a lake or Snowflake outage can reach back to. @default 24 hours
+   */
+  readonly retention?: Duration;
 }
 
 export class EventStream extends Construct {
   readonly stream: kinesis.Stream;
+  readonly retention: Duration;
 
   constructor(scope: Construct, id: string, props: EventStreamProps = {}) {
     super(scope, id);
+    this.retention = props.retention ?? Duration.hours(24);
     this.stream = new kinesis.Stream(this, 'Stream', {
       streamMode: kinesis.StreamMode.ON_DEMAND,
       encryption: kinesis.StreamEncryption.MANAGED,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      retentionPeriod: this.retention,
     });
   }
 

@@ -44,6 +44,11 @@ export class LakeDelivery extends Construct {
   readonly logGroup: logs.LogGroup;
   readonly deliveryFailureAlarm: cloudwatch.Alarm;
   readonly freshnessAlarm: cloudwatch.Alarm;
+  /**
+   * Dynamic partitioning met the stream's active-partition quota (500 by default: tenant x type x day, about 80 busy
+   * tenants): records beyond it go to the error prefix instead of the lake.
+   */
+  readonly partitionLimitAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: LakeDeliveryProps) {
     super(scope, id);
@@ -184,7 +189,18 @@ export class LakeDelivery extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [this.deliveryFailureAlarm, this.freshnessAlarm]) {
+    this.partitionLimitAlarm = new cloudwatch.Alarm(this, 'PartitionLimitAlarm', {
+      alarmDescription:
+        'Firehose dynamic partitioning exceeded the active-partition quota: records go to the errors/ prefix of the ' +
+        'lake instead of their tenant partition. Raise the quota, then re-drive errors/. Runbook: ' +
+        'docs/runbook.md#lake-delivery',
+      metric: metric('PartitionCountExceeded', cloudwatch.Stats.MAXIMUM),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.deliveryFailureAlarm, this.freshnessAlarm, this.partitionLimitAlarm]) {
       if (props.alarmTopic) alarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
     }
   }

@@ -22,13 +22,21 @@ export interface WarehouseMaterializerProps {
    * may read that secret only. @default - DuckDB over the lake
    */
   readonly snowflake?: { settings: SnowflakeDeliverySettings; credentials: SnowflakeCredentials };
+  /**
+   * Reserve concurrency 1 so a rebuild never overlaps the previous one. Only where the account's Lambda concurrency
+   * quota leaves room (context `reservedConcurrency`, prod): a new account's quota of 10 refuses any reservation,
+   * and the stack would roll back. Without it an overlap is possible only when a run takes over an hour (the
+   * timeout is 10 minutes and an async retry older than an hour is dropped), and a rebuild is idempotent.
+   * @default false
+   */
+  readonly serial?: boolean;
 }
 
 /**
  * The scheduled warehouse materialization: an hourly EventBridge rule invokes `functions/handlers/materialize`, which
  * rebuilds the derived daily summaries the analytics queries read (docs/warehouse.md). It matters with Snowflake (one
  * shared warehouse); with DuckDB every Lambda container holds its own copy, so there the job only proves the lake loads.
- * Serial (reserved concurrency 1): a rebuild never overlaps the previous one.
+ * Serial (reserved concurrency 1) where the stage reserves concurrency: a rebuild never overlaps the previous one.
  */
 export class WarehouseMaterializer extends Construct {
   readonly job: NodeFunction;
@@ -48,7 +56,7 @@ export class WarehouseMaterializer extends Construct {
       // Installed, not bundled: DuckDB's native binding cannot be bundled, and both drivers are imported on the first
       // warehouse query (functions/adapters/warehouse/index.ts), so they add nothing to the cold start.
       nodeModules: ['@duckdb/node-api', 'snowflake-sdk'],
-      reservedConcurrentExecutions: 1,
+      ...(props.serial ? { reservedConcurrentExecutions: 1 } : {}),
       environment: { LAKE_BUCKET: props.lake.bucket.bucketName },
     });
     const fn = this.job.function;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -37,6 +38,12 @@ export interface WebHostingProps {
    * `/config.json` is written and the SPA is uploaded separately, docs/deploy.md)
    */
   readonly deployAssets?: boolean;
+  /**
+   * The custom domain the SPA is served from (context `domainName`, `certificateArn`): CloudFront's alternate domain
+   * name with an ACM certificate of us-east-1, TLS 1.2 (2021 policy) at least. Point the domain's DNS at the
+   * distribution (`WebDistributionDomainName` output). @default - the distribution's *.cloudfront.net name
+   */
+  readonly customDomain?: { domainName: string; certificateArn: string };
 }
 
 /**
@@ -69,6 +76,8 @@ export class WebHosting extends Construct {
   readonly distribution: cloudfront.Distribution;
   readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
   readonly routingFunction: cloudfront.Function;
+  /** The custom domain the SPA is served from, when one is configured. */
+  readonly customDomainName?: string;
 
   constructor(scope: Construct, id: string, props: WebHostingProps) {
     super(scope, id);
@@ -155,8 +164,17 @@ export class WebHosting extends Construct {
     });
 
     const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
+    if (props.customDomain) this.customDomainName = props.customDomain.domainName;
+    const customDomain = props.customDomain
+      ? {
+          domainNames: [props.customDomain.domainName],
+          certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
+          minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+        }
+      : {};
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'PromptPulse web app',
+      ...customDomain,
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
@@ -195,12 +213,15 @@ export class WebHosting extends Construct {
         'The distribution serves static files only (no origin compute to protect; the API has its own throttling). ' +
         'A WAF web ACL for CloudFront must live in us-east-1 and is attached per account when needed (docs/deploy.md).',
     });
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR4',
-      reason:
-        'The default *.cloudfront.net certificate cannot pin a minimum TLS version; a custom domain with an ACM ' +
-        'certificate (TLSv1.2_2021) is the production setup, documented in docs/deploy.md.',
-    });
+    if (!props.customDomain) {
+      // Only without a custom domain: with one, the distribution pins TLSv1.2_2021 and the rule passes on its own.
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'No custom domain configured (context domainName/certificateArn): the default *.cloudfront.net ' +
+          'certificate cannot pin a minimum TLS version. Production sets a domain (docs/deploy.md, custom domain).',
+      });
+    }
 
     // The deployment handler gets its own role (no AWS managed policy) and a log group with this stage's retention.
     const deployLogs = new logs.LogGroup(this, 'DeployLogs', {
@@ -238,7 +259,7 @@ export class WebHosting extends Construct {
 
   /** `https://<id>.cloudfront.net`: add it to `webOrigins` (CORS, sign-in redirects) once known. */
   get url(): string {
-    return `https://${this.distribution.distributionDomainName}`;
+    return `https://${this.customDomainName ?? this.distribution.distributionDomainName}`;
   }
 }
 

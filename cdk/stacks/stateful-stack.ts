@@ -1,4 +1,4 @@
-import { CfnOutput, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, type Duration, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { RESOURCE_NAMES } from '../../shared/infra/resources.ts';
@@ -17,6 +17,8 @@ export interface StatefulStackProps extends StackProps {
   readonly logoutUrls: string[];
   readonly authDomainPrefix: string;
   readonly logRetention: logs.RetentionDays;
+  /** How long the event stream keeps records (replay and catch-up window). @default 24 hours */
+  readonly streamRetention?: Duration;
   /** RETAIN (prod) or DESTROY (dev) for every data-holding resource. @default RemovalPolicy.RETAIN */
   readonly dataRemovalPolicy?: RemovalPolicy;
   /** Cognito Plus with threat protection. @default true */
@@ -48,7 +50,10 @@ export class StatefulStack extends Stack {
     const data = removalPolicy ? { removalPolicy } : {};
     this.table = new DataTable(this, RESOURCE_NAMES.table, data);
     this.lake = new LakeBucket(this, RESOURCE_NAMES.lakeBucket, data);
-    this.eventStream = new EventStream(this, RESOURCE_NAMES.eventStream, data);
+    this.eventStream = new EventStream(this, RESOURCE_NAMES.eventStream, {
+      ...data,
+      ...(props.streamRetention ? { retention: props.streamRetention } : {}),
+    });
     this.users = new UserDirectory(this, RESOURCE_NAMES.userPool, {
       table: this.table,
       callbackUrls: props.callbackUrls,

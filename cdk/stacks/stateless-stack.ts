@@ -36,6 +36,8 @@ export interface StatelessStackProps extends StackProps {
   /** Where every alarm notifies (stateful: operators subscribe to it). */
   readonly alarms: AlarmTopic;
   readonly webOrigins: string[];
+  /** The SPA's custom domain and its us-east-1 ACM certificate. @default - the *.cloudfront.net name */
+  readonly customDomain?: { domainName: string; certificateArn: string };
   readonly logRetention: logs.RetentionDays;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
@@ -45,8 +47,8 @@ export interface StatelessStackProps extends StackProps {
   readonly alarmNotifications?: boolean;
   /** Reserved concurrency of the Ask step (prod). @default - unreserved */
   readonly askReservedConcurrency?: number;
-  /** Reserved concurrency 1 on the scheduler tick (prod). @default false */
-  readonly serialTick?: boolean;
+  /** Reserved concurrency 1 on the scheduler tick and the warehouse materialization (prod). @default false */
+  readonly serialJobs?: boolean;
   /** CloudWatch namespace of the business metrics. @default 'PromptPulse' */
   readonly metricsNamespace?: string;
   /** Spend-cap refusals per hour that fire the alarm. @default 1 */
@@ -122,14 +124,15 @@ export class StatelessStack extends Stack {
       ...(props.askReservedConcurrency ? { askReservedConcurrency: props.askReservedConcurrency } : {}),
     });
     this.fanout.grantStartRuns(this.service.handler.function);
+    this.schedules = new ScheduleGroup(this, 'Schedules');
     new ConnectorIngest(this, 'ConnectorIngest', {
+      schedules: this.schedules,
       table: props.table,
       eventStream: props.eventStream,
       logRetention: props.logRetention,
       api: this.service.connectors.function,
       ...(props.connectorKeys ? { connectorKeys: props.connectorKeys } : {}),
     });
-    this.schedules = new ScheduleGroup(this, 'Schedules');
     new ActionSync(this, 'ActionSync', {
       table: props.table,
       eventStream: props.eventStream,
@@ -142,7 +145,7 @@ export class StatelessStack extends Stack {
       fanout: this.fanout,
       logRetention: props.logRetention,
       schedules: this.schedules,
-      serial: props.serialTick ?? false,
+      serial: props.serialJobs ?? false,
     });
 
     // The event pipeline: stream -> aggregation consumer (rollups) and stream -> Firehose (lake).
@@ -157,6 +160,8 @@ export class StatelessStack extends Stack {
     aggregateFn.addEnvironment('EVENT_STREAM_NAME', props.eventStream.stream.streamName);
     props.eventStream.grantWrite(aggregateFn);
     this.webSocket.grantPush(aggregateFn);
+    // Pushing finds connections gone (410) and deletes their records, which the tenant upsert grant leaves out.
+    props.table.grantTenantItemDeletes(aggregateFn);
     this.lakeDelivery = new LakeDelivery(this, 'LakeDelivery', {
       eventStream: props.eventStream,
       lake: props.lake,
@@ -166,6 +171,7 @@ export class StatelessStack extends Stack {
     this.warehouseMaterializer = new WarehouseMaterializer(this, 'WarehouseMaterializer', {
       lake: props.lake,
       logRetention: props.logRetention,
+      serial: props.serialJobs ?? false,
       ...(props.snowflake ? { snowflake: props.snowflake } : {}),
     });
     if (props.snowflake) {
@@ -182,6 +188,7 @@ export class StatelessStack extends Stack {
     // The SPA: S3 + CloudFront, with /config.json pointing at this stage's API, WebSocket and user pool.
     const region = Stack.of(this).region;
     this.web = new WebHosting(this, 'Web', {
+      ...(props.customDomain ? { customDomain: props.customDomain } : {}),
       clientConfig: {
         apiBaseUrl: this.httpApi.url.replace(/\/$/, ''),
         websocketUrl: this.webSocket.url,
@@ -221,6 +228,8 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'AggregateOnFailureQueueUrl', { value: this.aggregator.onFailureQueue.queueUrl });
     new CfnOutput(this, 'LakeDeliveryStreamName', { value: this.lakeDelivery.deliveryStream.ref });
     new CfnOutput(this, 'WebUrl', { value: this.web.url });
+    // Where the custom domain's DNS record (CNAME, or an alias A/AAAA record in Route 53) must point.
+    new CfnOutput(this, 'WebDistributionDomainName', { value: this.web.distribution.distributionDomainName });
     new CfnOutput(this, 'DashboardName', { value: this.operations.dashboard.dashboardName });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.schedules.group.scheduleGroupName });
   }

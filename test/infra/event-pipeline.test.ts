@@ -63,7 +63,8 @@ describe('event pipeline', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         BisectBatchOnFunctionError: true,
         MaximumRetryAttempts: 5,
-        MaximumRecordAgeInSeconds: 86400,
+        // prod keeps the stream a week; the consumer retries up to Lambda's 7-day maximum (first-deploy.test.ts).
+        MaximumRecordAgeInSeconds: 604800,
         ParallelizationFactor: 1,
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
         TumblingWindowInSeconds: Match.absent(),
@@ -88,10 +89,11 @@ describe('event pipeline', () => {
       });
     });
 
-    it('gets exactly: item upserts on tenant keys (no Scan, no delete, no index), stream reads and alert puts, queue send, push', () => {
+    it('gets exactly: item upserts and deletes on tenant keys (no Scan, no index), stream reads and alert puts, queue send, push', () => {
       expect(actionsOf(roleId)).toEqual(
         [
           'dynamodb:ConditionCheckItem',
+          'dynamodb:DeleteItem',
           'dynamodb:GetItem',
           'dynamodb:PutItem',
           'dynamodb:Query',

@@ -264,7 +264,8 @@ describe('prompt fan-out in the stateless stack', () => {
         }),
       });
       // The scheduler's role may invoke the tick (and its versions) and dead-letter, nothing else.
-      expect(actionsOf(roleId)).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+      // The tick and the connector-ingest schedule share the group's role.
+      expect(actionsOf(roleId)).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage', 'states:StartExecution']);
       const trust = template.toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement[0];
       expect(trust.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
       expect(Object.keys(trust.Condition).sort()).toEqual(['ArnLike', 'StringEquals']);
