@@ -80,7 +80,13 @@ function functionsOfApp(): FunctionUnderTest[] {
   // cdk.json's feature flags, as `cdk synth` applies them; bundling skipped (this bench bundles itself).
   const cdkJson = JSON.parse(readFileSync(projectPath('cdk.json'), 'utf8')) as { context: Record<string, unknown> };
   const { app, stateful, stateless } = buildApp({
-    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], stage: 'prod' },
+    context: {
+      ...cdkJson.context,
+      'aws:cdk:bundling-stacks': [],
+      stage: 'prod',
+      mailFromAddress: 'no-reply@mail.example.com',
+      mailRegion: 'us-east-1',
+    },
   });
   const templates = new Map([stateful, stateless].map((stack) => [stack, Template.fromStack(stack).toJSON()]));
   const found = new Map<string, FunctionUnderTest>();

@@ -98,6 +98,17 @@ export interface DeploymentSettings {
   /** Prefix of the stack names, so several copies (dev, staging) can live in one account. @default 'PromptPulse' */
   readonly stackPrefix: string;
   /**
+   * Cognito's mail through SES (context `mailFromAddress`, `mailIdentity`, `mailConfigurationSet`, `mailRegion`):
+   * required in prod, where Cognito's default sender (50 messages a day per account) would stop invitations and
+   * password resets on a busy day. @default - Cognito's default sender (dev only)
+   */
+  readonly mail?: {
+    fromAddress: string;
+    identity: string;
+    configurationSet?: string;
+    region: string;
+  };
+  /**
    * The SPA's custom domain (context `domainName` + `certificateArn`, an ACM certificate in us-east-1 covering it):
    * CloudFront serves it with TLS 1.2 at least, and the web origin, CORS and Cognito callbacks derive from it.
    * @default - none: the *.cloudfront.net name (two-pass deploy, docs/deploy.md)
@@ -231,6 +242,7 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     ...(snowflake ? { snowflake } : {}),
     stackPrefix,
     ...(customDomain ? { customDomain } : {}),
+    ...readMail(node, stage),
     webOrigins,
     callbackUrls: readList(node, 'callbackUrls') ?? webOrigins.map((origin) => `${origin}/auth/callback`),
     logoutUrls: readList(node, 'logoutUrls') ?? webOrigins.map((origin) => `${origin}/`),
@@ -316,4 +328,51 @@ function readCustomDomain(node: Node): { domainName: string; certificateArn: str
     );
   }
   return { domainName, certificateArn };
+}
+
+const EMAIL_ADDRESS = /^[^\s@]+@([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+)$/i;
+
+function readMail(node: Node, stage: Stage): Pick<DeploymentSettings, 'mail'> {
+  const fromAddress = readString(node, 'mailFromAddress');
+  if (!fromAddress) {
+    if (stage === 'prod') {
+      throw new Error(
+        'Context "mailFromAddress" is required in prod: Cognito sends invitations and password resets through SES ' +
+          'from a verified identity (docs/deploy.md, mail); its default sender allows 50 messages a day per account',
+      );
+    }
+    return {};
+  }
+  const match = EMAIL_ADDRESS.exec(fromAddress);
+  if (!match) throw new Error(`Context "mailFromAddress" must be an email address: "${fromAddress}"`);
+  const identity = (readString(node, 'mailIdentity') ?? match[1] ?? '').toLowerCase();
+  if (
+    !identity.includes('@') &&
+    !fromAddress.toLowerCase().endsWith(`@${identity}`) &&
+    !fromAddress.toLowerCase().endsWith(`.${identity}`)
+  ) {
+    throw new Error(
+      `Context "mailIdentity" (${identity}) must be the domain of "mailFromAddress" (${fromAddress}) or a parent of it`,
+    );
+  }
+  const configurationSet = readString(node, 'mailConfigurationSet');
+  // Cognito needs the SES region at synthesis; an environment-agnostic synth (no CDK_DEFAULT_REGION) must say it.
+  const region = readString(node, 'mailRegion') ?? process.env.CDK_DEFAULT_REGION;
+  if (region === undefined) {
+    throw new Error(
+      'Context "mailRegion" is required with "mailFromAddress" when the region is not known at synthesis ' +
+        '(CDK_DEFAULT_REGION unset): the SES region of the verified identity',
+    );
+  }
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new Error(`Context "mailRegion" must be an AWS region such as eu-west-1: "${region}"`);
+  }
+  return {
+    mail: {
+      fromAddress,
+      identity,
+      ...(configurationSet ? { configurationSet } : {}),
+      region,
+    },
+  };
 }

@@ -25,6 +25,26 @@ export interface UserDirectoryProps {
   readonly threatProtection?: boolean;
   /** RETAIN also turns deletion protection on. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Send sign-up codes, password resets and invitations through Amazon SES from a verified identity. Without it
+   * Cognito's default sender is used: 50 messages a day per account, shared by every pool (dev only).
+   * @default - Cognito's default sender
+   */
+  readonly mail?: MailSettings;
+}
+
+/** Cognito's mail through SES (context `mailFromAddress`, `mailIdentity`, `mailConfigurationSet`, `mailRegion`). */
+export interface MailSettings {
+  /** The From address, on the verified identity (e.g. `no-reply@mail.example.com`). */
+  readonly fromAddress: string;
+  /** Display name in From. @default 'PromptPulse' */
+  readonly fromName?: string;
+  /** The verified SES identity (a domain, or the From address itself). @default the From address's domain */
+  readonly identity: string;
+  /** An SES configuration set (bounce and complaint events). @default - none */
+  readonly configurationSet?: string;
+  /** The SES region, one Cognito supports for the pool's region. @default the stack's region */
+  readonly region?: string;
 }
 
 /**
@@ -74,6 +94,18 @@ export class UserDirectory extends Construct {
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      ...(props.mail
+        ? {
+            email: cognito.UserPoolEmail.withSES({
+              fromEmail: props.mail.fromAddress,
+              fromName: props.mail.fromName ?? 'PromptPulse',
+              // A domain identity covers every address on it; an address identity is verified on its own.
+              ...(props.mail.identity.includes('@') ? {} : { sesVerifiedDomain: props.mail.identity }),
+              ...(props.mail.configurationSet ? { configurationSetName: props.mail.configurationSet } : {}),
+              ...(props.mail.region ? { sesRegion: props.mail.region } : {}),
+            }),
+          }
+        : {}),
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy,
     });

@@ -9,7 +9,7 @@ import { EventStream } from '../constructs/event-stream.ts';
 import { LakeBucket } from '../constructs/lake-bucket.ts';
 import { ProviderKeys } from '../constructs/provider-keys.ts';
 import { SnowflakeCredentials } from '../constructs/snowflake-delivery.ts';
-import { UserDirectory } from '../constructs/user-directory.ts';
+import { type MailSettings, UserDirectory } from '../constructs/user-directory.ts';
 import type { SnowflakeDeliverySettings } from '../context.ts';
 
 export interface StatefulStackProps extends StackProps {
@@ -17,6 +17,8 @@ export interface StatefulStackProps extends StackProps {
   readonly logoutUrls: string[];
   readonly authDomainPrefix: string;
   readonly logRetention: logs.RetentionDays;
+  /** Cognito's mail through SES. @default - Cognito's default sender */
+  readonly mail?: MailSettings;
   /** How long the event stream keeps records (replay and catch-up window). @default 24 hours */
   readonly streamRetention?: Duration;
   /** RETAIN (prod) or DESTROY (dev) for every data-holding resource. @default RemovalPolicy.RETAIN */
@@ -59,6 +61,7 @@ export class StatefulStack extends Stack {
       callbackUrls: props.callbackUrls,
       logoutUrls: props.logoutUrls,
       domainPrefix: props.authDomainPrefix,
+      ...(props.mail ? { mail: props.mail } : {}),
       logRetention: props.logRetention,
       ...data,
       ...(props.threatProtection === undefined ? {} : { threatProtection: props.threatProtection }),

@@ -174,4 +174,43 @@ describe('first deployment into a new account', () => {
       );
     });
   });
+
+  describe('mail', () => {
+    it('prod sends Cognito mail through SES from the verified identity, with the configuration set', () => {
+      const app = buildTestApp({ stage: 'prod', mailConfigurationSet: 'promptpulse-mail' });
+      Template.fromStack(app.stateful).hasResourceProperties('AWS::Cognito::UserPool', {
+        EmailConfiguration: {
+          EmailSendingAccount: 'DEVELOPER',
+          From: 'PromptPulse <no-reply@mail.example.com>',
+          ConfigurationSet: 'promptpulse-mail',
+          SourceArn: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':ses:eu-west-1:',
+                { Ref: 'AWS::AccountId' },
+                ':identity/mail.example.com',
+              ],
+            ],
+          },
+        },
+      });
+    });
+
+    it('dev keeps Cognito default sender unless told otherwise', () => {
+      const pool = Object.values(Template.fromStack(dev.stateful).findResources('AWS::Cognito::UserPool'))[0];
+      expect(pool?.Properties.EmailConfiguration?.EmailSendingAccount ?? 'COGNITO_DEFAULT').toBe('COGNITO_DEFAULT');
+    });
+
+    it('refuses prod without a sender, or a sender the identity does not cover, naming the setting', () => {
+      expect(() => buildTestApp({ stage: 'prod', mailFromAddress: '' })).toThrow(/mailFromAddress/);
+      expect(() => buildTestApp({ stage: 'prod', mailFromAddress: 'not-an-address' })).toThrow(/mailFromAddress/);
+      expect(() => buildTestApp({ stage: 'prod', mailIdentity: 'other.example.org' })).toThrow(/mailIdentity/);
+      expect(() => buildTestApp({ stage: 'dev', mailFromAddress: 'a@example.com', mailRegion: 'nowhere' })).toThrow(
+        /mailRegion/,
+      );
+    });
+  });
 });

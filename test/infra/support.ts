@@ -14,7 +14,10 @@ const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
  * tests are fast and do not depend on the handler code compiling.
  */
 export function buildTestApp(context: Record<string, unknown> = {}): PromptPulseApp {
-  return buildApp({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } });
+  // prod requires Cognito's mail through SES; tests that check its absence pass `mailFromAddress: ''`.
+  const mail =
+    context.stage === 'prod' ? { mailFromAddress: 'no-reply@mail.example.com', mailRegion: 'eu-west-1' } : {};
+  return buildApp({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...mail, ...context } });
 }
 
 let cached: { app: PromptPulseApp; stateful: Template; stateless: Template } | undefined;
