@@ -79,5 +79,25 @@ export function withDistributedMap(definition: AslDefinition, mapPath: readonly 
     throw new Error(`ASL: state "${mapPath.join(' > ')}" is not a Map with an ItemProcessor`);
   }
   state.ItemProcessor.ProcessorConfig = { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' };
+  // Without a ResultWriter the map run gathers every child's output into the state result, which Step Functions
+  // caps at 256 KiB (States.DataLimitExceeded fails the whole run). The parent discards it (ResultPath null), so the
+  // children end with an empty output: 2 bytes an item keeps even 10,000 items far under the cap.
+  for (const child of Object.values(state.ItemProcessor.States)) {
+    if (child.Type === 'Succeed' || child.End === true) child.OutputPath = null;
+  }
   return copy;
+}
+
+/** The fan-out's source file (what `cdk/constructs/prompt-fanout.ts` deploys, transformed). */
+export const PROMPT_FANOUT_ASL = 'state-machines/prompt-fanout.asl.json';
+
+/** The per-item Map that runs as a Distributed Map in AWS (`Items` inside the per-provider Map `Providers`). */
+export const DISTRIBUTED_MAP_PATH = ['Providers', 'Items'] as const;
+
+/**
+ * The fan-out definition exactly as the template carries it (placeholders `${<Step>FunctionArn}` still to fill):
+ * the local stack and the integration tests run this, not the source file, so what deploys is what is tested.
+ */
+export function deployedFanoutDefinition(): AslDefinition {
+  return withDistributedMap(loadAsl(PROMPT_FANOUT_ASL), DISTRIBUTED_MAP_PATH);
 }

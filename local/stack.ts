@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ClientConfig } from '#shared/contracts/client-config.ts';
 import { publicRouteSet, RESOURCE_NAMES } from '#shared/infra/resources.ts';
+import { deployedFanoutDefinition } from '../cdk/asl.ts';
 import {
   localConnectorStateMachine,
   prepareLocalConnectors,
@@ -313,7 +314,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const config = (await import('../functions/config.ts')).readApiConfig();
     authorizer = await JwtAccessTokenVerifier.create(config.auth);
 
-    // The fan-out workflow: the same ASL file CDK deploys, its task states calling the production steps.
+    // The fan-out workflow: the definition CDK deploys (the ASL file with its Distributed Map), its task states calling
+    // the production steps.
     const { fanoutSteps } = await import('../functions/handlers/fanout/workflow-steps.ts');
     const { createWorkerDeps } = await import('../functions/handlers/fanout/worker-deps.ts');
     const { providersOf } = await import('../functions/handlers/fanout/provider-wiring.ts');
@@ -322,7 +324,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [
         {
           arn: FANOUT_STATE_MACHINE_ARN,
-          definitionFile: join(REPO_ROOT, 'state-machines', 'prompt-fanout.asl.json'),
+          definition: deployedFanoutDefinition(),
           handlers: fanoutSteps(workerDeps) as never,
         },
         await localConnectorStateMachine(REPO_ROOT),

@@ -4,7 +4,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
-import { type AslDefinition, loadAsl, stateTimeoutSeconds, withDistributedMap } from '../asl.ts';
+import {
+  type AslDefinition,
+  deployedFanoutDefinition,
+  loadAsl,
+  PROMPT_FANOUT_ASL,
+  stateTimeoutSeconds,
+} from '../asl.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
 import type { DataTable } from './data-table.ts';
 import type { EventStream } from './event-stream.ts';
@@ -12,11 +18,9 @@ import type { LakeBucket } from './lake-bucket.ts';
 import { NodeFunction } from './node-function.ts';
 import type { ProviderKeys } from './provider-keys.ts';
 
-/** The ASL file run by both this construct and the local Step Functions runner. */
-export const PROMPT_FANOUT_ASL = 'state-machines/prompt-fanout.asl.json';
-
-/** The per-item Map (inside the per-provider Map) that becomes a Distributed Map in AWS. */
-export const DISTRIBUTED_MAP_PATH = ['Providers', 'Items'] as const;
+// The ASL file, its per-item Map path and the deployed transformation live in cdk/asl.ts (no aws-cdk-lib), so the
+// local stack runs the exact definition this construct deploys.
+export { DISTRIBUTED_MAP_PATH, PROMPT_FANOUT_ASL } from '../asl.ts';
 
 /** Where Ask stores raw answers (`rawAnswerKey` in shared/use-cases/runs.ts): tenant first. */
 export const RAW_ANSWER_KEY_PATTERN = 'tenants/*/raw-answers/*';
@@ -192,7 +196,7 @@ export class PromptFanout extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    this.definition = withDistributedMap(asl, DISTRIBUTED_MAP_PATH);
+    this.definition = deployedFanoutDefinition();
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: 'PromptPulse prompt fan-out',
       stateMachineType: sfn.StateMachineType.STANDARD,

@@ -80,7 +80,7 @@ export async function localConnectorStateMachine(repoRoot: string) {
   const { createConnectorDeps } = await import('../../functions/handlers/connectors/deps.ts');
   return {
     arn: CONNECTOR_STATE_MACHINE_ARN,
-    definitionFile: join(repoRoot, 'state-machines', 'connector-ingest.asl.json'),
+    definition: join(repoRoot, 'state-machines', 'connector-ingest.asl.json'),
     handlers: connectorIngestSteps(createConnectorDeps().ingest) as never,
   };
 }

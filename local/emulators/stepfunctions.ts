@@ -30,11 +30,18 @@ function substitute(definition: string): string {
   );
 }
 
+function definitionText(definition: string | object): string {
+  return typeof definition === 'string' ? readFileSync(definition, 'utf8') : JSON.stringify(definition);
+}
+
 export interface LocalStateMachine {
   /** ARN the functions are configured with (`STATE_MACHINE_ARN`). */
   arn: string;
-  /** Path of the ASL file (the same file CDK deploys). */
-  definitionFile: string;
+  /**
+   * The definition CDK deploys: a path of an ASL file deployed as written, or the deployed document itself when CDK
+   * transforms the file (the fan-out's Distributed Map, `deployedFanoutDefinition` in cdk/asl.ts).
+   */
+  definition: string | object;
   /** Local task handlers keyed by state name (the production step functions). */
   handlers: Record<string, TaskHandler>;
 }
@@ -63,7 +70,7 @@ export function createStepFunctionsEmulator(machines: LocalStateMachine[], log: 
     machines.map((m) => [
       m.arn,
       {
-        machine: new StateMachine(JSON.parse(substitute(readFileSync(m.definitionFile, 'utf8'))), {
+        machine: new StateMachine(JSON.parse(substitute(definitionText(m.definition))), {
           validationOptions: { checkArn: false },
         }),
         handlers: Object.fromEntries(

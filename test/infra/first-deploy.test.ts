@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { allStates, loadAsl } from '../../cdk/asl.ts';
+import { allStates, deployedFanoutDefinition, loadAsl } from '../../cdk/asl.ts';
+import { PLAN_LIMITS } from '../../shared/domain/plans.ts';
 import { buildTestApp, defaultTemplates, logicalIdOf } from './support.ts';
 
 /**
@@ -211,6 +212,39 @@ describe('first deployment into a new account', () => {
       expect(() => buildTestApp({ stage: 'dev', mailFromAddress: 'a@example.com', mailRegion: 'nowhere' })).toThrow(
         /mailRegion/,
       );
+    });
+  });
+
+  describe('the deployed fan-out definition', () => {
+    const smId = logicalIdOf(prod.app.stateless.fanout.stateMachine);
+    const deployed = prod.stateless.toJSON().Resources[smId].Properties;
+
+    it('is the document the local stack and the integration tests run (deployedFanoutDefinition)', () => {
+      const text = typeof deployed.DefinitionString === 'string' ? deployed.DefinitionString : '';
+      expect(JSON.parse(text)).toEqual(deployedFanoutDefinition());
+      // Every placeholder the document names is substituted with a function ARN.
+      const placeholders = [...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
+      expect(new Set(placeholders)).toEqual(new Set(Object.keys(deployed.DefinitionSubstitutions)));
+    });
+
+    it('stays within Step Functions limits without a ResultWriter', () => {
+      const definition = deployedFanoutDefinition();
+      const items = allStates(definition).find(([name]) => name === 'Items')?.[1];
+      expect(items?.ItemProcessor?.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+      // The children end with an empty output, so the gathered result is 2-3 bytes an item; the plan's largest
+      // provider group (every prompt the largest plan allows x 10 samples) stays far below the 256 KiB state-result cap.
+      const terminal = Object.values(items?.ItemProcessor?.States ?? {}).filter(
+        (state) => state.Type === 'Succeed' || state.End === true,
+      );
+      expect(terminal.length).toBeGreaterThan(0);
+      for (const state of terminal) expect(state.OutputPath).toBeNull();
+      const maxPrompts = Math.max(...Object.values(PLAN_LIMITS).map((plan) => plan.maxPromptsPerBrand));
+      const largestGroup = maxPrompts * 10;
+      expect(largestGroup * '{},'.length).toBeLessThan(256 * 1024);
+      // An item's input is ids only (ItemSelector), far below the 256 KiB input cap of a child execution.
+      expect(JSON.stringify(items?.ItemSelector).length).toBeLessThan(2_000);
+      expect(items?.ItemReader).toBeUndefined();
+      expect(items?.ResultPath).toBeNull();
     });
   });
 });

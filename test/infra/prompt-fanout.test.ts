@@ -25,7 +25,10 @@ describe('withDistributedMap (pure ASL transformation)', () => {
     const original = asl.States.Providers?.ItemProcessor?.States.Items;
     expect(items?.ItemReader).toBeUndefined();
     expect({ ...items, ItemProcessor: undefined }).toEqual({ ...original, ItemProcessor: undefined });
-    expect(items?.ItemProcessor?.States).toEqual(original?.ItemProcessor?.States);
+    // The children's terminal states end with an empty output (the gathered result stays small, first-deploy.test.ts).
+    const withoutOutputPath = (states: Record<string, object> = {}) =>
+      Object.fromEntries(Object.entries(states).map(([name, state]) => [name, { ...state, OutputPath: undefined }]));
+    expect(withoutOutputPath(items?.ItemProcessor?.States)).toEqual(withoutOutputPath(original?.ItemProcessor?.States));
   });
 
   it('leaves its input (the file the local runner executes) inline', () => {
