@@ -21,7 +21,12 @@ interface EldLike {
 /** The detector over an eld instance: BCP 47 primary language (`en`, `pt`, `ja`) or null when it cannot tell. */
 export function detectorOf(eld: EldLike): LanguageDetector {
   return (text) => {
-    const sample = text.slice(0, SAMPLE_CHARS);
+    // Links and @handles are not in any language; a post that is only those has none.
+    const sample = text
+      .slice(0, SAMPLE_CHARS * 2)
+      .replace(/\b(?:https?:\/\/|www\.)\S+/gi, ' ')
+      .replace(/(^|\s)(?:@\w+|\/?u\/[\w-]+)/g, '$1')
+      .slice(0, SAMPLE_CHARS);
     const letters = sample.match(/\p{L}/gu)?.length ?? 0;
     if (letters < MIN_LETTERS) return null;
     const language = eld.detect(sample).language;
