@@ -126,6 +126,19 @@ function isValidUtf8(bytes: Uint8Array): boolean {
 }
 
 const REPLACEMENT = /\uFFFD/g;
+const C1_CONTROLS = /[\u0080-\u009F]/;
+const C1_CONTROLS_ALL = /[\u0080-\u009F]/g;
+let c1Map: Map<string, string> | null = null;
+function c1Punctuation(decode: Codecs['decode']): Map<string, string> {
+  if (!c1Map) {
+    c1Map = new Map();
+    for (let byte = 0x80; byte <= 0x9f; byte++) {
+      const char = decode(Uint8Array.of(byte), 'windows-1252');
+      if (char !== '\uFFFD' && char.charCodeAt(0) > 0x9f) c1Map.set(String.fromCharCode(byte), char);
+    }
+  }
+  return c1Map;
+}
 // XML 1.0 forbids C0 controls other than tab, newline and carriage return.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters we remove
 const FORBIDDEN_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
@@ -194,7 +207,13 @@ export async function decodeFeed(bytes: Uint8Array, contentType?: string): Promi
   // A literal U+FFFD in valid UTF-8 is text, not a decoding loss.
   const literal = chosen.codec === 'utf-8' && invalid > 0 && isValidUtf8(body) ? invalid : 0;
   const controls = raw.match(FORBIDDEN_CONTROLS)?.length ?? 0;
-  const text = controls > 0 ? raw.replace(FORBIDDEN_CONTROLS, '') : raw;
+  let text = controls > 0 ? raw.replace(FORBIDDEN_CONTROLS, '') : raw;
+  // C1 controls (U+0080–U+009F) in decoded text are windows-1252 punctuation written as code points by tools that
+  // confused the two ("don\u0092t"); browsers read them the same way. Nothing is lost, so nothing is counted.
+  if (C1_CONTROLS.test(text)) {
+    const c1 = c1Punctuation(decode);
+    text = text.replace(C1_CONTROLS_ALL, (c) => c1.get(c) ?? c);
+  }
   return {
     text,
     decoding: {

@@ -108,6 +108,12 @@ const ZONES: Record<string, number> = {
   AEDT: 660,
   NZST: 720,
   NZDT: 780,
+  // North American zone names without the standard/daylight letter (feedparser reads them as standard time).
+  AT: -240,
+  ET: -300,
+  CT: -360,
+  MT: -420,
+  PT: -480,
 };
 
 const WORD = /\p{L}+\.?/gu;
@@ -116,11 +122,13 @@ const fold = (s: string) =>
 
 /** ISO 8601 / W3C-DTF: `2018-09-24`, `2018-09-24T10:00Z`, `2018-09-24 10:00:00.5+02:00`, `20180924T100000Z`. */
 const ISO =
-  /^(\d{4})-?(\d{2})-?(\d{2})(?:[T\s]+(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{1,5})?$/;
+  /^(\d{4})-?(\d{2})-?(\d{2})(?:[T\s]+(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{1,5})?|\s*Z)?$/;
 
 export function parseFeedDate(raw: string | null | undefined): string | null {
   const value = raw?.trim();
   if (!value || value.length > 100) return null;
+  const reduced = /^(\d{4})(?:-(\d{2}))?$/.exec(value);
+  if (reduced) return build(Number(reduced[1]), Number(reduced[2] ?? 1), 1, 0, 0, 0, 0);
   const iso = ISO.exec(value);
   if (iso) {
     const [, y, mo, d, h, mi, s, zone] = iso;
@@ -164,9 +172,9 @@ function parseRfc822(value: string): string | null {
     rest = after.slice(dayAfter[0].length);
   }
   const tail = rest.match(
-    /^[\s.\-/,]*(\d{4}|\d{2})\b,?\s*(?:(?:at|à|às|a las|um|om|alle)\s+)?(?:(\d{1,2})[:h.](\d{2})(?:[:.](\d{2})(?:\.\d+)?)?\s*(am|pm)?)?\s*(?:hrs?\s*)?([+-]\d{2}:?\d{2}|[A-Za-z]{1,5}(?:[+-]\d{1,2}(?::?\d{2})?)?)?\s*$/i,
+    /^[\s.\-/,]*(\d{4}|\d{2})\b,?\s*(?:(?:at|à|às|a las|um|om|alle)\s+)?(?:(\d{1,2})[:h.](\d{2})(?:[:.](\d{2})(?:\.\d+)?)?\s*(am|pm)?)?\s*(?:hrs?\s*)?([+-]\d{2}:?\d{2}|(?:Etc\/)?[A-Za-z]{1,5}(?:[+-]\d{1,2}(?::?\d{2})?)?)?\s*$/i,
   );
-  if (!tail) return null;
+  if (!tail) return asctime(month, day, rest);
   const [, y, h, mi, s, meridiem, zone] = tail;
   let year = Number(y);
   if ((y as string).length === 2) year += year < 50 ? 2000 : 1900;
@@ -175,13 +183,22 @@ function parseRfc822(value: string): string | null {
   return build(year, month, day, hour, Number(mi ?? 0), Number(s ?? 0), zoneOffset(zone));
 }
 
+/** C's asctime and Twitter's old format: "Sun Jan  4 16:29:06 2004", "Sun Jul 15 01:16:00 +0000 2012". */
+function asctime(month: number, day: number, rest: string): string | null {
+  const m = rest.match(/^\s*(\d{1,2}):(\d{2}):(\d{2})\s+(?:([+-]\d{4}|[A-Za-z]{1,5})\s+)?(\d{4})\s*$/);
+  if (!m) return null;
+  const [, h, mi, s, zone, y] = m;
+  return build(Number(y), month, day, Number(h), Number(mi), Number(s), zoneOffset(zone));
+}
+
 /** Minutes east of UTC; unknown names count as UTC (the wall time is still the best reading there is). */
 function zoneOffset(zone: string | undefined): number {
   if (!zone) return 0;
   const numeric = zone.match(/^([+-])(\d{2}):?(\d{2})?$/);
   if (numeric) return (numeric[1] === '-' ? -1 : 1) * (Number(numeric[2]) * 60 + Number(numeric[3] ?? 0));
   // "GMT+2", "UTC-03:00"
-  const shifted = zone.match(/^(?:GMT|UTC|UT)([+-])(\d{1,2})(?::?(\d{2}))?$/i);
+  const shifted = zone.match(/^(?:Etc\/)?(?:GMT|UTC|UT)([+-])(\d{1,2})(?::?(\d{2}))?$/i);
+  if (/^Etc\/(?:GMT|UTC|UT)$/i.test(zone)) return 0;
   if (shifted) return (shifted[1] === '-' ? -1 : 1) * (Number(shifted[2]) * 60 + Number(shifted[3] ?? 0));
   return ZONES[zone.toUpperCase()] ?? 0;
 }

@@ -57,10 +57,14 @@ export function readXmlFeed(xml: string, documentUrl: string): ParsedFeed {
   } catch (cause) {
     throw new ConnectorError('config', `The feed is not well-formed XML (${(cause as Error).message})`, { cause });
   }
-  const rdf = asRecord(document?.['rdf:RDF']);
-  const rssRoot = asRecord(document?.rss);
-  const channel = asRecord(rssRoot?.channel) ?? asRecord(rdf?.channel);
-  if (channel) return readRss(channel, rssRoot ?? rdf ?? {}, rdf, documentUrl);
+  const rssKey = document && ('rss' in document ? 'rss' : 'rdf:RDF' in document ? 'rdf:RDF' : null);
+  if (document && rssKey) {
+    // An empty element parses as ''. RSS 0.9x feeds in the wild also put items straight under <rss>, without a
+    // <channel>; RDF (RSS 1.0) puts them beside the channel.
+    const root = asRecord(document[rssKey]) ?? {};
+    const channel = asRecord(root.channel) ?? root;
+    return readRss(channel, root, documentUrl);
+  }
   const atom = asRecord(document?.feed);
   if (atom) return readAtom(atom, documentUrl);
   const root = Object.keys(document ?? {}).find((k) => !k.startsWith('?') && !k.startsWith('#'));
@@ -72,17 +76,12 @@ export function readXmlFeed(xml: string, documentUrl: string): ParsedFeed {
   );
 }
 
-function readRss(
-  channel: Record<string, unknown>,
-  root: Record<string, unknown>,
-  rdf: Record<string, unknown> | null,
-  documentUrl: string,
-): ParsedFeed {
+function readRss(channel: Record<string, unknown>, root: Record<string, unknown>, documentUrl: string): ParsedFeed {
   const xmlBase = resolveLink(asString(channel['@_xml:base']) ?? asString(root['@_xml:base']), documentUrl);
   const siteLink = resolveLink(textOf(channel.link), xmlBase ?? documentUrl);
   // Relative item links are relative to xml:base, else to the site the channel links to, else to the document.
   const base = xmlBase ?? siteLink ?? documentUrl;
-  const rawItems = Array.isArray(channel.item) ? channel.item : Array.isArray(rdf?.item) ? rdf.item : [];
+  const rawItems = Array.isArray(channel.item) ? channel.item : Array.isArray(root.item) ? root.item : [];
   const feedLanguage = primaryLanguage(textOf(channel.language) ?? textOf(channel['dc:language']));
   return {
     kind: 'rss',
@@ -100,8 +99,10 @@ function readRss(
           textOf(item.link) ?? linkHref(item.link, 'alternate') ?? linkHref(item['atom:link'], 'alternate'),
           itemBase,
         ) ?? (permalink && /^https?:\/\//i.test(permalink) ? permalink : null);
+      const enclosure = resolveLink(asString(firstRecord(item.enclosure)?.['@_url']), itemBase);
       return {
-        id: guid ?? asString(item['@_rdf:about']) ?? link,
+        // RSS 0.92+ makes guid and link optional: a podcast episode is known by its enclosure.
+        id: guid ?? asString(item['@_rdf:about']) ?? link ?? enclosure,
         link,
         title: rawText(item.title, 'html'),
         text:

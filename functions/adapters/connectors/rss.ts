@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RssConfig, SkipCounts } from '#shared/contracts/connectors.ts';
 import type { FeedDecoding } from '#shared/events/schemas.ts';
 import {
@@ -162,11 +163,16 @@ function normalizeEntry(
   skipped: SkipCounts,
 ): NormalizedItem | null {
   if (!draft) return skip(skipped, 'malformed');
-  const id = draft.id?.trim();
-  if (!id) return skip(skipped, 'missing_id');
   const title = draft.title;
   const text = finishText(draft.text);
   if (!title && !text) return skip(skipped, 'empty_text');
+  // No guid, link or enclosure (RSS 0.92 and later make them all optional): the item is still real, and known by
+  // its content and date as written, so a re-poll finds the same id (an edited item comes back as a new one).
+  const id =
+    draft.id?.trim() ||
+    `sha256:${createHash('sha256')
+      .update(`${draft.date ?? ''}\n${title}\n${draft.text}`)
+      .digest('hex')}`;
   const itemDate = parseFeedDate(draft.date);
   // An item without a readable date (RSS 0.92 makes dates optional) is kept: dated by the feed's own date when it
   // has one (stable across re-polls, so a re-published event keeps its id), else by the fetch, and flagged.

@@ -288,7 +288,7 @@ describe('Meta adapter', () => {
 });
 
 describe('RSS/Atom adapter', () => {
-  it('reads an RSS feed and its archive pages, decodes entities, skips items without ids, then 304s', async () => {
+  it('reads an RSS feed and its archive pages, decodes entities, keeps items without ids or dates, then 304s', async () => {
     const rss = registry()('rss');
     const config: ConnectorConfig = { source: 'rss', feedUrl: `${replay.endpoints.feeds}/techwire.xml` };
     const result = await drain(rss, config);
@@ -296,10 +296,12 @@ describe('RSS/Atom adapter', () => {
     const noId = articles.filter((a) => !a.guid && !a.link).length;
     const badDate = articles.filter((a) => a.pubDate !== null && !Number.isFinite(Date.parse(a.pubDate))).length;
     expect(result.pages).toBeGreaterThanOrEqual(2);
-    // An unreadable date no longer drops the item: it is kept, dated by the fetch, and flagged.
-    expect(result.items.length).toBe(articles.length - noId);
+    // Nothing is dropped: an item without guid or link is known by its content, one with an unreadable date is
+    // dated by the fetch and flagged.
+    expect(result.items.length).toBe(articles.length);
+    expect(result.skipped).toEqual({});
+    expect(result.items.filter((i) => i.externalId.startsWith('sha256:')).length).toBe(noId);
     expect(result.items.filter((i) => i.feed?.undated).length).toBe(badDate);
-    expect(result.skipped.missing_id ?? 0).toBe(noId);
     expect(result.items[0]?.channel).toBe('TechWire & Analytics');
     expect(result.items.some((i) => i.text.includes('—') || (i.title ?? '').includes('’'))).toBe(true);
     expect(result.items.some((i) => /&(amp|mdash|#8217);/.test(`${i.title} ${i.text}`))).toBe(false);
@@ -315,7 +317,7 @@ describe('RSS/Atom adapter', () => {
   it('reads Atom with xml:lang, and calls a non-feed page a configuration problem', async () => {
     const rss = registry()('rss');
     const atom = await drain(rss, { source: 'rss', feedUrl: `${replay.endpoints.feeds}/datadaily.atom` });
-    expect(atom.items.length).toBe(visible(corpus.news).filter((a) => a.feed === 'datadaily' && a.guid).length);
+    expect(atom.items.length).toBe(visible(corpus.news).filter((a) => a.feed === 'datadaily').length);
     expect(atom.items.every((i) => i.language === 'en' && i.url?.startsWith('https://news.example.com/'))).toBe(true);
     const broken = await rss
       .poll({ config: { source: 'rss', feedUrl: `${replay.endpoints.feeds}/broken.xml` }, cursor: null })
@@ -326,7 +328,7 @@ describe('RSS/Atom adapter', () => {
   it('reads a windows-1252 feed labelled iso-8859-1 with Portuguese dates over real HTTP, nothing garbled', async () => {
     const rss = registry()('rss');
     const result = await drain(rss, { source: 'rss', feedUrl: `${replay.endpoints.feeds}/mercado.xml` });
-    const articles = visible(corpus.news).filter((a) => a.feed === 'techwire' && (a.guid || a.link));
+    const articles = visible(corpus.news).filter((a) => a.feed === 'techwire');
     expect(result.items.length).toBe(articles.length);
     expect(result.items[0]?.channel).toBe('Mercado & Tecnologia — Notícias');
     for (const item of result.items) {
