@@ -12,7 +12,7 @@ export type LanguageDetector = (text: string) => string | null;
 /** Below this many letters a guess is noise ("ok", "lol", a URL): no language rather than a wrong one. */
 const MIN_LETTERS = 3;
 /** The first few hundred characters decide; longer texts only cost time. */
-const SAMPLE_CHARS = 300;
+const SAMPLE_CHARS = 200;
 
 interface EldLike {
   detect(text: string): { language: string };
