@@ -137,8 +137,10 @@ function readFeedDocument(text: string, contentType: string | undefined, url: st
   const body = text.replace(/^\uFEFF/, '');
   const start = body.trimStart();
   if (!start) throw new ConnectorError('config', 'The URL returned an empty document, not a feed');
-  if (/^(?:application\/(?:feed\+)?json)/i.test(contentType ?? '') || start.startsWith('{'))
+  // JSON Feed by its first character, or by its content type unless the body is plainly XML (mislabelled servers).
+  if (start.startsWith('{') || (/^application\/(?:feed\+)?json/i.test(contentType ?? '') && !start.startsWith('<'))) {
     return readJsonFeed(start, url);
+  }
   if (/^<!doctype html|^<html[\s>]/i.test(start)) {
     throw new ConnectorError(
       'config',

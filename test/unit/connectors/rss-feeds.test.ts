@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { htmlToText } from '../../../functions/adapters/connectors/common.ts';
 import { decodeFeed } from '../../../functions/adapters/connectors/feed-charset.ts';
@@ -151,6 +152,32 @@ describe('HTML to text', () => {
   it('keeps text that only looks like a tag, quoted > in attributes, and drops comments and scripts', () => {
     expect(htmlToText('<p title="a > b">x</p><!-- hidden <b>y</b> --><script>z()</script>a < b and c > d')).toBe(
       'x\na < b and c > d',
+    );
+  });
+});
+
+describe('hostile bytes', () => {
+  it('any bytes, or any fixture with bytes flipped, give items or a ConnectorError — never another throw', async () => {
+    const fixtures = manifest.map((f) => [readFileSync(join(DIR, f.file)), f.contentType] as const);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(fixtures.length - 1),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 12 }),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.boolean(),
+        async (which, flips, noise, useNoise) => {
+          const [original, type] = fixtures[which] as (typeof fixtures)[number];
+          const bytes = useNoise ? noise : Uint8Array.from(original);
+          if (!useNoise) for (const [at, value] of flips) bytes[at % bytes.length] = value;
+          const outcome = await read(bytes, type).then(
+            (page) => page,
+            (error: unknown) => error as Error,
+          );
+          if (outcome instanceof Error) expect(outcome).toBeInstanceOf(ConnectorError);
+          else for (const item of outcome.items) expect(typeof item.text).toBe('string');
+        },
+      ),
+      { numRuns: 300, seed: 15 },
     );
   });
 });
