@@ -273,6 +273,10 @@ describe('Meta adapter', () => {
     expect(result.skipped.empty_text).toBe(captionless);
     expect(result.items.filter((i) => i.kind === 'comment').length).toBeGreaterThan(0);
     expect(postsOut.every((p) => p.publishedAt.endsWith('Z'))).toBe(true);
+    // The Graph API tags no language: posts and comments with words get a detected one.
+    const worded = result.items.filter((i) => (i.text.match(/\p{L}/gu)?.length ?? 0) >= 20);
+    expect(worded.length).toBeGreaterThan(0);
+    expect(worded.every((i) => i.languageSource === 'detected' && i.language)).toBe(true);
     const again = await drain(meta, config, result.cursor);
     expect(again.items).toEqual([]);
 
