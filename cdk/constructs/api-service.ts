@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { SnowflakeDeliverySettings } from '../context.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
+import { CONNECTOR_NODE_MODULES } from './connector-ingest.ts';
 import type { DataTable } from './data-table.ts';
 import type { EventStream } from './event-stream.ts';
 import type { LakeBucket } from './lake-bucket.ts';
@@ -125,9 +126,16 @@ export class ApiService extends Construct {
 
     // The route-group functions read the same configuration (functions/config.ts) at cold start, and keep their
     // records in the table; their other grants come from the constructs they work with.
-    const routeGroupFunction = (id: string, entry: string, description: string, serviceName: string) => {
+    const routeGroupFunction = (
+      id: string,
+      entry: string,
+      description: string,
+      serviceName: string,
+      nodeModules?: readonly string[],
+    ) => {
       const group = new NodeFunction(this, id, {
         entry,
+        ...(nodeModules ? { nodeModules: [...nodeModules] } : {}),
         description: `PromptPulse HTTP API: ${description}`,
         serviceName,
         memorySize: 1024,
@@ -151,6 +159,8 @@ export class ApiService extends Construct {
       'functions/handlers/api/connectors.ts',
       'connector administration and signed webhooks',
       'promptpulse-api-connectors',
+      // "Fetch a sample now" reads feeds and detects languages like the ingest function.
+      CONNECTOR_NODE_MODULES,
     );
 
     this.analytics = new NodeFunction(this, 'Analytics', {

@@ -45,6 +45,14 @@ export interface ConnectorIngestProps {
  * given, gets the same (webhooks publish, "test" polls) plus `states:StartExecution` and
  * `CONNECTOR_STATE_MACHINE_ARN` ("poll now").
  */
+/**
+ * Installed next to the connector functions' bundles instead of inside them, and imported on first use: the feed
+ * codecs (iconv-lite with its CJK tables, chardet) and the language detector's n-gram database (eld, ~1 MB) would
+ * push the bundles past their 1 MB budget and load at every cold start (functions/adapters/connectors/feed-charset.ts,
+ * shared/signals/language.ts).
+ */
+export const CONNECTOR_NODE_MODULES = ['iconv-lite', 'chardet', 'eld'] as const;
+
 export class ConnectorIngest extends Construct {
   readonly handler: NodeFunction;
   readonly stateMachine: sfn.StateMachine;
@@ -67,6 +75,7 @@ export class ConnectorIngest extends Construct {
       timeout: Duration.seconds(longestStep),
       logRetention: props.logRetention,
       environment: { TABLE_NAME: props.table.table.tableName },
+      nodeModules: [...CONNECTOR_NODE_MODULES],
     });
     const functions = [this.handler.function, ...(props.api ? [props.api] : [])];
     for (const fn of functions) {

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildDemoCorpus, type DemoCorpus, type NewsArticle, type RedditThing } from './corpus.ts';
+import { buildDemoCorpus, type DemoCorpus, type RedditThing } from './corpus.ts';
+import { FEED_NAMES, type FeedName, renderFeed } from './feeds.ts';
 
 /**
  * Local replay servers for the social and news sources, on one loopback HTTP server, each under its own prefix and
@@ -309,16 +310,19 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
   // --- Feeds ------------------------------------------------------------------------------------------------------
   function feeds(req: IncomingMessage, res: ServerResponse, url: URL, fault?: ReplayFault) {
     if (fault?.unauthorized) return sendText(res, 401, 'text/plain', 'Unauthorized');
-    const name = url.pathname.match(/^\/feeds\/(techwire\.xml|datadaily\.atom|broken\.xml)$/)?.[1];
-    if (!name) return sendText(res, 404, 'text/html', '<html><body>Not found</body></html>');
+    const name = url.pathname.match(/^\/feeds\/([a-z]+\.(?:xml|atom))$/)?.[1] as FeedName | undefined;
+    if (!name || !FEED_NAMES.includes(name)) {
+      return sendText(res, 404, 'text/html', '<html><body>Not found</body></html>');
+    }
     if (name === 'broken.xml') return sendText(res, 200, 'text/html', '<html><body>This is not a feed</body></html>');
-    const feed = name.startsWith('techwire') ? 'techwire' : 'datadaily';
+    // mercado.xml republishes TechWire's articles as a Brazilian site would: windows-1252 bytes, Portuguese dates.
+    const feed = name === 'datadaily.atom' ? 'datadaily' : 'techwire';
     const visible = corpus.news.filter((a) => a.feed === feed && a.createdMs <= now());
     const pageNo = clampInt(url.searchParams.get('page'), 1, 1000, 1);
     const page = visible.slice((pageNo - 1) * FEED_PAGE_SIZE, pageNo * FEED_PAGE_SIZE);
     const more = pageNo * FEED_PAGE_SIZE < visible.length;
     const newest = visible[0]?.createdMs ?? 0;
-    const etag = `W/"${feed}-${visible.length}-${newest}"`;
+    const etag = `W/"${name}-${visible.length}-${newest}"`;
     const lastModified = new Date(newest).toUTCString();
     const validators: Record<string, string> =
       pageNo === 1 ? { etag, 'last-modified': lastModified, 'cache-control': 'max-age=300' } : {};
@@ -332,14 +336,9 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
     }
     const self = `${url.origin}${url.pathname}`;
     const nextHref = more ? `${url.pathname}?page=${pageNo + 1}` : null;
-    const xml = feed === 'techwire' ? rss(page, self, nextHref) : atom(page, self, nextHref);
-    return sendText(
-      res,
-      200,
-      feed === 'techwire' ? 'application/rss+xml; charset=utf-8' : 'application/atom+xml; charset=utf-8',
-      xml,
-      validators,
-    );
+    const rendered = renderFeed(name, page, self, nextHref);
+    res.writeHead(200, { 'content-type': rendered.contentType, ...validators });
+    return void res.end(rendered.body);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -408,56 +407,6 @@ const xError = (status: number, title: string) => ({ title, detail: title, type:
 const graphError = (code: number, message: string, type: string) => ({
   error: { message, type, code, fbtrace_id: 'AReplayTrace' },
 });
-
-function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function rss(items: NewsArticle[], self: string, next: string | null): string {
-  const body = items
-    .map(
-      (a) => `    <item>
-      <title>${xmlEscape(a.title)}</title>
-${a.link ? `      <link>${xmlEscape(a.link)}</link>\n` : ''}${a.guid ? `      <guid isPermaLink="false">${xmlEscape(a.guid)}</guid>\n` : ''}      <dc:creator>${xmlEscape(a.author)}</dc:creator>
-${a.pubDate ? `      <pubDate>${xmlEscape(a.pubDate)}</pubDate>\n` : ''}      <description>${xmlEscape(a.html)}</description>
-    </item>`,
-    )
-    .join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">
-  <channel>
-    <title>TechWire &amp;amp; Analytics</title>
-    <link>https://news.example.com/techwire</link>
-    <description>Product analytics news</description>
-    <language>en-us</language>
-    <atom:link href="${xmlEscape(self)}" rel="self" type="application/rss+xml"/>
-${next ? `    <atom:link href="${xmlEscape(next)}" rel="next" type="application/rss+xml"/>\n` : ''}${body}
-  </channel>
-</rss>
-`;
-}
-
-function atom(items: NewsArticle[], self: string, next: string | null): string {
-  const updated = new Date(items[0]?.createdMs ?? 0).toISOString();
-  const body = items
-    .map(
-      (a) => `  <entry>
-    <title type="html">${xmlEscape(a.title)}</title>
-${a.link ? `    <link rel="alternate" href="${xmlEscape(a.link)}"/>\n` : ''}${a.guid ? `    <id>urn:datadaily:${xmlEscape(a.guid)}</id>\n` : ''}${a.pubDate ? `    <published>${Number.isFinite(Date.parse(a.pubDate)) ? new Date(a.pubDate).toISOString() : xmlEscape(a.pubDate)}</published>\n` : ''}    <author><name>${xmlEscape(a.author)}</name></author>
-    <content type="html">${xmlEscape(a.html)}</content>
-  </entry>`,
-    )
-    .join('\n');
-  return `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
-  <title>Data Daily</title>
-  <id>urn:datadaily:feed</id>
-  <updated>${updated}</updated>
-  <link rel="self" href="${xmlEscape(self)}"/>
-${next ? `  <link rel="next" href="${xmlEscape(next)}"/>\n` : ''}${body}
-</feed>
-`;
-}
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });

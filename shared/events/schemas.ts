@@ -89,6 +89,38 @@ export type SignalSource = z.infer<typeof signalSourceSchema>;
 
 const count = z.number().int().min(0).nullable();
 
+/** How a feed's bytes became text (docs/connectors.md, "Encodings"). */
+export const feedDecodingSchema = z.object({
+  /** The codec used (`utf-8`, `windows-1250`, `gbk`...). */
+  encoding: z.string(),
+  /** Why that codec: a byte-order mark, the HTTP charset, the XML declaration, detection, or the UTF-8 default. */
+  encodingSource: z.enum(['bom', 'http', 'xml', 'detected', 'default']),
+  /** The label the feed declared (header first, else XML declaration), lower-cased; null when it declared none. */
+  declaredEncoding: z.string().nullable(),
+  /** Detector confidence 0..1 when detected; null otherwise. */
+  confidence: z.number().min(0).max(1).nullable(),
+  /** Bytes of the whole document that could not become text, by reason (0 = nothing lost). */
+  undecodable: z.object({
+    /** Byte sequences invalid in the codec, replaced by U+FFFD. */
+    invalid_sequence: z.number().int().min(0),
+    /** C0 control characters XML forbids, removed. */
+    control_character: z.number().int().min(0),
+  }),
+});
+export type FeedDecoding = z.infer<typeof feedDecodingSchema>;
+
+/** What a feed item's reading involved: the document's decoding, and whether the item carried a readable date. */
+export const feedReadingSchema = z.object({
+  decoding: feedDecodingSchema,
+  /** True when the item had no readable date: `publishedAt` is then the feed's own date or the fetch time. */
+  undated: z.boolean(),
+  /** Where `publishedAt` came from: the item's date, the feed's (channel/feed) date, or the fetch time. */
+  dateSource: z.enum(['item', 'feed', 'fetched']),
+  /** The item's date as written when it could not be read (null when it had none or it was read). */
+  unreadableDate: z.string().max(100).nullable(),
+});
+export type FeedReading = z.infer<typeof feedReadingSchema>;
+
 /**
  * `promptpulse.signal.observed`: one post, comment or article from the social/news web, normalised and analysed by
  * the same engine as AI answers (docs/connectors.md). The event id is deterministic in tenant + connector +
@@ -113,8 +145,12 @@ export const signalObservedDataSchema = z.object({
   title: z.string().nullable(),
   /** Plain text (HTML stripped, entities decoded); what was analysed (the title, if any, is analysed with it). */
   text: z.string(),
-  /** BCP 47 primary language as the source reports it (`en`, `de`, `ja`); null when the source does not say. */
+  /** BCP 47 primary language (`en`, `de`, `ja`): as the source reports it, else detected from the text; null when neither. */
   language: z.string().nullable(),
+  /** Where `language` came from: the source's own tag, or detection from the text; absent in older events. */
+  languageSource: z.enum(['source', 'detected']).nullable().optional(),
+  /** Feed items only: decoding and date provenance (absent for other sources and older events). */
+  feed: feedReadingSchema.optional(),
   publishedAt: z.iso.datetime(),
   /** When the connector fetched it. */
   observedAt: z.iso.datetime(),

@@ -152,5 +152,12 @@ export interface ConnectorHttp {
   request(
     url: string,
     init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; signal?: AbortSignal },
-  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>;
+  ): Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    /** The body read as UTF-8 (what JSON APIs send). */
+    body: string;
+    /** The raw body, when the client has it: feeds decode it themselves (their charset need not be UTF-8). */
+    bytes?: Uint8Array;
+  }>;
 }

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { ConnectorConfig } from '#shared/contracts/connectors.ts';
 import type { ConnectorCredentials, ConnectorHttp, SignalConnector } from '#shared/ports/signal-connector.ts';
 import { type OutboundPolicy, outboundPolicyFromEnv, outboundRequest } from '../http/outbound-url-guard.ts';
+import { detectingLanguages } from './language.ts';
 import { MetaConnector } from './meta.ts';
 import { RedditConnector } from './reddit.ts';
 import { RssConnector } from './rss.ts';
@@ -56,7 +57,7 @@ export function guardedHttp(policy: OutboundPolicy = outboundPolicyFromEnv()): C
         },
         policy,
       );
-      return { status: response.status, headers: response.headers, body: response.body };
+      return { status: response.status, headers: response.headers, body: response.body, bytes: response.bytes };
     },
   };
 }
@@ -137,15 +138,20 @@ export function createConnectorRegistry(options: {
   endpoints: ConnectorEndpoints;
 }): ConnectorRegistry {
   const { http, credentials, endpoints } = options;
+  // Every source's items leave with a language: the source's tag, else detected from the text.
   const adapters = {
-    reddit: new RedditConnector(http, async () => (await credentials()).reddit, {
-      authBaseUrl: endpoints.redditAuth,
-      apiBaseUrl: endpoints.redditApi,
-      webBaseUrl: endpoints.redditWeb,
-    }),
-    rss: new RssConnector(http),
-    x: new XConnector(http, async () => (await credentials()).x, endpoints.xApi),
-    meta: new MetaConnector(http, async () => (await credentials()).meta, endpoints.metaGraph),
+    reddit: detectingLanguages(
+      new RedditConnector(http, async () => (await credentials()).reddit, {
+        authBaseUrl: endpoints.redditAuth,
+        apiBaseUrl: endpoints.redditApi,
+        webBaseUrl: endpoints.redditWeb,
+      }) as SignalConnector,
+    ),
+    rss: detectingLanguages(new RssConnector(http) as SignalConnector),
+    x: detectingLanguages(new XConnector(http, async () => (await credentials()).x, endpoints.xApi) as SignalConnector),
+    meta: detectingLanguages(
+      new MetaConnector(http, async () => (await credentials()).meta, endpoints.metaGraph) as SignalConnector,
+    ),
   };
   return (source) => adapters[source] as SignalConnector;
 }

@@ -1,5 +1,6 @@
-import { XMLParser } from 'fast-xml-parser';
+import { createHash } from 'node:crypto';
 import type { RssConfig, SkipCounts } from '#shared/contracts/connectors.ts';
+import type { FeedDecoding } from '#shared/events/schemas.ts';
 import {
   ConnectorError,
   type ConnectorHttp,
@@ -9,18 +10,11 @@ import {
   type PollResult,
   type SignalConnector,
 } from '#shared/ports/signal-connector.ts';
-import {
-  asRecord,
-  asString,
-  decodeText,
-  failureFor,
-  finishText,
-  headerOf,
-  htmlToText,
-  requestFailure,
-  skip,
-  toIso,
-} from './common.ts';
+import { failureFor, finishText, headerOf, requestFailure, skip } from './common.ts';
+import { decodeFeed } from './feed-charset.ts';
+import { parseFeedDate } from './feed-dates.ts';
+import { type FeedEntryDraft, type ParsedFeed, readXmlFeed } from './feed-xml.ts';
+import { readJsonFeed } from './json-feed.ts';
 
 /** Feed checkpoint: validators for the conditional GET, ids already published, and a paged-feed walk in progress. */
 interface FeedCursor {
@@ -38,32 +32,29 @@ const SAMPLE_SIZE = 5;
 /** Pages of a paged (RFC 5005) feed followed in one walk: older archives are not news any more. */
 const MAX_FEED_PAGES = 5;
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  // Keep ids and titles as strings ("2024" must not become a number).
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  isArray: (name) => name === 'item' || name === 'entry' || name === 'link' || name === 'category',
-});
-
 /**
- * RSS 2.0 and Atom 1.0 feeds (fast-xml-parser), fetched under the outbound URL rules (the feed URL is tenant
- * input). Conditional GET with `If-None-Match` / `If-Modified-Since` (a 304 costs nothing), dedupe by guid/id (or
- * link), HTML descriptions turned into text with entities decoded (`entities`), RFC 5005 `rel="next"` pages
- * followed a few deep.
+ * RSS 0.9x/2.0, RDF/RSS 1.0, Atom 0.3/1.0 (fast-xml-parser) and JSON Feed 1.0/1.1, fetched under the outbound URL
+ * rules (the feed URL is tenant input). The bytes are decoded by their declared or detected charset (feed-charset.ts),
+ * dates read in the languages feeds use (feed-dates.ts), relative links resolved against xml:base or the feed's link,
+ * HTML/XHTML content turned into text (feed-content.ts). Items without a readable date are kept, dated by the feed or
+ * the fetch and flagged `undated`. Conditional GET with `If-None-Match` / `If-Modified-Since` (a 304 costs nothing),
+ * dedupe by guid/id (or link), RFC 5005 `rel="next"` pages followed a few deep. A document that is not a feed is a
+ * `config` failure whose message says why (the connector then shows it as needing attention).
  */
 export class RssConnector implements SignalConnector<RssConfig> {
   readonly source = 'rss' as const;
 
-  constructor(private readonly http: ConnectorHttp) {}
+  constructor(
+    private readonly http: ConnectorHttp,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   async poll(request: PollRequest<RssConfig>): Promise<PollResult> {
     const cursor = readFeedCursor(request.cursor);
     const url = cursor.next ?? request.config.feedUrl;
     const headers: Record<string, string> = {
-      accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8',
+      accept:
+        'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.8, application/json;q=0.8',
       'user-agent': 'PromptPulse/1.0 (+feed reader)',
     };
     // Validators belong to the first page only; archive pages are fetched plainly.
@@ -81,30 +72,21 @@ export class RssConnector implements SignalConnector<RssConfig> {
       return { items: [], skipped: {}, nextCursor: JSON.stringify(cursor), caughtUp: true };
     }
     if (response.status !== 200) throw failureFor('Feed', response, what);
-    if (/<!ENTITY/i.test(response.body)) {
-      // Custom DTD entities are an XML-bomb vector and never needed by a real feed.
-      throw new ConnectorError('config', 'The feed declares XML entities, which are refused');
-    }
-    let document: Record<string, unknown> | null;
-    try {
-      document = asRecord(parser.parse(response.body));
-    } catch (cause) {
-      throw new ConnectorError(
-        'config',
-        `The URL did not return a readable RSS or Atom feed (${(cause as Error).message})`,
-        { cause },
-      );
-    }
-    const parsed = readFeed(document, request.config.defaultLanguage ?? null);
-    if (!parsed) throw new ConnectorError('config', 'The URL did not return an RSS or Atom feed');
+    const fetchedAt = this.now().toISOString();
+    const decoded = await decodeFeed(
+      response.bytes ?? new TextEncoder().encode(response.body),
+      headerOf(response, 'content-type'),
+    );
+    const parsed = readFeedDocument(decoded.text, headerOf(response, 'content-type'), url);
+    const reading = { decoding: decoded.decoding, feedDate: parseFeedDate(parsed.date), fetchedAt };
+    const defaultLanguage = request.config.defaultLanguage ?? null;
 
     const skipped: SkipCounts = {};
     const seen = new Set(cursor.seen);
     const inPage = new Set<string>();
     const items: NormalizedItem[] = [];
-    for (const raw of parsed.entries) {
-      const item =
-        parsed.kind === 'rss' ? normalizeRssItem(raw, parsed, skipped) : normalizeAtomEntry(raw, parsed, skipped);
+    for (const draft of parsed.entries) {
+      const item = normalizeEntry(draft, parsed, reading, defaultLanguage, skipped);
       if (!item) continue;
       if (inPage.has(item.externalId)) {
         countSkip(skipped, 'duplicate');
@@ -116,10 +98,7 @@ export class RssConnector implements SignalConnector<RssConfig> {
     }
     const depth = cursor.next ? cursor.depth + 1 : 0;
     // Follow the archive only while it still has unseen items, and only a few pages deep.
-    const next =
-      !request.sample && parsed.next && items.length > 0 && depth + 1 < MAX_FEED_PAGES
-        ? new URL(parsed.next, url).toString()
-        : null;
+    const next = !request.sample && parsed.next && items.length > 0 && depth + 1 < MAX_FEED_PAGES ? parsed.next : null;
     const nextCursor: FeedCursor = {
       etag: cursor.next ? cursor.etag : (headerOf(response, 'etag') ?? null),
       lastModified: cursor.next ? cursor.lastModified : (headerOf(response, 'last-modified') ?? null),
@@ -153,130 +132,73 @@ function readFeedCursor(cursor: string | null): FeedCursor {
   }
 }
 
-interface ParsedFeed {
-  kind: 'rss' | 'atom';
-  title: string | null;
-  language: string | null;
-  entries: unknown[];
-  next: string | null;
-}
-
-function readFeed(document: Record<string, unknown> | null, defaultLanguage: string | null): ParsedFeed | null {
-  const rss = asRecord(asRecord(document?.rss)?.channel) ?? asRecord(asRecord(document?.['rdf:RDF'])?.channel);
-  if (rss) {
-    const rdfItems = asRecord(document?.['rdf:RDF'])?.item;
-    return {
-      kind: 'rss',
-      title: textOf(rss.title),
-      language: primaryLanguage(textOf(rss.language)) ?? defaultLanguage,
-      entries: Array.isArray(rss.item) ? rss.item : Array.isArray(rdfItems) ? rdfItems : [],
-      next: linkHref(rss['atom:link'], 'next'),
-    };
+/** The decoded document → a parsed feed: JSON Feed by its content type or its first character, else XML. */
+function readFeedDocument(text: string, contentType: string | undefined, url: string): ParsedFeed {
+  const body = text.replace(/^\uFEFF/, '');
+  const start = body.trimStart();
+  if (!start) throw new ConnectorError('config', 'The URL returned an empty document, not a feed');
+  // JSON Feed by its first character, or by its content type unless the body is plainly XML (mislabelled servers).
+  if (start.startsWith('{') || (/^application\/(?:feed\+)?json/i.test(contentType ?? '') && !start.startsWith('<'))) {
+    return readJsonFeed(start, url);
   }
-  const atom = asRecord(document?.feed);
-  if (atom) {
-    return {
-      kind: 'atom',
-      title: textOf(atom.title),
-      language: primaryLanguage(asString(atom['@_xml:lang'])) ?? defaultLanguage,
-      entries: Array.isArray(atom.entry) ? atom.entry : [],
-      next: linkHref(atom.link, 'next'),
-    };
+  if (/^<!doctype html|^<html[\s>]/i.test(start)) {
+    throw new ConnectorError(
+      'config',
+      "The URL returned an HTML page, not a feed (look for the site's RSS or Atom link)",
+    );
   }
-  return null;
+  return readXmlFeed(body, url);
 }
 
-function normalizeRssItem(raw: unknown, feed: ParsedFeed, skipped: SkipCounts): NormalizedItem | null {
-  const item = asRecord(raw);
-  if (!item) return skip(skipped, 'malformed');
-  const link = textOf(item.link) ?? linkHref(item.link, 'alternate');
-  const id = textOf(item.guid) ?? link;
-  if (!id) return skip(skipped, 'missing_id');
-  const date = textOf(item.pubDate) ?? textOf(item['dc:date']);
-  if (!date) return skip(skipped, 'missing_date');
-  const publishedAt = toIso(date);
-  if (!publishedAt) return skip(skipped, 'invalid_date');
-  const title = decodeText(textOf(item.title) ?? '');
-  const html = textOf(item['content:encoded']) ?? textOf(item.description) ?? '';
-  const text = finishText(htmlToText(html));
-  if (!title && !text) return skip(skipped, 'empty_text');
-  return article(
-    id.slice(0, 512),
-    link,
-    feed,
-    textOf(item['dc:creator']) ?? textOf(item.author),
-    title,
-    text,
-    publishedAt,
-  );
+interface FeedReadingContext {
+  decoding: FeedDecoding;
+  /** The feed's own date, read; null when it has none. */
+  feedDate: string | null;
+  fetchedAt: string;
 }
 
-function normalizeAtomEntry(raw: unknown, feed: ParsedFeed, skipped: SkipCounts): NormalizedItem | null {
-  const entry = asRecord(raw);
-  if (!entry) return skip(skipped, 'malformed');
-  const link = linkHref(entry.link, 'alternate');
-  const id = textOf(entry.id) ?? link;
-  if (!id) return skip(skipped, 'missing_id');
-  const date = textOf(entry.published) ?? textOf(entry.updated);
-  if (!date) return skip(skipped, 'missing_date');
-  const publishedAt = toIso(date);
-  if (!publishedAt) return skip(skipped, 'invalid_date');
-  const title = decodeText(textOf(entry.title) ?? '');
-  const content = asRecord(entry.content) ?? asRecord(entry.summary);
-  const body = textOf(entry.content) ?? textOf(entry.summary) ?? '';
-  const text = finishText(asString(content?.['@_type']) === 'text' ? decodeText(body) : htmlToText(body));
-  if (!title && !text) return skip(skipped, 'empty_text');
-  const author = textOf(asRecord(entry.author)?.name);
-  const language = primaryLanguage(asString(entry['@_xml:lang'])) ?? feed.language;
-  return { ...article(id.slice(0, 512), link, feed, author, title, text, publishedAt), language };
-}
-
-function article(
-  id: string,
-  link: string | null,
+function normalizeEntry(
+  draft: FeedEntryDraft | null,
   feed: ParsedFeed,
-  author: string | null,
-  title: string,
-  text: string,
-  publishedAt: string,
-): NormalizedItem {
+  reading: FeedReadingContext,
+  defaultLanguage: string | null,
+  skipped: SkipCounts,
+): NormalizedItem | null {
+  if (!draft) return skip(skipped, 'malformed');
+  const title = draft.title;
+  const text = finishText(draft.text);
+  if (!title && !text) return skip(skipped, 'empty_text');
+  // No guid, link or enclosure (RSS 0.92 and later make them all optional): the item is still real, and known by
+  // its content and date as written, so a re-poll finds the same id (an edited item comes back as a new one).
+  const id =
+    draft.id?.trim() ||
+    `sha256:${createHash('sha256')
+      .update(`${draft.date ?? ''}\n${title}\n${draft.text}`)
+      .digest('hex')}`;
+  const itemDate = parseFeedDate(draft.date);
+  // An item without a readable date (RSS 0.92 makes dates optional) is kept: dated by the feed's own date when it
+  // has one (stable across re-polls, so a re-published event keeps its id), else by the fetch, and flagged.
+  const dateSource = itemDate ? 'item' : reading.feedDate ? 'feed' : 'fetched';
+  const publishedAt = itemDate ?? reading.feedDate ?? reading.fetchedAt;
   return {
     source: 'rss',
-    externalId: id,
+    externalId: id.slice(0, 512),
     kind: 'article',
     parentExternalId: null,
-    url: link && /^https?:\/\//i.test(link) ? link : null,
-    channel: feed.title ? decodeText(feed.title) : null,
-    author: author ? decodeText(author) : null,
+    url: draft.link,
+    channel: feed.title,
+    author: draft.author,
     title: title || null,
     text,
-    language: feed.language,
+    language: draft.language ?? feed.language ?? defaultLanguage,
     publishedAt,
     reach: { followers: null, impressions: null },
     engagement: { score: null, likes: null, comments: null, shares: null },
+    feed: {
+      decoding: reading.decoding,
+      undated: itemDate === null,
+      dateSource,
+      unreadableDate: itemDate === null && draft.date ? draft.date.slice(0, 100) : null,
+    },
   };
-}
-
-/** Text of an element that may carry attributes (`{'#text': ..., '@_type': ...}`). */
-function textOf(value: unknown): string | null {
-  if (Array.isArray(value)) return textOf(value[0]);
-  if (typeof value === 'string') return value.trim() || null;
-  const record = asRecord(value);
-  return record ? textOf(record['#text']) : null;
-}
-
-function linkHref(value: unknown, rel: string): string | null {
-  const links = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  for (const link of links) {
-    const record = asRecord(link);
-    const linkRel = asString(record?.['@_rel']) ?? 'alternate';
-    const href = asString(record?.['@_href']);
-    if (href && linkRel === rel) return href;
-  }
-  return null;
-}
-
-function primaryLanguage(tag: string | null): string | null {
-  const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];
-  return primary && /^[a-z]{2,3}$/.test(primary) ? primary : null;
 }

@@ -133,8 +133,9 @@ export class XConnector implements SignalConnector<XConfig> {
       author: username ? `@${username}` : authorId,
       title: null,
       text,
-      // `und` = X could not tell; `qme`/`zxx` = media/links only.
-      language: lang && /^[a-z]{2,3}$/.test(lang) ? lang : null,
+      // `und` = X could not tell; `qme`/`zxx`/`qam`/`qct`/`qht`/`qst` = media, mentions, cashtags, hashtags or
+      // links only: none of them is a language, so the text is left to detection (connectors/language.ts).
+      language: lang && /^[a-z]{2,3}$/.test(lang) && !X_NOT_A_LANGUAGE.has(lang) ? lang : null,
       publishedAt,
       reach: { followers: asCount(userMetrics?.followers_count), impressions: asCount(metrics?.impression_count) },
       engagement: {
@@ -150,3 +151,5 @@ export class XConnector implements SignalConnector<XConfig> {
 function sumCounts(a: number | null, b: number | null): number | null {
   return a === null && b === null ? null : (a ?? 0) + (b ?? 0);
 }
+
+const X_NOT_A_LANGUAGE = new Set(['und', 'qme', 'zxx', 'qam', 'qct', 'qht', 'qst']);

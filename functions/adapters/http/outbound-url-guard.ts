@@ -217,7 +217,10 @@ export interface OutboundRequest {
 export interface OutboundResponse {
   status: number;
   headers: IncomingHttpHeaders;
+  /** The body as UTF-8 text (JSON APIs, webhooks). */
   body: string;
+  /** The body as received, for callers that must honour another charset (feeds). */
+  bytes: Uint8Array;
 }
 
 /**
@@ -276,7 +279,8 @@ export async function outboundRequest(
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolve({ status, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+          const bytes = Buffer.concat(chunks);
+          resolve({ status, headers: res.headers, body: bytes.toString('utf8'), bytes });
         });
       },
     );

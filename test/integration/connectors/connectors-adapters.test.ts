@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectorRegistry, guardedHttp } from '../../../functions/adapters/connectors/index.ts';
 import { buildDemoCorpus, PLANTED_SWINGS } from '../../../local/connector-replay/corpus.ts';
+import { MERCADO_CAPTION } from '../../../local/connector-replay/feeds.ts';
 import {
   type ConnectorReplay,
   REPLAY_CREDENTIALS,
@@ -108,6 +109,21 @@ describe('Reddit adapter', () => {
       expect(Date.parse(item.publishedAt)).toBeLessThanOrEqual(clock);
       expect(item.url).toMatch(/^https:\/\/www\.reddit\.com\/r\/analytics\/comments\//);
     }
+    // Reddit tags no language: every post's is detected from its text, the corpus' foreign posts included.
+    expect(result.items.every((i) => i.languageSource === 'detected' && i.language)).toBe(true);
+    const markers: [RegExp, string][] = [
+      [/ist super für/, 'de'],
+      [/Probamos/, 'es'],
+      [/Est-ce que/, 'fr'],
+      [/ダッシュボード/, 'ja'],
+    ];
+    let foreign = 0;
+    for (const item of result.items) {
+      const expected = markers.find(([marker]) => marker.test(item.text))?.[1] ?? 'en';
+      if (expected !== 'en') foreign++;
+      expect([item.text, item.language]).toEqual([item.text, expected]);
+    }
+    expect(foreign).toBeGreaterThan(0);
   });
 
   it('resumes from its checkpoint: a rerun finds nothing, new posts are found once', async () => {
@@ -227,7 +243,7 @@ describe('X adapter', () => {
   });
 
   it('reads x-rate-limit-* headers and refuses a bad bearer token as credentials', async () => {
-    replay.setFaults({ x: { remaining: 1, resetSeconds: 30 } });
+    replay.setFaults({ x: { remaining: 1, resetSeconds: 60 } });
     const page = await registry()('x').poll({ config, cursor: null });
     expect(page.retryAfterMs).toBeGreaterThan(20_000);
     const limited = await registry()('x')
@@ -257,6 +273,10 @@ describe('Meta adapter', () => {
     expect(result.skipped.empty_text).toBe(captionless);
     expect(result.items.filter((i) => i.kind === 'comment').length).toBeGreaterThan(0);
     expect(postsOut.every((p) => p.publishedAt.endsWith('Z'))).toBe(true);
+    // The Graph API tags no language: posts and comments with words get a detected one.
+    const worded = result.items.filter((i) => (i.text.match(/\p{L}/gu)?.length ?? 0) >= 20);
+    expect(worded.length).toBeGreaterThan(0);
+    expect(worded.every((i) => i.languageSource === 'detected' && i.language)).toBe(true);
     const again = await drain(meta, config, result.cursor);
     expect(again.items).toEqual([]);
 
@@ -272,7 +292,7 @@ describe('Meta adapter', () => {
 });
 
 describe('RSS/Atom adapter', () => {
-  it('reads an RSS feed and its archive pages, decodes entities, skips items without ids, then 304s', async () => {
+  it('reads an RSS feed and its archive pages, decodes entities, keeps items without ids or dates, then 304s', async () => {
     const rss = registry()('rss');
     const config: ConnectorConfig = { source: 'rss', feedUrl: `${replay.endpoints.feeds}/techwire.xml` };
     const result = await drain(rss, config);
@@ -280,8 +300,12 @@ describe('RSS/Atom adapter', () => {
     const noId = articles.filter((a) => !a.guid && !a.link).length;
     const badDate = articles.filter((a) => a.pubDate !== null && !Number.isFinite(Date.parse(a.pubDate))).length;
     expect(result.pages).toBeGreaterThanOrEqual(2);
-    expect(result.items.length).toBe(articles.length - noId - badDate);
-    expect(result.skipped.missing_id ?? 0).toBe(noId);
+    // Nothing is dropped: an item without guid or link is known by its content, one with an unreadable date is
+    // dated by the fetch and flagged.
+    expect(result.items.length).toBe(articles.length);
+    expect(result.skipped).toEqual({});
+    expect(result.items.filter((i) => i.externalId.startsWith('sha256:')).length).toBe(noId);
+    expect(result.items.filter((i) => i.feed?.undated).length).toBe(badDate);
     expect(result.items[0]?.channel).toBe('TechWire & Analytics');
     expect(result.items.some((i) => i.text.includes('—') || (i.title ?? '').includes('’'))).toBe(true);
     expect(result.items.some((i) => /&(amp|mdash|#8217);/.test(`${i.title} ${i.text}`))).toBe(false);
@@ -297,14 +321,39 @@ describe('RSS/Atom adapter', () => {
   it('reads Atom with xml:lang, and calls a non-feed page a configuration problem', async () => {
     const rss = registry()('rss');
     const atom = await drain(rss, { source: 'rss', feedUrl: `${replay.endpoints.feeds}/datadaily.atom` });
-    const readable = (a: (typeof corpus.news)[number]) =>
-      a.guid && (a.pubDate === null || Number.isFinite(Date.parse(a.pubDate)));
-    expect(atom.items.length).toBe(visible(corpus.news).filter((a) => a.feed === 'datadaily' && readable(a)).length);
+    expect(atom.items.length).toBe(visible(corpus.news).filter((a) => a.feed === 'datadaily').length);
     expect(atom.items.every((i) => i.language === 'en' && i.url?.startsWith('https://news.example.com/'))).toBe(true);
     const broken = await rss
       .poll({ config: { source: 'rss', feedUrl: `${replay.endpoints.feeds}/broken.xml` }, cursor: null })
       .catch((e: unknown) => e);
     expect((broken as ConnectorError).kind).toBe('config');
+  });
+
+  it('reads a windows-1252 feed labelled iso-8859-1 with Portuguese dates over real HTTP, nothing garbled', async () => {
+    const rss = registry()('rss');
+    const result = await drain(rss, { source: 'rss', feedUrl: `${replay.endpoints.feeds}/mercado.xml` });
+    const articles = visible(corpus.news).filter((a) => a.feed === 'techwire');
+    expect(result.items.length).toBe(articles.length);
+    expect(result.items[0]?.channel).toBe('Mercado & Tecnologia — Notícias');
+    for (const item of result.items) {
+      expect(item.text).toContain(MERCADO_CAPTION);
+      expect(`${item.title} ${item.text}`).not.toMatch(/\uFFFD|Ã./);
+      expect(item.language).toBe('pt');
+      expect(item.feed?.decoding).toMatchObject({
+        encoding: 'windows-1252',
+        encodingSource: 'http',
+        declaredEncoding: 'iso-8859-1',
+        undecodable: { invalid_sequence: 0, control_character: 0 },
+      });
+    }
+    // "Seg, 24 Set 2018 10:00:00 -0300" is read to the second.
+    const byId = new Map(articles.map((a) => [`mercado-${a.guid}`, a]));
+    const dated = result.items.filter((i) => !i.feed?.undated);
+    expect(dated.length).toBe(articles.filter((a) => a.pubDate && Number.isFinite(Date.parse(a.pubDate))).length);
+    for (const item of dated) {
+      const article = byId.get(item.externalId);
+      if (article) expect(item.publishedAt).toBe(new Date(Math.floor(article.createdMs / 1000) * 1000).toISOString());
+    }
   });
 
   it('obeys the outbound URL rules: loopback is refused unless the policy allows it', async () => {
