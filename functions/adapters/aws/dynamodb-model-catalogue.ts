@@ -13,11 +13,13 @@ export class DynamoDbModelCatalogueStore implements ModelCatalogueStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Another key keeps a test's catalogue apart from the service's. */
+    private readonly key: { pk: string; sk: string } = MODEL_CATALOGUE_KEY,
   ) {}
 
   async get(): Promise<ModelCatalogue | null> {
     const result = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: MODEL_CATALOGUE_KEY, ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: this.key, ConsistentRead: true }),
     );
     const body = result.Item?.['body'];
     if (typeof body !== 'string') return null;
@@ -35,7 +37,7 @@ export class DynamoDbModelCatalogueStore implements ModelCatalogueStore {
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          ...MODEL_CATALOGUE_KEY,
+          ...this.key,
           type: 'ModelCatalogue',
           updatedAt: catalogue.updatedAt,
           body: JSON.stringify(catalogue),
