@@ -2,11 +2,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/aws/clients.ts';
 import { DynamoDbBrandRepository } from '../../../functions/adapters/aws/dynamodb-brand-repository.ts';
 import { DynamoDbModelCatalogueStore } from '../../../functions/adapters/aws/dynamodb-model-catalogue.ts';
+import { DynamoDbRunRepository } from '../../../functions/adapters/aws/dynamodb-run-repository.ts';
+import { DynamoDbWorkspaceRepository } from '../../../functions/adapters/aws/dynamodb-workspace-repository.ts';
 import { createModelListers } from '../../../functions/adapters/providers/model-listing.ts';
 import { ulidGenerator } from '../../../functions/adapters/system.ts';
 import { findModel, offeredModels, utcDay } from '../../../shared/domain/model-catalogue.ts';
 import type { TenantId } from '../../../shared/domain/workspace.ts';
 import { listModelNotices, migrateModel, refreshCatalogue } from '../../../shared/use-cases/model-catalogue.ts';
+import { runDueSchedules } from '../../../shared/use-cases/schedules.ts';
 import { call } from '../../support/api.ts';
 import { waitForRun } from '../../support/runs.ts';
 import { freshAccount, ownerOfNewWorkspace } from '../../support/sessions.ts';
@@ -163,6 +166,25 @@ describe('retired models in settings and runs, and the move to the successor', (
       details: { model: 'claude-sonnet-4-5', successor: 'claude-sonnet-4-6', retiredOn: '2026-11-30' },
     });
     expect(refused.json.error.message).toMatch(/claude-sonnet-4-6/);
+
+    // Its schedule fires, and the scheduled run is refused the same way (recorded as a skip, nothing started).
+    const runs = new DynamoDbRunRepository(db, TABLE);
+    const tick = await runDueSchedules({
+      runs,
+      usage: runs,
+      brands,
+      workspaces: new DynamoDbWorkspaceRepository(db, TABLE),
+      // Only this brand's slot: the shared stack's other scheduled brands are not this test's to start.
+      schedules: {
+        due: async () => [{ tenantId, brandId, nextRunAt: '2099-01-01T06:00:00.000Z' }],
+        advance: async () => true,
+      },
+      workflow: { startRun: async () => expect.unreachable('no run may start') },
+      ids: ulidGenerator,
+      clock: { now: () => new Date('2099-01-01T06:00:01.000Z') },
+    });
+    expect(tick.skipped).toContainEqual({ brandId, reason: 'model_retired' });
+    expect(tick.started).toEqual([]);
 
     // The notices, on days chosen by an injected clock.
     const tenant = { tenantId, userId: 'owner', email: 'owner@example.com', role: 'owner' as const, claimedRole: null };
