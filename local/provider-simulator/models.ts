@@ -264,18 +264,22 @@ export function createModelsEndpoints(ctx: ModelsEndpointContext) {
     if (req.method !== 'GET') return false;
     const provider = MODELS_ROUTES.find(([pattern]) => pattern.test(url.pathname))?.[1];
     if (!provider) return false;
-    const reply = (status: number, body: unknown) => ctx.send(res, status, {}, JSON.stringify(body));
+    const reply = (status: number, body: unknown): true => {
+      ctx.send(res, status, {}, JSON.stringify(body));
+      return true;
+    };
     const key = ctx.apiKey(provider, req, url);
-    if (!key || key.startsWith('invalid')) return (reply(401, ctx.error(provider, 401, 'invalid x-api-key')), true);
+    if (!key || key.startsWith('invalid')) return reply(401, ctx.error(provider, 401, 'invalid x-api-key'));
     if (provider === 'anthropic' && !req.headers['anthropic-version']) {
-      return (reply(400, ctx.error(provider, 400, 'anthropic-version: header is required')), true);
+      return reply(400, ctx.error(provider, 400, 'anthropic-version: header is required'));
     }
     const fault = faults[provider];
-    if (fault === 'error')
-      return (reply(503, ctx.error(provider, 503, 'The service is temporarily unavailable')), true);
-    if (fault === 'odd') return (reply(200, { items: [{ name: 'surprise' }], version: 2 }), true);
+    if (fault === 'error') return reply(503, ctx.error(provider, 503, 'The service is temporarily unavailable'));
+    if (fault === 'odd') return reply(200, { items: [{ name: 'surprise' }], version: 2 });
     const { status, body } = listBody(provider, url, ctx.today());
-    reply(status, status === 200 ? body : ctx.error(provider, status, String((body as { message: string }).message)));
-    return true;
+    return reply(
+      status,
+      status === 200 ? body : ctx.error(provider, status, String((body as { message: string }).message)),
+    );
   };
 }
