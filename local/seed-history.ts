@@ -36,6 +36,7 @@ import { RESOURCE_NAMES } from '../shared/infra/resources.ts';
 import { localKinesisClient } from './emulators/kinesis.ts';
 import { approxTokens, generateAnswer } from './provider-simulator/answers.ts';
 import { DEMO_MARKET, type Market } from './provider-simulator/market.ts';
+import { reportedModelId } from './provider-simulator/models.ts';
 
 export interface DemoHistoryOptions {
   /** DynamoDB Local and kinesalite endpoints of the running stack. */
@@ -159,10 +160,12 @@ export async function seedDemoHistory(options: DemoHistoryOptions): Promise<Demo
             );
             const web = provider.surface === 'api_web_search';
             const usage = { inputTokens: approxTokens(prompt.text) + 40, outputTokens: approxTokens(generated.text) };
+            // The snapshot id the simulator reports for this model, as a live answer would store it.
+            const modelVersion = reportedModelId(provider.provider, provider.model);
             const cost = estimateCost({
               provider: provider.provider,
               model: provider.model,
-              modelVersion: null,
+              modelVersion,
               inputTokens: usage.inputTokens,
               outputTokens: usage.outputTokens,
               cachedInputTokens: 0,
@@ -183,7 +186,7 @@ export async function seedDemoHistory(options: DemoHistoryOptions): Promise<Demo
               promptText: prompt.text,
               provider: provider.provider,
               model: provider.model,
-              modelVersion: null,
+              modelVersion,
               surface: provider.surface,
               locale: prompt.locale,
               sampleIndex,

@@ -385,6 +385,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         });
     }
 
+    // The model catalogue: refreshed from the providers' models endpoints (the simulator's without keys) at start, then
+    // every 6 hours, as EventBridge Scheduler does in AWS (cdk/constructs/model-catalogue-refresh.ts).
+    stops.push(await (await import('./model-catalogue-schedule.ts')).startModelCatalogueSchedule({ log }));
+
     // Runs interrupted by a restart resume: finished items are skipped (idempotent ids), the rest are asked.
     const active = await workerDeps.runs.listActiveRuns();
     for (const run of active) await new SfnStarterForResume(config.AWS_REGION, loopback).start(run);

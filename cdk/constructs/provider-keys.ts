@@ -10,7 +10,8 @@ import { Construct } from 'constructs';
  * (docs/deploy.md), so no key is ever in a template, in the repository or in a function's environment.
  *
  * Stateful: the keys are data an operator entered by hand, so the secret is RETAINED and lives in the stateful
- * stack, where redeploying or destroying the compute cannot lose it. Only the Ask step may read it.
+ * stack, where redeploying or destroying the compute cannot lose it. Only the Ask step and the model catalogue refresh
+ * (which lists the providers' models) may read it.
  */
 export interface ProviderKeysProps {
   /** @default RemovalPolicy.RETAIN */

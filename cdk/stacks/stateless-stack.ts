@@ -12,6 +12,7 @@ import type { EventStream } from '../constructs/event-stream.ts';
 import { PublicHttpApi } from '../constructs/http-api.ts';
 import type { LakeBucket } from '../constructs/lake-bucket.ts';
 import { LakeDelivery } from '../constructs/lake-delivery.ts';
+import { ModelCatalogueRefresh } from '../constructs/model-catalogue-refresh.ts';
 import { Operations } from '../constructs/operations.ts';
 import { PromptFanout } from '../constructs/prompt-fanout.ts';
 import type { ProviderKeys } from '../constructs/provider-keys.ts';
@@ -139,6 +140,12 @@ export class StatelessStack extends Stack {
       logRetention: props.logRetention,
       api: this.service.actions.function,
       webSocket: this.webSocket,
+    });
+    new ModelCatalogueRefresh(this, 'ModelCatalogue', {
+      table: props.table,
+      providerKeys: props.providerKeys,
+      logRetention: props.logRetention,
+      schedules: this.schedules,
     });
     this.scheduler = new RunScheduler(this, 'Scheduler', {
       table: props.table,

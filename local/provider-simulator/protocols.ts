@@ -1,6 +1,7 @@
 import type { AnswerSurface, ProviderId } from '#shared/ports/ai-provider.ts';
 import type { SimulatedAnswer } from './answers.ts';
 import { approxTokens } from './answers.ts';
+import { reportedModelId } from './models.ts';
 import { type Rng, token } from './rng.ts';
 
 /** One endpoint of one provider's HTTP API that the simulator speaks. */
@@ -105,17 +106,10 @@ export function parseRequest(endpoint: Endpoint, body: Json, pathModel?: string)
   return { model, prompt, surface, maxTokens: typeof maxTokens === 'number' ? maxTokens : null };
 }
 
-/** The dated snapshot a provider reports for a model alias. */
+/** The dated snapshot a provider reports for a model alias (models.ts knows each model's). */
 export function modelVersionOf(provider: ProviderId, model: string): string {
   if (/\d{4}-\d{2}-\d{2}$|\d{8}$/.test(model)) return model;
-  switch (provider) {
-    case 'openai':
-      return `${model}-2025-04-14`;
-    case 'anthropic':
-      return `${model}-20250929`;
-    default:
-      return model;
-  }
+  return reportedModelId(provider, model);
 }
 
 export type Outcome = 'answer' | 'refusal' | 'empty';

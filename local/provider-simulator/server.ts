@@ -5,6 +5,7 @@ import { PROVIDER_IDS, type ProviderId } from '#shared/ports/ai-provider.ts';
 import { generateAnswer } from './answers.ts';
 import { drawFault, drawLatencyMs, type FaultConfig, type FaultKind, faultsFor, TokenBucket } from './faults.ts';
 import { DEMO_MARKET, type Market, type PerProvider } from './market.ts';
+import { createModelsEndpoints, modelAccepted, unknownModelError } from './models.ts';
 import {
   BadRequest,
   type Endpoint,
@@ -29,7 +30,10 @@ export interface ProviderSimulatorOptions {
   seed?: number;
   /** UTC day answers are seeded with (`YYYY-MM-DD`), or a function giving it. @default today (UTC) */
   date?: string | (() => string);
-  /** If set, models not listed for a provider get 404 like an unknown model. @default any model accepted */
+  /**
+   * If set, only these models are accepted per provider; others get the provider's not-found error.
+   * @default the catalogue's models (models.ts), refused from their retirement date (by `date`)
+   */
   models?: PerProvider<string[]>;
   /** How long a "timeout" fault holds the request before dropping the connection. @default 600000 */
   maxHangMs?: number;
@@ -203,8 +207,16 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
     res.end(body);
   };
 
+  const modelsEndpoints = createModelsEndpoints({
+    today: dateOf,
+    apiKey: apiKeyOf,
+    error: (provider, status, message) => renderError(provider, status, message, requestIdFor(provider)),
+    send,
+  });
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
+    if (await modelsEndpoints(req, res, url)) return;
     if (req.method === 'GET' && url.pathname === '/health') {
       send(res, 200, {}, JSON.stringify({ ok: true }));
       return;
@@ -280,9 +292,12 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
     } catch (error) {
       return reject(400, error instanceof BadRequest ? error.message : 'Invalid request');
     }
+    // Unknown or (by the simulator's date) retired models get the provider's own not-found error (models.ts).
     const allowed = options.models?.[provider] ?? options.models?.default;
-    if (allowed && !allowed.includes(request.model)) {
-      return reject(404, `The model \`${request.model}\` does not exist or you do not have access to it.`);
+    if (allowed ? !allowed.includes(request.model) : !modelAccepted(provider, request.model, dateOf())) {
+      const notFound = unknownModelError(provider, request.model, requestId);
+      count.rejected++;
+      return send(res, notFound.status, idHeaders(provider, requestId), JSON.stringify(notFound.body));
     }
 
     const bucket = buckets.get(provider);

@@ -5,6 +5,7 @@ export * from './client-config.ts';
 export * from './common.ts';
 export * from './errors.ts';
 export * from './members.ts';
+export * from './model-catalogue.ts';
 export * from './prompt-sets.ts';
 export * from './run-settings.ts';
 export * from './runs.ts';

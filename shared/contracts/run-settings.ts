@@ -6,27 +6,16 @@ export type ProviderId = z.infer<typeof ProviderIdSchema>;
 
 export const SurfaceSchema = z.enum(['api', 'api_web_search']);
 
-/** Models offered per provider (the catalogue the UI shows; the price table covers each of them). */
-export const PROVIDER_CATALOG: Record<
-  ProviderId,
-  { label: string; models: string[]; surfaces: ('api' | 'api_web_search')[] }
-> = {
-  openai: {
-    label: 'OpenAI (ChatGPT)',
-    models: ['gpt-4.1', 'gpt-4.1-mini', 'gpt-4o'],
-    surfaces: ['api', 'api_web_search'],
-  },
-  anthropic: {
-    label: 'Anthropic (Claude)',
-    models: ['claude-sonnet-4-5', 'claude-haiku-4-5'],
-    surfaces: ['api', 'api_web_search'],
-  },
-  gemini: {
-    label: 'Google Gemini',
-    models: ['gemini-2.5-flash', 'gemini-2.5-pro'],
-    surfaces: ['api', 'api_web_search'],
-  },
-  perplexity: { label: 'Perplexity', models: ['sonar', 'sonar-pro'], surfaces: ['api_web_search'] },
+/**
+ * The providers PromptPulse asks, their names and the surfaces each can be asked on. Which models each offers is
+ * not hard-coded: it is the model catalogue (shared/domain/model-catalogue.ts, `GET /model-catalogue`), which knows
+ * each model's lifecycle and is refreshed from the providers' models endpoints.
+ */
+export const PROVIDER_CATALOG: Record<ProviderId, { label: string; surfaces: ('api' | 'api_web_search')[] }> = {
+  openai: { label: 'OpenAI (ChatGPT)', surfaces: ['api', 'api_web_search'] },
+  anthropic: { label: 'Anthropic (Claude)', surfaces: ['api', 'api_web_search'] },
+  gemini: { label: 'Google Gemini', surfaces: ['api', 'api_web_search'] },
+  perplexity: { label: 'Perplexity', surfaces: ['api_web_search'] },
 };
 
 const TIME_ZONES = new Set(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []);
@@ -64,10 +53,8 @@ export const ProviderSelectionSchema = z
     surface: SurfaceSchema,
     enabled: z.boolean().default(true),
   })
-  .refine((p) => PROVIDER_CATALOG[p.provider].models.includes(p.model), {
-    message: 'unknown model for this provider',
-    path: ['model'],
-  })
+  // The model is checked against the catalogue on the server (lifecycle, operator pin/hide): saveRunSettings.
+  .refine((p) => /^[\w.:-]+$/.test(p.model), { message: 'not a model id', path: ['model'] })
   .refine((p) => PROVIDER_CATALOG[p.provider].surfaces.includes(p.surface), {
     message: 'this provider does not offer that surface',
     path: ['surface'],

@@ -29,6 +29,14 @@ export interface PriceTable {
   providers: Record<string, readonly ModelPrice[]>;
 }
 
+/** The pricing page each provider's prices are read from. */
+export const PRICE_TABLE_SOURCES: Record<'openai' | 'anthropic' | 'gemini' | 'perplexity', string> = {
+  openai: 'https://platform.openai.com/docs/pricing',
+  anthropic: 'https://platform.claude.com/docs/en/about-claude/pricing',
+  gemini: 'https://ai.google.dev/gemini-api/docs/pricing',
+  perplexity: 'https://docs.perplexity.ai/getting-started/pricing',
+};
+
 /** Prices as published on the providers' pricing pages on the version date. */
 export const PRICE_TABLE_2025_10_01: PriceTable = {
   priceTableVersion: '2025-10-01',
@@ -88,12 +96,47 @@ export const PRICE_TABLE_2025_10_01: PriceTable = {
   },
 };
 
+/**
+ * The 2025-10-01 prices plus the models that replace retiring ones (docs/providers.md, "Model catalogue"), read
+ * through the docs search on 2026-12-07. Sources: gpt-6-luna from a reading of OpenAI's pricing of 2026-10-15;
+ * gemini-3.8-flash input from Google's pricing page read 2026-10-07 ("$0.75 through December 31, 2026"), output from
+ * a gateway listing; gemini-3.5-flash-lite from a catalogue listing of 2026-07-21; claude-sonnet-4-6 at the Sonnet
+ * list price. Models without a readable price (gpt-6.1-sol) are left out: their answers cost `usd: null`.
+ */
+export const PRICE_TABLE_2026_12_07: PriceTable = {
+  priceTableVersion: '2026-12-07',
+  currency: 'USD',
+  providers: {
+    openai: [
+      { model: 'gpt-6-luna', inputPerMTok: 0.1, outputPerMTok: 0.5, cachedInputPerMTok: 0.01, webSearchPer1k: 10 },
+      ...(PRICE_TABLE_2025_10_01.providers['openai'] ?? []),
+    ],
+    anthropic: [
+      { model: 'claude-sonnet-4-6', inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3, webSearchPer1k: 10 },
+      ...(PRICE_TABLE_2025_10_01.providers['anthropic'] ?? []),
+    ],
+    gemini: [
+      { model: 'gemini-3.8-flash', inputPerMTok: 0.75, outputPerMTok: 3.75, webSearchPer1k: 35 },
+      {
+        model: 'gemini-3.5-flash-lite',
+        inputPerMTok: 0.3,
+        outputPerMTok: 2.5,
+        cachedInputPerMTok: 0.03,
+        webSearchPer1k: 35,
+      },
+      ...(PRICE_TABLE_2025_10_01.providers['gemini'] ?? []),
+    ],
+    perplexity: PRICE_TABLE_2025_10_01.providers['perplexity'] ?? [],
+  },
+};
+
 /** The table new answers are costed with. */
-export const CURRENT_PRICE_TABLE: PriceTable = PRICE_TABLE_2025_10_01;
+export const CURRENT_PRICE_TABLE: PriceTable = PRICE_TABLE_2026_12_07;
 
 /** Every published table by version, so an old answer's cost can be recomputed with the table it named. */
 export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = {
   [PRICE_TABLE_2025_10_01.priceTableVersion]: PRICE_TABLE_2025_10_01,
+  [PRICE_TABLE_2026_12_07.priceTableVersion]: PRICE_TABLE_2026_12_07,
 };
 
 /**

@@ -5,6 +5,7 @@ import { ID_PREFIX, prefixedId } from '../domain/ids.ts';
 import { PLAN_LIMITS } from '../domain/plans.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import type { BrandRepository } from '../ports/brand-repository.ts';
+import type { ModelCatalogueStore } from '../ports/model-catalogue.ts';
 import type { PageRequest } from '../ports/pagination.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
 import type { WorkspaceRepository } from '../ports/workspace-repository.ts';
@@ -15,6 +16,8 @@ export interface BrandDeps {
   workspaces: WorkspaceRepository;
   clock: Clock;
   ids: IdGenerator;
+  /** The refreshed model catalogue; without it run settings are checked against the baseline catalogue. */
+  catalogue?: ModelCatalogueStore | undefined;
 }
 
 const AUDITED_FIELDS = ['name', 'category', 'aliases', 'ownedDomains', 'markets', 'competitors', 'topics'] as const;

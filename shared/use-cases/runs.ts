@@ -4,6 +4,7 @@ import type { RunSettings } from '../contracts/run-settings.ts';
 import type { Answer, Run, RunItem, RunSummary } from '../contracts/runs.ts';
 import { TERMINAL_RUN_STATUSES } from '../contracts/runs.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import { utcDay } from '../domain/model-catalogue.ts';
 import { DEFAULT_SPEND_CAPS } from '../domain/plans.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { isProviderError, ProviderThrottledError } from '../domain/provider-errors.ts';
@@ -23,10 +24,12 @@ import { answerAnalyzedEvent, runCompletedEvent } from '../events/builders.ts';
 import type { AiProvider, ProviderId } from '../ports/ai-provider.ts';
 import type { BrandRepository } from '../ports/brand-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
+import type { ModelCatalogueStore } from '../ports/model-catalogue.ts';
 import type { PushNotifier } from '../ports/push.ts';
 import type { RawAnswerStore, RunRepository, UsageLedger, WorkflowStarter } from '../ports/runs.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
 import type { WorkspaceRepository } from '../ports/workspace-repository.ts';
+import { assertTargetsNotRetired, currentCatalogue } from './model-catalogue.ts';
 
 /** Run record as stored: the contract plus the provider targets snapshot the plan is recomputed from. */
 /** A run as stored: with its provider targets and the usage it reserved against the spend caps at start. */
@@ -39,6 +42,8 @@ export interface RunDeps {
   usage: UsageLedger;
   clock: Clock;
   ids: IdGenerator;
+  /** The refreshed model catalogue; without it runs are checked against the baseline catalogue. */
+  catalogue?: ModelCatalogueStore | undefined;
 }
 
 export interface WorkerDeps extends RunDeps {
@@ -104,6 +109,8 @@ export async function startRun(
     });
   }
   const now = deps.clock.now();
+  // A retired model fails at the provider; refuse the run before anything is reserved, naming the successor.
+  assertTargetsNotRetired(await currentCatalogue(deps), targets, utcDay(now));
   const runId = `run_${deps.ids.next().toLowerCase()}`;
   const items = planWorkItems(runId, promptSet, settings);
   const caps = workspaceSettings?.spendCaps ?? DEFAULT_SPEND_CAPS;

@@ -3,7 +3,14 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
-import { BrandSchema, BrandSummarySchema, pageOf, RunSettingsSchema } from '../../shared/contracts/index.ts';
+import {
+  BrandSchema,
+  BrandSummarySchema,
+  type ModelCatalogueView,
+  ModelCatalogueViewSchema,
+  pageOf,
+  RunSettingsSchema,
+} from '../../shared/contracts/index.ts';
 import { launchChromium } from '../support/browser.ts';
 import { pageAccessToken, signIn } from '../support/e2e-page.ts';
 
@@ -28,6 +35,22 @@ async function apiGet(token: string, path: string): Promise<unknown> {
   const response = await fetch(`${stack.apiUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } });
   expect(response.status, `GET ${path}`).toBe(200);
   return response.json();
+}
+
+/**
+ * A provider's model select preselects the catalogue's default, which is available (never deprecated), and offers
+ * no retired model (claude-sonnet-4-5 retired on 2026-11-30).
+ */
+async function expectNoDeprecatedPreselected(page: Page, catalogue: ModelCatalogueView, label: string) {
+  const offer = catalogue.providers.find((p) => p.label === label);
+  expect(offer, label).toBeDefined();
+  const select = page.getByLabel(`${label} model`, { exact: true });
+  const chosen = await select.inputValue();
+  expect(chosen, label).toBe(offer?.defaultModel);
+  expect(offer?.models.find((m) => m.id === chosen)?.status, `${label}: ${chosen}`).toBe('available');
+  const options = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(options).not.toContain('claude-sonnet-4-5');
+  expect(options.filter((o) => !offer?.models.some((m) => m.id === o))).toEqual([]);
 }
 
 const next = (page: Page) => page.getByRole('button', { name: 'Next', exact: true }).click();
@@ -88,6 +111,10 @@ describe('Onboarding in a real browser', () => {
 
       await stepHeading(page, 'Providers & budget');
       await page.getByLabel('Anthropic (Claude)', { exact: true }).check();
+      const catalogue = ModelCatalogueViewSchema.parse(await apiGet(await pageAccessToken(page), '/model-catalogue'));
+      for (const label of ['OpenAI (ChatGPT)', 'Anthropic (Claude)']) {
+        await expectNoDeprecatedPreselected(page, catalogue, label);
+      }
       await page.getByLabel('Run schedule', { exact: true }).selectOption('weekly');
       await page.getByLabel('Day of week', { exact: true }).selectOption('tue');
       await page.getByLabel('Time of day', { exact: true }).fill('07:30');
@@ -129,6 +156,21 @@ describe('Onboarding in a real browser', () => {
       });
       const settings = (await apiGet(token, '/workspaces/current/settings')) as { spendCaps: { usdPerDay: number } };
       expect(settings.spendCaps.usdPerDay).toBe(25);
+
+      for (const p of runSettings.providers) {
+        const offer = catalogue.providers.find((o) => o.provider === p.provider);
+        expect(offer?.models.find((m) => m.id === p.model)?.status, p.model).toBe('available');
+      }
+
+      // Provider settings: a provider switched on there starts on an available model too.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+      await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Providers & budgets' }).click();
+      await stepHeading(page, 'Providers & budgets');
+      await expect.poll(() => page.getByLabel('Google Gemini', { exact: true }).count(), { timeout: 15_000 }).toBe(1);
+      await page.getByLabel('Google Gemini', { exact: true }).check();
+      for (const label of ['OpenAI (ChatGPT)', 'Anthropic (Claude)', 'Google Gemini']) {
+        await expectNoDeprecatedPreselected(page, catalogue, label);
+      }
 
       // And the admin screens show it: the prompt set has as many prompts as were accepted.
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();

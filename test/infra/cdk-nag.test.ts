@@ -64,6 +64,10 @@ describe('cdk-nag AwsSolutions', () => {
         // The schedule group's dead-letter queue, and the scheduler target's grant on the tick and its versions.
         'PromptPulse-Stateless/Schedules/DeadLetter AwsSolutions-SQS3',
         'PromptPulse-Stateless/Schedules/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<SchedulerTickFunction7929D404.Arn>:*]',
+        // The 6-hourly model catalogue refresh: same function defaults, and the scheduler target's grant on it.
+        'PromptPulse-Stateless/ModelCatalogue/Refresh/Function AwsSolutions-L1',
+        'PromptPulse-Stateless/ModelCatalogue/Refresh/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+        'PromptPulse-Stateless/Schedules/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<ModelCatalogueRefreshFunction2590A488.Arn>:*]',
         // SPA hosting: the edge-logs bucket, the distribution (no geo restriction, WAF per account, default cert),
         // and aws-cdk-lib's BucketDeployment handler running with our deploy role.
         'PromptPulse-Stateless/Web/Logs AwsSolutions-S1',

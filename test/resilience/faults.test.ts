@@ -103,7 +103,7 @@ describe('provider storms during a run', () => {
       6,
       [
         { provider: 'openai', model: 'gpt-4.1-mini', surface: 'api' },
-        { provider: 'gemini', model: 'gemini-2.5-flash', surface: 'api' },
+        { provider: 'gemini', model: 'gemini-3.5-flash-lite', surface: 'api' },
         { provider: 'perplexity', model: 'sonar', surface: 'api_web_search' },
       ],
       2,

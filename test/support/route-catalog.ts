@@ -28,6 +28,7 @@ export const SAMPLE_BODIES: Record<string, { body: unknown; contentType?: string
   'POST /brands/:brandId/prompt-suggestions': { body: { count: 3 } },
   'PUT /brands/:brandId/run-settings': { body: { providers: [], samplesPerPrompt: 1, schedule: { kind: 'manual' } } },
   'POST /members': { body: { email: 'sample-invitee@example.com', role: 'viewer' } },
+  'POST /model-migrations': { body: { provider: 'anthropic', from: 'claude-sonnet-4-5' } },
   'PATCH /members/:userId': { body: { role: 'viewer' } },
   'POST /connectors': {
     body: { brandId: 'brd_00000000000000000000000000', name: 'Sample feed', config: { source: 'x', query: 'Acme' } },

@@ -6,7 +6,8 @@ const pad = (n: number) => String(n).padStart(9, '0');
  * Key builders for the single table. Tenant data keys always start with the tenant id, so an IAM
  * `dynamodb:LeadingKeys` condition of `<tenantId>#*` confines a role to one tenant.
  *
- * The one exception is the user directory (`USER#<sub>`), which maps a signed-in user to their workspace
+ * The exceptions are the model catalogue (`CATALOGUE#MODELS`, dynamodb-model-catalogue.ts: no tenant data) and the
+ * user directory (`USER#<sub>`), which maps a signed-in user to their workspace
  * before any tenant is known; only workspace creation, membership changes and the token trigger touch it.
  */
 export const keys = {

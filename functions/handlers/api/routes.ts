@@ -53,6 +53,7 @@ import type { OpsStatusSource } from '../../observability/ops-status.ts';
 import type { ActionHubServices } from '../actions/deps.ts';
 import { parseFilterQuery } from './routes/analytics-query.ts';
 import type { ConnectorServices } from './routes/connectors.ts';
+import { modelCatalogueRoutes } from './routes/model-catalogue.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { type SignalRouteDeps, signalRoutes } from './routes/signals.ts';
 
@@ -633,6 +634,7 @@ export function coreRoutes(deps: CoreRouteDeps): RouteDefinition[] {
     },
     ...signalRoutes(deps),
     ...opsRoutes(deps),
+    ...modelCatalogueRoutes(deps),
   ];
   return routes;
 }

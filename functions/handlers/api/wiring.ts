@@ -2,6 +2,7 @@ import { JwtAccessTokenVerifier } from '../../adapters/auth/jwt-access-token-ver
 import { createDocumentClient } from '../../adapters/aws/clients.ts';
 import { DynamoDbAuditLog } from '../../adapters/aws/dynamodb-audit-log.ts';
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
+import { DynamoDbModelCatalogueStore } from '../../adapters/aws/dynamodb-model-catalogue.ts';
 import { DynamoDbRollupStore } from '../../adapters/aws/dynamodb-rollup-store.ts';
 import { DynamoDbRunRepository } from '../../adapters/aws/dynamodb-run-repository.ts';
 import { DynamoDbSignalAlertStore } from '../../adapters/aws/dynamodb-signal-alert-store.ts';
@@ -33,6 +34,7 @@ export function tableStores() {
     rollups: new DynamoDbRollupStore(db, config.TABLE_NAME),
     signals: new DynamoDbSignalStore(db, config.TABLE_NAME),
     signalAlerts: new DynamoDbSignalAlertStore(db, config.TABLE_NAME),
+    catalogue: new DynamoDbModelCatalogueStore(db, config.TABLE_NAME),
     clock: systemClock,
     ids: ulidGenerator,
     maxBodyBytes: config.MAX_BODY_BYTES,

@@ -73,7 +73,8 @@ function providersFromSecret(
   };
 }
 
-function secretReader(region: string): (secretArn: string) => Promise<string> {
+/** Reads a Secrets Manager secret's string (the provider keys), through the traced client. */
+export function secretReader(region: string): (secretArn: string) => Promise<string> {
   const client = tracer.captureAWSv3Client(new SecretsManagerClient({ region }));
   return async (secretArn) => {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import { runDueSchedules } from '#shared/use-cases/schedules.ts';
 import { createDocumentClient, createSfnClient } from '../../adapters/aws/clients.ts';
 import { DynamoDbBrandRepository, DynamoDbScheduleIndex } from '../../adapters/aws/dynamodb-brand-repository.ts';
+import { DynamoDbModelCatalogueStore } from '../../adapters/aws/dynamodb-model-catalogue.ts';
 import { DynamoDbRunRepository } from '../../adapters/aws/dynamodb-run-repository.ts';
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { SfnWorkflowStarter } from '../../adapters/aws/sfn-workflow-starter.ts';
@@ -29,6 +30,7 @@ export const schedulerDeps = {
   brands: new DynamoDbBrandRepository(db, config.TABLE_NAME),
   workspaces: new DynamoDbWorkspaceRepository(db, config.TABLE_NAME),
   schedules: new DynamoDbScheduleIndex(db, config.TABLE_NAME),
+  catalogue: new DynamoDbModelCatalogueStore(db, config.TABLE_NAME),
   workflow: new SfnWorkflowStarter(
     tracer.captureAWSv3Client(createSfnClient(workflowConfig)),
     workflowConfig.STATE_MACHINE_ARN,

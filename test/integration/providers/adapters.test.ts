@@ -17,6 +17,7 @@ import {
   readProvidersConfig,
 } from '#functions/adapters/providers/registry.ts';
 import { type ProviderSimulator, startProviderSimulator } from '#local/provider-simulator/index.ts';
+import { CURRENT_PRICE_TABLE } from '#shared/domain/pricing.ts';
 import { ProviderError, type ProviderErrorName } from '#shared/domain/provider-errors.ts';
 import {
   type AiProvider,
@@ -91,7 +92,7 @@ describe.each(PROVIDER_IDS)('%s adapter against the simulator', (provider) => {
     expect(result.latencyMs).toBeGreaterThanOrEqual(0);
     expect(result.usage.inputTokens).toBeGreaterThan(0);
     expect(result.usage.outputTokens).toBeGreaterThan(0);
-    expect(result.cost.priceTableVersion).toBe('2025-10-01');
+    expect(result.cost.priceTableVersion).toBe(CURRENT_PRICE_TABLE.priceTableVersion);
     expect(result.cost.usd).toBeGreaterThan(0);
     expect(result.providerRequestId).toBeTruthy();
     expect(result.finishReason).toBeTruthy();
@@ -211,11 +212,37 @@ describe('keys, models and connectivity', () => {
       await expect(providers[provider].ask(request(provider))).resolves.toMatchObject({ provider });
       const error = await failure(providers[provider].ask(request(provider, 'no-such-model')));
       expect(error.name).toBe('ProviderInvalidRequestError');
-      expect(error.status).toBe(404);
+      // Perplexity answers an unknown model with 400 `invalid_model`, the others with 404.
+      expect(error.status).toBe(provider === 'perplexity' ? 400 : 404);
     } finally {
       await strict.stop();
     }
   });
+
+  it.each([
+    ['anthropic', 'claude-sonnet-4-5', 'claude-sonnet-4-6'],
+    ['gemini', 'gemini-2.5-flash', 'gemini-3.5-flash-lite'],
+  ] as const)(
+    '%s: %s is refused from its retirement day, its successor answers',
+    async (provider, retired, successor) => {
+      const before = await startProviderSimulator({ date: '2026-11-15' });
+      const after = await startProviderSimulator({ date: '2026-12-07' });
+      try {
+        await expect(
+          (await adapters(before.baseUrls, 'sk-test'))[provider].ask(request(provider, retired)),
+        ).resolves.toMatchObject({ provider });
+        const providers = await adapters(after.baseUrls, 'sk-test');
+        const error = await failure(providers[provider].ask(request(provider, retired)));
+        expect(error.name).toBe('ProviderInvalidRequestError');
+        expect(error.status).toBe(404);
+        await expect(providers[provider].ask(request(provider, successor))).resolves.toMatchObject({
+          model: successor,
+        });
+      } finally {
+        await Promise.all([before.stop(), after.stop()]);
+      }
+    },
+  );
 
   it.each(PROVIDER_IDS)('%s: a refused connection is ProviderUnavailableError', async (provider) => {
     const port = await new Promise<number>((resolve) => {

@@ -118,7 +118,7 @@ describe('fan-out under provider faults', () => {
 describe('cancel', () => {
   it('stops asking, finalizes as cancelled and accounts for every item', async () => {
     const brandId = await brandWithRunSettings('Slowpoke', [
-      { provider: 'gemini', model: 'gemini-2.5-flash', surface: 'api' },
+      { provider: 'gemini', model: 'gemini-3.5-flash-lite', surface: 'api' },
     ]);
     await setFaults({ gemini: { latencyMs: { mean: 1500, jitter: 100 } } });
     const started = await call(stack.apiUrl, 'POST', `/brands/${brandId}/runs`, { token });

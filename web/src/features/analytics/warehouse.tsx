@@ -11,6 +11,7 @@ import {
   Line,
   LineChart,
   ReferenceArea,
+  ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -23,6 +24,7 @@ import { CHART_COLORS, type ChartRow, IntervalChart } from './charts.tsx';
 import { type CsvCell, downloadCsv, toCsv } from './csv.ts';
 import { metricSpec } from './metrics-model.ts';
 import { isoDate, type Period, parseDate } from './period.ts';
+import { useVersionMarkers, type VersionMarker, VersionMarkerList } from './version-markers.tsx';
 
 interface Loaded<T> {
   data: { rows: T[] } | undefined;
@@ -86,7 +88,15 @@ export function trendNoise(points: readonly DayPoint[]) {
   return { band, withData: withData.length, inside };
 }
 
-function TrendChart({ points, caption }: { points: readonly DayPoint[]; caption: string }) {
+function TrendChart({
+  points,
+  caption,
+  markers = [],
+}: {
+  points: readonly DayPoint[];
+  caption: string;
+  markers?: readonly VersionMarker[];
+}) {
   const id = useId();
   const { band, withData, inside } = trendNoise(points);
   const data = points.map((p) => ({ day: p.day, rate: p.rate, range: p.ci, answers: p.answers }));
@@ -119,6 +129,15 @@ function TrendChart({ points, caption }: { points: readonly DayPoint[]; caption:
               isAnimationActive={false}
               connectNulls={false}
             />
+            {markers.map((m) => (
+              <ReferenceLine
+                key={m.version}
+                x={m.day}
+                stroke={CHART_COLORS.other}
+                strokeDasharray="4 3"
+                label={`v${m.version}`}
+              />
+            ))}
             <Line
               dataKey="rate"
               name="Mention rate"
@@ -285,6 +304,7 @@ export function TrendSection({ query, period, slug }: { query: Loaded<TrendRow>;
   const points = query.data ? dailyPoints(query.data.rows, period) : [];
   const [split, setSplit] = useState<'none' | 'provider' | 'surface'>('none');
   const series = query.data && split !== 'none' ? splitDailyRates(query.data.rows, period, split) : null;
+  const markers = useVersionMarkers(period);
   return (
     <section className="panel" aria-labelledby="trend-title" data-testid="analytics-trend">
       <div className="section-head">
@@ -331,8 +351,9 @@ export function TrendSection({ query, period, slug }: { query: Loaded<TrendRow>;
         {series ? (
           <SplitTrendChart series={series} caption={`Daily mention rate by ${split}, ${period.from} → ${period.to}`} />
         ) : (
-          <TrendChart points={points} caption={`Daily mention rate, ${period.from} → ${period.to}`} />
+          <TrendChart points={points} caption={`Daily mention rate, ${period.from} → ${period.to}`} markers={markers} />
         )}
+        <VersionMarkerList markers={markers} />
       </QueryState>
     </section>
   );

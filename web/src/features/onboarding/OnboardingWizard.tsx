@@ -21,6 +21,7 @@ import {
 import { useCurrentBrand } from '../brands/current-brand.tsx';
 import { PromptsEditor, SuggestionsPanel } from '../prompt-sets/PromptsEditor.tsx';
 import { promptsToInput, validatePrompts } from '../prompt-sets/prompt-draft.ts';
+import { useModelCatalogue } from '../providers/models-api.ts';
 import { describeSchedule, RunSettingsFields, SpendCapsFields } from '../providers/SettingsFields.tsx';
 import {
   capsToDraft,
@@ -68,6 +69,7 @@ export function OnboardingWizard() {
   const [finishError, setFinishError] = useState<unknown>(null);
   const api = useApi();
   const queryClient = useQueryClient();
+  const catalogue = useModelCatalogue();
   const navigate = useNavigate();
   const { selectBrand } = useCurrentBrand();
   const settings = useWorkspaceSettings();
@@ -177,7 +179,7 @@ export function OnboardingWizard() {
       case 'prompts':
         return validatePrompts(state.prompts, state.note);
       case 'providers':
-        return { ...validateRunSettings(state.run), ...(state.caps ? validateCaps(state.caps) : {}) };
+        return { ...validateRunSettings(state.run, catalogue), ...(state.caps ? validateCaps(state.caps) : {}) };
       default:
         return {};
     }

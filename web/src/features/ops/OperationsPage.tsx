@@ -4,6 +4,7 @@ import { usePermissions } from '../../auth/permissions.ts';
 import { QueryState, ReadOnlyHint } from '../../components/forms.tsx';
 import { EmptyState, PageHeader } from '../../components/Page.tsx';
 import { useHubFetch } from '../actions/actions-api.ts';
+import { ModelCatalogueStatus } from './ModelCatalogueStatus.tsx';
 import './operations.css';
 
 const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
@@ -198,6 +199,7 @@ export function OperationsPage() {
           )}
         </QueryState>
       )}
+      {canManage ? <ModelCatalogueStatus /> : null}
     </>
   );
 }

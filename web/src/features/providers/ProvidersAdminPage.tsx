@@ -7,6 +7,8 @@ import { usePermissions } from '../../auth/permissions.ts';
 import { ErrorBanner, QueryState, ReadOnlyHint } from '../../components/forms.tsx';
 import { PageHeader } from '../../components/Page.tsx';
 import { useCurrentBrand } from '../brands/current-brand.tsx';
+import { ModelNotices } from './ModelNotices.tsx';
+import { useModelCatalogue } from './models-api.ts';
 import { describeSchedule, RunSettingsFields, SpendCapsFields } from './SettingsFields.tsx';
 import {
   capsToDraft,
@@ -31,6 +33,7 @@ export function ProvidersAdminPage() {
         description="Which AI assistants are asked, how often, and how much the workspace may spend."
       />
       {!canManage ? <ReadOnlyHint role={role} what="only owners and admins change providers and budgets" /> : null}
+      <ModelNotices canManage={canManage} />
       <section className="panel" aria-labelledby="run-settings-title">
         <h2 id="run-settings-title">Run settings{brand ? ` — ${brand.name}` : ''}</h2>
         {isPending ? (
@@ -118,7 +121,8 @@ function RunSettingsForm({
   settings: RunSettings;
   onReload: () => void;
 }) {
-  const [draft, setDraft] = useState(() => runSettingsToDraft(settings));
+  const catalogue = useModelCatalogue();
+  const [draft, setDraft] = useState(() => runSettingsToDraft(settings, catalogue));
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const save = useSaveRunSettings();
   const errors = { ...apiFieldErrors(save.error), ...clientErrors };
@@ -128,7 +132,7 @@ function RunSettingsForm({
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        const found = validateRunSettings(draft);
+        const found = validateRunSettings(draft, catalogue);
         setClientErrors(found);
         if (Object.keys(found).length > 0) return;
         save.mutate({ brandId, input: draftToRunSettingsInput(draft), version: settings.version });

@@ -1,6 +1,9 @@
 import { PROVIDER_CATALOG } from '../../../../shared/contracts/index.ts';
+import type { ModelCatalogueView } from '../../../../shared/contracts/model-catalogue.ts';
 import type { FieldErrors } from '../../api/errors.ts';
 import { CheckboxField, messagesUnder, SelectField, TextField } from '../../components/forms.tsx';
+import { providerOffer } from './model-offer.ts';
+import { useModelCatalogue } from './models-api.ts';
 import {
   type DayOfWeek,
   type RunSettingsDraft,
@@ -8,6 +11,24 @@ import {
   SPEND_CAP_FIELDS,
   type SpendCapsDraft,
 } from './settings-draft.ts';
+
+/** Select options for a provider's models: deprecated ones say when they retire; a stored model no longer offered
+ * stays visible (marked) so the form shows the truth instead of silently showing another model. */
+export function modelOptions(catalogue: ModelCatalogueView, provider: keyof typeof PROVIDER_CATALOG, current: string) {
+  const offer = providerOffer(catalogue, provider);
+  const options = offer.models.map((m) => ({
+    value: m.id,
+    label:
+      m.status === 'deprecated'
+        ? `${m.id} — deprecated, retires ${m.retiresOn}${m.successor ? ` (use ${m.successor})` : ''}`
+        : m.id,
+  }));
+  if (current && !options.some((o) => o.value === current)) {
+    options.unshift({ value: current, label: `${current} — retired or not offered, choose another` });
+  }
+  if (!current) options.unshift({ value: '', label: 'Choose a model' });
+  return options;
+}
 
 const SURFACE_LABEL = { api: 'API (model knowledge only)', api_web_search: 'API with web search' } as const;
 const DAYS: { value: DayOfWeek; label: string }[] = [
@@ -38,6 +59,7 @@ export function RunSettingsFields({
   errors: FieldErrors;
 }) {
   const scheduleErrors = (field: string) => messagesUnder(errors, `schedule.${field}`);
+  const catalogue = useModelCatalogue();
   return (
     <div className="stack">
       <fieldset className="subfieldset">
@@ -56,8 +78,16 @@ export function RunSettingsFields({
                     <SelectField
                       label={`${entry.label} model`}
                       value={p.model}
-                      options={entry.models.map((m) => ({ value: m, label: m }))}
-                      onChange={(model) => update({ model })}
+                      options={modelOptions(catalogue, p.provider, p.model)}
+                      onChange={(model) => {
+                        const offered = providerOffer(catalogue, p.provider).models.find((m) => m.id === model);
+                        // Keep the surface when the new model supports it, else take its first one.
+                        const surface =
+                          offered && !offered.surfaces.includes(p.surface)
+                            ? (entry.surfaces.find((s) => offered.surfaces.includes(s)) ?? p.surface)
+                            : p.surface;
+                        update({ model, surface });
+                      }}
                     />
                     <SelectField
                       label={`${entry.label} surface`}

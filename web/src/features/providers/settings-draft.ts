@@ -9,7 +9,9 @@ import {
   SpendCapsSchema,
   timeZoneSchema,
 } from '../../../../shared/contracts/index.ts';
+import type { ModelCatalogueView } from '../../../../shared/contracts/model-catalogue.ts';
 import { type FieldErrors, fieldErrorsFrom } from '../../api/errors.ts';
+import { baselineCatalogueView, providerOffer } from './model-offer.ts';
 
 type Surface = 'api' | 'api_web_search';
 export type ScheduleKind = 'manual' | 'daily' | 'weekly' | 'cron';
@@ -38,14 +40,18 @@ export function browserTimeZone(): string {
   return tz && timeZoneSchema.safeParse(tz).success ? tz : 'UTC';
 }
 
-function defaultProvider(provider: ProviderId, selected: boolean): ProviderDraft {
-  const entry = PROVIDER_CATALOG[provider];
-  return { provider, selected, model: entry.models[0] ?? '', surface: entry.surfaces[0] ?? 'api' };
+/** A provider's default: the catalogue's default model (never a deprecated one; '' when none is available). */
+function defaultProvider(provider: ProviderId, selected: boolean, catalogue: ModelCatalogueView): ProviderDraft {
+  const offer = providerOffer(catalogue, provider);
+  const surfaces = PROVIDER_CATALOG[provider].surfaces;
+  const model = offer.models.find((m) => m.id === offer.defaultModel);
+  const surface = surfaces.find((s) => model?.surfaces.includes(s)) ?? surfaces[0] ?? 'api';
+  return { provider, selected, model: offer.defaultModel ?? '', surface };
 }
 
-export function defaultRunSettingsDraft(): RunSettingsDraft {
+export function defaultRunSettingsDraft(catalogue: ModelCatalogueView = baselineCatalogueView()): RunSettingsDraft {
   return {
-    providers: PROVIDERS.map((p) => defaultProvider(p, p === 'openai')),
+    providers: PROVIDERS.map((p) => defaultProvider(p, p === 'openai', catalogue)),
     samplesPerPrompt: '3',
     scheduleKind: 'daily',
     time: '09:00',
@@ -55,13 +61,16 @@ export function defaultRunSettingsDraft(): RunSettingsDraft {
   };
 }
 
-export function runSettingsToDraft(settings: RunSettings): RunSettingsDraft {
-  const base = defaultRunSettingsDraft();
+export function runSettingsToDraft(
+  settings: RunSettings,
+  catalogue: ModelCatalogueView = baselineCatalogueView(),
+): RunSettingsDraft {
+  const base = defaultRunSettingsDraft(catalogue);
   const providers = PROVIDERS.map((p) => {
     const saved = settings.providers.find((s) => s.provider === p);
     return saved
       ? { provider: p, selected: saved.enabled, model: saved.model, surface: saved.surface }
-      : defaultProvider(p, false);
+      : defaultProvider(p, false, catalogue);
   });
   const s = settings.schedule;
   return {
@@ -93,10 +102,20 @@ export function draftToRunSettingsInput(draft: RunSettingsDraft): RunSettingsInp
   };
 }
 
-export function validateRunSettings(draft: RunSettingsDraft): FieldErrors {
+export function validateRunSettings(
+  draft: RunSettingsDraft,
+  catalogue: ModelCatalogueView = baselineCatalogueView(),
+): FieldErrors {
   const errors: FieldErrors = {};
   const parsed = RunSettingsInputSchema.safeParse(draftToRunSettingsInput(draft));
   if (!parsed.success) Object.assign(errors, fieldErrorsFrom(parsed.error.issues));
+  const notOffered = draft.providers.filter(
+    (p) => p.selected && !providerOffer(catalogue, p.provider).models.some((m) => m.id === p.model),
+  );
+  if (notOffered.length > 0) {
+    errors['providers'] ??=
+      `choose a model that is offered: ${notOffered.map((p) => p.model || p.provider).join(', ')}`;
+  }
   if (!draft.providers.some((p) => p.selected)) errors['providers'] ??= 'choose at least one provider';
   return errors;
 }

@@ -91,6 +91,20 @@ function StartRunError({
         </p>
       </>
     );
+  } else if (code === 'model_retired') {
+    title = 'A model in these settings has been retired, so nothing was sent to any provider.';
+    body = (
+      <p>
+        <strong>{message}</strong>{' '}
+        {canManage ? (
+          <Link to="/admin/providers" onClick={() => selectBrand(brandId)}>
+            Move it in Admin → Providers &amp; budgets
+          </Link>
+        ) : (
+          'An owner or admin can move it in Admin → Providers & budgets.'
+        )}
+      </p>
+    );
   } else if (code === 'nothing_to_run') {
     title = `${brandName} has nothing to run yet.`;
     const missing = detailString(details, 'missing');
