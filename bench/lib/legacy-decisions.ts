@@ -13,12 +13,24 @@
  * candidate, only an `insufficientData` note. Definitions and thresholds: docs/actions.md.
  */
 
-import { analyzeText, type CompiledEntities, compileEntities } from '../../shared/analysis/analyze.ts';
-import { type Change, compareMeans, compareProportions, type Proportion, proportion } from '../../shared/analysis/stats.ts';
-import type { ActionType, Evidence, EvidenceFigure, Highlight, TargetMetric } from '../../shared/contracts/actions.ts';
-import { matchesFilter, meanFromSums, metricsFromRollups, type RollupFilter, sumCounters } from '../../shared/events/rollups.ts';
 import { confidenceOf, fingerprint, priorityScore, round3 } from '../../shared/actions/scoring.ts';
 import type { ActionSnapshot, SnapshotAnswer } from '../../shared/actions/snapshot.ts';
+import { analyzeText, type CompiledEntities, compileEntities } from '../../shared/analysis/analyze.ts';
+import {
+  type Change,
+  compareMeans,
+  compareProportions,
+  type Proportion,
+  proportion,
+} from '../../shared/analysis/stats.ts';
+import type { ActionType, Evidence, EvidenceFigure, Highlight, TargetMetric } from '../../shared/contracts/actions.ts';
+import {
+  matchesFilter,
+  meanFromSums,
+  metricsFromRollups,
+  type RollupFilter,
+  sumCounters,
+} from '../../shared/events/rollups.ts';
 
 /** An action the engine proposes; the reconciler decides whether it creates, updates or is suppressed. */
 export interface ActionCandidate {

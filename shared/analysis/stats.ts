@@ -76,7 +76,15 @@ export function clusteredProportion(cells: readonly { k: number; n: number }[]):
   const p = n > 0 ? k / n : 0;
   const deff = designEffect(p, n, r.se);
   const z = r.df >= 1 ? t95(r.df) : Z95;
-  return { k, n, value: n > 0 ? p : null, ci: wilsonDesign(k, n, deff, z), clusters: r.clusters, deff, nEffective: n / deff };
+  return {
+    k,
+    n,
+    value: n > 0 ? p : null,
+    ci: wilsonDesign(k, n, deff, z),
+    clusters: r.clusters,
+    deff,
+    nEffective: n / deff,
+  };
 }
 
 /** A mean over clusters, with its cluster-robust standard error and t degrees of freedom. */

@@ -94,7 +94,11 @@ export function pairedDifferenceTest(
 ): OneSidedTest {
   const r = clusteredRatio(clusters);
   if (r.value === null || r.se === null) return { ...NO_TEST, estimate: r.value };
-  const iidSe = discordant !== undefined ? Math.sqrt(Math.max(0, discordant / r.n - r.value * r.value) / r.n) : 0;
+  // Per-answer variance of x − y ∈ {−1, 0, 1} is E[d²] − D²: with the discordant share known that is exact; without
+  // it E[d²] ≥ |D| still gives the floor |D|(1 − |D|).
+  const d = Math.abs(r.value);
+  const perAnswer = discordant !== undefined ? discordant / r.n - d * d : d * (1 - d);
+  const iidSe = Math.sqrt(Math.max(0, perAnswer) / r.n);
   return oneSidedT(r.value, Math.max(r.se, iidSe), r.df, side);
 }
 
