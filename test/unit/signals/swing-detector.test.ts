@@ -188,7 +188,7 @@ describe('swing detector on synthetic series with planted swings', () => {
     expect(finding?.baseline.value).toBeCloseTo(0.3, 1);
     expect(finding?.observed.n).toBe(points[45]?.sentimentN);
     expect(finding?.change.absolute).toBeLessThan(-0.2);
-    expect(finding?.thresholds).toMatchObject({ minN: 10, minAbsoluteChange: 0.2, minZ: 4 });
+    expect(finding?.thresholds).toMatchObject({ minN: 10, minAbsoluteChange: 0.2, minZ: 3.5 });
   });
 
   it('gives the same findings as the naive full-window recomputation', () => {

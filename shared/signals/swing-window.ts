@@ -1,0 +1,160 @@
+/**
+ * Baseline statistics of a swing detector window (the collecting days before a judged day): the robust centre of
+ * volume, its day-of-week factors, its overdispersion, and sentiment's within-day and between-day variance. Pure.
+ */
+
+import type { SignalDayPoint } from './swing-detector.ts';
+
+/** Consistency constant: MAD × 1.4826 estimates σ for normal data. */
+export const MAD_SCALE = 1.4826;
+/** Pseudo-days pulling each weekday factor toward 1 (a weekday seen 4 times in 28 days is a noisy estimate). */
+const WEEKDAY_PRIOR_DAYS = 2;
+
+/** Baseline statistics of one window, whichever way the order statistics were obtained (incremental or naive). */
+export interface WindowStats {
+  days: number;
+  volumeMedian: number;
+  volumeMad: number;
+  volumeTotal: number;
+  /** Mean daily volume over the window's days that were not outliers themselves (≤ median + 3 robust spreads). */
+  volumeRate: number;
+  collectedMedian: number;
+  collectedTotal: number;
+  sentimentN: number;
+  sentimentSum: number;
+  sentimentSumSq: number;
+  /** Day-of-week factors (Sunday = 0) of the inlier days, shrunk toward 1. */
+  weekdayFactor: number[];
+  /** Negative-binomial overdispersion α (variance = μ + α·μ²) of the inlier days around rate × weekday factor. */
+  dispersion: number;
+  /** Per-post sentiment variance within days, and the variance of the days' true means between days. */
+  sentimentWithinVar: number;
+  sentimentBetweenVar: number;
+  /** Σ n_i² / N over the window's sentiment days (how unequal the days are; for the variance of the pooled mean). */
+  sentimentConcentration: number;
+}
+
+export const weekdayOf = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay();
+
+/**
+ * Mean of the sorted values up to median + 3 robust spreads: the rate of a window, not inflated by the spike days it
+ * may already contain (a swing lasting several days must not hide its own later days).
+ */
+export function inlierCutoff(median: number, mad: number): number {
+  return median + 3 * Math.max(MAD_SCALE * mad, Math.sqrt(median), 1);
+}
+
+export function inlierMean(sorted: readonly number[], median: number, mad: number): number {
+  const cutoff = inlierCutoff(median, mad);
+  let sum = 0;
+  let n = 0;
+  for (const x of sorted) {
+    if (x > cutoff) break;
+    sum += x;
+    n++;
+  }
+  return n > 0 ? sum / n : 0;
+}
+
+export function sortedMedian(sorted: readonly number[]): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  const mid = n >> 1;
+  return n % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/**
+ * The seasonal and variance parts of a window's statistics, from its collecting days (O(w)); the order statistics
+ * (`volumeMedian`, `volumeMad`, `volumeRate`) must already be in `w`.
+ * - Weekday factors: (Σ volume on that weekday + 2·rate) / ((days on that weekday + 2)·rate), inlier days only.
+ * - Dispersion (method of moments on inlier days): α = max(0, (Σ(y − μ_i)² − Σμ_i) / Σμ_i²), μ_i = rate × factor.
+ * - Sentiment: pooled within-day variance, and the between-day variance of the daily means by the method of
+ *   moments (DerSimonian–Laird): τ² = max(0, (Σ n_i(m_i − m)² − (G − 1)σ²_w) / (N − Σn_i²/N)).
+ */
+export function completeWindow(w: WindowStats, points: readonly SignalDayPoint[]): WindowStats {
+  const cutoff = inlierCutoff(w.volumeMedian, w.volumeMad);
+  const rate = w.volumeRate;
+  const sums = [0, 0, 0, 0, 0, 0, 0];
+  const counts = [0, 0, 0, 0, 0, 0, 0];
+  const inliers: { weekday: number; volume: number }[] = [];
+  for (const p of points) {
+    if (p.collected <= 0 || p.volume > cutoff) continue;
+    const weekday = weekdayOf(p.day);
+    sums[weekday] = (sums[weekday] as number) + p.volume;
+    counts[weekday] = (counts[weekday] as number) + 1;
+    inliers.push({ weekday, volume: p.volume });
+  }
+  const weekdayFactor = sums.map((s, d) =>
+    rate > 0 ? (s + WEEKDAY_PRIOR_DAYS * rate) / (((counts[d] as number) + WEEKDAY_PRIOR_DAYS) * rate) : 1,
+  );
+  let excess = 0;
+  let meanSq = 0;
+  for (const x of inliers) {
+    const mu = rate * (weekdayFactor[x.weekday] as number);
+    excess += (x.volume - mu) ** 2 - mu;
+    meanSq += mu * mu;
+  }
+  const dispersion = meanSq > 0 ? Math.max(0, excess / meanSq) : 0;
+
+  let n = 0;
+  let sum = 0;
+  let withinSs = 0;
+  let days = 0;
+  let sumNSq = 0;
+  for (const p of points) {
+    if (p.collected <= 0 || p.sentimentN <= 0) continue;
+    n += p.sentimentN;
+    sum += p.sentimentSum;
+    withinSs += Math.max(0, p.sentimentSumSq - (p.sentimentSum * p.sentimentSum) / p.sentimentN);
+    days++;
+    sumNSq += p.sentimentN * p.sentimentN;
+  }
+  const within = n > days ? withinSs / (n - days) : 0;
+  let between = 0;
+  if (days >= 2 && n > 0) {
+    const mean = sum / n;
+    let q = 0;
+    for (const p of points) {
+      if (p.collected <= 0 || p.sentimentN <= 0) continue;
+      q += p.sentimentN * (p.sentimentSum / p.sentimentN - mean) ** 2;
+    }
+    const denominator = n - sumNSq / n;
+    between = denominator > 0 ? Math.max(0, (q - (days - 1) * within) / denominator) : 0;
+  }
+  return {
+    ...w,
+    weekdayFactor,
+    dispersion,
+    sentimentWithinVar: within,
+    sentimentBetweenVar: between,
+    sentimentConcentration: n > 0 ? sumNSq / n : 0,
+  };
+}
+
+/** Window statistics computed from scratch (sort, deviations, sort again): the reference and the CUSUM baseline. */
+export function windowStatsOf(points: readonly SignalDayPoint[]): WindowStats {
+  const window = points.filter((p) => p.collected > 0);
+  const vols = window.map((p) => p.volume).sort((a, b) => a - b);
+  const median = sortedMedian(vols);
+  const mad = sortedMedian(vols.map((x) => Math.abs(x - median)).sort((a, b) => a - b));
+  return completeWindow(
+    {
+      days: window.length,
+      volumeMedian: median,
+      volumeMad: mad,
+      volumeTotal: window.reduce((a, p) => a + p.volume, 0),
+      volumeRate: inlierMean(vols, median, mad),
+      collectedMedian: sortedMedian(window.map((p) => p.collected).sort((a, b) => a - b)),
+      collectedTotal: window.reduce((a, p) => a + p.collected, 0),
+      sentimentN: window.reduce((a, p) => a + p.sentimentN, 0),
+      sentimentSum: window.reduce((a, p) => a + p.sentimentSum, 0),
+      sentimentSumSq: window.reduce((a, p) => a + p.sentimentSumSq, 0),
+      weekdayFactor: [1, 1, 1, 1, 1, 1, 1],
+      dispersion: 0,
+      sentimentWithinVar: 0,
+      sentimentBetweenVar: 0,
+      sentimentConcentration: 0,
+    },
+    window,
+  );
+}
