@@ -1,7 +1,7 @@
 /**
  * Competitor gap: a competitor's mention rate in a topic or provider rose from the baseline window to the current
  * one. The windows are independent samples of the same prompt set (persistent prompt effects cancel in the
- * change), so each rate gets its cluster-robust standard error over its days and the rise is tested > 0 with
+ * change), so each rate gets its cluster-robust standard error over its provider-days and the rise is tested > 0 with
  * Welch's t. One hypothesis per (scope, competitor); one action per (competitor, scope).
  */
 
@@ -24,14 +24,15 @@ export const competitorGapFindings: Family = (ctx, ev, note) => {
   const out: Finding[] = [];
   const brandM = entityCounter(ctx.brandId, 'm');
   for (const scope of ctx.scopes(undefined)) {
-    const current = ctx.days(ev.current, scope.filter);
-    const baseline = ctx.days(ev.baseline, scope.filter);
+    const current = ctx.days(ev.current, scope.filter, true);
+    const baseline = ctx.days(ev.baseline, scope.filter, true);
     const nCur = current.reduce((a, d) => a + (d.n ?? 0), 0);
     const nBase = baseline.reduce((a, d) => a + (d.n ?? 0), 0);
+    const [daysCur, daysBase] = [ctx.dayCount(ev.current, scope.filter), ctx.dayCount(ev.baseline, scope.filter)];
     const { minAnswers, minDays } = ctx.config;
-    if (nCur < minAnswers || nBase < minAnswers || current.length < minDays || baseline.length < minDays) {
+    if (nCur < minAnswers || nBase < minAnswers || daysCur < minDays || daysBase < minDays) {
       note(
-        `competitor gap, ${scope.label}: ${nBase} baseline / ${nCur} current answers over ${baseline.length} / ${current.length} days (< ${minAnswers} / ${minDays})`,
+        `competitor gap, ${scope.label}: ${nBase} baseline / ${nCur} current answers over ${daysBase} / ${daysCur} days (< ${minAnswers} / ${minDays})`,
       );
       continue;
     }
@@ -63,7 +64,7 @@ export const competitorGapFindings: Family = (ctx, ev, note) => {
             title: `${name} is gaining ground in ${scope.label}`,
             rationale:
               `${name}'s mention rate in ${scope.label} rose from ${pct(before.value)} (${before.n} answers over ` +
-              `${before.clusters} days) to ${pct(after.value)} (${after.n} answers over ${after.clusters} days); with days ` +
+              `${daysBase} days) to ${pct(after.value)} (${after.n} answers over ${daysCur} days); with provider-days ` +
               'as the unit of noise the rise holds on consecutive days after allowing for every other test run today. ' +
               (brandFell
                 ? `${ctx.s.brand.name} fell over the same period. `
@@ -72,9 +73,9 @@ export const competitorGapFindings: Family = (ctx, ev, note) => {
             evidence: {
               ...ctx.emptyEvidence(),
               figures: [
-                proportionFigure(`${name} mention rate (baseline)`, before),
-                proportionFigure(`${name} mention rate (current)`, after),
-                proportionFigure(`${ctx.s.brand.name} mention rate (current)`, brandNow),
+                proportionFigure(`${name} mention rate (baseline)`, before, daysBase),
+                proportionFigure(`${name} mention rate (current)`, after, daysCur),
+                proportionFigure(`${ctx.s.brand.name} mention rate (current)`, brandNow, daysCur),
               ],
               prompts: ctx.promptsOf(answers),
               answers: ctx.quote(answers, [competitorId]),

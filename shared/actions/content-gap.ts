@@ -1,8 +1,8 @@
 /**
  * Content gap: in non-branded answers of a topic or provider, a competitor is named more often than the brand.
- * The two rates come from the same answers, so the test is paired: per day, answers naming the competitor minus
+ * The two rates come from the same answers, so the test is paired: per provider-day, answers naming the competitor minus
  * answers naming the brand (concordant answers cancel: the day's discordant difference), its mean over answers
- * tested > 0 with the cluster-robust t over days. One hypothesis per (scope, competitor); one action per scope.
+ * tested > 0 with the cluster-robust t over provider-days. One hypothesis per (scope, competitor); one action per scope.
  */
 
 import { clusteredProportion } from '../analysis/stats.ts';
@@ -17,11 +17,12 @@ export const contentGapFindings: Family = (ctx, ev, note) => {
   const brandId = ctx.brandId;
   const totalNB = ctx.days(ev.current, { branded: false }).reduce((a, d) => a + (d.n ?? 0), 0);
   for (const scope of ctx.scopes(false)) {
-    const days = ctx.days(ev.current, scope.filter);
+    const days = ctx.days(ev.current, scope.filter, true);
     const n = days.reduce((a, d) => a + (d.n ?? 0), 0);
-    if (n < ctx.config.minAnswers || days.length < ctx.config.minDays) {
+    const dayCount = ctx.dayCount(ev.current, scope.filter);
+    if (n < ctx.config.minAnswers || dayCount < ctx.config.minDays) {
       note(
-        `content gap, ${scope.label}: ${n} non-branded answers over ${days.length} days (< ${ctx.config.minAnswers} / ${ctx.config.minDays})`,
+        `content gap, ${scope.label}: ${n} non-branded answers over ${dayCount} days (< ${ctx.config.minAnswers} / ${ctx.config.minDays})`,
       );
       continue;
     }
@@ -56,21 +57,21 @@ export const contentGapFindings: Family = (ctx, ev, note) => {
             title: `${ctx.s.brand.name} is missing from ${scope.label} answers where ${leaderName} appears`,
             rationale:
               `In non-branded prompts for ${scope.label}, assistants mention ${leaderName} in ${pct(leader.value)} ` +
-              `of ${n} answers over ${days.length} days but ${ctx.s.brand.name} in only ${pct(brand.value)}. Compared ` +
-              'answer by answer and with days as the unit of noise, the gap holds on consecutive days after ' +
+              `of ${n} answers over ${dayCount} days but ${ctx.s.brand.name} in only ${pct(brand.value)}. Compared ` +
+              'answer by answer and with provider-days as the unit of noise, the gap holds on consecutive days after ' +
               'allowing for every other test run today. Publish or strengthen content that answers these questions ' +
               'and names your product.',
             evidence: {
               ...ctx.emptyEvidence(),
               figures: [
-                proportionFigure(`${ctx.s.brand.name} mention rate`, brand),
-                proportionFigure(`${leaderName} mention rate`, leader),
+                proportionFigure(`${ctx.s.brand.name} mention rate`, brand, dayCount),
+                proportionFigure(`${leaderName} mention rate`, leader, dayCount),
                 {
                   label: `${leaderName} minus ${ctx.s.brand.name} (paired)`,
                   value: round3(gap),
                   n,
                   unit: 'answers',
-                  days: days.length,
+                  days: dayCount,
                   ci: test.ci ? [round3(test.ci[0]), round3(test.ci[1])] : null,
                 },
               ],

@@ -57,13 +57,13 @@ export function evaluationAt(s: ActionSnapshot, lag: number): Evaluation {
 export const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
 export const width = (ci: [number, number] | null) => (ci ? ci[1] - ci[0] : 1);
 
-/** An evidence figure of a clustered proportion: n answers over `clusters` days, design-effect Wilson interval. */
-export const proportionFigure = (label: string, p: ClusteredProportion): EvidenceFigure => ({
+/** An evidence figure of a clustered proportion: n answers over `days` days, design-effect Wilson interval. */
+export const proportionFigure = (label: string, p: ClusteredProportion, days: number): EvidenceFigure => ({
   label,
   value: p.value === null ? null : round3(p.value),
   n: p.n,
   unit: 'answers',
-  days: p.clusters,
+  days,
   ci: [round3(p.ci[0]), round3(p.ci[1])],
 });
 
@@ -103,14 +103,24 @@ export class EngineContext {
     return this.nameOf.get(id) ?? id;
   }
 
-  /** Counters of a window and filter, summed per day (the clusters) in day order. */
-  days(window: Window, filter: RollupFilter): RollupCounters[] {
-    const byDay = new Map<string, RollupCounters[]>();
+  /**
+   * Counters of a window and filter summed per cluster, in order: per day, or per provider-day (`byProvider`).
+   * Which is the cluster is an assumption about where shocks are shared (docs/actions.md): mention rates are
+   * clustered by provider-day (a model's day moves its own answers), sentiment by day (news moves every provider).
+   */
+  days(window: Window, filter: RollupFilter, byProvider = false): RollupCounters[] {
+    const byKey = new Map<string, RollupCounters[]>();
     for (const c of window.cells) {
       if (!matchesFilter(c.dims, filter)) continue;
-      byDay.set(c.dims.day, [...(byDay.get(c.dims.day) ?? []), c.counters]);
+      const key = byProvider ? `${c.dims.day}|${c.dims.provider}` : c.dims.day;
+      byKey.set(key, [...(byKey.get(key) ?? []), c.counters]);
     }
-    return [...byDay.keys()].sort().map((d) => sumCounters(byDay.get(d) ?? []));
+    return [...byKey.keys()].sort().map((k) => sumCounters(byKey.get(k) ?? []));
+  }
+
+  /** Distinct days of a window and filter with answers. */
+  dayCount(window: Window, filter: RollupFilter): number {
+    return new Set(window.cells.filter((c) => matchesFilter(c.dims, filter)).map((c) => c.dims.day)).size;
   }
 
   /** Cluster totals of one counter over the day counters (`n` = answers). */

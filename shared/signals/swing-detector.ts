@@ -43,7 +43,7 @@ export type VolumeThresholds = {
   minRelativeChange: number;
   /**
    * Negative-binomial tail probability of a count at least this extreme given the expected volume of that weekday
-   * and the window's dispersion. @default 0.0001
+   * and the window's dispersion. @default 0.00001
    */
   maxPValue: number;
   /** Smallest overdispersion α assumed (variance = μ + α·μ²), whatever a calm window suggests. @default 0.02 */
@@ -66,8 +66,14 @@ export type CusumOptions = {
   days: number;
   /** Reference value k in standard deviations (half the shift it is tuned to). @default 0.5 */
   k: number;
-  /** Decision interval h. @default 5 */
+  /** Decision interval h. @default 7 */
   h: number;
+  /**
+   * The run since the path left 0, as a whole, must also differ from its baseline by this many standard errors of
+   * its total (days' variance plus the baseline's own uncertainty, which all days of the run share); for volume as
+   * the negative-binomial tail of the total at the normal tail of this z. @default 3.5
+   */
+  minRunZ: number;
 };
 
 export interface SwingDetectorOptions {
@@ -86,9 +92,9 @@ export const DEFAULT_SWING_OPTIONS: SwingDetectorOptions = {
   baselineDays: 28,
   minBaselineDays: 14,
   collectionDropRatio: 0.5,
-  volume: { minVolume: 5, minAbsoluteChange: 5, minRelativeChange: 0.5, maxPValue: 0.0001, minDispersion: 0.02 },
+  volume: { minVolume: 5, minAbsoluteChange: 5, minRelativeChange: 0.5, maxPValue: 0.00001, minDispersion: 0.02 },
   sentiment: { minN: 10, minBaselineN: 30, minAbsoluteChange: 0.2, minZ: 3.5 },
-  cusum: { days: 7, k: 0.5, h: 5 },
+  cusum: { days: 7, k: 0.5, h: 7, minRunZ: 3.5 },
 };
 
 export interface SwingBaseline {
@@ -300,6 +306,7 @@ export function detectSwings(points: readonly SignalDayPoint[], detect: DetectOp
           sentimentSum: sums.sentimentSum,
           sentimentSumSq: sums.sentimentSumSq,
           weekdayFactor: [],
+          weekdayDays: [],
           dispersion: 0,
           sentimentWithinVar: 0,
           sentimentBetweenVar: 0,

@@ -4,7 +4,9 @@
  * and the sustained-move test (a CUSUM over the last `cusum.days` days against the window before them). Pure.
  */
 
-import { negativeBinomialTail } from '../statistics/distributions.ts';
+import { negativeBinomialTail, normalCdf } from '../statistics/distributions.ts';
+
+const normalUpperTail = (z: number) => 1 - normalCdf(z);
 import type { SignalDayPoint, SwingDetectorOptions, SwingFinding } from './swing-detector.ts';
 import { type WindowStats, weekdayOf } from './swing-window.ts';
 
@@ -15,9 +17,13 @@ const MIN_SENTIMENT_SD = 0.1;
 
 /** Expected volume of a day and its standard deviation under the window's negative binomial. */
 export function expectedVolume(day: string, w: WindowStats, o: SwingDetectorOptions) {
-  const mean = Math.max(w.volumeRate * (w.weekdayFactor[weekdayOf(day)] ?? 1), MIN_RATE);
+  const weekday = weekdayOf(day);
+  const mean = Math.max(w.volumeRate * (w.weekdayFactor[weekday] ?? 1), MIN_RATE);
   const alpha = Math.max(w.dispersion, o.volume.minDispersion);
-  return { mean, alpha, sd: Math.sqrt(mean + alpha * mean * mean) };
+  // Predictive, not plug-in: the expected value itself rests on the few days of that weekday (plus the prior),
+  // so its own uncertainty, about a 1/(days + 2) share of a day's variance, is added (as extra dispersion).
+  const variance = (mean + alpha * mean * mean) * (1 + 1 / ((w.weekdayDays[weekday] ?? 0) + 2));
+  return { mean, alpha: (variance - mean) / (mean * mean), sd: Math.sqrt(variance) };
 }
 
 /** Variance of a day's mean sentiment over n posts around the window's pooled mean (within + between + estimate). */
@@ -25,7 +31,8 @@ export function sentimentVariance(n: number, w: WindowStats): number {
   const within = Math.max(w.sentimentWithinVar, MIN_SENTIMENT_SD ** 2);
   const pooled =
     w.sentimentN > 0 ? within / w.sentimentN + (w.sentimentBetweenVar * w.sentimentConcentration) / w.sentimentN : 0;
-  return within / n + w.sentimentBetweenVar + pooled;
+  // n = ∞: the variance of the baseline's pooled mean alone.
+  return (Number.isFinite(n) ? within / n + w.sentimentBetweenVar : 0) + pooled;
 }
 
 function collectionDropped(point: SignalDayPoint, w: WindowStats, o: SwingDetectorOptions) {
@@ -112,6 +119,12 @@ export function judgeDay(point: SignalDayPoint, w: WindowStats, o: SwingDetector
   return findings;
 }
 
+/** The tail of a run's total under a negative binomial with the run's mean and variance (counts are skewed). */
+function runTail(observed: number, mean: number, variance: number, direction: 'up' | 'down'): number {
+  const alpha = Math.max(0, (variance - mean) / (mean * mean));
+  return negativeBinomialTail(observed, mean, alpha, direction === 'up' ? 'upper' : 'lower');
+}
+
 /** One-sided CUSUM paths (upper, lower) of standardized residuals, reset at 0, with reference value k. */
 export function cusum(z: readonly (number | null)[], k: number): { upper: number[]; lower: number[] } {
   const upper: number[] = [];
@@ -169,7 +182,13 @@ export function judgeSustained(
       const observed = run.reduce((a, p) => a + p.volume, 0);
       const mean = run.reduce((a, p) => a + expectedVolume(p.day, w, o).mean, 0);
       const delta = observed - mean;
+      // The run as a whole, against the variance of its total: each day's (negative-binomial) variance plus the
+      // uncertainty of the window's rate, which every day of the run shares (it does not average out over the run).
+      const dayVariance = run.reduce((a, p) => a + expectedVolume(p.day, w, o).sd ** 2, 0);
+      const rateVariance =
+        (mean * mean * (1 / Math.max(w.volumeRate, 0.5) + Math.max(w.dispersion, o.volume.minDispersion))) / w.days;
       if (
+        runTail(observed, mean, dayVariance + rateVariance, direction) > normalUpperTail(o.cusum.minRunZ) ||
         Math.max(observed, mean) / run.length < o.volume.minVolume ||
         Math.abs(delta) < o.volume.minAbsoluteChange ||
         Math.abs(delta / mean) < o.volume.minRelativeChange / 2
@@ -215,7 +234,18 @@ export function judgeSustained(
       const run = span.slice(runStart(path)).filter((p) => p.collected > 0 && p.sentimentN >= minDayN);
       const n = run.reduce((a, p) => a + p.sentimentN, 0);
       const runMean = n > 0 ? run.reduce((a, p) => a + p.sentimentSum, 0) / n : baseMean;
-      if (n < s.minN || Math.abs(runMean - baseMean) < s.minAbsoluteChange / 2) continue;
+      const runDays = run.length;
+      const runVariance =
+        Math.max(w.sentimentWithinVar, MIN_SENTIMENT_SD ** 2) / Math.max(1, n) +
+        w.sentimentBetweenVar / Math.max(1, runDays) +
+        sentimentVariance(Number.POSITIVE_INFINITY, w);
+      if (
+        n < s.minN ||
+        Math.abs(runMean - baseMean) < s.minAbsoluteChange / 2 ||
+        Math.abs(runMean - baseMean) / Math.sqrt(runVariance) < o.cusum.minRunZ
+      ) {
+        continue;
+      }
       findings.push({
         day: point.day,
         kind: 'sustained',

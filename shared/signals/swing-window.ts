@@ -7,8 +7,9 @@ import type { SignalDayPoint } from './swing-detector.ts';
 
 /** Consistency constant: MAD × 1.4826 estimates σ for normal data. */
 export const MAD_SCALE = 1.4826;
-/** Pseudo-days pulling each weekday factor toward 1 (a weekday seen 4 times in 28 days is a noisy estimate). */
-const WEEKDAY_PRIOR_DAYS = 2;
+/** Pseudo-days pulling the weekend and weekday factors toward 1 (a window with only a weekend or two of data). */
+const WEEKDAY_PRIOR_DAYS = 0.5;
+const isWeekend = (weekday: number) => weekday === 0 || weekday === 6;
 
 /** Baseline statistics of one window, whichever way the order statistics were obtained (incremental or naive). */
 export interface WindowStats {
@@ -23,8 +24,10 @@ export interface WindowStats {
   sentimentN: number;
   sentimentSum: number;
   sentimentSumSq: number;
-  /** Day-of-week factors (Sunday = 0) of the inlier days, shrunk toward 1. */
+  /** Day-of-week factors (Sunday = 0) of the inlier days: one for weekends, one for weekdays, shrunk toward 1. */
   weekdayFactor: number[];
+  /** Inlier days each weekday's factor rests on. */
+  weekdayDays: number[];
   /** Negative-binomial overdispersion α (variance = μ + α·μ²) of the inlier days around rate × weekday factor. */
   dispersion: number;
   /** Per-post sentiment variance within days, and the variance of the days' true means between days. */
@@ -37,11 +40,13 @@ export interface WindowStats {
 export const weekdayOf = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay();
 
 /**
- * Mean of the sorted values up to median + 3 robust spreads: the rate of a window, not inflated by the spike days it
- * may already contain (a swing lasting several days must not hide its own later days).
+ * Mean of the sorted values up to median + 4 robust spreads: the rate of a window, not inflated by the extreme spike
+ * days it may already contain. Why 4 and not 3: social counts are right-skewed (overdispersed), and cutting at 3
+ * robust spreads drops their ordinary busy days, which biased the rate and the dispersion low and made ordinary
+ * busy days look like swings (docs/signals.md).
  */
 export function inlierCutoff(median: number, mad: number): number {
-  return median + 3 * Math.max(MAD_SCALE * mad, Math.sqrt(median), 1);
+  return median + 4 * Math.max(MAD_SCALE * mad, Math.sqrt(median), 1);
 }
 
 export function inlierMean(sorted: readonly number[], median: number, mad: number): number {
@@ -66,35 +71,50 @@ export function sortedMedian(sorted: readonly number[]): number {
 /**
  * The seasonal and variance parts of a window's statistics, from its collecting days (O(w)); the order statistics
  * (`volumeMedian`, `volumeMad`, `volumeRate`) must already be in `w`.
- * - Weekday factors: (Σ volume on that weekday + 2·rate) / ((days on that weekday + 2)·rate), inlier days only.
- * - Dispersion (method of moments on inlier days): α = max(0, (Σ(y − μ_i)² − Σμ_i) / Σμ_i²), μ_i = rate × factor.
+ * - Weekend and weekday factors: (Σ volume on such days + ½·rate) / ((such days + ½)·rate), inlier days only.
+ * - Dispersion: the larger of the method of moments on inlier days, α = max(0, (Σ(y − μ_i)² − Σμ_i) / Σμ_i²) with
+ *   μ_i = rate × factor, and the robust log-scale estimate (1.4826·MAD of log counts)² − 1/rate.
  * - Sentiment: pooled within-day variance, and the between-day variance of the daily means by the method of
  *   moments (DerSimonian–Laird): τ² = max(0, (Σ n_i(m_i − m)² − (G − 1)σ²_w) / (N − Σn_i²/N)).
  */
 export function completeWindow(w: WindowStats, points: readonly SignalDayPoint[]): WindowStats {
   const cutoff = inlierCutoff(w.volumeMedian, w.volumeMad);
   const rate = w.volumeRate;
-  const sums = [0, 0, 0, 0, 0, 0, 0];
-  const counts = [0, 0, 0, 0, 0, 0, 0];
-  const inliers: { weekday: number; volume: number }[] = [];
+  // Two levels, weekend and weekday: a factor per weekday would rest on 4 days of a 28-day window, too noisy for
+  // overdispersed counts (its error made ordinary days look like swings); weekends pool 8 days, weekdays 20.
+  const sums = [0, 0];
+  const counts = [0, 0];
   for (const p of points) {
     if (p.collected <= 0 || p.volume > cutoff) continue;
-    const weekday = weekdayOf(p.day);
-    sums[weekday] = (sums[weekday] as number) + p.volume;
-    counts[weekday] = (counts[weekday] as number) + 1;
-    inliers.push({ weekday, volume: p.volume });
+    const level = isWeekend(weekdayOf(p.day)) ? 1 : 0;
+    sums[level] = (sums[level] as number) + p.volume;
+    counts[level] = (counts[level] as number) + 1;
   }
-  const weekdayFactor = sums.map((s, d) =>
-    rate > 0 ? (s + WEEKDAY_PRIOR_DAYS * rate) / (((counts[d] as number) + WEEKDAY_PRIOR_DAYS) * rate) : 1,
+  const levelFactor = sums.map((s, l) =>
+    rate > 0 ? (s + WEEKDAY_PRIOR_DAYS * rate) / (((counts[l] as number) + WEEKDAY_PRIOR_DAYS) * rate) : 1,
   );
+  const weekdayFactor = [0, 1, 2, 3, 4, 5, 6].map((d) => levelFactor[isWeekend(d) ? 1 : 0] as number);
+  const weekdayDays = [0, 1, 2, 3, 4, 5, 6].map((d) => counts[isWeekend(d) ? 1 : 0] as number);
+  // Moments over the inlier days (a spike planted in the window must not blunt the next one; the cutoff is wide
+  // enough, 4 robust spreads, that ordinary busy days of a skewed count stay in).
   let excess = 0;
   let meanSq = 0;
-  for (const x of inliers) {
-    const mu = rate * (weekdayFactor[x.weekday] as number);
-    excess += (x.volume - mu) ** 2 - mu;
+  for (const p of points) {
+    if (p.collected <= 0 || p.volume > cutoff) continue;
+    const mu = rate * (weekdayFactor[weekdayOf(p.day)] as number);
+    excess += (p.volume - mu) ** 2 - mu;
     meanSq += mu * mu;
   }
-  const dispersion = meanSq > 0 ? Math.max(0, excess / meanSq) : 0;
+  // Two estimates of the dispersion, the larger kept: the moments of the inlier days, and the robust spread of
+  // log counts (for a gamma-Poisson count, Var log(y) ≈ α + 1/μ), which spike days cannot inflate and the cut at the
+  // inlier cutoff cannot shrink.
+  const moments = meanSq > 0 ? Math.max(0, excess / meanSq) : 0;
+  const logs = points.filter((p) => p.collected > 0).map((p) => Math.log(p.volume + 0.5));
+  logs.sort((a, b) => a - b);
+  const logMedian = sortedMedian(logs);
+  const logMad = sortedMedian(logs.map((x) => Math.abs(x - logMedian)).sort((a, b) => a - b));
+  const logSpread = rate >= 5 ? Math.max(0, (MAD_SCALE * logMad) ** 2 - 1 / rate) : 0;
+  const dispersion = Math.max(moments, logSpread);
 
   let n = 0;
   let sum = 0;
@@ -124,6 +144,7 @@ export function completeWindow(w: WindowStats, points: readonly SignalDayPoint[]
   return {
     ...w,
     weekdayFactor,
+    weekdayDays,
     dispersion,
     sentimentWithinVar: within,
     sentimentBetweenVar: between,
@@ -150,6 +171,7 @@ export function windowStatsOf(points: readonly SignalDayPoint[]): WindowStats {
       sentimentSum: window.reduce((a, p) => a + p.sentimentSum, 0),
       sentimentSumSq: window.reduce((a, p) => a + p.sentimentSumSq, 0),
       weekdayFactor: [1, 1, 1, 1, 1, 1, 1],
+      weekdayDays: [0, 0, 0, 0, 0, 0, 0],
       dispersion: 0,
       sentimentWithinVar: 0,
       sentimentBetweenVar: 0,
