@@ -342,8 +342,10 @@ if (SECTIONS.has('swings')) {
   for (const kind of ['volume', 'sentiment'] as const) {
     for (const source of [1, 2, 3, 4]) {
       const r = plantedSwings(kind, source, brands);
+      const chance = plantedSwings(kind, source, brands, false);
+      const rate = (d: number[]) => `${fmt((100 * d.filter((x) => x <= 6).length) / d.length, 0)}%`;
       console.log(
-        `${pad(kind === 'volume' ? 'volume ×2' : 'sentiment −0.3', 22)}${pad(`λ=${SOURCE_RATES[source]}`, 10)}${pad(detection(r.today, 6), 30)}${detection(r.new, 6)}`,
+        `${pad(kind === 'volume' ? 'volume ×2' : 'sentiment −0.3', 22)}${pad(`λ=${SOURCE_RATES[source]}`, 10)}${pad(detection(r.today, 6), 30)}${pad(detection(r.new, 6), 30)}${rate(chance.today)} / ${rate(chance.new)}`,
       );
     }
   }

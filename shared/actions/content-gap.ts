@@ -30,9 +30,14 @@ export const contentGapFindings: Family = (ctx, ev, note) => {
     const brand = clusteredProportion(days.map((d) => ({ k: d[brandM] ?? 0, n: d.n ?? 0 })));
     for (const competitorId of ctx.competitorIds) {
       const m = entityCounter(competitorId, 'm');
+      const pX = days.reduce((a, d) => a + (d[m] ?? 0), 0) / n;
+      const pB = brand.value ?? 0;
+      // The independent-answers floor as if the two mentions were independent (the rollups do not keep who was
+      // named together); the day-to-day spread usually exceeds it.
       const test = pairedDifferenceTest(
         days.map((d) => ({ n: d.n ?? 0, sum: (d[m] ?? 0) - (d[brandM] ?? 0) })),
         'greater',
+        pX + pB - 2 * pX * pB - (pX - pB) ** 2,
       );
       const gap = test.estimate ?? 0;
       out.push({

@@ -59,7 +59,7 @@ export interface EngineConfig {
   minCitations: number;
   /** Smallest gap or change of a mention rate worth an action (on top of significance). @default 0.05 */
   minShift: number;
-  /** Benjamini–Hochberg false discovery rate over a brand's daily hypotheses. @default 0.05 */
+  /** Benjamini–Hochberg false discovery rate over a brand's daily hypotheses. @default 0.1 */
   falseDiscoveryRate: number;
   /** Consecutive daily evaluations (today and the days before) a finding must hold on. @default 2 */
   persistDays: number;
@@ -74,7 +74,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   minSourcePrompts: 4,
   minCitations: 10,
   minShift: 0.05,
-  falseDiscoveryRate: 0.05,
+  falseDiscoveryRate: 0.1,
   persistDays: 2,
   maxEvidenceAnswers: 5,
 };

@@ -43,10 +43,10 @@ export type VolumeThresholds = {
   minRelativeChange: number;
   /**
    * Negative-binomial tail probability of a count at least this extreme given the expected volume of that weekday
-   * and the window's dispersion. @default 0.00001
+   * and the window's dispersion. @default 0.0001
    */
   maxPValue: number;
-  /** Smallest overdispersion α assumed (variance = μ + α·μ²), whatever a calm window suggests. @default 0.02 */
+  /** Smallest overdispersion α assumed (variance = μ + α·μ²), whatever a calm window suggests. @default 0.05 */
   minDispersion: number;
 };
 
@@ -92,7 +92,7 @@ export const DEFAULT_SWING_OPTIONS: SwingDetectorOptions = {
   baselineDays: 28,
   minBaselineDays: 14,
   collectionDropRatio: 0.5,
-  volume: { minVolume: 5, minAbsoluteChange: 5, minRelativeChange: 0.5, maxPValue: 0.00001, minDispersion: 0.02 },
+  volume: { minVolume: 5, minAbsoluteChange: 5, minRelativeChange: 0.5, maxPValue: 0.0001, minDispersion: 0.05 },
   sentiment: { minN: 10, minBaselineN: 30, minAbsoluteChange: 0.2, minZ: 3.5 },
   cusum: { days: 7, k: 0.5, h: 7, minRunZ: 3.5 },
 };

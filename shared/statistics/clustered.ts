@@ -84,20 +84,20 @@ export function oneSidedT(estimate: number, se: number, df: number, side: 'great
 /**
  * Paired difference over clusters: each cluster gives `n` answers and `sum` = Σ(x − y) over them (for mention rates,
  * answers naming the competitor minus answers naming the brand: concordant answers cancel, so the sum is the
- * cluster's discordant difference b_c − c_c). Tests mean difference > 0 with the cluster-robust t. With answer-level
- * discordant counts `discordant` (b + c) the variance is floored at the independent McNemar one.
+ * cluster's discordant difference b_c − c_c). Tests mean difference > 0 with the cluster-robust t. The variance is
+ * floored at the independent-answers one: `perAnswerVariance` when the caller knows it (with discordant counts,
+ * (b + c)/n − D²; or its value when the two mentions are independent, p_x + p_y − 2·p_x·p_y − D²), else the
+ * smallest the mean difference allows, |D|(1 − |D|).
  */
 export function pairedDifferenceTest(
   clusters: readonly ClusterTotals[],
   side: 'greater' | 'less',
-  discordant?: number,
+  perAnswerVariance?: number,
 ): OneSidedTest {
   const r = clusteredRatio(clusters);
   if (r.value === null || r.se === null) return { ...NO_TEST, estimate: r.value };
-  // Per-answer variance of x − y ∈ {−1, 0, 1} is E[d²] − D²: with the discordant share known that is exact; without
-  // it E[d²] ≥ |D| still gives the floor |D|(1 − |D|).
   const d = Math.abs(r.value);
-  const perAnswer = discordant !== undefined ? discordant / r.n - d * d : d * (1 - d);
+  const perAnswer = perAnswerVariance ?? d * (1 - d);
   const iidSe = Math.sqrt(Math.max(0, perAnswer) / r.n);
   return oneSidedT(r.value, Math.max(r.se, iidSe), r.df, side);
 }
