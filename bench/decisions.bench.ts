@@ -231,23 +231,21 @@ function coverage(weeks: number) {
   const widths = { today: 0, new: 0 };
   const covers = (ci: [number, number] | null, x: number) => (ci !== null && ci[0] <= x && x <= ci[1] ? 1 : 0);
   for (let w = 0; w < weeks; w++) {
+    // Clusters as the engine uses them: provider-days for rates, days for sentiment (docs/actions.md).
     const days: Record<string, number>[] = [];
+    const providerDays: Record<string, number>[] = [];
     for (let d = 0; d < 7; d++) {
       const day = 406 + w * 7 + d;
       market.simulateDay(day, false);
-      days.push(
-        sumCounters(
-          (market.cellsByDay[day] ?? [])
-            .filter((c) => c.dims.topic === topic && !c.dims.branded)
-            .map((c) => c.counters),
-        ),
-      );
+      const cells = (market.cellsByDay[day] ?? []).filter((c) => c.dims.topic === topic && !c.dims.branded);
+      days.push(sumCounters(cells.map((c) => c.counters)));
+      providerDays.push(...cells.map((c) => c.counters));
       market.cellsByDay[day] = [];
     }
     const week = sumCounters(days);
     const m = `e#${BRAND}#m`;
     const oldRate = proportion(week[m] ?? 0, week.n ?? 0);
-    const newRate = clusteredProportion(days.map((c) => ({ k: c[m] ?? 0, n: c.n ?? 0 })));
+    const newRate = clusteredProportion(providerDays.map((c) => ({ k: c[m] ?? 0, n: c.n ?? 0 })));
     hits.today.mentionRate += covers(oldRate.ci, target.mentionRate);
     hits.new.mentionRate += covers(newRate.ci, target.mentionRate);
     widths.today += oldRate.ci[1] - oldRate.ci[0];
@@ -255,7 +253,7 @@ function coverage(weeks: number) {
     const sv = `e#${BRAND}#mvNB`;
     hits.today.shareOfVoice += covers(proportion(week[sv] ?? 0, mvNB(week)).ci, target.shareOfVoice);
     hits.new.shareOfVoice += covers(
-      clusteredProportion(days.map((c) => ({ k: c[sv] ?? 0, n: mvNB(c) }))).ci,
+      clusteredProportion(providerDays.map((c) => ({ k: c[sv] ?? 0, n: mvNB(c) }))).ci,
       target.shareOfVoice,
     );
     const [s, sN, s2] = [`e#${BRAND}#as`, `e#${BRAND}#asN`, `e#${BRAND}#as2`];
