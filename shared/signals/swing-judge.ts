@@ -7,6 +7,7 @@
 import { negativeBinomialTail, normalCdf } from '../statistics/distributions.ts';
 
 const normalUpperTail = (z: number) => 1 - normalCdf(z);
+
 import type { SignalDayPoint, SwingDetectorOptions, SwingFinding } from './swing-detector.ts';
 import { type WindowStats, weekdayOf } from './swing-window.ts';
 
