@@ -8,7 +8,7 @@
 import { type ClusteredProportion, clusteredProportion } from '../analysis/stats.ts';
 import { entityCounter } from '../events/rollups.ts';
 import { oneSidedT, welchDf } from '../statistics/clustered.ts';
-import { pct, proportionFigure, proportionSe, width } from './context.ts';
+import { pct, proportionFigure, proportionSe, testSummary, width } from './context.ts';
 import type { Family, Finding } from './engine.ts';
 import { confidenceOf, round3 } from './scoring.ts';
 
@@ -65,7 +65,8 @@ export const competitorGapFindings: Family = (ctx, ev, note) => {
             rationale:
               `${name}'s mention rate in ${scope.label} rose from ${pct(before.value)} (${before.n} answers over ` +
               `${daysBase} days) to ${pct(after.value)} (${after.n} answers over ${daysCur} days); with provider-days ` +
-              'as the unit of noise the rise holds on consecutive days after allowing for every other test run today. ' +
+              `as the unit of noise (${testSummary(test)}) the rise passes the false-discovery control over all of ` +
+              "today's tests and held the day before too. " +
               (brandFell
                 ? `${ctx.s.brand.name} fell over the same period. `
                 : `${ctx.s.brand.name} did not move outside the noise. `) +

@@ -8,7 +8,7 @@
 import { clusteredProportion } from '../analysis/stats.ts';
 import { entityCounter } from '../events/rollups.ts';
 import { pairedDifferenceTest } from '../statistics/clustered.ts';
-import { pct, proportionFigure, width } from './context.ts';
+import { pct, proportionFigure, testSummary, width } from './context.ts';
 import type { Family, Finding } from './engine.ts';
 import { confidenceOf, round3 } from './scoring.ts';
 
@@ -63,9 +63,9 @@ export const contentGapFindings: Family = (ctx, ev, note) => {
             rationale:
               `In non-branded prompts for ${scope.label}, assistants mention ${leaderName} in ${pct(leader.value)} ` +
               `of ${n} answers over ${dayCount} days but ${ctx.s.brand.name} in only ${pct(brand.value)}. Compared ` +
-              'answer by answer and with provider-days as the unit of noise, the gap holds on consecutive days after ' +
-              'allowing for every other test run today. Publish or strengthen content that answers these questions ' +
-              'and names your product.',
+              `answer by answer, with provider-days as the unit of noise (${testSummary(test)}), the gap passes the ` +
+              "false-discovery control over all of today's tests and held the day before too. Publish or strengthen " +
+              'content that answers these questions and names your product.',
             evidence: {
               ...ctx.emptyEvidence(),
               figures: [

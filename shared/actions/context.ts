@@ -55,6 +55,16 @@ export function evaluationAt(s: ActionSnapshot, lag: number): Evaluation {
 }
 
 export const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
+
+/** "one-sided p = 0.0004, 95% interval 6 to 21 points": what a rationale says about the test it rests on. */
+export function testSummary(test: { p: number; ci: [number, number] | null }, points = true): string {
+  const p = test.p < 0.0001 ? '< 0.0001' : `= ${test.p.toPrecision(2)}`;
+  const scale = (x: number) => (points ? `${Math.round(x * 100)}` : x.toFixed(2));
+  const interval = test.ci
+    ? `, 95% interval ${scale(test.ci[0])} to ${scale(test.ci[1])}${points ? ' points' : ''}`
+    : '';
+  return `one-sided p ${p}${interval}`;
+}
 export const width = (ci: [number, number] | null) => (ci ? ci[1] - ci[0] : 1);
 
 /** An evidence figure of a clustered proportion: n answers over `days` days, design-effect Wilson interval. */

@@ -79,8 +79,11 @@ function negativeCandidate(
       `Mean sentiment toward ${name} in ${scope.label} is ${current.value?.toFixed(2)} over ${current.n} answers ` +
       `on ${current.clusters} days` +
       (baseline.n > 0 ? ` (baseline ${baseline.value?.toFixed(2)}, ${baseline.n} answers)` : '') +
+      (current.ci
+        ? ` (95% interval ${current.ci[0].toFixed(2)} to ${current.ci[1].toFixed(2)}, days as the unit of noise)`
+        : '') +
       (found.negative ? '; it is below zero' : '; the fall is outside the noise') +
-      ' with days as the unit of noise, on consecutive days, after allowing for every other test run today.' +
+      ", passing the false-discovery control over all of today's tests, and held the day before too." +
       ' The quotes below show what drives it: correct outdated claims and address the criticism in your content.',
     evidence: {
       ...ctx.emptyEvidence(),

@@ -161,6 +161,7 @@ describe('content gap', () => {
     expect(h).toBeDefined();
     expect(s.answers[0]?.text.slice(h?.start, h?.end)).toBe('Northwind Insights');
     expect(gap?.confidence.n).toBe(70);
+    expect(gap?.rationale).toMatch(/one-sided p [<=] [\d.]+, 95% interval \d+ to \d+ points/);
     expect(gap?.evidence.figures[0]).toMatchObject({ n: 70, unit: 'answers', days: 7 });
     expect(gap?.priority).toBeGreaterThan(0);
   });
