@@ -37,7 +37,17 @@ export interface WindowStats {
   sentimentConcentration: number;
 }
 
-export const weekdayOf = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay();
+const weekdayCache = new Map<string, number>();
+/** Day of week (Sunday = 0) of a `YYYY-MM-DD` day; cached (every judged day reads its window's 28 days). */
+export function weekdayOf(day: string): number {
+  let weekday = weekdayCache.get(day);
+  if (weekday === undefined) {
+    weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+    if (weekdayCache.size > 10_000) weekdayCache.clear();
+    weekdayCache.set(day, weekday);
+  }
+  return weekday;
+}
 
 /**
  * Mean of the sorted values up to median + 4 robust spreads: the rate of a window, not inflated by the extreme spike
