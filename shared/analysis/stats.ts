@@ -1,7 +1,11 @@
 /**
  * Small-sample statistics for honest metrics: Wilson score intervals for proportions, Newcombe's hybrid score
- * interval for a difference of two proportions, and a normal interval for means.
+ * interval for a difference of two proportions, and a normal interval for means; and their cluster-aware forms
+ * (design-effect Wilson, clustered means) for answers that are not independent (shared/statistics/clustered.ts).
  */
+
+import { type ClusterTotals, clusteredRatio, designEffect } from '../statistics/clustered.ts';
+import { t95 } from '../statistics/distributions.ts';
 
 /** z for a two-sided 95% interval. */
 export const Z95 = 1.959963984540054;
@@ -39,6 +43,81 @@ export function wilson(k: number, n: number, z = Z95): [number, number] {
   const lo = kk === 0 ? 0 : Math.max(0, centre - half);
   const hi = kk === n ? 1 : Math.min(1, centre + half);
   return [lo, hi];
+}
+
+/**
+ * Wilson interval with a design effect (Kish): the Wilson interval of the effective sample n/deff at the same
+ * proportion. deff = 1 is the plain Wilson interval; below 1 it is treated as 1.
+ */
+export function wilsonDesign(k: number, n: number, deff: number, z = Z95): [number, number] {
+  const d = Math.max(1, deff);
+  return wilson(k / d, n / d, z);
+}
+
+/** A proportion estimated over clusters: its design effect, effective sample size and cluster count. */
+export interface ClusteredProportion extends Proportion {
+  /** Clusters (days of the scope) the answers fall into. */
+  clusters: number;
+  /** Robust variance over the binomial one (≥ 1). */
+  deff: number;
+  /** n / deff: how many independent answers the sample is worth. */
+  nEffective: number;
+}
+
+/**
+ * Proportion over clusters of (k successes, n trials), with the design-effect Wilson interval at Student's t with
+ * clusters − 1 degrees of freedom (the design effect itself is estimated from that few clusters). Below two
+ * clusters the design effect cannot be estimated: the plain Wilson interval, flagged by `clusters`.
+ */
+export function clusteredProportion(cells: readonly { k: number; n: number }[]): ClusteredProportion {
+  const r = clusteredRatio(cells.map((c) => ({ n: c.n, sum: c.k })));
+  const k = cells.reduce((a, c) => a + (c.n > 0 ? c.k : 0), 0);
+  const n = r.n;
+  const p = n > 0 ? k / n : 0;
+  const deff = designEffect(p, n, r.se);
+  const z = r.df >= 1 ? t95(r.df) : Z95;
+  return {
+    k,
+    n,
+    value: n > 0 ? p : null,
+    ci: wilsonDesign(k, n, deff, z),
+    clusters: r.clusters,
+    deff,
+    nEffective: n / deff,
+  };
+}
+
+/** A mean over clusters, with its cluster-robust standard error and t degrees of freedom. */
+export interface ClusteredMean extends MeanEstimate {
+  clusters: number;
+  se: number | null;
+  df: number;
+}
+
+/**
+ * Mean over clusters of (n, Σx, Σx²): the 95% interval is mean ± t(clusters − 1) × the cluster-robust standard
+ * error, never narrower than the independent-values one. Below two clusters, the independent-values interval.
+ */
+export function clusteredMean(cells: readonly ClusterTotals[]): ClusteredMean {
+  const n = cells.reduce((a, c) => a + Math.max(0, c.n), 0);
+  const sum = cells.reduce((a, c) => a + (c.n > 0 ? c.sum : 0), 0);
+  const sumSq = cells.reduce((a, c) => a + (c.n > 0 ? (c.sumSq ?? 0) : 0), 0);
+  const iid = meanFromTotals(n, sum, sumSq);
+  const r = clusteredRatio(cells);
+  if (iid.value === null || r.se === null || iid.sd === null) return { ...iid, clusters: r.clusters, se: null, df: 0 };
+  const se = Math.max(r.se, iid.sd / Math.sqrt(n));
+  const half = t95(r.df) * se;
+  return { ...iid, ci: [iid.value - half, iid.value + half], clusters: r.clusters, se, df: r.df };
+}
+
+/** Mean and normal interval from n, Σx and Σx² (the estimator of {@link meanEstimate}). */
+export function meanFromTotals(n: number, sum: number, sumSq: number): MeanEstimate {
+  if (!(n > 0)) return { n: 0, value: null, sd: null, ci: null };
+  const mean = sum / n;
+  if (n < 2) return { n, value: mean, sd: null, ci: null };
+  const sd = Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1)));
+  const half = (Z95 * sd) / Math.sqrt(n);
+  return { n, value: mean, sd, ci: [mean - half, mean + half] };
 }
 
 export function proportion(k: number, n: number): Proportion {

@@ -25,7 +25,12 @@ const interval = z.tuple([z.number(), z.number()]);
 export const EvidenceFigureSchema = z.object({
   label: z.string(),
   value: z.number().nullable(),
+  /** How many `unit`s the value counts (answers, mentions, prompts, days or posts). */
   n: z.number(),
+  /** What `n` counts; absent on figures stored before it was recorded (answers). */
+  unit: z.enum(['answers', 'mentions', 'prompts', 'days', 'posts']).optional(),
+  /** Days the `n` units fall into: the clusters the interval treats as independent (absent = not clustered). */
+  days: z.number().int().optional(),
   ci: interval.nullable(),
 });
 export type EvidenceFigure = z.infer<typeof EvidenceFigureSchema>;

@@ -1,17 +1,17 @@
 /**
  * Swing detection on daily signal series (docs/signals.md). Pure: a series in, findings out, no I/O.
  *
- * For every evaluated day the detector compares the day with a trailing baseline of the `baselineDays` days
- * before it, counting only days on which the source was actually collecting (`collected > 0`), so an outage or
- * the weeks before a connector existed never look like "normal". Volume uses a robust centre and spread (median
- * and MAD, floored at the Poisson spread √median) because social volume has heavy tails; sentiment uses the pooled
- * per-post mean and its standard error, because a daily mean over n posts is only as precise as n allows.
- *
- * An alert needs all of: enough volume (`minVolume` / `minN`), an absolute change (`minAbsoluteChange`) AND a
- * relative one (`minRelativeChange` for volume; for sentiment, which lives on [-1, 1] where percentages are
- * meaningless near 0, `minZ` standard errors), and for volume a Poisson tail probability below `maxPValue`. A volume drop on a day when the collection itself dropped (the
- * connectors fetched less from the source, across all brands) is suppressed unless the brand's share of what was
- * collected dropped too: the silence is then in the collection, not in the conversation.
+ * Every evaluated day is compared with a trailing baseline of the `baselineDays` days before it, counting only days
+ * on which the source was actually collecting (`collected > 0`), so an outage or the weeks before a connector
+ * existed never look like "normal" (swing-window.ts). Social counts are overdispersed and weekly-seasonal, and a
+ * day's posts share that day's news, so:
+ * - volume is judged by a negative-binomial tail around rate × day-of-week factor, its dispersion estimated from
+ *   the window (never below `minDispersion`);
+ * - sentiment by a z test whose variance holds the between-day variance of daily means, not only the posts';
+ * - sustained moves that no single day shows by a CUSUM of the last `cusum.days` days against the window before
+ *   them (swing-judge.ts).
+ * An alert also needs enough volume, an absolute change and a relative one. A volume drop on a day when the
+ * collection itself dropped is suppressed unless the brand's share of what was collected dropped too.
  */
 
 /** One day of one (brand, source) series, as the signal rollups keep it. */
@@ -34,33 +34,47 @@ export interface SignalDayPoint {
 export type SwingMetric = 'volume' | 'sentiment';
 export type SwingDirection = 'up' | 'down';
 
-export interface VolumeThresholds {
-  /** The larger of observed and baseline volume must reach this for any volume alert. @default 5 */
+export type VolumeThresholds = {
+  /** The larger of observed and expected volume must reach this for any volume alert. @default 5 */
   minVolume: number;
-  /** |observed − baseline| in signals. @default 5 */
+  /** |observed − expected| in signals. @default 5 */
   minAbsoluteChange: number;
-  /** |observed − baseline| / baseline. @default 0.5 */
+  /** |observed − expected| / expected. @default 0.5 */
   minRelativeChange: number;
-  /** |observed − baseline| / robust spread. @default 3.5 */
-  minZ: number;
   /**
-   * Poisson tail probability of a count at least this extreme given the window's mean daily volume: the test that
-   * keeps small counts (news articles, a quiet brand) honest where a spread estimate from a few integers is not.
-   * @default 0.0001
+   * Negative-binomial tail probability of a count at least this extreme given the expected volume of that weekday
+   * and the window's dispersion. @default 0.0001
    */
   maxPValue: number;
-}
+  /** Smallest overdispersion α assumed (variance = μ + α·μ²), whatever a calm window suggests. @default 0.05 */
+  minDispersion: number;
+};
 
-export interface SentimentThresholds {
+export type SentimentThresholds = {
   /** Signals with a target sentiment on the day. @default 10 */
   minN: number;
   /** Signals with a target sentiment over the baseline window. @default 30 */
   minBaselineN: number;
   /** |observed mean − baseline mean| on the [-1, 1] scale. @default 0.2 */
   minAbsoluteChange: number;
-  /** |observed mean − baseline mean| in standard errors of the difference. @default 4 */
+  /** |observed mean − baseline mean| in standard errors (posts' and between-day variance). @default 3.5 */
   minZ: number;
-}
+};
+
+export type CusumOptions = {
+  /** Days the CUSUM looks back over, the judged day last. @default 7 */
+  days: number;
+  /** Reference value k in standard deviations (half the shift it is tuned to). @default 0.5 */
+  k: number;
+  /** Decision interval h. @default 7 */
+  h: number;
+  /**
+   * The run since the path left 0, as a whole, must also differ from its baseline by this many standard errors of
+   * its total (days' variance plus the baseline's own uncertainty, which all days of the run share); for volume as
+   * the negative-binomial tail of the total at the normal tail of this z. @default 3.5
+   */
+  minRunZ: number;
+};
 
 export interface SwingDetectorOptions {
   /** Trailing window length in days. @default 28 */
@@ -71,22 +85,24 @@ export interface SwingDetectorOptions {
   collectionDropRatio: number;
   volume: VolumeThresholds;
   sentiment: SentimentThresholds;
+  cusum: CusumOptions;
 }
 
 export const DEFAULT_SWING_OPTIONS: SwingDetectorOptions = {
   baselineDays: 28,
   minBaselineDays: 14,
   collectionDropRatio: 0.5,
-  volume: { minVolume: 5, minAbsoluteChange: 5, minRelativeChange: 0.5, minZ: 3.5, maxPValue: 0.0001 },
-  sentiment: { minN: 10, minBaselineN: 30, minAbsoluteChange: 0.2, minZ: 4 },
+  volume: { minVolume: 5, minAbsoluteChange: 5, minRelativeChange: 0.5, maxPValue: 0.0001, minDispersion: 0.05 },
+  sentiment: { minN: 10, minBaselineN: 30, minAbsoluteChange: 0.2, minZ: 3.5 },
+  cusum: { days: 7, k: 0.5, h: 7, minRunZ: 3.5 },
 };
 
 export interface SwingBaseline {
   /** Collecting days in the window. */
   days: number;
-  /** Volume: median daily volume; sentiment: pooled mean sentiment. */
+  /** Volume: expected volume of the day (rate × weekday factor); sentiment: pooled mean sentiment. */
   value: number;
-  /** Volume: robust spread (max(1.4826·MAD, √median, 1)); sentiment: standard error of the difference. */
+  /** Volume: negative-binomial standard deviation of the day; sentiment: standard error of the difference. */
   spread: number;
   /** Volume: total signals in the window; sentiment: signals with a sentiment in the window. */
   n: number;
@@ -94,65 +110,39 @@ export interface SwingBaseline {
 
 export interface SwingFinding {
   day: string;
+  /** `day`: the day alone is out of line; `sustained`: the CUSUM of the last days crossed its interval that day. */
+  kind: 'day' | 'sustained';
   metric: SwingMetric;
   direction: SwingDirection;
   observed: { value: number; n: number };
   baseline: SwingBaseline;
+  /** z: standardized change (day), or the CUSUM statistic (sustained). */
   change: { absolute: number; relative: number | null; z: number };
   /** The thresholds the finding was judged with. */
-  thresholds: VolumeThresholds | SentimentThresholds;
+  thresholds: Readonly<Record<string, number>>;
   /** Collection volume of the day and its baseline median (for the collection-drop rule). */
   collection: { observed: number; baseline: number };
   /** Set when the swing is real in the numbers but not alerted. */
   suppressed: 'collection_drop' | null;
-  /** `critical` when the change is at least twice the z threshold. */
+  /**
+   * `critical` only for extreme day swings (volume at least doubled or down by three quarters with a tail
+   * probability 1,000 times below the threshold; sentiment moved twice the minimum at 1.5 times the z threshold);
+   * everything else, sustained moves included, is a `warning`.
+   */
   severity: 'warning' | 'critical';
 }
 
 export interface DetectOptions {
   /** Only judge these days (default: every day that has a full enough baseline). */
   days?: ReadonlySet<string>;
-  options?: Partial<Omit<SwingDetectorOptions, 'volume' | 'sentiment'>> & {
+  options?: Partial<Omit<SwingDetectorOptions, 'volume' | 'sentiment' | 'cusum'>> & {
     volume?: Partial<VolumeThresholds>;
     sentiment?: Partial<SentimentThresholds>;
+    cusum?: Partial<CusumOptions>;
   };
 }
 
 const DAY_MS = 86_400_000;
-/** Consistency constant: MAD × 1.4826 estimates σ for normal data. */
-const MAD_SCALE = 1.4826;
-/** A quiet series is treated as about one signal every other day, so a first handful is not "infinitely" unlikely. */
-const MIN_POISSON_RATE = 0.5;
-
-/**
- * P(X ≥ k) (`upper`) or P(X ≤ k) (`lower`) for X ~ Poisson(λ), summed in log space term by term (k stays small
- * where it matters; above λ = 200 the normal approximation with continuity correction is used).
- */
-export function poissonTail(k: number, lambda: number, side: 'upper' | 'lower'): number {
-  if (lambda > 200) {
-    const zScore = side === 'upper' ? (k - 0.5 - lambda) / Math.sqrt(lambda) : (k + 0.5 - lambda) / Math.sqrt(lambda);
-    return side === 'upper' ? normalUpper(zScore) : 1 - normalUpper(zScore);
-  }
-  // P(X ≤ m) for m = k (lower) or k − 1 (upper, as 1 − P(X ≤ k − 1)).
-  const m = side === 'upper' ? k - 1 : k;
-  if (m < 0) return side === 'upper' ? 1 : 0;
-  let term = Math.exp(-lambda);
-  let cdf = term;
-  for (let i = 1; i <= m; i++) {
-    term *= lambda / i;
-    cdf += term;
-  }
-  return side === 'upper' ? Math.max(0, 1 - cdf) : Math.min(1, cdf);
-}
-
-/** Upper tail of the standard normal (Abramowitz–Stegun 7.1.26 via erfc). */
-function normalUpper(x: number): number {
-  const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erfc = poly * Math.exp(-(x * x) / 2);
-  return x >= 0 ? erfc / 2 : 1 - erfc / 2;
-}
-
 export const dayNumber = (day: string) => Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
 export const dayString = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 
@@ -162,6 +152,7 @@ export function resolveSwingOptions(partial: DetectOptions['options'] = {}): Swi
     ...partial,
     volume: { ...DEFAULT_SWING_OPTIONS.volume, ...partial.volume },
     sentiment: { ...DEFAULT_SWING_OPTIONS.sentiment, ...partial.sentiment },
+    cusum: { ...DEFAULT_SWING_OPTIONS.cusum, ...partial.cusum },
   };
 }
 
@@ -186,6 +177,11 @@ export function denseSeries(points: readonly SignalDayPoint[]): SignalDayPoint[]
   }
   return out;
 }
+
+import { judgeDay, judgeSustained } from './swing-judge.ts';
+import { completeWindow, inlierMean, sortedMedian, type WindowStats, windowStatsOf } from './swing-window.ts';
+
+export type { WindowStats } from './swing-window.ts';
 
 /** A sorted multiset of numbers with O(log n) search and O(n) insert/remove (n ≤ the window length). */
 class SortedWindow {
@@ -237,150 +233,36 @@ class SortedWindow {
   }
 }
 
-/**
- * Mean of the sorted values up to median + 3 robust spreads: the Poisson rate of a window, not inflated by the
- * spike days it may already contain (a swing lasting several days must not hide its own later days).
- */
-function inlierMean(sorted: readonly number[], median: number, mad: number): number {
-  const cutoff = median + 3 * Math.max(MAD_SCALE * mad, Math.sqrt(median), 1);
-  let sum = 0;
-  let n = 0;
-  for (const x of sorted) {
-    if (x > cutoff) break;
-    sum += x;
-    n++;
-  }
-  return n > 0 ? sum / n : 0;
-}
-
-function sortedMedian(sorted: readonly number[]): number {
-  const n = sorted.length;
-  if (n === 0) return 0;
-  const mid = n >> 1;
-  return n % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-/** Baseline statistics of one window, whichever way they were computed (incremental or naive). */
-export interface WindowStats {
-  days: number;
-  volumeMedian: number;
-  volumeMad: number;
-  volumeTotal: number;
-  /** Mean daily volume over the window's days that were not outliers themselves (≤ median + 3 robust spreads). */
-  volumeRate: number;
-  collectedMedian: number;
-  collectedTotal: number;
-  sentimentN: number;
-  sentimentSum: number;
-  sentimentSumSq: number;
-}
-
-/**
- * Judges one day against its window's statistics. Shared by the incremental detector and the naive reference
- * implementation, so the two differ only in how the window statistics are obtained.
- */
-export function judgeDay(point: SignalDayPoint, w: WindowStats, o: SwingDetectorOptions): SwingFinding[] {
-  if (w.days < o.minBaselineDays) return [];
-  const findings: SwingFinding[] = [];
-  const collection = { observed: point.collected, baseline: w.collectedMedian };
-  const collectionDropped = w.collectedMedian > 0 && point.collected < o.collectionDropRatio * w.collectedMedian;
-
-  // Volume
-  const v = o.volume;
-  const center = w.volumeMedian;
-  const spread = Math.max(MAD_SCALE * w.volumeMad, Math.sqrt(center), 1);
-  const delta = point.volume - center;
-  const relative = center > 0 ? delta / center : null;
-  const z = delta / spread;
-  const bigEnough = Math.max(point.volume, center) >= v.minVolume;
-  const relativeOk = relative === null ? delta > 0 : Math.abs(relative) >= v.minRelativeChange;
-  const rate = Math.max(w.volumeRate, MIN_POISSON_RATE);
-  if (
-    bigEnough &&
-    Math.abs(delta) >= v.minAbsoluteChange &&
-    relativeOk &&
-    Math.abs(z) >= v.minZ &&
-    poissonTail(point.volume, rate, delta > 0 ? 'upper' : 'lower') <= v.maxPValue
-  ) {
-    let suppressed: SwingFinding['suppressed'] = null;
-    if (delta < 0 && collectionDropped) {
-      // Alert anyway only when the brand's share of what was collected fell by the relative threshold too.
-      const baselineShare = w.collectedTotal > 0 ? w.volumeTotal / w.collectedTotal : 0;
-      const share = point.collected > 0 ? point.volume / point.collected : 0;
-      // ...by the relative threshold and beyond chance (a few posts out of a small collection vary a lot).
-      const expected = point.collected * baselineShare;
-      const shareFell =
-        baselineShare > 0 &&
-        point.collected > 0 &&
-        share <= baselineShare * (1 - v.minRelativeChange) &&
-        poissonTail(point.volume, expected, 'lower') <= v.maxPValue;
-      if (!shareFell) suppressed = 'collection_drop';
-    }
-    findings.push({
-      day: point.day,
-      metric: 'volume',
-      direction: delta > 0 ? 'up' : 'down',
-      observed: { value: point.volume, n: point.volume },
-      baseline: { days: w.days, value: center, spread, n: w.volumeTotal },
-      change: { absolute: delta, relative, z },
-      thresholds: v,
-      collection,
-      suppressed,
-      severity: Math.abs(z) >= 2 * v.minZ ? 'critical' : 'warning',
-    });
-  }
-
-  // Sentiment toward the brand
-  const s = o.sentiment;
-  if (point.sentimentN >= s.minN && w.sentimentN >= s.minBaselineN) {
-    const baseMean = w.sentimentSum / w.sentimentN;
-    const obsMean = point.sentimentSum / point.sentimentN;
-    const variance = (w.sentimentSumSq - w.sentimentN * baseMean * baseMean) / Math.max(1, w.sentimentN - 1);
-    // A floor on the per-post spread: a baseline of near-identical scores must not make every wobble "significant".
-    const sd = Math.max(Math.sqrt(Math.max(0, variance)), 0.1);
-    const se = sd * Math.sqrt(1 / point.sentimentN + 1 / w.sentimentN);
-    const sDelta = obsMean - baseMean;
-    const sz = sDelta / se;
-    if (Math.abs(sDelta) >= s.minAbsoluteChange && Math.abs(sz) >= s.minZ) {
-      findings.push({
-        day: point.day,
-        metric: 'sentiment',
-        direction: sDelta > 0 ? 'up' : 'down',
-        observed: { value: obsMean, n: point.sentimentN },
-        baseline: { days: w.days, value: baseMean, spread: se, n: w.sentimentN },
-        change: { absolute: sDelta, relative: null, z: sz },
-        thresholds: s,
-        collection,
-        suppressed: null,
-        severity: Math.abs(sz) >= 2 * s.minZ ? 'critical' : 'warning',
-      });
-    }
-  }
-  return findings;
+/** Findings of day `i` given the window statistics of every day (stats[j] = the window before day j). */
+function judgeIndex(
+  series: readonly SignalDayPoint[],
+  i: number,
+  statsAt: (j: number) => WindowStats | null,
+  o: SwingDetectorOptions,
+): SwingFinding[] {
+  const point = series[i] as SignalDayPoint;
+  const w = statsAt(i);
+  if (!w) return [];
+  const day = judgeDay(point, w, o);
+  const spanStart = Math.max(0, i - o.cusum.days + 1);
+  const spanStats = statsAt(spanStart);
+  if (!spanStats) return day;
+  const flagged = new Set(day.map((f) => f.metric));
+  return [...day, ...judgeSustained(series.slice(spanStart, i + 1), spanStats, o, flagged)];
 }
 
 /**
  * Finds the swings of one (brand, source) series. The window slides once over the dense series: sorted windows of
- * volume and collection are updated by one insert and one removal per day (O(w)) and sentiment sums by addition,
- * instead of re-sorting the whole window for every day.
+ * volume and collection are updated by one insert and one removal per day (O(w)) and sentiment sums by addition;
+ * the seasonal and variance parts are one O(w) pass per day (swing-window.ts). A day's CUSUM reuses the window of
+ * the first day of its span.
  */
 export function detectSwings(points: readonly SignalDayPoint[], detect: DetectOptions = {}): SwingFinding[] {
   const o = resolveSwingOptions(detect.options);
   const series = denseSeries(points);
   const volumes = new SortedWindow();
   const collected = new SortedWindow();
-  const w: WindowStats = {
-    days: 0,
-    volumeMedian: 0,
-    volumeMad: 0,
-    volumeTotal: 0,
-    volumeRate: 0,
-    collectedMedian: 0,
-    collectedTotal: 0,
-    sentimentN: 0,
-    sentimentSum: 0,
-    sentimentSumSq: 0,
-  };
+  const sums = { volume: 0, collected: 0, sentimentN: 0, sentimentSum: 0, sentimentSumSq: 0 };
   const enter = (p: SignalDayPoint, sign: 1 | -1) => {
     if (p.collected <= 0) return;
     if (sign > 0) {
@@ -390,26 +272,53 @@ export function detectSwings(points: readonly SignalDayPoint[], detect: DetectOp
       volumes.remove(p.volume);
       collected.remove(p.collected);
     }
-    w.volumeTotal += sign * p.volume;
-    w.collectedTotal += sign * p.collected;
-    w.sentimentN += sign * p.sentimentN;
-    w.sentimentSum += sign * p.sentimentSum;
-    w.sentimentSumSq += sign * p.sentimentSumSq;
+    sums.volume += sign * p.volume;
+    sums.collected += sign * p.collected;
+    sums.sentimentN += sign * p.sentimentN;
+    sums.sentimentSum += sign * p.sentimentSum;
+    sums.sentimentSumSq += sign * p.sentimentSumSq;
   };
-  const findings: SwingFinding[] = [];
+  // Only the days that are judged, and the first days of their CUSUM spans, need their window statistics.
+  const judged = series.map((p) => !detect.days || detect.days.has(p.day));
+  const needed = judged.map((j, i) => j || judged.slice(i, i + o.cusum.days).some(Boolean));
+  const stats: (WindowStats | null)[] = [];
   for (let i = 0; i < series.length; i++) {
-    const point = series[i] as SignalDayPoint;
     if (i > 0) enter(series[i - 1] as SignalDayPoint, 1);
     const leaving = i - 1 - o.baselineDays;
     if (leaving >= 0) enter(series[leaving] as SignalDayPoint, -1);
-    if (detect.days && !detect.days.has(point.day)) continue;
-    w.days = volumes.size;
-    if (w.days < o.minBaselineDays) continue;
-    w.volumeMedian = volumes.median();
-    w.volumeMad = volumes.mad(w.volumeMedian);
-    w.volumeRate = inlierMean(volumes.values, w.volumeMedian, w.volumeMad);
-    w.collectedMedian = collected.median();
-    findings.push(...judgeDay(point, w, o));
+    if (!needed[i] || volumes.size < o.minBaselineDays) {
+      stats.push(null);
+      continue;
+    }
+    const median = volumes.median();
+    const mad = volumes.mad(median);
+    stats.push(
+      completeWindow(
+        {
+          days: volumes.size,
+          volumeMedian: median,
+          volumeMad: mad,
+          volumeTotal: sums.volume,
+          volumeRate: inlierMean(volumes.values, median, mad),
+          collectedMedian: collected.median(),
+          collectedTotal: sums.collected,
+          sentimentN: sums.sentimentN,
+          sentimentSum: sums.sentimentSum,
+          sentimentSumSq: sums.sentimentSumSq,
+          weekdayFactor: [],
+          weekdayDays: [],
+          dispersion: 0,
+          sentimentWithinVar: 0,
+          sentimentBetweenVar: 0,
+          sentimentConcentration: 0,
+        },
+        series.slice(Math.max(0, i - o.baselineDays), i),
+      ),
+    );
+  }
+  const findings: SwingFinding[] = [];
+  for (let i = 0; i < series.length; i++) {
+    if (judged[i]) findings.push(...judgeIndex(series, i, (j) => stats[j] ?? null, o));
   }
   return findings;
 }
@@ -421,28 +330,14 @@ export function detectSwings(points: readonly SignalDayPoint[], detect: DetectOp
 export function detectSwingsNaive(points: readonly SignalDayPoint[], detect: DetectOptions = {}): SwingFinding[] {
   const o = resolveSwingOptions(detect.options);
   const series = denseSeries(points);
+  const statsAt = (j: number): WindowStats | null => {
+    const window = series.slice(Math.max(0, j - o.baselineDays), j).filter((p) => p.collected > 0);
+    return window.length < o.minBaselineDays ? null : windowStatsOf(window);
+  };
   const findings: SwingFinding[] = [];
   for (let i = 0; i < series.length; i++) {
-    const point = series[i] as SignalDayPoint;
-    if (detect.days && !detect.days.has(point.day)) continue;
-    const window = series.slice(Math.max(0, i - o.baselineDays), i).filter((p) => p.collected > 0);
-    if (window.length < o.minBaselineDays) continue;
-    const vols = window.map((p) => p.volume).sort((a, b) => a - b);
-    const median = sortedMedian(vols);
-    const mad = sortedMedian(vols.map((x) => Math.abs(x - median)).sort((a, b) => a - b));
-    const stats: WindowStats = {
-      days: window.length,
-      volumeMedian: median,
-      volumeMad: mad,
-      volumeTotal: window.reduce((a, p) => a + p.volume, 0),
-      volumeRate: inlierMean(vols, median, mad),
-      collectedMedian: sortedMedian(window.map((p) => p.collected).sort((a, b) => a - b)),
-      collectedTotal: window.reduce((a, p) => a + p.collected, 0),
-      sentimentN: window.reduce((a, p) => a + p.sentimentN, 0),
-      sentimentSum: window.reduce((a, p) => a + p.sentimentSum, 0),
-      sentimentSumSq: window.reduce((a, p) => a + p.sentimentSumSq, 0),
-    };
-    findings.push(...judgeDay(point, stats, o));
+    if (detect.days && !detect.days.has((series[i] as SignalDayPoint).day)) continue;
+    findings.push(...judgeIndex(series, i, statsAt, o));
   }
   return findings;
 }

@@ -187,7 +187,9 @@ export async function judgeBrandDays(
   const last = sorted[sorted.length - 1];
   if (!first || !last) return { created: 0, withdrawn: 0, alerts: [] };
   const windowDays = deps.detector?.baselineDays ?? DEFAULT_SWING_OPTIONS.baselineDays;
-  const from = dayString(dayNumber(first) - windowDays);
+  // The CUSUM of a judged day looks back over its span, each span judged against the window before the span.
+  const spanDays = deps.detector?.cusum?.days ?? DEFAULT_SWING_OPTIONS.cusum.days;
+  const from = dayString(dayNumber(first) - windowDays - (spanDays - 1));
   const [rows, collection, existing] = await Promise.all([
     deps.signals.readDays(tenantId, brandId, from, last),
     deps.signals.readCollection(tenantId, from, last),

@@ -11,7 +11,9 @@ import { RESOURCE_NAMES } from '../../shared/infra/resources.ts';
  * Plants a history of analysed answers for a brand on the real event stream (kinesalite), exactly as the fan-out
  * publishes them: the aggregation consumer counts them into the rollups the engine reads. `brandShare` and
  * `competitorShare` of the `count` non-branded answers on `provider` mention the brand / its first competitor.
- * The texts are analysed by the real analysis engine, so mentions, ranks and sentiment are genuine.
+ * The texts are analysed by the real analysis engine, so mentions, ranks and sentiment are genuine. The answers are
+ * spread over the `days` (default 5) consecutive days ending at `day`: the engine treats days as the unit of noise
+ * and wants a finding to hold on consecutive days, so a history on one day is "too little data" by design.
  */
 export async function plantAnswerHistory(options: {
   kinesisEndpoint: string;
@@ -23,7 +25,11 @@ export async function plantAnswerHistory(options: {
   brandMentions: number;
   competitorMentions: number;
   tag: string;
+  days?: number;
 }): Promise<number> {
+  const days = options.days ?? 5;
+  const dayOf = (i: number) =>
+    new Date(Date.parse(`${options.day}T00:00:00Z`) - (i % days) * 86_400_000).toISOString().slice(0, 10);
   const { brand } = options;
   const competitor = brand.competitors[0];
   if (!competitor) throw new Error('the brand needs a competitor');
@@ -55,7 +61,7 @@ export async function plantAnswerHistory(options: {
       providerRequestId: null,
       analysisStatus: 'analyzed',
       analysis: null,
-      createdAt: `${options.day}T10:00:${String(i % 60).padStart(2, '0')}.000Z`,
+      createdAt: `${dayOf(i)}T10:00:${String(i % 60).padStart(2, '0')}.000Z`,
     };
     return answerAnalyzedEvent({
       tenantId: options.tenantId,

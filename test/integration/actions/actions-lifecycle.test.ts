@@ -59,7 +59,8 @@ describe('Action Hub on the local stack (real emulators)', () => {
     expect(empty.json.created).toBe(0);
     expect(empty.json.insufficientData.length).toBeGreaterThan(0);
 
-    // A clear gap on OpenAI two days ago: the competitor in 30 of 40 non-branded answers, the brand in 4.
+    // A clear gap on OpenAI over the 5 days ending two days ago: the competitor in 30 of 40 non-branded answers, the
+    // brand in 4.
     await plantAnswerHistory({
       kinesisEndpoint: stack.kinesisEndpoint,
       tenantId: workspace.tenantId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ActionCandidate, generateCandidates } from '#shared/actions/engine.ts';
+import { type ActionCandidate, DEFAULT_ENGINE_CONFIG, generateCandidates } from '#shared/actions/engine.ts';
 import { evaluateOutcome, planOutcome } from '#shared/actions/outcome.ts';
 import { reconcile } from '#shared/actions/reconcile.ts';
 import { priorityScore } from '#shared/actions/scoring.ts';
@@ -41,6 +41,52 @@ function cell(
     counters,
   };
 }
+
+/** Whole numbers summing to `total`, spread as evenly as possible over `parts`. */
+const spread = (total: number, parts: number) =>
+  Array.from({ length: parts }, (_, i) => Math.floor(((i + 1) * total) / parts) - Math.floor((i * total) / parts));
+
+const dayOf = (first: string, i: number) =>
+  new Date(Date.parse(`${first}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The same totals as {@link cell}, spread over `days` consecutive day cells from `first`: the days are the clusters
+ * the engine's tests treat as independent, so one cell holding a whole window can no longer be judged.
+ */
+function days(
+  first: string,
+  count: number,
+  dims: Partial<RollupDims>,
+  n: number,
+  entities: Record<string, Record<string, number>>,
+): RollupCell[] {
+  const ns = spread(n, count);
+  const parts = Object.fromEntries(
+    Object.entries(entities).map(([id, c]) => [
+      id,
+      Object.fromEntries(
+        Object.entries(c).map(([k, v]) => [k, Number.isInteger(v) ? spread(v, count) : ns.map((x) => (v * x) / n)]),
+      ),
+    ]),
+  );
+  return ns.map((nDay, i) =>
+    cell(
+      dayOf(first, i),
+      dims,
+      nDay,
+      Object.fromEntries(
+        Object.entries(parts).map(([id, c]) => [
+          id,
+          Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v[i] as number])),
+        ]),
+      ),
+    ),
+  );
+}
+const currentWeek = (n: number, entities: Record<string, Record<string, number>>, dims: Partial<RollupDims> = {}) =>
+  days('2026-11-19', 7, dims, n, entities);
+const baselineWeeks = (n: number, entities: Record<string, Record<string, number>>, dims: Partial<RollupDims> = {}) =>
+  days('2026-10-22', 28, dims, n, entities);
 
 function snapshot(overrides: Partial<ActionSnapshot> = {}): ActionSnapshot {
   return {
@@ -95,7 +141,7 @@ describe('content gap', () => {
       current: {
         from: '2026-11-19',
         to: '2026-11-25',
-        cells: [cell('2026-11-24', {}, 40, { [BRAND]: { m: 4 }, [NORTH]: { m: 30 } })],
+        cells: currentWeek(70, { [BRAND]: { m: 7 }, [NORTH]: { m: 49 } }),
       },
       answers: [answer(1, [NORTH]), answer(2, [NORTH]), answer(3, [BRAND, NORTH])],
     });
@@ -114,7 +160,9 @@ describe('content gap', () => {
     const h = first?.highlights.find((x) => x.entityId === NORTH);
     expect(h).toBeDefined();
     expect(s.answers[0]?.text.slice(h?.start, h?.end)).toBe('Northwind Insights');
-    expect(gap?.confidence.n).toBe(40);
+    expect(gap?.confidence.n).toBe(70);
+    expect(gap?.rationale).toMatch(/one-sided p [<=] [\d.]+, 95% interval \d+ to \d+ points/);
+    expect(gap?.evidence.figures[0]).toMatchObject({ n: 70, unit: 'answers', days: 7 });
     expect(gap?.priority).toBeGreaterThan(0);
   });
 
@@ -123,7 +171,7 @@ describe('content gap', () => {
       current: {
         from: '2026-11-19',
         to: '2026-11-25',
-        cells: [cell('2026-11-24', {}, 6, { [BRAND]: { m: 1 }, [NORTH]: { m: 4 } })],
+        cells: currentWeek(6, { [BRAND]: { m: 1 }, [NORTH]: { m: 4 } }),
       },
     });
     const result = generateCandidates(s);
@@ -136,10 +184,44 @@ describe('content gap', () => {
       current: {
         from: '2026-11-19',
         to: '2026-11-25',
-        cells: [cell('2026-11-24', {}, 30, { [BRAND]: { m: 10 }, [NORTH]: { m: 15 } })],
+        cells: currentWeek(30, { [BRAND]: { m: 10 }, [NORTH]: { m: 15 } }),
       },
     });
     expect(ofType(generateCandidates(s).candidates, 'content_gap')).toEqual([]);
+  });
+});
+
+describe('noise control across tests', () => {
+  const gapOn = (first: string, count: number) =>
+    snapshot({
+      current: {
+        from: '2026-11-19',
+        to: '2026-11-25',
+        cells: days(first, count, {}, 10 * count, { [BRAND]: { m: count }, [NORTH]: { m: 7 * count } }),
+      },
+    });
+
+  it('a whole window in one day cell cannot be judged: the days are the unit of noise', () => {
+    const result = generateCandidates(
+      snapshot({
+        current: {
+          from: '2026-11-19',
+          to: '2026-11-25',
+          cells: [cell('2026-11-24', {}, 200, { [BRAND]: { m: 20 }, [NORTH]: { m: 150 } })],
+        },
+      }),
+    );
+    expect(ofType(result.candidates, 'content_gap')).toEqual([]);
+    expect(result.insufficientData.some((l) => l.startsWith('content gap') && l.includes('over 1 days'))).toBe(true);
+  });
+
+  it('a finding must hold on the windows ending yesterday too (persistence)', () => {
+    // Four days of data: today's window has 4 days (enough), yesterday's only 3 (not judged), so nothing yet.
+    expect(ofType(generateCandidates(gapOn('2026-11-22', 4)).candidates, 'content_gap')).toEqual([]);
+    // Without the persistence rule the same data would raise; with a fifth day it holds on both evaluations.
+    const once = generateCandidates(gapOn('2026-11-22', 4), { ...DEFAULT_ENGINE_CONFIG, persistDays: 1 });
+    expect(ofType(once.candidates, 'content_gap').length).toBeGreaterThan(0);
+    expect(ofType(generateCandidates(gapOn('2026-11-21', 5)).candidates, 'content_gap').length).toBeGreaterThan(0);
   });
 });
 
@@ -149,12 +231,12 @@ describe('competitor gap', () => {
       baseline: {
         from: '2026-10-22',
         to: '2026-11-18',
-        cells: [cell('2026-11-01', {}, 100, { [BRAND]: { m: 50 }, [NORTH]: { m: 20 } })],
+        cells: baselineWeeks(280, { [BRAND]: { m: 140 }, [NORTH]: { m: 56 } }),
       },
       current: {
         from: '2026-11-19',
         to: '2026-11-25',
-        cells: [cell('2026-11-24', {}, 100, { [BRAND]: { m: 50 }, [NORTH]: { m: 55 } })],
+        cells: currentWeek(100, { [BRAND]: { m: 50 }, [NORTH]: { m: 55 } }),
       },
     });
     const gaps = ofType(generateCandidates(rising).candidates, 'competitor_gap');
@@ -165,12 +247,12 @@ describe('competitor gap', () => {
       baseline: {
         from: '2026-10-22',
         to: '2026-11-18',
-        cells: [cell('2026-11-01', {}, 20, { [BRAND]: { m: 10 }, [NORTH]: { m: 6 } })],
+        cells: baselineWeeks(56, { [BRAND]: { m: 28 }, [NORTH]: { m: 17 } }),
       },
       current: {
         from: '2026-11-19',
         to: '2026-11-25',
-        cells: [cell('2026-11-24', {}, 20, { [BRAND]: { m: 10 }, [NORTH]: { m: 9 } })],
+        cells: currentWeek(20, { [BRAND]: { m: 10 }, [NORTH]: { m: 9 } }),
       },
     });
     expect(ofType(generateCandidates(wobble).candidates, 'competitor_gap')).toEqual([]);
@@ -179,12 +261,12 @@ describe('competitor gap', () => {
 
 describe('negative sentiment', () => {
   it('raises when sentiment toward the brand is significantly below zero, quoting the negative answers', () => {
-    // 20 mentions, mean -0.5, sd ≈ 0.1: the interval is well below zero.
+    // 21 answers naming the brand over 7 days, per-answer sentiment mean -0.5, sd ≈ 0.1: well below zero.
     const s = snapshot({
       current: {
         from: '2026-11-19',
         to: '2026-11-25',
-        cells: [cell('2026-11-24', {}, 20, { [BRAND]: { m: 20, sN: 20, s: -10, s2: 5.2 } })],
+        cells: currentWeek(21, { [BRAND]: { m: 21, asN: 21, as: -10.5, as2: 5.46 } }),
       },
       answers: [answer(1, [BRAND], { brandSentiment: -0.6 }), answer(2, [BRAND], { brandSentiment: 0.3 })],
     });
@@ -198,7 +280,7 @@ describe('negative sentiment', () => {
       current: {
         from: '2026-11-19',
         to: '2026-11-25',
-        cells: [cell('2026-11-24', {}, 20, { [BRAND]: { m: 20, sN: 20, s: -1, s2: 8 } })],
+        cells: currentWeek(21, { [BRAND]: { m: 21, asN: 21, as: -1.05, as2: 8.4 } }),
       },
     });
     expect(ofType(generateCandidates(s).candidates, 'negative_sentiment')).toEqual([]);
@@ -239,14 +321,27 @@ describe('negative sentiment', () => {
 });
 
 describe('source opportunity', () => {
-  it('raises for a third-party domain cited with competitors and never with the brand', () => {
-    const cited = (i: number, who: string[]) => answer(i, who, { citedDomains: ['g2.example', 'northwind.example'] });
+  it('raises for a third-party domain cited with a competitor in many distinct prompts and never with the brand', () => {
+    // 12 distinct prompts cite g2 with Northwind and none with the brand: exact McNemar p = 0.5^12 ≈ 0.00024.
+    const cited = (i: number, who: string[]) =>
+      answer(i, who, { promptId: `prm_${i}`, citedDomains: ['g2.example', 'northwind.example'] });
     const s = snapshot({
-      answers: [cited(1, [NORTH]), cited(2, [NORTH]), cited(3, [SOUTH]), cited(4, [NORTH, SOUTH])],
+      answers: Array.from({ length: 12 }, (_, i) => cited(i, i % 4 === 0 ? [NORTH, SOUTH] : [NORTH])),
     });
     const ops = ofType(generateCandidates(s).candidates, 'source_opportunity');
     expect(ops.map((o) => o.dedupeKey)).toEqual(['source_opportunity|g2.example']);
-    expect(ops[0]?.evidence.domains).toEqual([{ domain: 'g2.example', class: 'third-party', answers: 4 }]);
+    expect(ops[0]?.evidence.domains).toEqual([{ domain: 'g2.example', class: 'third-party', answers: 12 }]);
+    expect(ops[0]?.evidence.figures[0]).toMatchObject({ value: 12, n: 12, unit: 'prompts' });
+  });
+
+  it('the samples of one prompt are one observation: many answers of few prompts raise nothing', () => {
+    // Before: 4 answers (often the 3 samples of one prompt) were enough. Now 12 answers of 2 prompts are 2 prompts.
+    const s = snapshot({
+      answers: Array.from({ length: 12 }, (_, i) =>
+        answer(i, [NORTH], { promptId: `prm_${i % 2}`, citedDomains: ['g2.example'] }),
+      ),
+    });
+    expect(ofType(generateCandidates(s).candidates, 'source_opportunity')).toEqual([]);
   });
 
   it('does not raise when the brand is cited from the domain too, or when there are too few answers', () => {
@@ -303,7 +398,7 @@ describe('reconcile: dedupe, cap and cooldown', () => {
     current: {
       from: '2026-11-19',
       to: '2026-11-25',
-      cells: [cell('2026-11-24', {}, 40, { [BRAND]: { m: 4 }, [NORTH]: { m: 30 } })],
+      cells: currentWeek(70, { [BRAND]: { m: 7 }, [NORTH]: { m: 49 } }),
     },
     answers: [answer(1, [NORTH])],
   });

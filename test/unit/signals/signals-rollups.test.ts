@@ -108,6 +108,7 @@ describe('signal rollups (pure)', () => {
 describe('alerts and metric.alert events', () => {
   const finding = {
     day: '2026-11-20',
+    kind: 'day' as const,
     metric: 'sentiment' as const,
     direction: 'down' as const,
     observed: { value: -0.6, n: 40 },

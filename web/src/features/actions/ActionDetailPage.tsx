@@ -274,7 +274,10 @@ export function ActionDetailPage() {
                     <tr key={f.label}>
                       <td>{f.label}</td>
                       <td>{fmt(f.label, f.value)}</td>
-                      <td>{f.n}</td>
+                      <td>
+                        {f.n} {f.unit ?? 'answers'}
+                        {f.days ? ` over ${f.days} days` : ''}
+                      </td>
                       <td>{f.ci ? `${fmt(f.label, f.ci[0])} – ${fmt(f.label, f.ci[1])}` : '—'}</td>
                     </tr>
                   ))}
