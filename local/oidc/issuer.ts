@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from '#shared/domain/access-token-rules.ts';
 import { TENANT_CLAIM } from '#shared/infra/resources.ts';
 import type { LocalUser, LocalUserStore } from './user-store.ts';
 
@@ -96,6 +97,10 @@ async function readForm(req: IncomingMessage, limitBytes = 16 * 1024): Promise<U
 export async function createLocalIssuer(options: LocalIssuerOptions): Promise<LocalIssuer> {
   const { signingKey, cookieKey } = await loadOrCreateSecrets(options.dataDir);
   const ttl = options.accessTokenTtlSeconds ?? 3600;
+  // The issuer obeys the same rules its tokens are checked against (shared/domain/access-token-rules.ts).
+  if (!(ttl > 0 && ttl <= MAX_ACCESS_TOKEN_LIFETIME_SECONDS)) {
+    throw new Error(`accessTokenTtlSeconds must be between 1 and ${MAX_ACCESS_TOKEN_LIFETIME_SECONDS}`);
+  }
   const mountPath = new URL(options.issuer).pathname.replace(/\/$/, '');
 
   const claimsFor = async (sub: string) => {
