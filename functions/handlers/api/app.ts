@@ -30,6 +30,19 @@ function pathPattern(path: string): RegExp {
   return new RegExp(`^${source}/?$`);
 }
 
+/**
+ * The router decodes path parameters with decodeURIComponent, which throws on a malformed %-escape
+ * (`/brands/%E0%A4%A`): such a path is the client's mistake, answered 400 in the API's error format.
+ */
+function malformedPathError(rawPath: string | undefined): HttpError | null {
+  try {
+    decodeURIComponent(rawPath ?? '/');
+    return null;
+  } catch {
+    return new HttpError(400, 'invalid_path', 'The path has a malformed percent-escape');
+  }
+}
+
 /** What the app itself needs besides its routes: token verification and the membership check. */
 export interface AppDeps {
   verifier: AccessTokenVerifier;
@@ -126,6 +139,11 @@ export function createApiApp(
   return {
     routes,
     async handle(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
+      const badPath = malformedPathError(event.rawPath);
+      if (badPath) {
+        const mapped = mapError(badPath);
+        return { statusCode: mapped.status, headers: JSON_HEADERS, body: JSON.stringify(mapped.body) };
+      }
       try {
         return await router.resolve(event, context);
       } catch (error) {

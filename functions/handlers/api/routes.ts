@@ -169,7 +169,11 @@ const runsQuery = pageQuerySchema.extend({ brandId: idSchema('brd').optional() }
 const itemsQuery = pageQuerySchema.extend({ status: z.enum(['pending', 'succeeded', 'failed', 'skipped']).optional() });
 
 const versionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
-const diffQuery = z.strictObject({ from: z.coerce.number().int().min(0), to: z.coerce.number().int().positive() });
+/** `from` defaults to the version before `to` (0, the empty set, for version 1): what "what changed in v5" means. */
+const diffQuery = z.strictObject({
+  from: z.coerce.number().int().min(0).optional().describe('Older version; default `to - 1` (0 is the empty set)'),
+  to: z.coerce.number().int().positive(),
+});
 
 /**
  * The API's route table: the single list the router, the role checks, the OpenAPI document and the generated
@@ -360,7 +364,7 @@ export function coreRoutes(deps: CoreRouteDeps): RouteDefinition[] {
       docs: { query: diffQuery, response: PromptSetDiffSchema },
       handle: async (ctx) => {
         const { from, to } = parseQuery(ctx.event, diffQuery);
-        return ok(await promptSets.diffPromptSetVersions(deps, tenantOf(ctx), brandIdOf(ctx), from, to));
+        return ok(await promptSets.diffPromptSetVersions(deps, tenantOf(ctx), brandIdOf(ctx), from ?? to - 1, to));
       },
     },
     {
