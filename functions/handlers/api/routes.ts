@@ -35,6 +35,7 @@ import { filterOfQuery } from '#shared/domain/query-filter.ts';
 import { ROLES, type Role } from '#shared/domain/roles.ts';
 import type { AccessTokenVerifier } from '#shared/ports/access-token-verifier.ts';
 import type { AuditLog } from '#shared/ports/audit.ts';
+import type { RateLimitSetting } from '#shared/ports/rate-limiter.ts';
 import type { RollupStore } from '#shared/ports/rollups.ts';
 import type { WorkflowStarter } from '#shared/ports/runs.ts';
 import type { Warehouse } from '#shared/ports/warehouse.ts';
@@ -79,6 +80,9 @@ export interface ApiDeps
   actionHub?: ActionHubServices;
   /** Connector admin and webhook ports (functions/handlers/connectors/deps.ts); their routes answer 503 without them. */
   connectors?: ConnectorServices;
+  /** Per tenant and route, and per webhook connector (functions/handlers/api/wiring.ts); absent: no limit. */
+  rateLimit?: RateLimitSetting | undefined;
+  webhookRateLimit?: RateLimitSetting | undefined;
   /** Component health and dead letters for GET /ops/status (the local stack); the route answers 503 without it. */
   ops?: OpsStatusSource | undefined;
 }

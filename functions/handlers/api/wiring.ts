@@ -2,6 +2,7 @@ import { JwtAccessTokenVerifier } from '../../adapters/auth/jwt-access-token-ver
 import { createDocumentClient } from '../../adapters/aws/clients.ts';
 import { DynamoDbAuditLog } from '../../adapters/aws/dynamodb-audit-log.ts';
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
+import { DynamoDbRateLimiter } from '../../adapters/aws/dynamodb-rate-limiter.ts';
 import { DynamoDbRollupStore } from '../../adapters/aws/dynamodb-rollup-store.ts';
 import { DynamoDbRunRepository } from '../../adapters/aws/dynamodb-run-repository.ts';
 import { DynamoDbSignalAlertStore } from '../../adapters/aws/dynamodb-signal-alert-store.ts';
@@ -9,7 +10,7 @@ import { DynamoDbSignalStore } from '../../adapters/aws/dynamodb-signal-store.ts
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { systemClock, ulidGenerator } from '../../adapters/system.ts';
 import { readApiConfig } from '../../config.ts';
-import { tracer } from '../../powertools.ts';
+import { logger, tracer } from '../../powertools.ts';
 
 /*
  * The cold-start wiring every API function shares (the full app of index.ts and the route-group functions of
@@ -19,6 +20,19 @@ import { tracer } from '../../powertools.ts';
 export const config = readApiConfig();
 export const db = tracer.captureAWSv3Client(createDocumentClient(config));
 export const verifier = await JwtAccessTokenVerifier.create(config.auth);
+
+/** The API's rate limits (per tenant and route; per webhook connector), counted in the table by every instance. */
+const limiter = new DynamoDbRateLimiter(db, config.TABLE_NAME, logger);
+export const rateLimits = {
+  rateLimit:
+    config.API_RATE_LIMIT_PER_MINUTE > 0
+      ? { limiter, rule: { limit: config.API_RATE_LIMIT_PER_MINUTE, windowSeconds: 60 } }
+      : undefined,
+  webhookRateLimit:
+    config.WEBHOOK_RATE_LIMIT_PER_MINUTE > 0
+      ? { limiter, rule: { limit: config.WEBHOOK_RATE_LIMIT_PER_MINUTE, windowSeconds: 60 } }
+      : undefined,
+};
 
 /** The table-backed stores and system ports all route groups share. */
 export function tableStores() {
@@ -37,6 +51,7 @@ export function tableStores() {
     ids: ulidGenerator,
     maxBodyBytes: config.MAX_BODY_BYTES,
     version: process.env.APP_VERSION ?? 'dev',
+    ...rateLimits,
   };
 }
 
