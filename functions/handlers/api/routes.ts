@@ -38,6 +38,7 @@ import type { AuditLog } from '#shared/ports/audit.ts';
 import type { RateLimitSetting } from '#shared/ports/rate-limiter.ts';
 import type { RollupStore } from '#shared/ports/rollups.ts';
 import type { WorkflowStarter } from '#shared/ports/runs.ts';
+import type { WorkspaceDeletionLedger } from '#shared/ports/tenant-lifecycle.ts';
 import type { Warehouse } from '#shared/ports/warehouse.ts';
 import { readBrandMetrics, readBrandMetricsSeries } from '#shared/use-cases/aggregate.ts';
 import * as brands from '#shared/use-cases/brands.ts';
@@ -56,6 +57,7 @@ import { parseFilterQuery } from './routes/analytics-query.ts';
 import type { ConnectorServices } from './routes/connectors.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { type SignalRouteDeps, signalRoutes } from './routes/signals.ts';
+import { workspaceLifecycleRoutes } from './routes/workspace-lifecycle.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -83,6 +85,8 @@ export interface ApiDeps
   /** Per tenant and route, and per webhook connector (functions/handlers/api/wiring.ts); absent: no limit. */
   rateLimit?: RateLimitSetting | undefined;
   webhookRateLimit?: RateLimitSetting | undefined;
+  /** Workspace deletions (routes/workspace-lifecycle.ts); those routes answer 503 without it. */
+  deletions?: WorkspaceDeletionLedger | undefined;
   /** Component health and dead letters for GET /ops/status (the local stack); the route answers 503 without it. */
   ops?: OpsStatusSource | undefined;
 }
@@ -641,6 +645,7 @@ export function coreRoutes(deps: CoreRouteDeps): RouteDefinition[] {
     },
     ...signalRoutes(deps),
     ...opsRoutes(deps),
+    ...workspaceLifecycleRoutes(deps),
   ];
   return routes;
 }

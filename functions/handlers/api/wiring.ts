@@ -7,6 +7,7 @@ import { DynamoDbRollupStore } from '../../adapters/aws/dynamodb-rollup-store.ts
 import { DynamoDbRunRepository } from '../../adapters/aws/dynamodb-run-repository.ts';
 import { DynamoDbSignalAlertStore } from '../../adapters/aws/dynamodb-signal-alert-store.ts';
 import { DynamoDbSignalStore } from '../../adapters/aws/dynamodb-signal-store.ts';
+import { DynamoDbWorkspaceDeletionLedger } from '../../adapters/aws/dynamodb-tenant-lifecycle.ts';
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { systemClock, ulidGenerator } from '../../adapters/system.ts';
 import { readApiConfig } from '../../config.ts';
@@ -52,6 +53,7 @@ export function tableStores() {
     maxBodyBytes: config.MAX_BODY_BYTES,
     version: process.env.APP_VERSION ?? 'dev',
     ...rateLimits,
+    deletions: new DynamoDbWorkspaceDeletionLedger(db, config.TABLE_NAME),
   };
 }
 

@@ -1,0 +1,81 @@
+import * as z from 'zod';
+import { NotFoundError } from '#shared/domain/errors.ts';
+import type { WorkspaceDeletionLedger } from '#shared/ports/tenant-lifecycle.ts';
+import {
+  cancelWorkspaceDeletion,
+  type DeletionRequestDeps,
+  requestWorkspaceDeletion,
+} from '#shared/use-cases/workspace-lifecycle.ts';
+import { HttpError } from '../../../middleware/http-errors.ts';
+import { parseJsonBody } from '../../../middleware/request.ts';
+import { ok, type RouteDefinition, tenantOf } from '../routes.ts';
+
+const DeletionRequestSchema = z.strictObject({
+  /** The workspace's name, typed by the owner to confirm. */
+  confirmName: z.string().min(1).max(200),
+});
+
+const WorkspaceDeletionSchema = z.object({
+  tenantId: z.string(),
+  status: z.enum(['scheduled', 'cancelled', 'purging', 'purged']),
+  requestedAt: z.iso.datetime(),
+  purgeAfter: z.iso.datetime(),
+  step: z.string(),
+  purgedAt: z.iso.datetime().nullable(),
+  removed: z.object({
+    memberships: z.number(),
+    objects: z.number(),
+    warehouseRows: z.number(),
+    items: z.number(),
+  }),
+});
+
+export interface WorkspaceLifecycleRouteDeps extends Omit<DeletionRequestDeps, 'deletions'> {
+  /** The deletion ledger (functions/handlers/api/wiring.ts); the routes answer 503 without it. */
+  deletions?: WorkspaceDeletionLedger | undefined;
+  maxBodyBytes: number;
+}
+
+/** Deleting a workspace: an owner's request, its grace period and its cancellation (the purge runs as a job). */
+export function workspaceLifecycleRoutes(deps: WorkspaceLifecycleRouteDeps): RouteDefinition[] {
+  const ledger = () => {
+    if (!deps.deletions) throw new HttpError(503, 'lifecycle_unavailable', 'Workspace deletion is not configured here');
+    return { ...deps, deletions: deps.deletions };
+  };
+  return [
+    {
+      method: 'POST',
+      path: '/workspaces/current/deletion',
+      summary:
+        'Schedule the deletion of this workspace (owner; purged after a 7-day grace period, cancellable until then)',
+      access: { kind: 'tenant', roles: ['owner'] },
+      docs: { body: DeletionRequestSchema, response: WorkspaceDeletionSchema },
+      handle: async (ctx) => {
+        const { confirmName } = parseJsonBody(ctx.event, DeletionRequestSchema, deps.maxBodyBytes);
+        return { status: 202, body: await requestWorkspaceDeletion(ledger(), tenantOf(ctx), confirmName) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/workspaces/current/deletion',
+      summary: "This workspace's scheduled deletion, if any",
+      access: { kind: 'tenant', roles: ['owner', 'admin'] },
+      docs: { response: WorkspaceDeletionSchema },
+      handle: async (ctx) => {
+        const found = await ledger().deletions.get(tenantOf(ctx).tenantId);
+        if (!found || found.status === 'cancelled') {
+          throw new NotFoundError('No deletion is scheduled', { code: 'deletion_not_found' });
+        }
+        return ok(found);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/workspaces/current/deletion',
+      summary: 'Cancel the scheduled deletion during the grace period (owner)',
+      access: { kind: 'tenant', roles: ['owner'] },
+      docs: { response: WorkspaceDeletionSchema },
+      handle: async (ctx) => ok(await cancelWorkspaceDeletion(ledger(), tenantOf(ctx))),
+    },
+  ];
+}
