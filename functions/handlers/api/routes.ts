@@ -57,7 +57,7 @@ import { parseFilterQuery } from './routes/analytics-query.ts';
 import type { ConnectorServices } from './routes/connectors.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { type SignalRouteDeps, signalRoutes } from './routes/signals.ts';
-import { workspaceLifecycleRoutes } from './routes/workspace-lifecycle.ts';
+import { type WorkspaceExportServices, workspaceLifecycleRoutes } from './routes/workspace-lifecycle.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -85,8 +85,9 @@ export interface ApiDeps
   /** Per tenant and route, and per webhook connector (functions/handlers/api/wiring.ts); absent: no limit. */
   rateLimit?: RateLimitSetting | undefined;
   webhookRateLimit?: RateLimitSetting | undefined;
-  /** Workspace deletions (routes/workspace-lifecycle.ts); those routes answer 503 without it. */
+  /** Workspace deletions and exports (routes/workspace-lifecycle.ts); those routes answer 503 without them. */
   deletions?: WorkspaceDeletionLedger | undefined;
+  exports?: WorkspaceExportServices | undefined;
   /** Component health and dead letters for GET /ops/status (the local stack); the route answers 503 without it. */
   ops?: OpsStatusSource | undefined;
 }

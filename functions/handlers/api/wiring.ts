@@ -1,5 +1,5 @@
 import { JwtAccessTokenVerifier } from '../../adapters/auth/jwt-access-token-verifier.ts';
-import { createDocumentClient } from '../../adapters/aws/clients.ts';
+import { createDocumentClient, createS3Client } from '../../adapters/aws/clients.ts';
 import { DynamoDbAuditLog } from '../../adapters/aws/dynamodb-audit-log.ts';
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
 import { DynamoDbRateLimiter } from '../../adapters/aws/dynamodb-rate-limiter.ts';
@@ -9,6 +9,13 @@ import { DynamoDbSignalAlertStore } from '../../adapters/aws/dynamodb-signal-ale
 import { DynamoDbSignalStore } from '../../adapters/aws/dynamodb-signal-store.ts';
 import { DynamoDbWorkspaceDeletionLedger } from '../../adapters/aws/dynamodb-tenant-lifecycle.ts';
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
+import {
+  AwsWorkspaceExportSource,
+  auditWriter,
+  exportDownloadUrl,
+  exportKey,
+  S3TarGzArchive,
+} from '../../adapters/aws/s3-workspace-export.ts';
 import { systemClock, ulidGenerator } from '../../adapters/system.ts';
 import { readApiConfig } from '../../config.ts';
 import { logger, tracer } from '../../powertools.ts';
@@ -35,6 +42,19 @@ export const rateLimits = {
       : undefined,
 };
 
+/** Workspace export: the lake bucket's objects and the table's items into one archive in the bucket. */
+function workspaceExports() {
+  const bucket = config.LAKE_BUCKET;
+  if (!bucket) return undefined;
+  const s3 = tracer.captureAWSv3Client(createS3Client(config));
+  return {
+    source: new AwsWorkspaceExportSource(db, config.TABLE_NAME, s3, bucket),
+    openArchive: (tenantId: string, exportId: string) => new S3TarGzArchive(s3, bucket, exportKey(tenantId, exportId)),
+    auditFor: (tenantId: string) => auditWriter(db, config.TABLE_NAME, tenantId as never),
+    downloadUrl: (key: string) => exportDownloadUrl(s3, bucket, key),
+  };
+}
+
 /** The table-backed stores and system ports all route groups share. */
 export function tableStores() {
   const runs = new DynamoDbRunRepository(db, config.TABLE_NAME);
@@ -54,6 +74,7 @@ export function tableStores() {
     version: process.env.APP_VERSION ?? 'dev',
     ...rateLimits,
     deletions: new DynamoDbWorkspaceDeletionLedger(db, config.TABLE_NAME),
+    exports: workspaceExports(),
   };
 }
 

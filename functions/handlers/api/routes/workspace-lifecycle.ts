@@ -1,6 +1,10 @@
 import * as z from 'zod';
 import { NotFoundError } from '#shared/domain/errors.ts';
+import type { AuditRecord } from '#shared/ports/audit.ts';
+import type { IdGenerator } from '#shared/ports/system.ts';
 import type { WorkspaceDeletionLedger } from '#shared/ports/tenant-lifecycle.ts';
+import type { ArchiveSink, WorkspaceExportSource } from '#shared/ports/workspace-export.ts';
+import { exportWorkspace } from '#shared/use-cases/workspace-export.ts';
 import {
   cancelWorkspaceDeletion,
   type DeletionRequestDeps,
@@ -30,9 +34,28 @@ const WorkspaceDeletionSchema = z.object({
   }),
 });
 
+const WorkspaceExportSchema = z.object({
+  exportId: z.string(),
+  bytes: z.number().int(),
+  entities: z.record(z.string(), z.number().int()),
+  objects: z.number().int(),
+  /** A link to the `.tar.gz`, valid for 15 minutes. */
+  downloadUrl: z.string(),
+});
+
+/** The export's adapters (functions/adapters/aws/s3-workspace-export.ts). */
+export interface WorkspaceExportServices {
+  source: WorkspaceExportSource;
+  openArchive(tenantId: string, exportId: string): ArchiveSink;
+  auditFor(tenantId: string): (record: AuditRecord) => Promise<void>;
+  downloadUrl(key: string): Promise<string>;
+}
+
 export interface WorkspaceLifecycleRouteDeps extends Omit<DeletionRequestDeps, 'deletions'> {
   /** The deletion ledger (functions/handlers/api/wiring.ts); the routes answer 503 without it. */
   deletions?: WorkspaceDeletionLedger | undefined;
+  exports?: WorkspaceExportServices | undefined;
+  ids: IdGenerator;
   maxBodyBytes: number;
 }
 
@@ -43,6 +66,31 @@ export function workspaceLifecycleRoutes(deps: WorkspaceLifecycleRouteDeps): Rou
     return { ...deps, deletions: deps.deletions };
   };
   return [
+    {
+      method: 'POST',
+      path: '/workspaces/current/export',
+      summary:
+        'Export everything the workspace owns as one .tar.gz (JSONL per entity, raw answers, lake files); owner, audited',
+      access: { kind: 'tenant', roles: ['owner'] },
+      docs: { response: WorkspaceExportSchema },
+      handle: async (ctx) => {
+        const services = deps.exports;
+        if (!services) throw new HttpError(503, 'export_unavailable', 'Workspace export is not configured here');
+        const tenant = tenantOf(ctx);
+        const result = await exportWorkspace(
+          {
+            source: services.source,
+            openArchive: services.openArchive,
+            audit: services.auditFor(tenant.tenantId),
+            clock: deps.clock,
+            ids: deps.ids,
+          },
+          tenant,
+        );
+        const { key, ...rest } = result;
+        return ok({ ...rest, downloadUrl: await services.downloadUrl(key) });
+      },
+    },
     {
       method: 'POST',
       path: '/workspaces/current/deletion',
