@@ -1,4 +1,8 @@
-import * as z from 'zod';
+import {
+  DeletionRequestSchema,
+  WorkspaceDeletionSchema,
+  WorkspaceExportSchema,
+} from '#shared/contracts/workspace-lifecycle.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import type { AuditRecord } from '#shared/ports/audit.ts';
 import type { IdGenerator } from '#shared/ports/system.ts';
@@ -13,35 +17,6 @@ import {
 import { HttpError } from '../../../middleware/http-errors.ts';
 import { parseJsonBody } from '../../../middleware/request.ts';
 import { ok, type RouteDefinition, tenantOf } from '../routes.ts';
-
-const DeletionRequestSchema = z.strictObject({
-  /** The workspace's name, typed by the owner to confirm. */
-  confirmName: z.string().min(1).max(200),
-});
-
-const WorkspaceDeletionSchema = z.object({
-  tenantId: z.string(),
-  status: z.enum(['scheduled', 'cancelled', 'purging', 'purged']),
-  requestedAt: z.iso.datetime(),
-  purgeAfter: z.iso.datetime(),
-  step: z.string(),
-  purgedAt: z.iso.datetime().nullable(),
-  removed: z.object({
-    memberships: z.number(),
-    objects: z.number(),
-    warehouseRows: z.number(),
-    items: z.number(),
-  }),
-});
-
-const WorkspaceExportSchema = z.object({
-  exportId: z.string(),
-  bytes: z.number().int(),
-  entities: z.record(z.string(), z.number().int()),
-  objects: z.number().int(),
-  /** A link to the `.tar.gz`, valid for 15 minutes. */
-  downloadUrl: z.string(),
-});
 
 /** The export's adapters (functions/adapters/aws/s3-workspace-export.ts). */
 export interface WorkspaceExportServices {
