@@ -39,8 +39,8 @@ describe('tenant lifecycle and the black-box probe classes (report rows)', () =>
     let requests = 0;
     let bad = 0;
     for (const route of routes) {
-      for (const escape of ['%E0%A4%A', '%', '%zz']) {
-        const res = await call(stack.apiUrl, route.method, route.path.replace(/:\w+/g, escape), {
+      for (const malformed of ['%E0%A4%A', '%', '%zz']) {
+        const res = await call(stack.apiUrl, route.method, route.path.replace(/:\w+/g, malformed), {
           token: owner.owner.token,
         });
         requests++;
