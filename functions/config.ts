@@ -22,6 +22,10 @@ const baseSchema = z.object({
     .int()
     .positive()
     .default(256 * 1024),
+  /** Requests per minute per tenant and route (per user on routes before a workspace exists); 0 = no limit. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  /** Requests per minute per webhook connector id; 0 = no limit. */
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
 });
 
 /** Cognito in AWS: the verifier is built from the user pool and app client ids. */

@@ -410,6 +410,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }, interval);
       stops.push(async () => clearInterval(timer));
       stops.push(await (await import('./event-pipeline.ts')).startMaterializeSchedule({ intervalMs: 3_600_000, log }));
+      // Workspace purges whose grace period ended (hourly, as in AWS); an interrupted one resumes at its saved step.
+      const { purgeDue } = await import('../functions/handlers/lifecycle/purge.ts');
+      const purgeTimer = setInterval(() => {
+        purgeDue().catch((error: Error) => log(`workspace purge: ${error.message}`));
+      }, 3_600_000);
+      stops.push(async () => clearInterval(purgeTimer));
       // Connector ingest: EventBridge Scheduler fires it every minute in AWS; each connector has its own interval.
       stops.push(startLocalConnectorSchedule({ sfnEndpoint: `${loopback}/stepfunctions`, intervalMs: 60_000, log }));
     }

@@ -25,7 +25,7 @@ export interface PushWebSocketApiProps {
   readonly stageName?: string;
 }
 
-/** One JSON line per connect, message and disconnect. The query string (it carries the token) is never logged. */
+/** One JSON line per connect, message and disconnect. Neither the query string nor headers (the token) are logged. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
   JSON.stringify({
     requestId: '$context.requestId',
@@ -47,7 +47,8 @@ const IAM5_MANAGE_CONNECTIONS_REASON =
 
 /**
  * The WebSocket API that pushes run progress to browsers. One function serves `$connect` (verifies the access
- * token from `?token=`, since browsers cannot set headers on a WebSocket, then confirms membership; a non-2xx
+ * token the browser offers as the `bearer.<token>` subprotocol in `Sec-WebSocket-Protocol` — never in the URL —
+ * then confirms membership and selects the `promptpulse.v1` subprotocol; a non-2xx
  * answer makes API Gateway refuse the handshake), `$disconnect` and `$default` (`ping`/`subscribe`).
  *
  * Functions that push (the fan-out's steps) need the stage's management endpoint and `ManageConnections` on
@@ -101,7 +102,7 @@ export class PushWebSocketApi extends Construct {
 
     this.authorizer = new NodeFunction(this, 'Authorizer', {
       entry: 'functions/handlers/ws/authorizer.ts',
-      description: 'PromptPulse WebSocket $connect authorizer (access token from ?token=)',
+      description: 'PromptPulse WebSocket $connect authorizer (access token from the Sec-WebSocket-Protocol header)',
       serviceName: 'promptpulse-ws-authorizer',
       memorySize: 256,
       timeout: Duration.seconds(5),
@@ -115,7 +116,7 @@ export class PushWebSocketApi extends Construct {
       },
     });
     const tokenAuthorizer = new WebSocketLambdaAuthorizer('TokenAuthorizer', this.authorizer.function, {
-      identitySource: ['route.request.querystring.token'],
+      identitySource: ['route.request.header.Sec-WebSocket-Protocol'],
     });
 
     const integration = (name: string) => new WebSocketLambdaIntegration(name, fn);

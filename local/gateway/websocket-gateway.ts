@@ -92,7 +92,17 @@ export function createLocalWebSocketGateway(options: LocalWebSocketGatewayOption
   const maxMessageBytes = options.maxMessageBytes ?? 128 * 1024;
   const timeoutMs = options.timeoutMs ?? 29_000;
   const log = options.log ?? (() => {});
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  // API Gateway answers the handshake with the `Sec-WebSocket-Protocol` header `$connect` returned (if it is one the
+  // client offered); without it a browser that offered subprotocols fails the connection. The same here.
+  const selectedProtocol = new WeakMap<IncomingMessage, string>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: maxMessageBytes,
+    handleProtocols: (offered, req) => {
+      const chosen = selectedProtocol.get(req);
+      return chosen !== undefined && offered.has(chosen) ? chosen : false;
+    },
+  });
   const connections = new Map<string, LiveConnection>();
   const pending = new Set<Promise<unknown>>();
 
@@ -253,6 +263,10 @@ export function createLocalWebSocketGateway(options: LocalWebSocketGatewayOption
           // The client left while `$connect` ran: API Gateway would still report the disconnect.
           return disconnect(connectionId, meta, domainName, 1006, 'Client left during $connect');
         }
+        const chosen = Object.entries(result?.headers ?? {}).find(
+          ([k]) => k.toLowerCase() === 'sec-websocket-protocol',
+        );
+        if (chosen) selectedProtocol.set(req, chosen[1]);
         wss.handleUpgrade(req, socket, head, (ws) => register(connectionId, ws, meta, domainName));
       },
       (error) => {

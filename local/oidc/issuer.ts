@@ -4,7 +4,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from '#shared/domain/access-token-rules.ts';
 import { TENANT_CLAIM } from '#shared/infra/resources.ts';
+import type { RateRule } from '#shared/ports/rate-limiter.ts';
+import { MemoryRateLimiter } from '../../functions/adapters/memory-rate-limiter.ts';
 import type { LocalUser, LocalUserStore } from './user-store.ts';
 
 /** Claims the production pre-token-generation trigger would add for a user. */
@@ -22,7 +25,22 @@ export interface LocalIssuerOptions {
   tenantClaims: TenantClaimsResolver;
   /** Access/ID token lifetime in seconds. @default 3600 (Cognito's default) */
   accessTokenTtlSeconds?: number;
+  /** Brute-force limits (failed attempts per window). @default {@link DEFAULT_SIGN_IN_THROTTLE} */
+  throttle?: SignInThrottle;
 }
+
+/** Failed attempts allowed per window before further attempts get 429 (Cognito's threat protection does this in AWS). */
+export interface SignInThrottle {
+  /** Wrong passwords per account (email). */
+  perAccount: RateRule;
+  /** Wrong passwords and refused token requests per client IP. */
+  perIp: RateRule;
+}
+
+export const DEFAULT_SIGN_IN_THROTTLE: SignInThrottle = {
+  perAccount: { limit: 5, windowSeconds: 15 * 60 },
+  perIp: { limit: 50, windowSeconds: 15 * 60 },
+};
 
 export interface LocalIssuer {
   /** Serves every path under the issuer's mount path (`/oidc/...`). */
@@ -96,6 +114,10 @@ async function readForm(req: IncomingMessage, limitBytes = 16 * 1024): Promise<U
 export async function createLocalIssuer(options: LocalIssuerOptions): Promise<LocalIssuer> {
   const { signingKey, cookieKey } = await loadOrCreateSecrets(options.dataDir);
   const ttl = options.accessTokenTtlSeconds ?? 3600;
+  // The issuer obeys the same rules its tokens are checked against (shared/domain/access-token-rules.ts).
+  if (!(ttl > 0 && ttl <= MAX_ACCESS_TOKEN_LIFETIME_SECONDS)) {
+    throw new Error(`accessTokenTtlSeconds must be between 1 and ${MAX_ACCESS_TOKEN_LIFETIME_SECONDS}`);
+  }
   const mountPath = new URL(options.issuer).pathname.replace(/\/$/, '');
 
   const claimsFor = async (sub: string) => {
@@ -223,6 +245,24 @@ ${form}<input type="hidden" form="op.logoutForm" name="logout" value="yes">
     },
   };
 
+  // Brute-force throttling: failures are counted per account and per IP; once either is over its limit, attempts are
+  // refused with 429 and Retry-After before the password is even checked, so the right password does not help.
+  const throttle = options.throttle ?? DEFAULT_SIGN_IN_THROTTLE;
+  const failures = new MemoryRateLimiter();
+  const clientIp = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
+  const blockedFor = (req: IncomingMessage, email: string | null) => {
+    const now = new Date();
+    const checks = [failures.isBlocked(`ip|${clientIp(req)}`, throttle.perIp, now)];
+    if (email !== null) checks.push(failures.isBlocked(`account|${email}`, throttle.perAccount, now));
+    const refused = checks.filter((c) => !c.allowed);
+    return refused.length > 0 ? Math.max(...refused.map((c) => c.retryAfterSeconds)) : 0;
+  };
+  const recordFailure = (req: IncomingMessage, email: string | null) => {
+    const now = new Date();
+    failures.hitSync(`ip|${clientIp(req)}`, throttle.perIp, now);
+    if (email !== null) failures.hitSync(`account|${email}`, throttle.perAccount, now);
+  };
+
   const provider = new Provider(options.issuer, configuration);
   provider.proxy = false;
   const callback = provider.callback();
@@ -240,12 +280,27 @@ ${form}<input type="hidden" form="op.logoutForm" name="logout" value="yes">
     }
     const form = await readForm(req);
     const email = form.get('email') ?? '';
+    const account = email.trim().toLowerCase();
+    const wait = blockedFor(req, account);
+    if (wait > 0) {
+      res.writeHead(429, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'retry-after': String(wait),
+      });
+      res.end(
+        loginPage(action, `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minutes.`, email),
+      );
+      return;
+    }
     const user = options.users.authenticate(email, form.get('password') ?? '');
     if (!user) {
+      recordFailure(req, account);
       res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(loginPage(action, 'Incorrect email or password.', email));
       return;
     }
+    failures.reset(`account|${account}`);
     await provider.interactionFinished(
       req,
       res,
@@ -271,6 +326,22 @@ ${form}<input type="hidden" form="op.logoutForm" name="logout" value="yes">
           }
         });
         return;
+      }
+      if (innerUrl.split('?')[0] === '/token') {
+        // The token endpoint: refused grants (guessed codes, refresh tokens) count against the IP.
+        const wait = blockedFor(req, null);
+        if (wait > 0) {
+          res.writeHead(429, {
+            'content-type': 'application/json',
+            'cache-control': 'no-store',
+            'retry-after': String(wait),
+          });
+          res.end(JSON.stringify({ error: 'slow_down', error_description: 'Too many failed token requests' }));
+          return;
+        }
+        res.once('finish', () => {
+          if (res.statusCode === 400 || res.statusCode === 401) recordFailure(req, null);
+        });
       }
       // oidc-provider derives its mount path from originalUrl minus url, as under express' app.use('/oidc', ...).
       Object.assign(req, { originalUrl, url: innerUrl });

@@ -37,6 +37,8 @@ export interface Warehouse {
    */
   materialize?(throughDay: string): Promise<MaterializationReport>;
   close?(): Promise<void>;
+  /** Deletes every row of the tenant (workspace purge); returns how many were removed. */
+  purgeTenant?(tenantId: string): Promise<number>;
 }
 
 export interface MaterializationReport {

@@ -20,7 +20,7 @@ export interface WebSocketDeps {
 }
 
 /**
- * `$connect`: the browser cannot set headers on a WebSocket, so the access token comes in the query string.
+ * `$connect`: the access token comes as a subprotocol (shared/contracts/websocket-auth.ts), never in the URL.
  * It is verified like the API's bearer token, the tenant is taken from the verified claim only, membership is
  * confirmed in the store (every role may watch its workspace's runs), and only then is the connection kept.
  * @throws UnauthenticatedError (no/invalid token), ForbiddenError (no workspace, not a member)
@@ -30,7 +30,9 @@ export async function openConnection(
   connectionId: string,
   token: string | undefined,
 ): Promise<WebSocketConnection> {
-  if (!token) throw new UnauthenticatedError('An access token is required in the `token` query parameter');
+  if (!token) {
+    throw new UnauthenticatedError('Offer the access token as the `bearer.<token>` WebSocket subprotocol');
+  }
   const verified = await deps.verifier.verify(token);
   const principal = await authorizeTenantPrincipal(deps, {
     userId: verified.sub,

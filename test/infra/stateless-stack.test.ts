@@ -224,7 +224,7 @@ describe('stateless stack', () => {
       });
     });
 
-    it('puts a Lambda token authorizer (query string `token`) on $connect only', () => {
+    it('puts a Lambda token authorizer (the Sec-WebSocket-Protocol header) on $connect only', () => {
       const authorizerFn = logicalIdOf(ws.authorizer.function);
       const authorizers = template.findResources('AWS::ApiGatewayV2::Authorizer', {
         Properties: { ApiId: { Ref: wsApiId } },
@@ -232,7 +232,7 @@ describe('stateless stack', () => {
       expect(Object.values(authorizers).map((a) => a.Properties)).toEqual([
         expect.objectContaining({
           AuthorizerType: 'REQUEST',
-          IdentitySource: ['route.request.querystring.token'],
+          IdentitySource: ['route.request.header.Sec-WebSocket-Protocol'],
           AuthorizerUri: expect.objectContaining({ 'Fn::Join': expect.anything() }),
         }),
       ]);

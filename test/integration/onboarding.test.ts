@@ -231,7 +231,8 @@ describe('prompt sets', () => {
     });
     expect(exported.headers.get('content-type')).toMatch(/^text\/csv/);
     const csv = await exported.text();
-    expect(csv.split('\n')[0]).toBe('text,topic,intent,locale,persona');
+    // RFC 4180 line ends (CRLF), as every CSV the shared writer produces.
+    expect(csv.split('\r\n')[0]).toBe('text,topic,intent,locale,persona');
 
     const badCsv = 'text,topic,intent\n"Fine prompt about tools",Remote teams,commercial\nx,Nope,shopping\n';
     const refused = await call(stack.apiUrl, 'POST', `/brands/${brandId}/prompt-set/import`, {

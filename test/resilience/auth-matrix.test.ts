@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { webSocketProtocols } from '../../shared/contracts/websocket-auth.ts';
 import { call } from '../support/api.ts';
 import { type BadTokenContext, badTokens, goodToken } from '../support/bad-tokens.ts';
 import { signInWithPassword } from '../support/oidc-flow.ts';
@@ -27,9 +28,9 @@ beforeAll(async () => {
 
 /** Opens a WebSocket; resolves with the handshake status (101 when accepted, then closes it). */
 function handshakeStatus(token: string): Promise<number> {
-  const url = `${stack.url.replace(/^http/, 'ws')}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const url = `${stack.url.replace(/^http/, 'ws')}/ws`;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = token ? new WebSocket(url, webSocketProtocols(token)) : new WebSocket(url);
     ws.once('unexpected-response', (_req, res) => {
       res.resume();
       resolve(res.statusCode ?? 0);

@@ -50,6 +50,11 @@ export function badTokens(ctx: BadTokenContext): [label: string, make: () => Pro
     ['token_use id', () => forgeToken({ ...base, claims: { ...claims, token_use: 'id' } })],
     ['token_use missing', () => forgeToken({ ...base, claims: { ...claims, token_use: undefined } })],
     ['an ID token instead of an access token', async () => ctx.idToken],
+    ['no exp (never expires)', () => forgeToken({ ...base, claims, omitExp: true })],
+    ['no iat', () => forgeToken({ ...base, claims, omitIat: true })],
+    ['iat in the future', () => forgeToken({ ...base, claims, issuedAtOffset: 600, expiresIn: 1200 })],
+    ['lifetime over 24 h', () => forgeToken({ ...base, claims, expiresIn: 25 * 3600 })],
+    ['client_id missing', () => forgeToken({ ...base, claims: { ...claims, client_id: undefined } })],
     ['garbage', async () => 'not-a-jwt'],
     ['a truncated signature', async () => (await forgeToken({ ...base, claims })).slice(0, -10)],
   ];

@@ -10,6 +10,13 @@ export class InMemoryWorkspaces implements WorkspaceRepository {
   readonly workspaces = new Map<TenantId, Workspace>();
   readonly members = new Map<string, Member>();
   readonly directory = new Map<UserId, Membership>();
+  /** `tenant/user` of members invited and not yet signed in (they do not count as owners). */
+  readonly invited = new Set<string>();
+  private activeOwners(tenantId: TenantId) {
+    return [...this.members.entries()].filter(
+      ([key, m]) => m.tenantId === tenantId && m.role === 'owner' && !this.invited.has(key),
+    ).length;
+  }
 
   async getWorkspace(tenantId: TenantId) {
     return this.workspaces.get(tenantId) ?? null;
@@ -26,10 +33,11 @@ export class InMemoryWorkspaces implements WorkspaceRepository {
     this.members.set(`${workspace.id}/${owner.userId}`, owner);
     this.directory.set(owner.userId, { tenantId: workspace.id, role: owner.role });
   }
-  async addMember(member: Member) {
+  async addMember(member: Member, audit?: unknown) {
     if (this.directory.has(member.userId)) throw new ConflictError('elsewhere', { code: 'already_member_elsewhere' });
     if (!this.workspaces.has(member.tenantId)) throw new NotFoundError('no workspace', { code: 'workspace_not_found' });
     this.members.set(`${member.tenantId}/${member.userId}`, member);
+    if (audit) this.invited.add(`${member.tenantId}/${member.userId}`);
     this.directory.set(member.userId, { tenantId: member.tenantId, role: member.role });
   }
 
@@ -47,7 +55,7 @@ export class InMemoryWorkspaces implements WorkspaceRepository {
       email: m.email,
       role: m.role,
       joinedAt: m.joinedAt || '2026-01-01T00:00:00.000Z',
-      status: 'active',
+      status: this.invited.has(`${m.tenantId}/${m.userId}`) ? 'invited' : 'active',
       version: 1,
     };
   }
@@ -67,16 +75,25 @@ export class InMemoryWorkspaces implements WorkspaceRepository {
   async changeRole(tenantId: TenantId, userId: UserId, role: Role) {
     const m = this.members.get(`${tenantId}/${userId}`);
     if (!m) throw new NotFoundError('no member');
-    const owners = [...this.members.values()].filter((x) => x.tenantId === tenantId && x.role === 'owner').length;
-    if (m.role === 'owner' && role !== 'owner' && owners <= 1) throw new ConflictError('last', { code: 'last_owner' });
+    const active = !this.invited.has(`${tenantId}/${userId}`);
+    if (active && m.role === 'owner' && role !== 'owner' && this.activeOwners(tenantId) <= 1) {
+      throw new ConflictError('last', { code: 'last_owner' });
+    }
     m.role = role;
     return this.view(m);
   }
   async removeMember(tenantId: TenantId, userId: UserId) {
     const m = this.members.get(`${tenantId}/${userId}`);
     if (!m) throw new NotFoundError('no member');
+    const active = !this.invited.has(`${tenantId}/${userId}`);
+    if (active && m.role === 'owner' && this.activeOwners(tenantId) <= 1) {
+      throw new ConflictError('last', { code: 'last_owner' });
+    }
     this.members.delete(`${tenantId}/${userId}`);
+    this.invited.delete(`${tenantId}/${userId}`);
     this.directory.delete(userId);
   }
-  async markActive() {}
+  async markActive(tenantId: TenantId, userId: UserId) {
+    this.invited.delete(`${tenantId}/${userId}`);
+  }
 }

@@ -10,6 +10,11 @@ export interface ForgeOptions {
   expiresIn?: number;
   notBefore?: number;
   alg?: string;
+  /** Seconds from now for `iat` (positive: issued in the future). @default 0 */
+  issuedAtOffset?: number;
+  /** Leave `exp` / `iat` out altogether. */
+  omitExp?: boolean;
+  omitIat?: boolean;
 }
 
 /** Signs a token with a given private JWK (the issuer's own key, to test claim checks in isolation). */
@@ -20,9 +25,9 @@ export async function forgeToken(options: ForgeOptions): Promise<string> {
     .setProtectedHeader({ alg: options.alg ?? 'RS256', kid: options.signingKey.kid, typ: 'at+jwt' })
     .setIssuer(options.issuer)
     .setAudience(options.audience)
-    .setSubject(options.sub)
-    .setIssuedAt(now)
-    .setExpirationTime(now + (options.expiresIn ?? 600));
+    .setSubject(options.sub);
+  if (!options.omitIat) jwt.setIssuedAt(now + (options.issuedAtOffset ?? 0));
+  if (!options.omitExp) jwt.setExpirationTime(now + (options.expiresIn ?? 600));
   if (options.notBefore !== undefined) jwt.setNotBefore(now + options.notBefore);
   return jwt.sign(key);
 }

@@ -1,5 +1,6 @@
 import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { AccessTokenRuleError, checkAccessTokenClaims } from '#shared/domain/access-token-rules.ts';
 import { UnauthenticatedError } from '#shared/domain/errors.ts';
 import { TENANT_CLAIM } from '#shared/infra/resources.ts';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '#shared/ports/access-token-verifier.ts';
@@ -19,12 +20,21 @@ interface JwtVerifierLike {
 export class JwtAccessTokenVerifier implements AccessTokenVerifier {
   private constructor(private readonly verifier: JwtVerifierLike) {}
 
-  static async create(auth: AuthConfig, fetchImpl: typeof fetch = fetch): Promise<JwtAccessTokenVerifier> {
+  static async create(
+    auth: AuthConfig,
+    fetchImpl: typeof fetch = fetch,
+    nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+  ): Promise<JwtAccessTokenVerifier> {
     if (auth.AUTH_PROVIDER === 'cognito') {
+      const region = auth.COGNITO_USER_POOL_ID.split('_')[0];
+      const issuer = `https://cognito-idp.${region}.amazonaws.com/${auth.COGNITO_USER_POOL_ID}`;
       const verifier = CognitoJwtVerifier.create({
         userPoolId: auth.COGNITO_USER_POOL_ID,
         tokenUse: 'access',
         clientId: auth.COGNITO_CLIENT_ID,
+        // The same claim rules as the local issuer's tokens (shared/domain/access-token-rules.ts).
+        customJwtCheck: ({ payload }) =>
+          checkAccessTokenClaims(payload, { clientId: auth.COGNITO_CLIENT_ID, issuer, nowSeconds: nowSeconds() }),
       });
       return new JwtAccessTokenVerifier(verifier);
     }
@@ -32,13 +42,12 @@ export class JwtAccessTokenVerifier implements AccessTokenVerifier {
       issuer: auth.OIDC_ISSUER,
       audience: auth.OIDC_CLIENT_ID,
       jwksUri: auth.OIDC_JWKS_URI,
-      customJwtCheck: ({ payload }) => {
-        if (payload.token_use !== 'access') throw new Error('Not an access token');
-        // Cognito-shaped tokens name their app client in `client_id` too; one minted for another client of the
-        // same issuer must not pass on a matching `aud` alone (Cognito's own verifier checks `client_id`).
-        if (payload.client_id !== undefined && payload.client_id !== auth.OIDC_CLIENT_ID)
-          throw new Error('Token was issued to another client');
-      },
+      customJwtCheck: ({ payload }) =>
+        checkAccessTokenClaims(payload, {
+          clientId: auth.OIDC_CLIENT_ID,
+          issuer: auth.OIDC_ISSUER,
+          nowSeconds: nowSeconds(),
+        }),
     });
     const response = await fetchImpl(auth.OIDC_JWKS_URI);
     if (!response.ok) throw new Error(`Could not load JWKS from ${auth.OIDC_JWKS_URI}: HTTP ${response.status}`);
@@ -53,7 +62,8 @@ export class JwtAccessTokenVerifier implements AccessTokenVerifier {
     } catch (error) {
       // The library's message says which check failed; it is safe to return (no token contents).
       const reason = error instanceof Error ? error.message : 'invalid token';
-      throw new UnauthenticatedError('Invalid or expired access token', { cause: error, details: { reason } });
+      const rule = error instanceof AccessTokenRuleError ? { rule: error.rule } : {};
+      throw new UnauthenticatedError('Invalid or expired access token', { cause: error, details: { reason, ...rule } });
     }
     const groups = payload['cognito:groups'];
     const tenant = payload[TENANT_CLAIM];

@@ -3,7 +3,7 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
-  UpdateCommand,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { MemberView } from '#shared/contracts/members.ts';
 import type { WorkspaceSettings } from '#shared/contracts/workspace-settings.ts';
@@ -13,6 +13,7 @@ import { isTenantId, type Member, type TenantId, type UserId, type Workspace } f
 import type { AuditRecord } from '#shared/ports/audit.ts';
 import type { Page, PageRequest } from '#shared/ports/pagination.ts';
 import type { Membership, WorkspaceRepository } from '#shared/ports/workspace-repository.ts';
+import { ensureActiveOwnerCount, ownerCountChange } from './dynamodb-owner-count.ts';
 import { auditPut, decodeCursor, encodeCursor, failedConditions } from './dynamodb-support.ts';
 import { keys } from './table-keys.ts';
 
@@ -33,8 +34,11 @@ function toMemberView(item: Item): MemberView | null {
 /**
  * WorkspaceRepository over the single DynamoDB table (DynamoDB in AWS, DynamoDB Local locally).
  *
- * The workspace profile keeps `ownerCount`, changed in the same transaction as any owner's role or removal
- * with the condition `ownerCount > 1`, so two admins demoting the last two owners at once cannot both succeed.
+ * The workspace profile keeps `activeOwnerCount` (owners who have signed in; an invited owner who never accepted
+ * cannot run the workspace), changed in the same transaction as any active owner's role, removal or first sign-in,
+ * with the condition `activeOwnerCount > 1` on a decrement, so two admins demoting the last two owners at once
+ * cannot both succeed and no workspace is left without an active owner. Profiles written before the count existed
+ * (they kept `ownerCount`, which counted invited owners too) get it computed from their members once.
  */
 export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
   constructor(
@@ -123,7 +127,7 @@ export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
                   plan: workspace.plan,
                   createdAt: workspace.createdAt,
                   createdBy: workspace.createdBy,
-                  ownerCount: 1,
+                  activeOwnerCount: 1,
                   brandCount: 0,
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
@@ -141,18 +145,21 @@ export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
   }
 
   async addMember(member: Member, audit?: AuditRecord): Promise<void> {
+    const status = audit ? 'invited' : 'active';
+    if (status === 'active' && member.role === 'owner')
+      await ensureActiveOwnerCount(this.db, this.tableName, member.tenantId);
     try {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            ...this.memberItems(member, audit ? 'invited' : 'active'),
+            ...this.memberItems(member, status),
             {
               Update: {
                 TableName: this.tableName,
                 Key: keys.workspace(member.tenantId),
-                UpdateExpression: 'ADD ownerCount :delta',
+                UpdateExpression: 'ADD activeOwnerCount :delta',
                 ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':delta': member.role === 'owner' ? 1 : 0 },
+                ExpressionAttributeValues: { ':delta': status === 'active' && member.role === 'owner' ? 1 : 0 },
               },
             },
             ...(audit ? [auditPut(this.tableName, member.tenantId, audit)] : []),
@@ -248,19 +255,6 @@ export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
     return count;
   }
 
-  /** Transaction item adjusting the owner count; a decrement requires another owner to remain. */
-  private ownerCountChange(tenantId: TenantId, delta: -1 | 1) {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.workspace(tenantId),
-        UpdateExpression: 'ADD ownerCount :delta',
-        ConditionExpression: delta < 0 ? 'ownerCount > :one' : 'attribute_exists(pk)',
-        ExpressionAttributeValues: delta < 0 ? { ':delta': -1, ':one': 1 } : { ':delta': 1 },
-      },
-    };
-  }
-
   async changeRole(
     tenantId: TenantId,
     userId: UserId,
@@ -270,16 +264,25 @@ export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
   ): Promise<MemberView> {
     const current = await this.getMemberView(tenantId, userId);
     if (!current) throw new NotFoundError('Member not found', { code: 'member_not_found' });
-    const ownerDelta = current.role === role ? 0 : current.role === 'owner' ? -1 : role === 'owner' ? 1 : 0;
-    const items = [
+    // Only an active owner counts: promoting or demoting an invited member leaves the count alone.
+    const roleDelta = current.role === role ? 0 : current.role === 'owner' ? -1 : role === 'owner' ? 1 : 0;
+    const ownerDelta = current.status === 'active' ? roleDelta : 0;
+    if (ownerDelta !== 0) await ensureActiveOwnerCount(this.db, this.tableName, tenantId);
+    const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
       {
         Update: {
           TableName: this.tableName,
           Key: keys.member(tenantId, userId),
           UpdateExpression: 'SET #role = :role, version = :next',
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeNames: { '#role': 'role' },
-          ExpressionAttributeValues: { ':role': role, ':next': expectedVersion + 1, ':expected': expectedVersion },
+          // The status read above decided the count change; a first sign-in in between makes this a stale write.
+          ConditionExpression: 'version = :expected AND #status = :status',
+          ExpressionAttributeNames: { '#role': 'role', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':role': role,
+            ':next': expectedVersion + 1,
+            ':expected': expectedVersion,
+            ':status': current.status,
+          },
         },
       },
       {
@@ -292,7 +295,7 @@ export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
           ExpressionAttributeValues: { ':role': role, ':tenant': tenantId },
         },
       },
-      ...(ownerDelta !== 0 ? [this.ownerCountChange(tenantId, ownerDelta as -1 | 1)] : []),
+      ...(ownerDelta !== 0 ? [ownerCountChange(this.tableName, tenantId, ownerDelta as -1 | 1)] : []),
       auditPut(this.tableName, tenantId, audit),
     ];
     try {
@@ -315,7 +318,10 @@ export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
   async removeMember(tenantId: TenantId, userId: UserId, audit: AuditRecord): Promise<void> {
     const current = await this.getMemberView(tenantId, userId);
     if (!current) throw new NotFoundError('Member not found', { code: 'member_not_found' });
-    const isOwner = current.role === 'owner';
+    // Removing an invited owner never strands the workspace; removing an active one needs another active owner
+    // (this includes an owner removing itself).
+    const isOwner = current.role === 'owner' && current.status === 'active';
+    if (isOwner) await ensureActiveOwnerCount(this.db, this.tableName, tenantId);
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -324,7 +330,9 @@ export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
               Delete: {
                 TableName: this.tableName,
                 Key: keys.member(tenantId, userId),
-                ConditionExpression: 'attribute_exists(pk)',
+                ConditionExpression: '#role = :role AND #status = :status',
+                ExpressionAttributeNames: { '#role': 'role', '#status': 'status' },
+                ExpressionAttributeValues: { ':role': current.role, ':status': current.status },
               },
             },
             {
@@ -335,7 +343,7 @@ export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
                 ExpressionAttributeValues: { ':tenant': tenantId },
               },
             },
-            ...(isOwner ? [this.ownerCountChange(tenantId, -1)] : []),
+            ...(isOwner ? [ownerCountChange(this.tableName, tenantId, -1)] : []),
             auditPut(this.tableName, tenantId, audit),
           ],
         }),
@@ -351,19 +359,31 @@ export class DynamoDbWorkspaceRepository implements WorkspaceRepository {
   }
 
   async markActive(tenantId: TenantId, userId: UserId): Promise<void> {
+    const current = await this.getMemberView(tenantId, userId);
+    if (current?.status !== 'invited') return;
+    const isOwner = current.role === 'owner';
+    if (isOwner) await ensureActiveOwnerCount(this.db, this.tableName, tenantId);
     await this.db
       .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.member(tenantId, userId),
-          UpdateExpression: 'SET #status = :active',
-          ConditionExpression: '#status = :invited',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': 'active', ':invited': 'invited' },
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.member(tenantId, userId),
+                UpdateExpression: 'SET #status = :active',
+                // The role read above decides the count change; a role change in between retries at next sign-in.
+                ConditionExpression: '#status = :invited AND #role = :role',
+                ExpressionAttributeNames: { '#status': 'status', '#role': 'role' },
+                ExpressionAttributeValues: { ':active': 'active', ':invited': 'invited', ':role': current.role },
+              },
+            },
+            ...(isOwner ? [ownerCountChange(this.tableName, tenantId, 1)] : []),
+          ],
         }),
       )
       .catch((error: Error) => {
-        if (error.name !== 'ConditionalCheckFailedException') throw error;
+        if (error.name !== 'TransactionCanceledException') throw error;
       });
   }
 }

@@ -1,12 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PushMessage } from '#shared/contracts/runs.ts';
-import type { TenantId } from '#shared/domain/workspace.ts';
+import type { TenantId, UserId } from '#shared/domain/workspace.ts';
 import {
   encodePushMessage,
   type PushNotifier,
@@ -18,6 +19,7 @@ import { type BaseConfig, type PushConfig, readBaseConfig, readPushConfig } from
 import { systemClock } from '../system.ts';
 import { createDocumentClient } from './clients.ts';
 import { DynamoDbConnectionStore } from './dynamodb-connection-store.ts';
+import { DynamoDbWorkspaceRepository } from './dynamodb-workspace-repository.ts';
 
 /** Where problems with single connections are reported; they never make a push fail. */
 export type PushLogger = Pick<Logger, 'warn'>;
@@ -42,11 +44,30 @@ export function isGone(error: unknown): boolean {
   return candidate?.name === 'GoneException' || candidate?.$metadata?.httpStatusCode === 410;
 }
 
+/** Whether a user is (still) a member of a tenant; re-checked before pushing to their connection. */
+export type MembershipCheck = (tenantId: TenantId, userId: UserId) => Promise<boolean>;
+
+/** How long a membership answer is reused across pushes: a removed member stops receiving within this. */
+export const MEMBERSHIP_RECHECK_MS = 2000;
+
 export interface WebSocketPushOptions {
   /** Posts in flight at once per push. @default 16 */
   concurrency?: number;
   logger?: PushLogger;
   clock?: Clock;
+  /**
+   * Re-checks each connection's membership before a push (answers reused for {@link MEMBERSHIP_RECHECK_MS}); a
+   * connection whose user left the workspace is closed and forgotten instead of receiving. Absent: no re-check
+   * (only for a notifier used to answer a connection's own frames).
+   */
+  membership?: MembershipCheck;
+}
+
+/** The membership check over the user directory (`USER#<sub>` names the user's one workspace). */
+export function directoryMembershipCheck(
+  workspaces: Pick<DynamoDbWorkspaceRepository, 'findMembership'>,
+): MembershipCheck {
+  return async (tenantId, userId) => (await workspaces.findMembership(userId))?.tenantId === tenantId;
 }
 
 /**
@@ -58,6 +79,8 @@ export class WebSocketPushNotifier implements PushNotifier {
   private readonly concurrency: number;
   private readonly logger: PushLogger | undefined;
   private readonly clock: Clock;
+  private readonly membership: MembershipCheck | undefined;
+  private readonly memberships = new Map<string, { member: boolean; at: number }>();
 
   constructor(
     private readonly management: ApiGatewayManagementApiClient,
@@ -67,6 +90,20 @@ export class WebSocketPushNotifier implements PushNotifier {
     this.concurrency = Math.max(1, options.concurrency ?? 16);
     this.logger = options.logger;
     this.clock = options.clock ?? systemClock;
+    this.membership = options.membership;
+  }
+
+  /** The connection's user is still a member (re-read at most every MEMBERSHIP_RECHECK_MS; errors count as yes). */
+  private async stillMember(tenantId: TenantId, userId: UserId): Promise<boolean> {
+    if (!this.membership) return true;
+    const key = `${tenantId}|${userId}`;
+    const now = Date.now();
+    const cached = this.memberships.get(key);
+    if (cached && now - cached.at < MEMBERSHIP_RECHECK_MS) return cached.member;
+    const member = await this.membership(tenantId, userId).catch(() => true);
+    if (this.memberships.size > 5000) this.memberships.clear();
+    this.memberships.set(key, { member, at: now });
+    return member;
   }
 
   async pushToTenant(tenantId: TenantId, message: PushMessage): Promise<PushResult> {
@@ -79,6 +116,15 @@ export class WebSocketPushNotifier implements PushNotifier {
       while (next < targets.length) {
         const connection = targets[next++];
         if (!connection) continue;
+        if (!(await this.stillMember(tenantId, connection.userId))) {
+          // Removed from the workspace since `$connect`: close the socket and forget it; nothing is sent.
+          await this.management
+            .send(new DeleteConnectionCommand({ ConnectionId: connection.connectionId }))
+            .catch(() => null);
+          await this.connections.delete(tenantId, connection.connectionId).catch(() => null);
+          result.stale++;
+          continue;
+        }
         const outcome = await this.post(connection.connectionId, data);
         if (outcome === 'gone') {
           await this.connections.delete(tenantId, connection.connectionId).catch((error: unknown) => {
@@ -139,6 +185,11 @@ export function createPushNotifier(options: PushNotifierFactoryOptions = {}): We
   return new WebSocketPushNotifier(
     options.management ?? createManagementApiClient(config),
     new DynamoDbConnectionStore(db, config.TABLE_NAME),
-    { logger: options.logger, clock: options.clock, concurrency: options.concurrency },
+    {
+      logger: options.logger,
+      clock: options.clock,
+      concurrency: options.concurrency,
+      membership: directoryMembershipCheck(new DynamoDbWorkspaceRepository(db, config.TABLE_NAME)),
+    },
   );
 }

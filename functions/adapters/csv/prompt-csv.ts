@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import type { Brand } from '#shared/contracts/brands.ts';
 import { PROMPT_CSV_COLUMNS, promptInputSchema, type TrackedPrompt } from '#shared/contracts/prompt-sets.ts';
+import { toCsv, undefuseCsvCell } from '#shared/domain/csv.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
 
 type PromptInputParsed = ReturnType<typeof promptInputSchema.parse>;
@@ -13,10 +13,14 @@ export interface CsvRowError {
   message: string;
 }
 
-/** The prompt set as CSV (`text,topic,intent,locale,persona`), topics by name. */
+/**
+ * The prompt set as CSV (`text,topic,intent,locale,persona`), topics by name, through the shared writer: prompt text,
+ * topic and persona are written by analysts and may start with `=`, `+`, `-` or `@`, so such cells are defused.
+ */
 export function promptsToCsv(prompts: TrackedPrompt[], brand: Pick<Brand, 'topics'>): string {
   const topicName = new Map(brand.topics.map((t) => [t.id, t.name]));
-  return stringify(
+  return toCsv(
+    PROMPT_CSV_COLUMNS,
     prompts.map((p) => [
       p.text,
       p.topicId ? (topicName.get(p.topicId) ?? '') : '',
@@ -24,7 +28,6 @@ export function promptsToCsv(prompts: TrackedPrompt[], brand: Pick<Brand, 'topic
       p.locale,
       p.persona ?? '',
     ]),
-    { header: true, columns: [...PROMPT_CSV_COLUMNS] },
   );
 }
 
@@ -79,7 +82,8 @@ export function promptsFromCsv(csv: string, brand: Pick<Brand, 'topics'>, maxRow
     const line = index + 2;
     const cell = (column: string) => {
       const i = header.indexOf(column);
-      return i >= 0 ? (cells[i] ?? '').trim() : '';
+      // An exported file imports back to the same text: the writer's defusing apostrophe is taken off.
+      return i >= 0 ? undefuseCsvCell((cells[i] ?? '').trim()) : '';
     };
     if (cells.length > header.length) {
       errors.push({ row: line, column: '', message: `${cells.length} cells, expected at most ${header.length}` });

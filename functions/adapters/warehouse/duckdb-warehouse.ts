@@ -160,6 +160,19 @@ export class DuckDbWarehouse implements Warehouse {
     return { throughDay, summaryRows, tenants: loaded, ms: Date.now() - started };
   }
 
+  /** Deletes the tenant's rows from every table and forgets which lake files were loaded (workspace purge). */
+  async purgeTenant(tenantId: string): Promise<number> {
+    assertTenantId(tenantId);
+    return this.exclusive(async () => {
+      let removed = 0;
+      for (const table of ['answers', 'answer_entities', 'answer_citations', 'daily_prompt_summary']) {
+        removed += (await this.connection.run(`DELETE FROM ${table} WHERE tenant_id = ?`, [tenantId])).rowsChanged;
+      }
+      this.tenants.delete(tenantId);
+      return removed;
+    });
+  }
+
   async close(): Promise<void> {
     await this.queue.catch(() => {});
     this.connection.closeSync();

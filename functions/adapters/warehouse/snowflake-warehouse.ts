@@ -11,7 +11,7 @@ import {
 import type { WarehouseEnv } from './index.ts';
 import { assertTenantId, DERIVED_TABLES_DDL, MATERIALIZE_SQL, sqlFor } from './queries.ts';
 import { parseKeySecret, privateKeyPem, type SnowflakeLogin, secretsManagerReader } from './snowflake-key.ts';
-import { SNOWFLAKE_DEFAULT_TABLE, snowflakeDdl } from './snowflake-schema.ts';
+import { SNOWFLAKE_DEFAULT_TABLE, SNOWFLAKE_EVENT_COLUMN, snowflakeDdl } from './snowflake-schema.ts';
 
 type SnowflakeEnv = Extract<WarehouseEnv, { WAREHOUSE: 'snowflake' }>;
 
@@ -122,6 +122,17 @@ export class SnowflakeWarehouse implements Warehouse {
     await this.execute(mark, [throughDay, new Date().toISOString()]);
     const [count] = await this.execute('SELECT COUNT(*) AS "n" FROM daily_prompt_summary', []);
     return { throughDay, summaryRows: Number(count?.n ?? 0), tenants: 0, ms: Date.now() - started };
+  }
+
+  /** Deletes the tenant's raw events and summary rows (workspace purge); the views follow the raw table. */
+  async purgeTenant(tenantId: string): Promise<number> {
+    assertTenantId(tenantId);
+    await this.migrateOnce();
+    const e = SNOWFLAKE_EVENT_COLUMN;
+    const raw = await this.execute(`DELETE FROM ${this.table} WHERE ${e}:tenantid::VARCHAR = ?`, [tenantId]);
+    const summary = await this.execute('DELETE FROM daily_prompt_summary WHERE tenant_id = ?', [tenantId]);
+    const deleted = (rows: Record<string, unknown>[]) => Number(rows[0]?.['number of rows deleted'] ?? 0);
+    return deleted(raw) + deleted(summary);
   }
 
   async close(): Promise<void> {

@@ -16,8 +16,13 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '#shared/use-cases/integr
 import { DynamoDbIntegrationRepository } from '../../adapters/aws/dynamodb-action-integrations.ts';
 import { DynamoDbActionRepository } from '../../adapters/aws/dynamodb-action-repository.ts';
 import { DynamoDbConnectionStore } from '../../adapters/aws/dynamodb-connection-store.ts';
+import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { createEventBridgeClient, EventBridgeActionBus } from '../../adapters/aws/eventbridge-action-bus.ts';
-import { createManagementApiClient, WebSocketPushNotifier } from '../../adapters/aws/websocket-push.ts';
+import {
+  createManagementApiClient,
+  directoryMembershipCheck,
+  WebSocketPushNotifier,
+} from '../../adapters/aws/websocket-push.ts';
 import { outboundPolicyFromEnv } from '../../adapters/http/outbound-url-guard.ts';
 import { GuardedUrlValidator, GuardedWebhookSender, hmacSigner } from '../../adapters/integrations/outbound.ts';
 
@@ -115,6 +120,7 @@ export function createActionHubServices(
             WS_MANAGEMENT_ENDPOINT: config.WS_MANAGEMENT_ENDPOINT,
           }),
           new DynamoDbConnectionStore(db, tableName),
+          { membership: directoryMembershipCheck(new DynamoDbWorkspaceRepository(db, tableName)) },
         )
       : undefined,
   };

@@ -6,6 +6,7 @@ import type { Principal } from '#shared/domain/principal.ts';
 import { isRole, roleAllows } from '#shared/domain/roles.ts';
 import { isTenantId } from '#shared/domain/workspace.ts';
 import type { AccessTokenVerifier } from '#shared/ports/access-token-verifier.ts';
+import type { RateLimitSetting } from '#shared/ports/rate-limiter.ts';
 import type { WorkspaceRepository } from '#shared/ports/workspace-repository.ts';
 import { authorizeTenantPrincipal } from '#shared/use-cases/workspaces.ts';
 import { HttpError, mapError } from '../../middleware/http-errors.ts';
@@ -30,10 +31,45 @@ function pathPattern(path: string): RegExp {
   return new RegExp(`^${source}/?$`);
 }
 
+/**
+ * The router decodes path parameters with decodeURIComponent, which throws on a malformed %-escape
+ * (`/brands/%E0%A4%A`): such a path is the client's mistake, answered 400 in the API's error format.
+ */
+function malformedPathError(rawPath: string | undefined): HttpError | null {
+  try {
+    decodeURIComponent(rawPath ?? '/');
+    return null;
+  } catch {
+    return new HttpError(400, 'invalid_path', 'The path has a malformed percent-escape');
+  }
+}
+
 /** What the app itself needs besides its routes: token verification and the membership check. */
 export interface AppDeps {
   verifier: AccessTokenVerifier;
   workspaces: WorkspaceRepository;
+  /** Per tenant and route (per user before a workspace exists): over it, 429 with Retry-After. Absent: no limit. */
+  rateLimit?: RateLimitSetting | undefined;
+}
+
+/** Counts the request against its tenant's (or user's) budget for this route; over it, 429 with Retry-After. */
+async function throttle(setting: RateLimitSetting, route: RouteDefinition, ctx: RouteContext): Promise<void> {
+  if (!ctx.principal) return;
+  const partition = ctx.tenant ? `${ctx.tenant.tenantId}#RATE` : `RATE#user#${ctx.principal.userId}`;
+  const decision = await setting.limiter.hit(
+    { partition, name: `${route.method} ${route.path}` },
+    setting.rule,
+    new Date(),
+  );
+  if (!decision.allowed) {
+    throw new HttpError(
+      429,
+      'rate_limited',
+      `Too many requests to this route; try again in ${decision.retryAfterSeconds} s`,
+      { limit: setting.rule.limit, windowSeconds: setting.rule.windowSeconds },
+      { 'retry-after': String(decision.retryAfterSeconds) },
+    );
+  }
 }
 
 async function authenticate(deps: AppDeps, event: APIGatewayProxyEventV2): Promise<Principal> {
@@ -84,6 +120,7 @@ export function createApiApp(
           });
         }
       }
+      if (deps?.rateLimit) await throttle(deps.rateLimit, route, ctx);
       const result = await route.handle(ctx);
       if (result.rawContentType) {
         return new Response(String(result.body), {
@@ -126,6 +163,11 @@ export function createApiApp(
   return {
     routes,
     async handle(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
+      const badPath = malformedPathError(event.rawPath);
+      if (badPath) {
+        const mapped = mapError(badPath);
+        return { statusCode: mapped.status, headers: JSON_HEADERS, body: JSON.stringify(mapped.body) };
+      }
       try {
         return await router.resolve(event, context);
       } catch (error) {

@@ -35,8 +35,10 @@ import { filterOfQuery } from '#shared/domain/query-filter.ts';
 import { ROLES, type Role } from '#shared/domain/roles.ts';
 import type { AccessTokenVerifier } from '#shared/ports/access-token-verifier.ts';
 import type { AuditLog } from '#shared/ports/audit.ts';
+import type { RateLimitSetting } from '#shared/ports/rate-limiter.ts';
 import type { RollupStore } from '#shared/ports/rollups.ts';
 import type { WorkflowStarter } from '#shared/ports/runs.ts';
+import type { WorkspaceDeletionLedger } from '#shared/ports/tenant-lifecycle.ts';
 import type { Warehouse } from '#shared/ports/warehouse.ts';
 import { readBrandMetrics, readBrandMetricsSeries } from '#shared/use-cases/aggregate.ts';
 import * as brands from '#shared/use-cases/brands.ts';
@@ -56,6 +58,7 @@ import type { ConnectorServices } from './routes/connectors.ts';
 import { modelCatalogueRoutes } from './routes/model-catalogue.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { type SignalRouteDeps, signalRoutes } from './routes/signals.ts';
+import { type WorkspaceExportServices, workspaceLifecycleRoutes } from './routes/workspace-lifecycle.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -80,6 +83,12 @@ export interface ApiDeps
   actionHub?: ActionHubServices;
   /** Connector admin and webhook ports (functions/handlers/connectors/deps.ts); their routes answer 503 without them. */
   connectors?: ConnectorServices;
+  /** Per tenant and route, and per webhook connector (functions/handlers/api/wiring.ts); absent: no limit. */
+  rateLimit?: RateLimitSetting | undefined;
+  webhookRateLimit?: RateLimitSetting | undefined;
+  /** Workspace deletions and exports (routes/workspace-lifecycle.ts); those routes answer 503 without them. */
+  deletions?: WorkspaceDeletionLedger | undefined;
+  exports?: WorkspaceExportServices | undefined;
   /** Component health and dead letters for GET /ops/status (the local stack); the route answers 503 without it. */
   ops?: OpsStatusSource | undefined;
 }
@@ -170,7 +179,11 @@ const runsQuery = pageQuerySchema.extend({ brandId: idSchema('brd').optional() }
 const itemsQuery = pageQuerySchema.extend({ status: z.enum(['pending', 'succeeded', 'failed', 'skipped']).optional() });
 
 const versionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
-const diffQuery = z.strictObject({ from: z.coerce.number().int().min(0), to: z.coerce.number().int().positive() });
+/** `from` defaults to the version before `to` (0, the empty set, for version 1): what "what changed in v5" means. */
+const diffQuery = z.strictObject({
+  from: z.coerce.number().int().min(0).optional().describe('Older version; default `to - 1` (0 is the empty set)'),
+  to: z.coerce.number().int().positive(),
+});
 
 /**
  * The API's route table: the single list the router, the role checks, the OpenAPI document and the generated
@@ -361,7 +374,7 @@ export function coreRoutes(deps: CoreRouteDeps): RouteDefinition[] {
       docs: { query: diffQuery, response: PromptSetDiffSchema },
       handle: async (ctx) => {
         const { from, to } = parseQuery(ctx.event, diffQuery);
-        return ok(await promptSets.diffPromptSetVersions(deps, tenantOf(ctx), brandIdOf(ctx), from, to));
+        return ok(await promptSets.diffPromptSetVersions(deps, tenantOf(ctx), brandIdOf(ctx), from ?? to - 1, to));
       },
     },
     {
@@ -635,6 +648,7 @@ export function coreRoutes(deps: CoreRouteDeps): RouteDefinition[] {
     ...signalRoutes(deps),
     ...opsRoutes(deps),
     ...modelCatalogueRoutes(deps),
+    ...workspaceLifecycleRoutes(deps),
   ];
   return routes;
 }

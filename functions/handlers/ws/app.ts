@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { accessTokenFromProtocols, WEBSOCKET_SUBPROTOCOL } from '#shared/contracts/websocket-auth.ts';
 import type { ServerFrame, WebSocketDeps } from '#shared/use-cases/websocket.ts';
 import { closeConnection, openConnection, replyToClientFrame } from '#shared/use-cases/websocket.ts';
 import { mapError } from '../../middleware/http-errors.ts';
@@ -39,10 +40,16 @@ export interface WebSocketAppDeps extends WebSocketDeps {
 }
 
 const encoder = new TextEncoder();
+
+function headerOf(event: WebSocketEvent, name: string): string | undefined {
+  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
 /**
- * The WebSocket function: `$connect` authorizes (token in `?token=`, then membership) and registers the
+ * The WebSocket function: `$connect` authorizes (the access token offered as a `bearer.<token>` subprotocol in
+ * `Sec-WebSocket-Protocol`, never the URL; then membership), answers with the selected subprotocol and registers the
  * connection, or refuses with the mapped 401/403 so API Gateway rejects the handshake and nothing is stored;
  * `$disconnect` forgets it; `$default` answers `ping`/`subscribe` through the management API and turns any bad
  * frame into an `error` frame. Nothing here throws to API Gateway.
@@ -71,9 +78,14 @@ export function createWebSocketApp(deps: WebSocketAppDeps, logger: Pick<Logger, 
       try {
         switch (routeKey) {
           case '$connect':
-            // The token is never logged: it is in the query string, and only its verification result is kept.
-            await openConnection(deps, connectionId, event.queryStringParameters?.token ?? undefined);
-            return { statusCode: 200 };
+            // The token is never logged: only its verification result is kept.
+            await openConnection(
+              deps,
+              connectionId,
+              accessTokenFromProtocols(headerOf(event, 'sec-websocket-protocol')),
+            );
+            // The browser fails a handshake that does not select one of the subprotocols it offered.
+            return { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': WEBSOCKET_SUBPROTOCOL } };
           case '$disconnect':
             await closeConnection(deps, connectionId);
             return { statusCode: 200 };

@@ -13,6 +13,7 @@ import { WebSocket } from 'ws';
 import { keys } from '../../../functions/adapters/aws/table-keys.ts';
 import { createPushNotifier } from '../../../functions/adapters/aws/websocket-push.ts';
 import { type PushMessage, PushMessageSchema, type RunSummary } from '../../../shared/contracts/runs.ts';
+import { webSocketProtocols } from '../../../shared/contracts/websocket-auth.ts';
 import type { TenantId } from '../../../shared/domain/workspace.ts';
 import { RESOURCE_NAMES, TENANT_CLAIM } from '../../../shared/infra/resources.ts';
 import { PushMessageTooLargeError } from '../../../shared/ports/push.ts';
@@ -56,9 +57,8 @@ const open: WebSocket[] = [];
 
 /** Connects; resolves once the handshake succeeded, rejects with the HTTP status when it was refused. */
 function connect(token: string | null): Promise<Client> {
-  const url = token === null ? wsUrl : `${wsUrl}?token=${encodeURIComponent(token)}`;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = token === null ? new WebSocket(wsUrl) : new WebSocket(wsUrl, webSocketProtocols(token));
     const frames: Record<string, unknown>[] = [];
     const waiters: {
       predicate: (f: Record<string, unknown>) => boolean;
@@ -257,7 +257,7 @@ describe('WebSocket $connect', () => {
   });
 
   it('refuses upgrades on any other path', async () => {
-    const ws = new WebSocket(`${stack.url.replace(/^http/, 'ws')}/api/ws?token=${ownerToken}`);
+    const ws = new WebSocket(`${stack.url.replace(/^http/, 'ws')}/api/ws`, webSocketProtocols(ownerToken));
     const status = await new Promise<number | undefined>((resolve) => {
       ws.once('unexpected-response', (_req, res) => resolve(res.statusCode));
       ws.once('error', () => resolve(undefined));

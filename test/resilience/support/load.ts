@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { WebSocket } from 'ws';
+import { webSocketProtocols } from '../../../shared/contracts/websocket-auth.ts';
 
 export interface LoadFigures {
   requests: number;
@@ -105,7 +106,7 @@ export interface PushClient {
 
 export function connectPushClient(wsUrl: string, token: string, tenant: string): Promise<PushClient> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${wsUrl}?token=${encodeURIComponent(token)}`);
+    const ws = new WebSocket(wsUrl, webSocketProtocols(token));
     const client: PushClient = { tenant, frames: [], ws };
     ws.on('message', (data) => client.frames.push(JSON.parse(data.toString())));
     ws.once('open', () => resolve(client));

@@ -216,3 +216,18 @@ describe('DuckDbWarehouse (named queries over gzip NDJSON lake files)', () => {
     expect((await warehouse.query('trends', scope)).reduce((s, r) => s + r.answers, 0)).toBe(events);
   });
 });
+
+describe('DuckDbWarehouse.purgeTenant (workspace purge)', () => {
+  it("deletes every row of the tenant and none of another's", async () => {
+    warehouse = await DuckDbWarehouse.create({ source: seededLake() });
+    const before = await warehouse.query('trends', JAN);
+    expect(before.length).toBeGreaterThan(0);
+    const other = { ...JAN, tenantId: T2, brandId: B2 };
+    const otherBefore = await warehouse.query('trends', other);
+    const removed = await warehouse.purgeTenant(T1);
+    expect(removed).toBeGreaterThan(0);
+    expect(await warehouse.query('trends', other)).toEqual(otherBefore);
+    // Nothing left in any table for T1; a second purge removes nothing more.
+    expect(await warehouse.purgeTenant(T1)).toBe(0);
+  });
+});

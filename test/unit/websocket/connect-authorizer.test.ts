@@ -1,4 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { webSocketProtocols } from '../../../shared/contracts/websocket-auth.ts';
+
+const protocols = (token: string) => ({ 'Sec-WebSocket-Protocol': webSocketProtocols(token).join(', ') });
 
 type Authorize = typeof import('../../../functions/handlers/ws/authorizer.ts').authorizeConnect;
 let authorizeConnect: Authorize;
@@ -20,7 +23,7 @@ const effectOf = (result: Awaited<ReturnType<Authorize>>) =>
 
 describe('WebSocket $connect token authorizer', () => {
   it('allows a verified access token, as its subject, on exactly the connect route', async () => {
-    const result = await authorizeConnect({ methodArn, queryStringParameters: { token: 'good' } }, async (token) => {
+    const result = await authorizeConnect({ methodArn, headers: protocols('good') }, async (token) => {
       expect(token).toBe('good');
       return { sub: 'user-1' };
     });
@@ -36,14 +39,14 @@ describe('WebSocket $connect token authorizer', () => {
       calls++;
       throw Object.assign(new Error('Token expired'), { name: 'JwtExpiredError' });
     };
-    expect(effectOf(await authorizeConnect({ methodArn, queryStringParameters: null }, refuse))).toBe('Deny');
+    expect(effectOf(await authorizeConnect({ methodArn, headers: {} }, refuse))).toBe('Deny');
     expect(calls).toBe(0);
-    expect(effectOf(await authorizeConnect({ methodArn, queryStringParameters: { token: 'x' } }, refuse))).toBe('Deny');
+    expect(effectOf(await authorizeConnect({ methodArn, headers: protocols('x') }, refuse))).toBe('Deny');
     expect(calls).toBe(1);
   });
 
   it('denies a forged token with the real Cognito verifier (no network needed to refuse a malformed JWT)', async () => {
-    const result = await authorizeConnect({ methodArn, queryStringParameters: { token: 'not.a.jwt' } });
+    const result = await authorizeConnect({ methodArn, headers: protocols('not.a.jwt') });
     expect(effectOf(result)).toBe('Deny');
   });
 });

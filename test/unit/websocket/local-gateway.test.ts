@@ -19,7 +19,9 @@ afterEach(async () => {
 });
 
 async function start(
-  handler: (event: LocalWebSocketEvent) => Promise<{ statusCode: number; body?: string }>,
+  handler: (
+    event: LocalWebSocketEvent,
+  ) => Promise<{ statusCode: number; body?: string; headers?: Record<string, string> }>,
   options: { heartbeatMs?: number; maxConnectionMs?: number } = {},
 ) {
   gateway = createLocalWebSocketGateway({ handler: (event) => handler(event), ...options });
@@ -160,5 +162,20 @@ describe('local WebSocket gateway', () => {
     });
     expect(tooLarge.status).toBe(413);
     ws.close();
+  });
+
+  it('completes a handshake with subprotocols only when $connect selects one of them (as API Gateway and browsers do)', async () => {
+    const { ws: url } = await start(async (event) =>
+      event.headers?.['Sec-WebSocket-Protocol']?.includes('bearer.ok')
+        ? { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': 'promptpulse.v1' } }
+        : { statusCode: 200 },
+    );
+    const selected = new WebSocket(url, ['promptpulse.v1', 'bearer.ok']);
+    await opened(selected);
+    expect(selected.protocol).toBe('promptpulse.v1');
+    selected.close();
+    // $connect answered 200 without selecting a subprotocol: the client fails the handshake.
+    const unselected = new WebSocket(url, ['promptpulse.v1', 'bearer.other']);
+    await expect(opened(unselected)).rejects.toThrow(/subprotocol/i);
   });
 });

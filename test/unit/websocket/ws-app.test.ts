@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createWebSocketApp, type WebSocketEvent } from '../../../functions/handlers/ws/app.ts';
+import { webSocketProtocols } from '../../../shared/contracts/websocket-auth.ts';
 import { UnauthenticatedError } from '../../../shared/domain/errors.ts';
 import type { TenantId } from '../../../shared/domain/workspace.ts';
 import type { VerifiedAccessToken } from '../../../shared/ports/access-token-verifier.ts';
@@ -24,7 +25,9 @@ function event(
       eventType: routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE',
       connectionId: options.connectionId ?? 'conn-1',
     },
-    ...(options.token !== undefined ? { queryStringParameters: { token: options.token } } : {}),
+    ...(options.token !== undefined
+      ? { headers: { 'Sec-WebSocket-Protocol': webSocketProtocols(options.token).join(', ') } }
+      : {}),
     ...(options.body !== undefined ? { body: options.body } : {}),
     isBase64Encoded: options.binary === true,
   };
@@ -94,7 +97,11 @@ beforeEach(async () => {
 
 describe('$connect', () => {
   it('stores the connection under the verified tenant with a 2-hour TTL', async () => {
-    expect(await app.handle(event('$connect', { token: 'good' }))).toEqual({ statusCode: 200 });
+    // The token came as a subprotocol; the handshake selects ours (a browser fails the connection otherwise).
+    expect(await app.handle(event('$connect', { token: 'good' }))).toEqual({
+      statusCode: 200,
+      headers: { 'Sec-WebSocket-Protocol': 'promptpulse.v1' },
+    });
     expect(store.items.get('conn-1')).toEqual({
       connectionId: 'conn-1',
       tenantId: TENANT,

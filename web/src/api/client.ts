@@ -47,6 +47,7 @@ import {
   WorkspaceSettingsSchema,
   type WorkspaceView,
 } from '../../../shared/contracts/index.ts';
+import { WorkspaceDeletionSchema, WorkspaceExportSchema } from '../../../shared/contracts/workspace-lifecycle.ts';
 import type { Role } from '../../../shared/domain/roles.ts';
 import { ApiError, apiErrorFromResponse } from './errors.ts';
 
@@ -348,6 +349,25 @@ export function createApiClient(options: ApiClientOptions) {
     },
     removeMember(userId: string) {
       return request({ method: 'DELETE', path: `/members/${enc(userId)}`, schema: NoContent });
+    },
+
+    // Workspace lifecycle (Danger zone) -------------------------------------------------------------------
+    exportWorkspace() {
+      return request({ method: 'POST', path: '/workspaces/current/export', schema: WorkspaceExportSchema });
+    },
+    workspaceDeletion(signal?: AbortSignal) {
+      return request({ method: 'GET', path: '/workspaces/current/deletion', schema: WorkspaceDeletionSchema, signal });
+    },
+    requestWorkspaceDeletion(confirmName: string) {
+      return request({
+        method: 'POST',
+        path: '/workspaces/current/deletion',
+        schema: WorkspaceDeletionSchema,
+        body: { confirmName },
+      });
+    },
+    cancelWorkspaceDeletion() {
+      return request({ method: 'DELETE', path: '/workspaces/current/deletion', schema: WorkspaceDeletionSchema });
     },
 
     // Audit --------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import type { UserManager } from 'oidc-client-ts';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import { type PushMessage, PushMessageSchema } from '../../../shared/contracts/index.ts';
+import { webSocketProtocols } from '../../../shared/contracts/websocket-auth.ts';
 import { applyRunSummary, queryKeys } from '../api/queries.ts';
 import { applyActionsPush } from '../features/actions/actions-api.ts';
 import { applySignalPush } from '../features/signals/signals-api.ts';
@@ -28,12 +29,14 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** `websocketUrl` with `?token=` (browsers cannot set headers on a WebSocket). Relative paths use this origin. */
-export function socketUrl(base: string, token: string, location: Location = window.location): string {
+/**
+ * `websocketUrl` as a ws(s) URL; relative paths use this origin. The access token never goes in the URL (proxies
+ * and access logs keep URLs): it is offered as a subprotocol ({@link webSocketProtocols}).
+ */
+export function socketUrl(base: string, location: Location = window.location): string {
   const url = new URL(base, location.href);
   if (url.protocol === 'http:') url.protocol = 'ws:';
   if (url.protocol === 'https:') url.protocol = 'wss:';
-  url.searchParams.set('token', token);
   return url.toString();
 }
 
@@ -119,12 +122,12 @@ export function useLivePush(): PushStatus {
       }
       let url: string;
       try {
-        url = socketUrl(base, token);
+        url = socketUrl(base);
       } catch {
         setStatus('unavailable');
         return;
       }
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, webSocketProtocols(token));
       socket = ws;
       ws.onopen = () => {
         if (stopped) return;

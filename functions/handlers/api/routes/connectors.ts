@@ -12,6 +12,7 @@ import {
 import { NotFoundError } from '#shared/domain/errors.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { ROLES, type Role } from '#shared/domain/roles.ts';
+import type { RateLimitSetting } from '#shared/ports/rate-limiter.ts';
 import * as connectors from '#shared/use-cases/connectors.ts';
 import { HttpError } from '../../../middleware/http-errors.ts';
 import { etag, expectedVersion } from '../../../middleware/preconditions.ts';
@@ -26,6 +27,8 @@ export interface ConnectorServices {
 
 export interface ConnectorRouteDeps {
   connectors?: ConnectorServices;
+  /** Per connector id on the webhook route (429 with Retry-After). */
+  webhookRateLimit?: RateLimitSetting | undefined;
   maxBodyBytes: number;
 }
 

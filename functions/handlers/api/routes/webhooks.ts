@@ -1,10 +1,30 @@
 import { WebhookBodySchema, WebhookResultSchema } from '#shared/contracts/connectors.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
+import type { RateLimitSetting } from '#shared/ports/rate-limiter.ts';
 import { ingestWebhook } from '#shared/use-cases/connectors.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../../adapters/connectors/webhook-signature.ts';
+import { HttpError } from '../../../middleware/http-errors.ts';
 import { header, rawBody } from '../../../middleware/request.ts';
 import type { RouteDefinition } from '../routes.ts';
 import { type ConnectorServices, connectorServicesOf } from './connectors.ts';
+
+async function throttleWebhook(setting: RateLimitSetting, connectorId: string): Promise<void> {
+  const id = /^con_[0-9a-hjkmnp-tv-z]{26}$/.test(connectorId) ? connectorId : 'malformed';
+  const decision = await setting.limiter.hit(
+    { partition: `RATE#webhook#${id}`, name: 'ingest' },
+    setting.rule,
+    new Date(),
+  );
+  if (!decision.allowed) {
+    throw new HttpError(
+      429,
+      'rate_limited',
+      `Too many webhook requests for this connector; try again in ${decision.retryAfterSeconds} s`,
+      { limit: setting.rule.limit, windowSeconds: setting.rule.windowSeconds },
+      { 'retry-after': String(decision.retryAfterSeconds) },
+    );
+  }
+}
 
 /** Largest signed webhook body: 100 items of a few KB each. Larger bodies get 413 before any parsing. */
 export const WEBHOOK_MAX_BYTES = 256 * 1024;
@@ -16,7 +36,10 @@ export const WEBHOOK_MAX_BYTES = 256 * 1024;
  * a size limit checked first, strict body validation, and the tenant taken from the stored connector — never from
  * the request. Every refusal stores nothing.
  */
-export function webhookRoutes(deps: { connectors?: ConnectorServices }): RouteDefinition[] {
+export function webhookRoutes(deps: {
+  connectors?: ConnectorServices;
+  webhookRateLimit?: RateLimitSetting | undefined;
+}): RouteDefinition[] {
   return [
     {
       method: 'POST',
@@ -26,6 +49,9 @@ export function webhookRoutes(deps: { connectors?: ConnectorServices }): RouteDe
       access: { kind: 'public' },
       docs: { body: WebhookBodySchema, response: WebhookResultSchema },
       handle: async (ctx) => {
+        // Counted per connector id before anything is read, whether or not the connector exists (a limit only
+        // known connectors hit would tell which ids exist).
+        if (deps.webhookRateLimit) await throttleWebhook(deps.webhookRateLimit, ctx.params.connectorId ?? '');
         const body = rawBody(ctx.event, WEBHOOK_MAX_BYTES);
         const result = await ingestWebhook(connectorServicesOf(deps).webhook, {
           connectorId: ctx.params.connectorId ?? '',

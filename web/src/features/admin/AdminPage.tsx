@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import { roleAtLeast } from '../../../../shared/domain/roles.ts';
 import { useSession } from '../../auth/session.tsx';
 import { PageHeader } from '../../components/Page.tsx';
+import { DangerZone } from './DangerZone.tsx';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
 
@@ -70,6 +71,7 @@ export function AdminPage() {
           </li>
         </ul>
       </section>
+      {workspace.role === 'owner' ? <DangerZone workspaceName={workspace.name} /> : null}
     </>
   );
 }
