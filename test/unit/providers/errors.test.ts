@@ -17,6 +17,8 @@ import { mapGeminiError } from '#functions/adapters/providers/gemini.ts';
 import { mapOpenAiSdkError } from '#functions/adapters/providers/openai-errors.ts';
 import {
   PROVIDER_ERROR_NAMES,
+  ProviderIncompleteError,
+  ProviderQuotaError,
   ProviderAbortedError,
   ProviderAuthError,
   ProviderBadResponseError,
@@ -44,6 +46,8 @@ describe('typed provider errors', () => {
       new ProviderAuthError('m', { provider: 'p', cause }),
       new ProviderInvalidRequestError('m', { provider: 'p', cause }),
       new ProviderAbortedError('m', { provider: 'p', cause }),
+      new ProviderQuotaError('m', { provider: 'p', cause }),
+      new ProviderIncompleteError('m', { provider: 'p', cause }),
     ];
     expect(errors.map((e) => e.name)).toEqual([...PROVIDER_ERROR_NAMES]);
     for (const error of errors) {
