@@ -101,7 +101,7 @@ describe('status mapping', () => {
   it.each([
     [400, 'ProviderInvalidRequestError'],
     [401, 'ProviderAuthError'],
-    [402, 'ProviderAuthError'],
+    [402, 'ProviderQuotaError'],
     [403, 'ProviderAuthError'],
     [404, 'ProviderInvalidRequestError'],
     [408, 'ProviderTimeoutError'],
