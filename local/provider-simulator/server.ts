@@ -3,8 +3,18 @@ import type { AddressInfo } from 'node:net';
 import { simulatorBaseUrls } from '#functions/adapters/providers/endpoints.ts';
 import { PROVIDER_IDS, type ProviderId } from '#shared/ports/ai-provider.ts';
 import { generateAnswer } from './answers.ts';
-import { drawFault, drawLatencyMs, type FaultConfig, type FaultKind, faultsFor, TokenBucket } from './faults.ts';
+import {
+  drawFault,
+  drawLatencyMs,
+  drawShape,
+  type FaultConfig,
+  type FaultKind,
+  faultsFor,
+  type ResponseShape,
+  TokenBucket,
+} from './faults.ts';
 import { DEMO_MARKET, type Market, type PerProvider } from './market.ts';
+import { type ErrorReply, modelNotFound, quotaExhausted } from './protocol-errors.ts';
 import {
   BadRequest,
   type Endpoint,
@@ -14,6 +24,7 @@ import {
   renderSuccess,
   routeOf,
 } from './protocols.ts';
+import { geminiThinkingRefusal, groundingRedirectTarget, isKnownModel, realisticLatencyMs } from './realism.ts';
 import { createRng, hash32, type Rng, token } from './rng.ts';
 
 export interface ProviderSimulatorOptions {
@@ -29,8 +40,16 @@ export interface ProviderSimulatorOptions {
   seed?: number;
   /** UTC day answers are seeded with (`YYYY-MM-DD`), or a function giving it. @default today (UTC) */
   date?: string | (() => string);
-  /** If set, models not listed for a provider get 404 like an unknown model. @default any model accepted */
+  /**
+   * If set, models not listed for a provider get that API's not-found error. @default the model families each API
+   * serves (`gpt-*`/`o*`, `claude-*`, `gemini-*`, Perplexity's Sonar models); anything else is not found
+   */
   models?: PerProvider<string[]>;
+  /**
+   * Multiplies the realistic heavy-tailed latency (realism.ts) used when the fault config sets no `latencyMs`.
+   * Tests keep it small; `npm start` uses 1. @default 1
+   */
+  latencyScale?: number;
   /** How long a "timeout" fault holds the request before dropping the connection. @default 600000 */
   maxHangMs?: number;
   /** Wall clock in ms (token bucket, timestamps). @default Date.now */
@@ -55,6 +74,16 @@ export interface ProviderCounters {
   empty: number;
   /** 400/401/404 for bad requests, missing keys, unknown models. */
   rejected: number;
+  /** Billing/quota errors (`quotaRate`). */
+  quota: number;
+  /** Anthropic turns stopped with `pause_turn`. */
+  pausedTurns: number;
+  /** Anthropic answers whose every search failed inside the 200. */
+  searchErrors: number;
+  /** Answers cut off by the output cap (Gemini: often by thinking), incl. ones with no text at all. */
+  cutOff: number;
+  /** Grounding redirects answered (`/vertexaisearch/grounding-api-redirect/…`). */
+  redirects: number;
 }
 
 export type SimulatorStats = Record<ProviderId, ProviderCounters>;
@@ -90,6 +119,11 @@ function emptyCounters(): ProviderCounters {
     refusals: 0,
     empty: 0,
     rejected: 0,
+    quota: 0,
+    pausedTurns: 0,
+    searchErrors: 0,
+    cutOff: 0,
+    redirects: 0,
   };
 }
 
@@ -132,6 +166,7 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
   const seed = options.seed ?? 42;
   const now = options.now ?? Date.now;
   const maxHangMs = options.maxHangMs ?? 600_000;
+  const latencyScale = options.latencyScale ?? 1;
   const dateOf = () =>
     typeof options.date === 'function' ? options.date() : (options.date ?? new Date(now()).toISOString().slice(0, 10));
   let faults: FaultConfig = options.faults ?? {};
@@ -170,10 +205,20 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
     const limit = bucket ? Math.round(bucket.capacity) : 10_000;
     const remaining = bucket ? bucket.remaining() : 9_999;
     if (provider === 'anthropic') {
+      const reset = new Date(now() + Math.max(resetMs, 0)).toISOString();
       return {
         'anthropic-ratelimit-requests-limit': String(limit),
         'anthropic-ratelimit-requests-remaining': String(remaining),
-        'anthropic-ratelimit-requests-reset': new Date(now() + resetMs).toISOString(),
+        'anthropic-ratelimit-requests-reset': reset,
+        'anthropic-ratelimit-tokens-limit': '90000',
+        'anthropic-ratelimit-tokens-remaining': remaining > 0 ? '89000' : '0',
+        'anthropic-ratelimit-tokens-reset': reset,
+        'anthropic-ratelimit-input-tokens-limit': '50000',
+        'anthropic-ratelimit-input-tokens-remaining': remaining > 0 ? '49000' : '0',
+        'anthropic-ratelimit-input-tokens-reset': reset,
+        'anthropic-ratelimit-output-tokens-limit': '10000',
+        'anthropic-ratelimit-output-tokens-remaining': remaining > 0 ? '9000' : '0',
+        'anthropic-ratelimit-output-tokens-reset': reset,
       };
     }
     if (provider === 'gemini') return {};
@@ -241,6 +286,20 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
       }
       return;
     }
+    // Gemini's grounding redirects (`https://vertexaisearch.cloud.google.com/grounding-api-redirect/<token>`),
+    // served here under /vertexaisearch: a 302 to the source page, as Google answers.
+    const redirect = /^\/vertexaisearch\/grounding-api-redirect\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+    if (redirect && (req.method === 'GET' || req.method === 'HEAD')) {
+      const target = groundingRedirectTarget(redirect[1]!);
+      counters.gemini.redirects++;
+      if (!target) {
+        send(res, 404, { 'content-type': 'text/html' }, '');
+        return;
+      }
+      res.writeHead(302, { location: target, 'content-length': '0' });
+      res.end();
+      return;
+    }
     const route = routeOf(req.method ?? 'GET', url.pathname);
     if (!route) {
       send(res, 404, {}, JSON.stringify({ error: { message: `No route ${req.method} ${url.pathname}` } }));
@@ -258,6 +317,10 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
         idHeaders(provider, requestId),
         JSON.stringify(renderError(provider, status, message, requestId)),
       );
+    };
+    const replyError = (reply: ErrorReply, headers: Record<string, string> = {}) => {
+      const body = provider === 'anthropic' ? { ...reply.body, request_id: requestId } : reply.body;
+      send(res, reply.status, { ...idHeaders(provider, requestId), ...headers }, JSON.stringify(body));
     };
 
     const raw = await readBody(req);
@@ -281,9 +344,13 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
       return reject(400, error instanceof BadRequest ? error.message : 'Invalid request');
     }
     const allowed = options.models?.[provider] ?? options.models?.default;
-    if (allowed && !allowed.includes(request.model)) {
-      return reject(404, `The model \`${request.model}\` does not exist or you do not have access to it.`);
+    if (allowed ? !allowed.includes(request.model) : !isKnownModel(provider, request.model)) {
+      count.rejected++;
+      return replyError(modelNotFound(provider, request.model));
     }
+    const thinkingRefusal =
+      provider === 'gemini' ? geminiThinkingRefusal(request.model, request.thinking?.thinkingBudget) : null;
+    if (thinkingRefusal) return reject(400, thinkingRefusal);
 
     const bucket = buckets.get(provider);
     const waitMs = bucket ? bucket.take() : 0;
@@ -294,7 +361,14 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
     }
     const rng = faultRngs.get(provider)!;
     const fault = drawFault(providerFaults, rng);
-    const latencyMs = drawLatencyMs(providerFaults, rng);
+    const configured = drawLatencyMs(providerFaults, rng);
+    const realistic = realisticLatencyMs(provider, request.surface, rng, latencyScale);
+    const latencyMs = configured ?? realistic;
+    const shape = drawShape(providerFaults, rng);
+    if (fault === 'quota') {
+      count.quota++;
+      return replyError(quotaExhausted(provider, request.model), rateHeaders(provider, 0));
+    }
     if (fault === 'throttled') {
       count.throttled++;
       return sendThrottle(res, provider, requestId, (providerFaults.retryAfterSeconds ?? 1) * 1000);
@@ -313,7 +387,7 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
       await new Promise((resolve) => setTimeout(resolve, latencyMs));
       if (res.destroyed) return;
     }
-    respond(res, { provider, endpoint, request, requestId, fault });
+    respond(res, { provider, endpoint, request, requestId, fault, shape });
   };
 
   const sendThrottle = (res: ServerResponse, provider: ProviderId, requestId: string, waitMs: number) => {
@@ -349,9 +423,10 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
       request: ReturnType<typeof parseRequest>;
       requestId: string;
       fault: FaultKind | null;
+      shape: ResponseShape;
     },
   ) => {
-    const { provider, endpoint, request, requestId, fault } = exchange;
+    const { provider, endpoint, request, requestId, fault, shape } = exchange;
     const count = counters[provider];
     const headers = { ...idHeaders(provider, requestId), ...rateHeaders(provider, 0) };
     if (fault === 'server-error' || fault === 'unavailable') {
@@ -391,6 +466,7 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
         requestId,
         rng: createRng(hash32(`${seed}|${requestId}`)),
         nowSeconds: Math.floor(now() / 1000),
+        shape,
       }),
     );
     if (fault === 'truncated') {
@@ -412,6 +488,10 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
     if (outcome === 'refusal') count.refusals++;
     else if (outcome === 'empty') count.empty++;
     else count.answers++;
+    if (/"stop_reason":"pause_turn"/.test(body)) count.pausedTurns++;
+    if (/"web_search_tool_result_error"/.test(body)) count.searchErrors++;
+    if (/"finish(?:_r|R)eason":"(?:length|MAX_TOKENS)"|"stop_reason":"max_tokens"|"status":"incomplete"/.test(body))
+      count.cutOff++;
     send(res, 200, headers, body);
   };
 

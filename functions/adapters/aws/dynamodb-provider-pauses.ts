@@ -1,4 +1,10 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { TenantId } from '#shared/domain/workspace.ts';
 import { PROVIDER_IDS, type ProviderId } from '#shared/ports/ai-provider.ts';
 import type { ProviderPause, ProviderPauseStore } from '#shared/ports/provider-pauses.ts';

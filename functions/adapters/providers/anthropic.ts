@@ -146,8 +146,10 @@ export class AnthropicProvider implements AiProvider {
       const answer = assembleAnswer(blocks);
       const usage: AnswerUsage = {
         // Anthropic reports cache reads/writes apart from `input_tokens`; the port counts all prompt tokens.
-        inputTokens: sum(usages, (u) =>
-          count(u['input_tokens']) + count(u['cache_read_input_tokens']) + count(u['cache_creation_input_tokens']),
+        inputTokens: sum(
+          usages,
+          (u) =>
+            count(u['input_tokens']) + count(u['cache_read_input_tokens']) + count(u['cache_creation_input_tokens']),
         ),
         outputTokens: sum(usages, (u) => count(u['output_tokens'])),
         cachedInputTokens: sum(usages, (u) => count(u['cache_read_input_tokens'])),

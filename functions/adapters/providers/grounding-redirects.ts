@@ -1,9 +1,5 @@
-import {
-  type OutboundPolicy,
-  outboundRequest,
-  STRICT_OUTBOUND_POLICY,
-} from '../http/outbound-url-guard.ts';
 import type { AnswerCitation } from '#shared/ports/ai-provider.ts';
+import { type OutboundPolicy, outboundRequest, STRICT_OUTBOUND_POLICY } from '../http/outbound-url-guard.ts';
 
 /**
  * Gemini's grounding chunks do not name the page: `web.uri` is a `vertexaisearch.cloud.google.com/grounding-api-

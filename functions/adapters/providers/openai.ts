@@ -111,11 +111,14 @@ export class OpenAiProvider implements AiProvider {
     }
     if (!text && finishReason === 'length') {
       // A reasoning model spent the whole cap reasoning: the same request ends the same way, so it is not retried.
-      throw new ProviderIncompleteError('openai: the output cap was used up before any answer text (finish_reason length)', {
-        provider: this.id,
-        providerRequestId: request_id,
-        providerCode: 'length',
-      });
+      throw new ProviderIncompleteError(
+        'openai: the output cap was used up before any answer text (finish_reason length)',
+        {
+          provider: this.id,
+          providerRequestId: request_id,
+          providerCode: 'length',
+        },
+      );
     }
     if (!text) throw emptyAnswer(this.id, request_id, `finish_reason ${finishReason ?? 'missing'}`);
     const usageJson = asObject(body['usage']);

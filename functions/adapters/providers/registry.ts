@@ -5,7 +5,7 @@ import type { PriceTable } from '#shared/domain/pricing.ts';
 import { type AiProvider, PROVIDER_IDS, type ProviderId } from '#shared/ports/ai-provider.ts';
 import { ConfigError } from '../../config.ts';
 import { type AnthropicMessagesClient, AnthropicProvider, loadAnthropicMessagesClient } from './anthropic.ts';
-import { DEFAULT_TIMEOUT_MS, DEFAULT_WEB_SEARCH_TIMEOUT_MS } from './common.ts';
+import { DEFAULT_TIMEOUT_MS } from './common.ts';
 import { DEFAULT_BASE_URLS, simulatorBaseUrls } from './endpoints.ts';
 import { GeminiProvider } from './gemini.ts';
 import { GROUNDING_REDIRECT_HOST, GroundingRedirectResolver } from './grounding-redirects.ts';
@@ -26,7 +26,7 @@ export interface ProvidersConfig {
   simulatorUrl: string | null;
   /** Deadline of one plain provider call in ms. @default 60000 */
   timeoutMs: number;
-  /** Deadline of one web-search call in ms (searching and reading pages first). @default 150000 */
+  /** Deadline of one web-search call in ms (searching and reading pages first). @default 2.5 × timeoutMs */
   webSearchTimeoutMs?: number;
 }
 
@@ -51,12 +51,8 @@ const envSchema = z.object({
   PERPLEXITY_BASE_URL: optionalUrl,
   PROVIDER_SIMULATOR_URL: optionalUrl,
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(900_000).default(DEFAULT_TIMEOUT_MS),
-  PROVIDER_WEB_SEARCH_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .min(100)
-    .max(900_000)
-    .default(DEFAULT_WEB_SEARCH_TIMEOUT_MS),
+  /** Unset: 2.5 × PROVIDER_TIMEOUT_MS (150 s by default). */
+  PROVIDER_WEB_SEARCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(900_000).optional(),
 });
 
 /**
@@ -79,7 +75,7 @@ export function readProvidersConfig(env: Record<string, string | undefined> = pr
     },
     simulatorUrl: e.PROVIDER_SIMULATOR_URL,
     timeoutMs: e.PROVIDER_TIMEOUT_MS,
-    webSearchTimeoutMs: e.PROVIDER_WEB_SEARCH_TIMEOUT_MS,
+    ...(e.PROVIDER_WEB_SEARCH_TIMEOUT_MS ? { webSearchTimeoutMs: e.PROVIDER_WEB_SEARCH_TIMEOUT_MS } : {}),
   };
 }
 

@@ -17,12 +17,12 @@ import { mapGeminiError } from '#functions/adapters/providers/gemini.ts';
 import { mapOpenAiSdkError } from '#functions/adapters/providers/openai-errors.ts';
 import {
   PROVIDER_ERROR_NAMES,
-  ProviderIncompleteError,
-  ProviderQuotaError,
   ProviderAbortedError,
   ProviderAuthError,
   ProviderBadResponseError,
+  ProviderIncompleteError,
   ProviderInvalidRequestError,
+  ProviderQuotaError,
   ProviderRefusedError,
   ProviderThrottledError,
   ProviderTimeoutError,
