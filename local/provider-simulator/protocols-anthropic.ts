@@ -122,14 +122,18 @@ export function anthropicMessage(ctx: RenderContext): Json {
     stop_sequence: null,
     stop_details: null,
     container: null,
+    diagnostics: null,
     usage: {
       input_tokens: inputTokens,
       cache_creation_input_tokens: 0,
       cache_read_input_tokens: 0,
       cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
       output_tokens: outputTokens,
+      output_tokens_details: { thinking_tokens: 0 },
       server_tool_use: { web_search_requests: searches > 0 ? searchesHere : 0, web_fetch_requests: 0 },
       service_tier: 'standard',
+      inference_geo: 'global',
+      speed: 'standard',
     },
   };
 }
