@@ -84,7 +84,7 @@ describe('the fan-out against the realistic simulator', () => {
     expect(after.requests - before.requests).toBe(run.counts.planned);
     expect(after.redirects - before.redirects).toBeGreaterThan(0);
     const { answers } = await answersOf(run.id);
-    const urls = answers.flatMap((a: { citations: { url: string }[] }) => a.citations.map((c) => c.url));
+    const urls = answers.flatMap((a) => (a.citations as { url: string }[]).map((c) => c.url));
     expect(urls.length).toBeGreaterThan(0);
     expect(urls.some((url: string) => url.includes('vertexaisearch'))).toBe(false);
     for (const answer of answers) expect(answer.truncated).toBe(false);
@@ -131,6 +131,6 @@ describe('the fan-out against the realistic simulator', () => {
     const again = await brandRunning('Still broke', [{ provider: 'openai', model: 'gpt-4.1-mini', surface: 'api' }]);
     expect((await stats()).openai.requests).toBe(middle.requests);
     expect(again.status).toBe('failed');
-    expect(again.errors[0].message).toMatch(/OpenAI is paused for this workspace/);
+    expect(again.errors[0]?.message).toMatch(/OpenAI is paused for this workspace/);
   });
 });
