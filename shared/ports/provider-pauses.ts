@@ -13,7 +13,7 @@ export interface ProviderPause {
   /** The provider's code (`insufficient_quota`, `credit_balance_too_low`, `RESOURCE_EXHAUSTED`...). */
   code: string | null;
   pausedAt: string;
-  /** When asking again makes sense (a daily quota's reset); null = until someone resumes it (billing). */
+  /** When asking again makes sense: a daily quota's reset, or a re-check an hour on for billing; null = until resumed. */
   resumesAt: string | null;
   /** The run that hit it. */
   runId: string | null;

@@ -17,11 +17,14 @@ import type { Clock } from '../ports/system.ts';
  *   leaves room for this budget plus one web-search call.
  * - **billing/quota pauses.** A `ProviderQuotaError` pauses the provider for the workspace: later items of that
  *   provider (this run and the next ones) end at once with the pause's reason, with no call and no retry, until the
- *   quota resets (`resumesAt`) or the owner resumes it.
+ *   quota resets (`resumesAt`, a daily quota's reset) or, for billing (no known reset), {@link BILLING_RECHECK_MS}
+ *   later: then one item asks again (quota errors are not billed) and re-pauses if the account is still empty.
  * - **timed-out calls cost money.** The provider usually finished and billed a call we gave up on, so each timed-out
  *   attempt is recorded against the spend caps at the item's estimated cost.
  */
 export const MAX_PACED_WAIT_MS = 30_000;
+/** How long a billing pause (no reset time known) lasts before the provider is tried again. */
+export const BILLING_RECHECK_MS = 3_600_000;
 export const PACING_BUDGET_MS = 60_000;
 const MAX_PACED_ATTEMPTS = 5;
 
@@ -53,7 +56,7 @@ export async function askProvider(
   if (paused) {
     throw new ProviderQuotaError(
       `${PROVIDER_NAMES[item.provider]} is paused for this workspace since ${paused.pausedAt}: ${paused.reason}` +
-        (paused.resumesAt ? ` (resumes ${paused.resumesAt})` : ' (resume it once the account is topped up)'),
+          ` (asked again from ${paused.resumesAt ?? 'the next run'}; top up the provider account if this persists)`,
       { provider: item.provider, providerCode: paused.code, resumesAt: paused.resumesAt },
     );
   }
@@ -80,7 +83,7 @@ export async function askProvider(
           reason: error.message,
           code: error.providerCode,
           pausedAt: deps.clock.now().toISOString(),
-          resumesAt: error.resumesAt,
+          resumesAt: error.resumesAt ?? new Date(deps.clock.now().getTime() + BILLING_RECHECK_MS).toISOString(),
           runId,
         });
         throw error;

@@ -99,7 +99,12 @@ describe('askProvider: retry-after, quotas and timeouts', () => {
     });
     const { deps, calls, pauses } = setup([quota, answer]);
     await expect(askProvider(deps, tenant, 'run_1', item, estimate)).rejects.toBe(quota);
-    expect(pauses.pauses.get('openai')).toMatchObject({ code: 'insufficient_quota', runId: 'run_1', resumesAt: null });
+    // Billing has no known reset: the provider is tried again an hour later (quota errors are not billed).
+    expect(pauses.pauses.get('openai')).toMatchObject({
+      code: 'insufficient_quota',
+      runId: 'run_1',
+      resumesAt: '2025-10-01T13:00:00.000Z',
+    });
     const next = askProvider(deps, tenant, 'run_1', { ...item, itemId: '1' }, estimate);
     await expect(next).rejects.toMatchObject({ name: 'ProviderQuotaError', retryable: false });
     await expect(next).rejects.toThrow(/OpenAI is paused for this workspace/);
