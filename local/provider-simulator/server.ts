@@ -13,6 +13,16 @@ import {
   type ResponseShape,
   TokenBucket,
 } from './faults.ts';
+import {
+  apiKeyOf,
+  emptyCounters,
+  idHeaders,
+  rateLimitHeaders,
+  readBody,
+  requestIdOf,
+  SAMPLE_HEADER,
+  type SimulatorStats,
+} from './http-support.ts';
 import { DEMO_MARKET, type Market, type PerProvider } from './market.ts';
 import { type ErrorReply, modelNotFound, quotaExhausted } from './protocol-errors.ts';
 import {
@@ -25,7 +35,9 @@ import {
   routeOf,
 } from './protocols.ts';
 import { geminiThinkingRefusal, groundingRedirectTarget, isKnownModel, realisticLatencyMs } from './realism.ts';
-import { createRng, hash32, type Rng, token } from './rng.ts';
+import { createRng, hash32, type Rng } from './rng.ts';
+
+export type { ProviderCounters, SimulatorStats } from './http-support.ts';
 
 export interface ProviderSimulatorOptions {
   /** TCP port; 0 picks a free one. @default 0 */
@@ -56,38 +68,6 @@ export interface ProviderSimulatorOptions {
   now?: () => number;
 }
 
-export interface ProviderCounters {
-  /** Requests routed to the provider (including rejected ones). */
-  requests: number;
-  /** 200 responses with a usable answer. */
-  answers: number;
-  /** 429 from the token bucket. */
-  rateLimited: number;
-  /** 429 injected by `throttleRate`. */
-  throttled: number;
-  serverErrors: number;
-  unavailable: number;
-  timeouts: number;
-  truncated: number;
-  malformed: number;
-  refusals: number;
-  empty: number;
-  /** 400/401/404 for bad requests, missing keys, unknown models. */
-  rejected: number;
-  /** Billing/quota errors (`quotaRate`). */
-  quota: number;
-  /** Anthropic turns stopped with `pause_turn`. */
-  pausedTurns: number;
-  /** Anthropic answers whose every search failed inside the 200. */
-  searchErrors: number;
-  /** Answers cut off by the output cap (Gemini: often by thinking), incl. ones with no text at all. */
-  cutOff: number;
-  /** Grounding redirects answered (`/vertexaisearch/grounding-api-redirect/…`). */
-  redirects: number;
-}
-
-export type SimulatorStats = Record<ProviderId, ProviderCounters>;
-
 export interface ProviderSimulator {
   /** Root URL, e.g. `http://127.0.0.1:4010` (what `PROVIDER_SIMULATOR_URL` takes). */
   url: string;
@@ -99,61 +79,6 @@ export interface ProviderSimulator {
   /** Replaces the fault configuration (token buckets are rebuilt). */
   setFaults(faults: FaultConfig): void;
   stop(): Promise<void>;
-}
-
-const MAX_BODY_BYTES = 1024 * 1024;
-const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const SAMPLE_HEADER = 'x-simulator-sample-index';
-
-function emptyCounters(): ProviderCounters {
-  return {
-    requests: 0,
-    answers: 0,
-    rateLimited: 0,
-    throttled: 0,
-    serverErrors: 0,
-    unavailable: 0,
-    timeouts: 0,
-    truncated: 0,
-    malformed: 0,
-    refusals: 0,
-    empty: 0,
-    rejected: 0,
-    quota: 0,
-    pausedTurns: 0,
-    searchErrors: 0,
-    cutOff: 0,
-    redirects: 0,
-  };
-}
-
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** The API key the request carries, in the provider's header. */
-function apiKeyOf(provider: ProviderId, req: IncomingMessage, url: URL): string | null {
-  if (provider === 'gemini')
-    return (req.headers['x-goog-api-key'] as string | undefined) ?? url.searchParams.get('key');
-  const auth = req.headers.authorization;
-  const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : null;
-  // Anthropic takes `x-api-key`; its 1.x SDK sends the key as a bearer token.
-  if (provider === 'anthropic') return (req.headers['x-api-key'] as string | undefined) ?? bearer;
-  return bearer;
 }
 
 /**
@@ -190,53 +115,9 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
   /** Text appended to the answers of prompts containing a substring (`PUT /_control/answers`); none by default. */
   let answerSuffixes: [string, string][] = [];
 
-  const requestIdFor = (provider: ProviderId): string => {
-    const rng = idRngs.get(provider)!;
-    if (provider === 'openai') return `req_${token(rng, 32, '0123456789abcdef')}`;
-    if (provider === 'anthropic') return `req_011C${token(rng, 20, ID_ALPHABET)}`;
-    if (provider === 'gemini') return token(rng, 22, ID_ALPHABET);
-    // Perplexity ids are UUIDs.
-    const hex = token(rng, 32, '0123456789abcdef');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
-  };
-
-  const rateHeaders = (provider: ProviderId, resetMs: number): Record<string, string> => {
-    const bucket = buckets.get(provider);
-    const limit = bucket ? Math.round(bucket.capacity) : 10_000;
-    const remaining = bucket ? bucket.remaining() : 9_999;
-    if (provider === 'anthropic') {
-      const reset = new Date(now() + Math.max(resetMs, 0)).toISOString();
-      return {
-        'anthropic-ratelimit-requests-limit': String(limit),
-        'anthropic-ratelimit-requests-remaining': String(remaining),
-        'anthropic-ratelimit-requests-reset': reset,
-        'anthropic-ratelimit-tokens-limit': '90000',
-        'anthropic-ratelimit-tokens-remaining': remaining > 0 ? '89000' : '0',
-        'anthropic-ratelimit-tokens-reset': reset,
-        'anthropic-ratelimit-input-tokens-limit': '50000',
-        'anthropic-ratelimit-input-tokens-remaining': remaining > 0 ? '49000' : '0',
-        'anthropic-ratelimit-input-tokens-reset': reset,
-        'anthropic-ratelimit-output-tokens-limit': '10000',
-        'anthropic-ratelimit-output-tokens-remaining': remaining > 0 ? '9000' : '0',
-        'anthropic-ratelimit-output-tokens-reset': reset,
-      };
-    }
-    if (provider === 'gemini') return {};
-    return {
-      'x-ratelimit-limit-requests': String(limit),
-      'x-ratelimit-remaining-requests': String(remaining),
-      'x-ratelimit-reset-requests': `${Math.max(resetMs, 0)}ms`,
-      'x-ratelimit-limit-tokens': '2000000',
-      'x-ratelimit-remaining-tokens': '1999000',
-      'x-ratelimit-reset-tokens': '0s',
-    };
-  };
-
-  const idHeaders = (provider: ProviderId, requestId: string): Record<string, string> => {
-    if (provider === 'openai') return { 'x-request-id': requestId, 'openai-version': '2020-10-01' };
-    if (provider === 'anthropic') return { 'request-id': requestId };
-    return {};
-  };
+  const requestIdFor = (provider: ProviderId) => requestIdOf(provider, idRngs.get(provider)!);
+  const rateHeaders = (provider: ProviderId, resetMs: number) =>
+    rateLimitHeaders(provider, buckets.get(provider), resetMs, now);
 
   const send = (res: ServerResponse, status: number, headers: Record<string, string>, body: string) => {
     if (res.destroyed || res.writableEnded) return;
