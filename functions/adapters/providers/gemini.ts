@@ -1,7 +1,7 @@
 // The SDK's web build: the same client for the Gemini Developer API (API key, fetch), without the Node build's
 // Vertex AI auth library, WebSocket and stream polyfills. Node 20+ has fetch. Types only here: the SDK is imported
 // when a client is first built (registry.ts), not at cold start.
-import type { ApiError, GoogleGenAI } from '@google/genai/web';
+import type { ApiError, GoogleGenAI, ThinkingConfig } from '@google/genai/web';
 import {
   type ProviderError,
   ProviderIncompleteError,
@@ -71,9 +71,9 @@ function thinkingReserve(thinking: ReturnType<typeof geminiThinking>): number {
 
 /**
  * Google Gemini (Gemini Developer API) through `@google/genai`. The web-search surface enables the `googleSearch`
- * tool ("grounding with Google Search"); sources come back in `groundingMetadata.groundingChunks[].web`. Note that
- * the real API returns `vertexaisearch.cloud.google.com` redirect URIs there, with the source's domain as title;
- * they are recorded as returned.
+ * tool ("grounding with Google Search"); sources come back in `groundingMetadata.groundingChunks[].web` as
+ * `vertexaisearch.cloud.google.com` redirect URIs with the source's domain as title, resolved to their targets by
+ * {@link GroundingRedirectResolver}. Thinking models get a fixed budget ({@link geminiThinking}).
  */
 export class GeminiProvider implements AiProvider {
   readonly id = 'gemini' as const;
@@ -110,7 +110,7 @@ export class GeminiProvider implements AiProvider {
         config: {
           ...(request.system ? { systemInstruction: request.system } : {}),
           maxOutputTokens: answerCap + thinkingReserve(thinking),
-          ...(thinking ? { thinkingConfig: thinking as never } : {}),
+          ...(thinking ? { thinkingConfig: thinking as ThinkingConfig } : {}),
           ...(request.surface === 'api_web_search' ? { tools: [{ googleSearch: {} }] } : {}),
           abortSignal: scope.signal,
           // Our deadline fires first; the SDK's own timeout is only a backstop.
