@@ -56,7 +56,7 @@ export async function askProvider(
   if (paused) {
     throw new ProviderQuotaError(
       `${PROVIDER_NAMES[item.provider]} is paused for this workspace since ${paused.pausedAt}: ${paused.reason}` +
-          ` (asked again from ${paused.resumesAt ?? 'the next run'}; top up the provider account if this persists)`,
+        ` (asked again from ${paused.resumesAt ?? 'the next run'}; top up the provider account if this persists)`,
       { provider: item.provider, providerCode: paused.code, resumesAt: paused.resumesAt },
     );
   }
