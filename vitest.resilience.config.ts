@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// The provider simulator answers with the providers' realistic heavy-tailed latency by default; tests scale it down
+// (median tens of ms instead of seconds) so they stay fast. Everything else about it stays as harsh as the real APIs.
+process.env.PROVIDER_SIMULATOR_LATENCY_SCALE ??= '0.01';
+
 /**
  * The resilience suite (`test/resilience/`): authentication matrix, isolation over thousands of requests,
  * hostile input, load and faults, against the same real local stack as the integration tests (same global

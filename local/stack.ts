@@ -40,7 +40,11 @@ export interface LocalStackOptions {
    * The local AI provider simulator (used for every provider without an API key in the environment).
    * @default started on a free port with the demo market and no faults
    */
-  providerSimulator?: { port?: number; faults?: FaultConfig };
+  /**
+   * The provider simulator: faults (over its realistic default behaviour) and `latencyScale` of its realistic
+   * latency (default `PROVIDER_SIMULATOR_LATENCY_SCALE`, else 1; test stacks use a small one).
+   */
+  providerSimulator?: { port?: number; faults?: FaultConfig; latencyScale?: number };
   /**
    * How often the local scheduler looks for due brand schedules (EventBridge fires every minute in AWS);
    * null turns it off (tests start runs explicitly). @default 30000
@@ -157,6 +161,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.providerSimulator?.port ?? 0,
       host: '127.0.0.1',
       ...(options.providerSimulator?.faults ? { faults: options.providerSimulator.faults } : {}),
+      latencyScale:
+        options.providerSimulator?.latencyScale ?? Number(process.env.PROVIDER_SIMULATOR_LATENCY_SCALE ?? 1),
     });
     stops.push(() => simulator.stop());
 

@@ -1,10 +1,25 @@
 import type { ProviderId } from '#shared/ports/ai-provider.ts';
+import { REALISTIC_BEHAVIOUR } from './realism.ts';
 import type { Rng } from './rng.ts';
 
 /** Fault injection for one provider. Rates are probabilities in [0, 1] per request, drawn in the order listed. */
 export interface ProviderFaults {
-  /** Response latency: uniform in [mean - jitter, mean + jitter] ms (never negative). @default {mean: 0, jitter: 0} */
+  /**
+   * Response latency: uniform in [mean - jitter, mean + jitter] ms (never negative). Without it the latency is the
+   * realistic heavy-tailed one of the provider and surface (realism.ts) times the simulator's `latencyScale`.
+   */
   latencyMs?: { mean: number; jitter?: number };
+  /**
+   * Billing/quota exhausted: OpenAI and Perplexity `429 insufficient_quota`, Anthropic `400` "credit balance is too
+   * low", Gemini `429 RESOURCE_EXHAUSTED` with a per-day `QuotaFailure`. @default 0
+   */
+  quotaRate?: number;
+  /** Anthropic web search: the turn stops with `stop_reason: pause_turn` half-way (continued by the client). */
+  pauseTurnRate?: number;
+  /** Anthropic web search: every search fails inside the 200 (`web_search_tool_result_error`). */
+  searchErrorRate?: number;
+  /** OpenAI web search: a failed `web_search_call` and an `open_page` step besides the searches. */
+  failedSearchStepRate?: number;
   /**
    * Token-bucket rate limit: `requestsPerSecond` refill, `burst` capacity (@default requestsPerSecond). A request
    * finding the bucket empty gets 429 with `retry-after` = time until the next token.
@@ -34,6 +49,7 @@ export interface ProviderFaults {
 export type FaultConfig = Partial<Record<ProviderId | 'default', ProviderFaults>>;
 
 export type FaultKind =
+  | 'quota'
   | 'rate-limited'
   | 'throttled'
   | 'server-error'
@@ -44,8 +60,25 @@ export type FaultKind =
   | 'refusal'
   | 'empty';
 
+/** A provider's faults: the realistic behaviour rates, then the config's `default`, then its own entry. */
 export function faultsFor(config: FaultConfig, provider: ProviderId): ProviderFaults {
-  return { ...config.default, ...config[provider] };
+  return { ...REALISTIC_BEHAVIOUR[provider], ...config.default, ...config[provider] };
+}
+
+/** Odd-but-normal shapes of a 200, drawn apart from the faults (three draws, always). */
+export interface ResponseShape {
+  pauseTurn: boolean;
+  searchError: boolean;
+  failedSearchStep: boolean;
+}
+
+export function drawShape(faults: ProviderFaults, rng: Rng): ResponseShape {
+  const [a, b, c] = [rng(), rng(), rng()];
+  return {
+    pauseTurn: a < (faults.pauseTurnRate ?? 0),
+    searchError: b < (faults.searchErrorRate ?? 0),
+    failedSearchStep: c < (faults.failedSearchStepRate ?? 0),
+  };
 }
 
 /** Classic token bucket on an injected clock. */
@@ -86,6 +119,7 @@ export class TokenBucket {
 /** Draws this request's fault (or none) from the provider's fault stream. */
 export function drawFault(faults: ProviderFaults, rng: Rng): FaultKind | null {
   const order: [FaultKind, number | undefined][] = [
+    ['quota', faults.quotaRate],
     ['throttled', faults.throttleRate],
     ['server-error', faults.serverErrorRate],
     ['unavailable', faults.unavailableRate],
@@ -101,8 +135,11 @@ export function drawFault(faults: ProviderFaults, rng: Rng): FaultKind | null {
   return hit < 0 ? null : order[hit]![0];
 }
 
-export function drawLatencyMs(faults: ProviderFaults, rng: Rng): number {
-  const mean = faults.latencyMs?.mean ?? 0;
-  const jitter = faults.latencyMs?.jitter ?? 0;
-  return Math.max(0, Math.round(mean + (rng() * 2 - 1) * jitter));
+/** The configured uniform latency, or null when none is configured (the realistic one applies). */
+export function drawLatencyMs(faults: ProviderFaults, rng: Rng): number | null {
+  const roll = rng();
+  if (!faults.latencyMs) return null;
+  const mean = faults.latencyMs.mean;
+  const jitter = faults.latencyMs.jitter ?? 0;
+  return Math.max(0, Math.round(mean + (roll * 2 - 1) * jitter));
 }

@@ -1,29 +1,29 @@
 import type { AnswerSurface, ProviderId } from '#shared/ports/ai-provider.ts';
-import type { SimulatedAnswer } from './answers.ts';
 import { approxTokens } from './answers.ts';
-import { reportedModelId } from './models.ts';
-import { type Rng, token } from './rng.ts';
+import {
+  asArray,
+  asObject,
+  capped,
+  domainOf,
+  type Endpoint,
+  type Json,
+  MARKERS,
+  markerIndexes,
+  modelVersionOf,
+  type ParsedRequest,
+  REFUSAL_TEXT,
+  type RenderContext,
+  stripMarkers,
+} from './protocol-support.ts';
+import { anthropicMessage } from './protocols-anthropic.ts';
+import { geminiResponse } from './protocols-gemini.ts';
+import { token } from './rng.ts';
 
-/** One endpoint of one provider's HTTP API that the simulator speaks. */
-export type Endpoint =
-  | 'openai.chat'
-  | 'openai.responses'
-  | 'anthropic.messages'
-  | 'gemini.generate'
-  | 'perplexity.chat';
-
-export interface ParsedRequest {
-  model: string;
-  prompt: string;
-  surface: AnswerSurface;
-  maxTokens: number | null;
-}
+export { renderError } from './protocol-errors.ts';
+export type { Endpoint, Outcome, ParsedRequest, RenderContext } from './protocol-support.ts';
+export { modelVersionOf } from './protocol-support.ts';
 
 export class BadRequest extends Error {}
-
-type Json = Record<string, unknown>;
-const asObject = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
-const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 /** Maps a request path to an endpoint (the mounts of `functions/adapters/providers/endpoints.ts`). */
 export function routeOf(
@@ -66,6 +66,7 @@ export function parseRequest(endpoint: Endpoint, body: Json, pathModel?: string)
   let prompt = '';
   let surface: AnswerSurface = 'api';
   let maxTokens: unknown = null;
+  const extra: Partial<ParsedRequest> = {};
   switch (endpoint) {
     case 'openai.chat':
       prompt = lastUserText(body['messages']);
@@ -78,6 +79,7 @@ export function parseRequest(endpoint: Endpoint, body: Json, pathModel?: string)
       maxTokens = body['max_output_tokens'];
       const tools = asArray(body['tools']).map(asObject);
       if (tools.some((tool) => String(tool['type']).startsWith('web_search'))) surface = 'api_web_search';
+      extra.include = asArray(body['include']).filter((value): value is string => typeof value === 'string');
       break;
     }
     case 'anthropic.messages': {
@@ -86,12 +88,23 @@ export function parseRequest(endpoint: Endpoint, body: Json, pathModel?: string)
       if (typeof maxTokens !== 'number') throw new BadRequest('max_tokens: Field required');
       const tools = asArray(body['tools']).map(asObject);
       if (tools.some((tool) => String(tool['type']).startsWith('web_search'))) surface = 'api_web_search';
+      // A paused turn is continued by sending the assistant's content back as the last message.
+      extra.continuation = asObject(asArray(body['messages']).at(-1))['role'] === 'assistant';
       break;
     }
     case 'gemini.generate': {
       prompt =
         lastUserText(body['contents'], 'role', 'user') || contentText(asObject(asArray(body['contents'])[0])['parts']);
-      maxTokens = asObject(body['generationConfig'])['maxOutputTokens'];
+      const generation = asObject(body['generationConfig']);
+      maxTokens = generation['maxOutputTokens'];
+      const thinking = generation['thinkingConfig'];
+      if (thinking && typeof thinking === 'object') {
+        const config = asObject(thinking);
+        extra.thinking = {
+          ...(typeof config['thinkingBudget'] === 'number' ? { thinkingBudget: config['thinkingBudget'] } : {}),
+          ...(typeof config['thinkingLevel'] === 'string' ? { thinkingLevel: config['thinkingLevel'] } : {}),
+        };
+      }
       const tools = asArray(body['tools']).map(asObject);
       if (tools.some((tool) => 'googleSearch' in tool || 'googleSearchRetrieval' in tool)) surface = 'api_web_search';
       break;
@@ -103,41 +116,22 @@ export function parseRequest(endpoint: Endpoint, body: Json, pathModel?: string)
       break;
   }
   if (!prompt.trim()) throw new BadRequest('the request contains no user message');
-  return { model, prompt, surface, maxTokens: typeof maxTokens === 'number' ? maxTokens : null };
+  return { model, prompt, surface, maxTokens: typeof maxTokens === 'number' ? maxTokens : null, ...extra };
 }
 
-/** The dated snapshot a provider reports for a model alias (models.ts knows each model's). */
-export function modelVersionOf(provider: ProviderId, model: string): string {
-  if (/\d{4}-\d{2}-\d{2}$|\d{8}$/.test(model)) return model;
-  return reportedModelId(provider, model);
-}
+/** Perplexity's token prices (USD per 1M), for the cost it reports. */
+const PERPLEXITY_TOKEN_PRICE: Record<string, { input: number; output: number }> = {
+  sonar: { input: 1, output: 1 },
+  'sonar-pro': { input: 3, output: 15 },
+  'sonar-reasoning': { input: 1, output: 5 },
+  'sonar-reasoning-pro': { input: 2, output: 8 },
+};
 
-export type Outcome = 'answer' | 'refusal' | 'empty';
-
-export interface RenderContext {
-  provider: ProviderId;
-  endpoint: Endpoint;
-  request: ParsedRequest;
-  answer: SimulatedAnswer;
-  outcome: Outcome;
-  /** Id of the request (header) and of the response object. */
-  requestId: string;
-  rng: Rng;
-  nowSeconds: number;
-}
-
-const MARKERS = /(?:\[\d+\])+/g;
-const stripMarkers = (text: string) => text.replace(MARKERS, '');
-const markerIndexes = (group: string) => [...group.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]) - 1);
-const domainOf = (url: string) => new URL(url).hostname.replace(/^www\./, '');
-
-const REFUSAL_TEXT = "I'm sorry, but I can't help with that request.";
-
-/** Output length after honouring `max_tokens`, as a real model would stop. */
-function capped(text: string, maxTokens: number | null): { text: string; truncated: boolean } {
-  if (!maxTokens || approxTokens(text) <= maxTokens) return { text, truncated: false };
-  return { text: text.slice(0, maxTokens * 4), truncated: true };
-}
+/** Pages a web search reads besides the ones the answer cites (retrieved, not cited). */
+const UNCITED_PAGES = [
+  { url: 'https://www.reddit.com/r/analytics/comments/1f3k2x/which_tool_do_you_use/', title: 'r/analytics' },
+  { url: 'https://news.ycombinator.com/item?id=41234567', title: 'Ask HN: analytics stack' },
+];
 
 /** Builds the 200 body of an endpoint. */
 export function renderSuccess(ctx: RenderContext): Json {
@@ -170,6 +164,12 @@ function openAiChat(ctx: RenderContext, perplexity: boolean): Json {
   };
   if (perplexity) {
     const sources = web ? ctx.answer.sources : [];
+    // Perplexity reports what it charges: tokens at its list price plus the per-request fee (low context).
+    const perMillion = PERPLEXITY_TOKEN_PRICE[ctx.request.model] ?? { input: 1, output: 1 };
+    const inputCost = (promptTokens * perMillion.input) / 1e6;
+    const outputCost = (completionTokens * perMillion.output) / 1e6;
+    const requestCost = web ? 0.005 : 0;
+    const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
     return {
       id: ctx.requestId,
       model: ctx.request.model,
@@ -178,9 +178,16 @@ function openAiChat(ctx: RenderContext, perplexity: boolean): Json {
         ...usage,
         search_context_size: web ? 'low' : null,
         num_search_queries: web ? ctx.answer.searchQueries.length : 0,
+        cost: {
+          input_tokens_cost: round(inputCost),
+          output_tokens_cost: round(outputCost),
+          request_cost: requestCost,
+          total_cost: round(inputCost + outputCost + requestCost),
+        },
       },
       citations: sources.map((s) => s.url),
-      search_results: sources.map((s) => ({
+      // Search results hold the cited pages and others the search found but the answer did not use.
+      search_results: [...sources, ...(web ? UNCITED_PAGES : [])].map((s) => ({
         title: s.title,
         url: s.url,
         date: '2025-06-02',
@@ -251,14 +258,26 @@ function openAiResponses(ctx: RenderContext): Json {
   }
   text += source.slice(last);
   const { text: finalText, truncated } = capped(text, ctx.request.maxTokens);
+  // Each search consults more pages than the answer cites; with `include: ["web_search_call.action.sources"]`
+  // they are listed on the call. Some turns also have a failed search and an `open_page` step (not billed searches).
+  const withSources = ctx.request.include?.includes('web_search_call.action.sources') ?? false;
+  const consulted = [...ctx.answer.sources, ...UNCITED_PAGES].map((source) => ({ type: 'url', url: source.url }));
+  const searchCall = (action: Json, status = 'completed'): Json => ({
+    type: 'web_search_call',
+    id: `ws_${token(ctx.rng, 40, '0123456789abcdef')}`,
+    status,
+    action,
+  });
   const output: Json[] = web
-    ? ctx.answer.searchQueries.map((query) => ({
-        type: 'web_search_call',
-        id: `ws_${token(ctx.rng, 40, '0123456789abcdef')}`,
-        status: 'completed',
-        action: { type: 'search', query },
-      }))
+    ? ctx.answer.searchQueries.map((query) =>
+        searchCall({ type: 'search', query, ...(withSources ? { sources: consulted } : {}) }),
+      )
     : [];
+  if (web && ctx.shape?.failedSearchStep) {
+    output.push(searchCall({ type: 'search', query: ctx.answer.searchQueries[0] ?? ctx.request.prompt }, 'failed'));
+    const opened = ctx.answer.sources[0]?.url ?? UNCITED_PAGES[0]!.url;
+    output.push(searchCall({ type: 'open_page', url: opened }));
+  }
   const content =
     ctx.outcome === 'refusal'
       ? [{ type: 'refusal', refusal: REFUSAL_TEXT }]
@@ -304,236 +323,11 @@ function openAiResponses(ctx: RenderContext): Json {
     truncation: 'disabled',
     usage: {
       input_tokens: inputTokens,
-      input_tokens_details: { cached_tokens: 0 },
+      input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
       output_tokens: outputTokens,
       output_tokens_details: { reasoning_tokens: 0 },
       total_tokens: inputTokens + outputTokens,
     },
     metadata: {},
   };
-}
-
-function anthropicMessage(ctx: RenderContext): Json {
-  const web = ctx.request.surface === 'api_web_search';
-  const content: Json[] = [];
-  let searches = 0;
-  if (web && ctx.outcome !== 'refusal') {
-    content.push({ type: 'text', text: "I'll search for current information on this.", citations: null });
-    for (const query of ctx.answer.searchQueries) {
-      const id = `srvtoolu_${token(ctx.rng, 24, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}`;
-      searches++;
-      content.push({ type: 'server_tool_use', id, name: 'web_search', input: { query }, caller: { type: 'direct' } });
-      content.push({
-        type: 'web_search_tool_result',
-        tool_use_id: id,
-        caller: { type: 'direct' },
-        content: ctx.answer.sources.map((s) => ({
-          type: 'web_search_result',
-          url: s.url,
-          title: s.title,
-          encrypted_content: token(ctx.rng, 64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'),
-          page_age: 'September 18, 2025',
-        })),
-      });
-    }
-  }
-  let truncated = false;
-  if (ctx.outcome === 'answer') {
-    const full = web ? ctx.answer.text : stripMarkers(ctx.answer.text);
-    const capResult = capped(full, ctx.request.maxTokens);
-    truncated = capResult.truncated;
-    // One text block per cited line (with its citations); uncited lines merge into plain blocks.
-    let plain = '';
-    const lines = capResult.text.split('\n');
-    lines.forEach((line, i) => {
-      const newline = i < lines.length - 1 ? '\n' : '';
-      const groups = web ? [...line.matchAll(MARKERS)] : [];
-      if (groups.length === 0) {
-        plain += line + newline;
-        return;
-      }
-      if (plain) content.push({ type: 'text', text: plain, citations: null });
-      plain = '';
-      const stripped = stripMarkers(line);
-      const cited = groups.flatMap((g) => markerIndexes(g[0])).map((index) => ctx.answer.sources[index]);
-      content.push({
-        type: 'text',
-        text: stripped + newline,
-        citations: cited
-          .filter((s) => s !== undefined)
-          .map((s) => ({
-            type: 'web_search_result_location',
-            url: s.url,
-            title: s.title,
-            cited_text: stripped.slice(0, 150),
-            encrypted_index: token(ctx.rng, 32, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'),
-          })),
-      });
-    });
-    if (plain) content.push({ type: 'text', text: plain, citations: null });
-  }
-  const inputTokens = approxTokens(ctx.request.prompt) + (web ? 3100 : 10);
-  const outputTokens =
-    content.filter((b) => b['type'] === 'text').reduce((sum, b) => sum + approxTokens(String(b['text'])), 0) || 3;
-  return {
-    id: `msg_01${token(ctx.rng, 22, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}`,
-    type: 'message',
-    role: 'assistant',
-    model: modelVersionOf('anthropic', ctx.request.model),
-    content,
-    stop_reason: ctx.outcome === 'refusal' ? 'refusal' : truncated ? 'max_tokens' : 'end_turn',
-    stop_sequence: null,
-    stop_details: null,
-    container: null,
-    usage: {
-      input_tokens: inputTokens,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
-      cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
-      output_tokens: outputTokens,
-      server_tool_use: { web_search_requests: searches, web_fetch_requests: 0 },
-      service_tier: 'standard',
-    },
-  };
-}
-
-function geminiResponse(ctx: RenderContext): Json {
-  const web = ctx.request.surface === 'api_web_search';
-  const promptTokens = approxTokens(ctx.request.prompt) + 4;
-  const base = { modelVersion: modelVersionOf('gemini', ctx.request.model), responseId: ctx.requestId };
-  if (ctx.outcome === 'refusal') {
-    return {
-      candidates: [
-        {
-          finishReason: 'SAFETY',
-          index: 0,
-          safetyRatings: [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true }],
-        },
-      ],
-      usageMetadata: { promptTokenCount: promptTokens, totalTokenCount: promptTokens },
-      ...base,
-    };
-  }
-  // Grounding supports: the character span of each cited line and the chunks supporting it.
-  let text = '';
-  const supports: Json[] = [];
-  const lines = ctx.outcome === 'empty' ? [] : ctx.answer.text.split('\n');
-  lines.forEach((line, i) => {
-    const stripped = stripMarkers(line);
-    const chunks = web ? [...line.matchAll(MARKERS)].flatMap((g) => markerIndexes(g[0])) : [];
-    if (chunks.length > 0) {
-      supports.push({
-        segment: { startIndex: text.length, endIndex: text.length + stripped.length, text: stripped },
-        groundingChunkIndices: chunks,
-      });
-    }
-    text += stripped + (i < lines.length - 1 ? '\n' : '');
-  });
-  const { text: finalText, truncated } = capped(text, ctx.request.maxTokens);
-  const candidatesTokens = ctx.outcome === 'empty' ? 0 : approxTokens(finalText);
-  const toolTokens = web ? 180 : 0;
-  return {
-    candidates: [
-      {
-        content: { parts: ctx.outcome === 'empty' ? [] : [{ text: finalText }], role: 'model' },
-        finishReason: truncated ? 'MAX_TOKENS' : 'STOP',
-        index: 0,
-        ...(web && ctx.outcome === 'answer'
-          ? {
-              groundingMetadata: {
-                webSearchQueries: ctx.answer.searchQueries,
-                searchEntryPoint: { renderedContent: '<div class="container">Google Search suggestions</div>' },
-                groundingChunks: ctx.answer.sources.map((s) => ({ web: { uri: s.url, title: domainOf(s.url) } })),
-                groundingSupports: supports.filter(
-                  (s) => Number(asObject(s['segment'])['endIndex']) <= finalText.length,
-                ),
-              },
-            }
-          : {}),
-      },
-    ],
-    usageMetadata: {
-      promptTokenCount: promptTokens,
-      candidatesTokenCount: candidatesTokens,
-      ...(toolTokens ? { toolUsePromptTokenCount: toolTokens } : {}),
-      totalTokenCount: promptTokens + candidatesTokens + toolTokens,
-      promptTokensDetails: [{ modality: 'TEXT', tokenCount: promptTokens }],
-    },
-    ...base,
-  };
-}
-
-/** Error body in the provider's own shape. */
-export function renderError(
-  provider: ProviderId,
-  status: number,
-  message: string,
-  requestId: string,
-  extra: { retryAfterSeconds?: number } = {},
-): Json {
-  if (provider === 'anthropic') {
-    const type =
-      status === 429
-        ? 'rate_limit_error'
-        : status === 529
-          ? 'overloaded_error'
-          : status === 401
-            ? 'authentication_error'
-            : status === 404
-              ? 'not_found_error'
-              : status === 400
-                ? 'invalid_request_error'
-                : 'api_error';
-    return { type: 'error', error: { type, message }, request_id: requestId };
-  }
-  if (provider === 'gemini') {
-    const statusText =
-      status === 429
-        ? 'RESOURCE_EXHAUSTED'
-        : status === 503
-          ? 'UNAVAILABLE'
-          : status === 401
-            ? 'UNAUTHENTICATED'
-            : status === 404
-              ? 'NOT_FOUND'
-              : status === 400
-                ? 'INVALID_ARGUMENT'
-                : 'INTERNAL';
-    return {
-      error: {
-        code: status,
-        message,
-        status: statusText,
-        ...(status === 429
-          ? {
-              details: [
-                {
-                  '@type': 'type.googleapis.com/google.rpc.RetryInfo',
-                  retryDelay: `${extra.retryAfterSeconds ?? 1}s`,
-                },
-              ],
-            }
-          : {}),
-      },
-    };
-  }
-  const code =
-    status === 429
-      ? 'rate_limit_exceeded'
-      : status === 401
-        ? 'invalid_api_key'
-        : status === 404
-          ? 'model_not_found'
-          : status === 400
-            ? 'invalid_request'
-            : null;
-  const type =
-    status === 429
-      ? 'requests'
-      : status === 401
-        ? 'invalid_request_error'
-        : status >= 500
-          ? 'server_error'
-          : 'invalid_request_error';
-  return { error: { message, type, param: null, code } };
 }

@@ -3,9 +3,29 @@ import type { AddressInfo } from 'node:net';
 import { simulatorBaseUrls } from '#functions/adapters/providers/endpoints.ts';
 import { PROVIDER_IDS, type ProviderId } from '#shared/ports/ai-provider.ts';
 import { generateAnswer } from './answers.ts';
-import { drawFault, drawLatencyMs, type FaultConfig, type FaultKind, faultsFor, TokenBucket } from './faults.ts';
+import {
+  drawFault,
+  drawLatencyMs,
+  drawShape,
+  type FaultConfig,
+  type FaultKind,
+  faultsFor,
+  type ResponseShape,
+  TokenBucket,
+} from './faults.ts';
+import {
+  apiKeyOf,
+  emptyCounters,
+  idHeaders,
+  rateLimitHeaders,
+  readBody,
+  requestIdOf,
+  SAMPLE_HEADER,
+  type SimulatorStats,
+} from './http-support.ts';
 import { DEMO_MARKET, type Market, type PerProvider } from './market.ts';
 import { createModelsEndpoints, modelAccepted, unknownModelError } from './models.ts';
+import { type ErrorReply, quotaExhausted } from './protocol-errors.ts';
 import {
   BadRequest,
   type Endpoint,
@@ -15,7 +35,10 @@ import {
   renderSuccess,
   routeOf,
 } from './protocols.ts';
-import { createRng, hash32, type Rng, token } from './rng.ts';
+import { geminiThinkingRefusal, groundingRedirectTarget, realisticLatencyMs } from './realism.ts';
+import { createRng, hash32, type Rng } from './rng.ts';
+
+export type { ProviderCounters, SimulatorStats } from './http-support.ts';
 
 export interface ProviderSimulatorOptions {
   /** TCP port; 0 picks a free one. @default 0 */
@@ -35,33 +58,16 @@ export interface ProviderSimulatorOptions {
    * @default the catalogue's models (models.ts), refused from their retirement date (by `date`)
    */
   models?: PerProvider<string[]>;
+  /**
+   * Multiplies the realistic heavy-tailed latency (realism.ts) used when the fault config sets no `latencyMs`.
+   * Tests keep it small; `npm start` uses 1. @default 1
+   */
+  latencyScale?: number;
   /** How long a "timeout" fault holds the request before dropping the connection. @default 600000 */
   maxHangMs?: number;
   /** Wall clock in ms (token bucket, timestamps). @default Date.now */
   now?: () => number;
 }
-
-export interface ProviderCounters {
-  /** Requests routed to the provider (including rejected ones). */
-  requests: number;
-  /** 200 responses with a usable answer. */
-  answers: number;
-  /** 429 from the token bucket. */
-  rateLimited: number;
-  /** 429 injected by `throttleRate`. */
-  throttled: number;
-  serverErrors: number;
-  unavailable: number;
-  timeouts: number;
-  truncated: number;
-  malformed: number;
-  refusals: number;
-  empty: number;
-  /** 400/401/404 for bad requests, missing keys, unknown models. */
-  rejected: number;
-}
-
-export type SimulatorStats = Record<ProviderId, ProviderCounters>;
 
 export interface ProviderSimulator {
   /** Root URL, e.g. `http://127.0.0.1:4010` (what `PROVIDER_SIMULATOR_URL` takes). */
@@ -76,56 +82,6 @@ export interface ProviderSimulator {
   stop(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
-const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const SAMPLE_HEADER = 'x-simulator-sample-index';
-
-function emptyCounters(): ProviderCounters {
-  return {
-    requests: 0,
-    answers: 0,
-    rateLimited: 0,
-    throttled: 0,
-    serverErrors: 0,
-    unavailable: 0,
-    timeouts: 0,
-    truncated: 0,
-    malformed: 0,
-    refusals: 0,
-    empty: 0,
-    rejected: 0,
-  };
-}
-
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** The API key the request carries, in the provider's header. */
-function apiKeyOf(provider: ProviderId, req: IncomingMessage, url: URL): string | null {
-  if (provider === 'gemini')
-    return (req.headers['x-goog-api-key'] as string | undefined) ?? url.searchParams.get('key');
-  const auth = req.headers.authorization;
-  const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : null;
-  // Anthropic takes `x-api-key`; its 1.x SDK sends the key as a bearer token.
-  if (provider === 'anthropic') return (req.headers['x-api-key'] as string | undefined) ?? bearer;
-  return bearer;
-}
-
 /**
  * Starts the local provider simulator: one HTTP server speaking the OpenAI (Chat Completions, Responses), Anthropic
  * Messages, Gemini generateContent and Perplexity chat completions APIs well enough for the real SDKs, with
@@ -136,6 +92,7 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
   const seed = options.seed ?? 42;
   const now = options.now ?? Date.now;
   const maxHangMs = options.maxHangMs ?? 600_000;
+  const latencyScale = options.latencyScale ?? 1;
   const dateOf = () =>
     typeof options.date === 'function' ? options.date() : (options.date ?? new Date(now()).toISOString().slice(0, 10));
   let faults: FaultConfig = options.faults ?? {};
@@ -159,43 +116,9 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
   /** Text appended to the answers of prompts containing a substring (`PUT /_control/answers`); none by default. */
   let answerSuffixes: [string, string][] = [];
 
-  const requestIdFor = (provider: ProviderId): string => {
-    const rng = idRngs.get(provider)!;
-    if (provider === 'openai') return `req_${token(rng, 32, '0123456789abcdef')}`;
-    if (provider === 'anthropic') return `req_011C${token(rng, 20, ID_ALPHABET)}`;
-    if (provider === 'gemini') return token(rng, 22, ID_ALPHABET);
-    // Perplexity ids are UUIDs.
-    const hex = token(rng, 32, '0123456789abcdef');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
-  };
-
-  const rateHeaders = (provider: ProviderId, resetMs: number): Record<string, string> => {
-    const bucket = buckets.get(provider);
-    const limit = bucket ? Math.round(bucket.capacity) : 10_000;
-    const remaining = bucket ? bucket.remaining() : 9_999;
-    if (provider === 'anthropic') {
-      return {
-        'anthropic-ratelimit-requests-limit': String(limit),
-        'anthropic-ratelimit-requests-remaining': String(remaining),
-        'anthropic-ratelimit-requests-reset': new Date(now() + resetMs).toISOString(),
-      };
-    }
-    if (provider === 'gemini') return {};
-    return {
-      'x-ratelimit-limit-requests': String(limit),
-      'x-ratelimit-remaining-requests': String(remaining),
-      'x-ratelimit-reset-requests': `${Math.max(resetMs, 0)}ms`,
-      'x-ratelimit-limit-tokens': '2000000',
-      'x-ratelimit-remaining-tokens': '1999000',
-      'x-ratelimit-reset-tokens': '0s',
-    };
-  };
-
-  const idHeaders = (provider: ProviderId, requestId: string): Record<string, string> => {
-    if (provider === 'openai') return { 'x-request-id': requestId, 'openai-version': '2020-10-01' };
-    if (provider === 'anthropic') return { 'request-id': requestId };
-    return {};
-  };
+  const requestIdFor = (provider: ProviderId) => requestIdOf(provider, idRngs.get(provider)!);
+  const rateHeaders = (provider: ProviderId, resetMs: number) =>
+    rateLimitHeaders(provider, buckets.get(provider), resetMs, now);
 
   const send = (res: ServerResponse, status: number, headers: Record<string, string>, body: string) => {
     if (res.destroyed || res.writableEnded) return;
@@ -253,6 +176,20 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
       }
       return;
     }
+    // Gemini's grounding redirects (`https://vertexaisearch.cloud.google.com/grounding-api-redirect/<token>`),
+    // served here under /vertexaisearch: a 302 to the source page, as Google answers.
+    const redirect = /^\/vertexaisearch\/grounding-api-redirect\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+    if (redirect && (req.method === 'GET' || req.method === 'HEAD')) {
+      const target = groundingRedirectTarget(redirect[1]!);
+      counters.gemini.redirects++;
+      if (!target) {
+        send(res, 404, { 'content-type': 'text/html' }, '');
+        return;
+      }
+      res.writeHead(302, { location: target, 'content-length': '0' });
+      res.end();
+      return;
+    }
     const route = routeOf(req.method ?? 'GET', url.pathname);
     if (!route) {
       send(res, 404, {}, JSON.stringify({ error: { message: `No route ${req.method} ${url.pathname}` } }));
@@ -270,6 +207,10 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
         idHeaders(provider, requestId),
         JSON.stringify(renderError(provider, status, message, requestId)),
       );
+    };
+    const replyError = (reply: ErrorReply, headers: Record<string, string> = {}) => {
+      const body = provider === 'anthropic' ? { ...reply.body, request_id: requestId } : reply.body;
+      send(res, reply.status, { ...idHeaders(provider, requestId), ...headers }, JSON.stringify(body));
     };
 
     const raw = await readBody(req);
@@ -299,6 +240,9 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
       count.rejected++;
       return send(res, notFound.status, idHeaders(provider, requestId), JSON.stringify(notFound.body));
     }
+    const thinkingRefusal =
+      provider === 'gemini' ? geminiThinkingRefusal(request.model, request.thinking?.thinkingBudget) : null;
+    if (thinkingRefusal) return reject(400, thinkingRefusal);
 
     const bucket = buckets.get(provider);
     const waitMs = bucket ? bucket.take() : 0;
@@ -309,7 +253,14 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
     }
     const rng = faultRngs.get(provider)!;
     const fault = drawFault(providerFaults, rng);
-    const latencyMs = drawLatencyMs(providerFaults, rng);
+    const configured = drawLatencyMs(providerFaults, rng);
+    const realistic = realisticLatencyMs(provider, request.surface, rng, latencyScale);
+    const latencyMs = configured ?? realistic;
+    const shape = drawShape(providerFaults, rng);
+    if (fault === 'quota') {
+      count.quota++;
+      return replyError(quotaExhausted(provider, request.model), rateHeaders(provider, 0));
+    }
     if (fault === 'throttled') {
       count.throttled++;
       return sendThrottle(res, provider, requestId, (providerFaults.retryAfterSeconds ?? 1) * 1000);
@@ -328,7 +279,7 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
       await new Promise((resolve) => setTimeout(resolve, latencyMs));
       if (res.destroyed) return;
     }
-    respond(res, { provider, endpoint, request, requestId, fault });
+    respond(res, { provider, endpoint, request, requestId, fault, shape });
   };
 
   const sendThrottle = (res: ServerResponse, provider: ProviderId, requestId: string, waitMs: number) => {
@@ -364,9 +315,10 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
       request: ReturnType<typeof parseRequest>;
       requestId: string;
       fault: FaultKind | null;
+      shape: ResponseShape;
     },
   ) => {
-    const { provider, endpoint, request, requestId, fault } = exchange;
+    const { provider, endpoint, request, requestId, fault, shape } = exchange;
     const count = counters[provider];
     const headers = { ...idHeaders(provider, requestId), ...rateHeaders(provider, 0) };
     if (fault === 'server-error' || fault === 'unavailable') {
@@ -406,6 +358,7 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
         requestId,
         rng: createRng(hash32(`${seed}|${requestId}`)),
         nowSeconds: Math.floor(now() / 1000),
+        shape,
       }),
     );
     if (fault === 'truncated') {
@@ -427,6 +380,10 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
     if (outcome === 'refusal') count.refusals++;
     else if (outcome === 'empty') count.empty++;
     else count.answers++;
+    if (/"stop_reason":"pause_turn"/.test(body)) count.pausedTurns++;
+    if (/"web_search_tool_result_error"/.test(body)) count.searchErrors++;
+    if (/"finish(?:_r|R)eason":"(?:length|MAX_TOKENS)"|"stop_reason":"max_tokens"|"status":"incomplete"/.test(body))
+      count.cutOff++;
     send(res, 200, headers, body);
   };
 

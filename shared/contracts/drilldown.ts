@@ -105,6 +105,12 @@ export const DrilldownAnswerSchema = z.object({
   /** One entry per tracked entity (brand first). */
   entities: z.array(DrilldownEntitySchema),
   citations: z.array(DrilldownCitationSchema),
+  /** The output cap cut the answer off (brands late in a list may be missing); absent on older answers. */
+  truncated: z.boolean().optional(),
+  /** The provider's finish/stop reason, lower case; null when it did not say. */
+  finishReason: z.string().nullable().optional(),
+  /** Sources the provider searched or read but did not cite: a signal of their own, weaker than a citation. */
+  retrievedSources: z.array(z.object({ url: z.string(), domain: z.string(), title: z.string().optional() })).optional(),
 });
 export type DrilldownAnswer = z.infer<typeof DrilldownAnswerSchema>;
 

@@ -89,6 +89,12 @@ export const AnswerSchema = z.object({
   sampleIndex: z.number().int(),
   text: z.string(),
   citations: z.array(z.object({ url: z.string(), title: z.string().optional() })),
+  /** Sources the provider searched or read but did not cite (absent on answers stored before they were kept). */
+  retrievedSources: z.array(z.object({ url: z.string(), title: z.string().optional() })).optional(),
+  /** The provider's finish/stop reason, lower case (`stop`, `end_turn`, `length`, `max_tokens`...). */
+  finishReason: z.string().nullable().optional(),
+  /** The output cap cut the answer off: brands late in a list may be missing. */
+  truncated: z.boolean().optional(),
   latencyMs: z.number(),
   usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }),
   costUsd: z.number().nullable(),

@@ -102,6 +102,32 @@ export class ProviderInvalidRequestError extends ProviderError {
   readonly retryable = false;
 }
 
+/**
+ * The account's billing or quota is exhausted (OpenAI `429 insufficient_quota`, a Gemini per-day quota, Anthropic's
+ * "credit balance is too low"). Asking again bills nothing and fails the same way until someone pays or the day
+ * rolls over: the workflow pauses the provider for the workspace and tells the owner instead of retrying.
+ */
+export class ProviderQuotaError extends ProviderError {
+  override readonly name = 'ProviderQuotaError';
+  readonly retryable = false;
+  /** When the quota is expected back (a daily quota: the provider's next reset), else null (billing: unknown). */
+  readonly resumesAt: string | null;
+  constructor(message: string, options: ProviderErrorOptions & { resumesAt?: string | null }) {
+    super(message, options);
+    this.resumesAt = options.resumesAt ?? null;
+  }
+}
+
+/**
+ * The provider stopped before writing any answer text (Gemini `MAX_TOKENS` spent on thinking, an OpenAI response
+ * `incomplete` at `max_output_tokens` with no text). Asking again with the same settings is billed and ends the
+ * same way, so it is not retried; the message says which limit was hit.
+ */
+export class ProviderIncompleteError extends ProviderError {
+  override readonly name = 'ProviderIncompleteError';
+  readonly retryable = false;
+}
+
 /** The caller aborted the call (run cancelled, Lambda deadline). Not the provider's fault; not retried here. */
 export class ProviderAbortedError extends ProviderError {
   override readonly name = 'ProviderAbortedError';
@@ -118,6 +144,8 @@ export const PROVIDER_ERROR_NAMES = [
   'ProviderAuthError',
   'ProviderInvalidRequestError',
   'ProviderAbortedError',
+  'ProviderQuotaError',
+  'ProviderIncompleteError',
 ] as const;
 export type ProviderErrorName = (typeof PROVIDER_ERROR_NAMES)[number];
 

@@ -34,7 +34,10 @@ export interface AskRequest {
   sampleIndex?: number;
   /** Optional system instructions (used by the sentiment judge; tracked prompts are sent without any). */
   system?: string;
-  /** Upper bound on answer tokens. @default 1024 */
+  /**
+   * Upper bound on answer tokens (visible text; a thinking model's budget comes on top). Long "best tools" lists run
+   * past 1,000 tokens, so the default leaves room for them. @default 4096
+   */
   maxOutputTokens?: number;
 }
 
@@ -58,7 +61,7 @@ export interface AnswerUsage {
 export interface AnswerCost {
   /** Estimated USD, or null when the model is not in the price table (never silently 0). */
   usd: number | null;
-  /** Version of the price table the estimate was made with. */
+  /** Version of the price table the estimate was made with (`provider-reported` when the provider said it). */
   priceTableVersion: string;
 }
 
@@ -82,6 +85,17 @@ export interface AskResult {
   providerRequestId: string | null;
   /** The provider's stop/finish reason, normalised to lower case (`stop`, `end_turn`, `length`, ...). */
   finishReason: string | null;
+  /**
+   * The answer was cut off by the output cap (`length`, `max_tokens`, `MAX_TOKENS`, `incomplete`): brands late in a
+   * list may be missing, so the answer is kept but marked.
+   */
+  truncated: boolean;
+  /**
+   * Sources the provider searched or read but did not cite (OpenAI `web_search_call.action.sources`, Anthropic
+   * search results, Perplexity search results without a marker), deduplicated by URL and without the cited ones.
+   * A weaker signal than a citation: the page was in front of the model.
+   */
+  retrievedSources: AnswerCitation[];
 }
 
 /** An AI provider behind one interface (OpenAI, Anthropic, Gemini, Perplexity...). */

@@ -225,5 +225,16 @@ function drilldownAnswer(
       start: c.start,
       end: c.end,
     })),
+    truncated: answer.truncated ?? false,
+    finishReason: answer.finishReason ?? null,
+    retrievedSources: (answer.retrievedSources ?? []).map((source) => ({ ...source, domain: hostOf(source.url) })),
   };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^www\./, '');
+  } catch {
+    return url;
+  }
 }

@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { utcDay } from '../domain/model-catalogue.ts';
 import { DEFAULT_SPEND_CAPS } from '../domain/plans.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { isProviderError, ProviderThrottledError } from '../domain/provider-errors.ts';
+import { isProviderError } from '../domain/provider-errors.ts';
 import {
   assertWithinSpendCaps,
   emptyCounts,
@@ -25,10 +25,12 @@ import type { AiProvider, ProviderId } from '../ports/ai-provider.ts';
 import type { BrandRepository } from '../ports/brand-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { ModelCatalogueStore } from '../ports/model-catalogue.ts';
+import type { ProviderPauseStore } from '../ports/provider-pauses.ts';
 import type { PushNotifier } from '../ports/push.ts';
 import type { RawAnswerStore, RunRepository, UsageLedger, WorkflowStarter } from '../ports/runs.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
 import type { WorkspaceRepository } from '../ports/workspace-repository.ts';
+import { askProvider } from './ask-provider.ts';
 import { assertTargetsNotRetired, currentCatalogue } from './model-catalogue.ts';
 
 /** Run record as stored: the contract plus the provider targets snapshot the plan is recomputed from. */
@@ -50,8 +52,10 @@ export interface WorkerDeps extends RunDeps {
   rawAnswers: RawAnswerStore;
   providers: { get(id: ProviderId): AiProvider };
   push?: PushNotifier | undefined;
-  /** Waits before a throttled call is retried (the provider's retry-after, when short). */
+  /** Waits before a throttled call is retried (the provider's retry-after, when short; see ask-provider.ts). */
   sleep?: (ms: number) => Promise<void>;
+  /** Providers paused for a workspace by a billing/quota error (see ask-provider.ts). */
+  pauses?: ProviderPauseStore | undefined;
   /** Concurrency per provider inside one run. @default 8 */
   concurrency?: Partial<Record<ProviderId, number>>;
   /** Canonical event stream (answer.analyzed, run.completed); runs work the same without it. */
@@ -253,7 +257,8 @@ export function rawAnswerKey(tenantId: string, brandId: string, runId: string, i
 /**
  * Workflow step "Ask": asks one provider one prompt, stores the raw answer and the answer record, and moves
  * the item to succeeded. Idempotent: a finished item is not asked again. Provider failures propagate as
- * typed errors so the workflow's Retry/Catch decide (throttling waits for a short retry-after first).
+ * typed errors so the workflow's Retry/Catch decide (throttling waits for a short retry-after first, a quota error
+ * pauses the provider for the workspace, a timed-out call is counted against the spend caps: ask-provider.ts).
  */
 export async function askItem(deps: WorkerDeps, input: { tenantId: string; runId: string; index: number }) {
   const tenantId = tenantIdOf(input.tenantId);
@@ -275,7 +280,7 @@ export async function askItem(deps: WorkerDeps, input: { tenantId: string; runId
   }
 
   await deps.runs.noteAttempt(tenantId, run.id, item.itemId);
-  const result = await askHonouringRetryAfter(deps, item);
+  const result = await askProvider(deps, tenantId, run.id, item, estimatePlanUsage([planned]));
   const answerId = item.itemId;
   const now = deps.clock.now();
   await deps.rawAnswers.put(rawAnswerKey(tenantId, run.brandId, run.id, item.itemId), {
@@ -297,6 +302,9 @@ export async function askItem(deps: WorkerDeps, input: { tenantId: string; runId
     sampleIndex: item.sampleIndex,
     text: result.text,
     citations: result.citations,
+    retrievedSources: result.retrievedSources,
+    finishReason: result.finishReason,
+    truncated: result.truncated,
     latencyMs: result.latencyMs,
     usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
     costUsd: result.cost.usd,
@@ -322,31 +330,6 @@ export async function askItem(deps: WorkerDeps, input: { tenantId: string; runId
     await pushProgress(deps, tenantId, run.id);
   }
   return { status: 'succeeded', answerId };
-}
-
-/**
- * Asks the provider; on throttling with a short `retry-after`, waits that long and asks again in the same
- * invocation (up to 3 times), so a rate-limited provider is paced at its own rate instead of backing off
- * blindly. Anything else, or a long wait, goes back to the workflow's Retry/Catch as a typed error.
- */
-async function askHonouringRetryAfter(deps: WorkerDeps, item: RunItem) {
-  const provider = deps.providers.get(item.provider);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await provider.ask({
-        prompt: item.promptText,
-        model: item.model,
-        locale: item.locale,
-        surface: item.surface,
-        requestId: item.itemId,
-        sampleIndex: item.sampleIndex,
-      });
-    } catch (error) {
-      const wait = error instanceof ProviderThrottledError ? error.retryAfterMs : undefined;
-      if (attempt >= 3 || !deps.sleep || wait === undefined || wait === null || wait > 10_000) throw error;
-      await deps.sleep(wait + Math.random() * 50);
-    }
-  }
 }
 
 /** Workflow step "RecordFailure": the item failed for good (after retries); its reason is kept. */

@@ -48,7 +48,7 @@ describe('withDistributedMap (pure ASL transformation)', () => {
   });
 
   it('reads TimeoutSeconds of nested states by name', () => {
-    expect(STEPS.map((step) => stateTimeoutSeconds(asl, step))).toEqual([300, 120, 60, 60, 300]);
+    expect(STEPS.map((step) => stateTimeoutSeconds(asl, step))).toEqual([300, 300, 60, 60, 300]);
     expect(() => stateTimeoutSeconds(asl, 'Done')).toThrow(/no TimeoutSeconds/);
   });
 });
@@ -184,7 +184,7 @@ describe('prompt fan-out in the stateless stack', () => {
         if (['Analyze', 'Finalize'].includes(step)) expected.push('EVENT_STREAM_NAME');
         expect(env, step).toEqual(expected.sort());
       }
-      expect(resources[fnId('Ask')]!.Properties.Timeout).toBe(120);
+      expect(resources[fnId('Ask')]!.Properties.Timeout).toBe(300);
     });
 
     it('Plan gets the table only; Analyze the table and PutRecords on the event stream', () => {

@@ -212,6 +212,11 @@ export interface OutboundRequest {
   /** Larger responses are cut off with `response_too_large`. @default 5 MiB */
   maxResponseBytes?: number;
   signal?: AbortSignal;
+  /**
+   * `refuse` (the default) fails on a 3xx; `return` hands the 3xx back (status and `location`) without following
+   * it, for callers that only want to know where a link points (grounding redirects), never to fetch the target.
+   */
+  redirects?: 'refuse' | 'return';
 }
 
 export interface OutboundResponse {
@@ -259,7 +264,7 @@ export async function outboundRequest(
       (res) => {
         const status = res.statusCode ?? 0;
         // 304 Not Modified answers a conditional GET (feeds): it is a status, not a redirect.
-        if (status >= 300 && status < 400 && status !== 304) {
+        if (status >= 300 && status < 400 && status !== 304 && request.redirects !== 'return') {
           res.resume();
           fail(new OutboundUrlRefusedError('redirect_not_followed', `answered ${status} (redirects are not followed)`));
           return;

@@ -1,8 +1,12 @@
 import type { BaseAnthropic } from '@anthropic-ai/sdk/client';
+import type * as Anthropic from '@anthropic-ai/sdk/resources/messages';
 import type { Messages } from '@anthropic-ai/sdk/resources/messages';
 import {
+  ProviderBadResponseError,
   type ProviderError,
+  ProviderQuotaError,
   ProviderRefusedError,
+  ProviderThrottledError,
   ProviderTimeoutError,
   ProviderUnavailableError,
 } from '#shared/domain/provider-errors.ts';
@@ -20,8 +24,11 @@ import {
   emptyAnswer,
   errorForStatus,
   expectObject,
+  isTruncation,
+  type Json,
   localeCountry,
   mapGenericError,
+  uncitedSources,
 } from './common.ts';
 
 /**
@@ -84,72 +91,76 @@ export class AnthropicProvider implements AiProvider {
     const { now, scope, sdkTimeoutMs, headers } = beginCall(this.#options, request, signal);
     const country = localeCountry(request.locale);
     const started = now();
+    const params = {
+      model: request.model,
+      max_tokens: request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+      ...(request.system ? { system: request.system } : {}),
+      ...(request.surface === 'api_web_search'
+        ? {
+            tools: [
+              {
+                type: 'web_search_20250305' as const,
+                name: 'web_search' as const,
+                max_uses: ANTHROPIC_MAX_WEB_SEARCHES,
+                ...(country ? { user_location: { type: 'approximate' as const, country } } : {}),
+              },
+            ],
+          }
+        : {}),
+    };
     try {
-      const { data, request_id: requestIdHeader } = await this.#client.messages
-        .create(
-          {
-            model: request.model,
-            max_tokens: request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
-            ...(request.system ? { system: request.system } : {}),
-            messages: [{ role: 'user', content: request.prompt }],
-            ...(request.surface === 'api_web_search'
-              ? {
-                  tools: [
-                    {
-                      type: 'web_search_20250305' as const,
-                      name: 'web_search' as const,
-                      max_uses: ANTHROPIC_MAX_WEB_SEARCHES,
-                      ...(country ? { user_location: { type: 'approximate' as const, country } } : {}),
-                    },
-                  ],
-                }
-              : {}),
-          },
-          { signal: scope.signal, timeout: sdkTimeoutMs, headers },
-        )
-        .withResponse();
-      const request_id = requestIdHeader ?? null;
+      // A long server-tool turn may come back as `stop_reason: pause_turn`. Per Anthropic's docs the turn is
+      // continued by sending the assistant content back as it is (not asked afresh: that bills the searches again).
+      const blocks: Json[] = [];
+      const usages: Json[] = [];
+      let stopReason: string | null = null;
+      let requestId: string | null = null;
+      let body: Json = {};
+      for (let turn = 0; ; turn++) {
+        const messages: Anthropic.MessageParam[] = [{ role: 'user', content: request.prompt }];
+        if (blocks.length > 0) messages.push({ role: 'assistant', content: blocks as never });
+        const { data, request_id: requestIdHeader } = await this.#client.messages
+          .create({ ...params, messages }, { signal: scope.signal, timeout: sdkTimeoutMs, headers })
+          .withResponse();
+        requestId = requestIdHeader ?? requestId;
+        body = expectObject(this.id, data, 'message', requestId);
+        stopReason = asString(body['stop_reason']);
+        blocks.push(...asArray(body['content']).map(asObject));
+        usages.push(asObject(body['usage']));
+        if (stopReason !== 'pause_turn') break;
+        if (turn + 1 >= ANTHROPIC_MAX_CONTINUATIONS) {
+          throw new ProviderBadResponseError(
+            `anthropic: the turn was still paused after ${ANTHROPIC_MAX_CONTINUATIONS} continuations`,
+            { provider: this.id, providerRequestId: requestId, providerCode: 'pause_turn' },
+          );
+        }
+      }
       const latencyMs = Math.max(0, Math.round(now() - started));
-      const body = expectObject(this.id, data, 'message', request_id);
-      const stopReason = asString(body['stop_reason']);
-      const blocks = asArray(body['content']).map(asObject);
       if (stopReason === 'refusal') {
         throw new ProviderRefusedError('anthropic: the model declined to answer', {
           provider: this.id,
-          providerRequestId: request_id,
+          providerRequestId: requestId,
           providerCode: 'refusal',
         });
       }
-      const citations: { url: string | null; title: string | null }[] = [];
-      let text = '';
-      // With web search, Claude often writes a preamble ("I'll search for...") before the tool blocks; the answer is
-      // the text after the last search result.
-      const lastTool = blocks.findLastIndex(
-        (block) => block['type'] === 'web_search_tool_result' || block['type'] === 'server_tool_use',
-      );
-      const answerBlocks = lastTool >= 0 ? blocks.slice(lastTool + 1) : blocks;
-      for (const block of answerBlocks) {
-        if (block['type'] !== 'text') continue;
-        text += asString(block['text']) ?? '';
-        for (const citation of asArray(block['citations']).map(asObject)) {
-          if (citation['type'] === 'web_search_result_location') {
-            citations.push({ url: asString(citation['url']), title: asString(citation['title']) });
-          }
-        }
-      }
-      text = text.trim();
-      if (!text) throw emptyAnswer(this.id, request_id, `stop_reason ${stopReason ?? 'missing'}`);
-      const usageJson = asObject(body['usage']);
+      const answer = assembleAnswer(blocks);
       const usage: AnswerUsage = {
         // Anthropic reports cache reads/writes apart from `input_tokens`; the port counts all prompt tokens.
-        inputTokens:
-          count(usageJson['input_tokens']) +
-          count(usageJson['cache_read_input_tokens']) +
-          count(usageJson['cache_creation_input_tokens']),
-        outputTokens: count(usageJson['output_tokens']),
-        cachedInputTokens: count(usageJson['cache_read_input_tokens']),
-        webSearchRequests: count(asObject(usageJson['server_tool_use'])['web_search_requests']),
+        inputTokens: sum(
+          usages,
+          (u) =>
+            count(u['input_tokens']) + count(u['cache_read_input_tokens']) + count(u['cache_creation_input_tokens']),
+        ),
+        outputTokens: sum(usages, (u) => count(u['output_tokens'])),
+        cachedInputTokens: sum(usages, (u) => count(u['cache_read_input_tokens'])),
+        webSearchRequests: sum(usages, (u) => count(asObject(u['server_tool_use'])['web_search_requests'])),
       };
+      if (answer.searchErrors.length > 0 && answer.citations.length === 0) {
+        // Every search failed inside a 200: the text is the model's memory, not a grounded answer. Never stored as
+        // one with 0 citations; retried (throttled/unavailable by the search error's code) or failed with it.
+        throw searchFailure(answer.searchErrors, requestId);
+      }
+      if (!answer.text) throw emptyAnswer(this.id, requestId, `stop_reason ${stopReason ?? 'missing'}`);
       const modelVersion = asString(body['model']);
       return {
         provider: this.id,
@@ -157,13 +168,15 @@ export class AnthropicProvider implements AiProvider {
         modelVersion,
         surface: request.surface,
         locale: request.locale,
-        text,
-        citations: dedupeCitations(citations),
+        text: answer.text,
+        citations: answer.citations,
         latencyMs,
         usage,
         cost: costOf(this.id, request.model, modelVersion, usage, this.#options.priceTable),
-        providerRequestId: request_id ?? asString(body['id']),
+        providerRequestId: requestId ?? asString(body['id']),
         finishReason: stopReason?.toLowerCase() ?? null,
+        truncated: isTruncation(stopReason),
+        retrievedSources: uncitedSources(answer.searchResults, answer.citations),
       };
     } catch (error) {
       throw mapAnthropicError(error, scope, this.#client.constructor as typeof BaseAnthropic);
@@ -171,6 +184,66 @@ export class AnthropicProvider implements AiProvider {
       scope.dispose();
     }
   }
+}
+
+/** Continuations of a paused turn before giving up (each is billed). */
+export const ANTHROPIC_MAX_CONTINUATIONS = 4;
+
+const sum = <T>(items: readonly T[], of: (item: T) => number) => items.reduce((total, item) => total + of(item), 0);
+
+const TOOL_BLOCKS = new Set(['server_tool_use', 'web_search_tool_result', 'web_fetch_tool_result', 'tool_use']);
+
+/**
+ * The answer in a message's content blocks. With web search Claude writes a preamble ("I'll search for..."), then
+ * interleaves searches and text: it may write half the answer, search again and continue. The answer is every text
+ * block after the first tool block (all of them when there is none): consecutive text blocks (split at each
+ * citation) are joined as they are, text on either side of a tool block as separate paragraphs. Citations come from
+ * every answer block, search results from every result block, search errors are collected.
+ */
+export function assembleAnswer(blocks: readonly Json[]) {
+  const firstTool = blocks.findIndex((block) => TOOL_BLOCKS.has(String(block['type'])));
+  const citations: { url: string | null; title: string | null }[] = [];
+  const searchResults: { url: string | null; title: string | null }[] = [];
+  const searchErrors: string[] = [];
+  const paragraphs: string[] = [];
+  let current = '';
+  blocks.forEach((block, index) => {
+    const type = block['type'];
+    if (type === 'web_search_tool_result') {
+      const content = block['content'];
+      if (Array.isArray(content)) {
+        for (const result of content.map(asObject)) {
+          if (result['type'] === 'web_search_result')
+            searchResults.push({ url: asString(result['url']), title: asString(result['title']) });
+        }
+      } else if (asObject(content)['type'] === 'web_search_tool_result_error') {
+        searchErrors.push(asString(asObject(content)['error_code']) ?? 'unknown');
+      }
+    }
+    if (TOOL_BLOCKS.has(String(type))) {
+      if (current.trim()) paragraphs.push(current.trim());
+      current = '';
+      return;
+    }
+    if (type !== 'text' || (firstTool >= 0 && index < firstTool)) return;
+    current += asString(block['text']) ?? '';
+    for (const citation of asArray(block['citations']).map(asObject)) {
+      if (citation['type'] === 'web_search_result_location') {
+        citations.push({ url: asString(citation['url']), title: asString(citation['title']) });
+      }
+    }
+  });
+  if (current.trim()) paragraphs.push(current.trim());
+  return { text: paragraphs.join('\n\n'), citations: dedupeCitations(citations), searchResults, searchErrors };
+}
+
+/** The typed error for a web-search turn whose every search failed (`web_search_tool_result_error`). */
+function searchFailure(codes: readonly string[], requestId: string | null): ProviderError {
+  const options = { provider: 'anthropic', providerRequestId: requestId, providerCode: codes[0] ?? null };
+  const message = `anthropic: every web search failed (${[...new Set(codes)].join(', ')}); no grounded answer`;
+  if (codes.includes('too_many_requests')) return new ProviderThrottledError(message, options);
+  if (codes.includes('unavailable')) return new ProviderUnavailableError(message, options);
+  return new ProviderBadResponseError(message, options);
 }
 
 /** Maps a failure of `@anthropic-ai/sdk` (529 `overloaded_error` is a 5xx: unavailable). */
@@ -191,6 +264,17 @@ export function mapAnthropicError(
   }
   if (error instanceof APIError && typeof error.status === 'number') {
     const code = error.type ?? asString(asObject(asObject(error.error)['error'])['type']);
+    const detail = asString(asObject(asObject(error.error)['error'])['message']) ?? error.message;
+    if (error.status === 400 && /credit balance is too low/i.test(detail)) {
+      // Anthropic's "billing exhausted" is a 400 invalid_request_error: retrying fails until someone pays.
+      return new ProviderQuotaError('anthropic: the credit balance is too low (billing quota exhausted)', {
+        provider,
+        status: error.status,
+        providerRequestId: error.requestID ?? null,
+        providerCode: 'credit_balance_too_low',
+        cause: error,
+      });
+    }
     return errorForStatus(error.status, `HTTP ${error.status}${code ? ` (${code})` : ''}`, {
       provider,
       status: error.status,

@@ -7,6 +7,7 @@ import {
   type ProviderError,
   type ProviderErrorOptions,
   ProviderInvalidRequestError,
+  ProviderQuotaError,
   ProviderThrottledError,
   ProviderTimeoutError,
   ProviderUnavailableError,
@@ -16,11 +17,17 @@ import type { AnswerCitation, AnswerCost, AnswerUsage, AskRequest, ProviderId } 
 /** Options every adapter takes besides its SDK client. */
 export interface AdapterOptions {
   /**
-   * Deadline of one call, covering connect, headers and body. The SDK's own timeout is set to the same value, but
-   * the SDKs only bound the wait for headers, so the adapter enforces the whole deadline itself.
+   * Deadline of one plain (`api`) call, covering connect, headers and body. The SDK's own timeout is set to the same
+   * value, but the SDKs only bound the wait for headers, so the adapter enforces the whole deadline itself.
    * @default 60000
    */
   timeoutMs?: number;
+  /**
+   * Deadline of one web-search call: the provider searches (several times), reads pages and then writes, so these
+   * take several times longer than plain answers (tens of seconds at p95).
+   * @default 2.5 × `timeoutMs` when that is set, else 150000
+   */
+  webSearchTimeoutMs?: number;
   /** Monotonic clock in ms, for latency. @default performance.now */
   now?: () => number;
   /** Price table for cost estimates. @default CURRENT_PRICE_TABLE */
@@ -34,7 +41,9 @@ export interface AdapterOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
-export const DEFAULT_MAX_OUTPUT_TOKENS = 1024;
+export const DEFAULT_WEB_SEARCH_TIMEOUT_MS = 150_000;
+/** Room for long ranked lists (a 15-item "best tools" answer with reasons runs 1,200-2,000 tokens). */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
 export const SIMULATOR_SAMPLE_HEADER = 'x-simulator-sample-index';
 
 /** Minimal header reader (fetch `Headers`, or a captured copy). */
@@ -136,6 +145,9 @@ export function errorForStatus(
 ): ProviderError {
   const { headers, retryAfterMs, ...rest } = options;
   const text = `${options.provider}: ${message}`;
+  if (options.providerCode && QUOTA_CODES.has(options.providerCode)) {
+    return new ProviderQuotaError(`${text}: the account's billing quota is exhausted`, rest);
+  }
   if (status === 429) {
     return new ProviderThrottledError(text, {
       ...rest,
@@ -145,9 +157,30 @@ export function errorForStatus(
   if (status === 401 || status === 403) return new ProviderAuthError(text, rest);
   if (status === 408) return new ProviderTimeoutError(text, rest);
   if (status >= 500) return new ProviderUnavailableError(text, rest);
-  if (status === 402) return new ProviderAuthError(text, rest); // billing/credit exhausted: not retryable
+  if (status === 402) return new ProviderQuotaError(`${text}: payment required`, rest); // billing/credit exhausted
   if (status >= 400) return new ProviderInvalidRequestError(text, rest);
   return new ProviderBadResponseError(text, rest);
+}
+
+/**
+ * Provider error codes meaning "billing/quota exhausted", not "slow down": OpenAI (and OpenAI-compatible APIs such
+ * as Perplexity) answer `429 insufficient_quota` when the account's credit is gone; retrying bills nothing and
+ * fails until someone pays.
+ */
+const QUOTA_CODES = new Set(['insufficient_quota', 'billing_hard_limit_reached', 'billing_not_active']);
+
+/** Finish reasons meaning the output cap cut the answer off (normalised to lower case). */
+const TRUNCATION_REASONS = new Set(['length', 'max_tokens', 'max_output_tokens', 'model_context_window_exceeded']);
+export const isTruncation = (finishReason: string | null | undefined) =>
+  !!finishReason && TRUNCATION_REASONS.has(finishReason.toLowerCase());
+
+/** Sources retrieved but not cited: every retrieved URL not among the citations, deduplicated. */
+export function uncitedSources(
+  retrieved: Iterable<{ url?: string | null; title?: string | null }>,
+  cited: readonly AnswerCitation[],
+): AnswerCitation[] {
+  const citedUrls = new Set(cited.map((c) => c.url));
+  return dedupeCitations(retrieved).filter((source) => !citedUrls.has(source.url));
 }
 
 const NETWORK_CODES = new Set([
@@ -232,17 +265,25 @@ export const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? va
 export const asObject = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
 export const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
+/** The deadline of one call on a surface (web search gets longer: it searches and reads before writing). */
+export function timeoutOf(options: Pick<AdapterOptions, 'timeoutMs' | 'webSearchTimeoutMs'>, surface: string): number {
+  return surface === 'api_web_search'
+    ? (options.webSearchTimeoutMs ??
+        (options.timeoutMs !== undefined ? Math.round(options.timeoutMs * 2.5) : DEFAULT_WEB_SEARCH_TIMEOUT_MS))
+    : (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+}
+
 /**
  * The set-up every adapter call starts with: the clock, our deadline (which also covers reading the body), the
  * SDK's own timeout one second later as a backstop, and the simulator's sample header when it is the target.
  */
 export function beginCall(
-  options: Pick<AdapterOptions, 'now' | 'timeoutMs' | 'simulatorHints'>,
-  request: Pick<AskRequest, 'sampleIndex'>,
+  options: Pick<AdapterOptions, 'now' | 'timeoutMs' | 'webSearchTimeoutMs' | 'simulatorHints'>,
+  request: Pick<AskRequest, 'sampleIndex' | 'surface'>,
   signal: AbortSignal | undefined,
   headers: Record<string, string> = {},
 ) {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = timeoutOf(options, request.surface);
   if (options.simulatorHints) headers[SIMULATOR_SAMPLE_HEADER] = String(request.sampleIndex ?? 0);
   return {
     now: options.now ?? (() => performance.now()),

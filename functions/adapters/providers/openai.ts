@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import { ProviderRefusedError } from '#shared/domain/provider-errors.ts';
+import { ProviderIncompleteError, ProviderRefusedError } from '#shared/domain/provider-errors.ts';
 import type { AiProvider, AnswerUsage, AskRequest, AskResult } from '#shared/ports/ai-provider.ts';
 import {
   type AdapterOptions,
@@ -13,9 +13,23 @@ import {
   dedupeCitations,
   emptyAnswer,
   expectObject,
+  isTruncation,
   localeCountry,
+  uncitedSources,
 } from './common.ts';
 import { mapOpenAiSdkError } from './openai-errors.ts';
+
+/** A cited URL without the `utm_source=openai` OpenAI appends, to compare it with the consulted sources. */
+function withoutUtm(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.searchParams.get('utm_source') !== 'openai') return url;
+    parsed.searchParams.delete('utm_source');
+    return parsed.toString().replace(/\?$/, '');
+  } catch {
+    return url;
+  }
+}
 
 /**
  * OpenAI. The plain surface uses Chat Completions; the web-search surface uses the Responses API with the hosted
@@ -58,6 +72,8 @@ export class OpenAiProvider implements AiProvider {
         cost: costOf(this.id, request.model, answer.modelVersion, answer.usage, this.#options.priceTable),
         providerRequestId: answer.requestId,
         finishReason: answer.finishReason,
+        truncated: isTruncation(answer.finishReason),
+        retrievedSources: answer.retrievedSources,
       };
     } catch (error) {
       throw mapOpenAiSdkError(this.id, error, scope, this.#client.constructor as typeof OpenAI);
@@ -93,6 +109,17 @@ export class OpenAiProvider implements AiProvider {
         providerCode: refusal ? 'refusal' : finishReason,
       });
     }
+    if (!text && finishReason === 'length') {
+      // A reasoning model spent the whole cap reasoning: the same request ends the same way, so it is not retried.
+      throw new ProviderIncompleteError(
+        'openai: the output cap was used up before any answer text (finish_reason length)',
+        {
+          provider: this.id,
+          providerRequestId: request_id,
+          providerCode: 'length',
+        },
+      );
+    }
     if (!text) throw emptyAnswer(this.id, request_id, `finish_reason ${finishReason ?? 'missing'}`);
     const usageJson = asObject(body['usage']);
     const usage: AnswerUsage = {
@@ -114,6 +141,7 @@ export class OpenAiProvider implements AiProvider {
       modelVersion: asString(body['model']),
       requestId: request_id ?? asString(body['id']),
       finishReason: finishReason?.toLowerCase() ?? null,
+      retrievedSources: [],
     };
   }
 
@@ -132,6 +160,8 @@ export class OpenAiProvider implements AiProvider {
             },
           ],
           max_output_tokens: request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+          // Every source the search consulted, cited or not (a signal of its own: retrieved-but-not-cited).
+          include: ['web_search_call.action.sources'],
           store: false,
         },
         options,
@@ -166,17 +196,39 @@ export class OpenAiProvider implements AiProvider {
       });
     }
     const text = texts.join('\n\n').trim();
+    if (!text && incomplete === 'max_output_tokens') {
+      throw new ProviderIncompleteError('openai: the output cap was used up before any answer text (incomplete)', {
+        provider: this.id,
+        providerRequestId: request_id,
+        providerCode: incomplete,
+      });
+    }
     if (!text) throw emptyAnswer(this.id, request_id, `status ${status ?? 'missing'}`);
+    // Billed searches: `search` actions that did not fail. `open_page` and `find` are steps inside pages already
+    // found, not searches.
+    const searchCalls = output.filter((item) => item['type'] === 'web_search_call');
+    const searches = searchCalls.filter((item) => {
+      const action = asObject(item['action']);
+      return item['status'] !== 'failed' && (action['type'] === 'search' || action['type'] === undefined);
+    });
+    const consulted = searchCalls.flatMap((item) =>
+      asArray(asObject(item['action'])['sources']).map((source) => ({ url: asString(asObject(source)['url']) })),
+    );
+    const citations = dedupeCitations(annotations);
     const usageJson = asObject(body['usage']);
     const usage: AnswerUsage = {
       inputTokens: count(usageJson['input_tokens']),
       outputTokens: count(usageJson['output_tokens']),
       cachedInputTokens: count(asObject(usageJson['input_tokens_details'])['cached_tokens']),
-      webSearchRequests: output.filter((item) => item['type'] === 'web_search_call').length,
+      webSearchRequests: searches.length,
     };
     return {
       text,
-      citations: dedupeCitations(annotations),
+      citations,
+      retrievedSources: uncitedSources(consulted, [
+        ...citations,
+        ...citations.map((c) => ({ ...c, url: withoutUtm(c.url) })),
+      ]),
       usage,
       modelVersion: asString(body['model']),
       requestId: request_id ?? asString(body['id']),

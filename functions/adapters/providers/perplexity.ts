@@ -13,7 +13,9 @@ import {
   dedupeCitations,
   emptyAnswer,
   expectObject,
+  isTruncation,
   localeCountry,
+  uncitedSources,
 } from './common.ts';
 import { mapOpenAiSdkError } from './openai-errors.ts';
 
@@ -79,10 +81,15 @@ export class PerplexityProvider implements AiProvider {
       if (!text) throw emptyAnswer(this.id, providerRequestId, `finish_reason ${finishReason ?? 'missing'}`);
       const results = asArray(body['search_results']).map(asObject);
       const titleOf = new Map(results.map((r) => [asString(r['url']), asString(r['title'])]));
-      const citations = dedupeCitations([
-        ...asArray(body['citations']).map((url) => ({ url: asString(url), title: titleOf.get(asString(url)) ?? null })),
-        ...results.map((r) => ({ url: asString(r['url']), title: asString(r['title']) })),
-      ]);
+      // `citations` are the sources behind the `[n]` markers; `search_results` also holds pages searched but not
+      // cited (kept apart as retrieved sources). Older responses had `search_results` only: then they are the citations.
+      const markerUrls = asArray(body['citations']);
+      const fromResults = results.map((r) => ({ url: asString(r['url']), title: asString(r['title']) }));
+      const citations = dedupeCitations(
+        markerUrls.length > 0
+          ? markerUrls.map((url) => ({ url: asString(url), title: titleOf.get(asString(url)) ?? null }))
+          : fromResults,
+      );
       const usageJson = asObject(body['usage']);
       const usage: AnswerUsage = {
         inputTokens: count(usageJson['prompt_tokens']),
@@ -92,6 +99,13 @@ export class PerplexityProvider implements AiProvider {
           request.surface === 'api_web_search' ? Math.max(1, count(usageJson['num_search_queries'])) : 0,
       };
       const modelVersion = asString(body['model']);
+      // Perplexity reports what it charged (`usage.cost.total_cost`, request fee and search included): use it
+      // rather than our estimate when present.
+      const reported = asObject(usageJson['cost'])['total_cost'];
+      const cost =
+        typeof reported === 'number' && Number.isFinite(reported) && reported >= 0
+          ? { usd: reported, priceTableVersion: 'provider-reported' }
+          : costOf(this.id, request.model, modelVersion, usage, this.#options.priceTable);
       return {
         provider: this.id,
         model: request.model,
@@ -102,9 +116,11 @@ export class PerplexityProvider implements AiProvider {
         citations,
         latencyMs,
         usage,
-        cost: costOf(this.id, request.model, modelVersion, usage, this.#options.priceTable),
+        cost,
         providerRequestId,
         finishReason: finishReason?.toLowerCase() ?? null,
+        truncated: isTruncation(finishReason),
+        retrievedSources: uncitedSources(fromResults, citations),
       };
     } catch (error) {
       throw mapOpenAiSdkError(this.id, error, scope, this.#client.constructor as typeof OpenAI);

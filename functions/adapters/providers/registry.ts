@@ -8,6 +8,7 @@ import { type AnthropicMessagesClient, AnthropicProvider, loadAnthropicMessagesC
 import { DEFAULT_TIMEOUT_MS } from './common.ts';
 import { DEFAULT_BASE_URLS, simulatorBaseUrls } from './endpoints.ts';
 import { GeminiProvider } from './gemini.ts';
+import { GROUNDING_REDIRECT_HOST, GroundingRedirectResolver } from './grounding-redirects.ts';
 import { OpenAiProvider } from './openai.ts';
 import { PerplexityProvider } from './perplexity.ts';
 
@@ -23,8 +24,10 @@ export interface ProvidersConfig {
   providers: Record<ProviderId, ProviderConnection>;
   /** Root URL of the local provider simulator, used for every provider without a key. */
   simulatorUrl: string | null;
-  /** Deadline of one provider call in ms. @default 60000 */
+  /** Deadline of one plain provider call in ms. @default 60000 */
   timeoutMs: number;
+  /** Deadline of one web-search call in ms (searching and reading pages first). @default 2.5 × timeoutMs */
+  webSearchTimeoutMs?: number;
 }
 
 const optionalString = z
@@ -48,6 +51,8 @@ const envSchema = z.object({
   PERPLEXITY_BASE_URL: optionalUrl,
   PROVIDER_SIMULATOR_URL: optionalUrl,
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(900_000).default(DEFAULT_TIMEOUT_MS),
+  /** Unset: 2.5 × PROVIDER_TIMEOUT_MS (150 s by default). */
+  PROVIDER_WEB_SEARCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(900_000).optional(),
 });
 
 /**
@@ -70,6 +75,7 @@ export function readProvidersConfig(env: Record<string, string | undefined> = pr
     },
     simulatorUrl: e.PROVIDER_SIMULATOR_URL,
     timeoutMs: e.PROVIDER_TIMEOUT_MS,
+    ...(e.PROVIDER_WEB_SEARCH_TIMEOUT_MS ? { webSearchTimeoutMs: e.PROVIDER_WEB_SEARCH_TIMEOUT_MS } : {}),
   };
 }
 
@@ -190,7 +196,9 @@ export function createProviderRegistry(config: ProvidersConfig, options: Registr
     };
     const adapterOptions = {
       timeoutMs: config.timeoutMs,
+      ...(config.webSearchTimeoutMs ? { webSearchTimeoutMs: config.webSearchTimeoutMs } : {}),
       simulatorHints: !live,
+      ...(id === 'gemini' ? { redirects: groundingRedirects(live ? null : config.simulatorUrl) } : {}),
       ...(options.priceTable ? { priceTable: options.priceTable } : {}),
       ...(options.now ? { now: options.now } : {}),
     };
@@ -210,6 +218,20 @@ export function createProviderRegistry(config: ProvidersConfig, options: Registr
       return modes.get(id) ?? 'simulator';
     },
   };
+}
+
+/**
+ * Resolver of Gemini's grounding redirects. Against the real API: HEADs to Google under the strict outbound rules.
+ * Against the simulator (which serves the redirects under its own root): the same HEADs, pointed at the simulator,
+ * whose loopback address the operator configured (not tenant input).
+ */
+function groundingRedirects(simulatorUrl: string | null): GroundingRedirectResolver {
+  if (!simulatorUrl) return new GroundingRedirectResolver();
+  const root = simulatorUrl.replace(/\/+$/, '');
+  return new GroundingRedirectResolver({
+    policy: { allowLoopback: true },
+    rewrite: (url) => url.replace(`https://${GROUNDING_REDIRECT_HOST}`, `${root}/vertexaisearch`),
+  });
 }
 
 /** The adapter, built on the first ask (its SDK imported then); a failed build is tried again by the next ask. */
@@ -233,7 +255,7 @@ function lazyAdapter(id: ProviderId, build: () => Promise<AiProvider>): AiProvid
 async function createAdapter(
   id: ProviderId,
   settings: ClientSettings,
-  options: ConstructorParameters<typeof OpenAiProvider>[1],
+  options: ConstructorParameters<typeof GeminiProvider>[1],
 ): Promise<AiProvider> {
   switch (id) {
     case 'openai':

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { WorkerDeps } from '#shared/use-cases/runs.ts';
 import { createDocumentClient, createS3Client } from '../../adapters/aws/clients.ts';
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
+import { DynamoDbProviderPauses } from '../../adapters/aws/dynamodb-provider-pauses.ts';
 import { DynamoDbRunRepository } from '../../adapters/aws/dynamodb-run-repository.ts';
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { createKinesisClient, KinesisEventPublisher } from '../../adapters/aws/kinesis-event-publisher.ts';
@@ -60,6 +61,7 @@ export function createWorkerDeps(
     clock: systemClock,
     ids: ulidGenerator,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    pauses: new DynamoDbProviderPauses(db, base.TABLE_NAME),
     concurrency,
     // Progress reaches browsers when the WebSocket API is configured; runs work the same without it.
     push: env.WS_MANAGEMENT_ENDPOINT ? createPushNotifier({ db }) : undefined,

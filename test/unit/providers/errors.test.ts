@@ -20,7 +20,9 @@ import {
   ProviderAbortedError,
   ProviderAuthError,
   ProviderBadResponseError,
+  ProviderIncompleteError,
   ProviderInvalidRequestError,
+  ProviderQuotaError,
   ProviderRefusedError,
   ProviderThrottledError,
   ProviderTimeoutError,
@@ -44,6 +46,8 @@ describe('typed provider errors', () => {
       new ProviderAuthError('m', { provider: 'p', cause }),
       new ProviderInvalidRequestError('m', { provider: 'p', cause }),
       new ProviderAbortedError('m', { provider: 'p', cause }),
+      new ProviderQuotaError('m', { provider: 'p', cause }),
+      new ProviderIncompleteError('m', { provider: 'p', cause }),
     ];
     expect(errors.map((e) => e.name)).toEqual([...PROVIDER_ERROR_NAMES]);
     for (const error of errors) {
@@ -97,7 +101,7 @@ describe('status mapping', () => {
   it.each([
     [400, 'ProviderInvalidRequestError'],
     [401, 'ProviderAuthError'],
-    [402, 'ProviderAuthError'],
+    [402, 'ProviderQuotaError'],
     [403, 'ProviderAuthError'],
     [404, 'ProviderInvalidRequestError'],
     [408, 'ProviderTimeoutError'],

@@ -131,3 +131,40 @@ describe('protocol parsing', () => {
     ).toThrow(/max_tokens/);
   });
 });
+
+describe('realistic behaviour (the default)', () => {
+  it('latency is heavy-tailed per provider and surface, and scales', async () => {
+    const { realisticLatencyMs } = await import('#local/provider-simulator/realism.ts');
+    const rng = createRng('latency');
+    const draws = Array.from({ length: 2000 }, () => realisticLatencyMs('anthropic', 'api_web_search', rng, 1)).sort(
+      (a, b) => a - b,
+    );
+    const median = draws[1000]!;
+    expect(median).toBeGreaterThan(8_000);
+    expect(draws[1900]! / median).toBeGreaterThan(2);
+    expect(realisticLatencyMs('openai', 'api', createRng('x'), 0)).toBe(0);
+  });
+
+  it('Gemini 2.5 Pro thinking often exceeds an old 1,024-token cap unless a budget is sent', async () => {
+    const { geminiThoughts } = await import('#local/provider-simulator/realism.ts');
+    const rng = createRng('thinking');
+    const dynamic = Array.from({ length: 500 }, () => geminiThoughts('gemini-2.5-pro', null, rng));
+    expect(dynamic.filter((t) => t >= 1024).length / dynamic.length).toBeGreaterThan(0.3);
+    const budgeted = Array.from({ length: 500 }, () => geminiThoughts('gemini-2.5-pro', { thinkingBudget: 2048 }, rng));
+    expect(Math.max(...budgeted)).toBeLessThanOrEqual(2048);
+    expect(geminiThoughts('gemini-2.5-flash-lite', null, rng)).toBe(0);
+  });
+
+  it('accepts each API’s model families only, and round-trips grounding redirects', async () => {
+    const { groundingRedirectTarget, groundingRedirectUri, isKnownModel } = await import(
+      '#local/provider-simulator/realism.ts'
+    );
+    expect(isKnownModel('openai', 'gpt-4.1-mini')).toBe(true);
+    expect(isKnownModel('openai', 'claude-haiku-4-5')).toBe(false);
+    expect(isKnownModel('perplexity', 'sonar-pro')).toBe(true);
+    expect(isKnownModel('perplexity', 'gpt-4o')).toBe(false);
+    const uri = groundingRedirectUri('https://www.g2.com/categories/product-analytics');
+    expect(uri).toMatch(/^https:\/\/vertexaisearch\.cloud\.google\.com\/grounding-api-redirect\/AUZIYQ/);
+    expect(groundingRedirectTarget(uri.split('/').at(-1)!)).toBe('https://www.g2.com/categories/product-analytics');
+  });
+});

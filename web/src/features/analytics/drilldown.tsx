@@ -203,6 +203,11 @@ function AnswerCard({ answer, focusEntityId }: { answer: DrilldownAnswer; focusE
         {answer.sampleIndex + 1} · <time dateTime={answer.answeredAt}>{formatTime(answer.answeredAt)}</time> ·{' '}
         <Link to={`/answers/${encodeURIComponent(answer.answerId)}`}>Open answer</Link>
       </p>
+      {answer.truncated ? (
+        <p className="small warning" role="note" data-testid="drilldown-truncated">
+          Cut off by the output limit ({answer.finishReason ?? 'length'}): brands later in the answer may be missing.
+        </p>
+      ) : null}
       {mentioned.length > 0 ? (
         <ul className="chip-list drilldown-entities" aria-label="Mentioned">
           {mentioned.map((e) => (
@@ -263,6 +268,25 @@ function AnswerCard({ answer, focusEntityId }: { answer: DrilldownAnswer; focusE
       ) : (
         <p className="small muted">No citations.</p>
       )}
+      {answer.retrievedSources && answer.retrievedSources.length > 0 ? (
+        <details className="drilldown-citations">
+          <summary>Retrieved, not cited ({answer.retrievedSources.length})</summary>
+          <ul data-testid="drilldown-retrieved">
+            {answer.retrievedSources.map((source) => (
+              <li key={source.url}>
+                {safeHref(source.url) ? (
+                  <a href={source.url} target="_blank" rel="noopener noreferrer nofollow ugc">
+                    {source.title ?? source.url}
+                  </a>
+                ) : (
+                  <span>{source.title ?? source.url}</span>
+                )}{' '}
+                <span className="muted small">({source.domain})</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
     </li>
   );
 }

@@ -97,11 +97,17 @@ function AnswerView({ answer }: { answer: Answer }) {
 
       <section className="panel" aria-labelledby="answer-title">
         <div className="section-head">
-          <h2 id="answer-title">Answer text</h2>
+          <h2 id="answer-title">Answer text{answer.truncated ? ' (cut off)' : ''}</h2>
           <button type="button" className="button button--ghost button--small" onClick={() => setRaw((r) => !r)}>
             {raw ? 'Show formatted' : 'Show raw text'}
           </button>
         </div>
+        {answer.truncated ? (
+          <p className="small warning" role="note" data-testid="answer-truncated">
+            The provider stopped at the output limit ({answer.finishReason ?? 'length'}): brands later in the answer may
+            be missing.
+          </p>
+        ) : null}
         <div data-testid="answer-text" className="answer-text">
           {answer.text.trim() === '' ? (
             <p className="muted">The provider returned an empty answer.</p>
@@ -130,6 +136,18 @@ function AnswerView({ answer }: { answer: Answer }) {
             ))}
           </ol>
         )}
+        {answer.retrievedSources && answer.retrievedSources.length > 0 ? (
+          <details className="answer-links" data-testid="answer-retrieved">
+            <summary>Retrieved but not cited ({answer.retrievedSources.length})</summary>
+            <ul>
+              {answer.retrievedSources.map((source) => (
+                <li key={source.url}>
+                  <UrlLine url={source.url} title={source.title} />
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
         {links.length > 0 ? (
           <details className="answer-links">
             <summary>Links in the answer text ({links.length})</summary>

@@ -187,6 +187,12 @@ function RunView({ run, push, refetchRun }: { run: Run; push: PushStatus; refetc
         )}
       </section>
 
+      {quotaNotices(run.errors).map((error) => (
+        <p key={error.provider} className="warning" role="alert" data-testid="provider-quota-notice">
+          <strong>{providerLabel(error.provider)}: billing or quota exhausted.</strong> {error.message}
+        </p>
+      ))}
+
       {run.errors.length > 0 ? (
         <section className="panel panel--flush" aria-labelledby="errors-title">
           <h2 className="panel-title" id="errors-title">
@@ -410,4 +416,13 @@ function useThrottledFollow(key: string, terminal: boolean, refresh: () => void)
   }, [key, terminal]);
 
   useEffect(() => () => clearTimeout(timer.current), []);
+}
+
+/**
+ * One notice per provider whose billing or quota ran out in this run: the provider is paused for the workspace, so
+ * the owner has to act (top up, or wait for the daily reset) before its answers come back.
+ */
+function quotaNotices<E extends { provider: string; error: string }>(errors: readonly E[]): E[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => e.error === 'ProviderQuotaError' && !seen.has(e.provider) && seen.add(e.provider));
 }
