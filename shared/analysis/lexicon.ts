@@ -21,9 +21,10 @@ superior:2.3 improved:1.7 improves:1.5 improvement:1.5 upgrade:1.0 reliable:2.1 
 transparent:1.5 top:1.4 topnotch:2.8 premium:1.2 unbeatable:2.8 handy:1.6 useful:1.8 delightful:2.8 painless:1.8
 hassle-free:2.0 effortless:2.1 rock-solid:2.4 dependable:2.1 mature:1.1 thriving:2.0 growing:0.8 gains:1.2
 outperforms:2.2 beats:1.8 won:1.5 rich:1.4 richer:1.5 prefer:1.2 prefers:1.2 preferred:1.2 thanks:1.6 thank:1.5 kudos:2.4 wow:2.0 yay:2.4 finally:0.6
-goated:2.8 slaps:2.5 fire:1.8 lit:1.6 based:1.2 banger:2.5 clutch:1.8 elite:2.4 chef's:1.0 lifesaver:2.6
+goated:2.8 slaps:2.5 lit:1.6 banger:2.5 clutch:1.8 elite:2.4 chef's:1.0 lifesaver:2.6
 lifesavers:2.6 gamechanger:2.6 game-changer:2.6 no-brainer:2.3 must-have:2.4 go-to:1.9 legit:1.8 dope:2.0
 rocks:2.0 stellar:2.8 obsessed:2.0 10/10:2.8 recommend!:2.2 underrated:1.6 sleek:1.9
+gem:2.6 gems:2.4 masterpiece:3.0 flawless:3.0 spotless:2.2 rock-solid:2.4 worth-it:2.0 blazing:1.6 lightning-fast:2.4
 excelente:3.0 bueno:1.9 buena:1.9 mejor:2.0 genial:2.8 encanta:2.8 recomiendo:2.2 rapido:1.5 facil:1.7 barato:1.0
 excellent:3.2 bon:1.8 bonne:1.8 meilleur:2.0 meilleure:2.0 super:2.2 adore:2.8 recommande:2.2 efficace:1.8
 gut:1.9 toll:2.6 super:2.2 besser:1.9 beste:2.6 empfehlen:2.2 zuverlassig:2.1 schnell:1.5 einfach:1.3 prima:2.4
@@ -51,6 +52,15 @@ weaknesses:-1.6 weak:-1.6 weaker:-1.7 lacking:-1.5 lose:-1.3 loses:-1.4 losing:-
 decline:-1.4 struggling:-1.8 struggles:-1.7 stale:-1.5 stiff:-1.3 uncomfortable:-2.0 blisters:-2.0 blister:-1.8
 flimsy:-2.0 basic:-0.6 wreck:-2.0 wrecks:-2.0 wrecked:-2.2 unfair:-2.0 fell:-0.8 apart:-1.0 cold:-0.6 burnt:-1.8 stale:-1.5 dirty:-2.0 bland:-1.5 spammy:-2.0 spam:-1.8
 shady:-2.1 hidden:-0.8 gouging:-2.5 lawsuit:-2.0 sued:-1.9 fined:-1.9 layoffs:-1.6 recall:-1.6 delayed:-1.4 delays:-1.4
+lawsuits:-2.0 suing:-1.9 sues:-1.9 fine:0.8 fines:-1.6 penalty:-1.6 layoff:-1.6 laid-off:-1.8 recalls:-1.6 recalled:-1.6
+breaches:-2.4 breached:-2.4 hack:-1.8 hacks:-1.8 ransomware:-2.4 malware:-2.2 exploit:-1.4 exploited:-1.8 leak:-1.8
+leaks:-1.8 exposed:-1.4 outages:-2.1 shutdown:-1.6 bankruptcy:-2.6 insolvency:-2.4 injured:-2.0 injuries:-2.0 injures:-2.0
+dies:-2.6 fatal:-2.9 blaze:-1.8 explosion:-2.4 evacuated:-1.6 plunge:-1.8 plunges:-1.8 plunged:-1.8 slump:-1.7
+slumps:-1.7 tumble:-1.6 tumbles:-1.6 downgrade:-1.4 downgraded:-1.5 probe:-1.2 investigated:-1.4 indicted:-2.4
+charged:-1.2 boycott:-1.9 backlash:-1.9 scandal:-2.4 halted:-1.4 halts:-1.3 disrupted:-1.6 disruption:-1.4 glitch:-1.7
+degraded:-1.7 unavailable:-1.6 bricked:-2.5 throttled:-1.6 throttling:-1.5 ripoff:-2.8 enshittification:-2.6 bloatware:-2.2
+steer:0 based:0 founded:0 headquartered:0 acquired:0 acquires:0 acquisition:0 support:0 supports:0 supported:0
+share:0 shares:0 credit:0 credits:0 interest:0 united:0 party:0 security:0 matter:0 number:0 play:0 care:0 please:0
 overwhelming:-1.4 tedious:-1.8 awkward:-1.5 janky:-2.1 jank:-2.0 scuffed:-1.8 dogwater:-2.8 ass:-1.9 l:-0.2 ratio:-0.8
 hell:-1.8 angry:-2.3 furious:-2.7 sad:-1.9 upset:-2.0 worried:-1.5 sketchy:-2.0 nerfed:-1.5 paywalled:-1.7 paywall:-1.4
 malo:-2.3 mala:-2.3 peor:-2.1 caro:-1.4 cara:-0.6 lento:-1.6 horrible:-3.1 mauvais:-2.3 mauvaise:-2.3 pire:-2.4 cher:-1.3
@@ -68,8 +78,8 @@ function parse(block: string, into: Map<string, number>): void {
   }
 }
 
-/** word -> valence (VADER scale). */
-export const LEXICON: ReadonlyMap<string, number> = (() => {
+/** Domain word -> valence (VADER scale); merged over the general lexicon in general-lexicon.ts (domain wins). */
+export const DOMAIN_LEXICON: ReadonlyMap<string, number> = (() => {
   const m = new Map<string, number>();
   parse(POSITIVE, m);
   parse(NEGATIVE, m);
@@ -114,6 +124,94 @@ export const PHRASES: ReadonlyMap<string, number> = new Map([
   ['pain points', -1.5],
   ['customer support', 0],
   ['on fire', 1.8],
+  ['is fire', 1.8],
+  ['so fire', 2.0],
+  ['straight fire', 2.2],
+  ['absolute fire', 2.2],
+  ['based in', 0],
+  ['free to', 0],
+  ['for free', 0.8],
+  ['keep your money', -2.4],
+  ['save your money', -2.4],
+  ['save yourself', -1.6],
+  ['do yourself a', 0],
+  ['worth every penny', 2.8],
+  ['money well spent', 2.6],
+  ['not worth the', -2.2],
+  ['not worth', -2.0],
+  ['thumbs up', 2.0],
+  ['thumbs down', -2.0],
+  ['two thumbs up', 2.8],
+  ['blew me away', 2.8],
+  ['blown away', 2.6],
+  ['let down', -2.0],
+  ['letdown', -2.0],
+  ['let me down', -2.2],
+  ['fell apart', -2.2],
+  ['falls apart', -2.2],
+  ['falling apart', -2.2],
+  ['went downhill', -2.2],
+  ['gone downhill', -2.2],
+  ['goes downhill', -2.2],
+  ['down the drain', -2.2],
+  ['does the job', 1.2],
+  ['does the trick', 1.5],
+  ['gets the job done', 1.6],
+  ['get the job done', 1.4],
+  ['like a charm', 2.5],
+  ['stopped working', -2.2],
+  ['quit working', -2.2],
+  ['not working', -1.8],
+  ['steer clear', -2.4],
+  ['steer clear of', -2.4],
+  ['give it a miss', -1.8],
+  ['pass on', -1.0],
+  ['run away', -1.6],
+  ['avoid at all costs', -3.0],
+  ['like the plague', -2.4],
+  ['piece of junk', -2.8],
+  ['piece of crap', -3.0],
+  ['piece of garbage', -3.0],
+  ['hard pass', -2.0],
+  ['no regrets', 2.0],
+  ['regret nothing', 2.2],
+  ['never looked back', 2.4],
+  ["haven't looked back", 2.4],
+  ['not looked back', 2.2],
+  ['for the win', 2.2],
+  ['ftw', 2.2],
+  ['is down', -1.8],
+  ['are down', -1.6],
+  ['went down', -1.8],
+  ['goes down', -1.6],
+  ['down again', -2.2],
+  ['laid off', -1.8],
+  ['lays off', -1.8],
+  ['lay off', -1.6],
+  ['cut jobs', -1.8],
+  ['cuts jobs', -1.8],
+  ['job cuts', -1.8],
+  ['data breach', -2.6],
+  ['class action', -2.0],
+  ['security flaw', -2.0],
+  ['security incident', -2.0],
+  ['filed for bankruptcy', -2.8],
+  ['files for bankruptcy', -2.8],
+  ['no longer', -0.6],
+  ['gem of a', 2.6],
+  ['works great', 2.4],
+  ['works well', 2.0],
+  ['works perfectly', 2.8],
+  ['just works', 1.8],
+  ['a breeze', 2.0],
+  ['night and day', 1.2],
+  ['a must', 2.0],
+  ["can't stand", -2.0],
+  ['cant stand', -2.0],
+  ['fed up', -1.8],
+  ['screwed up', -1.5],
+  ['kind of', 0],
+  ['sort of', 0],
   ['down again', -2.2],
   ['rolled back', -1.0],
   ['price hike', -2.0],
@@ -152,6 +250,57 @@ export const PHRASES: ReadonlyMap<string, number> = new Map([
   ['cant recommend enough', 3.0],
   ["can't recommend enough", 3.0],
   ['customer service', 0],
+]);
+
+/**
+ * Verbs with no valence of their own that turn negative when negated or refused: "do not buy", "doesn't work",
+ * "never use it again". Valence is the negated value.
+ */
+export const NEGATED_ONLY: ReadonlyMap<string, number> = new Map([
+  ['buy', -2.2],
+  ['buying', -2.0],
+  ['purchase', -2.2],
+  ['order', -1.6],
+  ['get', -1.2],
+  ['use', -1.4],
+  ['using', -1.2],
+  ['bother', -2.0],
+  ['touch', -1.8],
+  ['trust', -2.2],
+  ['work', -2.0],
+  ['works', -2.0],
+  ['worked', -1.8],
+  ['working', -1.8],
+  ['last', -1.6],
+  ['lasts', -1.6],
+  ['load', -1.6],
+  ['loads', -1.6],
+  ['sync', -1.6],
+  ['syncs', -1.6],
+  ['connect', -1.4],
+  ['respond', -1.6],
+  ['responded', -1.6],
+  ['deliver', -1.6],
+  ['delivers', -1.6],
+  ['delivered', -1.6],
+  ['renew', -1.6],
+  ['return', -1.2],
+  ['upgrade', -1.2],
+  ['waste', 1.2],
+]);
+
+/** Advice verbs: a negated action after them ("I recommend that you do not buy") carries their whole weight. */
+export const ADVICE_VERBS: ReadonlySet<string> = new Set([
+  'recommend',
+  'recommends',
+  'recommended',
+  'suggest',
+  'suggests',
+  'advise',
+  'advice',
+  'urge',
+  'tip',
+  'recommendation',
 ]);
 
 /** Words that flip the polarity of what follows. */

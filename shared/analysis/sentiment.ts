@@ -6,7 +6,8 @@
 
 import { codePointAt, isJsSpace, isLetterOrNumber, isPictographic, isUpper } from './chars.ts';
 import { foldText } from './fold.ts';
-import { BOOSTERS, COMPARATIVES, LEXICON, NEGATORS, PHRASES, SARCASM_CUES } from './lexicon.ts';
+import { emoticonValence, LEXICON, ALL_PHRASES as PHRASES } from './general-lexicon.ts';
+import { ADVICE_VERBS, BOOSTERS, COMPARATIVES, NEGATED_ONLY, NEGATORS, SARCASM_CUES } from './lexicon.ts';
 
 export interface Token {
   /** Folded form. */
@@ -203,9 +204,61 @@ const CONTRAST_LEAD = new Set(['although', 'though', 'while', 'whereas', 'despit
 /** First words of the multi-word phrases. */
 const PHRASE_OPENERS: ReadonlySet<string> = new Set([...PHRASES.keys()].map((k) => k.split(' ')[0]!));
 
+/** True when a negator stands within 3 tokens before tokens[i], not across punctuation. */
+function negatedAt(tokens: readonly Token[], a: number, i: number): boolean {
+  for (let j = i - 1; j >= a && j >= i - 3; j--) {
+    if (tokens[j + 1]!.breakBefore) return false;
+    const t = tokens[j]!.t;
+    if (NEGATORS.has(t) || t.endsWith("n't")) return true;
+  }
+  return false;
+}
+
+/** Subjects/auxiliaries that make "like" the verb ("I like", "really like", "don't like"), not the preposition. */
+const LIKE_VERB_BEFORE = new Set([
+  'i',
+  'we',
+  'you',
+  'they',
+  'people',
+  'users',
+  'really',
+  'do',
+  'did',
+  'still',
+  'also',
+  'actually',
+  'genuinely',
+  'would',
+  "i'd",
+  "we'd",
+  'definitely',
+  'totally',
+  'kinda',
+  'just',
+  'dont',
+  "don't",
+  "didn't",
+  'didnt',
+  "doesn't",
+  'doesnt',
+  'not',
+  'to',
+]);
+
+/** Where the emoticons of a span are looked for (the sentence the tokens come from). */
+export interface EmoticonScope {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** VADER's all-caps emphasis, added in the direction of the word's valence when only some words are in caps. */
+const CAPS_INCREMENT = 0.733;
+
 /**
  * Scores tokens[a,b). Tokens for which `skip(i)` is true (e.g. inside a brand name like "Best Buy") are ignored.
- * `sarcastic` turns positive valences negative.
+ * `sarcastic` turns positive valences negative. With `emo`, stand-alone emoticons between the span's tokens count.
  */
 export function scoreTokens(
   tokens: readonly Token[],
@@ -213,10 +266,22 @@ export function scoreTokens(
   b: number,
   skip: (i: number) => boolean,
   sarcastic: boolean,
+  emo?: EmoticonScope,
 ): SpanScore {
   let sum = 0;
   let hits = 0;
   let prevValence = 0;
+  // VADER's cap differential: caps emphasise only when the span is not shouted as a whole.
+  let anyCaps = false;
+  let anyLower = false;
+  for (let i = a; i < b; i++) {
+    if (tokens[i]!.caps) anyCaps = true;
+    else anyLower = true;
+  }
+  const capDiff = anyCaps && anyLower;
+  /** Last advice verb ("recommend") that added praise, so a negated action after it can take that praise back. */
+  let adviceAt = -100;
+  let adviceValence = 0;
   for (let i = a; i < b; i++) {
     if (skip(i)) continue;
     const tok = tokens[i]!;
@@ -234,7 +299,20 @@ export function scoreTokens(
         if (v !== undefined) used = 2;
       }
     }
-    if (v === undefined) v = LEXICON.get(tok.t);
+    let negatedOnly = false;
+    if (v === undefined) {
+      // A booster directly before a rated word modifies it and is not rated itself ("pretty good", "super fast").
+      if (BOOSTERS.has(tok.t) && i + 1 < b && !tokens[i + 1]!.breakBefore && LEXICON.has(tokens[i + 1]!.t)) continue;
+      v = LEXICON.get(tok.t);
+      if (tok.t === 'like' && !(i > a && LIKE_VERB_BEFORE.has(tokens[i - 1]!.t))) v = undefined;
+      if (v === undefined) {
+        const nv = NEGATED_ONLY.get(tok.t);
+        if (nv !== undefined && negatedAt(tokens, a, i)) {
+          v = nv;
+          negatedOnly = true;
+        }
+      }
+    }
     // "gets expensive fast", "drains quickly": after a negative word these adverbs intensify, they do not praise.
     if (v !== undefined && used === 1 && prevValence < 0 && ADVERB_AFTER_NEGATIVE.has(tok.t)) v = prevValence * 0.3;
     if (v === undefined || v === 0) {
@@ -258,22 +336,38 @@ export function scoreTokens(
       k--;
     }
     // Negation within 3 tokens before, not across punctuation.
-    if (!phraseHandlesNegation) {
-      for (let j = i - 1; j >= a && j >= i - 3; j--) {
-        if (tokens[j + 1]!.breakBefore) break;
-        const t = tokens[j]!.t;
-        if (NEGATORS.has(t) || t.endsWith("n't")) {
-          v *= -0.6;
-          break;
-        }
+    if (!phraseHandlesNegation && !negatedOnly && negatedAt(tokens, a, i)) v *= -0.6;
+    if (tok.caps && capDiff) v += v > 0 ? CAPS_INCREMENT : -CAPS_INCREMENT;
+    if (sarcastic && v > 0) v = -v * 0.8;
+    // "I recommend that you do not buy this": the advice is to stay away, so the praise of "recommend" goes.
+    if (v < 0 && i - adviceAt <= 7 && adviceValence > 0) {
+      let sameClause = true;
+      for (let q = adviceAt + 1; q <= i; q++) if (tokens[q]!.breakBefore) sameClause = false;
+      if (sameClause) {
+        sum -= adviceValence;
+        v -= adviceValence * 0.5;
+        adviceValence = 0;
       }
     }
-    if (tok.caps) v *= 1.2;
-    if (sarcastic && v > 0) v = -v * 0.8;
+    if (ADVICE_VERBS.has(tok.t) && v > 0 && used === 1) {
+      adviceAt = i;
+      adviceValence = v;
+    }
     sum += v;
     hits++;
     prevValence = v;
     i += used - 1;
+  }
+  if (emo && b > a) {
+    const from = a === 0 ? emo.start : tokens[a - 1]!.end;
+    const to = b >= tokens.length ? emo.end : tokens[b]!.start;
+    if (to > from) {
+      const e = emoticonValence(emo.text, from, to);
+      if (e.hits > 0) {
+        sum += sarcastic && e.sum > 0 ? -e.sum * 0.8 : e.sum;
+        hits += e.hits;
+      }
+    }
   }
   return { sum, hits };
 }
