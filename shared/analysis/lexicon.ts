@@ -60,7 +60,7 @@ slumps:-1.7 tumble:-1.6 tumbles:-1.6 downgrade:-1.4 downgraded:-1.5 probe:-1.2 i
 charged:-1.2 boycott:-1.9 backlash:-1.9 scandal:-2.4 halted:-1.4 halts:-1.3 disrupted:-1.6 disruption:-1.4 glitch:-1.7
 degraded:-1.7 unavailable:-1.6 bricked:-2.5 throttled:-1.6 throttling:-1.5 ripoff:-2.8 enshittification:-2.6 bloatware:-2.2
 steer:0 based:0 founded:0 headquartered:0 acquired:0 acquires:0 acquisition:0 support:0 supports:0 supported:0
-share:0 shares:0 credit:0 credits:0 interest:0 united:0 party:0 security:0 matter:0 number:0 play:0 care:0 please:0
+ha:0 created:0 create:0 charge:0 charges:0 help:0.6 helps:0.6 share:0 shares:0 credit:0 credits:0 interest:0 united:0 party:0 security:0 matter:0 number:0 play:0 care:0 please:0
 overwhelming:-1.4 tedious:-1.8 awkward:-1.5 janky:-2.1 jank:-2.0 scuffed:-1.8 dogwater:-2.8 ass:-1.9 l:-0.2 ratio:-0.8
 hell:-1.8 angry:-2.3 furious:-2.7 sad:-1.9 upset:-2.0 worried:-1.5 sketchy:-2.0 nerfed:-1.5 paywalled:-1.7 paywall:-1.4
 malo:-2.3 mala:-2.3 peor:-2.1 caro:-1.4 cara:-0.6 lento:-1.6 horrible:-3.1 mauvais:-2.3 mauvaise:-2.3 pire:-2.4 cher:-1.3
