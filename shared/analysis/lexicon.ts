@@ -59,6 +59,23 @@ dies:-2.6 fatal:-2.9 blaze:-1.8 explosion:-2.4 evacuated:-1.6 plunge:-1.8 plunge
 slumps:-1.7 tumble:-1.6 tumbles:-1.6 downgrade:-1.4 downgraded:-1.5 probe:-1.2 investigated:-1.4 indicted:-2.4
 charged:-1.2 boycott:-1.9 backlash:-1.9 scandal:-2.4 halted:-1.4 halts:-1.3 disrupted:-1.6 disruption:-1.4 glitch:-1.7
 degraded:-1.7 unavailable:-1.6 bricked:-2.5 throttled:-1.6 throttling:-1.5 ripoff:-2.8 enshittification:-2.6 bloatware:-2.2
+minefield:-2.2 gimmick:-1.8 gimmicky:-1.8 sneaky:-2.0 filthy:-2.6 overkill:-1.5 half-finished:-1.8 half-baked:-1.8
+nickel-and-diming:-2.2 froze:-1.8 freezes:-1.8 freezing:-1.4 misfire:-1.8 misfires:-1.8 choked:-1.8 chokes:-1.8 plush:1.6
+straightforward:1.5 redundant:-0.8 hikes:-1.5 hiked:-1.6 surprise:0 surprised:0 premium:0 no:0 sorted:1.2 witchcraft:1.6
+unusable:-2.6 unreadable:-1.8 ghosting:-2.0 scammed:-2.8 overcharged:-2.4 downhill:-1.8 mushy:-1.0 harsh:-1.6 deleted:-1.0
+excelentes:3.0 malos:-2.3 malas:-2.3 majisimo:2.6 amable:2.0 intuitivo:2.0 intuitiva:2.0 complicado:-1.5 complicada:-1.5
+complicadisimo:-2.3 comodo:1.8 comoda:1.8 comodos:1.8 comodas:1.8 fiable:2.0 desastre:-2.8 pesimo:-3.0 pesima:-3.0
+eternas:-1.4 eterno:-1.4 eterna:-1.4 lentisimo:-2.2 carisimo:-2.0 recomendable:2.0 encantado:2.4 encantada:2.4
+otimos:3.0 ruins:-2.3 facil:1.7 completo:1.2 completa:1.2 trava:-1.8 travando:-1.8 travou:-1.8 quebrado:-2.0 quebrou:-2.0
+maravilhoso:3.0 horrivel:-3.0 decepcionante:-2.2 caros:-1.4 baratos:1.0 rapida:1.5
+rapide:1.5 facile:1.7 parfait:3.0 parfaite:3.0 pratique:1.5 decu:-2.2 decue:-2.2 catastrophique:-3.0 regrette:-2.0
+chers:-1.3 lente:-1.5 genial:2.8 geniale:2.8 fiables:2.0 deplorable:-2.6
+hervorragend:3.0 hervorragende:3.0 hervorragenden:3.0 leise:1.0 sparsam:1.2 langlebig:2.0 stabil:1.5 absturze:-2.2
+absturz:-2.0 unschlagbar:2.8 unschlagbares:2.8 unschlagbare:2.8 undurchsichtig:-1.6 enttauschend:-2.2 klasse:2.4
+zuverlassige:2.1 langsame:-1.6 teure:-1.4 schlechte:-2.3 gute:1.9 guter:1.9 tolle:2.6 toller:2.6
+ottimo:3.0 ottima:3.0 buono:1.9 buona:1.9 pessimo:-3.0 pessima:-3.0 lenta:-1.6 bellissimo:3.0 bellissima:3.0 bello:2.2
+bella:2.2 vergognoso:-2.6 vergognosa:-2.6 perfetto:3.0 perfetta:3.0 meglio:2.0 peggio:-2.1 cancellato:-1.4 consiglio:1.5
+geweldig:3.0 slecht:-2.3 traag:-1.8 duur:-1.3 goed:1.9 goede:1.9 handig:1.6 snel:1.5 betrouwbaar:2.0 verhoogd:-1.0
 steer:0 based:0 founded:0 headquartered:0 acquired:0 acquires:0 acquisition:0 support:0 supports:0 supported:0
 ha:0 created:0 create:0 charge:0 charges:0 help:0.6 helps:0.6 share:0 shares:0 credit:0 credits:0 interest:0 united:0 party:0 security:0 matter:0 number:0 play:0 care:0 please:0
 overwhelming:-1.4 tedious:-1.8 awkward:-1.5 janky:-2.1 jank:-2.0 scuffed:-1.8 dogwater:-2.8 ass:-1.9 l:-0.2 ratio:-0.8
@@ -211,14 +228,44 @@ export const PHRASES: ReadonlyMap<string, number> = new Map([
   ['fed up', -1.8],
   ['screwed up', -1.5],
   ['kind of', 0],
+  ['no notes', 2.0],
+  ['gold standard', 2.6],
+  ['caught the bug', 1.6],
+  ['catches bugs', 1.6],
+  ['takes weeks', -1.4],
+  ['took weeks', -1.4],
+  ['takes forever', -2.0],
+  ['took forever', -2.0],
+  ['deleted all', -2.4],
+  ['last straw', -2.4],
+  ['keeps me coming back', 2.2],
+  ['keep me coming back', 2.2],
+  ['raised prices', -1.8],
+  ['raised its prices', -1.8],
+  ['raised the price', -1.6],
+  ['raised their prices', -1.8],
+  ['raises prices', -1.8],
+  ['price hikes', -2.0],
+  ['pleasantly surprised', 2.2],
+  ['trust page', 0],
+  ['trust pages', 0],
+  ['trust center', 0],
+  ['actually sick', 2.0],
+  ['fa pena', -2.5],
+  ['klaar mee', -2.2],
+  ['aumentou o preco', -1.8],
+  ['aumentou o preço', -1.8],
+  ['sans probleme', 1.5],
+  ['sin dudarlo', 1.5],
+  ['sem duvida', 1.5],
   ['sort of', 0],
   ['down again', -2.2],
   ['rolled back', -1.0],
   ['price hike', -2.0],
   ['price increase', -1.6],
   ['hidden fees', -2.2],
-  ['free tier', 1.0],
-  ['free plan', 1.0],
+  ['free tier', 0],
+  ['free plan', 0],
   ['free trial', 0],
   ['paying off', 1.8],
   ['pays off', 1.8],
@@ -303,6 +350,50 @@ export const ADVICE_VERBS: ReadonlySet<string> = new Set([
   'recommendation',
 ]);
 
+/**
+ * Chinese, Japanese and Korean evaluative words, matched as substrings of a token (these scripts run words together,
+ * so "效率提高了很多" is one token). Deliberately short and unambiguous.
+ */
+export const CJK_WORDS: ReadonlyMap<string, number> = new Map([
+  ['最高', 3.0],
+  ['最悪', -3.0],
+  ['便利', 2.0],
+  ['おすすめ', 2.2],
+  ['使いやすい', 2.0],
+  ['使いにくい', -2.0],
+  ['ほつれる', -1.8],
+  ['買わない', -2.2],
+  ['遅い', -1.8],
+  ['がっかり', -2.2],
+  ['素晴らしい', 3.0],
+  ['太卡', -2.2],
+  ['舒服', 2.0],
+  ['推荐', 2.2],
+  ['好用', 2.0],
+  ['难用', -2.0],
+  ['垃圾', -2.8],
+  ['失望', -2.2],
+  ['提高', 1.2],
+  ['很棒', 2.6],
+  ['方便', 1.8],
+  ['太贵', -2.0],
+  ['稳定', 1.5],
+  ['崩溃', -2.2],
+  ['빠르', 1.5],
+  ['편해', 1.8],
+  ['편리', 1.8],
+  ['느려', -1.8],
+  ['느리', -1.8],
+  ['해지', -1.5],
+  ['최고', 3.0],
+  ['최악', -3.0],
+  ['추천', 2.2],
+  ['별로', -1.8],
+  ['비싸', -1.4],
+  ['좋아', 2.0],
+  ['좋은', 1.9],
+]);
+
 /** Words that flip the polarity of what follows. */
 export const NEGATORS: ReadonlySet<string> = new Set([
   'not',
@@ -354,6 +445,11 @@ export const NEGATORS: ReadonlySet<string> = new Set([
   'kein',
   'keine',
   'nao',
+  'nowhere',
+  'kaum',
+  'jamais',
+  'niet',
+  'geen',
 ]);
 
 /** Intensifiers (>1) and diminishers (<1). */
@@ -384,6 +480,20 @@ export const BOOSTERS: ReadonlyMap<string, number> = new Map([
   ['tres', 1.3],
   ['sehr', 1.3],
   ['muito', 1.3],
+  ['stupid', 1.4],
+  ['crazy', 1.35],
+  ['mad', 1.3],
+  ['wicked', 1.3],
+  ['ridiculously', 1.4],
+  ['absurdly', 1.4],
+  ['molto', 1.3],
+  ['zeer', 1.3],
+  ['erg', 1.3],
+  ['trop', 1.3],
+  ['demais', 1.3],
+  ['demasiado', 1.3],
+  ['viel', 1.2],
+  ['beaucoup', 1.2],
   ['slightly', 0.6],
   ['somewhat', 0.6],
   ['fairly', 0.8],
@@ -431,6 +541,39 @@ export const COMPARATIVES: ReadonlyMap<string, number> = new Map([
   ['inferior', -1],
   ['trails', -1],
   ['lags', -1],
+  ['trailing', -1],
+  ['trailed', -1],
+  ['lagging', -1],
+  ['lagged', -1],
+  ['behind', -1],
+  ['ahead', 1],
+  ['beat', 1],
+  ['beating', 1],
+  ['outperformed', 1],
+  ['outperform', 1],
+  ['outclasses', 1],
+  ['outclassed', 1],
+  ['surpasses', 1],
+  ['surpassed', 1],
+  ['crushes', 1],
+  ['trumps', 1],
+  ['worse', -1],
+  ['pricier', -1],
+  ['costlier', -1],
+  ['buggier', -1],
+  ['schneller', 1],
+  ['langsamer', -1],
+  ['teurer', -1],
+  ['gunstiger', 1],
+  ['billiger', 1],
+  ['meglio', 1],
+  ['peggio', -1],
+  ['beter', 1],
+  ['slechter', -1],
+  ['sneller', 1],
+  ['trager', -1],
+  ['goedkoper', 1],
+  ['duurder', -1],
   ['mejor', 1],
   ['peor', -1],
   ['meilleur', 1],
@@ -456,4 +599,8 @@ export const SARCASM_CUES: readonly RegExp[] = [
   /\bclassic\b.*(?:again|another)/,
   /\bsure,? because\b/,
   /🙃|🙄/u,
+  /^\W*(?:oh,? )?(?:great|perfect|wonderful|fantastic|awesome|brilliant|lovely|nice|amazing)[,!.…]+\s.*\b(?:down|again|crash\w*|broke\w*|fail\w*|outage|lost|deleted|charged|late|stuck|froze|error\w*)\b/,
+  /\blove that for (?:us|me)\b/,
+  /\bof course it did\b/,
+  /\bamazing timing\b/,
 ];

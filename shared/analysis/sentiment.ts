@@ -7,7 +7,7 @@
 import { codePointAt, isJsSpace, isLetterOrNumber, isPictographic, isUpper } from './chars.ts';
 import { foldText } from './fold.ts';
 import { emoticonValence, LEXICON, ALL_PHRASES as PHRASES } from './general-lexicon.ts';
-import { ADVICE_VERBS, BOOSTERS, COMPARATIVES, NEGATED_ONLY, NEGATORS, SARCASM_CUES } from './lexicon.ts';
+import { ADVICE_VERBS, BOOSTERS, CJK_WORDS, COMPARATIVES, NEGATED_ONLY, NEGATORS, SARCASM_CUES } from './lexicon.ts';
 
 export interface Token {
   /** Folded form. */
@@ -246,6 +246,21 @@ const LIKE_VERB_BEFORE = new Set([
   'to',
 ]);
 
+/** Sum of the CJK evaluative words inside a run-together token, or undefined. */
+function cjkValence(t: string): number | undefined {
+  let v: number | undefined;
+  for (const [w, x] of CJK_WORDS) if (t.includes(w)) v = (v ?? 0) + x;
+  return v;
+}
+
+/** "2/10", "9/10": a rating out of ten, centred on 5.5. */
+function ratingValence(t: string): number | undefined {
+  if (t.length < 4 || t.length > 5 || !t.endsWith('/10')) return undefined;
+  const n = Number(t.slice(0, -3));
+  if (!Number.isInteger(n) || n < 0 || n > 10) return undefined;
+  return (n - 5.5) * 0.6;
+}
+
 /** Where the emoticons of a span are looked for (the sentence the tokens come from). */
 export interface EmoticonScope {
   text: string;
@@ -305,6 +320,8 @@ export function scoreTokens(
       if (BOOSTERS.has(tok.t) && i + 1 < b && !tokens[i + 1]!.breakBefore && LEXICON.has(tokens[i + 1]!.t)) continue;
       v = LEXICON.get(tok.t);
       if (tok.t === 'like' && !(i > a && LIKE_VERB_BEFORE.has(tokens[i - 1]!.t))) v = undefined;
+      if (v === undefined && tok.t.charCodeAt(0) >= 0x1100) v = cjkValence(tok.t);
+      if (v === undefined) v = ratingValence(tok.t);
       if (v === undefined) {
         const nv = NEGATED_ONLY.get(tok.t);
         if (nv !== undefined && negatedAt(tokens, a, i)) {
@@ -493,9 +510,23 @@ export interface ComparativeHit {
   polarity: number;
 }
 
-const PIVOTS = new Set(['than', 'over', 'vs', 'versus', 'que', 'als']);
+const PIVOTS = new Set(['than', 'over', 'vs', 'versus', 'que', 'als', 'di', 'dan']);
+/** Comparative verbs and adverbs whose other side follows them directly ("beats Y", "behind Y", "ahead of Y"). */
+const COMPARATIVE_VERB =
+  /^(?:beats|beat|beating|outperforms|outperformed|outperform|outshines|outclasses|outclassed|surpasses|surpassed|crushes|trumps|trails|trailing|trailed|lags|lagging|lagged|ahead|behind|prefer|preferred|>>+)$/;
 
-/** Finds a comparative construction in tokens[a,b). */
+function negatedBefore(tokens: readonly Token[], a: number, i: number): boolean {
+  for (let j = i - 1; j >= a && j >= i - 3; j--) {
+    const u = tokens[j]!.t;
+    if (NEGATORS.has(u) || u.endsWith("n't")) return true;
+  }
+  return false;
+}
+
+/**
+ * Finds a comparative construction in tokens[a,b): "X is slower than Y", "X beats Y", "X lags behind Y", "X is years
+ * ahead of Y", "more/less + adjective ... than", and "X is (not / nowhere near / twice) as ADJ as Y".
+ */
 export function findComparative(
   tokens: readonly Token[],
   a: number,
@@ -505,25 +536,31 @@ export function findComparative(
   for (let i = a; i < b; i++) {
     if (skip(i)) continue;
     const t = tokens[i]!.t;
+    // "as good as Y": the adjective's sign, turned by a negation before the first "as".
+    if (t === 'as' && i + 2 < b) {
+      const adj = tokens[i + 1]!;
+      const v = LEXICON.get(adj.t);
+      const close = tokens[i + 2]!.t === 'as' ? i + 2 : i + 3 < b && tokens[i + 3]!.t === 'as' ? i + 3 : -1;
+      if (v !== undefined && v !== 0 && close > 0) {
+        const polarity = negatedBefore(tokens, a, i) ? -Math.sign(v) : Math.sign(v);
+        return { at: i + 1, pivot: close + 1, polarity };
+      }
+    }
     let polarity = t.startsWith('>>') ? 1 : COMPARATIVES.get(t);
     if (polarity === undefined && (t === 'more' || t === 'less') && i + 1 < b) {
       const v = LEXICON.get(tokens[i + 1]!.t);
       if (v !== undefined) polarity = (t === 'more' ? 1 : -1) * Math.sign(v);
     }
     if (polarity === undefined) continue;
-    let negated = false;
-    for (let j = i - 1; j >= a && j >= i - 3; j--) {
-      const u = tokens[j]!.t;
-      if (NEGATORS.has(u) || u.endsWith("n't")) negated = true;
-    }
-    if (negated) polarity = -polarity * 0.6;
-    const isVerb = /^(?:beats|outperforms|outshines|trails|lags|prefer|preferred|>>+)$/.test(t);
+    if (negatedBefore(tokens, a, i)) polarity = -polarity * 0.6;
+    const isVerb = COMPARATIVE_VERB.test(t);
     for (let j = i + 1; j < b && j <= i + 8; j++) {
       const u = tokens[j]!.t;
-      if (PIVOTS.has(u) || (isVerb && (u === 'to' || u === 'over'))) return { at: i, pivot: j + 1, polarity };
+      if (PIVOTS.has(u) || (isVerb && (u === 'to' || u === 'over' || u === 'of')))
+        return { at: i, pivot: j + 1, polarity };
       if (u === 'compared' || u === 'relative') return { at: i, pivot: j + 1, polarity };
     }
-    if (isVerb && t !== 'prefer' && t !== 'preferred') return { at: i, pivot: i + 1, polarity };
+    if (isVerb && t !== 'prefer' && t !== 'preferred' && t !== 'ahead') return { at: i, pivot: i + 1, polarity };
   }
   return null;
 }

@@ -9,6 +9,7 @@
 import { COMPARATIVES } from './lexicon.ts';
 import {
   COMPARATIVE_STRENGTH,
+  type EmoticonScope,
   findComparative,
   isSarcastic,
   normalizeScore,
@@ -18,6 +19,7 @@ import {
   tokenize,
 } from './sentiment.ts';
 import { isPureLabel, type Sentence, type Structure } from './structure.ts';
+import { type EntityAt, isNameLabel, leadReference, switchRoles } from './target-rules.ts';
 import type { EntitySentiment, Mention, TextKind } from './types.ts';
 
 const PRONOUN_LEAD =
@@ -74,11 +76,17 @@ export function attributeSentiment(
   const globalSarcasm = kind !== 'answer' && text.length < 1200 && isSarcastic(text, 0, limit);
   const tableHeaders = new Map<number, (number | null)[]>();
   let subject: number | null = null;
+  /** Entity named by the last heading, when it names exactly one: its paragraphs talk about it. */
+  let headingSubject: number | null = null;
+  /** Entity named by a label sentence ("Initech?", "Northwind:"): the sentences after it talk about it. */
+  let labelSubject: number | null = null;
   let prevSentenceEntities: number[] = [];
   /** Cheap pre-check: could a mention-less sentence be attributed to an entity (so it is worth tokenizing)? */
   const couldAttribute = (s: Sentence): boolean =>
     (s.listItemIndex !== null && itemLead.has(s.listItemIndex)) ||
     (s.section !== null && subject !== null) ||
+    labelSubject !== null ||
+    (headingSubject !== null && s.blockKind !== 'heading') ||
     (prevSentenceEntities.length === 1 &&
       (kind === 'social' || PRONOUN_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40)))));
 
@@ -97,6 +105,8 @@ export function attributeSentiment(
     const tokens = tokenize(text, s.start, s.end);
     const skip = skipMask(tokens, ms);
     const sarcastic = globalSarcasm || isSarcastic(text, s.start, s.end);
+    const emo: EmoticonScope = { text, start: s.start, end: s.end };
+    if (s.blockKind === 'heading') headingSubject = distinct.length === 1 ? distinct[0]! : null;
 
     if (s.blockKind === 'table-row' && s.cells) {
       const perEntity = scoreTableRow(s, tokens, skip, ms, entityIndex, tableHeaders, sarcastic);
@@ -128,11 +138,13 @@ export function attributeSentiment(
       let target: number | undefined;
       if (s.listItemIndex !== null) target = itemLead.get(s.listItemIndex);
       if (target === undefined && s.section !== null && subject !== null) target = subject;
+      if (target === undefined && labelSubject !== null) target = labelSubject;
+      if (target === undefined && headingSubject !== null && s.blockKind !== 'heading') target = headingSubject;
       // Pronoun follow-ups ("It is ..."); in social posts any follow-up sentence ("never again.").
       const followUp = kind === 'social' || PRONOUN_LEAD.test(text.slice(s.start, s.end));
       if (target === undefined && followUp && prevSentenceEntities.length === 1) target = prevSentenceEntities[0];
       if (target !== undefined) {
-        const sc = scoreWhole(text, tokens, skip, sarcastic, target, [], entityIndex);
+        const sc = scoreWhole(text, tokens, skip, sarcastic, target, [], entityIndex, emo);
         const sum = sc.sum + (sc.hits > 0 || sectionPrior !== 0 ? sectionPrior : 0);
         if (sc.hits > 0 || sectionPrior !== 0) evidence[target]!.push(sum);
         prevSentenceEntities = [target];
@@ -140,10 +152,21 @@ export function attributeSentiment(
       continue;
     }
 
-    const perEntity =
-      distinct.length === 1
-        ? new Map([[distinct[0]!, scoreWhole(text, tokens, skip, sarcastic, distinct[0]!, ms, entityIndex)]])
-        : scoreMulti(text, tokens, skip, sarcastic, ms, entityIndex);
+    if (
+      distinct.length === 1 &&
+      isNameLabel(
+        text,
+        s.start,
+        s.end,
+        ms.map((m) => [m.start, m.end]),
+      )
+    ) {
+      labelSubject = distinct[0]!;
+      prevSentenceEntities = distinct;
+      continue;
+    }
+    labelSubject = null;
+    const perEntity = scoreSentence(text, tokens, skip, sarcastic, ms, distinct, entityIndex, emo);
     for (const [ei, sc] of perEntity) {
       const score = normalizeScore(sc.sum + sectionPrior);
       evidence[ei]!.push(sc.sum + sectionPrior);
@@ -152,6 +175,54 @@ export function attributeSentiment(
     prevSentenceEntities = distinct;
   }
   return evidence;
+}
+
+/**
+ * Scores a sentence that names one or more entities: a yardstick opener ("Compared with X, ...") gives X the
+ * opposite of what the rest says; switching verbs add their roles; the rest goes by clause (see scoreMulti).
+ */
+function scoreSentence(
+  text: string,
+  tokens: readonly Token[],
+  skip: (i: number) => boolean,
+  sarcastic: boolean,
+  ms: readonly Mention[],
+  distinct: readonly number[],
+  entityIndex: ReadonlyMap<string, number>,
+  emo: EmoticonScope,
+): Map<number, Scope> {
+  const ents: EntityAt[] = ms.map((m) => ({ ei: entityIndex.get(m.entityId)!, at: tokenIndexAt(tokens, m.start) }));
+  const sw = switchRoles(tokens, ents, skip);
+  const swSkip = sw.used.size > 0 ? (i: number) => skip(i) || sw.used.has(i) : skip;
+  const score = (sk: (i: number) => boolean, msx: readonly Mention[], dx: readonly number[]): Map<number, Scope> =>
+    dx.length === 1
+      ? new Map([[dx[0]!, scoreWhole(text, tokens, sk, sarcastic, dx[0]!, msx, entityIndex, emo)]])
+      : scoreMulti(text, tokens, sk, sarcastic, msx, entityIndex, emo);
+  let perEntity: Map<number, Scope>;
+  const ref = leadReference(tokens, ents);
+  if (ref) {
+    const restSkip = (i: number): boolean => swSkip(i) || i < ref.restFrom;
+    const rest = distinct.filter((x) => x !== ref.ei);
+    perEntity =
+      rest.length > 0
+        ? score(
+            restSkip,
+            ms.filter((m) => entityIndex.get(m.entityId) !== ref.ei),
+            rest,
+          )
+        : new Map();
+    let subjectSum = 0;
+    if (rest.length === 0) subjectSum = scoreWhole(text, tokens, restSkip, sarcastic, -1, [], entityIndex, emo).sum;
+    else for (const ei of rest) subjectSum += (perEntity.get(ei)?.sum ?? 0) / rest.length;
+    perEntity.set(ref.ei, { sum: -0.8 * subjectSum, hits: subjectSum !== 0 ? 1 : 0 });
+  } else perEntity = score(swSkip, ms, distinct);
+  for (const [ei, r] of sw.roles) {
+    const cur = perEntity.get(ei) ?? { sum: 0, hits: 0 };
+    cur.sum += r;
+    cur.hits++;
+    perEntity.set(ei, cur);
+  }
+  return perEntity;
 }
 
 /**
@@ -194,6 +265,7 @@ function scoreWhole(
   ei: number,
   ms: readonly Mention[],
   entityIndex: ReadonlyMap<string, number>,
+  emo?: EmoticonScope,
 ): Scope {
   let sum = 0;
   let hits = 0;
@@ -217,7 +289,7 @@ function scoreWhole(
           (tokens[comp.at]!.t === 'more' || tokens[comp.at]!.t === 'less' ? i === comp.at + 1 : false);
       }
     }
-    const sc = scoreTokens(tokens, cl.a, cl.b, compSkip, sarcastic);
+    const sc = scoreTokens(tokens, cl.a, cl.b, compSkip, sarcastic, emo);
     sum += cl.weight * (sc.sum + cl.prior);
     hits += sc.hits + (cl.prior !== 0 ? 1 : 0);
   }
@@ -232,6 +304,7 @@ function scoreMulti(
   sarcastic: boolean,
   ms: readonly Mention[],
   entityIndex: ReadonlyMap<string, number>,
+  emo?: EmoticonScope,
 ): Map<number, Scope> {
   const acc = new Map<number, Scope>();
   const add = (ei: number, sum: number, hits: number): void => {
@@ -247,13 +320,14 @@ function scoreMulti(
     const inClause = mTok.filter((x) => x.at >= cl.a && x.at < cl.b);
     if (inClause.length === 0) {
       if (prevSubject !== null) {
-        const sc = scoreTokens(tokens, cl.a, cl.b, skip, sarcastic);
+        const sc = scoreTokens(tokens, cl.a, cl.b, skip, sarcastic, emo);
         const comp = findComparative(tokens, cl.a, cl.b, skip);
         add(prevSubject, cl.weight * (sc.sum + cl.prior), sc.hits);
         if (comp && !sc.hits && !COMPARATIVES.has(tokens[comp.at]!.t)) add(prevSubject, cl.weight * comp.polarity, 1);
       }
       continue;
     }
+    const earlierSubject: number | null = prevSubject;
     prevSubject = inClause[0]!.ei;
     const comp = findComparative(tokens, cl.a, cl.b, skip);
     let localSkip = skip;
@@ -263,6 +337,12 @@ function scoreMulti(
         for (const x of inClause) {
           const side = x.at >= comp.pivot ? -comp.polarity : comp.polarity;
           add(x.ei, cl.weight * side * COMPARATIVE_STRENGTH, 1);
+        }
+        // "X isn't perfect, but it's far more dependable than Y": the subject side is the previous clause's subject.
+        const subjectSide = inClause.some((x) => x.at < comp.pivot);
+        if (!subjectSide && earlierSubject !== null && !ents.has(earlierSubject)) {
+          add(earlierSubject, cl.weight * comp.polarity * COMPARATIVE_STRENGTH, 1);
+          prevSubject = earlierSubject;
         }
         const isMoreLess = tokens[comp.at]!.t === 'more' || tokens[comp.at]!.t === 'less';
         localSkip = (i) => skip(i) || i === comp.at || (isMoreLess && i === comp.at + 1);
@@ -288,7 +368,7 @@ function scoreMulti(
     for (let g = 0; g < groups.length; g++) {
       const a = g === 0 ? cl.a : groups[g]!.start;
       const b = g + 1 < groups.length ? groups[g + 1]!.start : cl.b;
-      const sc = scoreTokens(tokens, a, b, localSkip, sarcastic);
+      const sc = scoreTokens(tokens, a, b, localSkip, sarcastic, emo);
       for (const ei of groups[g]!.ents) add(ei, cl.weight * (sc.sum + (g === 0 ? cl.prior : 0)), sc.hits);
     }
   }
