@@ -27,7 +27,7 @@ rocks:2.0 stellar:2.8 obsessed:2.0 10/10:2.8 recommend!:2.2 underrated:1.6 sleek
 gem:2.6 gems:2.4 masterpiece:3.0 flawless:3.0 spotless:2.2 rock-solid:2.4 worth-it:2.0 blazing:1.6 lightning-fast:2.4
 excelente:3.0 bueno:1.9 buena:1.9 mejor:2.0 genial:2.8 encanta:2.8 recomiendo:2.2 rapido:1.5 facil:1.7 barato:1.0
 excellent:3.2 bon:1.8 bonne:1.8 meilleur:2.0 meilleure:2.0 super:2.2 adore:2.8 recommande:2.2 efficace:1.8
-gut:1.9 toll:2.6 super:2.2 besser:1.9 beste:2.6 empfehlen:2.2 zuverlassig:2.1 schnell:1.5 einfach:1.3 prima:2.4
+gut:1.9 toll:2.6 super:2.2 besser:1.9 beste:2.6 empfehlen:2.2 zuverlassig:2.1 schnell:1.5 einfach:1.3
 otimo:3.0 otima:3.0 bom:1.9 boa:1.9 melhor:2.0 adoro:2.8 recomendo:2.2 incrivel:3.0
 👍:1.9 ❤️:2.6 ❤:2.6 😍:2.9 🔥:1.8 🙌:2.2 💯:2.4 👏:2.2 🥰:2.8 😊:2.1 🎉:2.2 ✅:1.3 🚀:1.8 💪:1.7 😎:1.5 🤩:2.8
 `;
@@ -76,6 +76,9 @@ zuverlassige:2.1 langsame:-1.6 teure:-1.4 schlechte:-2.3 gute:1.9 guter:1.9 toll
 ottimo:3.0 ottima:3.0 buono:1.9 buona:1.9 pessimo:-3.0 pessima:-3.0 lenta:-1.6 bellissimo:3.0 bellissima:3.0 bello:2.2
 bella:2.2 vergognoso:-2.6 vergognosa:-2.6 perfetto:3.0 perfetta:3.0 meglio:2.0 peggio:-2.1 cancellato:-1.4 consiglio:1.5
 geweldig:3.0 slecht:-2.3 traag:-1.8 duur:-1.3 goed:1.9 goede:1.9 handig:1.6 snel:1.5 betrouwbaar:2.0 verhoogd:-1.0
+launched:0 launch:0 launches:0 free:0 die:0 sin:0 incredible:2.8 breaking:-1.2 clunkier:-2.0 langsamer:-1.7
+teurer:-1.5 schneller:1.6 gunstiger:1.5 billiger:1.2 hallucinates:-2.2 hallucinated:-2.2 hallucinating:-2.2
+hallucination:-2.0 hallucinations:-2.0 inventing:-0.8 ne:0 🗑:-2.4 🗑️:-2.4
 steer:0 based:0 founded:0 headquartered:0 acquired:0 acquires:0 acquisition:0 support:0 supports:0 supported:0
 ha:0 created:0 create:0 charge:0 charges:0 help:0.6 helps:0.6 share:0 shares:0 credit:0 credits:0 interest:0 united:0 party:0 security:0 matter:0 number:0 play:0 care:0 please:0
 overwhelming:-1.4 tedious:-1.8 awkward:-1.5 janky:-2.1 jank:-2.0 scuffed:-1.8 dogwater:-2.8 ass:-1.9 l:-0.2 ratio:-0.8
@@ -229,6 +232,26 @@ export const PHRASES: ReadonlyMap<string, number> = new Map([
   ['screwed up', -1.5],
   ['kind of', 0],
   ['no notes', 2.0],
+  ['within an hour', 1.2],
+  ['within minutes', 1.2],
+  ['in an hour', 0.8],
+  ["can't even", -1.5],
+  ['cant even', -1.5],
+  ['last years', 1.8],
+  ['lasts years', 1.8],
+  ['lasted years', 1.8],
+  ['without breaking a', 2.0],
+  ['got the basics', 1.2],
+  ['gets the basics', 1.2],
+  ['shut down', -1.8],
+  ['shuts down', -1.8],
+  ['no warning', -1.6],
+  ['without warning', -1.6],
+  ['me coming back', 2.0],
+  ['fraud claim', 0],
+  ['made up', -1.5],
+  ['makes things up', -1.8],
+  ['makes stuff up', -1.8],
   ['gold standard', 2.6],
   ['caught the bug', 1.6],
   ['catches bugs', 1.6],
@@ -446,6 +469,7 @@ export const NEGATORS: ReadonlySet<string> = new Set([
   'keine',
   'nao',
   'nowhere',
+  'ne',
   'kaum',
   'jamais',
   'niet',
@@ -575,6 +599,7 @@ export const COMPARATIVES: ReadonlyMap<string, number> = new Map([
   ['goedkoper', 1],
   ['duurder', -1],
   ['mejor', 1],
+  ['doble', 1],
   ['peor', -1],
   ['meilleur', 1],
   ['besser', 1],

@@ -204,12 +204,18 @@ const CONTRAST_LEAD = new Set(['although', 'though', 'while', 'whereas', 'despit
 /** First words of the multi-word phrases. */
 const PHRASE_OPENERS: ReadonlySet<string> = new Set([...PHRASES.keys()].map((k) => k.split(' ')[0]!));
 
-/** True when a negator stands within 3 tokens before tokens[i], not across punctuation. */
-function negatedAt(tokens: readonly Token[], a: number, i: number): boolean {
+/**
+ * True when a negator stands within 3 tokens before tokens[i], not across punctuation, nor across a tracked name
+ * ("without Zendesk's nickel-and-diming": the flaw is Zendesk's, the "without" speaks for the other side). "used to"
+ * counts as a negation ("used to be good").
+ */
+function negatedAt(tokens: readonly Token[], a: number, i: number, skip?: (i: number) => boolean): boolean {
   for (let j = i - 1; j >= a && j >= i - 3; j--) {
     if (tokens[j + 1]!.breakBefore) return false;
+    if (skip?.(j)) return false;
     const t = tokens[j]!.t;
     if (NEGATORS.has(t) || t.endsWith("n't")) return true;
+    if (t === 'used' && tokens[j + 1]!.t === 'to') return true;
   }
   return false;
 }
@@ -246,10 +252,13 @@ const LIKE_VERB_BEFORE = new Set([
   'to',
 ]);
 
+/** CJK words folded like tokens (folding decomposes Hangul syllables and kana with voicing marks). */
+const CJK_FOLDED: readonly [string, number][] = [...CJK_WORDS].map(([w, x]) => [foldText(w), x]);
+
 /** Sum of the CJK evaluative words inside a run-together token, or undefined. */
 function cjkValence(t: string): number | undefined {
   let v: number | undefined;
-  for (const [w, x] of CJK_WORDS) if (t.includes(w)) v = (v ?? 0) + x;
+  for (const [w, x] of CJK_FOLDED) if (t.includes(w)) v = (v ?? 0) + x;
   return v;
 }
 
@@ -324,7 +333,7 @@ export function scoreTokens(
       if (v === undefined) v = ratingValence(tok.t);
       if (v === undefined) {
         const nv = NEGATED_ONLY.get(tok.t);
-        if (nv !== undefined && negatedAt(tokens, a, i)) {
+        if (nv !== undefined && negatedAt(tokens, a, i, skip)) {
           v = nv;
           negatedOnly = true;
         }
@@ -353,7 +362,7 @@ export function scoreTokens(
       k--;
     }
     // Negation within 3 tokens before, not across punctuation.
-    if (!phraseHandlesNegation && !negatedOnly && negatedAt(tokens, a, i)) v *= -0.6;
+    if (!phraseHandlesNegation && !negatedOnly && negatedAt(tokens, a, i, skip)) v *= -0.6;
     if (tok.caps && capDiff) v += v > 0 ? CAPS_INCREMENT : -CAPS_INCREMENT;
     if (sarcastic && v > 0) v = -v * 0.8;
     // "I recommend that you do not buy this": the advice is to stay away, so the praise of "recommend" goes.

@@ -269,7 +269,7 @@ const LEAD_REFERENCE: readonly (readonly string[])[] = [
 export function leadReference(
   tokens: readonly Token[],
   ents: readonly EntityAt[],
-): { ei: number; restFrom: number } | null {
+): { ei: number; restFrom: number; contrastive: boolean } | null {
   if (tokens.length < 3 || ents.length === 0) return null;
   for (const phrase of LEAD_REFERENCE) {
     let ok = true;
@@ -285,7 +285,12 @@ export function leadReference(
     while (end < tokens.length && !tokens[end]!.breakBefore) end++;
     const inSeg = ents.filter((e) => e.at >= phrase.length && e.at < end);
     if (inSeg.length !== 1 || end >= tokens.length) return null;
-    return { ei: inSeg[0]!.ei, restFrom: end };
+    const first = phrase[0]!;
+    return {
+      ei: inSeg[0]!.ei,
+      restFrom: end,
+      contrastive: first === 'unlike' || first === 'contrairement' || first === 'a' || first === 'in',
+    };
   }
   return null;
 }

@@ -41,7 +41,16 @@ const COORDINATION = new Set([
   'plus',
   'as',
   'well',
+  'como',
+  'tanto',
+  'sowohl',
+  'auch',
+  'en',
+  'ed',
 ]);
+
+/** Openers of a sentence that speaks about every entity of the previous sentence ("Both are fantastic."). */
+const COLLECTIVE_LEAD = /^(?:[*_"“]*)(?:both|they both|both of them|all (?:of them|three|four)|each of them|ambos|ambas|beide|les deux|tous les deux|entrambi)\b/i;
 
 interface Scope {
   sum: number;
@@ -88,7 +97,8 @@ export function attributeSentiment(
     labelSubject !== null ||
     (headingSubject !== null && s.blockKind !== 'heading') ||
     (prevSentenceEntities.length === 1 &&
-      (kind === 'social' || PRONOUN_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40)))));
+      (kind === 'social' || PRONOUN_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40))))) ||
+    (prevSentenceEntities.length > 1 && COLLECTIVE_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40))));
 
   for (const s of sentences) {
     const ms = bySentence.get(s.index) ?? [];
@@ -143,6 +153,11 @@ export function attributeSentiment(
       // Pronoun follow-ups ("It is ..."); in social posts any follow-up sentence ("never again.").
       const followUp = kind === 'social' || PRONOUN_LEAD.test(text.slice(s.start, s.end));
       if (target === undefined && followUp && prevSentenceEntities.length === 1) target = prevSentenceEntities[0];
+      if (target === undefined && prevSentenceEntities.length > 1 && COLLECTIVE_LEAD.test(text.slice(s.start, s.end))) {
+        const sc = scoreWhole(text, tokens, skip, sarcastic, -1, [], entityIndex, emo);
+        if (sc.hits > 0) for (const ei of prevSentenceEntities) evidence[ei]!.push(sc.sum);
+        continue;
+      }
       if (target !== undefined) {
         const sc = scoreWhole(text, tokens, skip, sarcastic, target, [], entityIndex, emo);
         const sum = sc.sum + (sc.hits > 0 || sectionPrior !== 0 ? sectionPrior : 0);
@@ -214,6 +229,11 @@ function scoreSentence(
     let subjectSum = 0;
     if (rest.length === 0) subjectSum = scoreWhole(text, tokens, restSkip, sarcastic, -1, [], entityIndex, emo).sum;
     else for (const ei of rest) subjectSum += (perEntity.get(ei)?.sum ?? 0) / rest.length;
+    // "Unlike X, Y runs in the browser": setting Y apart from X is itself a point in Y's favour.
+    if (subjectSum === 0 && ref.contrastive) {
+      subjectSum = 1;
+      for (const ei of rest) perEntity.set(ei, { sum: (perEntity.get(ei)?.sum ?? 0) + 1, hits: 1 });
+    }
     perEntity.set(ref.ei, { sum: -0.8 * subjectSum, hits: subjectSum !== 0 ? 1 : 0 });
   } else perEntity = score(swSkip, ms, distinct);
   for (const [ei, r] of sw.roles) {
@@ -319,6 +339,9 @@ function scoreMulti(
   for (const cl of splitClauses(tokens, text)) {
     const inClause = mTok.filter((x) => x.at >= cl.a && x.at < cl.b);
     if (inClause.length === 0) {
+      // "..., Globex, though, was the weakest": a name right before the cut is the clause's subject.
+      const justBefore = mTok.find((x) => x.at === cl.a - 1);
+      if (justBefore) prevSubject = justBefore.ei;
       if (prevSubject !== null) {
         const sc = scoreTokens(tokens, cl.a, cl.b, skip, sarcastic, emo);
         const comp = findComparative(tokens, cl.a, cl.b, skip);
