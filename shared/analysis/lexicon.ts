@@ -79,6 +79,7 @@ geweldig:3.0 slecht:-2.3 traag:-1.8 duur:-1.3 goed:1.9 goede:1.9 handig:1.6 snel
 launched:0 launch:0 launches:0 free:0 die:0 sin:0 incredible:2.8 breaking:-1.2 clunkier:-2.0 langsamer:-1.7
 teurer:-1.5 schneller:1.6 gunstiger:1.5 billiger:1.2 hallucinates:-2.2 hallucinated:-2.2 hallucinating:-2.2
 hallucination:-2.0 hallucinations:-2.0 inventing:-0.8 ne:0 🗑:-2.4 🗑️:-2.4
+lacked:-1.5 unpredictable:-1.6 wahnsinn:1.5
 steer:0 based:0 founded:0 headquartered:0 acquired:0 acquires:0 acquisition:0 support:0 supports:0 supported:0
 ha:0 created:0 create:0 charge:0 charges:0 help:0.6 helps:0.6 share:0 shares:0 credit:0 credits:0 interest:0 united:0 party:0 security:0 matter:0 number:0 play:0 care:0 please:0
 overwhelming:-1.4 tedious:-1.8 awkward:-1.5 janky:-2.1 jank:-2.0 scuffed:-1.8 dogwater:-2.8 ass:-1.9 l:-0.2 ratio:-0.8
@@ -232,6 +233,8 @@ export const PHRASES: ReadonlyMap<string, number> = new Map([
   ['screwed up', -1.5],
   ['kind of', 0],
   ['no notes', 2.0],
+  ['jeden cent wert', 2.6],
+  ['every penny', 2.4],
   ['within an hour', 1.2],
   ['within minutes', 1.2],
   ['in an hour', 0.8],
@@ -461,6 +464,7 @@ export const NEGATORS: ReadonlySet<string> = new Set([
   'lacks',
   'lack',
   'lacking',
+  'lacked',
   'no',
   'nunca',
   'pas',

@@ -280,14 +280,18 @@ export function leadReference(
       }
     }
     if (!ok) continue;
-    // The yardstick segment runs to the first punctuation break.
+    // The yardstick segment runs to the first punctuation break, or (without one, as in "Im Vergleich zu X ist Y
+    // langsamer") ends with the name itself.
+    const named = ents.filter((e) => e.at >= phrase.length).sort((x, y) => x.at - y.at)[0];
+    if (!named) return null;
     let end = phrase.length;
     while (end < tokens.length && !tokens[end]!.breakBefore) end++;
+    if (end > named.at + 6 || end >= tokens.length) end = named.at + 1;
     const inSeg = ents.filter((e) => e.at >= phrase.length && e.at < end);
-    if (inSeg.length !== 1 || end >= tokens.length) return null;
+    if (inSeg.length === 0 || inSeg.some((e) => e.ei !== named.ei) || end >= tokens.length) return null;
     const first = phrase[0]!;
     return {
-      ei: inSeg[0]!.ei,
+      ei: named.ei,
       restFrom: end,
       contrastive: first === 'unlike' || first === 'contrairement' || first === 'a' || first === 'in',
     };

@@ -49,6 +49,9 @@ const COORDINATION = new Set([
   'ed',
 ]);
 
+/** Clause openers after which a name just before the cut is the clause's subject ("Globex, though, was ..."). */
+const CONTRAST_OPENER = new Set(['though', 'however', 'meanwhile', 'instead', 'conversely']);
+
 /** Openers of a sentence that speaks about every entity of the previous sentence ("Both are fantastic."). */
 const COLLECTIVE_LEAD = /^(?:[*_"“]*)(?:both|they both|both of them|all (?:of them|three|four)|each of them|ambos|ambas|beide|les deux|tous les deux|entrambi)\b/i;
 
@@ -340,7 +343,7 @@ function scoreMulti(
     const inClause = mTok.filter((x) => x.at >= cl.a && x.at < cl.b);
     if (inClause.length === 0) {
       // "..., Globex, though, was the weakest": a name right before the cut is the clause's subject.
-      const justBefore = mTok.find((x) => x.at === cl.a - 1);
+      const justBefore = CONTRAST_OPENER.has(tokens[cl.a]!.t) ? mTok.find((x) => x.at === cl.a - 1) : undefined;
       if (justBefore) prevSubject = justBefore.ei;
       if (prevSubject !== null) {
         const sc = scoreTokens(tokens, cl.a, cl.b, skip, sarcastic, emo);
