@@ -28,7 +28,7 @@ import type {
 } from './types.ts';
 
 /** Version of the analysis rules. Bump when results for the same input can change; stored analyses record it. */
-export const ANALYZER_VERSION = '1.0.0';
+export const ANALYZER_VERSION = '2.0.0';
 
 /** Texts longer than this are analysed up to the cap and flagged `truncated`. */
 export const DEFAULT_MAX_CHARS = 100_000;

@@ -490,7 +490,7 @@ export function splitClauses(tokens: readonly Token[], text: string): Clause[] {
       0;
     let prior = 0;
     if (colonAfterFirst && /^(?:pros?|upsides?|strengths?)$/.test(first)) prior = 1.2;
-    if (colonAfterFirst && /^(?:cons?|downsides?|drawbacks?|weaknesses?)$/.test(first)) prior = -1.2;
+    if (colonAfterFirst && /^(?:cons?|downsides?|drawbacks?|weaknesses?|skip|avoid)$/.test(first)) prior = -1.2;
     clauses.push({ a: cur.a, b: cur.b, weight, prior });
   }
   return clauses;

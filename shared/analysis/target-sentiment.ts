@@ -53,7 +53,8 @@ const COORDINATION = new Set([
 const CONTRAST_OPENER = new Set(['though', 'however', 'meanwhile', 'instead', 'conversely']);
 
 /** Openers of a sentence that speaks about every entity of the previous sentence ("Both are fantastic."). */
-const COLLECTIVE_LEAD = /^(?:[*_"“]*)(?:both|they both|both of them|all (?:of them|three|four)|each of them|ambos|ambas|beide|les deux|tous les deux|entrambi)\b/i;
+const COLLECTIVE_LEAD =
+  /^(?:[*_"“]*)(?:both|they both|both of them|all (?:of them|three|four)|each of them|ambos|ambas|beide|les deux|tous les deux|entrambi)\b/i;
 
 interface Scope {
   sum: number;
