@@ -202,7 +202,40 @@ const CLAUSE_SPLIT = new Set(['while', 'whereas', 'meanwhile', 'mientras', 'tand
 const CONTRAST_LEAD = new Set(['although', 'though', 'while', 'whereas', 'despite', 'even']);
 
 /** First words of the multi-word phrases. */
-const PHRASE_OPENERS: ReadonlySet<string> = new Set([...PHRASES.keys()].map((k) => k.split(' ')[0]!));
+interface PhraseNode {
+  /** Valence of the two-word phrase ending here, if any. */
+  two?: number;
+  /** Third word -> valence of the three-word phrase. */
+  three?: Map<string, number>;
+}
+
+/**
+ * Phrases as a two-level tree (first word -> second word -> node), so the scanner looks phrases up without building
+ * key strings: common openers ("is", "a", "in") would otherwise allocate two strings per occurrence.
+ */
+const PHRASE_TREE: ReadonlyMap<string, Map<string, PhraseNode>> = (() => {
+  const tree = new Map<string, Map<string, PhraseNode>>();
+  for (const [key, v] of PHRASES) {
+    const words = key.split(' ');
+    if (words.length < 2 || words.length > 3) continue;
+    let level = tree.get(words[0]!);
+    if (!level) {
+      level = new Map();
+      tree.set(words[0]!, level);
+    }
+    let node = level.get(words[1]!);
+    if (!node) {
+      node = {};
+      level.set(words[1]!, node);
+    }
+    if (words.length === 2) node.two = v;
+    else {
+      node.three ??= new Map();
+      node.three.set(words[2]!, v);
+    }
+  }
+  return tree;
+})();
 
 /**
  * True when a negator stands within 3 tokens before tokens[i], not across punctuation, nor across a tracked name
@@ -315,15 +348,19 @@ export function scoreTokens(
     if (tok.breakBefore) prevValence = 0;
     let v: number | undefined;
     let used = 1;
-    // Phrases (3- then 2-grams) first; only tokens that can open a phrase build the lookup keys.
-    if (PHRASE_OPENERS.has(tok.t) || tok.t.includes(' ')) {
-      if (i + 2 < b) {
-        v = PHRASES.get(`${tok.t} ${tokens[i + 1]!.t} ${tokens[i + 2]!.t}`);
-        if (v !== undefined) used = 3;
-      }
-      if (v === undefined && i + 1 < b) {
-        v = PHRASES.get(`${tok.t} ${tokens[i + 1]!.t}`);
-        if (v !== undefined) used = 2;
+    // Phrases (3- then 2-grams) first, through the phrase tree (no key strings built).
+    const level = i + 1 < b ? PHRASE_TREE.get(tok.t) : undefined;
+    if (level !== undefined) {
+      const node = level.get(tokens[i + 1]!.t);
+      if (node !== undefined) {
+        if (node.three !== undefined && i + 2 < b) {
+          v = node.three.get(tokens[i + 2]!.t);
+          if (v !== undefined) used = 3;
+        }
+        if (v === undefined && node.two !== undefined) {
+          v = node.two;
+          used = 2;
+        }
       }
     }
     let negatedOnly = false;

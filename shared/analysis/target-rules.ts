@@ -262,6 +262,8 @@ const LEAD_REFERENCE: readonly (readonly string[])[] = [
   ['vergeleken', 'met'],
 ];
 
+const LEAD_FIRST: ReadonlySet<string> = new Set(LEAD_REFERENCE.map((p) => p[0]!));
+
 /**
  * When the sentence opens with a yardstick phrase ("Compared with X, ..."), returns the entity named in it and the
  * token index where the rest of the sentence starts; otherwise null.
@@ -270,7 +272,7 @@ export function leadReference(
   tokens: readonly Token[],
   ents: readonly EntityAt[],
 ): { ei: number; restFrom: number; contrastive: boolean } | null {
-  if (tokens.length < 3 || ents.length === 0) return null;
+  if (tokens.length < 3 || ents.length === 0 || !LEAD_FIRST.has(tokens[0]!.t)) return null;
   for (const phrase of LEAD_REFERENCE) {
     let ok = true;
     for (let k = 0; k < phrase.length; k++) {
@@ -301,6 +303,9 @@ export function leadReference(
 
 /** True when the sentence is only entity names and punctuation/markup ("Initech?", "**Northwind:**"). */
 export function isNameLabel(text: string, start: number, end: number, spans: readonly [number, number][]): boolean {
+  let named = 0;
+  for (const [s, e] of spans) named += e - s;
+  if (end - start > named + 16) return false;
   let pos = start;
   for (const [s, e] of [...spans].sort((x, y) => x[0] - y[0])) {
     if (/[\p{L}\p{N}]/u.test(text.slice(pos, Math.max(pos, s)))) return false;
