@@ -303,6 +303,20 @@ function ratingValence(t: string): number | undefined {
   return (n - 5.5) * 0.6;
 }
 
+const ELLIPTICAL_NEGATION = new Set([
+  "doesn't",
+  "didn't",
+  "won't",
+  "isn't",
+  "wasn't",
+  "don't",
+  'doesnt',
+  'didnt',
+  'wont',
+  'isnt',
+  'wasnt',
+]);
+
 /** Where the emoticons of a span are looked for (the sentence the tokens come from). */
 export interface EmoticonScope {
   text: string;
@@ -371,6 +385,8 @@ export function scoreTokens(
       if (tok.t === 'like' && !(i > a && LIKE_VERB_BEFORE.has(tokens[i - 1]!.t))) v = undefined;
       if (v === undefined && tok.t.charCodeAt(0) >= 0x1100) v = cjkValence(tok.t);
       if (v === undefined) v = ratingValence(tok.t);
+      // An elliptical negation closing the span ("Wonka looks flashy and doesn't.") denies what came before.
+      if (v === undefined && i === b - 1 && i > a && ELLIPTICAL_NEGATION.has(tok.t)) v = -1.2;
       if (v === undefined) {
         const nv = NEGATED_ONLY.get(tok.t);
         if (nv !== undefined && negatedAt(tokens, a, i, skip)) {

@@ -160,6 +160,11 @@ const FAREWELL = new Set(['bye', 'goodbye', 'farewell', 'adios', 'ciao', 'tschus
 /** Strength (VADER scale) of the switching signal for each side. */
 export const SWITCH_STRENGTH = 2.0;
 
+function hasBetween(tokens: readonly Token[], from: number, to: number, word: string): boolean {
+  for (let i = from + 1; i < to; i++) if (tokens[i]!.t === word) return true;
+  return false;
+}
+
 /** Nearest non-filler token before `at`, or -1. */
 function governorOf(tokens: readonly Token[], at: number, skip: (i: number) => boolean): number {
   for (let j = at - 1; j >= 0 && j >= at - 4; j--) {
@@ -221,6 +226,10 @@ export function switchRoles(
       roles.set(e.ei, (roles.get(e.ei) ?? 0) + SWITCH_STRENGTH);
       used.add(verb);
     } else if (g === verb && LEAVE_VERBS.has(gt)) {
+      roles.set(e.ei, (roles.get(e.ei) ?? 0) - SWITCH_STRENGTH);
+      used.add(verb);
+    } else if (e.at < verb && hasBetween(tokens, e.at, verb, 'before')) {
+      // "We ran our shop on X for two years before moving to Y".
       roles.set(e.ei, (roles.get(e.ei) ?? 0) - SWITCH_STRENGTH);
       used.add(verb);
     } else if (gt === 'of' || gt === 'with' || gt === 'on') {
@@ -288,7 +297,12 @@ export function leadReference(
     if (!named) return null;
     let end = phrase.length;
     while (end < tokens.length && !tokens[end]!.breakBefore) end++;
-    if (end > named.at + 6 || end >= tokens.length) end = named.at + 1;
+    if (
+      end > named.at + 6 ||
+      end >= tokens.length ||
+      ents.some((e) => e.ei !== named.ei && e.at > named.at && e.at < end)
+    )
+      end = named.at + 1;
     const inSeg = ents.filter((e) => e.at >= phrase.length && e.at < end);
     if (inSeg.length === 0 || inSeg.some((e) => e.ei !== named.ei) || end >= tokens.length) return null;
     const first = phrase[0]!;
@@ -312,5 +326,6 @@ export function isNameLabel(text: string, start: number, end: number, spans: rea
     pos = Math.max(pos, e);
   }
   if (/[\p{L}\p{N}]/u.test(text.slice(pos, end))) return false;
-  return /[?:]/.test(text.slice(start, end));
+  // "Initech?", "Northwind:", or a bold name on its own line ("**Fabrikam**").
+  return /[?:]|\*\*|__/.test(text.slice(start, end));
 }
