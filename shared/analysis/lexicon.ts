@@ -2,7 +2,9 @@
  * Compact sentiment lexicon tuned for product/brand talk (software, services, consumer goods), social slang and
  * emoji, plus a few high-frequency Spanish/French/German/Portuguese words. Valences follow the VADER scale
  * (roughly -3..+3). Keys are folded (lower-case, no diacritics), matching the tokenizer in sentiment.ts.
- * Written as data so it can be reviewed and extended without touching the scorer.
+ * Written as data so it can be reviewed and extended without touching the scorer; long (~650 lines) because it is
+ * word lists. The general-purpose vocabulary comes from VADER's lexicon (general-lexicon.ts); these entries win over
+ * it, including the zeros that keep fact words ("founded", "based in", "supports", "free plan") neutral.
  */
 
 const POSITIVE = `

@@ -4,6 +4,8 @@
  * sentence takes it whole; several entities split it by clause, comparatives, switching verbs and coordination;
  * mention-less sentences go to the entity a list item, heading, label or pronoun points at; table cells go to their
  * row or column entity. Output: raw valence sums per entity (evidence), summarised by {@link summarize}.
+ * Sentence-level attribution rules (switching, yardsticks, labels) live in target-rules.ts. Length (~450 lines): one
+ * attribution walk and its three scope scorers (whole sentence, several entities, table row).
  */
 
 import { COMPARATIVES } from './lexicon.ts';
