@@ -81,7 +81,7 @@ geweldig:3.0 slecht:-2.3 traag:-1.8 duur:-1.3 goed:1.9 goede:1.9 handig:1.6 snel
 launched:0 launch:0 launches:0 free:0 die:0 sin:0 incredible:2.8 breaking:-1.2 clunkier:-2.0 langsamer:-1.7
 teurer:-1.5 schneller:1.6 gunstiger:1.5 billiger:1.2 hallucinates:-2.2 hallucinated:-2.2 hallucinating:-2.2
 hallucination:-2.0 hallucinations:-2.0 inventing:-0.8 ne:0 🗑:-2.4 🗑️:-2.4
-lacked:-1.5 unpredictable:-1.6 wahnsinn:1.5 limiting:-1.4 demorado:-1.6 demorada:-1.6 impecavel:2.8 anticuada:-1.7
+lache:-1.2 lacked:-1.5 unpredictable:-1.6 wahnsinn:1.5 limiting:-1.4 demorado:-1.6 demorada:-1.6 impecavel:2.8 anticuada:-1.7
 anticuado:-1.7 recomendaria:2.2 recomendaria!:2.2 consigliato:2.0 versteckte:-1.2 lento!:-1.6 sencillisima:2.0 sencillo:1.4
 steer:0 based:0 founded:0 headquartered:0 acquired:0 acquires:0 acquisition:0 support:0 supports:0 supported:0
 ha:0 created:0 create:0 charge:0 charges:0 help:0.6 helps:0.6 share:0 shares:0 credit:0 credits:0 interest:0 united:0 party:0 security:0 matter:0 number:0 play:0 care:0 please:0

@@ -248,7 +248,7 @@ export function scoreTokens(
       if (boost !== undefined && !boosted) {
         v *= boost;
         boosted = true;
-      } else if (t === 'less' || t === 'fewer') {
+      } else if (t === 'less' || t === 'fewer' || t === 'moins' || t === 'menos' || t === 'weniger') {
         v = -v * 0.8;
         break;
       }

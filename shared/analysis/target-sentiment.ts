@@ -272,7 +272,15 @@ function skipMask(tokens: readonly Token[], ms: readonly Mention[]): (i: number)
   const mask = new Uint8Array(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    for (const m of ms) if (t.start < m.end + (m.suffix?.length ?? 0) && t.end > m.start) mask[i] = 1;
+    for (const m of ms) {
+      const end = m.end + (m.suffix?.length ?? 0);
+      if (t.start >= end || t.end <= m.start) continue;
+      // Scripts without spaces run a name into its sentence ("ユニクロのヒートテックは最高"): such a token keeps its
+      // other words (the CJK lexicon matches inside it); a Latin token overlapping a name is part of the name.
+      if (t.t.charCodeAt(0) >= 0x2e80 || t.t.charCodeAt(t.t.length - 1) >= 0x2e80) {
+        if (t.start >= m.start && t.end <= end) mask[i] = 1;
+      } else mask[i] = 1;
+    }
   }
   return (i) => mask[i] === 1;
 }
