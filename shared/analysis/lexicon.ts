@@ -81,6 +81,10 @@ geweldig:3.0 slecht:-2.3 traag:-1.8 duur:-1.3 goed:1.9 goede:1.9 handig:1.6 snel
 launched:0 launch:0 launches:0 free:0 die:0 sin:0 incredible:2.8 breaking:-1.2 clunkier:-2.0 langsamer:-1.7
 teurer:-1.5 schneller:1.6 gunstiger:1.5 billiger:1.2 hallucinates:-2.2 hallucinated:-2.2 hallucinating:-2.2
 hallucination:-2.0 hallucinations:-2.0 inventing:-0.8 ne:0 🗑:-2.4 🗑️:-2.4
+investigation:-1.4 investigations:-1.4 antitrust:-1.2 cyberattack:-2.4 banned:-1.8 ban:-1.2 crackdown:-1.5
+bussin:2.5 peak:1.2 lowkey:0 😂:1.0 🤣:1.0 😀:2.0 😃:2.0 😄:2.2 😁:2.0 🙂:1.2 😉:1.2 😘:2.2 😋:2.0 👌:1.8 🏆:2.4
+⭐:1.5 🌟:2.0 ✨:1.2 💚:2.2 💙:2.2 💜:2.2 🧡:2.2 💛:2.2 😐:-0.5 😑:-0.8 😕:-1.4 🙁:-1.6 ☹:-1.8 😩:-2.0 😫:-2.0 😖:-2.0
+😣:-1.8 😬:-1.2 🤦:-1.8 💔:-2.2 🐌:-1.2 😴:-1.2 🥱:-1.2 🚮:-1.8 😓:-1.4 😰:-1.8 😱:-1.8 💸:-1.0 🥲:-0.6
 lache:-1.2 lacked:-1.5 unpredictable:-1.6 wahnsinn:1.5 limiting:-1.4 demorado:-1.6 demorada:-1.6 impecavel:2.8 anticuada:-1.7
 anticuado:-1.7 recomendaria:2.2 recomendaria!:2.2 consigliato:2.0 versteckte:-1.2 lento!:-1.6 sencillisima:2.0 sencillo:1.4
 steer:0 based:0 founded:0 headquartered:0 acquired:0 acquires:0 acquisition:0 support:0 supports:0 supported:0
@@ -239,6 +243,24 @@ export const PHRASES: ReadonlyMap<string, number> = new Map([
   ['screwed up', -1.5],
   ['kind of', 0],
   ['no notes', 2.0],
+  ['with a fine', -1.8],
+  ['million fine', -1.8],
+  ['record fine', -2.4],
+  ['record sales', 2.0],
+  ['record revenue', 2.0],
+  ['record profits', 2.0],
+  ['record profit', 2.0],
+  ['funding round', 1.5],
+  ['misses expectations', -2.0],
+  ['misses estimates', -2.0],
+  ['beats expectations', 2.0],
+  ['beats estimates', 2.0],
+  ['tops estimates', 2.0],
+  ['buy again', 2.0],
+  ["i'd go with", 1.8],
+  ['would go with', 1.6],
+  ['stick with', 1.0],
+  ['sticking with', 1.0],
   ['on top of', 0],
   ['top of', 0],
   ['it works', 1.2],

@@ -122,6 +122,14 @@ const LIKE_VERB_BEFORE = new Set([
   'to',
 ]);
 
+function enoughAfter(tokens: readonly Token[], i: number, b: number): boolean {
+  for (let j = i + 1; j < b && j <= i + 5; j++) {
+    if (tokens[j]!.breakBefore) return false;
+    if (tokens[j]!.t === 'enough') return true;
+  }
+  return false;
+}
+
 /** CJK words folded like tokens (folding decomposes Hangul syllables and kana with voicing marks). */
 const CJK_FOLDED: readonly [string, number][] = [...CJK_WORDS].map(([w, x]) => [foldText(w), x]);
 
@@ -132,12 +140,18 @@ function cjkValence(t: string): number | undefined {
   return v;
 }
 
-/** "2/10", "9/10": a rating out of ten, centred on 5.5. */
+/** "2/10", "9/10", "4/5": a rating out of ten (centred on 5.5) or out of five (centred on 3). */
 function ratingValence(t: string): number | undefined {
-  if (t.length < 4 || t.length > 5 || !t.endsWith('/10')) return undefined;
-  const n = Number(t.slice(0, -3));
-  if (!Number.isInteger(n) || n < 0 || n > 10) return undefined;
-  return (n - 5.5) * 0.6;
+  if (t.length < 3 || t.length > 5) return undefined;
+  if (t.endsWith('/10')) {
+    const n = Number(t.slice(0, -3));
+    return Number.isInteger(n) && n >= 0 && n <= 10 ? (n - 5.5) * 0.6 : undefined;
+  }
+  if (t.endsWith('/5')) {
+    const n = Number(t.slice(0, -2));
+    return Number.isInteger(n) && n >= 0 && n <= 5 ? (n - 3) * 1.0 : undefined;
+  }
+  return undefined;
 }
 
 const ELLIPTICAL_NEGATION = new Set([
@@ -255,7 +269,10 @@ export function scoreTokens(
       k--;
     }
     // Negation within 3 tokens before, not across punctuation.
-    if (!phraseHandlesNegation && !negatedOnly && negatedAt(tokens, a, i, skip)) v *= NEGATION_SCALAR;
+    if (!phraseHandlesNegation && !negatedOnly && negatedAt(tokens, a, i, skip)) {
+      // "can't recommend Northwind enough" is the strongest praise, not a negation.
+      v = ADVICE_VERBS.has(tok.t) && enoughAfter(tokens, i, b) ? Math.abs(v) * 1.4 : v * NEGATION_SCALAR;
+    }
     if (tok.caps && capDiff) v += v > 0 ? CAPS_INCREMENT : -CAPS_INCREMENT;
     if (sarcastic && v > 0) v = -v * 0.8;
     // "I recommend that you do not buy this": the advice is to stay away, so the praise of "recommend" goes.
