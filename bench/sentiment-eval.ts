@@ -53,6 +53,8 @@ export interface EntityFigures {
   entities: number;
   correct: number;
   textsAllRight: number;
+  /** Labelled entities the engine did not find a mention of (a mention miss, not a sentiment miss). */
+  unmentioned: number;
   confusion: Record<Label, Record<Label, number>>;
   worst: { id: string; wrong: number; total: number; text: string; detail: string }[];
 }
@@ -66,6 +68,7 @@ export function evaluateEntities(records: readonly EvalRecord[]): EntityFigures 
   let entities = 0;
   let correct = 0;
   let textsAllRight = 0;
+  let unmentioned = 0;
   const worst: EntityFigures['worst'] = [];
   for (const r of records) {
     const compiled = compileEntities(r.entities);
@@ -77,6 +80,7 @@ export function evaluateEntities(records: readonly EvalRecord[]): EntityFigures 
       const gold = signOf(r.labels[id]!);
       const res = analysis.entities.find((e) => e.entityId === id);
       const pred = signOf(res?.sentiment.label ?? 'neutral');
+      if (!res?.mentioned) unmentioned++;
       confusion[gold][pred]++;
       entities++;
       if (pred === gold) correct++;
@@ -87,7 +91,7 @@ export function evaluateEntities(records: readonly EvalRecord[]): EntityFigures 
     else worst.push({ id: r.id, wrong, total: ids.length, text: r.text, detail: parts.join('; ') });
   }
   worst.sort((x, y) => y.wrong / y.total - x.wrong / x.total || y.wrong - x.wrong);
-  return { texts: records.length, entities, correct, textsAllRight, confusion, worst };
+  return { texts: records.length, entities, correct, textsAllRight, unmentioned, confusion, worst };
 }
 
 function pct(k: number, n: number): string {
@@ -100,6 +104,7 @@ function printEntityFigures(name: string, f: EntityFigures, worstCount: number):
   console.log(
     `  texts all right      ${pct(f.textsAllRight, f.texts)} (${f.textsAllRight}/${f.texts})   (target >= 90%)`,
   );
+  console.log(`  labelled entities the engine found no mention of: ${f.unmentioned} (scored neutral)`);
   console.log('  confusion (rows gold, columns engine):');
   console.log(`    ${''.padEnd(10)}${LABELS.map((l) => l.padStart(10)).join('')}`);
   for (const g of LABELS) {
