@@ -103,10 +103,16 @@ export function attributeSentiment(
     labelSubject !== null ||
     (headingSubject !== null && s.blockKind !== 'heading') ||
     (prevSentenceEntities.length === 1 &&
-      (kind === 'social' || PRONOUN_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40))))) ||
+      ((kind === 'social' && !newParagraph) || PRONOUN_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40))))) ||
     (prevSentenceEntities.length > 1 && COLLECTIVE_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40))));
 
+  /** End of the previous sentence: a blank line since then starts a new paragraph. */
+  let prevEnd = 0;
+  /** In a post, a follow-up sentence ("Never again.") speaks of the last entity only within its paragraph. */
+  let newParagraph = false;
   for (const s of sentences) {
+    newParagraph = /\n[ \t>]*\n/.test(text.slice(prevEnd, s.start));
+    prevEnd = s.end;
     const ms = bySentence.get(s.index) ?? [];
     if (s.blockKind === 'code') {
       prevSentenceEntities = [];
@@ -157,7 +163,7 @@ export function attributeSentiment(
       if (target === undefined && labelSubject !== null) target = labelSubject;
       if (target === undefined && headingSubject !== null && s.blockKind !== 'heading') target = headingSubject;
       // Pronoun follow-ups ("It is ..."); in social posts any follow-up sentence ("never again.").
-      const followUp = kind === 'social' || PRONOUN_LEAD.test(text.slice(s.start, s.end));
+      const followUp = (kind === 'social' && !newParagraph) || PRONOUN_LEAD.test(text.slice(s.start, s.end));
       if (target === undefined && followUp && prevSentenceEntities.length === 1) target = prevSentenceEntities[0];
       if (target === undefined && prevSentenceEntities.length > 1 && COLLECTIVE_LEAD.test(text.slice(s.start, s.end))) {
         const sc = scoreWhole(text, tokens, skip, sarcastic, -1, [], entityIndex, emo);
