@@ -103,16 +103,30 @@ export function attributeSentiment(
     labelSubject !== null ||
     (headingSubject !== null && s.blockKind !== 'heading') ||
     (prevSentenceEntities.length === 1 &&
-      ((kind === 'social' && !newParagraph) || PRONOUN_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40))))) ||
+      ((kind === 'social' && !newParagraph) ||
+        PRONOUN_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40))))) ||
     (prevSentenceEntities.length > 1 && COLLECTIVE_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40))));
 
   /** End of the previous sentence: a blank line since then starts a new paragraph. */
   let prevEnd = 0;
   /** In a post, a follow-up sentence ("Never again.") speaks of the last entity only within its paragraph. */
   let newParagraph = false;
+  /** Sentences since the last heading or label set a subject. */
+  let sinceSubject = 0;
   for (const s of sentences) {
     newParagraph = /\n[ \t>]*\n/.test(text.slice(prevEnd, s.start));
     prevEnd = s.end;
+    // A heading's or a label's subject covers the paragraph that follows it, not the rest of the text (a closing
+    // remark, or text appended after the answer, is not about it).
+    if (newParagraph && sinceSubject > 0) {
+      headingSubject = null;
+      labelSubject = null;
+    }
+    // Only a paragraph set directly under the heading line ("## Bose QuietComfort\nClass-leading ...") is read as
+    // the heading's; after a blank line the heading no longer names the paragraph's subject (a quoted or spliced-in
+    // block must not take a brand's score).
+    if (newParagraph && sinceSubject === 0) headingSubject = null;
+    sinceSubject++;
     const ms = bySentence.get(s.index) ?? [];
     if (s.blockKind === 'code') {
       prevSentenceEntities = [];
@@ -128,7 +142,10 @@ export function attributeSentiment(
     const skip = skipMask(tokens, ms);
     const sarcastic = globalSarcasm || isSarcastic(text, s.start, s.end);
     const emo: EmoticonScope = { text, start: s.start, end: s.end };
-    if (s.blockKind === 'heading') headingSubject = distinct.length === 1 ? distinct[0]! : null;
+    if (s.blockKind === 'heading') {
+      headingSubject = distinct.length === 1 ? distinct[0]! : null;
+      sinceSubject = 0;
+    }
 
     if (s.blockKind === 'table-row' && s.cells) {
       const perEntity = scoreTableRow(s, tokens, skip, ms, entityIndex, tableHeaders, sarcastic);
@@ -189,6 +206,7 @@ export function attributeSentiment(
       )
     ) {
       labelSubject = distinct[0]!;
+      sinceSubject = 0;
       prevSentenceEntities = distinct;
       continue;
     }
