@@ -3,7 +3,8 @@
  * 2,000 synthetic ~2 KB answers and 250 tracked aliases.
  *   (a) mention detection MB/s: engine vs a naive per-alias regex loop (baseline) vs a single pass that only
  *       lower-cases and scans the text (practical limit);
- *   (b) full analysis answers/s on one core;
+ *   (b) full analysis answers/s on one core, beside vader-sentiment (the reference VADER port, text score only) and the
+ *       engine's own text scorer on the same answers;
  *   (c) memory of a compiled configuration with 10,000 aliases.
  * Prints figures and targets; always exits 0 (timings are machine-dependent, so they are reported, not asserted).
  * The contenders run in interleaved rounds and the figures are medians (see measureAll): the dev machine is shared.
@@ -12,8 +13,10 @@
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { SentimentIntensityAnalyzer } from 'vader-sentiment';
 import { analyzeText, compileEntities, findAliasMatches } from '../shared/analysis/analyze.ts';
 import { matcherSizeBytes } from '../shared/analysis/matcher.ts';
+import { scoreText } from '../shared/analysis/text-sentiment.ts';
 import { makeAnswers, makeEntities } from './lib/synthetic.ts';
 
 setFlagsFromString('--expose-gc');
@@ -103,8 +106,12 @@ const baseline = contender('naive', answers.slice(0, 200), (t) => {
   return n;
 });
 const full = contender('full', answers, (t) => analyzeText(t, compiled).mentions.length);
+const vader = contender('vader', answers.slice(0, 400), (t) =>
+  SentimentIntensityAnalyzer.polarity_scores(t).compound > 0 ? 1 : 0,
+);
+const textScore = contender('text', answers, (t) => (scoreText(t).score > 0 ? 1 : 0));
 const ROUNDS = 11;
-measureAll([engine, limit, baseline, full], ROUNDS, 250);
+measureAll([engine, limit, baseline, full, vader, textScore], ROUNDS, 250);
 const best = (c: Contender, k: 'mbps' | 'perSec'): number => Math.max(...c.rounds.map((x) => x[k]));
 const med = (c: Contender, k: 'mbps' | 'perSec'): number => median(c.rounds.map((x) => x[k]));
 
@@ -123,7 +130,16 @@ ratio('engine / naive', engine, baseline, 1, '30x');
 ratio('engine / limit', engine, limit, 2, '0.5x');
 console.log('\n(b) full analysis (mentions, structure, sentiment, citations, positions)');
 console.log(
-  `  ${fmt(best(full, 'perSec'), 0)} answers/s on one core   [${fmt(med(full, 'perSec'), 0)} answers/s]   (target >= 2,000)`,
+  `  ${fmt(best(full, 'perSec'), 0)} answers/s on one core   [${fmt(med(full, 'perSec'), 0)} answers/s]   (target >= 3,000)`,
+);
+console.log(
+  `  vader-sentiment (text score only)   ${fmt(best(vader, 'perSec'), 0)} answers/s   [${fmt(med(vader, 'perSec'), 0)}]`,
+);
+console.log(
+  `  engine text score (scoreText)       ${fmt(best(textScore, 'perSec'), 0)} answers/s   [${fmt(med(textScore, 'perSec'), 0)}]`,
+);
+console.log(
+  `  full analysis / vader-sentiment     ${fmt(best(full, 'perSec') / best(vader, 'perSec'), 1)}x   [${fmt(med(full, 'perSec') / med(vader, 'perSec'), 1)}x]   (target >= 5x)`,
 );
 
 // (c) Memory for 10,000 aliases.
@@ -139,4 +155,4 @@ console.log(
   `  heap growth ${fmt((after - before) / 1e6)} MB (automaton tables ${fmt(arrays / 1e6)} MB, ${keep.matcher.stateCount} states x ${keep.matcher.classes} classes)   (target < 50 MB)`,
 );
 keep = null;
-console.log(`\n(sink ${(engine.sink + limit.sink + baseline.sink + full.sink) & 1})`);
+console.log(`\n(sink ${(engine.sink + limit.sink + baseline.sink + full.sink + vader.sink + textScore.sink) & 1})`);

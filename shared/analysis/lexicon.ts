@@ -2,7 +2,9 @@
  * Compact sentiment lexicon tuned for product/brand talk (software, services, consumer goods), social slang and
  * emoji, plus a few high-frequency Spanish/French/German/Portuguese words. Valences follow the VADER scale
  * (roughly -3..+3). Keys are folded (lower-case, no diacritics), matching the tokenizer in sentiment.ts.
- * Written as data so it can be reviewed and extended without touching the scorer.
+ * Written as data so it can be reviewed and extended without touching the scorer; long (~650 lines) because it is
+ * word lists. The general-purpose vocabulary comes from VADER's lexicon (general-lexicon.ts); these entries win over
+ * it, including the zeros that keep fact words ("founded", "based in", "supports", "free plan") neutral.
  */
 
 const POSITIVE = `
@@ -21,12 +23,13 @@ superior:2.3 improved:1.7 improves:1.5 improvement:1.5 upgrade:1.0 reliable:2.1 
 transparent:1.5 top:1.4 topnotch:2.8 premium:1.2 unbeatable:2.8 handy:1.6 useful:1.8 delightful:2.8 painless:1.8
 hassle-free:2.0 effortless:2.1 rock-solid:2.4 dependable:2.1 mature:1.1 thriving:2.0 growing:0.8 gains:1.2
 outperforms:2.2 beats:1.8 won:1.5 rich:1.4 richer:1.5 prefer:1.2 prefers:1.2 preferred:1.2 thanks:1.6 thank:1.5 kudos:2.4 wow:2.0 yay:2.4 finally:0.6
-goated:2.8 slaps:2.5 fire:1.8 lit:1.6 based:1.2 banger:2.5 clutch:1.8 elite:2.4 chef's:1.0 lifesaver:2.6
+goated:2.8 slaps:2.5 lit:1.6 banger:2.5 clutch:1.8 elite:2.4 chef's:1.0 lifesaver:2.6
 lifesavers:2.6 gamechanger:2.6 game-changer:2.6 no-brainer:2.3 must-have:2.4 go-to:1.9 legit:1.8 dope:2.0
 rocks:2.0 stellar:2.8 obsessed:2.0 10/10:2.8 recommend!:2.2 underrated:1.6 sleek:1.9
+gem:2.6 gems:2.4 masterpiece:3.0 flawless:3.0 spotless:2.2 rock-solid:2.4 worth-it:2.0 blazing:1.6 lightning-fast:2.4
 excelente:3.0 bueno:1.9 buena:1.9 mejor:2.0 genial:2.8 encanta:2.8 recomiendo:2.2 rapido:1.5 facil:1.7 barato:1.0
 excellent:3.2 bon:1.8 bonne:1.8 meilleur:2.0 meilleure:2.0 super:2.2 adore:2.8 recommande:2.2 efficace:1.8
-gut:1.9 toll:2.6 super:2.2 besser:1.9 beste:2.6 empfehlen:2.2 zuverlassig:2.1 schnell:1.5 einfach:1.3 prima:2.4
+gut:1.9 toll:2.6 super:2.2 besser:1.9 beste:2.6 empfehlen:2.2 zuverlassig:2.1 schnell:1.5 einfach:1.3
 otimo:3.0 otima:3.0 bom:1.9 boa:1.9 melhor:2.0 adoro:2.8 recomendo:2.2 incrivel:3.0
 👍:1.9 ❤️:2.6 ❤:2.6 😍:2.9 🔥:1.8 🙌:2.2 💯:2.4 👏:2.2 🥰:2.8 😊:2.1 🎉:2.2 ✅:1.3 🚀:1.8 💪:1.7 😎:1.5 🤩:2.8
 `;
@@ -51,6 +54,41 @@ weaknesses:-1.6 weak:-1.6 weaker:-1.7 lacking:-1.5 lose:-1.3 loses:-1.4 losing:-
 decline:-1.4 struggling:-1.8 struggles:-1.7 stale:-1.5 stiff:-1.3 uncomfortable:-2.0 blisters:-2.0 blister:-1.8
 flimsy:-2.0 basic:-0.6 wreck:-2.0 wrecks:-2.0 wrecked:-2.2 unfair:-2.0 fell:-0.8 apart:-1.0 cold:-0.6 burnt:-1.8 stale:-1.5 dirty:-2.0 bland:-1.5 spammy:-2.0 spam:-1.8
 shady:-2.1 hidden:-0.8 gouging:-2.5 lawsuit:-2.0 sued:-1.9 fined:-1.9 layoffs:-1.6 recall:-1.6 delayed:-1.4 delays:-1.4
+lawsuits:-2.0 suing:-1.9 sues:-1.9 fine:0.8 fines:-1.6 penalty:-1.6 layoff:-1.6 laid-off:-1.8 recalls:-1.6 recalled:-1.6
+breaches:-2.4 breached:-2.4 hack:-1.8 hacks:-1.8 ransomware:-2.4 malware:-2.2 exploit:-1.4 exploited:-1.8 leak:-1.8
+leaks:-1.8 exposed:-1.4 outages:-2.1 shutdown:-1.6 bankruptcy:-2.6 insolvency:-2.4 injured:-2.0 injuries:-2.0 injures:-2.0
+dies:-2.6 fatal:-2.9 blaze:-1.8 explosion:-2.4 evacuated:-1.6 plunge:-1.8 plunges:-1.8 plunged:-1.8 slump:-1.7
+slumps:-1.7 tumble:-1.6 tumbles:-1.6 downgrade:-1.4 downgraded:-1.5 probe:-1.2 investigated:-1.4 indicted:-2.4
+charged:-1.2 boycott:-1.9 backlash:-1.9 scandal:-2.4 halted:-1.4 halts:-1.3 disrupted:-1.6 disruption:-1.4 glitch:-1.7
+degraded:-1.7 unavailable:-1.6 bricked:-2.5 throttled:-1.6 throttling:-1.5 ripoff:-2.8 enshittification:-2.6 bloatware:-2.2
+minefield:-2.2 gimmick:-1.8 gimmicky:-1.8 sneaky:-2.0 filthy:-2.6 overkill:-1.5 half-finished:-1.8 half-baked:-1.8
+nickel-and-diming:-2.2 froze:-1.8 freezes:-1.8 freezing:-1.4 misfire:-1.8 misfires:-1.8 choked:-1.8 chokes:-1.8 plush:1.6
+straightforward:1.5 redundant:-0.8 hikes:-1.5 hiked:-1.6 surprise:0 surprised:0 premium:0 no:0 sorted:1.2 witchcraft:1.6
+unusable:-2.6 unreadable:-1.8 ghosting:-2.0 scammed:-2.8 overcharged:-2.4 downhill:-1.8 mushy:-1.0 harsh:-1.6 deleted:-1.0
+excelentes:3.0 malos:-2.3 malas:-2.3 majisimo:2.6 amable:2.0 intuitivo:2.0 intuitiva:2.0 complicado:-1.5 complicada:-1.5
+complicadisimo:-2.3 comodo:1.8 comoda:1.8 comodos:1.8 comodas:1.8 fiable:2.0 desastre:-2.8 pesimo:-3.0 pesima:-3.0
+eternas:-1.4 eterno:-1.4 eterna:-1.4 lentisimo:-2.2 carisimo:-2.0 recomendable:2.0 encantado:2.4 encantada:2.4
+otimos:3.0 ruins:-2.3 facil:1.7 completo:1.2 completa:1.2 trava:-1.8 travando:-1.8 travou:-1.8 quebrado:-2.0 quebrou:-2.0
+maravilhoso:3.0 horrivel:-3.0 decepcionante:-2.2 caros:-1.4 baratos:1.0 rapida:1.5
+rapide:1.5 facile:1.7 parfait:3.0 parfaite:3.0 pratique:1.5 decu:-2.2 decue:-2.2 catastrophique:-3.0 regrette:-2.0
+chers:-1.3 lente:-1.5 genial:2.8 geniale:2.8 fiables:2.0 deplorable:-2.6
+hervorragend:3.0 hervorragende:3.0 hervorragenden:3.0 leise:1.0 sparsam:1.2 langlebig:2.0 stabil:1.5 absturze:-2.2
+absturz:-2.0 unschlagbar:2.8 unschlagbares:2.8 unschlagbare:2.8 undurchsichtig:-1.6 enttauschend:-2.2 klasse:2.4
+zuverlassige:2.1 langsame:-1.6 teure:-1.4 schlechte:-2.3 gute:1.9 guter:1.9 tolle:2.6 toller:2.6
+ottimo:3.0 ottima:3.0 buono:1.9 buona:1.9 pessimo:-3.0 pessima:-3.0 lenta:-1.6 bellissimo:3.0 bellissima:3.0 bello:2.2
+bella:2.2 vergognoso:-2.6 vergognosa:-2.6 perfetto:3.0 perfetta:3.0 meglio:2.0 peggio:-2.1 cancellato:-1.4 consiglio:1.5
+geweldig:3.0 slecht:-2.3 traag:-1.8 duur:-1.3 goed:1.9 goede:1.9 handig:1.6 snel:1.5 betrouwbaar:2.0 verhoogd:-1.0
+launched:0 launch:0 launches:0 free:0 die:0 sin:0 incredible:2.8 breaking:-1.2 clunkier:-2.0 langsamer:-1.7
+teurer:-1.5 schneller:1.6 gunstiger:1.5 billiger:1.2 hallucinates:-2.2 hallucinated:-2.2 hallucinating:-2.2
+hallucination:-2.0 hallucinations:-2.0 inventing:-0.8 ne:0 🗑:-2.4 🗑️:-2.4
+investigation:-1.4 investigations:-1.4 antitrust:-1.2 cyberattack:-2.4 banned:-1.8 ban:-1.2 crackdown:-1.5
+bussin:2.5 peak:1.2 lowkey:0 😂:1.0 🤣:1.0 😀:2.0 😃:2.0 😄:2.2 😁:2.0 🙂:1.2 😉:1.2 😘:2.2 😋:2.0 👌:1.8 🏆:2.4
+⭐:1.5 🌟:2.0 ✨:1.2 💚:2.2 💙:2.2 💜:2.2 🧡:2.2 💛:2.2 😐:-0.5 😑:-0.8 😕:-1.4 🙁:-1.6 ☹:-1.8 😩:-2.0 😫:-2.0 😖:-2.0
+😣:-1.8 😬:-1.2 🤦:-1.8 💔:-2.2 🐌:-1.2 😴:-1.2 🥱:-1.2 🚮:-1.8 😓:-1.4 😰:-1.8 😱:-1.8 💸:-1.0 🥲:-0.6
+lache:-1.2 lacked:-1.5 unpredictable:-1.6 wahnsinn:1.5 limiting:-1.4 demorado:-1.6 demorada:-1.6 impecavel:2.8 anticuada:-1.7
+anticuado:-1.7 recomendaria:2.2 recomendaria!:2.2 consigliato:2.0 versteckte:-1.2 lento!:-1.6 sencillisima:2.0 sencillo:1.4
+steer:0 based:0 founded:0 headquartered:0 acquired:0 acquires:0 acquisition:0 support:0 supports:0 supported:0
+ha:0 created:0 create:0 charge:0 charges:0 help:0.6 helps:0.6 share:0 shares:0 credit:0 credits:0 interest:0 united:0 party:0 security:0 matter:0 number:0 play:0 care:0 please:0
 overwhelming:-1.4 tedious:-1.8 awkward:-1.5 janky:-2.1 jank:-2.0 scuffed:-1.8 dogwater:-2.8 ass:-1.9 l:-0.2 ratio:-0.8
 hell:-1.8 angry:-2.3 furious:-2.7 sad:-1.9 upset:-2.0 worried:-1.5 sketchy:-2.0 nerfed:-1.5 paywalled:-1.7 paywall:-1.4
 malo:-2.3 mala:-2.3 peor:-2.1 caro:-1.4 cara:-0.6 lento:-1.6 horrible:-3.1 mauvais:-2.3 mauvaise:-2.3 pire:-2.4 cher:-1.3
@@ -68,8 +106,8 @@ function parse(block: string, into: Map<string, number>): void {
   }
 }
 
-/** word -> valence (VADER scale). */
-export const LEXICON: ReadonlyMap<string, number> = (() => {
+/** Domain word -> valence (VADER scale); merged over the general lexicon in general-lexicon.ts (domain wins). */
+export const DOMAIN_LEXICON: ReadonlyMap<string, number> = (() => {
   const m = new Map<string, number>();
   parse(POSITIVE, m);
   parse(NEGATIVE, m);
@@ -114,13 +152,188 @@ export const PHRASES: ReadonlyMap<string, number> = new Map([
   ['pain points', -1.5],
   ['customer support', 0],
   ['on fire', 1.8],
+  ['is fire', 1.8],
+  ['so fire', 2.0],
+  ['straight fire', 2.2],
+  ['absolute fire', 2.2],
+  ['based in', 0],
+  ['free to', 0],
+  ['for free', 0.8],
+  ['keep your money', -2.4],
+  ['save your money', -2.4],
+  ['save yourself', -1.6],
+  ['do yourself a', 0],
+  ['worth every penny', 2.8],
+  ['money well spent', 2.6],
+  ['not worth the', -2.2],
+  ['not worth', -2.0],
+  ['thumbs up', 2.0],
+  ['thumbs down', -2.0],
+  ['two thumbs up', 2.8],
+  ['blew me away', 2.8],
+  ['blown away', 2.6],
+  ['let down', -2.0],
+  ['letdown', -2.0],
+  ['let me down', -2.2],
+  ['fell apart', -2.2],
+  ['falls apart', -2.2],
+  ['falling apart', -2.2],
+  ['went downhill', -2.2],
+  ['gone downhill', -2.2],
+  ['goes downhill', -2.2],
+  ['down the drain', -2.2],
+  ['does the job', 1.2],
+  ['does the trick', 1.5],
+  ['gets the job done', 1.6],
+  ['get the job done', 1.4],
+  ['like a charm', 2.5],
+  ['stopped working', -2.2],
+  ['quit working', -2.2],
+  ['not working', -1.8],
+  ['steer clear', -2.4],
+  ['steer clear of', -2.4],
+  ['give it a miss', -1.8],
+  ['pass on', -1.0],
+  ['run away', -1.6],
+  ['avoid at all costs', -3.0],
+  ['like the plague', -2.4],
+  ['piece of junk', -2.8],
+  ['piece of crap', -3.0],
+  ['piece of garbage', -3.0],
+  ['hard pass', -2.0],
+  ['no regrets', 2.0],
+  ['regret nothing', 2.2],
+  ['never looked back', 2.4],
+  ["haven't looked back", 2.4],
+  ['not looked back', 2.2],
+  ['for the win', 2.2],
+  ['ftw', 2.2],
+  ['is down', -1.8],
+  ['are down', -1.6],
+  ['went down', -1.8],
+  ['goes down', -1.6],
+  ['down again', -2.2],
+  ['laid off', -1.8],
+  ['laying off', -1.8],
+  ['runs narrow', -1.2],
+  ['runs small', -1.0],
+  ['lays off', -1.8],
+  ['lay off', -1.6],
+  ['cut jobs', -1.8],
+  ['cuts jobs', -1.8],
+  ['job cuts', -1.8],
+  ['data breach', -2.6],
+  ['class action', -2.0],
+  ['security flaw', -2.0],
+  ['security incident', -2.0],
+  ['filed for bankruptcy', -2.8],
+  ['files for bankruptcy', -2.8],
+  ['no longer', -0.6],
+  ['gem of a', 2.6],
+  ['works great', 2.4],
+  ['works well', 2.0],
+  ['works perfectly', 2.8],
+  ['just works', 1.8],
+  ['a breeze', 2.0],
+  ['night and day', 1.2],
+  ['a must', 2.0],
+  ["can't stand", -2.0],
+  ['cant stand', -2.0],
+  ['fed up', -1.8],
+  ['screwed up', -1.5],
+  ['kind of', 0],
+  ['no notes', 2.0],
+  ['with a fine', -1.8],
+  ['million fine', -1.8],
+  ['record fine', -2.4],
+  ['record sales', 2.0],
+  ['record revenue', 2.0],
+  ['record profits', 2.0],
+  ['record profit', 2.0],
+  ['funding round', 1.5],
+  ['misses expectations', -2.0],
+  ['misses estimates', -2.0],
+  ['beats expectations', 2.0],
+  ['beats estimates', 2.0],
+  ['tops estimates', 2.0],
+  ['buy again', 2.0],
+  ["i'd go with", 1.8],
+  ['would go with', 1.6],
+  ['stick with', 1.0],
+  ['sticking with', 1.0],
+  ['on top of', 0],
+  ['top of', 0],
+  ['it works', 1.2],
+  ['works everywhere', 1.6],
+  ["i'd start with", 1.6],
+  ['schwer erreichbar', -1.8],
+  ['kaum erreichbar', -1.8],
+  ['versteckte kosten', -2.2],
+  ['tarifas altas', -1.6],
+  ['de maravilla', 2.6],
+  ["don't bother", -2.0],
+  ['dont bother', -2.0],
+  ['do not bother', -2.0],
+  ['not bother', -1.8],
+  ['jeden cent wert', 2.6],
+  ['every penny', 2.4],
+  ['within an hour', 1.2],
+  ['within minutes', 1.2],
+  ['in an hour', 0.8],
+  ["can't even", -1.5],
+  ['cant even', -1.5],
+  ['last years', 1.8],
+  ['lasts years', 1.8],
+  ['lasted years', 1.8],
+  ['without breaking a', 2.0],
+  ['got the basics', 1.2],
+  ['gets the basics', 1.2],
+  ['shut down', -1.8],
+  ['shuts down', -1.8],
+  ['no warning', -1.6],
+  ['without warning', -1.6],
+  ['me coming back', 2.0],
+  ['fraud claim', 0],
+  ['made up', -1.5],
+  ['makes things up', -1.8],
+  ['makes stuff up', -1.8],
+  ['gold standard', 2.6],
+  ['caught the bug', 1.6],
+  ['catches bugs', 1.6],
+  ['takes weeks', -1.4],
+  ['took weeks', -1.4],
+  ['takes forever', -2.0],
+  ['took forever', -2.0],
+  ['deleted all', -2.4],
+  ['last straw', -2.4],
+  ['keeps me coming back', 2.2],
+  ['keep me coming back', 2.2],
+  ['raised prices', -1.8],
+  ['raised its prices', -1.8],
+  ['raised the price', -1.6],
+  ['raised their prices', -1.8],
+  ['raises prices', -1.8],
+  ['price hikes', -2.0],
+  ['pleasantly surprised', 2.2],
+  ['trust page', 0],
+  ['trust pages', 0],
+  ['trust center', 0],
+  ['actually sick', 2.0],
+  ['fa pena', -2.5],
+  ['klaar mee', -2.2],
+  ['aumentou o preco', -1.8],
+  ['aumentou o preço', -1.8],
+  ['sans probleme', 1.5],
+  ['sin dudarlo', 1.5],
+  ['sem duvida', 1.5],
+  ['sort of', 0],
   ['down again', -2.2],
   ['rolled back', -1.0],
   ['price hike', -2.0],
   ['price increase', -1.6],
   ['hidden fees', -2.2],
-  ['free tier', 1.0],
-  ['free plan', 1.0],
+  ['free tier', 0],
+  ['free plan', 0],
   ['free trial', 0],
   ['paying off', 1.8],
   ['pays off', 1.8],
@@ -152,6 +365,101 @@ export const PHRASES: ReadonlyMap<string, number> = new Map([
   ['cant recommend enough', 3.0],
   ["can't recommend enough", 3.0],
   ['customer service', 0],
+]);
+
+/**
+ * Verbs with no valence of their own that turn negative when negated or refused: "do not buy", "doesn't work",
+ * "never use it again". Valence is the negated value.
+ */
+export const NEGATED_ONLY: ReadonlyMap<string, number> = new Map([
+  ['buy', -2.2],
+  ['buying', -2.0],
+  ['purchase', -2.2],
+  ['order', -1.6],
+  ['get', -1.2],
+  ['use', -1.4],
+  ['using', -1.2],
+  ['bother', -2.0],
+  ['touch', -1.8],
+  ['trust', -2.2],
+  ['work', -2.0],
+  ['works', -2.0],
+  ['worked', -1.8],
+  ['working', -1.8],
+  ['last', -1.6],
+  ['lasts', -1.6],
+  ['load', -1.6],
+  ['loads', -1.6],
+  ['sync', -1.6],
+  ['syncs', -1.6],
+  ['connect', -1.4],
+  ['respond', -1.6],
+  ['responded', -1.6],
+  ['deliver', -1.6],
+  ['delivers', -1.6],
+  ['delivered', -1.6],
+  ['renew', -1.6],
+  ['return', -1.2],
+  ['upgrade', -1.2],
+  ['waste', 1.2],
+]);
+
+/** Advice verbs: a negated action after them ("I recommend that you do not buy") carries their whole weight. */
+export const ADVICE_VERBS: ReadonlySet<string> = new Set([
+  'recommend',
+  'recommends',
+  'recommended',
+  'suggest',
+  'suggests',
+  'advise',
+  'advice',
+  'urge',
+  'tip',
+  'recommendation',
+]);
+
+/**
+ * Chinese, Japanese and Korean evaluative words, matched as substrings of a token (these scripts run words together,
+ * so "效率提高了很多" is one token). Deliberately short and unambiguous.
+ */
+export const CJK_WORDS: ReadonlyMap<string, number> = new Map([
+  ['最高', 3.0],
+  ['最悪', -3.0],
+  ['便利', 2.0],
+  ['おすすめ', 2.2],
+  ['使いやすい', 2.0],
+  ['使いにくい', -2.0],
+  ['ほつれる', -1.8],
+  ['買わない', -2.2],
+  ['遅い', -1.8],
+  ['がっかり', -2.2],
+  ['素晴らしい', 3.0],
+  ['太卡', -2.2],
+  ['舒服', 2.0],
+  ['推荐', 2.2],
+  ['好用', 2.0],
+  ['难用', -2.0],
+  ['垃圾', -2.8],
+  ['失望', -2.2],
+  ['提高', 1.2],
+  ['很棒', 2.6],
+  ['方便', 1.8],
+  ['太贵', -2.0],
+  ['稳定', 1.5],
+  ['崩溃', -2.2],
+  ['빠르', 1.5],
+  ['편해', 1.8],
+  ['편리', 1.8],
+  ['느려', -1.8],
+  ['느리', -1.8],
+  ['해지', -1.5],
+  ['최고', 3.0],
+  ['최악', -3.0],
+  ['추천', 2.2],
+  ['별로', -1.8],
+  ['비싸', -1.4],
+  ['좋아', 2.0],
+  ['좋은', 1.9],
 ]);
 
 /** Words that flip the polarity of what follows. */
@@ -198,6 +506,7 @@ export const NEGATORS: ReadonlySet<string> = new Set([
   'lacks',
   'lack',
   'lacking',
+  'lacked',
   'no',
   'nunca',
   'pas',
@@ -205,6 +514,12 @@ export const NEGATORS: ReadonlySet<string> = new Set([
   'kein',
   'keine',
   'nao',
+  'nowhere',
+  'ne',
+  'kaum',
+  'jamais',
+  'niet',
+  'geen',
 ]);
 
 /** Intensifiers (>1) and diminishers (<1). */
@@ -235,6 +550,20 @@ export const BOOSTERS: ReadonlyMap<string, number> = new Map([
   ['tres', 1.3],
   ['sehr', 1.3],
   ['muito', 1.3],
+  ['stupid', 1.4],
+  ['crazy', 1.35],
+  ['mad', 1.3],
+  ['wicked', 1.3],
+  ['ridiculously', 1.4],
+  ['absurdly', 1.4],
+  ['molto', 1.3],
+  ['zeer', 1.3],
+  ['erg', 1.3],
+  ['trop', 1.3],
+  ['demais', 1.3],
+  ['demasiado', 1.3],
+  ['viel', 1.2],
+  ['beaucoup', 1.2],
   ['slightly', 0.6],
   ['somewhat', 0.6],
   ['fairly', 0.8],
@@ -282,7 +611,41 @@ export const COMPARATIVES: ReadonlyMap<string, number> = new Map([
   ['inferior', -1],
   ['trails', -1],
   ['lags', -1],
+  ['trailing', -1],
+  ['trailed', -1],
+  ['lagging', -1],
+  ['lagged', -1],
+  ['behind', -1],
+  ['ahead', 1],
+  ['beat', 1],
+  ['beating', 1],
+  ['outperformed', 1],
+  ['outperform', 1],
+  ['outclasses', 1],
+  ['outclassed', 1],
+  ['surpasses', 1],
+  ['surpassed', 1],
+  ['crushes', 1],
+  ['trumps', 1],
+  ['worse', -1],
+  ['pricier', -1],
+  ['costlier', -1],
+  ['buggier', -1],
+  ['schneller', 1],
+  ['langsamer', -1],
+  ['teurer', -1],
+  ['gunstiger', 1],
+  ['billiger', 1],
+  ['meglio', 1],
+  ['peggio', -1],
+  ['beter', 1],
+  ['slechter', -1],
+  ['sneller', 1],
+  ['trager', -1],
+  ['goedkoper', 1],
+  ['duurder', -1],
   ['mejor', 1],
+  ['doble', 1],
   ['peor', -1],
   ['meilleur', 1],
   ['besser', 1],
@@ -307,4 +670,8 @@ export const SARCASM_CUES: readonly RegExp[] = [
   /\bclassic\b.*(?:again|another)/,
   /\bsure,? because\b/,
   /🙃|🙄/u,
+  /^\W*(?:oh,? )?(?:great|perfect|wonderful|fantastic|awesome|brilliant|lovely|nice|amazing)[,!.…]+\s.*\b(?:down|again|crash\w*|broke\w*|fail\w*|outage|lost|deleted|charged|late|stuck|froze|error\w*)\b/,
+  /\blove that for (?:us|me)\b/,
+  /\bof course it did\b/,
+  /\bamazing timing\b/,
 ];

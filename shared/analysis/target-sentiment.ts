@@ -1,0 +1,487 @@
+/**
+ * Target (per-entity) sentiment: which words of a text speak about which tracked entity. The analyzer finds the
+ * mentions and the structure; this module scores each sentence's clauses and attributes them: one entity per
+ * sentence takes it whole; several entities split it by clause, comparatives, switching verbs and coordination;
+ * mention-less sentences go to the entity a list item, heading, label or pronoun points at; table cells go to their
+ * row or column entity. Output: raw valence sums per entity (evidence), summarised by {@link summarize}.
+ * Sentence-level attribution rules (switching, yardsticks, labels) live in target-rules.ts. Length (~450 lines): one
+ * attribution walk and its three scope scorers (whole sentence, several entities, table row).
+ */
+
+import { COMPARATIVES } from './lexicon.ts';
+import {
+  COMPARATIVE_STRENGTH,
+  type EmoticonScope,
+  findComparative,
+  isSarcastic,
+  normalizeScore,
+  scoreTokens,
+  splitClauses,
+  type Token,
+  tokenize,
+} from './sentiment.ts';
+import { isPureLabel, type Sentence, type Structure } from './structure.ts';
+import { type EntityAt, isNameLabel, leadReference, switchRoles } from './target-rules.ts';
+import type { EntitySentiment, Mention, TextKind } from './types.ts';
+
+const PRONOUN_LEAD =
+  /^(?:[*_"“]*)(?:it|it's|its|they|they're|their|this (?:tool|app|platform|one|product|service|brand)|the (?:app|tool|platform|product|service))\b/i;
+
+const COORDINATION = new Set([
+  'and',
+  'or',
+  '&',
+  'both',
+  'either',
+  'y',
+  'et',
+  'und',
+  'e',
+  'o',
+  'ou',
+  'oder',
+  'plus',
+  'as',
+  'well',
+  'como',
+  'tanto',
+  'sowohl',
+  'auch',
+  'en',
+  'ed',
+]);
+
+/** Clause openers after which a name just before the cut is the clause's subject ("Globex, though, was ..."). */
+const CONTRAST_OPENER = new Set(['though', 'however', 'meanwhile', 'instead', 'conversely']);
+
+/** Openers of a sentence that speaks about every entity of the previous sentence ("Both are fantastic."). */
+const COLLECTIVE_LEAD =
+  /^(?:[*_"“]*)(?:both|they both|both of them|all (?:of them|three|four)|each of them|ambos|ambas|beide|les deux|tous les deux|entrambi)\b/i;
+
+interface Scope {
+  sum: number;
+  hits: number;
+}
+
+/**
+ * Scores every sentence and attributes its valence to entities. Sets `Mention.sentiment` on the text mentions and
+ * returns, per entity index, the raw valence sums of its scopes.
+ */
+export function attributeSentiment(
+  text: string,
+  limit: number,
+  kind: TextKind,
+  structure: Structure,
+  textMentions: readonly Mention[],
+  entityIndex: ReadonlyMap<string, number>,
+  itemLead: ReadonlyMap<number, number>,
+  entityCount: number,
+): number[][] {
+  const sentences = structure.sentences;
+  const evidence: number[][] = Array.from({ length: entityCount }, () => []);
+  const bySentence = new Map<number, Mention[]>();
+  for (const m of textMentions) {
+    let arr = bySentence.get(m.sentenceIndex);
+    if (!arr) {
+      arr = [];
+      bySentence.set(m.sentenceIndex, arr);
+    }
+    arr.push(m);
+  }
+  const globalSarcasm = kind !== 'answer' && text.length < 1200 && isSarcastic(text, 0, limit);
+  const tableHeaders = new Map<number, (number | null)[]>();
+  let subject: number | null = null;
+  /** Entity named by the last heading, when it names exactly one: its paragraphs talk about it. */
+  let headingSubject: number | null = null;
+  /** Entity named by a label sentence ("Initech?", "Northwind:"): the sentences after it talk about it. */
+  let labelSubject: number | null = null;
+  let prevSentenceEntities: number[] = [];
+  /** Cheap pre-check: could a mention-less sentence be attributed to an entity (so it is worth tokenizing)? */
+  const couldAttribute = (s: Sentence): boolean =>
+    (s.listItemIndex !== null && itemLead.has(s.listItemIndex)) ||
+    (s.section !== null && subject !== null) ||
+    labelSubject !== null ||
+    (headingSubject !== null && s.blockKind !== 'heading') ||
+    (prevSentenceEntities.length === 1 &&
+      ((kind === 'social' && !newParagraph) ||
+        PRONOUN_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40))))) ||
+    (prevSentenceEntities.length > 1 && COLLECTIVE_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40))));
+
+  /** End of the previous sentence: a blank line since then starts a new paragraph. */
+  let prevEnd = 0;
+  /** In a post, a follow-up sentence ("Never again.") speaks of the last entity only within its paragraph. */
+  let newParagraph = false;
+  /** Sentences since the last heading or label set a subject. */
+  let sinceSubject = 0;
+  for (const s of sentences) {
+    newParagraph = /\n[ \t>]*\n/.test(text.slice(prevEnd, s.start));
+    prevEnd = s.end;
+    // A heading's or a label's subject covers the paragraph that follows it, not the rest of the text (a closing
+    // remark, or text appended after the answer, is not about it).
+    if (newParagraph && sinceSubject > 0) {
+      headingSubject = null;
+      labelSubject = null;
+    }
+    // Only a paragraph set directly under the heading line ("## Bose QuietComfort\nClass-leading ...") is read as
+    // the heading's; after a blank line the heading no longer names the paragraph's subject (a quoted or spliced-in
+    // block must not take a brand's score).
+    if (newParagraph && sinceSubject === 0) headingSubject = null;
+    sinceSubject++;
+    const ms = bySentence.get(s.index) ?? [];
+    if (s.blockKind === 'code') {
+      prevSentenceEntities = [];
+      continue;
+    }
+    const sectionPrior = s.section === 'pros' ? 1.5 : s.section === 'cons' ? -1.5 : 0;
+    const distinct = [...new Set(ms.map((m) => entityIndex.get(m.entityId)!))];
+    if (distinct.length === 0 && s.blockKind !== 'heading' && s.blockKind !== 'table-row' && !couldAttribute(s)) {
+      if (!PRONOUN_LEAD.test(text.slice(s.start, Math.min(s.end, s.start + 40)))) prevSentenceEntities = [];
+      continue;
+    }
+    const tokens = tokenize(text, s.start, s.end);
+    const skip = skipMask(tokens, ms);
+    const sarcastic = globalSarcasm || isSarcastic(text, s.start, s.end);
+    const emo: EmoticonScope = { text, start: s.start, end: s.end };
+    if (s.blockKind === 'heading') {
+      headingSubject = distinct.length === 1 ? distinct[0]! : null;
+      sinceSubject = 0;
+    }
+
+    if (s.blockKind === 'table-row' && s.cells) {
+      const perEntity = scoreTableRow(s, tokens, skip, ms, entityIndex, tableHeaders, sarcastic);
+      for (const [ei, sc] of perEntity) {
+        const score = normalizeScore(sc.sum);
+        if (sc.hits > 0 || ms.some((m) => entityIndex.get(m.entityId) === ei)) evidence[ei]!.push(sc.sum);
+        for (const m of ms) if (entityIndex.get(m.entityId) === ei) m.sentiment = score;
+      }
+      if (s.listItemIndex !== null) {
+        const lead = itemLead.get(s.listItemIndex);
+        if (lead !== undefined) subject = lead;
+      }
+      prevSentenceEntities = distinct;
+      continue;
+    }
+
+    if (s.blockKind === 'heading') {
+      if (distinct.length === 1) subject = distinct[0]!;
+      else if (distinct.length === 0 && s.section === null) subject = null;
+    } else if (s.leadOfItem && s.listItemIndex !== null) {
+      const item = structure.items[s.listItemIndex];
+      const lead = itemLead.get(s.listItemIndex);
+      if (item && item.depth === 0 && lead !== undefined && item.section === null) subject = lead;
+    }
+
+    if (distinct.length === 0) {
+      if (s.section !== null && s.blockKind !== 'list-item' && isPureLabel(text.slice(s.start, s.end))) continue;
+      // Attribute mention-less sentences that clearly talk about one entity.
+      let target: number | undefined;
+      if (s.listItemIndex !== null) target = itemLead.get(s.listItemIndex);
+      if (target === undefined && s.section !== null && subject !== null) target = subject;
+      if (target === undefined && labelSubject !== null) target = labelSubject;
+      if (target === undefined && headingSubject !== null && s.blockKind !== 'heading') target = headingSubject;
+      // Pronoun follow-ups ("It is ..."); in social posts any follow-up sentence ("never again.").
+      const followUp = (kind === 'social' && !newParagraph) || PRONOUN_LEAD.test(text.slice(s.start, s.end));
+      if (target === undefined && followUp && prevSentenceEntities.length === 1) target = prevSentenceEntities[0];
+      if (target === undefined && prevSentenceEntities.length > 1 && COLLECTIVE_LEAD.test(text.slice(s.start, s.end))) {
+        const sc = scoreWhole(text, tokens, skip, sarcastic, -1, [], entityIndex, emo);
+        if (sc.hits > 0) for (const ei of prevSentenceEntities) evidence[ei]!.push(sc.sum);
+        continue;
+      }
+      if (target !== undefined) {
+        const sc = scoreWhole(text, tokens, skip, sarcastic, target, [], entityIndex, emo);
+        const sum = sc.sum + (sc.hits > 0 || sectionPrior !== 0 ? sectionPrior : 0);
+        if (sc.hits > 0 || sectionPrior !== 0) evidence[target]!.push(sum);
+        prevSentenceEntities = [target];
+      } else if (!PRONOUN_LEAD.test(text.slice(s.start, s.end))) prevSentenceEntities = [];
+      continue;
+    }
+
+    if (
+      distinct.length === 1 &&
+      isNameLabel(
+        text,
+        s.start,
+        s.end,
+        ms.map((m) => [m.start, m.end]),
+      )
+    ) {
+      labelSubject = distinct[0]!;
+      sinceSubject = 0;
+      prevSentenceEntities = distinct;
+      continue;
+    }
+    labelSubject = null;
+    const perEntity = scoreSentence(text, tokens, skip, sarcastic, ms, distinct, entityIndex, emo);
+    for (const [ei, sc] of perEntity) {
+      const score = normalizeScore(sc.sum + sectionPrior);
+      evidence[ei]!.push(sc.sum + sectionPrior);
+      for (const m of ms) if (entityIndex.get(m.entityId) === ei) m.sentiment = score;
+    }
+    prevSentenceEntities = distinct;
+  }
+  return evidence;
+}
+
+/**
+ * Scores a sentence that names one or more entities: a yardstick opener ("Compared with X, ...") gives X the
+ * opposite of what the rest says; switching verbs add their roles; the rest goes by clause (see scoreMulti).
+ */
+function scoreSentence(
+  text: string,
+  tokens: readonly Token[],
+  skip: (i: number) => boolean,
+  sarcastic: boolean,
+  ms: readonly Mention[],
+  distinct: readonly number[],
+  entityIndex: ReadonlyMap<string, number>,
+  emo: EmoticonScope,
+): Map<number, Scope> {
+  const ents: EntityAt[] = ms.map((m) => ({ ei: entityIndex.get(m.entityId)!, at: tokenIndexAt(tokens, m.start) }));
+  const sw = switchRoles(tokens, ents, skip);
+  const swSkip = sw.used.size > 0 ? (i: number) => skip(i) || sw.used.has(i) : skip;
+  const score = (sk: (i: number) => boolean, msx: readonly Mention[], dx: readonly number[]): Map<number, Scope> =>
+    dx.length === 1
+      ? new Map([[dx[0]!, scoreWhole(text, tokens, sk, sarcastic, dx[0]!, msx, entityIndex, emo)]])
+      : scoreMulti(text, tokens, sk, sarcastic, msx, entityIndex, emo);
+  let perEntity: Map<number, Scope>;
+  const ref = leadReference(tokens, ents);
+  if (ref) {
+    const restSkip = (i: number): boolean => swSkip(i) || i < ref.restFrom;
+    const rest = distinct.filter((x) => x !== ref.ei);
+    perEntity =
+      rest.length > 0
+        ? score(
+            restSkip,
+            ms.filter((m) => entityIndex.get(m.entityId) !== ref.ei),
+            rest,
+          )
+        : new Map();
+    let subjectSum = 0;
+    if (rest.length === 0) subjectSum = scoreWhole(text, tokens, restSkip, sarcastic, -1, [], entityIndex, emo).sum;
+    else for (const ei of rest) subjectSum += (perEntity.get(ei)?.sum ?? 0) / rest.length;
+    // "Unlike X, Y runs in the browser": setting Y apart from X is itself a point in Y's favour.
+    if (subjectSum === 0 && ref.contrastive) {
+      subjectSum = 1;
+      for (const ei of rest) perEntity.set(ei, { sum: (perEntity.get(ei)?.sum ?? 0) + 1, hits: 1 });
+    }
+    perEntity.set(ref.ei, { sum: -0.8 * subjectSum, hits: subjectSum !== 0 ? 1 : 0 });
+  } else perEntity = score(swSkip, ms, distinct);
+  for (const [ei, r] of sw.roles) {
+    const cur = perEntity.get(ei) ?? { sum: 0, hits: 0 };
+    cur.sum += r;
+    cur.hits++;
+    perEntity.set(ei, cur);
+  }
+  return perEntity;
+}
+
+/**
+ * Entity-level score from the raw valence sums of its scopes: scored as if its scopes were one text (VADER
+ * normalisation of the total), so three mild positives outweigh one mild negative and neutral mentions do not dilute.
+ */
+export function summarize(sums: readonly number[]): EntitySentiment {
+  if (sums.length === 0) return { score: 0, label: 'neutral', evidence: 0, method: 'lexicon' };
+  const total = sums.reduce((a, b) => a + b, 0);
+  const score = Math.round(normalizeScore(total) * 1000) / 1000;
+  const pos = sums.some((s) => normalizeScore(s) >= 0.3);
+  const neg = sums.some((s) => normalizeScore(s) <= -0.3);
+  let label: EntitySentiment['label'] = score >= 0.05 ? 'positive' : score <= -0.05 ? 'negative' : 'neutral';
+  if (pos && neg && Math.abs(score) < 0.1) label = 'mixed';
+  return { score, label, evidence: sums.length, method: 'lexicon' };
+}
+
+/** Tokens that belong to a mention (names like "Best Buy" carry no sentiment). */
+function skipMask(tokens: readonly Token[], ms: readonly Mention[]): (i: number) => boolean {
+  if (ms.length === 0) return () => false;
+  const mask = new Uint8Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    for (const m of ms) {
+      const end = m.end + (m.suffix?.length ?? 0);
+      if (t.start >= end || t.end <= m.start) continue;
+      // Scripts without spaces run a name into its sentence ("ユニクロのヒートテックは最高"): such a token keeps its
+      // other words (the CJK lexicon matches inside it); a Latin token overlapping a name is part of the name.
+      if (t.t.charCodeAt(0) >= 0x2e80 || t.t.charCodeAt(t.t.length - 1) >= 0x2e80) {
+        if (t.start >= m.start && t.end <= end) mask[i] = 1;
+      } else mask[i] = 1;
+    }
+  }
+  return (i) => mask[i] === 1;
+}
+
+function tokenIndexAt(tokens: readonly Token[], pos: number): number {
+  for (let i = 0; i < tokens.length; i++) if (tokens[i]!.end > pos) return i;
+  return tokens.length;
+}
+
+/** Scores the whole sentence for one entity, with contrast weights and comparatives. */
+function scoreWhole(
+  text: string,
+  tokens: readonly Token[],
+  skip: (i: number) => boolean,
+  sarcastic: boolean,
+  ei: number,
+  ms: readonly Mention[],
+  entityIndex: ReadonlyMap<string, number>,
+  emo?: EmoticonScope,
+): Scope {
+  let sum = 0;
+  let hits = 0;
+  const own = ms.filter((m) => entityIndex.get(m.entityId) === ei).map((m) => tokenIndexAt(tokens, m.start));
+  for (const cl of splitClauses(tokens, text)) {
+    const comp = findComparative(tokens, cl.a, cl.b, skip);
+    let compSkip = skip;
+    if (comp && own.length > 0) {
+      const inCl = own.filter((t) => t >= cl.a && t < cl.b);
+      const pos = (inCl.length > 0 ? inCl : own).reduce((best, t) =>
+        Math.abs(t - comp.at) < Math.abs(best - comp.at) ? t : best,
+      );
+      const after = pos >= comp.pivot;
+      const ownInClause = own.some((t) => t >= cl.a && t < cl.b);
+      if (ownInClause) {
+        sum += cl.weight * (after ? -comp.polarity : comp.polarity) * COMPARATIVE_STRENGTH;
+        hits++;
+        compSkip = (i) =>
+          skip(i) ||
+          i === comp.at ||
+          (tokens[comp.at]!.t === 'more' || tokens[comp.at]!.t === 'less' ? i === comp.at + 1 : false);
+      }
+    }
+    const sc = scoreTokens(tokens, cl.a, cl.b, compSkip, sarcastic, emo);
+    sum += cl.weight * (sc.sum + cl.prior);
+    hits += sc.hits + (cl.prior !== 0 ? 1 : 0);
+  }
+  return { sum, hits };
+}
+
+/** Scores a sentence that mentions several entities: per clause, comparatives, then coordination groups. */
+function scoreMulti(
+  text: string,
+  tokens: readonly Token[],
+  skip: (i: number) => boolean,
+  sarcastic: boolean,
+  ms: readonly Mention[],
+  entityIndex: ReadonlyMap<string, number>,
+  emo?: EmoticonScope,
+): Map<number, Scope> {
+  const acc = new Map<number, Scope>();
+  const add = (ei: number, sum: number, hits: number): void => {
+    const cur = acc.get(ei) ?? { sum: 0, hits: 0 };
+    cur.sum += sum;
+    cur.hits += hits;
+    acc.set(ei, cur);
+  };
+  const mTok = ms.map((m) => ({ ei: entityIndex.get(m.entityId)!, at: tokenIndexAt(tokens, m.start) }));
+  for (const { ei } of mTok) add(ei, 0, 0);
+  let prevSubject: number | null = null;
+  for (const cl of splitClauses(tokens, text)) {
+    const inClause = mTok.filter((x) => x.at >= cl.a && x.at < cl.b);
+    if (inClause.length === 0) {
+      // "..., Globex, though, was the weakest": a name right before the cut is the clause's subject.
+      const justBefore = CONTRAST_OPENER.has(tokens[cl.a]!.t) ? mTok.find((x) => x.at === cl.a - 1) : undefined;
+      if (justBefore) prevSubject = justBefore.ei;
+      if (prevSubject !== null) {
+        const sc = scoreTokens(tokens, cl.a, cl.b, skip, sarcastic, emo);
+        const comp = findComparative(tokens, cl.a, cl.b, skip);
+        add(prevSubject, cl.weight * (sc.sum + cl.prior), sc.hits);
+        if (comp && !sc.hits && !COMPARATIVES.has(tokens[comp.at]!.t)) add(prevSubject, cl.weight * comp.polarity, 1);
+      }
+      continue;
+    }
+    const earlierSubject: number | null = prevSubject;
+    prevSubject = inClause[0]!.ei;
+    const comp = findComparative(tokens, cl.a, cl.b, skip);
+    let localSkip = skip;
+    if (comp) {
+      const ents = new Set(inClause.map((x) => x.ei));
+      if (ents.size >= 1) {
+        for (const x of inClause) {
+          const side = x.at >= comp.pivot ? -comp.polarity : comp.polarity;
+          add(x.ei, cl.weight * side * COMPARATIVE_STRENGTH, 1);
+        }
+        // "X isn't perfect, but it's far more dependable than Y": the subject side is the previous clause's subject.
+        const subjectSide = inClause.some((x) => x.at < comp.pivot);
+        if (!subjectSide && earlierSubject !== null && !ents.has(earlierSubject)) {
+          add(earlierSubject, cl.weight * comp.polarity * COMPARATIVE_STRENGTH, 1);
+          prevSubject = earlierSubject;
+        }
+        const isMoreLess = tokens[comp.at]!.t === 'more' || tokens[comp.at]!.t === 'less';
+        localSkip = (i) => skip(i) || i === comp.at || (isMoreLess && i === comp.at + 1);
+      }
+    }
+    // Coordination groups: "Asana and ClickUp are great" share "are great".
+    const groups: { start: number; ents: Set<number> }[] = [];
+    for (const x of inClause) {
+      const last = groups[groups.length - 1];
+      if (last) {
+        let coordinated = true;
+        const lastAt = Math.max(...inClause.filter((y) => last.ents.has(y.ei)).map((y) => y.at));
+        for (let i = lastAt + 1; i < x.at; i++) {
+          if (!skip(i) && !COORDINATION.has(tokens[i]!.t)) coordinated = false;
+        }
+        if (coordinated) {
+          last.ents.add(x.ei);
+          continue;
+        }
+      }
+      groups.push({ start: x.at, ents: new Set([x.ei]) });
+    }
+    for (let g = 0; g < groups.length; g++) {
+      const a = g === 0 ? cl.a : groups[g]!.start;
+      const b = g + 1 < groups.length ? groups[g + 1]!.start : cl.b;
+      const sc = scoreTokens(tokens, a, b, localSkip, sarcastic, emo);
+      for (const ei of groups[g]!.ents) add(ei, cl.weight * (sc.sum + (g === 0 ? cl.prior : 0)), sc.hits);
+    }
+  }
+  return acc;
+}
+
+/** Scores a table row per cell: a cell belongs to the entity it names, its column header's entity, or the row's. */
+function scoreTableRow(
+  s: Sentence,
+  tokens: readonly Token[],
+  skip: (i: number) => boolean,
+  ms: readonly Mention[],
+  entityIndex: ReadonlyMap<string, number>,
+  tableHeaders: Map<number, (number | null)[]>,
+  sarcastic: boolean,
+): Map<number, Scope> {
+  const out = new Map<number, Scope>();
+  const cells = s.cells!;
+  const cellEntity = cells.map((c) => {
+    const m = ms.find((x) => x.start >= c.start && x.end <= c.end);
+    return m ? entityIndex.get(m.entityId)! : null;
+  });
+  if (s.listItemIndex === null) {
+    // Header row: remember which columns are entities (comparison tables).
+    tableHeaders.set(s.start, cellEntity);
+    tableHeaders.set(-1, cellEntity);
+    return out;
+  }
+  const header = tableHeaders.get(-1) ?? [];
+  const rowEntity = cellEntity.find((x) => x !== null) ?? null;
+  for (let k = 0; k < cells.length; k++) {
+    const c = cells[k]!;
+    const target = cellEntity[k] ?? header[k] ?? rowEntity;
+    if (target === null || target === undefined) continue;
+    const a = tokenIndexAt(tokens, c.start);
+    let b = a;
+    while (b < tokens.length && tokens[b]!.start < c.end) b++;
+    const sc = scoreTokens(tokens, a, b, skip, sarcastic);
+    let sum = sc.sum;
+    let hits = sc.hits;
+    if (c.section !== null && b > a) {
+      sum += c.section === 'pros' ? 1.5 : -1.5;
+      hits++;
+    }
+    const cur = out.get(target) ?? { sum: 0, hits: 0 };
+    cur.sum += sum;
+    cur.hits += hits;
+    out.set(target, cur);
+  }
+  for (const m of ms) {
+    const ei = entityIndex.get(m.entityId)!;
+    if (!out.has(ei)) out.set(ei, { sum: 0, hits: 0 });
+  }
+  return out;
+}
