@@ -5,9 +5,9 @@
  */
 
 import { getDomain } from 'tldts-icann';
-import { isImageUrl, type RawCitation, scanLinks } from './link-scan.ts';
+import { isImageUrl, scanLinks } from './link-scan.ts';
 import { categorize } from './source-categories.ts';
-import type { AnalysisWarning, Citation, CitationOrigin, ProviderCitation, TrackedEntity } from './types.ts';
+import type { AnalysisWarning, Citation, ProviderCitation, TrackedEntity } from './types.ts';
 
 /** Upper bound of citations kept per text; the rest is reported as a warning. */
 export const MAX_CITATIONS = 500;
