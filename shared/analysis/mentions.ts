@@ -18,14 +18,17 @@ export interface Candidate {
   suffix: Mention['suffix'];
 }
 
-const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
+const NO_SPACE_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
 
 /** True when `neighbor` continues the word of an alias edge character (no word boundary between them). */
-function joinsWord(neighbor: number, edge: number): boolean {
+function joinsWord(neighbor: number, _edge: number): boolean {
   if (neighbor < 0 || !isWordCodePoint(neighbor)) return false;
   if (neighbor < 0x2e80) return true;
-  // Scripts written without spaces: a Latin name right next to kana/kanji ("MailchimpとBrevo") is still a word.
-  return !(NO_SPACE_SCRIPT.test(String.fromCodePoint(neighbor)) && !NO_SPACE_SCRIPT.test(String.fromCodePoint(edge)));
+  // Scripts written without spaces (Han, kana, Hangul, Thai, ...): no space marks a word boundary, so a name next to
+  // such a character is bounded: a Latin name ("MailchimpとBrevo", "用Slack和Notion") and a name in that script
+  // ("我们用钉钉和飞书") alike. Other scripts (Cyrillic, Greek, ...) need a real boundary.
+  return !NO_SPACE_SCRIPT.test(String.fromCodePoint(neighbor));
 }
 
 function isCombiningMark(cp: number): boolean {
@@ -183,18 +186,12 @@ export function findMentions(
     }
   }
   const ambiguous = cands.filter((c) => c.ref.ambiguous);
+  const support = mutualSupport(text, ambiguous, sentences, sentenceOf);
   const pending: Candidate[] = [];
   for (const c of ambiguous) {
-    const verdict = judgeAmbiguous(
-      text,
-      c,
-      structure,
-      sentenceOf(c.start),
-      sentenceEntities,
-      established,
-      compiled,
-      cites.links,
-    );
+    const verdict = support.has(c)
+      ? 'accept'
+      : judgeAmbiguous(text, c, structure, sentenceOf(c.start), sentenceEntities, established, compiled, cites.links);
     if (verdict === 'accept') accepted.push(c);
     else if (verdict === 'if-established') pending.push(c);
   }
@@ -285,6 +282,47 @@ function isTemporalUse(text: string, c: Candidate): boolean {
   if (!CALENDAR_WORDS.has(foldText(c.ref.value))) return false;
   if (TEMPORAL_BEFORE.test(text.slice(Math.max(0, c.start - 12), c.start))) return true;
   return TEMPORAL_AFTER.test(text.slice(c.end, c.end + 24));
+}
+
+/** Two ambiguous names closer than this (same paragraph) can vouch for each other. */
+const SUPPORT_DISTANCE = 120;
+
+/**
+ * Ambiguous names that support each other: two different tracked entities written capitalised close together
+ * ("SLACK is down again… everyone's on Discord", "我们用Slack和Notion") name two products, not two words. Guards: not a
+ * calendar use, aliases of 3+ characters (`On` for On Running is too common), no blank line between them, and at
+ * least one of the two is capitalised where a common word would not be (mid-sentence, or in capitals).
+ */
+function mutualSupport(
+  text: string,
+  ambiguous: readonly Candidate[],
+  sentences: Structure['sentences'],
+  sentenceOf: (pos: number) => number,
+): Set<Candidate> {
+  const out = new Set<Candidate>();
+  if (ambiguous.length < 2) return out;
+  const eligible: { c: Candidate; strong: boolean }[] = [];
+  for (const c of ambiguous) {
+    const surface = text.slice(c.start, c.end);
+    if (surface.length < 3 || !(c.ref.caseSensitive || startsUpper(surface)) || isTemporalUse(text, c)) continue;
+    const s = sentences[sentenceOf(c.start)];
+    let lead = s ? s.start : 0;
+    while (lead < c.start && /[\s*_#>"“'([-]/.test(text.charAt(lead))) lead++;
+    const allCaps = surface === surface.toUpperCase() && surface !== surface.toLowerCase();
+    eligible.push({ c, strong: allCaps || lead < c.start || !/\p{Script=Latin}/u.test(surface) });
+  }
+  for (let i = 0; i < eligible.length; i++) {
+    for (let j = i + 1; j < eligible.length; j++) {
+      const a = eligible[i]!;
+      const b = eligible[j]!;
+      if (b.c.start - a.c.end > SUPPORT_DISTANCE) break;
+      if (a.c.ref.entityIndex === b.c.ref.entityIndex || !(a.strong || b.strong)) continue;
+      if (/\n[^\S\n]*\n/.test(text.slice(a.c.end, b.c.start))) continue;
+      out.add(a.c);
+      out.add(b.c);
+    }
+  }
+  return out;
 }
 
 type AmbiguousVerdict = 'accept' | 'reject' | 'if-established';
