@@ -1,6 +1,7 @@
 /**
- * Positions: rank of first mention, the list/table/heading sequence each entity leads and its position there, and the
- * answer's primary recommendation.
+ * Positions: rank of first mention, the list / table / heading sequence each entity leads and its position there, and
+ * the answer's primary recommendation, read from the recommendation itself ("… but I'd recommend something lighter:
+ * X"), not from the first praise; hedged answers ("it depends") and conditional-only advice have none.
  */
 
 import type { Sentence, Structure } from './structure.ts';
@@ -9,12 +10,34 @@ import type { ListInfo, Mention } from './types.ts';
 const REFUSAL_RE =
   /\b(?:i(?:'m| am) (?:not able|unable) to (?:help|provide|recommend|assist)|i can(?:no|')t (?:help|provide|recommend|assist|browse)|as an ai\b|i don't have (?:access|real-time|current|personal)|i do not have (?:access|real-time|personal)|i'm sorry, but i can)/i;
 
-const RECOMMEND_RE =
-  /\b(?:i(?:'d| would)? (?:strongly |highly )?recommend(?:ing)?|my (?:top )?(?:pick|recommendation|choice)|best overall|top pick|overall winner|clear winner|go with|the best (?:choice|option|pick|bet)|best bet|i'd (?:choose|pick|go with)|i would (?:choose|pick|go with)|first choice|top choice|our pick|editor's choice|the winner|winner:|(?:is|are) the better (?:fit|choice|option|pick))/i;
+/** Cues of the writer's own pick (strength 2). */
+const STRONG_CUE =
+  /\b(?:i(?:'d| would)? (?:\w+ )?(?:recommend(?:ing)?|suggest)|my (?:top |personal |overall |final |own )?(?:pick|recommendation|choice|vote|suggestion)|(?:i'd|i would|i'll|i will|i'm going to) (?:\w+ )?(?:choose|pick|go with|go for|opt for|lean (?:towards?|toward)|start with)|(?:just |i'd |you should |you'll want to )?go with|our (?:top )?pick|top pick|best overall|overall (?:winner|pick|best)|clear winner|the winner|winner:|verdict:|bottom line:|recommendation:|recommended:|you can't go wrong with)/gi;
+/** Descriptive praise that often names the pick (strength 1): loses to any strong cue. */
+const WEAK_CUE =
+  /\b(?:the best (?:choice|option|pick|bet|fit|overall)|(?:your )?best bet|first choice|top choice|editor's choice|(?:is|are) the better (?:fit|choice|option|pick)|stands out as the best)/gi;
 
-/** A recommendation cue followed by a condition is not the overall pick. */
-const CONDITIONAL_RE =
-  /^[\s,:*_-]*(?:if|when|unless|only if|for (?:teams|those|anyone|people|companies|users) (?:who|that|with))\b/i;
+/** A cue followed by a condition is not the overall pick: "the best choice if you are a Microsoft shop". */
+const CONDITIONAL_AFTER =
+  /^[\s,:*_-]*(?:if|when|unless|only if|in case|provided|as long as|for (?:teams|those|anyone|people|companies|users|businesses|orgs|organizations) (?:who|that|with|already))\b/i;
+/** A sentence that opens with a condition: "If you need X, go with Y". */
+const CONDITIONAL_BEFORE =
+  /^[\s*_>"“-]*(?:if|when|unless|in case|should you|depending on|for those who|for anyone who)\b/i;
+/** "If you need one recommendation, I'd recommend X" is no condition at all. */
+const NOT_A_CONDITION =
+  /^[\s*_>"“-]*if (?:you (?:need|want|had|have) to (?:pick|choose)|you (?:need|want) (?:one|a single|just one|my)|i (?:had|have) to (?:pick|choose))/i;
+const NEGATED_BEFORE = /\b(?:not|n't|never|wouldn't|don't|can't|won't|no longer|hardly)\s*(?:\w+\s*)?$/i;
+const AGAINST_AFTER = /^[\s,:]*(?:against|avoiding|staying away|steering clear|skipping|not)\b/i;
+/** Words before a name that make it the thing compared against, not the pick: "something lighter than X". */
+const FOIL_BEFORE =
+  /\b(?:than|over|instead of|rather than|unlike|versus|vs\.?|from|besides|other than|except|avoid|not|beyond|compared (?:to|with))\s*[*_"“]*$/i;
+const CONTRAST_BEFORE = /\b(?:but|however|though|although|whereas|while|yet)\b|;/i;
+/** A later cue in a summing-up or contrasting sentence overrides an earlier one of the same strength. */
+const OVERRIDE_RE =
+  /\b(?:but|however|that said|instead|ultimately|overall|bottom line|in short|in summary|to sum up|all in all|tl;dr|verdict|final(?:ly)?|in the end|honestly)\b/i;
+/** Hedged answers: no overall pick unless a plain, unconditional first-person recommendation is also given. */
+const HEDGE_RE =
+  /\b(?:it (?:really |all )?depends|depends (?:on|entirely on) (?:your|what|how|the)|there(?:'s| is) no (?:single |one |universal |clear |objective )?(?:best|right answer|winner)|no one-size-fits-all|no single best|hard to (?:pick|say|name) (?:a|one) (?:single )?(?:best|winner)|(?:all|both) (?:are|of them are) (?:great|good|solid|excellent) (?:options|choices))/i;
 
 /** The entity leading each list item / table row: first text mention in the item's lead sentence. */
 export function leadEntities(
@@ -29,11 +52,69 @@ export function leadEntities(
     if (!s?.leadOfItem) continue;
     const item = structure.items[m.listItemIndex];
     if (!item) continue;
-    // The name must open the item ("1. **Asana** - ...", "- Asana: ...", "| Asana |"), not sit deep in its prose.
-    if (m.start - item.start > 48) continue;
+    // The name must open the item ("1. **Asana** - ...", "- Asana: ...", "| Asana |"), not sit deep in its prose;
+    // in a table row it must open its cell ("| 1 | Small teams that sell | Pipedrive |").
+    let from = item.start;
+    if (s.cells) {
+      const cell = s.cells.find((c) => m.start >= c.start && m.start < c.end);
+      if (cell) from = cell.start;
+    }
+    if (m.start - from > 48) continue;
     lead.set(m.listItemIndex, entityIndex.get(m.entityId)!);
   }
   return lead;
+}
+
+interface Cue {
+  pick: number;
+  strength: number;
+  sentence: number;
+  override: boolean;
+}
+
+/** The entity a cue at `cueEnd` in sentence `s` points at, or null. */
+function pickOfCue(
+  text: string,
+  s: Sentence,
+  cueStart: number,
+  cueEnd: number,
+  inS: readonly Mention[],
+  ms: readonly Mention[],
+  sentences: readonly Sentence[],
+  entityIndex: ReadonlyMap<string, number>,
+): number | null {
+  for (const m of inS) {
+    if (m.start < cueEnd) continue;
+    if (FOIL_BEFORE.test(text.slice(Math.max(cueEnd, m.start - 24), m.start))) continue;
+    return entityIndex.get(m.entityId) ?? null;
+  }
+  // "I'd recommend something lighter:" with the pick on the next line(s).
+  const rest = text.slice(cueEnd, s.end);
+  if (/:\s*[*_]*\s*$/.test(rest) || /^[\s*_:-]*$/.test(rest)) {
+    for (let k = s.index + 1; k < Math.min(sentences.length, s.index + 3); k++) {
+      const next = ms.find((m) => m.sentenceIndex === k);
+      if (next) return entityIndex.get(next.entityId) ?? null;
+    }
+  }
+  // "X is my top pick": the name before the cue in the same clause.
+  const before = inS.filter((m) => m.end <= cueStart);
+  const last = before[before.length - 1];
+  if (!last) return null;
+  if (CONTRAST_BEFORE.test(text.slice(last.end, cueStart))) return null;
+  const distinct = new Set(before.map((m) => m.entityId));
+  if (
+    distinct.size > 1 &&
+    !/^[\s*_'’s]*(?:is|are|was|remains|stays|would be|gets)\b/i.test(text.slice(last.end, cueStart))
+  )
+    return null;
+  return entityIndex.get(last.entityId) ?? null;
+}
+
+/** Offset in `head` after its last clause break (`;`, "but", "however", "otherwise", "overall"), or 0. */
+function lastClauseBreak(head: string): number {
+  let at = 0;
+  for (const m of head.matchAll(/;|\b(?:but|however|otherwise|overall|that said)\b,?/gi)) at = m.index + m[0].length;
+  return at;
 }
 
 function findPrimary(
@@ -44,42 +125,96 @@ function findPrimary(
   structure: Structure,
   itemLead: ReadonlyMap<number, number>,
 ): number | null {
+  const cues: Cue[] = [];
+  const conditional: Cue[] = [];
   for (const s of sentences) {
+    if (s.blockKind === 'code') continue;
     const slice = text.slice(s.start, s.end);
-    const cue = RECOMMEND_RE.exec(slice);
-    if (!cue) continue;
-    const cueAt = s.start + cue.index;
-    const before = text.slice(Math.max(s.start, cueAt - 30), cueAt).toLowerCase();
-    if (/\b(?:not|n't|never|wouldn't|don't|can't)\s*(?:\w+\s*)?$/.test(before)) continue;
-    // Conditional cues ("the best choice if you are a Microsoft shop") do not name the answer's overall pick.
-    const rest = slice.slice(cue.index + cue[0].length, cue.index + cue[0].length + 60);
-    if (CONDITIONAL_RE.test(rest)) continue;
     const inS = ms.filter((m) => m.sentenceIndex === s.index);
-    const after = inS.filter((m) => m.start >= cueAt);
-    const pick = after[0] ?? inS[inS.length - 1];
-    if (pick) {
-      // "X is my top pick" (entity before the cue) or "go with X".
-      const distinct = new Set(inS.map((m) => m.entityId));
-      if (after.length === 0 && distinct.size > 1) continue;
-      return entityIndex.get(pick.entityId) ?? null;
-    }
-    // A cue line ("**Best overall:**") followed by an item naming the pick.
-    const next = sentences[s.index + 1];
-    if (next && /:\s*\**\s*$/.test(slice)) {
-      const nm = ms.find((m) => m.sentenceIndex === next.index);
-      if (nm) return entityIndex.get(nm.entityId) ?? null;
+    for (const [re, strength] of [
+      [STRONG_CUE, 2],
+      [WEAK_CUE, 1],
+    ] as const) {
+      re.lastIndex = 0;
+      for (let cue = re.exec(slice); cue !== null; cue = re.exec(slice)) {
+        const cueStart = s.start + cue.index;
+        const cueEnd = cueStart + cue[0].length;
+        const before = text.slice(Math.max(s.start, cueStart - 30), cueStart);
+        const after = text.slice(cueEnd, Math.min(s.end, cueEnd + 60));
+        if (NEGATED_BEFORE.test(before) || AGAINST_AFTER.test(after)) continue;
+        const pick = pickOfCue(text, s, cueStart, cueEnd, inS, ms, sentences, entityIndex);
+        if (pick === null) continue;
+        const head = text.slice(s.start, cueStart);
+        // The clause the cue sits in: "Salesforce is great; if you need Y, go with Pipedrive" is conditional.
+        const clause = head.slice(lastClauseBreak(head));
+        const cueOf: Cue = { pick, strength, sentence: s.index, override: OVERRIDE_RE.test(head) };
+        if (CONDITIONAL_AFTER.test(after)) conditional.push({ ...cueOf, strength: 0 });
+        else if (CONDITIONAL_BEFORE.test(clause) && !NOT_A_CONDITION.test(clause)) conditional.push(cueOf);
+        else cues.push(cueOf);
+      }
     }
   }
-  // Otherwise, #1 of the first ranked (numbered) list led by tracked entities.
+  // Advice split by situation ("if you need X, go with A; if you need Y, go with B") names no overall pick.
+  const hedged = HEDGE_RE.test(text) || new Set(conditional.map((c) => c.pick)).size >= 2;
+  if (cues.length > 0) {
+    const top = Math.max(...cues.map((c) => c.strength));
+    // A hedged answer still has a pick when the writer plainly names one ("it depends, but I'd go with X").
+    if (!hedged || top === 2) {
+      const best = cues.filter((c) => c.strength === top).sort((a, b) => a.sentence - b.sentence);
+      const overriding = best.filter((c) => c.override);
+      return (overriding[overriding.length - 1] ?? best[0]!).pick;
+    }
+  }
+  if (hedged) return null;
+  // Otherwise, #1 of the first ranked list (numbered list, numbered headings, ranked table) led by tracked entities.
   for (const list of structure.lists) {
-    if (list.kind !== 'ordered') continue;
+    if (!list.ranked) continue;
     const first = structure.items.find((it) => it.listId === list.id && it.position === 1);
     if (!first) continue;
     const ei = itemLead.get(first.index);
     const leds = structure.items.filter((it) => it.listId === list.id && itemLead.has(it.index)).length;
     if (ei !== undefined && leds >= 2) return ei;
   }
-  return null;
+  // Else the one conditional first-person recommendation ("If speed matters most, my recommendation is X").
+  const strong = conditional.filter((c) => c.strength === 2);
+  return strong.length > 0 ? strong[0]!.pick : null;
+}
+
+/** Positions in unnumbered heading sequences (`## Name` per entity, `**Name** — …` paragraphs): entity -> list. */
+function headingSequences(
+  structure: Structure,
+  ms: readonly Mention[],
+  entityIndex: ReadonlyMap<string, number>,
+): { at: number; ei: number; info: ListInfo }[] {
+  const out: { at: number; ei: number; info: ListInfo }[] = [];
+  const groups = new Map<string, { at: number; ei: number }[]>();
+  const parents: number[] = []; // index of the last heading per level
+  let mi = 0;
+  structure.headings.forEach((h, k) => {
+    parents[h.level] = k;
+    parents.length = h.level + 1;
+    if (h.numbered) return;
+    let parent = -1;
+    for (let l = h.level - 1; l >= 1; l--) if (parents[l] !== undefined) parent = Math.max(parent, parents[l]!);
+    while (mi < ms.length && ms[mi]!.start < h.start) mi++;
+    const m = ms[mi];
+    if (!m || m.start >= h.end || m.start - h.start > 48) return;
+    const key = `${h.level}/${parent}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = [];
+      groups.set(key, g);
+    }
+    const ei = entityIndex.get(m.entityId)!;
+    if (!g.some((x) => x.ei === ei)) g.push({ at: h.start, ei });
+  });
+  for (const g of groups.values()) {
+    if (g.length < 2) continue;
+    g.forEach((x, k) => {
+      out.push({ at: x.at, ei: x.ei, info: { kind: 'unordered', position: k + 1, size: g.length } });
+    });
+  }
+  return out;
 }
 
 export interface Positions {
@@ -109,15 +244,20 @@ export function findPositions(
   }
   const rankOrder = [...firstOffset.entries()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
   const rankOf = new Map(rankOrder.map(([ei], k) => [ei, k + 1]));
-  const listOf = new Map<number, ListInfo>();
   const ranked = new Set<number>();
+  const places: { at: number; ei: number; info: ListInfo }[] = [];
   for (const [itemIdx, ei] of itemLead) {
     const item = structure.items[itemIdx]!;
     if (item.isLabel) continue;
     const list = structure.lists[item.listId]!;
-    if (list.kind === 'ordered') ranked.add(ei);
-    if (!listOf.has(ei)) listOf.set(ei, { kind: list.kind, position: item.position, size: list.size });
+    if (list.fromBoldNumbers && list.size < 2) continue; // one "#1 fan of X" line is not a ranking
+    if (list.ranked) ranked.add(ei);
+    places.push({ at: item.start, ei, info: { kind: list.kind, position: item.position, size: list.size } });
   }
+  if (structure.headings.length >= 2) places.push(...headingSequences(structure, textMentions, entityIndex));
+  places.sort((a, b) => a.at - b.at);
+  const listOf = new Map<number, ListInfo>();
+  for (const p of places) if (!listOf.has(p.ei)) listOf.set(p.ei, p.info);
   const refusal = REFUSAL_RE.test(text.slice(0, Math.min(limit, 600))) && mentions.length <= 2;
   const primary = refusal ? null : findPrimary(text, sentences, textMentions, entityIndex, structure, itemLead);
   return { rankOf, firstOffset, listOf, ranked, refusal, primary };

@@ -50,14 +50,47 @@ export interface ListDef {
   id: number;
   kind: 'ordered' | 'unordered' | 'table';
   size: number;
-  /** Numbered headings form a list too; they are ranked. */
+  /** Numbered headings (and `**1. Name**` lines) form a list too; they are ranked. */
   fromHeadings: boolean;
+  /** A list of `**1. Name**` / `#1 Name` lines (not `#` headings). */
+  fromBoldNumbers: boolean;
+  /** Ordered lists, numbered headings and tables with a rank column: the position is a rank. */
+  ranked: boolean;
+}
+
+/** A heading line, or a paragraph line that opens with a bold lead (`**Name** — …`, level 7). */
+export interface HeadingLine {
+  start: number;
+  end: number;
+  /** 1-6 for `#` headings, 7 for bold-lead lines. */
+  level: number;
+  /** Part of a numbered list (`### 1. Name`, `**1. Name**`). */
+  numbered: boolean;
 }
 
 export interface Structure {
   sentences: Sentence[];
   items: ListItem[];
   lists: ListDef[];
+  /** Heading and bold-lead lines in text order (their sequences are read as unnumbered lists). */
+  headings: HeadingLine[];
+}
+
+/** `**1. Name**`, `**1.** Name`, `__2) Name__`, `**#3 Name**`, `#1 Name`, `#1: Name`, `1️⃣ Name`: a ranked entry. */
+const BOLD_NUMBER_RE =
+  /^ {0,3}(?:(?:\*\*|__)\s*#?(\d{1,3})(?:[.):]|\s|(?=\*\*|__))|#(\d{1,3})[.:)]?\s|(\d)\uFE0F?\u20E3)/;
+const BOLD_LEAD_RE = /^ {0,3}(?:\*\*|__)(?=\S)[^*_\n]{1,80}(?:\*\*|__)/;
+/** Header names of a rank column. */
+const RANK_HEADER_RE =
+  /^(?:#|no\.?|nr\.?|n[º°]|rank|ranking|position|pos\.?|place|order|top|platz|rang|puesto|posici[oó]n|classement|posizione|順位|排名)$/i;
+const MEDALS: Record<string, number> = { '🥇': 1, '🥈': 2, '🥉': 3 };
+
+/** Rank written in a table cell: `1`, `#1`, `1.`, `1st`, `🥇`; null otherwise. */
+export function rankOfCell(cell: string): number | null {
+  const t = cell.replace(/[*_`]/g, '').trim();
+  if (MEDALS[t] !== undefined) return MEDALS[t]!;
+  const m = /^#?(\d{1,3})(?:\.|st|nd|rd|th|º|°)?$/i.exec(t);
+  return m ? Number(m[1]) : null;
 }
 
 const PROS_RE =
@@ -226,6 +259,7 @@ export function parseStructure(text: string, limit = text.length): Structure {
   const sentences: Sentence[] = [];
   const items: ListItem[] = [];
   const lists: ListDef[] = [];
+  const headings: HeadingLine[] = [];
   const n = Math.min(limit, text.length);
 
   let inCode = false;
@@ -243,10 +277,14 @@ export function parseStructure(text: string, limit = text.length): Structure {
   let tableHeaderCells: Cell[] | null = null;
   let lastTableRowItem: ListItem | null = null;
   let pendingTableRow: { start: number; end: number; cells: Cell[] } | null = null;
+  /** Column holding the rank in the current table (`| # | Tool |`, `| Rank | ... |`), or -1. */
+  let tableRankCol = -1;
+  /** Last ordered list per depth: an item numbered n continues it when it has n - 1 items (list split by prose). */
+  const lastOrderedByDepth = new Map<number, number>();
 
-  const newList = (kind: ListDef['kind'], fromHeadings: boolean): number => {
+  const newList = (kind: ListDef['kind'], fromHeadings: boolean, ranked: boolean, fromBoldNumbers = false): number => {
     const id = lists.length;
-    lists.push({ id, kind, size: 0, fromHeadings });
+    lists.push({ id, kind, size: 0, fromHeadings, fromBoldNumbers, ranked });
     return id;
   };
   const addItem = (listId: number, start: number, end: number, depth: number, section: Section): ListItem => {
@@ -299,6 +337,7 @@ export function parseStructure(text: string, limit = text.length): Structure {
     tableListId = -1;
     tableHeaderCells = null;
     lastTableRowItem = null;
+    tableRankCol = -1;
   };
   const splitCells = (start: number, end: number): Cell[] => {
     const cells: Cell[] = [];
@@ -324,12 +363,20 @@ export function parseStructure(text: string, limit = text.length): Structure {
     if (!row) return;
     if (isHeader) {
       tableHeaderCells = row.cells.map((c) => ({ ...c, section: sectionOfLabel(text.slice(c.start, c.end)) }));
+      tableRankCol = row.cells.findIndex(
+        (c, k) =>
+          RANK_HEADER_RE.test(text.slice(c.start, c.end).replace(/[*_`]/g, '').trim()) ||
+          (k === 0 && c.end === c.start),
+      );
       addSentences(row.start, row.end, 'table-row', null, null, false, 0, tableHeaderCells);
       return;
     }
-    if (tableListId < 0) tableListId = newList('table', false);
+    if (tableListId < 0) tableListId = newList('table', false, tableRankCol >= 0);
     const cells = row.cells.map((c, k) => ({ ...c, section: tableHeaderCells?.[k]?.section ?? null }));
     const item = addItem(tableListId, row.start, row.end, 0, null);
+    const rankCell = tableRankCol >= 0 ? row.cells[tableRankCol] : undefined;
+    const rank = rankCell ? rankOfCell(text.slice(rankCell.start, rankCell.end)) : null;
+    if (rank !== null) item.position = rank;
     lastTableRowItem = item;
     addSentences(row.start, row.end, 'table-row', item, null, true, 0, cells);
   };
@@ -380,7 +427,7 @@ export function parseStructure(text: string, limit = text.length): Structure {
       if (numbered) {
         let id = headingLists.get(level);
         if (id === undefined) {
-          id = newList('ordered', true);
+          id = newList('ordered', true, true);
           headingLists.set(level, id);
         }
         currentItem = addItem(id, contentStart, end, 0, null);
@@ -390,6 +437,7 @@ export function parseStructure(text: string, limit = text.length): Structure {
         paragraphSection = label;
         addSentences(contentStart, end, 'heading', null, label, false, level);
       }
+      headings.push({ start: contentStart, end, level, numbered });
       blankBefore = false;
       lineStart = next;
       continue;
@@ -413,9 +461,16 @@ export function parseStructure(text: string, limit = text.length): Structure {
       if (parentItem?.isLabel) section = parentItem.section;
       else if (parentItem?.section) section = parentItem.section;
       if (!open) {
-        open = { id: newList(ordered ? 'ordered' : 'unordered', false), depth, ordered, section };
+        const number = ordered ? Number.parseInt(listMatch[2]!, 10) : 0;
+        const prior = ordered ? lastOrderedByDepth.get(depth) : undefined;
+        const id =
+          prior !== undefined && number > 1 && lists[prior]!.size === number - 1
+            ? prior
+            : newList(ordered ? 'ordered' : 'unordered', false, ordered);
+        open = { id, depth, ordered, section };
         openLists.push(open);
       }
+      if (ordered) lastOrderedByDepth.set(depth, open.id);
       const content = listMatch[3]!;
       const ownLabel = sectionOfLabel(content.split(':')[0] ?? '');
       const pure = isPureLabel(content);
@@ -447,6 +502,27 @@ export function parseStructure(text: string, limit = text.length): Structure {
       continue;
     }
 
+    // A ranked entry written as a paragraph: `**1. Name** — …`, `#1 Name`, `1️⃣ Name`. Like a numbered heading, the
+    // lines after it belong to it until the next entry or heading.
+    const boldNumber = BOLD_NUMBER_RE.exec(line);
+    if (boldNumber) {
+      openLists = [];
+      let id = headingLists.get(7);
+      if (id === undefined) {
+        id = newList('ordered', true, true, true);
+        headingLists.set(7, id);
+      }
+      let contentStart = lineStart;
+      while (contentStart < end && isJsSpace(text.charCodeAt(contentStart))) contentStart++;
+      currentItem = addItem(id, contentStart, end, 0, null);
+      addSentences(contentStart, end, 'list-item', currentItem, null, true);
+      headings.push({ start: contentStart, end, level: 7, numbered: true });
+      paragraphSection = null;
+      blankBefore = false;
+      lineStart = next;
+      continue;
+    }
+
     // Paragraph line.
     const indented = /^\s{2,}\S/.test(line);
     const label = sectionOfLabel(line);
@@ -463,6 +539,7 @@ export function parseStructure(text: string, limit = text.length): Structure {
         addSentences(lineStart, end, 'paragraph', null, label, false);
       } else {
         paragraphSection = null;
+        if (!indented && BOLD_LEAD_RE.test(line)) headings.push({ start: lineStart, end, level: 7, numbered: false });
         const headingItem = currentItem && lists[currentItem.listId]?.fromHeadings ? currentItem : null;
         addSentences(lineStart, end, 'paragraph', headingItem, label, false);
       }
@@ -471,7 +548,7 @@ export function parseStructure(text: string, limit = text.length): Structure {
     lineStart = next;
   }
   closeTable();
-  return { sentences, items, lists };
+  return { sentences, items, lists, headings };
 }
 
 /** Index of the sentence containing offset `pos`, or the nearest preceding one; -1 when before all. */
