@@ -90,6 +90,22 @@ export const DEFAULT_CONTEXT_TERMS: readonly string[] = [
   'stock',
   'shares',
   'website',
+  'earnings',
+  'revenue',
+  'quarter',
+  'quarterly',
+  'q1',
+  'q2',
+  'q3',
+  'q4',
+  'ipo',
+  'valuation',
+  'acquisition',
+  'outage',
+  'status',
+  'page',
+  'login',
+  'subscribers',
 ];
 
 export interface AnalyzerOptions {

@@ -125,7 +125,7 @@ export function scanLinks(slice: string, ownedHosts: readonly string[], nameDoma
       const img = m.indices?.[2];
       const link = m.indices?.[3];
       if (!img || !link || overlaps(m.index, m.index + m[0].length)) continue;
-      mask(img[0], img[1]);
+      mask(m.index + 1, img[1] + 1);
       const alt = m[1] ?? '';
       const altStart = m.indices?.[1]?.[0] ?? 0;
       push({
@@ -144,7 +144,8 @@ export function scanLinks(slice: string, ownedHosts: readonly string[], nameDoma
       const url = m[3] ?? '';
       const start = m.indices?.[3]?.[0] ?? 0;
       if (m[1] === '!') {
-        mask(start, start + url.length); // images are never citations
+        // Images are never citations, and their alt text is no mention ("![Acme logo](…)").
+        mask(m.index, m.index + m[0].length);
         continue;
       }
       const label = m[2] ?? '';

@@ -24,7 +24,7 @@ const NO_SPACE_SCRIPT =
 /** True when `neighbor` continues the word of an alias edge character (no word boundary between them). */
 function joinsWord(neighbor: number, _edge: number): boolean {
   if (neighbor < 0 || !isWordCodePoint(neighbor)) return false;
-  if (neighbor < 0x2e80) return true;
+  if (neighbor < 0x0e00) return true; // below Thai: Latin, Greek, Cyrillic, Arabic, Indic ...
   // Scripts written without spaces (Han, kana, Hangul, Thai, ...): no space marks a word boundary, so a name next to
   // such a character is bounded: a Latin name ("MailchimpとBrevo", "用Slack和Notion") and a name in that script
   // ("我们用钉钉和飞书") alike. Other scripts (Cyrillic, Greek, ...) need a real boundary.
@@ -76,7 +76,7 @@ export function findAliasMatches(text: string, compiled: CompiledEntities, limit
         const after2 = end + 1 < limit ? codePointAtSafe(text, end + 1) : -1;
         if (after2 >= 0 && isWordCodePoint(after2)) continue;
         suffix = 's';
-      } else continue;
+      } else if (!isHandleSuffix(text, rStart, end, limit)) continue;
     } else if (after === 39 || after === 0x2019) {
       const s = end + 1 < limit ? codePointAtSafe(text, end + 1) : -1;
       const after2 = end + 2 < limit ? codePointAtSafe(text, end + 2) : -1;
@@ -136,6 +136,16 @@ function compareCandidates(a: Candidate, b: Candidate): number {
   return a.start - b.start || b.end - a.end || a.ref.entityIndex - b.ref.entityIndex;
 }
 
+/** Common tails of brand handles and hashtags: `@mondaydotcom`, `#mondaycom`, `@SlackHQ`, `@NotionHQ`. */
+const HANDLE_TAIL = /^(?:dotcom|com|hq|app|inc|official|team|support|help|status|io|ai|so|co|cares|news|eng|dev|labs|global|us|uk)\b/i;
+
+/** True when text[start,end) opens an @handle / #hashtag that continues with a common handle tail. */
+function isHandleSuffix(text: string, start: number, end: number, limit: number): boolean {
+  const before = start > 0 ? text.charCodeAt(start - 1) : -1;
+  if (before !== 64 && before !== 35) return false;
+  return HANDLE_TAIL.test(text.slice(end, Math.min(limit, end + 12)));
+}
+
 /** Raw-match buffer reused by every scan (analysis is synchronous, so one buffer per process is enough). */
 const RAW: MatchBuffer = createMatchBuffer(256);
 
@@ -191,7 +201,7 @@ export function findMentions(
   for (const c of ambiguous) {
     const verdict = support.has(c)
       ? 'accept'
-      : judgeAmbiguous(text, c, structure, sentenceOf(c.start), sentenceEntities, established, compiled, cites.links);
+      : judgeAmbiguous(text, c, structure, sentenceOf(c.start), sentenceEntities, established, compiled, cites.links, cands);
     if (verdict === 'accept') accepted.push(c);
     else if (verdict === 'if-established') pending.push(c);
   }
@@ -325,6 +335,24 @@ function mutualSupport(
   return out;
 }
 
+/** Verbs and prepositions before a product name that the writer acts on. */
+const USE_BEFORE =
+  /\b(?:go with|went with|going with|switch(?:ed|ing)? (?:to|from|over to)|mov(?:e|ed|ing) (?:to|from|over to)|migrat(?:e|ed|ing) (?:to|from)|(?:tried|trying|try|using|use|used|uses) (?:out )?|recommend(?:ed)?|(?:ordered|bought|buy|sold|selling|listed) (?:\w+ ){0,3}(?:on|from|at)|sign(?:ed)? up (?:for|with)|subscribed to|cancel(?:l?ed)? (?:my )?|ditch(?:ed|ing)?|dropp(?:ed|ing)|prefer(?:red)?|pay(?:ing)? for|logged into|log into|open(?:ed)?|install(?:ed)?)\s*$/i;
+
+/**
+ * A lower-case ambiguous name written right next to another tracked name ("slack/discord both down", "our jira →
+ * linear migration", "notion's & slack's status pages"): the pair reads as two products.
+ */
+function coordinated(text: string, c: Candidate, cands: readonly Candidate[]): boolean {
+  for (const o of cands) {
+    if (o === c || o.ref.entityIndex === c.ref.entityIndex) continue;
+    const gap = o.start >= c.end ? text.slice(c.end, o.start) : o.end <= c.start ? text.slice(o.end, c.start) : null;
+    if (gap === null || gap.length > 8) continue;
+    if (/^(?:['’]s)?\s*(?:\/|&|\+|,|→|->|=>|and|or|vs\.?|versus|y|et|und|e|o|ou|和|と|與|与|및)\s*$/i.test(gap)) return true;
+  }
+  return false;
+}
+
 type AmbiguousVerdict = 'accept' | 'reject' | 'if-established';
 
 function judgeAmbiguous(
@@ -336,6 +364,7 @@ function judgeAmbiguous(
   established: ReadonlySet<number>,
   compiled: CompiledEntities,
   links: readonly { labelStart: number; labelEnd: number }[],
+  cands: readonly Candidate[],
 ): AmbiguousVerdict {
   const ei = c.ref.entityIndex;
   const surface = text.slice(c.start, c.end);
@@ -347,8 +376,20 @@ function judgeAmbiguous(
   if (established.has(ei)) return cap ? 'accept' : 'if-established';
   if (before === 64 || before === 35) return 'accept';
   const others = sentenceEntities.get(sentenceIdx);
-  if (others && [...others].some((o) => o !== ei)) return cap ? 'accept' : 'reject';
-  if (!cap) return 'reject';
+  if (others && [...others].some((o) => o !== ei)) return cap || coordinated(text, c, cands) ? 'accept' : 'reject';
+  if (!cap) return coordinated(text, c, cands) ? 'accept' : 'reject';
+  // A name the writer acts on ("go with Linear", "switched to Square", "ordered it on Amazon").
+  if (USE_BEFORE.test(text.slice(Math.max(0, c.start - 28), c.start))) return 'accept';
+  // Another tracked name (unambiguous) close by in the same paragraph, and this one capitalised mid-sentence.
+  const s0 = structure.sentences[sentenceIdx];
+  if (s0 && c.start > s0.start + 2) {
+    for (const o of cands) {
+      if (o.ref.ambiguous || o.ref.entityIndex === ei) continue;
+      const gap = o.start > c.end ? text.slice(c.end, o.start) : o.end <= c.start ? text.slice(o.end, c.start) : '';
+      if (gap.length <= SUPPORT_DISTANCE && !/\n[^\S\n]*\n/.test(gap) && (o.start > c.end || o.end <= c.start))
+        return 'accept';
+    }
+  }
   // Weak context (needs capitalisation): markdown emphasis/link/list lead/table cell, or a context term nearby.
   const s = structure.sentences[sentenceIdx];
   const around = text.slice(Math.max(0, c.start - 3), Math.min(text.length, c.end + 3));

@@ -10,9 +10,21 @@ import type { ListInfo, Mention } from './types.ts';
 const REFUSAL_RE =
   /\b(?:i(?:'m| am) (?:not able|unable) to (?:help|provide|recommend|assist)|i can(?:no|')t (?:help|provide|recommend|assist|browse)|as an ai\b|i don't have (?:access|real-time|current|personal)|i do not have (?:access|real-time|personal)|i'm sorry, but i can)/i;
 
-/** Cues of the writer's own pick (strength 2). */
-const STRONG_CUE =
-  /\b(?:i(?:'d| would)? (?:\w+ )?(?:recommend(?:ing)?|suggest)|my (?:top |personal |overall |final |own )?(?:pick|recommendation|choice|vote|suggestion)|(?:i'd|i would|i'll|i will|i'm going to) (?:\w+ )?(?:choose|pick|go with|go for|opt for|lean (?:towards?|toward)|start with)|(?:just |i'd |you should |you'll want to )?go with|our (?:top )?pick|top pick|best overall|overall (?:winner|pick|best)|clear winner|the winner|winner:|verdict:|bottom line:|recommendation:|recommended:|you can't go wrong with)/gi;
+/** Cues of the writer's own pick (strength 2), in en, es, pt, fr, de, it, nl. */
+const STRONG_CUE = new RegExp(
+  [
+    String.raw`\b(?:i(?:'d| would)? (?:\w+ )?(?:recommend(?:ing)?|suggest)`,
+    String.raw`my (?:top |personal |overall |final |own )?(?:pick|recommendation|choice|vote|suggestion)`,
+    String.raw`(?:i'd|i would|i'll|i will|i'm going to) (?:\w+ )?(?:choose|pick|go with|go for|opt for|lean (?:towards?|toward)|start with)`,
+    String.raw`(?:just |i'd |you should |you'll want to )?(?:go|stick|stay) with|our (?:top )?pick|top pick|best overall`,
+    String.raw`overall (?:winner|pick|best)|clear winner|the winner|winner:|verdict:|bottom line:|recommendation:|recommended:`,
+    String.raw`you can't go wrong with|(?:te |le |les |os |lhe )?recomiendo|mi recomendaci[oó]n|(?:eu )?recomendo`,
+    String.raw`minha recomenda[cç][aã]o|je (?:vous |te )?(?:conseille|recommande)|(?:ma|notre) recommandation`,
+    String.raw`ich (?:w[uü]rde )?(?:\w+ )?empfehle|meine empfehlung|(?:ti |vi )?consiglio|la mia scelta`,
+    String.raw`ik (?:zou )?(?:\w+ )?aanraden|ik raad|mijn aanrader|mijn keuze)`,
+  ].join('|'),
+  'gi',
+);
 /** Descriptive praise that often names the pick (strength 1): loses to any strong cue. */
 const WEAK_CUE =
   /\b(?:the best (?:choice|option|pick|bet|fit|overall)|(?:your )?best bet|first choice|top choice|editor's choice|(?:is|are) the better (?:fit|choice|option|pick)|stands out as the best)/gi;
@@ -36,8 +48,17 @@ const CONTRAST_BEFORE = /\b(?:but|however|though|although|whereas|while|yet)\b|;
 const OVERRIDE_RE =
   /\b(?:but|however|that said|instead|ultimately|overall|bottom line|in short|in summary|to sum up|all in all|tl;dr|verdict|final(?:ly)?|in the end|honestly)\b/i;
 /** Hedged answers: no overall pick unless a plain, unconditional first-person recommendation is also given. */
-const HEDGE_RE =
-  /\b(?:it (?:really |all )?depends|depends (?:on|entirely on) (?:your|what|how|the)|there(?:'s| is) no (?:single |one |universal |clear |objective )?(?:best|right answer|winner)|no one-size-fits-all|no single best|hard to (?:pick|say|name) (?:a|one) (?:single )?(?:best|winner)|(?:all|both) (?:are|of them are) (?:great|good|solid|excellent) (?:options|choices))/i;
+const HEDGE_RE = new RegExp(
+  [
+    String.raw`\b(?:it (?:really |all )?depends|depends (?:on|entirely on) (?:your|what|how|the|whether|which)`,
+    String.raw`there(?:'s| is) no (?:single |one |universal |clear |objective )?(?:best|right answer|winner)`,
+    String.raw`no one-size-fits-all|no single best|hard to (?:pick|say|name) (?:a|one) (?:single )?(?:best|winner)`,
+    String.raw`(?:all|both) (?:are|of them are) (?:great|good|solid|excellent) (?:options|choices)`,
+    String.raw`d[eé]pend(?:e|ra)? (?:de|do|da|des|du|di|dal|della|dalle)\b|kommt (?:ganz )?(?:darauf|drauf) an`,
+    String.raw`h[aä]ngt (?:ganz )?(?:davon )?ab|hangt (?:er )?(?:van )?af|hangt af van)`,
+  ].join('|'),
+  'i',
+);
 
 /** The entity leading each list item / table row: first text mention in the item's lead sentence. */
 export function leadEntities(

@@ -419,7 +419,7 @@ export function parseStructure(text: string, limit = text.length): Structure {
     if (heading) {
       const level = heading[1]!.length;
       const contentStart = end - heading[2]!.length;
-      const numbered = /^\s*(?:\*\*|__)?\d{1,3}[.)]\s+/.test(heading[2]!);
+      const numbered = /^\s*(?:\*\*|__)?(?:#\d{1,3}[.):]?\s|\d{1,3}[.):]\s)/.test(heading[2]!);
       openLists = [];
       currentItem = null;
       const label = sectionOfLabel(heading[2]!);
