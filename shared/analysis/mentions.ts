@@ -137,7 +137,8 @@ function compareCandidates(a: Candidate, b: Candidate): number {
 }
 
 /** Common tails of brand handles and hashtags: `@mondaydotcom`, `#mondaycom`, `@SlackHQ`, `@NotionHQ`. */
-const HANDLE_TAIL = /^(?:dotcom|com|hq|app|inc|official|team|support|help|status|io|ai|so|co|cares|news|eng|dev|labs|global|us|uk)\b/i;
+const HANDLE_TAIL =
+  /^(?:dotcom|com|hq|app|inc|official|team|support|help|status|io|ai|so|co|cares|news|eng|dev|labs|global|us|uk)\b/i;
 
 /** True when text[start,end) opens an @handle / #hashtag that continues with a common handle tail. */
 function isHandleSuffix(text: string, start: number, end: number, limit: number): boolean {
@@ -201,7 +202,17 @@ export function findMentions(
   for (const c of ambiguous) {
     const verdict = support.has(c)
       ? 'accept'
-      : judgeAmbiguous(text, c, structure, sentenceOf(c.start), sentenceEntities, established, compiled, cites.links, cands);
+      : judgeAmbiguous(
+          text,
+          c,
+          structure,
+          sentenceOf(c.start),
+          sentenceEntities,
+          established,
+          compiled,
+          cites.links,
+          cands,
+        );
     if (verdict === 'accept') accepted.push(c);
     else if (verdict === 'if-established') pending.push(c);
   }
@@ -348,7 +359,8 @@ function coordinated(text: string, c: Candidate, cands: readonly Candidate[]): b
     if (o === c || o.ref.entityIndex === c.ref.entityIndex) continue;
     const gap = o.start >= c.end ? text.slice(c.end, o.start) : o.end <= c.start ? text.slice(o.end, c.start) : null;
     if (gap === null || gap.length > 8) continue;
-    if (/^(?:['’]s)?\s*(?:\/|&|\+|,|→|->|=>|and|or|vs\.?|versus|y|et|und|e|o|ou|和|と|與|与|및)\s*$/i.test(gap)) return true;
+    if (/^(?:['’]s)?\s*(?:\/|&|\+|,|→|->|=>|and|or|vs\.?|versus|y|et|und|e|o|ou|和|と|與|与|및)\s*$/i.test(gap))
+      return true;
   }
   return false;
 }
@@ -382,7 +394,9 @@ function judgeAmbiguous(
   if (USE_BEFORE.test(text.slice(Math.max(0, c.start - 28), c.start))) return 'accept';
   // Another tracked name (unambiguous) close by in the same paragraph, and this one capitalised mid-sentence.
   const s0 = structure.sentences[sentenceIdx];
-  if (s0 && c.start > s0.start + 2) {
+  // Not after another capitalised word: "Mel Brooks", "Claude Monet" are people, whatever is named nearby.
+  const afterName = /\p{Lu}[\p{L}'’.-]*\s+$/u.test(text.slice(Math.max(0, c.start - 24), c.start));
+  if (s0 && c.start > s0.start + 2 && !afterName) {
     for (const o of cands) {
       if (o.ref.ambiguous || o.ref.entityIndex === ei) continue;
       const gap = o.start > c.end ? text.slice(c.end, o.start) : o.end <= c.start ? text.slice(o.end, c.start) : '';

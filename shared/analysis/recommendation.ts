@@ -12,22 +12,35 @@ const REFUSAL_RE =
 
 /** Cues of the writer's own pick (strength 2), in en, es, pt, fr, de, it, nl. */
 const STRONG_CUE = new RegExp(
-  [
-    String.raw`\b(?:i(?:'d| would)? (?:\w+ )?(?:recommend(?:ing)?|suggest)`,
-    String.raw`my (?:top |personal |overall |final |own )?(?:pick|recommendation|choice|vote|suggestion)`,
-    String.raw`(?:i'd|i would|i'll|i will|i'm going to) (?:\w+ )?(?:choose|pick|go with|go for|opt for|lean (?:towards?|toward)|start with)`,
-    String.raw`(?:just |i'd |you should |you'll want to )?(?:go|stick|stay) with|our (?:top )?pick|top pick|best overall`,
-    String.raw`overall (?:winner|pick|best)|clear winner|the winner|winner:|verdict:|bottom line:|recommendation:|recommended:`,
-    String.raw`you can't go wrong with|(?:te |le |les |os |lhe )?recomiendo|mi recomendaci[oó]n|(?:eu )?recomendo`,
-    String.raw`minha recomenda[cç][aã]o|je (?:vous |te )?(?:conseille|recommande)|(?:ma|notre) recommandation`,
-    String.raw`ich (?:w[uü]rde )?(?:\w+ )?empfehle|meine empfehlung|(?:ti |vi )?consiglio|la mia scelta`,
-    String.raw`ik (?:zou )?(?:\w+ )?aanraden|ik raad|mijn aanrader|mijn keuze)`,
-  ].join('|'),
-  'gi',
+  '(?:' +
+    [
+      String.raw`\b(?:i(?:'d| would)? (?:\w+ )?(?:recommend(?:ing)?|suggest)`,
+      String.raw`my (?:top |personal |overall |final |own )?(?:pick|recommendation|choice|vote|suggestion)`,
+      String.raw`(?:i'd|i would|i'll|i will|i'm going to) (?:\w+ )?(?:choose|pick|go with|go for|opt for|lean (?:towards?|toward)|start with)`,
+      String.raw`(?:i'd|i would) (?:\w+ )?(?:buy|get|use|take|add|try|pay for|move (?:\w+ )?to|switch (?:\w+ )?to)`,
+      String.raw`(?:just |i'd |you should |you'll want to )?(?:go|stick|stay) with|our (?:top )?pick|top pick|best overall`,
+      String.raw`overall (?:winner|pick|best)|clear winner|the winner|winner:|verdict:|bottom line:|recommendation:|recommended:`,
+      String.raw`you can't go wrong with|(?:te |le |les |os |lhe )?recomiendo|mi recomendaci[oó]n|(?:eu )?recomendo`,
+      String.raw`minha recomenda[cç][aã]o|je (?:vous |te )?(?:conseille|recommande)|(?:ma|notre) recommandation`,
+      String.raw`ich (?:w[uü]rde )?(?:\w+ )?empfehle|meine empfehlung|(?:ti |vi )?consiglio|la mia scelta`,
+      String.raw`ik (?:zou )?(?:\w+ )?aanraden|ik raad|mijn aanrader|mijn keuze`,
+      // Verdict labels ("Best value: X", "Top pick -"), and zh/ja/ko ("推荐：X", "おすすめ", "추천").
+      String.raw`(?:best (?:value|pick|choice|buy|for you|for most (?:people|teams|users))|top recommendation|our verdict|the verdict|final pick)\s*[:\-–—]`,
+    ].join('|') +
+    // zh / ja / ko: no \b around ideographs.
+    String.raw`))|(?:我(?:会)?推荐|推荐|首选|おすすめ(?:は)?|イチオシ|추천(?:합니다|해요)?)`,
+  'giu',
 );
+/** "Best for a podcaster: X": a pick for one situation; several of them are a categorised list (no overall pick). */
+const SITUATION_CUE = /\bbest for (?!you\b|most\b)(?:[\p{L}\d'’-]+ ){0,4}[\p{L}\d'’-]+\s*[*_]*\s*[:\-–—]/giu;
+/** In a summing-up sentence ("Overall, X is the easiest starting point"), a superlative names the pick. */
+const SUMMARY_LEAD =
+  /^[\s*_>-]*(?:overall|in short|bottom line|in summary|to sum up|all in all|ultimately|tl;dr|in conclusion)\b/i;
+const SUMMARY_CUE =
+  /\b(?:is|are|remains) (?:the|your) (?:\w+est|most \w+|best) (?:starting point|place to start|option|choice|pick|bet|tool|platform|fit)\b/giu;
 /** Descriptive praise that often names the pick (strength 1): loses to any strong cue. */
 const WEAK_CUE =
-  /\b(?:the best (?:choice|option|pick|bet|fit|overall)|(?:your )?best bet|first choice|top choice|editor's choice|(?:is|are) the better (?:fit|choice|option|pick)|stands out as the best)/gi;
+  /\b(?:the (?:clear|obvious|natural|safe|smart|right|better|best) (?:choice|option|pick|bet|fit|winner)|the way to go|the one to (?:get|pick|beat|choose)|the best overall|(?:your )?best bet|first choice|top choice|editor's choice|(?:is|are) the better (?:fit|choice|option|pick)|stands out as the best)/gi;
 
 /** A cue followed by a condition is not the overall pick: "the best choice if you are a Microsoft shop". */
 const CONDITIONAL_AFTER =
@@ -50,7 +63,7 @@ const OVERRIDE_RE =
 /** Hedged answers: no overall pick unless a plain, unconditional first-person recommendation is also given. */
 const HEDGE_RE = new RegExp(
   [
-    String.raw`\b(?:it (?:really |all )?depends|depends (?:on|entirely on) (?:your|what|how|the|whether|which)`,
+    String.raw`\b(?:it (?:really |all )?depends|depends (?:\w+ )?on (?:your|what|how|the|whether|which)`,
     String.raw`there(?:'s| is) no (?:single |one |universal |clear |objective )?(?:best|right answer|winner)`,
     String.raw`no one-size-fits-all|no single best|hard to (?:pick|say|name) (?:a|one) (?:single )?(?:best|winner)`,
     String.raw`(?:all|both) (?:are|of them are) (?:great|good|solid|excellent) (?:options|choices)`,
@@ -93,6 +106,16 @@ interface Cue {
   override: boolean;
 }
 
+/** Between a subject and the cue: a short model name, then a copula ("X Beta AR is my pick", "X is what I'd ..."). */
+const COPULA_GAP =
+  /^['’]?s?(?:\s+[\p{Lu}\d][\p{L}\d.+-]*){0,4}\s+(?:is|are|remains|would be|will be)\s+(?:(?:still |simply |clearly |honestly )?(?:the|my|our|what|your|a|an|one|definitely|probably)\s+)?(?:\w+\s+){0,2}$/u;
+
+/** End of the clause that starts at `from`: the next `;`, sentence end, or contrast word. */
+function clauseEndAfter(text: string, from: number, end: number): number {
+  const m = /;|\s(?:but|while|whereas|although|though|however)\s/i.exec(text.slice(from, end));
+  return m ? from + m.index : end;
+}
+
 /** The entity a cue at `cueEnd` in sentence `s` points at, or null. */
 function pickOfCue(
   text: string,
@@ -104,8 +127,14 @@ function pickOfCue(
   sentences: readonly Sentence[],
   entityIndex: ReadonlyMap<string, number>,
 ): number | null {
+  // "Square is the better fit", "the Logitech MX Master 3S is what I'd recommend": the subject before the cue.
+  const prior = inS.filter((m) => m.end <= cueStart);
+  const subject = prior[prior.length - 1];
+  if (subject && COPULA_GAP.test(text.slice(subject.end, cueStart))) return entityIndex.get(subject.entityId) ?? null;
+  // Otherwise the first name after the cue in its clause that is not a foil ("something lighter than X").
+  const clauseEnd = clauseEndAfter(text, cueEnd, s.end);
   for (const m of inS) {
-    if (m.start < cueEnd) continue;
+    if (m.start < cueEnd || m.start >= clauseEnd) continue;
     if (FOIL_BEFORE.test(text.slice(Math.max(cueEnd, m.start - 24), m.start))) continue;
     return entityIndex.get(m.entityId) ?? null;
   }
@@ -152,10 +181,14 @@ function findPrimary(
     if (s.blockKind === 'code') continue;
     const slice = text.slice(s.start, s.end);
     const inS = ms.filter((m) => m.sentenceIndex === s.index);
+    const summary = SUMMARY_LEAD.test(slice);
     for (const [re, strength] of [
       [STRONG_CUE, 2],
       [WEAK_CUE, 1],
+      [SITUATION_CUE, 3],
+      [SUMMARY_CUE, 1],
     ] as const) {
+      if (re === SUMMARY_CUE && !summary) continue;
       re.lastIndex = 0;
       for (let cue = re.exec(slice); cue !== null; cue = re.exec(slice)) {
         const cueStart = s.start + cue.index;
@@ -168,8 +201,14 @@ function findPrimary(
         const head = text.slice(s.start, cueStart);
         // The clause the cue sits in: "Salesforce is great; if you need Y, go with Pipedrive" is conditional.
         const clause = head.slice(lastClauseBreak(head));
-        const cueOf: Cue = { pick, strength, sentence: s.index, override: OVERRIDE_RE.test(head) };
-        if (CONDITIONAL_AFTER.test(after)) conditional.push({ ...cueOf, strength: 0 });
+        const cueOf: Cue = {
+          pick,
+          strength: Math.min(strength, 2),
+          sentence: s.index,
+          override: OVERRIDE_RE.test(head),
+        };
+        if (strength === 3) conditional.push(cueOf);
+        else if (CONDITIONAL_AFTER.test(after)) conditional.push({ ...cueOf, strength: 0 });
         else if (CONDITIONAL_BEFORE.test(clause) && !NOT_A_CONDITION.test(clause)) conditional.push(cueOf);
         else cues.push(cueOf);
       }
@@ -187,15 +226,6 @@ function findPrimary(
     }
   }
   if (hedged) return null;
-  // Otherwise, #1 of the first ranked list (numbered list, numbered headings, ranked table) led by tracked entities.
-  for (const list of structure.lists) {
-    if (!list.ranked) continue;
-    const first = structure.items.find((it) => it.listId === list.id && it.position === 1);
-    if (!first) continue;
-    const ei = itemLead.get(first.index);
-    const leds = structure.items.filter((it) => it.listId === list.id && itemLead.has(it.index)).length;
-    if (ei !== undefined && leds >= 2) return ei;
-  }
   // Else the one conditional first-person recommendation ("If speed matters most, my recommendation is X").
   const strong = conditional.filter((c) => c.strength === 2);
   return strong.length > 0 ? strong[0]!.pick : null;
@@ -266,17 +296,23 @@ export function findPositions(
   const rankOrder = [...firstOffset.entries()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
   const rankOf = new Map(rankOrder.map(([ei], k) => [ei, k + 1]));
   const ranked = new Set<number>();
-  const places: { at: number; ei: number; info: ListInfo }[] = [];
+  const places: { at: number; ei: number; info: ListInfo; ranked?: boolean }[] = [];
   for (const [itemIdx, ei] of itemLead) {
     const item = structure.items[itemIdx]!;
     if (item.isLabel) continue;
     const list = structure.lists[item.listId]!;
     if (list.fromBoldNumbers && list.size < 2) continue; // one "#1 fan of X" line is not a ranking
     if (list.ranked) ranked.add(ei);
-    places.push({ at: item.start, ei, info: { kind: list.kind, position: item.position, size: list.size } });
+    places.push({
+      at: item.start,
+      ei,
+      info: { kind: list.kind, position: item.position, size: list.size },
+      ranked: list.ranked,
+    });
   }
   if (structure.headings.length >= 2) places.push(...headingSequences(structure, textMentions, entityIndex));
-  places.sort((a, b) => a.at - b.at);
+  // A place in a ranking (numbered list, numbered headings, ranked table) wins over an earlier unranked list.
+  places.sort((a, b) => Number(b.ranked ?? false) - Number(a.ranked ?? false) || a.at - b.at);
   const listOf = new Map<number, ListInfo>();
   for (const p of places) if (!listOf.has(p.ei)) listOf.set(p.ei, p.info);
   const refusal = REFUSAL_RE.test(text.slice(0, Math.min(limit, 600))) && mentions.length <= 2;
