@@ -172,8 +172,6 @@ function findPrimary(
   sentences: readonly Sentence[],
   ms: readonly Mention[],
   entityIndex: ReadonlyMap<string, number>,
-  structure: Structure,
-  itemLead: ReadonlyMap<number, number>,
 ): number | null {
   const cues: Cue[] = [];
   const conditional: Cue[] = [];
@@ -316,6 +314,6 @@ export function findPositions(
   const listOf = new Map<number, ListInfo>();
   for (const p of places) if (!listOf.has(p.ei)) listOf.set(p.ei, p.info);
   const refusal = REFUSAL_RE.test(text.slice(0, Math.min(limit, 600))) && mentions.length <= 2;
-  const primary = refusal ? null : findPrimary(text, sentences, textMentions, entityIndex, structure, itemLead);
+  const primary = refusal ? null : findPrimary(text, sentences, textMentions, entityIndex);
   return { rankOf, firstOffset, listOf, ranked, refusal, primary };
 }
