@@ -7,7 +7,12 @@
  * path ends in an image extension.
  */
 
+import { isLetterOrNumber } from './chars.ts';
 import type { CitationOrigin } from './types.ts';
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
 
 export interface RawCitation {
   raw: string;
@@ -40,7 +45,9 @@ const HTML_IMAGE_TAG = /<(?:img|source|picture|video|image)\b[^>]{0,2000}>/gi;
 const HTML_LINK = /<a\b[^>]{0,1000}?\bhref\s*=\s*(["']?)([^"'\s>]+)\1/dgi;
 /** A domain in prose, optionally followed by a path: `hubspot.com`, `G2.com/products/x`, `docs.acme.io/api`. */
 const PROSE_DOMAIN =
-  /(?<![\p{L}\p{N}_@./:\\-])((?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[a-z]{2,13})(?![\p{L}\p{N}_@-])((?:\/[^\s<>"'`|]*)?)/gu;
+  /((?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[a-z]{2,13})(?![\p{L}\p{N}_@-])((?:\/[^\s<>"'`|]*)?)/uy;
+/** Cheap pre-filter for PROSE_DOMAIN: a dot followed by a lower-case label (the full pattern runs only there). */
+const DOT_LABEL = /\.[a-z]{2,13}(?![A-Za-z0-9_@-])/g;
 const IMAGE_PATH = /\.(?:png|jpe?g|gif|svg|webp|avif|bmp|ico|tiff?|heic)(?:$|[?#])/i;
 
 /**
@@ -189,7 +196,24 @@ export function scanLinks(slice: string, ownedHosts: readonly string[], nameDoma
     const url = trimUrlTail(m[0]);
     if (!overlaps(start, start + url.length)) push(plain(url, 'bare-url', start));
   }
-  for (const m of slice.matchAll(PROSE_DOMAIN)) {
+  let domainEnd = -1;
+  for (const dot of slice.matchAll(DOT_LABEL)) {
+    if (dot.index < domainEnd) continue;
+    // Walk back to the start of the host name, then match the full pattern there (sticky).
+    let hostStart = dot.index;
+    while (hostStart > 0) {
+      const ch = slice.charCodeAt(hostStart - 1);
+      if (ch === 46 || ch === 45 || (ch < 128 ? isAsciiAlnum(ch) : isLetterOrNumber(ch))) hostStart--;
+      else break;
+    }
+    while (hostStart < dot.index && !isAsciiAlnum(slice.charCodeAt(hostStart)) && slice.charCodeAt(hostStart) < 128)
+      hostStart++;
+    const prev = hostStart > 0 ? slice.charCodeAt(hostStart - 1) : -1;
+    if (prev === 64 || prev === 47 || prev === 58 || prev === 92 || prev === 95) continue; // e-mail, path, scheme
+    PROSE_DOMAIN.lastIndex = hostStart;
+    const m = PROSE_DOMAIN.exec(slice);
+    if (!m) continue;
+    domainEnd = hostStart + m[0].length;
     const host = m[1]!;
     const tld = host.slice(host.lastIndexOf('.') + 1);
     const path = trimUrlTail(m[2] ?? '');
@@ -200,7 +224,7 @@ export function scanLinks(slice: string, ownedHosts: readonly string[], nameDoma
       if (FILE_LIKE_TLDS.has(tld) && path.length < 2) continue;
     }
     if (path.length < 2 && nameDomains.has(lower)) continue; // "monday.com" alone is the brand's name
-    const start = m.index;
+    const start = hostStart;
     const raw = host + (path.length >= 2 ? path : '');
     if (overlaps(start, start + raw.length)) continue;
     push(plain(raw, 'domain', start));
