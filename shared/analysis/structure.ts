@@ -4,7 +4,19 @@
  * All offsets point into the original text.
  */
 
-import { codePointAt, isJsSpace, isLetter, isLetterOrNumber } from './chars.ts';
+import { isJsSpace } from './chars.ts';
+import { countWords, splitSentences } from './sentences.ts';
+import {
+  BOLD_LEAD_RE,
+  BOLD_NUMBER_RE,
+  isPureLabel,
+  RANK_HEADER_RE,
+  rankOfCell,
+  sectionOfLabel,
+} from './structure-labels.ts';
+
+export { countWords, isPureLabel, rankOfCell, sectionOfLabel };
+
 import type { BlockKind } from './types.ts';
 
 export type Section = 'pros' | 'cons' | null;
@@ -74,177 +86,6 @@ export interface Structure {
   lists: ListDef[];
   /** Heading and bold-lead lines in text order (their sequences are read as unnumbered lists). */
   headings: HeadingLine[];
-}
-
-/** `**1. Name**`, `**1.** Name`, `__2) Name__`, `**#3 Name**`, `#1 Name`, `#1: Name`, `1️⃣ Name`: a ranked entry. */
-const BOLD_NUMBER_RE =
-  /^ {0,3}(?:(?:\*\*|__)\s*#?(\d{1,3})(?:[.):]|\s|(?=\*\*|__))|#(\d{1,3})[.:)]?\s|(\d)\uFE0F?\u20E3)/;
-const BOLD_LEAD_RE = /^ {0,3}(?:\*\*|__)(?=\S)[^*_\n]{1,80}(?:\*\*|__)/;
-/** Header names of a rank column. */
-const RANK_HEADER_RE =
-  /^(?:#|no\.?|nr\.?|n[º°]|rank|ranking|position|pos\.?|place|order|top|platz|rang|puesto|posici[oó]n|classement|posizione|順位|排名)$/i;
-const MEDALS: Record<string, number> = { '🥇': 1, '🥈': 2, '🥉': 3 };
-
-/** Rank written in a table cell: `1`, `#1`, `1.`, `1st`, `🥇`; null otherwise. */
-export function rankOfCell(cell: string): number | null {
-  const t = cell.replace(/[*_`]/g, '').trim();
-  if (MEDALS[t] !== undefined) return MEDALS[t]!;
-  const m = /^#?(\d{1,3})(?:\.|st|nd|rd|th|º|°)?$/i.exec(t);
-  return m ? Number(m[1]) : null;
-}
-
-const PROS_RE =
-  /^(?:pros|pro's|advantages|strengths|upsides|benefits|pluses|the good|what (?:we|i|people|users|reviewers) (?:like|love)|why (?:we|i|people|users) (?:like|love) it|highlights|ventajas|avantages|vorteile)\b/i;
-const CONS_RE =
-  /^(?:cons|con's|disadvantages|drawbacks|downsides|weaknesses|limitations|minuses|the bad|what (?:we|i|people|users|reviewers) (?:don't|do not|didn't) like|watch[- ]outs?|caveats|concerns|complaints|desventajas|inconvénients|inconvenients|nachteile)\b/i;
-
-/** Returns the pros/cons polarity of a label such as `**Cons:**`, `### Drawbacks`, `Pros`. */
-export function sectionOfLabel(text: string): Section {
-  const t = text
-    .replace(/[*_`#>]/g, '')
-    .replace(/^[\s\-–—:]+/, '')
-    .trim();
-  if (t.length === 0 || t.length > 60) return null;
-  if (PROS_RE.test(t)) return 'pros';
-  if (CONS_RE.test(t)) return 'cons';
-  return null;
-}
-
-/** True when the whole text is just a label ("Pros:", "**Cons**", "Drawbacks:"), not a label followed by content. */
-export function isPureLabel(text: string): boolean {
-  const t = text.replace(/[*_`#>]/g, '').trim();
-  return sectionOfLabel(t) !== null && /^[\p{L}' ]{2,40}:?$/u.test(t);
-}
-
-const ABBREVIATIONS = new Set([
-  'e.g',
-  'i.e',
-  'vs',
-  'etc',
-  'inc',
-  'ltd',
-  'co',
-  'corp',
-  'dr',
-  'mr',
-  'mrs',
-  'ms',
-  'st',
-  'approx',
-  'no',
-  'jr',
-  'sr',
-  'u.s',
-  'fig',
-  'cf',
-  'est',
-]);
-
-/**
- * Number of words in text[start,end): matches of `/[\p{L}\p{N}]+(?:['’][\p{L}]+)*\/gu` on the slice, counted by a
- * scanner instead of the regex (no slice, no match objects).
- */
-export function countWords(text: string, start: number, end: number): number {
-  let n = 0;
-  let i = start;
-  while (i < end) {
-    const c = text.charCodeAt(i);
-    const cp = c < 128 ? c : codePointAt(text, i, end);
-    if (cp < 128 ? ASCII_LN[cp] === 0 : !isLetterOrNumber(cp)) {
-      i += cp > 0xffff ? 2 : 1;
-      continue;
-    }
-    n++;
-    i += cp > 0xffff ? 2 : 1;
-    // [\p{L}\p{N}]+
-    while (i < end) {
-      const d = text.charCodeAt(i);
-      if (d < 128) {
-        if (ASCII_LN[d] === 0) break;
-        i++;
-        continue;
-      }
-      const e = codePointAt(text, i, end);
-      if (!isLetterOrNumber(e)) break;
-      i += e > 0xffff ? 2 : 1;
-    }
-    // (?:['’][\p{L}]+)*
-    while (i + 1 < end) {
-      const q = text.charCodeAt(i);
-      if (q !== 39 && q !== 0x2019) break;
-      const f = codePointAt(text, i + 1, end);
-      if (!isLetter(f)) break;
-      i += 1 + (f > 0xffff ? 2 : 1);
-      while (i < end) {
-        const g = codePointAt(text, i, end);
-        if (!isLetter(g)) break;
-        i += g > 0xffff ? 2 : 1;
-      }
-    }
-  }
-  return n;
-}
-
-const ASCII_LN = new Uint8Array(128);
-for (let c = 0; c < 128; c++)
-  ASCII_LN[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 0;
-
-/** Characters that may directly follow a terminator and still belong to the sentence: . ! ? … " ' ) ] * _ */
-function isCloser(c: number): boolean {
-  return (
-    c === 46 ||
-    c === 33 ||
-    c === 63 ||
-    c === 0x2026 ||
-    c === 34 ||
-    c === 39 ||
-    c === 41 ||
-    c === 93 ||
-    c === 42 ||
-    c === 95
-  );
-}
-
-/** Splits [start,end) of one line into sentences; returns [start,end) pairs with surrounding whitespace trimmed. */
-function splitSentences(text: string, start: number, end: number): [number, number][] {
-  const out: [number, number][] = [];
-  let s = start;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    // . ! ? …
-    if (c !== 46 && c !== 33 && c !== 63 && c !== 0x2026) continue;
-    let j = i + 1;
-    while (j < end && isCloser(text.charCodeAt(j))) j++;
-    if (j < end && !isJsSpace(text.charCodeAt(j))) {
-      i = j - 1;
-      continue;
-    }
-    if (c === 46 && j === i + 1) {
-      // Period: skip abbreviations, initials and numbered markers ("1.").
-      let w = i - 1;
-      // /[\p{L}\p{N}.]/u on single UTF-16 units (a surrogate half is neither).
-      while (w >= start) {
-        const d = text.charCodeAt(w);
-        if (d === 46 || (d < 128 ? ASCII_LN[d] === 1 : isLetterOrNumber(d))) w--;
-        else break;
-      }
-      const word = text.slice(w + 1, i).toLowerCase();
-      if (ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word) || /^\d+$/.test(word)) continue;
-    }
-    out.push([s, j]);
-    s = j;
-    i = j - 1;
-  }
-  if (s < end) out.push([s, end]);
-  const trimmed: [number, number][] = [];
-  for (const [a0, b0] of out) {
-    let a = a0;
-    let b = b0;
-    while (a < b && isJsSpace(text.charCodeAt(a))) a++;
-    while (b > a && isJsSpace(text.charCodeAt(b - 1))) b--;
-    if (b > a) trimmed.push([a, b]);
-  }
-  return trimmed;
 }
 
 interface OpenList {
