@@ -4,7 +4,7 @@
  * X"), not from the first praise; hedged answers ("it depends") and conditional-only advice have none.
  */
 
-import type { Sentence, Structure } from './structure.ts';
+import { type Sentence, type Structure, sentenceAt } from './structure.ts';
 import type { ListInfo, Mention } from './types.ts';
 
 const REFUSAL_RE =
@@ -38,6 +38,7 @@ const SITUATION_CUE = /\bbest for (?!you\b|most\b)(?:[\p{L}\d'’-]+ ){0,4}[\p{L
 /** In a summing-up sentence ("Overall, X is the easiest starting point"), a superlative names the pick. */
 const SUMMARY_LEAD =
   /^[\s*_>-]*(?:overall|in short|bottom line|in summary|to sum up|all in all|ultimately|tl;dr|in conclusion)\b/i;
+const SUMMARY_WORD = /overall|in short|bottom line|in summary|to sum up|all in all|ultimately|tl;dr|in conclusion/i;
 const SUMMARY_CUE =
   /\b(?:is|are|remains) (?:the|your) (?:\w+est|most \w+|best) (?:starting point|place to start|option|choice|pick|bet|tool|platform|fit)\b/giu;
 /** Descriptive praise that often names the pick (strength 1): loses to any strong cue. */
@@ -185,45 +186,42 @@ function findPrimary(
     else bySentence.set(m.sentenceIndex, [m]);
   }
   const NONE: Mention[] = [];
-  for (const s of sentences) {
-    // A cue can only name a pick in its own sentence or the next two: skip the rest without running the cue regexes.
-    const inS = bySentence.get(s.index) ?? NONE;
-    if (inS.length === 0 && !bySentence.has(s.index + 1) && !bySentence.has(s.index + 2)) continue;
-    if (s.blockKind === 'code') continue;
-    const slice = text.slice(s.start, s.end);
-    const summary = SUMMARY_LEAD.test(slice);
-    for (const [re, strength] of [
-      [STRONG_CUE, 2],
-      [WEAK_CUE, 1],
-      [SITUATION_CUE, 3],
-      [SUMMARY_CUE, 1],
-    ] as const) {
-      if ((re === SUMMARY_CUE && !summary) || (re === SITUATION_CUE && !/best for/i.test(slice))) continue;
-      re.lastIndex = 0;
-      for (let cue = re.exec(slice); cue !== null; cue = re.exec(slice)) {
-        const cueStart = s.start + cue.index;
-        const cueEnd = cueStart + cue[0].length;
-        const before = text.slice(Math.max(s.start, cueStart - 30), cueStart);
-        const after = text.slice(cueEnd, Math.min(s.end, cueEnd + 60));
-        if (NEGATED_BEFORE.test(before) || AGAINST_AFTER.test(after)) continue;
-        const pick = pickOfCue(text, s, cueStart, cueEnd, inS, ms, sentences, entityIndex);
-        if (pick === null) continue;
-        const head = text.slice(s.start, cueStart);
-        // The clause the cue sits in: "Salesforce is great; if you need Y, go with Pipedrive" is conditional.
-        const clause = head.slice(lastClauseBreak(head));
-        const cueOf: Cue = {
-          pick,
-          strength: Math.min(strength, 2),
-          sentence: s.index,
-          override: OVERRIDE_RE.test(head),
-        };
-        if (strength === 3) conditional.push(cueOf);
-        else if (CONDITIONAL_AFTER.test(after)) conditional.push({ ...cueOf, strength: 0 });
-        else if (CONDITIONAL_BEFORE.test(clause) && !NOT_A_CONDITION.test(clause)) conditional.push(cueOf);
-        else cues.push(cueOf);
-      }
+  const end = sentences.length > 0 ? sentences[sentences.length - 1]!.end : 0;
+  const scan = text.length > end ? text.slice(0, end) : text;
+  // Each cue pattern runs once over the whole text; a hit is then placed in its sentence.
+  for (const [re, strength] of [
+    [STRONG_CUE, 2],
+    [WEAK_CUE, 1],
+    [SITUATION_CUE, 3],
+    [SUMMARY_CUE, 1],
+  ] as const) {
+    if ((re === SITUATION_CUE && !/best for/i.test(scan)) || (re === SUMMARY_CUE && !SUMMARY_WORD.test(scan))) continue;
+    re.lastIndex = 0;
+    for (let cue = re.exec(scan); cue !== null; cue = re.exec(scan)) {
+      const cueStart = cue.index;
+      const cueEnd = cueStart + cue[0].length;
+      const s = sentences[sentenceAt(sentences, cueStart)];
+      if (!s || cueEnd > s.end || s.blockKind === 'code') continue;
+      // A cue can only name a pick in its own sentence or the next two.
+      const inS = bySentence.get(s.index) ?? NONE;
+      if (inS.length === 0 && !bySentence.has(s.index + 1) && !bySentence.has(s.index + 2)) continue;
+      if (re === SUMMARY_CUE && !SUMMARY_LEAD.test(text.slice(s.start, cueStart))) continue;
+      const before = text.slice(Math.max(s.start, cueStart - 30), cueStart);
+      const after = text.slice(cueEnd, Math.min(s.end, cueEnd + 60));
+      if (NEGATED_BEFORE.test(before) || AGAINST_AFTER.test(after)) continue;
+      const pick = pickOfCue(text, s, cueStart, cueEnd, inS, ms, sentences, entityIndex);
+      if (pick === null) continue;
+      const head = text.slice(s.start, cueStart);
+      // The clause the cue sits in: "Salesforce is great; if you need Y, go with Pipedrive" is conditional.
+      const clause = head.slice(lastClauseBreak(head));
+      const cueOf: Cue = { pick, strength: Math.min(strength, 2), sentence: s.index, override: OVERRIDE_RE.test(head) };
+      if (strength === 3) conditional.push(cueOf);
+      else if (CONDITIONAL_AFTER.test(after)) conditional.push({ ...cueOf, strength: 0 });
+      else if (CONDITIONAL_BEFORE.test(clause) && !NOT_A_CONDITION.test(clause)) conditional.push(cueOf);
+      else cues.push(cueOf);
     }
   }
+  if (cues.length === 0 && conditional.length === 0) return null;
   // Advice split by situation ("if you need X, go with A; if you need Y, go with B") names no overall pick.
   const hedged = HEDGE_RE.test(text) || new Set(conditional.map((c) => c.pick)).size >= 2;
   if (cues.length > 0) {
