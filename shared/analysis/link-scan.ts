@@ -218,11 +218,10 @@ export function scanLinks(slice: string, ownedHosts: readonly string[], nameDoma
     const tld = host.slice(host.lastIndexOf('.') + 1);
     const path = trimUrlTail(m[2] ?? '');
     const lower = host.toLowerCase();
-    const owned = ownedHosts.some((h) => lower === h || lower.endsWith(`.${h}`));
-    if (!owned) {
-      if (!PROSE_TLDS.has(tld)) continue; // lower-case TLD only: "tool.It works" is a missing space
-      if (FILE_LIKE_TLDS.has(tld) && path.length < 2) continue;
-    }
+    // Lower-case TLD only ("tool.It works" is a missing space); file-like TLDs need a path. Tracked entities' own
+    // domains are always accepted (checked last: it is the expensive test).
+    const common = PROSE_TLDS.has(tld) && !(FILE_LIKE_TLDS.has(tld) && path.length < 2);
+    if (!common && !ownedHosts.some((h) => lower === h || lower.endsWith(`.${h}`))) continue;
     if (path.length < 2 && nameDomains.has(lower)) continue; // "monday.com" alone is the brand's name
     const start = hostStart;
     const raw = host + (path.length >= 2 ? path : '');

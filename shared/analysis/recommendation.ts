@@ -76,6 +76,20 @@ const HEDGE_RE = new RegExp(
   'i',
 );
 
+/**
+ * Literal words every match of a cue pattern contains: a text without any of them cannot match, and testing these
+ * first is several times cheaper than running the big alternations (which backtrack at every position).
+ */
+const CUE_ANCHOR = new Map<RegExp, RegExp>([
+  [
+    STRONG_CUE,
+    /recommend|suggest|pick|choice|vote|i'd|i would|i'll|i will|i'm going|go with|stick with|stay with|winner|verdict|bottom line|best|recomiend|recomend|conseill|recommand|empfehl|consigl|scelta|aanrad|ik raad|aanrader|keuze|推荐|首选|おすすめ|イチオシ|추천|go wrong|final pick/i,
+  ],
+  [WEAK_CUE, /choice|option|pick|bet\b|fit\b|winner|way to go|one to|stands out|best overall/i],
+  [SITUATION_CUE, /best for/i],
+  [SUMMARY_CUE, SUMMARY_WORD],
+]);
+
 /** The entity leading each list item / table row: first text mention in the item's lead sentence. */
 export function leadEntities(
   structure: Structure,
@@ -195,7 +209,7 @@ function findPrimary(
     [SITUATION_CUE, 3],
     [SUMMARY_CUE, 1],
   ] as const) {
-    if ((re === SITUATION_CUE && !/best for/i.test(scan)) || (re === SUMMARY_CUE && !SUMMARY_WORD.test(scan))) continue;
+    if (!CUE_ANCHOR.get(re)!.test(scan)) continue; // cheap literal pre-check: most texts have no cue at all
     re.lastIndex = 0;
     for (let cue = re.exec(scan); cue !== null; cue = re.exec(scan)) {
       const cueStart = cue.index;
