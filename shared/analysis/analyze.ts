@@ -5,27 +5,23 @@
 
 import { buildDomainOwners, type DomainOwners, extractCitations } from './citations.ts';
 import { entitiesFingerprint, sanitizeEntities } from './entities.ts';
-import { codePointAtSafe, codePointBefore, foldKeepCase, foldText, isWordCodePoint, startsUpper } from './fold.ts';
-import {
-  type AliasRef,
-  type CompiledMatcher,
-  compileMatcher,
-  createMatchBuffer,
-  type MatchBuffer,
-  scanInto,
-} from './matcher.ts';
-import { parseStructure, type Sentence, type Structure, sentenceAt } from './structure.ts';
+import { foldText } from './fold.ts';
+import { type CompiledMatcher, compileMatcher } from './matcher.ts';
+import { findMentions } from './mentions.ts';
+import { findPositions, leadEntities } from './recommendation.ts';
+import { parseStructure } from './structure.ts';
 import { attributeSentiment, summarize } from './target-sentiment.ts';
 import type {
   Analysis,
   AnalysisInput,
   AnalysisWarning,
   EntityResult,
-  ListInfo,
   Mention,
   TextKind,
   TrackedEntity,
 } from './types.ts';
+
+export { findAliasMatches } from './mentions.ts';
 
 /** Version of the analysis rules. Bump when results for the same input can change; stored analyses record it. */
 export const ANALYZER_VERSION = '2.0.0';
@@ -83,6 +79,22 @@ export const DEFAULT_CONTEXT_TERMS: readonly string[] = [
   'stock',
   'shares',
   'website',
+  'earnings',
+  'revenue',
+  'quarter',
+  'quarterly',
+  'q1',
+  'q2',
+  'q3',
+  'q4',
+  'ipo',
+  'valuation',
+  'acquisition',
+  'outage',
+  'status',
+  'page',
+  'login',
+  'subscribers',
 ];
 
 export interface AnalyzerOptions {
@@ -123,155 +135,6 @@ export function compileEntities(
     },
   };
 }
-
-/** A candidate mention after boundary and case checks. */
-interface Candidate {
-  start: number;
-  end: number;
-  ref: AliasRef;
-  suffix: Mention['suffix'];
-}
-
-const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
-
-/** True when `neighbor` continues the word of an alias edge character (no word boundary between them). */
-function joinsWord(neighbor: number, edge: number): boolean {
-  if (neighbor < 0 || !isWordCodePoint(neighbor)) return false;
-  if (neighbor < 0x2e80) return true;
-  // Scripts written without spaces: a Latin name right next to kana/kanji ("MailchimpとBrevo") is still a word.
-  return !(NO_SPACE_SCRIPT.test(String.fromCodePoint(neighbor)) && !NO_SPACE_SCRIPT.test(String.fromCodePoint(edge)));
-}
-
-function isCombiningMark(cp: number): boolean {
-  return cp >= 0x300 && (/\p{M}/u.test(String.fromCodePoint(cp)) || cp === 0xfe0f);
-}
-
-/**
- * Finds alias matches with word boundaries, case rules, possessive/plural suffixes and longest-leftmost overlap
- * resolution. Ambiguous aliases are returned too (flagged by their ref); context rules are applied by the analyzer.
- */
-export function findAliasMatches(text: string, compiled: CompiledEntities, limit = text.length): Candidate[] {
-  const m = compiled.matcher;
-  const buf = RAW;
-  buf.count = 0;
-  scanInto(m, text, limit, buf);
-  const count = buf.count;
-  if (count === 0) return [];
-  const raw = buf.data;
-  const cands: Candidate[] = [];
-  let sorted = true;
-  for (let k = 0; k < count * 3; k += 3) {
-    const rStart = raw[k]!;
-    const rEnd = raw[k + 1]!;
-    const pat = raw[k + 2]!;
-    let end = rEnd;
-    while (end < limit) {
-      const c = text.charCodeAt(end);
-      if (c < 0x300 || !isCombiningMark(codePointAtSafe(text, end))) break;
-      end++;
-    }
-    const edge = m.patternEdgeWord[pat]!;
-    if ((edge & 1) !== 0 && rStart > 0) {
-      const bc = text.charCodeAt(rStart - 1);
-      if (bc < 128 ? ASCII_WORD[bc] === 1 : joinsWord(codePointBefore(text, rStart), m.patternFirst[pat]!)) continue;
-    }
-    let suffix: Mention['suffix'] = null;
-    let after = -1;
-    if (end < limit) {
-      after = text.charCodeAt(end);
-      if (after >= 0xd800) after = codePointAtSafe(text, end);
-    }
-    if ((edge & 2) !== 0 && after >= 0 && joinsWord(after, m.patternLast[pat]!)) {
-      // Plural "Acmes" (only where the alias allows it): the s must end the word.
-      if ((after === 115 || after === 83) && m.patternPlural[pat] === 1) {
-        const after2 = end + 1 < limit ? codePointAtSafe(text, end + 1) : -1;
-        if (after2 >= 0 && isWordCodePoint(after2)) continue;
-        suffix = 's';
-      } else continue;
-    } else if (after === 39 || after === 0x2019) {
-      const s = end + 1 < limit ? codePointAtSafe(text, end + 1) : -1;
-      const after2 = end + 2 < limit ? codePointAtSafe(text, end + 2) : -1;
-      if ((s === 115 || s === 83) && !(after2 >= 0 && isWordCodePoint(after2))) suffix = "'s";
-    }
-    const refs = m.patternRefs[pat]!;
-    let chosen: AliasRef | null = null;
-    for (let q = 0; q < refs.length; q++) {
-      const ref = refs[q]!;
-      if (suffix === 's' && !ref.allowPlural) continue;
-      if (ref.isDomain) {
-        // "acme.com" but not "acme.com.evil.io" / "acme.com-x" / "notacme.com" (start boundary checked above).
-        const nextNext = end + 1 < limit ? codePointAtSafe(text, end + 1) : -1;
-        if ((after === 46 || after === 45) && nextNext >= 0 && isWordCodePoint(nextNext)) continue;
-        const before = codePointBefore(text, rStart);
-        if (before === 45) continue;
-      }
-      if (ref.caseSensitive && foldKeepCase(text.slice(rStart, rEnd)) !== ref.keepCase) continue;
-      chosen = ref;
-      break;
-    }
-    if (!chosen) continue;
-    const prev = cands[cands.length - 1];
-    if (prev && !(prev.start < rStart || (prev.start === rStart && prev.end > end))) sorted = false;
-    cands.push({ start: rStart, end, ref: chosen, suffix });
-  }
-  // Longest-leftmost: sort by start, then longer first, then ref priority (already brand-first per pattern). The
-  // scanner emits in start order, shorter first, so this is usually a cheap reversal of runs.
-  if (!sorted) {
-    // Stable insertion sort: the input is nearly sorted (same order as Array.prototype.sort with this comparator).
-    for (let k = 1; k < cands.length; k++) {
-      const c = cands[k]!;
-      let j = k - 1;
-      while (j >= 0 && compareCandidates(cands[j]!, c) > 0) {
-        cands[j + 1] = cands[j]!;
-        j--;
-      }
-      cands[j + 1] = c;
-    }
-  }
-  const kept: Candidate[] = [];
-  let lastEnd = -1;
-  for (const c of cands) {
-    if (c.start < lastEnd) continue;
-    kept.push(c);
-    lastEnd = c.end;
-  }
-  return kept;
-}
-
-const ASCII_WORD = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  ASCII_WORD[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ? 1 : 0;
-}
-
-function compareCandidates(a: Candidate, b: Candidate): number {
-  return a.start - b.start || b.end - a.end || a.ref.entityIndex - b.ref.entityIndex;
-}
-
-/** Raw-match buffer reused by every scan (analysis is synchronous, so one buffer per process is enough). */
-const RAW: MatchBuffer = createMatchBuffer(256);
-
-function insideSpans(spans: readonly [number, number][], start: number, end: number): boolean {
-  let lo = 0;
-  let hi = spans.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const [s, e] = spans[mid]!;
-    if (end <= s) hi = mid - 1;
-    else if (start >= e) lo = mid + 1;
-    else return true;
-  }
-  return false;
-}
-
-const REFUSAL_RE =
-  /\b(?:i(?:'m| am) (?:not able|unable) to (?:help|provide|recommend|assist)|i can(?:no|')t (?:help|provide|recommend|assist|browse)|as an ai\b|i don't have (?:access|real-time|current|personal)|i do not have (?:access|real-time|personal)|i'm sorry, but i can)/i;
-
-const RECOMMEND_RE =
-  /\b(?:i(?:'d| would)? (?:strongly |highly )?recommend(?:ing)?|my (?:top )?(?:pick|recommendation|choice)|best overall|top pick|overall winner|clear winner|go with|the best (?:choice|option|pick|bet)|best bet|i'd (?:choose|pick|go with)|i would (?:choose|pick|go with)|first choice|top choice|our pick|editor's choice|the winner|winner:|(?:is|are) the better (?:fit|choice|option|pick))/i;
-
-/** A recommendation cue followed by a condition is not the overall pick. */
-const CONDITIONAL_RE =
-  /^[\s,:*_-]*(?:if|when|unless|only if|for (?:teams|those|anyone|people|companies|users) (?:who|that|with))\b/i;
 
 /** Analyses one text against a compiled configuration. Never throws on any input. */
 export function analyzeText(input: AnalysisInput | string, compiled: CompiledEntities): Analysis {
@@ -324,98 +187,7 @@ export function analyzeText(input: AnalysisInput | string, compiled: CompiledEnt
   const cites = extractCitations(text, limit, providerCitations, compiled.owners, warnings);
 
   // --- Mentions -------------------------------------------------------------------------------------------
-  const cands = findAliasMatches(text, compiled, limit).filter((c) => !insideSpans(cites.urlSpans, c.start, c.end));
-  const sentenceOf = (pos: number): number => Math.max(0, sentenceAt(sentences, pos));
-  const sentenceEntities = new Map<number, Set<number>>();
-  const accepted: Candidate[] = [];
-  const established = new Set<number>();
-  for (const c of cands) {
-    if (c.ref.ambiguous) continue;
-    accepted.push(c);
-    established.add(c.ref.entityIndex);
-    const s = sentenceOf(c.start);
-    let set = sentenceEntities.get(s);
-    if (!set) {
-      set = new Set();
-      sentenceEntities.set(s, set);
-    }
-    set.add(c.ref.entityIndex);
-  }
-  for (const c of cites.citations) {
-    if (c.entityId !== null && c.start !== null) {
-      const idx = entities.findIndex((e) => e.id === c.entityId);
-      if (idx >= 0) established.add(idx);
-    }
-  }
-  const ambiguous = cands.filter((c) => c.ref.ambiguous);
-  const pending: Candidate[] = [];
-  for (const c of ambiguous) {
-    const verdict = judgeAmbiguous(
-      text,
-      c,
-      structure,
-      sentenceOf(c.start),
-      sentenceEntities,
-      established,
-      compiled,
-      cites.links,
-    );
-    if (verdict === 'accept') accepted.push(c);
-    else if (verdict === 'if-established') pending.push(c);
-  }
-  const establishedAfter = new Set(accepted.map((c) => c.ref.entityIndex));
-  for (const c of pending) if (establishedAfter.has(c.ref.entityIndex)) accepted.push(c);
-  accepted.sort((a, b) => a.start - b.start);
-
-  const mentions: Mention[] = accepted.map((c) => {
-    const si = sentenceOf(c.start);
-    return {
-      entityId: c.ref.entityId,
-      alias: c.ref.value,
-      via: 'text',
-      start: c.start,
-      end: c.end,
-      text: text.slice(c.start, c.end),
-      suffix: c.suffix,
-      sentenceIndex: si,
-      listItemIndex: sentences[si]?.listItemIndex ?? null,
-      sentiment: 0,
-    };
-  });
-  // Owned domains in URLs of the text (not provider metadata), unless the link label already names the entity.
-  for (const c of cites.citations) {
-    if (c.entityId === null) continue;
-    const spans: [number, number][] = [];
-    if (c.start !== null && c.end !== null) spans.push([c.start, c.end]);
-    for (const link of cites.links)
-      if (link.citationIndex === cites.citations.indexOf(c)) spans.push([link.urlStart, link.urlEnd]);
-    for (const [s, e] of spans) {
-      const link = cites.links.find((l) => l.urlStart === s);
-      if (
-        link &&
-        mentions.some((m) => m.entityId === c.entityId && m.start >= link.labelStart && m.end <= link.labelEnd)
-      )
-        continue;
-      if (mentions.some((m) => m.via === 'url' && m.start === s)) continue;
-      const si = sentenceOf(s);
-      mentions.push({
-        entityId: c.entityId,
-        alias:
-          compiled.owners.entries.find(
-            (o) => o.entityId === c.entityId && (c.hostname === o.host || c.hostname.endsWith(`.${o.host}`)),
-          )?.host ?? c.domain,
-        via: 'url',
-        start: s,
-        end: e,
-        text: text.slice(s, e),
-        suffix: null,
-        sentenceIndex: si,
-        listItemIndex: sentences[si]?.listItemIndex ?? null,
-        sentiment: 0,
-      });
-    }
-  }
-  mentions.sort((a, b) => a.start - b.start || a.end - b.end);
+  const mentions = findMentions(text, limit, compiled, structure, cites);
 
   // --- Sentiment ------------------------------------------------------------------------------------------
   const entityIndex = new Map(entities.map((e, i) => [e.id, i]));
@@ -433,24 +205,15 @@ export function analyzeText(input: AnalysisInput | string, compiled: CompiledEnt
   );
 
   // --- Positions and results -----------------------------------------------------------------------------
-  const firstOffset = new Map<number, number>();
-  for (const m of mentions) {
-    const ei = entityIndex.get(m.entityId)!;
-    if (!firstOffset.has(ei)) firstOffset.set(ei, m.start);
-  }
-  const rankOrder = [...firstOffset.entries()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
-  const rankOf = new Map(rankOrder.map(([ei], k) => [ei, k + 1]));
-  const listOf = new Map<number, ListInfo>();
-  const ranked = new Set<number>();
-  for (const [itemIdx, ei] of itemLead) {
-    const item = structure.items[itemIdx]!;
-    if (item.isLabel) continue;
-    const list = structure.lists[item.listId]!;
-    if (list.kind === 'ordered') ranked.add(ei);
-    if (!listOf.has(ei)) listOf.set(ei, { kind: list.kind, position: item.position, size: list.size });
-  }
-  const refusal = REFUSAL_RE.test(text.slice(0, Math.min(limit, 600))) && mentions.length <= 2;
-  const primary = refusal ? null : findPrimary(text, sentences, textMentions, entityIndex, structure, itemLead);
+  const { rankOf, firstOffset, listOf, ranked, refusal, primary } = findPositions(
+    text,
+    limit,
+    structure,
+    mentions,
+    textMentions,
+    entityIndex,
+    itemLead,
+  );
 
   const ownedCitations = entities.map(() => 0);
   for (const c of cites.citations) {
@@ -494,141 +257,4 @@ export function analyzeText(input: AnalysisInput | string, compiled: CompiledEnt
     refusal,
     warnings,
   };
-}
-
-/** The entity leading each list item / table row: first text mention in the item's lead sentence. */
-function leadEntities(
-  structure: Structure,
-  ms: readonly Mention[],
-  entityIndex: ReadonlyMap<string, number>,
-): Map<number, number> {
-  const lead = new Map<number, number>();
-  for (const m of ms) {
-    if (m.listItemIndex === null || lead.has(m.listItemIndex)) continue;
-    const s = structure.sentences[m.sentenceIndex];
-    if (!s?.leadOfItem) continue;
-    const item = structure.items[m.listItemIndex];
-    if (!item) continue;
-    // The name must open the item ("1. **Asana** - ...", "- Asana: ...", "| Asana |"), not sit deep in its prose.
-    if (m.start - item.start > 48) continue;
-    lead.set(m.listItemIndex, entityIndex.get(m.entityId)!);
-  }
-  return lead;
-}
-
-function findPrimary(
-  text: string,
-  sentences: readonly Sentence[],
-  ms: readonly Mention[],
-  entityIndex: ReadonlyMap<string, number>,
-  structure: Structure,
-  itemLead: ReadonlyMap<number, number>,
-): number | null {
-  for (const s of sentences) {
-    const slice = text.slice(s.start, s.end);
-    const cue = RECOMMEND_RE.exec(slice);
-    if (!cue) continue;
-    const cueAt = s.start + cue.index;
-    const before = text.slice(Math.max(s.start, cueAt - 30), cueAt).toLowerCase();
-    if (/\b(?:not|n't|never|wouldn't|don't|can't)\s*(?:\w+\s*)?$/.test(before)) continue;
-    // Conditional cues ("the best choice if you are a Microsoft shop") do not name the answer's overall pick.
-    const rest = slice.slice(cue.index + cue[0].length, cue.index + cue[0].length + 60);
-    if (CONDITIONAL_RE.test(rest)) continue;
-    const inS = ms.filter((m) => m.sentenceIndex === s.index);
-    const after = inS.filter((m) => m.start >= cueAt);
-    const pick = after[0] ?? inS[inS.length - 1];
-    if (pick) {
-      // "X is my top pick" (entity before the cue) or "go with X".
-      const distinct = new Set(inS.map((m) => m.entityId));
-      if (after.length === 0 && distinct.size > 1) continue;
-      return entityIndex.get(pick.entityId) ?? null;
-    }
-    // A cue line ("**Best overall:**") followed by an item naming the pick.
-    const next = sentences[s.index + 1];
-    if (next && /:\s*\**\s*$/.test(slice)) {
-      const nm = ms.find((m) => m.sentenceIndex === next.index);
-      if (nm) return entityIndex.get(nm.entityId) ?? null;
-    }
-  }
-  // Otherwise, #1 of the first ranked (numbered) list led by tracked entities.
-  for (const list of structure.lists) {
-    if (list.kind !== 'ordered') continue;
-    const first = structure.items.find((it) => it.listId === list.id && it.position === 1);
-    if (!first) continue;
-    const ei = itemLead.get(first.index);
-    const leds = structure.items.filter((it) => it.listId === list.id && itemLead.has(it.index)).length;
-    if (ei !== undefined && leds >= 2) return ei;
-  }
-  return null;
-}
-
-const CALENDAR_WORDS = new Set([
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-]);
-const TEMPORAL_BEFORE =
-  /\b(?:on|every|next|last|this|until|by|since|from|till|through|each|before|after|early|late|past|coming)\s+$/i;
-const TEMPORAL_AFTER =
-  /^\s*(?:morning|mornings|afternoon|afternoons|evening|evenings|night|nights|again|meeting|meetings|standup|blues|motivation|at\s+\d|\d{1,2}(?:st|nd|rd|th)?\b|\d{4}\b|,?\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\b)/i;
-
-/** A weekday/month alias ("Monday" for monday.com) used as a date: "on Monday", "Monday morning", "May 2024". */
-function isTemporalUse(text: string, c: Candidate): boolean {
-  if (!CALENDAR_WORDS.has(foldText(c.ref.value))) return false;
-  if (TEMPORAL_BEFORE.test(text.slice(Math.max(0, c.start - 12), c.start))) return true;
-  return TEMPORAL_AFTER.test(text.slice(c.end, c.end + 24));
-}
-
-type AmbiguousVerdict = 'accept' | 'reject' | 'if-established';
-
-function judgeAmbiguous(
-  text: string,
-  c: Candidate,
-  structure: Structure,
-  sentenceIdx: number,
-  sentenceEntities: ReadonlyMap<number, ReadonlySet<number>>,
-  established: ReadonlySet<number>,
-  compiled: CompiledEntities,
-  links: readonly { labelStart: number; labelEnd: number }[],
-): AmbiguousVerdict {
-  const ei = c.ref.entityIndex;
-  const surface = text.slice(c.start, c.end);
-  if (isTemporalUse(text, c)) return 'reject';
-  const cap = c.ref.caseSensitive || startsUpper(surface);
-  const before = codePointBefore(text, c.start);
-  // Strong context: the entity is already named unambiguously, it is a @handle/#hashtag, or it is compared with
-  // another tracked entity in the same sentence.
-  if (established.has(ei)) return cap ? 'accept' : 'if-established';
-  if (before === 64 || before === 35) return 'accept';
-  const others = sentenceEntities.get(sentenceIdx);
-  if (others && [...others].some((o) => o !== ei)) return cap ? 'accept' : 'reject';
-  if (!cap) return 'reject';
-  // Weak context (needs capitalisation): markdown emphasis/link/list lead/table cell, or a context term nearby.
-  const s = structure.sentences[sentenceIdx];
-  const around = text.slice(Math.max(0, c.start - 3), Math.min(text.length, c.end + 3));
-  if (/\*\*|__/.test(around)) return 'accept';
-  if (links.some((l) => c.start >= l.labelStart && c.end <= l.labelEnd)) return 'accept';
-  if (s?.leadOfItem && s.listItemIndex !== null && c.start - s.start <= 4) return 'accept';
-  if (s && s.blockKind === 'table-row') return 'accept';
-  const terms = compiled.contextTerms[ei]!;
-  const from = s ? Math.max(s.start, c.start - 80) : Math.max(0, c.start - 80);
-  const to = s ? Math.min(s.end, c.end + 80) : Math.min(text.length, c.end + 80);
-  for (const w of foldText(text.slice(from, to)).split(/[^\p{L}\p{N}]+/u)) if (terms.has(w)) return 'accept';
-  return 'if-established';
 }

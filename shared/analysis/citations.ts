@@ -5,117 +5,12 @@
  */
 
 import { getDomain } from 'tldts-icann';
-import type {
-  AnalysisWarning,
-  Citation,
-  CitationOrigin,
-  ProviderCitation,
-  SourceCategory,
-  TrackedEntity,
-} from './types.ts';
+import { isImageUrl, scanLinks } from './link-scan.ts';
+import { categorize } from './source-categories.ts';
+import type { AnalysisWarning, Citation, ProviderCitation, TrackedEntity } from './types.ts';
 
 /** Upper bound of citations kept per text; the rest is reported as a warning. */
 export const MAX_CITATIONS = 500;
-
-/** Well-known third-party sources by registrable domain (or full host where the domain is too broad). */
-const CATEGORY_LIST: Record<Exclude<SourceCategory, 'other'>, string[]> = {
-  review: [
-    'g2.com',
-    'capterra.com',
-    'trustpilot.com',
-    'trustradius.com',
-    'getapp.com',
-    'softwareadvice.com',
-    'gartner.com',
-    'yelp.com',
-    'tripadvisor.com',
-    'consumerreports.org',
-    'rtings.com',
-    'wirecutter.com',
-    'pcmag.com',
-    'techradar.com',
-    'tomsguide.com',
-    'runrepeat.com',
-    'productreview.com.au',
-    'sitejabber.com',
-    'clutch.co',
-    'producthunt.com',
-  ],
-  forum: [
-    'reddit.com',
-    'quora.com',
-    'stackoverflow.com',
-    'stackexchange.com',
-    'news.ycombinator.com',
-    'discourse.org',
-    'community.spiceworks.com',
-    'letsrun.com',
-    'tripadvisor.co.uk',
-  ],
-  news: [
-    'nytimes.com',
-    'theverge.com',
-    'techcrunch.com',
-    'reuters.com',
-    'bloomberg.com',
-    'wsj.com',
-    'bbc.co.uk',
-    'bbc.com',
-    'cnn.com',
-    'forbes.com',
-    'wired.com',
-    'zdnet.com',
-    'cnet.com',
-    'engadget.com',
-    'businessinsider.com',
-    'theguardian.com',
-    'ft.com',
-    'apnews.com',
-    'axios.com',
-    'venturebeat.com',
-    'arstechnica.com',
-    'lemonde.fr',
-    'elpais.com',
-    'spiegel.de',
-    'washingtonpost.com',
-    'cnbc.com',
-    'fastcompany.com',
-    'inc.com',
-    'runnersworld.com',
-  ],
-  encyclopedia: ['wikipedia.org', 'britannica.com', 'wikidata.org', 'investopedia.com', 'wiktionary.org'],
-  video: ['youtube.com', 'youtu.be', 'vimeo.com', 'tiktok.com', 'twitch.tv', 'dailymotion.com'],
-  social: [
-    'x.com',
-    'twitter.com',
-    'linkedin.com',
-    'facebook.com',
-    'instagram.com',
-    'threads.net',
-    'bsky.app',
-    'mastodon.social',
-    'medium.com',
-    'substack.com',
-  ],
-};
-
-const CATEGORY_BY_HOST = new Map<string, SourceCategory>();
-for (const [cat, hosts] of Object.entries(CATEGORY_LIST)) {
-  for (const h of hosts) CATEGORY_BY_HOST.set(h, cat as SourceCategory);
-}
-
-/** Category of a third-party host: full host first (e.g. `news.ycombinator.com`), then its registrable domain. */
-export function categorize(hostname: string, domain: string): SourceCategory {
-  let h = hostname;
-  while (h.length > 0) {
-    const c = CATEGORY_BY_HOST.get(h);
-    if (c) return c;
-    const dot = h.indexOf('.');
-    if (dot < 0 || h === domain) break;
-    h = h.slice(dot + 1);
-  }
-  return CATEGORY_BY_HOST.get(domain) ?? 'other';
-}
 
 const TRACKING_PARAM = /^(utm_.*|gclid|fbclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref_src|ref|si|_hsenc|_hsmi|source)$/i;
 
@@ -161,7 +56,11 @@ export function normalizeUrl(raw: string): NormalizedUrl | null {
 export interface DomainOwners {
   /** Sorted longest first, so `docs.acme.dev` beats `acme.dev`. */
   entries: { host: string; entityId: string; kind: TrackedEntity['kind'] }[];
+  /** Entity names and aliases that are domains themselves (`monday.com`): written alone they are a name, not a source. */
+  nameDomains: ReadonlySet<string>;
 }
+
+export { categorize };
 
 export function buildDomainOwners(entities: readonly TrackedEntity[]): DomainOwners {
   const entries: DomainOwners['entries'] = [];
@@ -185,7 +84,13 @@ export function buildDomainOwners(entities: readonly TrackedEntity[]): DomainOwn
     }
   }
   entries.sort((a, b) => b.host.length - a.host.length || (a.host < b.host ? -1 : 1));
-  return { entries };
+  const nameDomains = new Set<string>();
+  for (const e of entities) {
+    const names = [e.name, ...(Array.isArray(e.aliases) ? e.aliases.map((a) => a?.value) : [])];
+    for (const n of names)
+      if (typeof n === 'string' && /^[^\s/]+\.[a-z]{2,}$/i.test(n.trim())) nameDomains.add(n.trim().toLowerCase());
+  }
+  return { entries, nameDomains };
 }
 
 export function ownerOf(owners: DomainOwners, hostname: string): DomainOwners['entries'][number] | null {
@@ -193,34 +98,6 @@ export function ownerOf(owners: DomainOwners, hostname: string): DomainOwners['e
     if (hostname === o.host || hostname.endsWith(`.${o.host}`)) return o;
   }
   return null;
-}
-
-interface RawCitation {
-  raw: string;
-  origin: CitationOrigin;
-  start: number | null;
-  end: number | null;
-  title: string | null;
-  /** Offsets of the link label, for markdown links. */
-  labelStart: number | null;
-  labelEnd: number | null;
-}
-
-const MD_LINK = /!?\[([^\]\n]{0,500})\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))+)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)/dg;
-const REF_DEF = /^[ \t]{0,3}\[(\^?[^\]\n]{1,100})\]:[ \t]*<?(\S+?)>?(?:[ \t]+.*)?$/dgm;
-const AUTOLINK = /<((?:https?:\/\/|www\.)[^>\s]+)>/gi;
-const BARE_URL = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/gi;
-
-function trimUrlTail(url: string): string {
-  let u = url.replace(/[.,;:!?*_~]+$/, '');
-  // Drop unbalanced closing brackets (e.g. "(see https://x.com/a)").
-  while (/[)\]}]$/.test(u)) {
-    const close = u.charAt(u.length - 1);
-    const open = close === ')' ? '(' : close === ']' ? '[' : '{';
-    if (u.split(open).length >= u.split(close).length) break;
-    u = u.slice(0, -1);
-  }
-  return u.replace(/[.,;:!?*_~]+$/, '');
 }
 
 export interface ExtractedCitations {
@@ -240,75 +117,11 @@ export function extractCitations(
   warnings: AnalysisWarning[],
 ): ExtractedCitations {
   const slice = limit < text.length ? text.slice(0, limit) : text;
-  const raws: RawCitation[] = [];
-  const taken: [number, number][] = [];
-  const overlaps = (a: number, b: number): boolean => taken.some(([s, e]) => a < e && b > s);
-
-  for (const m of slice.matchAll(MD_LINK)) {
-    const full = m[0];
-    if (full.startsWith('!')) continue; // images are not citations
-    const label = m[1] ?? '';
-    const url = m[2] ?? '';
-    const start = m.indices?.[2]?.[0] ?? 0;
-    const labelStart = m.indices?.[1]?.[0] ?? 0;
-    raws.push({
-      raw: url,
-      origin: 'markdown-link',
-      start,
-      end: start + url.length,
-      title: label.trim() || null,
-      labelStart,
-      labelEnd: labelStart + label.length,
-    });
-    taken.push([m.index ?? 0, (m.index ?? 0) + full.length]);
-  }
-  for (const m of slice.matchAll(REF_DEF)) {
-    const url = m[2] ?? '';
-    const start = m.indices?.[2]?.[0] ?? 0;
-    if (overlaps(start, start + url.length)) continue;
-    raws.push({
-      raw: url,
-      origin: 'footnote',
-      start,
-      end: start + url.length,
-      title: null,
-      labelStart: null,
-      labelEnd: null,
-    });
-    taken.push([start, start + url.length]);
-  }
-  for (const m of slice.matchAll(AUTOLINK)) {
-    const url = m[1] ?? '';
-    const start = (m.index ?? 0) + 1;
-    if (overlaps(start, start + url.length)) continue;
-    raws.push({
-      raw: url,
-      origin: 'autolink',
-      start,
-      end: start + url.length,
-      title: null,
-      labelStart: null,
-      labelEnd: null,
-    });
-    taken.push([start, start + url.length]);
-  }
-  for (const m of slice.matchAll(BARE_URL)) {
-    const start = m.index ?? 0;
-    if (start > 0 && /[\w@/.-]/.test(slice.charAt(start - 1))) continue;
-    const url = trimUrlTail(m[0]);
-    if (overlaps(start, start + url.length)) continue;
-    raws.push({
-      raw: url,
-      origin: 'bare-url',
-      start,
-      end: start + url.length,
-      title: null,
-      labelStart: null,
-      labelEnd: null,
-    });
-    taken.push([start, start + url.length]);
-  }
-  raws.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+  const { raws, masked } = scanLinks(
+    slice,
+    owners.entries.map((o) => o.host),
+    owners.nameDomains,
+  );
   for (const p of Array.isArray(provider) ? provider : []) {
     if (!p || typeof p.url !== 'string') continue;
     raws.push({
@@ -330,7 +143,8 @@ export function extractCitations(
   let dropped = 0;
   for (const r of raws) {
     if (r.start !== null && r.end !== null) urlSpans.push([r.start, r.end]);
-    const norm = normalizeUrl(r.raw);
+    if (r.origin === 'provider' && isImageUrl(r.raw)) continue; // image URLs are never citations
+    const norm = normalizeUrl(r.origin === 'domain' ? `https://${r.raw}` : r.raw);
     if (!norm) {
       // Relative links and anchors in markdown are not citations; only report things that look like URLs.
       if (/^(https?:|www\.)/i.test(r.raw)) invalid++;
@@ -381,6 +195,7 @@ export function extractCitations(
       message: `${dropped} citation(s) beyond ${MAX_CITATIONS} were ignored`,
     });
   }
+  for (const span of masked) urlSpans.push(span);
   urlSpans.sort((a, b) => a[0] - b[0]);
   return { citations, urlSpans, links };
 }

@@ -4,7 +4,19 @@
  * All offsets point into the original text.
  */
 
-import { codePointAt, isJsSpace, isLetter, isLetterOrNumber } from './chars.ts';
+import { isJsSpace } from './chars.ts';
+import { countWords, splitSentences } from './sentences.ts';
+import {
+  BOLD_LEAD_RE,
+  BOLD_NUMBER_RE,
+  isPureLabel,
+  RANK_HEADER_RE,
+  rankOfCell,
+  sectionOfLabel,
+} from './structure-labels.ts';
+
+export { countWords, isPureLabel, rankOfCell, sectionOfLabel };
+
 import type { BlockKind } from './types.ts';
 
 export type Section = 'pros' | 'cons' | null;
@@ -50,168 +62,30 @@ export interface ListDef {
   id: number;
   kind: 'ordered' | 'unordered' | 'table';
   size: number;
-  /** Numbered headings form a list too; they are ranked. */
+  /** Numbered headings (and `**1. Name**` lines) form a list too; they are ranked. */
   fromHeadings: boolean;
+  /** A list of `**1. Name**` / `#1 Name` lines (not `#` headings). */
+  fromBoldNumbers: boolean;
+  /** Ordered lists, numbered headings and tables with a rank column: the position is a rank. */
+  ranked: boolean;
+}
+
+/** A heading line, or a paragraph line that opens with a bold lead (`**Name** — …`, level 7). */
+export interface HeadingLine {
+  start: number;
+  end: number;
+  /** 1-6 for `#` headings, 7 for bold-lead lines. */
+  level: number;
+  /** Part of a numbered list (`### 1. Name`, `**1. Name**`). */
+  numbered: boolean;
 }
 
 export interface Structure {
   sentences: Sentence[];
   items: ListItem[];
   lists: ListDef[];
-}
-
-const PROS_RE =
-  /^(?:pros|pro's|advantages|strengths|upsides|benefits|pluses|the good|what (?:we|i|people|users|reviewers) (?:like|love)|why (?:we|i|people|users) (?:like|love) it|highlights|ventajas|avantages|vorteile)\b/i;
-const CONS_RE =
-  /^(?:cons|con's|disadvantages|drawbacks|downsides|weaknesses|limitations|minuses|the bad|what (?:we|i|people|users|reviewers) (?:don't|do not|didn't) like|watch[- ]outs?|caveats|concerns|complaints|desventajas|inconvénients|inconvenients|nachteile)\b/i;
-
-/** Returns the pros/cons polarity of a label such as `**Cons:**`, `### Drawbacks`, `Pros`. */
-export function sectionOfLabel(text: string): Section {
-  const t = text
-    .replace(/[*_`#>]/g, '')
-    .replace(/^[\s\-–—:]+/, '')
-    .trim();
-  if (t.length === 0 || t.length > 60) return null;
-  if (PROS_RE.test(t)) return 'pros';
-  if (CONS_RE.test(t)) return 'cons';
-  return null;
-}
-
-/** True when the whole text is just a label ("Pros:", "**Cons**", "Drawbacks:"), not a label followed by content. */
-export function isPureLabel(text: string): boolean {
-  const t = text.replace(/[*_`#>]/g, '').trim();
-  return sectionOfLabel(t) !== null && /^[\p{L}' ]{2,40}:?$/u.test(t);
-}
-
-const ABBREVIATIONS = new Set([
-  'e.g',
-  'i.e',
-  'vs',
-  'etc',
-  'inc',
-  'ltd',
-  'co',
-  'corp',
-  'dr',
-  'mr',
-  'mrs',
-  'ms',
-  'st',
-  'approx',
-  'no',
-  'jr',
-  'sr',
-  'u.s',
-  'fig',
-  'cf',
-  'est',
-]);
-
-/**
- * Number of words in text[start,end): matches of `/[\p{L}\p{N}]+(?:['’][\p{L}]+)*\/gu` on the slice, counted by a
- * scanner instead of the regex (no slice, no match objects).
- */
-export function countWords(text: string, start: number, end: number): number {
-  let n = 0;
-  let i = start;
-  while (i < end) {
-    const c = text.charCodeAt(i);
-    const cp = c < 128 ? c : codePointAt(text, i, end);
-    if (cp < 128 ? ASCII_LN[cp] === 0 : !isLetterOrNumber(cp)) {
-      i += cp > 0xffff ? 2 : 1;
-      continue;
-    }
-    n++;
-    i += cp > 0xffff ? 2 : 1;
-    // [\p{L}\p{N}]+
-    while (i < end) {
-      const d = text.charCodeAt(i);
-      if (d < 128) {
-        if (ASCII_LN[d] === 0) break;
-        i++;
-        continue;
-      }
-      const e = codePointAt(text, i, end);
-      if (!isLetterOrNumber(e)) break;
-      i += e > 0xffff ? 2 : 1;
-    }
-    // (?:['’][\p{L}]+)*
-    while (i + 1 < end) {
-      const q = text.charCodeAt(i);
-      if (q !== 39 && q !== 0x2019) break;
-      const f = codePointAt(text, i + 1, end);
-      if (!isLetter(f)) break;
-      i += 1 + (f > 0xffff ? 2 : 1);
-      while (i < end) {
-        const g = codePointAt(text, i, end);
-        if (!isLetter(g)) break;
-        i += g > 0xffff ? 2 : 1;
-      }
-    }
-  }
-  return n;
-}
-
-const ASCII_LN = new Uint8Array(128);
-for (let c = 0; c < 128; c++)
-  ASCII_LN[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 0;
-
-/** Characters that may directly follow a terminator and still belong to the sentence: . ! ? … " ' ) ] * _ */
-function isCloser(c: number): boolean {
-  return (
-    c === 46 ||
-    c === 33 ||
-    c === 63 ||
-    c === 0x2026 ||
-    c === 34 ||
-    c === 39 ||
-    c === 41 ||
-    c === 93 ||
-    c === 42 ||
-    c === 95
-  );
-}
-
-/** Splits [start,end) of one line into sentences; returns [start,end) pairs with surrounding whitespace trimmed. */
-function splitSentences(text: string, start: number, end: number): [number, number][] {
-  const out: [number, number][] = [];
-  let s = start;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    // . ! ? …
-    if (c !== 46 && c !== 33 && c !== 63 && c !== 0x2026) continue;
-    let j = i + 1;
-    while (j < end && isCloser(text.charCodeAt(j))) j++;
-    if (j < end && !isJsSpace(text.charCodeAt(j))) {
-      i = j - 1;
-      continue;
-    }
-    if (c === 46 && j === i + 1) {
-      // Period: skip abbreviations, initials and numbered markers ("1.").
-      let w = i - 1;
-      // /[\p{L}\p{N}.]/u on single UTF-16 units (a surrogate half is neither).
-      while (w >= start) {
-        const d = text.charCodeAt(w);
-        if (d === 46 || (d < 128 ? ASCII_LN[d] === 1 : isLetterOrNumber(d))) w--;
-        else break;
-      }
-      const word = text.slice(w + 1, i).toLowerCase();
-      if (ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word) || /^\d+$/.test(word)) continue;
-    }
-    out.push([s, j]);
-    s = j;
-    i = j - 1;
-  }
-  if (s < end) out.push([s, end]);
-  const trimmed: [number, number][] = [];
-  for (const [a0, b0] of out) {
-    let a = a0;
-    let b = b0;
-    while (a < b && isJsSpace(text.charCodeAt(a))) a++;
-    while (b > a && isJsSpace(text.charCodeAt(b - 1))) b--;
-    if (b > a) trimmed.push([a, b]);
-  }
-  return trimmed;
+  /** Heading and bold-lead lines in text order (their sequences are read as unnumbered lists). */
+  headings: HeadingLine[];
 }
 
 interface OpenList {
@@ -226,6 +100,7 @@ export function parseStructure(text: string, limit = text.length): Structure {
   const sentences: Sentence[] = [];
   const items: ListItem[] = [];
   const lists: ListDef[] = [];
+  const headings: HeadingLine[] = [];
   const n = Math.min(limit, text.length);
 
   let inCode = false;
@@ -243,10 +118,14 @@ export function parseStructure(text: string, limit = text.length): Structure {
   let tableHeaderCells: Cell[] | null = null;
   let lastTableRowItem: ListItem | null = null;
   let pendingTableRow: { start: number; end: number; cells: Cell[] } | null = null;
+  /** Column holding the rank in the current table (`| # | Tool |`, `| Rank | ... |`), or -1. */
+  let tableRankCol = -1;
+  /** Last ordered list per depth: an item numbered n continues it when it has n - 1 items (list split by prose). */
+  const lastOrderedByDepth = new Map<number, number>();
 
-  const newList = (kind: ListDef['kind'], fromHeadings: boolean): number => {
+  const newList = (kind: ListDef['kind'], fromHeadings: boolean, ranked: boolean, fromBoldNumbers = false): number => {
     const id = lists.length;
-    lists.push({ id, kind, size: 0, fromHeadings });
+    lists.push({ id, kind, size: 0, fromHeadings, fromBoldNumbers, ranked });
     return id;
   };
   const addItem = (listId: number, start: number, end: number, depth: number, section: Section): ListItem => {
@@ -299,6 +178,7 @@ export function parseStructure(text: string, limit = text.length): Structure {
     tableListId = -1;
     tableHeaderCells = null;
     lastTableRowItem = null;
+    tableRankCol = -1;
   };
   const splitCells = (start: number, end: number): Cell[] => {
     const cells: Cell[] = [];
@@ -324,12 +204,20 @@ export function parseStructure(text: string, limit = text.length): Structure {
     if (!row) return;
     if (isHeader) {
       tableHeaderCells = row.cells.map((c) => ({ ...c, section: sectionOfLabel(text.slice(c.start, c.end)) }));
+      tableRankCol = row.cells.findIndex(
+        (c, k) =>
+          RANK_HEADER_RE.test(text.slice(c.start, c.end).replace(/[*_`]/g, '').trim()) ||
+          (k === 0 && c.end === c.start),
+      );
       addSentences(row.start, row.end, 'table-row', null, null, false, 0, tableHeaderCells);
       return;
     }
-    if (tableListId < 0) tableListId = newList('table', false);
+    if (tableListId < 0) tableListId = newList('table', false, tableRankCol >= 0);
     const cells = row.cells.map((c, k) => ({ ...c, section: tableHeaderCells?.[k]?.section ?? null }));
     const item = addItem(tableListId, row.start, row.end, 0, null);
+    const rankCell = tableRankCol >= 0 ? row.cells[tableRankCol] : undefined;
+    const rank = rankCell ? rankOfCell(text.slice(rankCell.start, rankCell.end)) : null;
+    if (rank !== null) item.position = rank;
     lastTableRowItem = item;
     addSentences(row.start, row.end, 'table-row', item, null, true, 0, cells);
   };
@@ -372,7 +260,7 @@ export function parseStructure(text: string, limit = text.length): Structure {
     if (heading) {
       const level = heading[1]!.length;
       const contentStart = end - heading[2]!.length;
-      const numbered = /^\s*(?:\*\*|__)?\d{1,3}[.)]\s+/.test(heading[2]!);
+      const numbered = /^\s*(?:\*\*|__)?(?:#\d{1,3}[.):]?\s|\d{1,3}[.):]\s)/.test(heading[2]!);
       openLists = [];
       currentItem = null;
       const label = sectionOfLabel(heading[2]!);
@@ -380,7 +268,7 @@ export function parseStructure(text: string, limit = text.length): Structure {
       if (numbered) {
         let id = headingLists.get(level);
         if (id === undefined) {
-          id = newList('ordered', true);
+          id = newList('ordered', true, true);
           headingLists.set(level, id);
         }
         currentItem = addItem(id, contentStart, end, 0, null);
@@ -390,6 +278,7 @@ export function parseStructure(text: string, limit = text.length): Structure {
         paragraphSection = label;
         addSentences(contentStart, end, 'heading', null, label, false, level);
       }
+      headings.push({ start: contentStart, end, level, numbered });
       blankBefore = false;
       lineStart = next;
       continue;
@@ -413,9 +302,16 @@ export function parseStructure(text: string, limit = text.length): Structure {
       if (parentItem?.isLabel) section = parentItem.section;
       else if (parentItem?.section) section = parentItem.section;
       if (!open) {
-        open = { id: newList(ordered ? 'ordered' : 'unordered', false), depth, ordered, section };
+        const number = ordered ? Number.parseInt(listMatch[2]!, 10) : 0;
+        const prior = ordered ? lastOrderedByDepth.get(depth) : undefined;
+        const id =
+          prior !== undefined && number > 1 && lists[prior]!.size === number - 1
+            ? prior
+            : newList(ordered ? 'ordered' : 'unordered', false, ordered);
+        open = { id, depth, ordered, section };
         openLists.push(open);
       }
+      if (ordered) lastOrderedByDepth.set(depth, open.id);
       const content = listMatch[3]!;
       const ownLabel = sectionOfLabel(content.split(':')[0] ?? '');
       const pure = isPureLabel(content);
@@ -447,6 +343,27 @@ export function parseStructure(text: string, limit = text.length): Structure {
       continue;
     }
 
+    // A ranked entry written as a paragraph: `**1. Name** — …`, `#1 Name`, `1️⃣ Name`. Like a numbered heading, the
+    // lines after it belong to it until the next entry or heading.
+    const boldNumber = BOLD_NUMBER_RE.exec(line);
+    if (boldNumber) {
+      openLists = [];
+      let id = headingLists.get(7);
+      if (id === undefined) {
+        id = newList('ordered', true, true, true);
+        headingLists.set(7, id);
+      }
+      let contentStart = lineStart;
+      while (contentStart < end && isJsSpace(text.charCodeAt(contentStart))) contentStart++;
+      currentItem = addItem(id, contentStart, end, 0, null);
+      addSentences(contentStart, end, 'list-item', currentItem, null, true);
+      headings.push({ start: contentStart, end, level: 7, numbered: true });
+      paragraphSection = null;
+      blankBefore = false;
+      lineStart = next;
+      continue;
+    }
+
     // Paragraph line.
     const indented = /^\s{2,}\S/.test(line);
     const label = sectionOfLabel(line);
@@ -463,6 +380,7 @@ export function parseStructure(text: string, limit = text.length): Structure {
         addSentences(lineStart, end, 'paragraph', null, label, false);
       } else {
         paragraphSection = null;
+        if (!indented && BOLD_LEAD_RE.test(line)) headings.push({ start: lineStart, end, level: 7, numbered: false });
         const headingItem = currentItem && lists[currentItem.listId]?.fromHeadings ? currentItem : null;
         addSentences(lineStart, end, 'paragraph', headingItem, label, false);
       }
@@ -471,7 +389,7 @@ export function parseStructure(text: string, limit = text.length): Structure {
     lineStart = next;
   }
   closeTable();
-  return { sentences, items, lists };
+  return { sentences, items, lists, headings };
 }
 
 /** Index of the sentence containing offset `pos`, or the nearest preceding one; -1 when before all. */

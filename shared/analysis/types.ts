@@ -121,7 +121,15 @@ export interface EntityResult {
   ownedCitations: number;
 }
 
-export type CitationOrigin = 'markdown-link' | 'autolink' | 'bare-url' | 'footnote' | 'provider';
+/** Where a citation came from; `domain` is a domain written in prose (`hubspot.com/pricing`), `html-link` an `<a href>`. */
+export type CitationOrigin =
+  | 'markdown-link'
+  | 'html-link'
+  | 'autolink'
+  | 'bare-url'
+  | 'domain'
+  | 'footnote'
+  | 'provider';
 
 /** Category of a third-party source. */
 export type SourceCategory = 'review' | 'forum' | 'news' | 'encyclopedia' | 'video' | 'social' | 'other';

@@ -38,6 +38,8 @@ function fakeProvider(answer: (req: AskRequest) => string | Error): AiProvider &
         cost: { usd: 0.0001, priceTableVersion: 'test' },
         providerRequestId: null,
         finishReason: 'stop',
+        truncated: false,
+        retrievedSources: [],
       };
     },
   };
