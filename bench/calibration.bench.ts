@@ -1,14 +1,14 @@
 /**
  * `npm run bench:calibration`: the full-size calibration of the mention rate against the simulator's planted truth
  * (bench/calibration-core.ts). Starts its own provider simulator; prints the coverage table that docs/analysis.md
- * quotes. Size: CALIBRATION_MARKETS (default 60), CALIBRATION_SAMPLES (default 80), CALIBRATION_MIX_SAMPLES (default 30).
+ * quotes. Size: CALIBRATION_MARKETS (default 40), CALIBRATION_SAMPLES (default 60), CALIBRATION_MIX_SAMPLES (default 20).
  */
 import { startProviderSimulator } from '../local/provider-simulator/index.ts';
 import { runCalibration, summarise } from './calibration-core.ts';
 
-const markets = Number(process.env.CALIBRATION_MARKETS ?? 60);
-const samples = Number(process.env.CALIBRATION_SAMPLES ?? 80);
-const mixSamples = Number(process.env.CALIBRATION_MIX_SAMPLES ?? 30);
+const markets = Number(process.env.CALIBRATION_MARKETS ?? 40);
+const samples = Number(process.env.CALIBRATION_SAMPLES ?? 60);
+const mixSamples = Number(process.env.CALIBRATION_MIX_SAMPLES ?? 20);
 const sim = await startProviderSimulator({ port: 0, seed: 42 });
 try {
   const started = Date.now();
