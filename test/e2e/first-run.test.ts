@@ -131,6 +131,12 @@ describe('a first run that tells the truth', () => {
       await expect
         .poll(() => page.getByTestId('current-brand').textContent(), { timeout: 15_000 })
         .toBe('Acme Analytics');
+      // One <title> in the head (the page sets it; React does not add a second one), and no favicon 404.
+      expect(await page.locator('head title').count()).toBe(1);
+      await expect.poll(() => page.title()).toBe('Action Hub · PromptPulse');
+      const favicon = await fetch(`${stack.url}/favicon.ico`);
+      expect(favicon.status).toBe(200);
+      expect(favicon.headers.get('content-type')).toContain('image/svg+xml');
       await openAnalytics(page, 'Last 30 days');
       const trend = page.getByTestId('analytics-trend');
       await trend.getByText('Table of the daily values', { exact: true }).click();

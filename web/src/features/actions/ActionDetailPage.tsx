@@ -281,10 +281,12 @@ export function ActionDetailPage() {
           <div className="action-detail stack">
             <section className="panel panel-pad" aria-label="Why">
               <p className="action-meta">
-                <span className="action-priority action-priority--inline">{Math.round(a.priority)}</span>{' '}
+                <span className="chip" title="Priority score (0-100): impact, confidence and urgency combined">
+                  Priority {Math.round(a.priority)} / 100
+                </span>{' '}
                 <UrgencyBadge urgency={a.urgency} />{' '}
                 <span className="muted">
-                  {a.confidence.level} confidence (score {a.confidence.score}, n = {a.confidence.n})
+                  {a.confidence.level} confidence (confidence score {a.confidence.score} of 1, n = {a.confidence.n})
                 </span>{' '}
                 <OutcomeBadge outcome={a.outcome} />
               </p>
