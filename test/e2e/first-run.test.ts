@@ -89,6 +89,13 @@ describe('a first run that tells the truth', () => {
       await page.getByLabel('Samples per prompt', { exact: true }).fill('2');
       await next(page);
       await stepHeading(page, 'Review');
+      // The cost is estimated before Finish: prompts × 2 providers × 2 samples calls, priced, per run and per month.
+      const heading = await page.getByRole('heading', { name: /^Tracked prompts \(\d+\)$/ }).textContent();
+      const prompts = Number(/\((\d+)\)/.exec(heading ?? '')?.[1] ?? 0);
+      expect(prompts).toBeGreaterThan(0);
+      expect(await page.getByTestId('setup-cost-estimate').textContent()).toMatch(
+        new RegExp(`${prompts * 4} calls and about \\$\\d+\\.\\d{2} per run; about \\$\\d+\\.\\d{2} a month`),
+      );
       await page.getByRole('button', { name: 'Finish setup' }).click();
       await page.waitForURL(/\/actions$/, { timeout: 20_000 });
       await expect
