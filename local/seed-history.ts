@@ -7,8 +7,9 @@
  * Kinesis publisher sends them to the stream, where the SAME aggregate handler and lake writer as for live runs turn
  * them into daily/weekly rollups and lake files (partitioned by the answer day), which the warehouse reads.
  *
- * What it skips, to stay under a minute: the Step Functions workflow and the provider SDKs over HTTP (a run record per
- * day), so history shows in Analytics but not in the Runs list, and there are no `run.completed` events for it.
+ * What it skips, to stay under a minute: the Step Functions workflow and the provider SDKs over HTTP. It writes one
+ * finished run record per day (the daily schedule's run, with its counts, usage and cost) through the production run
+ * repository, so the Runs list shows the history; their work items and `run.completed` events are not written.
  *
  * Movement the analytics can find: over the last three weeks Northwind Insights gains on Anthropic while the demo
  * brand loses ground there, and between 5 and 3 weeks ago answers on OpenAI talk about the demo brand less favourably
@@ -25,7 +26,7 @@ import { DynamoDbRollupStore } from '../functions/adapters/aws/dynamodb-rollup-s
 import { DynamoDbRunRepository } from '../functions/adapters/aws/dynamodb-run-repository.ts';
 import { KinesisEventPublisher } from '../functions/adapters/aws/kinesis-event-publisher.ts';
 import { analyzeText, compileEntities } from '../shared/analysis/analyze.ts';
-import type { Answer } from '../shared/contracts/runs.ts';
+import type { Answer, Run } from '../shared/contracts/runs.ts';
 import { estimateCost } from '../shared/domain/pricing.ts';
 import { toTrackedEntities } from '../shared/domain/tracked-entities.ts';
 import { isTenantId, type TenantId } from '../shared/domain/workspace.ts';
@@ -231,6 +232,14 @@ export async function seedDemoHistory(options: DemoHistoryOptions): Promise<Demo
       })(),
     ]);
     answers = all.length;
+    await writeRunRecords(
+      runs,
+      tenantId,
+      brand,
+      promptSet.version,
+      settings.samplesPerPrompt,
+      all.map((b) => b.answer),
+    );
     const publishMs = Date.now() - started;
     await db.send(
       new PutCommand({
@@ -279,4 +288,56 @@ async function runInParallel<T>(items: readonly T[], width: number, work: (item:
       while (next < items.length) await work(items[next++] as T);
     }),
   );
+}
+
+/** One finished scheduled run per day of history, with the counts, usage and cost of its answers. Idempotent. */
+async function writeRunRecords(
+  runs: DynamoDbRunRepository,
+  tenantId: TenantId,
+  brand: { id: string; name: string },
+  promptSetVersion: number,
+  samplesPerPrompt: number,
+  answers: readonly Answer[],
+) {
+  const byRun = new Map<string, Answer[]>();
+  for (const answer of answers) byRun.set(answer.runId, [...(byRun.get(answer.runId) ?? []), answer]);
+  for (const [runId, own] of byRun) {
+    if (await runs.getRunState(tenantId, runId)) continue;
+    const perProvider: Run['perProvider'] = {};
+    for (const answer of own) {
+      const counts = perProvider[answer.provider] ?? { planned: 0, succeeded: 0, failed: 0, skipped: 0 };
+      counts.planned++;
+      counts.succeeded++;
+      perProvider[answer.provider] = counts;
+    }
+    const times = own.map((a) => a.createdAt).sort();
+    const first = times[0] ?? new Date().toISOString();
+    const last = times.at(-1) ?? first;
+    const run: Run = {
+      id: runId,
+      brandId: brand.id,
+      brandName: brand.name,
+      trigger: 'schedule',
+      status: 'queued',
+      promptSetVersion,
+      samplesPerPrompt,
+      counts: { planned: own.length, succeeded: own.length, failed: 0, skipped: 0 },
+      perProvider,
+      usage: {
+        inputTokens: own.reduce((a, x) => a + x.usage.inputTokens, 0),
+        outputTokens: own.reduce((a, x) => a + x.usage.outputTokens, 0),
+        costUsd: own.reduce((a, x) => a + (x.costUsd ?? 0), 0),
+      },
+      errors: [],
+      createdBy: 'schedule',
+      createdAt: first,
+      startedAt: null,
+      finishedAt: null,
+      cancelRequested: false,
+      version: 1,
+    };
+    await runs.createRun(tenantId, run);
+    await runs.markRunning(tenantId, runId, first);
+    await runs.finalize(tenantId, { ...run, status: 'running', startedAt: first }, 'succeeded', last);
+  }
 }

@@ -69,6 +69,12 @@ export async function seedDemoWorkspace(deps: {
       { id: otherId, name: OTHER_TENANT_OWNER.workspace, createdAt: joinedAt, createdBy: globex.sub, plan: 'trial' },
       { tenantId: otherId, userId: globex.sub, email: globex.email, role: 'owner', joinedAt },
     );
+    // Its own brand: a competitor of the demo brand in the same market, tracking the same assistants from its side.
+    await seedDemoBrand(
+      { ...deps, clock: { now: deps.now } },
+      { tenantId: otherId, userId: globex.sub, email: globex.email },
+      GLOBEX_BRAND,
+    );
   }
   return { tenantId, created: true };
 }
@@ -77,16 +83,17 @@ export async function seedDemoWorkspace(deps: {
 async function seedDemoBrand(
   deps: { workspaces: WorkspaceRepository; brands: BrandRepository; ids: IdGenerator; clock: { now: () => Date } },
   owner: { tenantId: ReturnType<typeof toTenantId>; userId: string; email: string },
+  demo: DemoBrand = DEMO_BRAND,
 ) {
   const actor = { ...owner, claimedRole: 'owner' as const, role: 'owner' as const };
   const brand = await createBrand(deps, actor, {
-    name: DEMO_BRAND.name,
+    name: demo.name,
     category: 'Product analytics',
-    aliases: [{ value: 'Acme', caseSensitive: true, ambiguous: false }],
-    ownedDomains: [DEMO_BRAND.domain],
+    aliases: [{ value: demo.alias, caseSensitive: true, ambiguous: false }],
+    ownedDomains: [demo.domain],
     markets: ['en-US', 'en-GB'],
-    competitors: DEMO_BRAND.competitors.map((c) => ({ name: c.name, aliases: [], ownedDomains: [c.domain] })),
-    topics: DEMO_BRAND.topics.map((name) => ({ name, description: '' })),
+    competitors: demo.competitors.map((c) => ({ name: c.name, aliases: [], ownedDomains: [c.domain] })),
+    topics: demo.topics.map((name) => ({ name, description: '' })),
   });
   const topic = (name: string) => brand.topics.find((t) => t.name === name)?.id ?? null;
   await savePromptSet(deps, actor, brand.id, 0, {
@@ -108,12 +115,12 @@ async function seedDemoBrand(
         intent: 'comparison',
       },
       {
-        text: `${DEMO_BRAND.competitors[0]?.name ?? 'Northwind Insights'} vs ${DEMO_BRAND.name}: which should I pick?`,
+        text: `${demo.competitors[0]?.name ?? 'Northwind Insights'} vs ${demo.name}: which should I pick?`,
         topicId: topic('Product analytics'),
         intent: 'comparison',
       },
       { text: 'How do I set up funnel analysis for a mobile app?', topicId: topic('Funnels'), intent: 'informational' },
-      { text: 'Is Acme Analytics GDPR compliant?', topicId: topic('Privacy'), intent: 'navigational' },
+      { text: `Is ${demo.name} GDPR compliant?`, topicId: topic('Privacy'), intent: 'navigational' },
     ],
   });
   await saveRunSettings(deps, actor, brand.id, 0, {
@@ -132,9 +139,35 @@ async function seedDemoBrand(
  * about exactly the brands the demo workspace tracks.
  */
 const [demoBrand, ...demoCompetitors] = DEMO_MARKET.brands;
-export const DEMO_BRAND = {
+
+interface DemoBrand {
+  name: string;
+  /** A case-sensitive short name answers use. */
+  alias: string;
+  domain: string;
+  competitors: { name: string; domain: string }[];
+  topics: string[];
+}
+
+export const DEMO_BRAND: DemoBrand = {
   name: demoBrand?.name ?? 'Acme Analytics',
+  alias: 'Acme',
   domain: demoBrand?.domain ?? 'acmeanalytics.com',
   competitors: demoCompetitors.map((b) => ({ name: b.name, domain: b.domain })),
   topics: ['Product analytics', 'Retention', 'Privacy', 'Funnels'],
+};
+
+/**
+ * The Globex demo workspace's brand: Globex Metrics, in the same simulated market. It does not track the Acme demo
+ * brand, so nothing of workspace A's configuration appears in workspace B (the isolation tests look for A's names).
+ */
+const globexBrand = DEMO_MARKET.brands.find((b) => b.name === 'Globex Metrics');
+export const GLOBEX_BRAND: DemoBrand = {
+  name: globexBrand?.name ?? 'Globex Metrics',
+  alias: 'Globex',
+  domain: globexBrand?.domain ?? 'globexmetrics.io',
+  competitors: DEMO_MARKET.brands
+    .filter((b) => b !== globexBrand && b !== demoBrand)
+    .map((b) => ({ name: b.name, domain: b.domain })),
+  topics: DEMO_BRAND.topics,
 };

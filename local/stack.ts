@@ -18,10 +18,11 @@ import { ensureLakeBucket, localS3Client, startS3Local } from './emulators/s3.ts
 import { createStepFunctionsEmulator } from './emulators/stepfunctions.ts';
 import { createGateway, type HttpApiHandler, WEBSOCKET_MANAGEMENT_PREFIX, WEBSOCKET_PATH } from './gateway/gateway.ts';
 import { createLocalWebSocketGateway, type WebSocketLambdaHandler } from './gateway/websocket-gateway.ts';
+import { withMarketSync } from './market-sync.ts';
 import { createLocalIssuer, type LocalIssuer } from './oidc/issuer.ts';
 import { LocalUserStore } from './oidc/user-store.ts';
 import type { FaultConfig } from './provider-simulator/faults.ts';
-import { startProviderSimulator } from './provider-simulator/index.ts';
+import { DEMO_MARKET, startProviderSimulator } from './provider-simulator/index.ts';
 import { DEMO_USERS, OTHER_TENANT_OWNER, seedDemoWorkspace } from './seed.ts';
 import { seedDemoConnectors } from './seed-connectors.ts';
 
@@ -331,7 +332,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         {
           arn: FANOUT_STATE_MACHINE_ARN,
           definition: deployedFanoutDefinition(),
-          handlers: fanoutSteps(workerDeps) as never,
+          // Local only: the simulator learns each run's market first (local/market-sync.ts).
+          handlers: withMarketSync(fanoutSteps(workerDeps), {
+            ...workerDeps,
+            register: simulator.registerMarket,
+            builtIn: [DEMO_MARKET],
+            log,
+          }) as never,
         },
         await localConnectorStateMachine(REPO_ROOT),
       ],

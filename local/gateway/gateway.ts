@@ -150,6 +150,8 @@ export function createGateway(options: GatewayOptions): Server {
         return options.websocket.handleManagement(req, res, path.slice(WEBSOCKET_MANAGEMENT_PREFIX.length));
       }
       if (path === '/config.json') return sendJson(res, 200, options.clientConfig, { 'cache-control': 'no-store' });
+      // Browsers ask for /favicon.ico on pages without an icon link (the sign-in pages): point them at the SVG icon.
+      if (path === '/favicon.ico') return void res.writeHead(301, { location: '/favicon.svg' }).end();
       if (serveWeb) return serveWeb(req, res, () => gatewayError(res, 404, 'not_found', 'Not found'));
       res.writeHead(503, { 'content-type': 'text/html; charset=utf-8' });
       res.end(

@@ -20,12 +20,31 @@ export interface MarketBrand {
   weaknesses: string[];
   bestFor: string;
   pricing: string;
+  /** Multiplier on `visibility` per topic name (lower-case), for prompts about that topic. @default 1 */
+  topicAffinity?: Record<string, number>;
+  /** Multiplier on `visibility` on the web-search surface (search results favour some vendors). @default 1 */
+  webSearchFactor?: number;
+  /** Slow movement of visibility over time: `visibility * (1 + amplitude * sin(2π (day / periodDays + phase)))`. */
+  drift?: { amplitude: number; periodDays: number; phase: number };
+  /** False for brands the workspace does not track (assistants still name them). @default true */
+  tracked?: boolean;
 }
 
 /** A third-party page answers may cite (reviews, forums, press). */
 export interface MarketSource {
   url: string;
   title: string;
+  /** What kind of page it is. @default 'review' */
+  kind?: 'forum' | 'encyclopaedia' | 'review' | 'press' | 'vendor';
+  /** Relative weight with which each provider's answers cite it (normalised over the market's sources). @default 1 */
+  share?: PerProvider<number>;
+}
+
+/** A topic of the market: prompts containing one of its `terms` are about it. */
+export interface MarketTopic {
+  name: string;
+  /** Lower-case words or phrases that place a prompt in this topic. */
+  terms: string[];
 }
 
 /** The simulated market: what the assistants "know" about a category. */
@@ -40,6 +59,10 @@ export interface Market {
   criteria: { name: string; detail: string }[];
   /** Probability that an answer names no brand at all. @default 0.12 */
   noBrandRate?: PerProvider<number>;
+  /** Topics the market model knows; a prompt about a topic moves brands by their `topicAffinity`. @default [] */
+  topics?: MarketTopic[];
+  /** Set when the model could not place the market (unknown category, one-word brand): what it did instead. */
+  note?: string;
 }
 
 /**

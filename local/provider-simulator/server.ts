@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { simulatorBaseUrls } from '#functions/adapters/providers/endpoints.ts';
 import { PROVIDER_IDS, type ProviderId } from '#shared/ports/ai-provider.ts';
 import { generateAnswer } from './answers.ts';
+import { MarketCatalogue } from './catalogue.ts';
 import {
   drawFault,
   drawLatencyMs,
@@ -24,6 +25,7 @@ import {
   type SimulatorStats,
 } from './http-support.ts';
 import { DEMO_MARKET, type Market, type PerProvider } from './market.ts';
+import { type MarketRegistration, parseMarketRegistration } from './market-control.ts';
 import { createModelsEndpoints, modelAccepted, unknownModelError } from './models.ts';
 import { type ErrorReply, quotaExhausted } from './protocol-errors.ts';
 import {
@@ -79,6 +81,10 @@ export interface ProviderSimulator {
   resetStats(): void;
   /** Replaces the fault configuration (token buckets are rebuilt). */
   setFaults(faults: FaultConfig): void;
+  /** Registers a workspace's market (what `PUT /_control/markets` does); prompts about it are answered from it. */
+  registerMarket(registration: MarketRegistration): Market;
+  /** The markets the simulator knows, by prompt placement (see catalogue.ts). */
+  catalogue: MarketCatalogue;
   stop(): Promise<void>;
 }
 
@@ -88,8 +94,8 @@ export interface ProviderSimulator {
  * deterministic answers from a configurable market and configurable faults. Prompts are treated as data only.
  */
 export async function startProviderSimulator(options: ProviderSimulatorOptions = {}): Promise<ProviderSimulator> {
-  const market = options.market ?? DEMO_MARKET;
   const seed = options.seed ?? 42;
+  const catalogue = new MarketCatalogue(options.market ?? DEMO_MARKET, seed);
   const now = options.now ?? Date.now;
   const maxHangMs = options.maxHangMs ?? 600_000;
   const latencyScale = options.latencyScale ?? 1;
@@ -161,6 +167,27 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
         send(res, 204, {}, '');
       } catch {
         send(res, 400, {}, JSON.stringify({ error: { message: 'answers control must be JSON' } }));
+      }
+      return;
+    }
+    if (url.pathname === '/_control/markets' && req.method === 'PUT') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const parsed = parseMarketRegistration(Buffer.concat(chunks).toString('utf8'));
+      if ('error' in parsed) send(res, 400, {}, JSON.stringify({ error: { message: parsed.error } }));
+      else {
+        const built = catalogue.register(parsed.key, parsed.spec);
+        send(
+          res,
+          200,
+          {},
+          JSON.stringify({
+            key: parsed.key,
+            category: built.category,
+            brands: built.brands.map((b) => b.name),
+            note: built.note ?? null,
+          }),
+        );
       }
       return;
     }
@@ -342,7 +369,7 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
         surface: request.surface,
         seed,
       },
-      market,
+      catalogue.resolve(request.prompt),
     );
     for (const [needle, suffix] of answerSuffixes) {
       if (request.prompt.includes(needle)) answer.text = `${answer.text}\n\n${suffix}`;
@@ -412,6 +439,8 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
       faults = next;
       rebuild();
     },
+    registerMarket: (registration) => catalogue.register(registration.key, registration.spec),
+    catalogue,
     stop: () =>
       new Promise<void>((resolve) => {
         for (const res of hanging) res.destroy();

@@ -217,6 +217,10 @@ export const ActionSeriesSchema = z.object({
   actionId: z.string(),
   label: z.string(),
   points: z.array(z.object({ day: z.string(), value: z.number().nullable(), n: z.number(), ci: interval.nullable() })),
+  /** The baseline the action's claim compares against (a social swing's baseline), drawn as a line. */
+  baseline: z.object({ value: z.number(), label: z.string() }).nullable().optional(),
+  /** What the series is measured on: AI answers (rollups) or social and news posts (signal rollups). */
+  basis: z.enum(['answers', 'social']).optional(),
 });
 export type ActionSeries = z.infer<typeof ActionSeriesSchema>;
 

@@ -46,11 +46,12 @@ export function suggestPrompts(ctx: SuggestionContext): PromptSuggestion[] {
   const out: PromptSuggestion[] = [];
   // Rotate through topics, personas and competitors so the first suggestions already cover all of them.
   for (let round = 0; out.length < ctx.count && round < topics.length * personas.length * competitors.length; round++) {
-    const topic = topics[round % topics.length]!;
     const persona = personas[Math.floor(round / topics.length) % personas.length]!;
     const competitor = competitors[round % competitors.length];
-    for (const template of TEMPLATES) {
+    for (const [index, template] of TEMPLATES.entries()) {
       if (out.length >= ctx.count) break;
+      // The topic moves with each template too, so even a short list covers every topic (not only the first).
+      const topic = topics[(round + index) % topics.length]!;
       if (template.text.includes('{competitor}') && !competitor) continue;
       const text = template.text
         .replaceAll('{category}', ctx.brand.category.toLocaleLowerCase())

@@ -34,8 +34,10 @@ import type { Page } from '../ports/pagination.ts';
 import type { PushNotifier } from '../ports/push.ts';
 import type { RollupStore } from '../ports/rollups.ts';
 import type { RunRepository } from '../ports/runs.ts';
+import type { SignalStore } from '../ports/signals.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
 import type { WorkspaceRepository } from '../ports/workspace-repository.ts';
+import { baselineOf, socialActionSeries, socialTargetOf } from './action-social-series.ts';
 import { auditEntry, changesBetween } from './audit.ts';
 
 /** Tunables of the Action Hub, read from configuration once (see docs/actions.md). */
@@ -72,6 +74,8 @@ export interface ActionDeps {
   ids: IdGenerator;
   settings: ActionSettings;
   push?: PushNotifier | undefined;
+  /** Signal rollups: the series of actions raised by a social swing (action-social-series.ts). */
+  signals?: Pick<SignalStore, 'readDays'> | undefined;
 }
 
 /** What an engine run needs on top: where the snapshot is read from. */
@@ -518,13 +522,16 @@ export async function commentOnAction(
 
 /** Daily values of the action's target metric (with n and intervals) over the last `days` days. */
 export async function actionSeries(
-  deps: Pick<ActionDeps, 'actions' | 'rollups' | 'clock'>,
+  deps: Pick<ActionDeps, 'actions' | 'rollups' | 'clock' | 'signals'>,
   tenant: TenantPrincipal,
   actionId: string,
   days = 60,
 ): Promise<ActionSeries> {
   const action = await getActionOrThrow(deps, tenant, actionId);
   const now = deps.clock.now().getTime();
+  const social = socialTargetOf(action);
+  if (social && deps.signals)
+    return socialActionSeries(deps.signals, action, social, day(now - (days - 1) * DAY_MS), day(now), tenant.tenantId);
   const cells = await deps.rollups.readCells(tenant.tenantId, action.brandId, day(now - (days - 1) * DAY_MS), day(now));
   const byDay = new Map<string, typeof cells>();
   for (const c of cells) {
@@ -535,5 +542,5 @@ export async function actionSeries(
     const value = targetValue(action.target, sumCounters((byDay.get(d) ?? []).map((c) => c.counters)));
     return { day: d, value: value?.figure.value ?? null, n: value?.figure.n ?? 0, ci: value?.figure.ci ?? null };
   });
-  return { actionId, label: action.target.label, points };
+  return { actionId, label: action.target.label, points, baseline: baselineOf(action), basis: 'answers' };
 }

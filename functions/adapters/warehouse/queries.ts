@@ -29,9 +29,9 @@ const BRAND_JOIN = `LEFT JOIN answer_entities e
 /**
  * Derived tables, refreshed by the scheduled materialization job (functions/handlers/materialize): per tenant, brand,
  * day, prompt, provider, surface and the filter dimensions, the answer count and the brand's sums. `trends` and
- * `prompts` read it for days up to the watermark (`materialization_state.through_day`) and the raw tables after it,
- * so results are the same before and after a refresh, only cheaper; a day older than the watermark that receives a
- * late answer shows it after the next refresh.
+ * `prompts` read it for days up to the watermark (`materialization_state.through_day`) and the raw tables after it
+ * (and for days the summary lacks entirely), so results are the same before and after a refresh, only cheaper; a
+ * summarised day that receives a late answer shows it after the next refresh.
  */
 export const DERIVED_TABLES_DDL = [
   `CREATE TABLE IF NOT EXISTS daily_prompt_summary (tenant_id VARCHAR, brand_id VARCHAR, day VARCHAR, prompt_id VARCHAR,
@@ -61,6 +61,14 @@ GROUP BY a.tenant_id, a.brand_id, a.day, a.prompt_id, a.provider, a.surface, a.t
 /** The summary is used up to this day (none before the first refresh). */
 const WATERMARK = `w AS (SELECT COALESCE(MAX(through_day), '0000-00-00') AS through_day FROM materialization_state)`;
 
+/**
+ * A raw answer's day is in the summary (for its tenant and brand). Days up to the watermark that the summary lacks
+ * entirely are read raw: a refresh that ran before a day's answers reached the lake (e.g. backdated history still on
+ * its way through the stream) must not hide that day until the next refresh.
+ */
+const SUMMARISED_DAY = `SELECT 1 FROM daily_prompt_summary s
+    WHERE s.tenant_id = a.tenant_id AND s.brand_id = a.brand_id AND s.day = a.day`;
+
 /** One raw answer in the summary's columns (answers, brand_mentioned, rank and sentiment sums and counts). */
 const PER_ANSWER = `1, CASE WHEN e.mentioned THEN 1 ELSE 0 END,
     CASE WHEN e.mentioned THEN e.rank END, CASE WHEN e.mentioned AND e.rank IS NOT NULL THEN 1 ELSE 0 END,
@@ -78,7 +86,7 @@ parts AS (
   UNION ALL
   SELECT a.day, a.provider, a.surface, ${PER_ANSWER}
   FROM answers a ${BRAND_JOIN} CROSS JOIN w
-  WHERE a.day > w.through_day AND ${SCOPE}
+  WHERE (a.day > w.through_day OR NOT EXISTS (${SUMMARISED_DAY})) AND ${SCOPE}
 )
 SELECT day AS "day", provider AS "provider", surface AS "surface",
   CAST(SUM(answers) AS INTEGER) AS "answers",
@@ -127,7 +135,7 @@ parts AS (
   UNION ALL
   SELECT a.prompt_id, a.day, 1, CASE WHEN e.mentioned THEN 1 ELSE 0 END
   FROM answers a ${BRAND_JOIN} CROSS JOIN w
-  WHERE a.day > w.through_day AND ${SCOPE}
+  WHERE (a.day > w.through_day OR NOT EXISTS (${SUMMARISED_DAY})) AND ${SCOPE}
 )
 SELECT prompt_id AS "promptId", day AS "day",
   CAST(SUM(answers) AS INTEGER) AS "answers",

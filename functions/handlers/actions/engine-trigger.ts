@@ -28,12 +28,34 @@ export function signalAlertOf(data: MetricAlertData): SignalAlert {
     significant: true,
     direction: data.direction,
     observedAt: data.detectedAt,
-    posts: data.topNegativePosts.map((p) => ({
+    posts: distinctPosts(data.topNegativePosts).map((p) => ({
       url: p.url ?? '',
       title: p.excerpt.slice(0, 200),
       sentiment: p.sentiment,
     })),
   };
+}
+
+/**
+ * Evidence posts, one per distinct text and URL: cross-posts, reposts and quoted copies of the same post would
+ * otherwise fill the evidence with the same sentence several times.
+ */
+export function distinctPosts<P extends { url: string | null; excerpt: string }>(posts: readonly P[]): P[] {
+  const texts = new Set<string>();
+  const urls = new Set<string>();
+  const out: P[] = [];
+  for (const post of posts) {
+    const text = post.excerpt
+      .toLowerCase()
+      .replace(/https?:\/\/\S+/g, '')
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+    if (texts.has(text) || (post.url && urls.has(post.url))) continue;
+    texts.add(text);
+    if (post.url) urls.add(post.url);
+    out.push(post);
+  }
+  return out;
 }
 
 /**

@@ -39,7 +39,7 @@ describe('answer generator', () => {
       expect(Math.max(...markers)).toBeLessThanOrEqual(answer.sources.length);
       if (answer.style === 'no-brand') expect(answer.brands).toEqual([]);
     }
-    expect(styles).toEqual(new Set(['ranked-list', 'table', 'pros-cons', 'no-brand']));
+    expect(styles).toEqual(new Set(['ranked-list', 'table', 'pros-cons', 'prose', 'hedged', 'no-brand']));
   });
 
   it('focuses a branded prompt on the brand with pros and cons', () => {

@@ -65,4 +65,20 @@ describe('materialization of the derived daily summary (DuckDB)', () => {
     await warehouse.materialize('2026-04-04');
     expect(await read(T1)).toEqual(withNewDay);
   });
+
+  it('reads a day the summary lacks from the raw answers, even below the watermark (history that lands late)', async () => {
+    const lake = memoryLake();
+    lake.put(answersOn(T1, '2026-04-10', 8).map(answerEvent));
+    warehouse = await DuckDbWarehouse.create({ source: lake, refreshIntervalMs: 0 });
+    await warehouse.materialize('2026-04-10');
+    // Backdated answers of earlier days reach the lake after the refresh (seeded history, a replayed stream).
+    for (const day of ['2026-04-01', '2026-04-02', '2026-04-03']) lake.put(answersOn(T1, day, 4).map(answerEvent));
+    const days = async (name: 'trends' | 'prompts') =>
+      [...new Set((await warehouse?.query(name, scope(T1)))?.map((r) => r.day))].sort();
+    const expected = ['2026-04-01', '2026-04-02', '2026-04-03', '2026-04-10'];
+    expect(await days('trends')).toEqual(expected);
+    expect(await days('prompts')).toEqual(expected);
+    const total = (await warehouse.query('trends', scope(T1))).reduce((n, r) => n + r.answers, 0);
+    expect(total).toBe(20);
+  });
 });

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useDocumentTitle } from './document-title.ts';
 
 /** Page title + intro. The h1 takes focus after client-side navigation (see AppShell). */
 export function PageHeader({
@@ -10,9 +11,9 @@ export function PageHeader({
   description: string;
   children?: ReactNode;
 }) {
+  useDocumentTitle(`${title} · PromptPulse`);
   return (
     <header className="page-header">
-      <title>{`${title} · PromptPulse`}</title>
       <div>
         <h1 tabIndex={-1}>{title}</h1>
         <p className="page-description">{description}</p>

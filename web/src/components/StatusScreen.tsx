@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useDocumentTitle } from './document-title.ts';
 
 /** A centred, full-page message used before the shell can render: loading, errors, session problems. */
 export function StatusScreen({
@@ -14,9 +15,9 @@ export function StatusScreen({
   tone?: 'neutral' | 'error';
   busy?: boolean;
 }) {
+  useDocumentTitle(`${title} · PromptPulse`);
   return (
     <main className="status-screen" aria-busy={busy || undefined}>
-      <title>{`${title} · PromptPulse`}</title>
       <div className={`status-card status-card--${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
         <p className="brand-mark" aria-hidden="true">
           <span className="brand-dot" /> PromptPulse

@@ -1,6 +1,16 @@
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { ActionDetail, ActionStatus, Evidence } from '../../../../shared/contracts/actions.ts';
 import { useMembers } from '../../api/queries.ts';
 import { usePermissions } from '../../auth/permissions.ts';
@@ -12,7 +22,13 @@ import './actions.css';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(0)}%`);
 const fmt = (label: string, x: number | null) =>
-  /sentiment/i.test(label) ? (x === null ? '—' : x.toFixed(2)) : pct(x);
+  x === null
+    ? '—'
+    : /sentiment/i.test(label)
+      ? x.toFixed(2)
+      : /^(posts|volume)/i.test(label)
+        ? String(Math.round(x))
+        : pct(x);
 
 /** An excerpt with the tracked names highlighted (offsets are in the full answer; the excerpt starts at excerptStart). */
 export function HighlightedExcerpt({ answer }: { answer: Evidence['answers'][number] }) {
@@ -53,10 +69,20 @@ function SeriesChart({ actionId }: { actionId: string }) {
     band: p.ci ? [p.ci[0], p.ci[1]] : null,
     n: p.n,
   }));
+  const baseline = series.data?.baseline ?? null;
+  const label = series.data?.label ?? '';
   return (
     <QueryState query={series} label="the metric">
-      <figure className="chart" data-testid="action-series">
-        <figcaption className="chart-caption">{series.data?.label} per day, with its 95% interval</figcaption>
+      <figure className="chart" data-testid="action-series" data-basis={series.data?.basis ?? 'answers'}>
+        <figcaption className="chart-caption">
+          {label} per day, with its 95% interval
+          {baseline ? (
+            <span data-testid="action-series-baseline">
+              {' '}
+              and the baseline ({baseline.label.replace(/\s*\(baseline\)$/, '')}: {fmt(label, baseline.value)})
+            </span>
+          ) : null}
+        </figcaption>
         {data.length === 0 ? (
           <p className="muted">No daily data for this metric yet.</p>
         ) : (
@@ -68,6 +94,15 @@ function SeriesChart({ actionId }: { actionId: string }) {
               <Tooltip />
               <Area dataKey="band" stroke="none" fill="#9db8e8" fillOpacity={0.35} isAnimationActive={false} />
               <Line dataKey="value" stroke="#2456b3" dot isAnimationActive={false} connectNulls />
+              {baseline ? (
+                <ReferenceLine
+                  y={baseline.value}
+                  stroke="#b54708"
+                  strokeDasharray="6 3"
+                  label={{ value: 'baseline', position: 'insideTopRight', fontSize: 11 }}
+                  ifOverflow="extendDomain"
+                />
+              ) : null}
             </ComposedChart>
           </ResponsiveContainer>
         )}
@@ -77,14 +112,18 @@ function SeriesChart({ actionId }: { actionId: string }) {
               <th>Day</th>
               <th>Value</th>
               <th>n</th>
+              <th>95% interval</th>
             </tr>
           </thead>
           <tbody>
             {data.map((d) => (
               <tr key={d.day}>
                 <td>{d.day}</td>
-                <td>{d.value}</td>
+                <td>{fmt(label, d.value)}</td>
                 <td>{d.n}</td>
+                <td>
+                  {d.band ? `${fmt(label, d.band[0] ?? null)} – ${fmt(label, d.band[1] ?? null)}` : 'not enough posts'}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -242,10 +281,12 @@ export function ActionDetailPage() {
           <div className="action-detail stack">
             <section className="panel panel-pad" aria-label="Why">
               <p className="action-meta">
-                <span className="action-priority action-priority--inline">{Math.round(a.priority)}</span>{' '}
+                <span className="chip" title="Priority score (0-100): impact, confidence and urgency combined">
+                  Priority {Math.round(a.priority)} / 100
+                </span>{' '}
                 <UrgencyBadge urgency={a.urgency} />{' '}
                 <span className="muted">
-                  {a.confidence.level} confidence (score {a.confidence.score}, n = {a.confidence.n})
+                  {a.confidence.level} confidence (confidence score {a.confidence.score} of 1, n = {a.confidence.n})
                 </span>{' '}
                 <OutcomeBadge outcome={a.outcome} />
               </p>

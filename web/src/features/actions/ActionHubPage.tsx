@@ -191,7 +191,8 @@ export function ActionHubPage() {
             {items.map((action) => (
               <li key={action.id} className={`action-card action-card--${action.status}`} data-testid="action-card">
                 <div className="action-priority" title="Priority score (0-100)">
-                  {Math.round(action.priority)}
+                  <span>{Math.round(action.priority)}</span>
+                  <span className="action-priority-label">priority</span>
                 </div>
                 <div className="action-main">
                   <p className="action-meta">

@@ -1,12 +1,13 @@
 import { useAuthActions } from '../../auth/session.tsx';
+import { useDocumentTitle } from '../../components/document-title.ts';
 
 /** What a signed-out visitor sees, on any path: what PromptPulse is and a way in. */
 export function LandingPage({ returnTo, notice }: { returnTo: string; notice?: string | null }) {
   const { startSignIn, pending, error } = useAuthActions();
   const redirecting = pending === 'signin';
+  useDocumentTitle('Sign in · PromptPulse');
   return (
     <main className="landing" aria-busy={redirecting || undefined}>
-      <title>Sign in · PromptPulse</title>
       <div className="landing-card">
         <p className="brand-mark">
           <span className="brand-dot" aria-hidden="true" /> PromptPulse

@@ -3,6 +3,7 @@ import { CreateWorkspaceRequestSchema, type MeResponse } from '../../../../share
 import { describeError, isApiError } from '../../api/errors.ts';
 import { useCreateWorkspace } from '../../api/queries.ts';
 import { useAuthActions, useRefreshSession } from '../../auth/session.tsx';
+import { useDocumentTitle } from '../../components/document-title.ts';
 
 type Phase = 'form' | 'refreshing' | 'refresh_failed';
 
@@ -55,6 +56,7 @@ export function CreateWorkspacePage({ me }: { me: MeResponse }) {
 
   const serverError = create.error && !(isApiError(create.error) && create.error.code === 'workspace_exists');
 
+  useDocumentTitle('Create your workspace · PromptPulse');
   return (
     <div className="onboarding">
       <header className="onboarding-top">
@@ -74,7 +76,6 @@ export function CreateWorkspacePage({ me }: { me: MeResponse }) {
         </div>
       </header>
       <main className="onboarding-main" id="main">
-        <title>Create your workspace · PromptPulse</title>
         <section className="onboarding-card" aria-labelledby={`${inputId}-title`}>
           <h1 id={`${inputId}-title`}>Create your workspace</h1>
           <p className="muted">

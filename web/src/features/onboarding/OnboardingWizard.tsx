@@ -30,6 +30,7 @@ import {
   validateCaps,
   validateRunSettings,
 } from '../providers/settings-draft.ts';
+import { estimateSetupCost } from './cost-estimate.ts';
 import {
   clearWizardState,
   initialWizardState,
@@ -522,6 +523,15 @@ export function OnboardingWizard() {
   );
 }
 
+/** "120 calls and about $0.09 per run; about $2.74 a month on this schedule" (upper-bound list-price estimate). */
+function describeCost(cost: ReturnType<typeof estimateSetupCost>): string {
+  const usd = (x: number) => (x < 0.01 && x > 0 ? '< $0.01' : `$${x.toFixed(2)}`);
+  const perRun = `${cost.callsPerRun} calls and about ${usd(cost.usdPerRun)} per run`;
+  if (cost.runsPerMonth === 0) return `${perRun}; runs only when started by hand`;
+  if (cost.usdPerMonth === null) return `${perRun}; the monthly cost depends on the cron schedule`;
+  return `${perRun}; about ${usd(cost.usdPerMonth)} a month on this schedule (list prices, upper bound)`;
+}
+
 function ReviewStep({ state, onEdit }: { state: WizardState; onEdit: (step: StepId) => void }) {
   const input = draftToInput(state.brand);
   const topics = state.savedBrand?.topics ?? [];
@@ -602,7 +612,10 @@ function ReviewStep({ state, onEdit }: { state: WizardState; onEdit: (step: Step
             <dt>Providers</dt>
             <dd>
               {run.providers
-                .map((p) => `${PROVIDER_CATALOG[p.provider].label} · ${p.model} · ${p.surface}`)
+                .map(
+                  (p) =>
+                    `${PROVIDER_CATALOG[p.provider].label} · ${p.model} · ${p.surface === 'api_web_search' ? 'with web search' : 'plain answers'}`,
+                )
                 .join('; ') || '—'}
             </dd>
           </div>
@@ -613,6 +626,10 @@ function ReviewStep({ state, onEdit }: { state: WizardState; onEdit: (step: Step
           <div>
             <dt>Schedule</dt>
             <dd>{describeSchedule(state.run)}</dd>
+          </div>
+          <div data-testid="setup-cost-estimate">
+            <dt>Estimated cost</dt>
+            <dd>{describeCost(estimateSetupCost(state.prompts, run))}</dd>
           </div>
           <div>
             <dt>Spend caps</dt>
