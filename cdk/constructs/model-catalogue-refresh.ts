@@ -1,8 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { onFailureQueue } from './action-sync.ts';
 import type { DataTable } from './data-table.ts';
 import { NodeFunction } from './node-function.ts';
 import { PROVIDER_SDKS } from './prompt-fanout.ts';
@@ -18,6 +21,12 @@ export interface ModelCatalogueRefreshProps {
   /** The operator's pins and hides, `provider/model` comma-separated. @default - none */
   readonly pin?: string;
   readonly hide?: string;
+  /**
+   * Reserve concurrency 1 so two refreshes never interleave their writes; only where the account quota leaves room
+   * (context `reservedConcurrency`, prod). Without it a late retry may overlap the next run, and the last write wins
+   * with a catalogue no older than six hours. @default false
+   */
+  readonly serial?: boolean;
 }
 
 /**
@@ -29,6 +38,8 @@ export interface ModelCatalogueRefreshProps {
 export class ModelCatalogueRefresh extends Construct {
   readonly function: NodeFunction;
   readonly schedule: scheduler.Schedule;
+  /** Invocation records of refreshes that failed once handed to Lambda. */
+  readonly failures: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: ModelCatalogueRefreshProps) {
     super(scope, id);
@@ -47,10 +58,18 @@ export class ModelCatalogueRefresh extends Construct {
       },
       // The shared provider configuration module names the SDKs' lazy imports; the refresh never reaches them.
       externalModules: PROVIDER_SDKS,
-      reservedConcurrentExecutions: 1,
+      ...(props.serial ? { reservedConcurrentExecutions: 1 } : {}),
     });
     props.table.grantItemReadWrite(this.function.function);
     props.providerKeys.grantRead(this.function.function);
+    // The Scheduler invokes asynchronously: a refresh that failed once handed over is kept, not dropped (the next one
+    // in six hours retries anyway; the record says why this one failed). Operations alarms on the queue's depth.
+    this.failures = onFailureQueue(this, 'RefreshOnFailure', 'the model catalogue refresh');
+    this.function.function.configureAsyncInvoke({
+      retryAttempts: 1,
+      maxEventAge: Duration.hours(1),
+      onFailure: new SqsDestination(this.failures),
+    });
     this.schedule = new scheduler.Schedule(this, 'Every6Hours', {
       description: 'PromptPulse model catalogue refresh',
       scheduleGroup: props.schedules.group,

@@ -146,6 +146,7 @@ export class StatelessStack extends Stack {
       providerKeys: props.providerKeys,
       logRetention: props.logRetention,
       schedules: this.schedules,
+      serial: props.serialJobs ?? false,
     });
     this.scheduler = new RunScheduler(this, 'Scheduler', {
       table: props.table,

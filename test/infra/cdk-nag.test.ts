@@ -119,6 +119,7 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateless/ActionSync/DailyOnFailure AwsSolutions-SQS3',
         'PromptPulse-Stateless/Scheduler/TickOnFailure AwsSolutions-SQS3',
         'PromptPulse-Stateless/WarehouseMaterializer/MaterializeOnFailure AwsSolutions-SQS3',
+        'PromptPulse-Stateless/ModelCatalogue/RefreshOnFailure AwsSolutions-SQS3',
         // Firehose refuses SSE on a delivery stream whose source is a Kinesis stream (encrypted at the source).
         'PromptPulse-Stateless/LakeDelivery/DeliveryStream AwsSolutions-KDF1',
         ...['tenants', 'errors'].map(
