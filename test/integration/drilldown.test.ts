@@ -99,7 +99,10 @@ describe('GET /brands/{id}/analytics/drilldown (prompt drill-down) and /analytic
         expect(cell?.mentioned, `${promptId} × ${id}`).toBe(shown);
       }
     }
-    expect(mentionsSeen).toBeGreaterThan(0);
+    // Every entity-answer the heat map counts as mentioned shows at least one highlight in the drill-down. (How many
+    // there are depends on the simulated market's planted rates, which may name none of these brands in 6 answers.)
+    const mentionedCells = matrix.reduce((sum, row) => sum + row.mentioned, 0);
+    expect(mentionsSeen).toBeGreaterThanOrEqual(mentionedCells);
 
     // The warehouse slices apply as on the heat map: this run used prompt-set version 1, and its prompts are
     // non-branded (they name no tracked brand).

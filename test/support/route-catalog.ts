@@ -29,6 +29,8 @@ export const SAMPLE_BODIES: Record<string, { body: unknown; contentType?: string
   'PUT /brands/:brandId/run-settings': { body: { providers: [], samplesPerPrompt: 1, schedule: { kind: 'manual' } } },
   'POST /members': { body: { email: 'sample-invitee@example.com', role: 'viewer' } },
   'POST /model-migrations': { body: { provider: 'anthropic', from: 'claude-sonnet-4-5' } },
+  // A name that is never the workspace's: the role matrix must not schedule a real deletion.
+  'POST /workspaces/current/deletion': { body: { confirmName: 'not this workspace' } },
   'PATCH /members/:userId': { body: { role: 'viewer' } },
   'POST /connectors': {
     body: { brandId: 'brd_00000000000000000000000000', name: 'Sample feed', config: { source: 'x', query: 'Acme' } },

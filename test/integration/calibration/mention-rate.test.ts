@@ -12,7 +12,7 @@ let sim: ProviderSimulator;
 const DAY = '2026-03-02';
 
 beforeAll(async () => {
-  sim = await startProviderSimulator({ port: 0, seed: 42, date: DAY });
+  sim = await startProviderSimulator({ port: 0, seed: 42, date: DAY, latencyScale: 0 });
 });
 afterAll(() => sim?.stop());
 

@@ -21,7 +21,9 @@ import {
  * failure kinds the workflow acts on (401 → credentials, outage → unavailable).
  */
 
-const START = Date.now();
+// The end of yesterday (UTC), not the wall clock: the checkpoint test's 24-hour window then spans a whole day of the
+// demo corpus, whatever the time of day the suite runs (at some hours a subreddit had no post in the last 24 hours).
+const START = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 60_000;
 let clock = START;
 let replay: ConnectorReplay;
 const corpus = buildDemoCorpus(START);

@@ -228,8 +228,8 @@ describe('keys, models and connectivity', () => {
   ] as const)(
     '%s: %s is refused from its retirement day, its successor answers',
     async (provider, retired, successor) => {
-      const before = await startProviderSimulator({ date: '2026-11-15' });
-      const after = await startProviderSimulator({ date: '2026-12-07' });
+      const before = await startProviderSimulator({ date: '2026-11-15', latencyScale: 0 });
+      const after = await startProviderSimulator({ date: '2026-12-07', latencyScale: 0 });
       try {
         await expect(
           (await adapters(before.baseUrls, 'sk-test'))[provider].ask(request(provider, retired)),

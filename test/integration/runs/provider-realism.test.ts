@@ -73,11 +73,12 @@ afterAll(async () => {
 });
 
 describe('the fan-out against the realistic simulator', () => {
-  it('Gemini 2.5 Pro answers (thinking budgeted) with citations resolved from grounding redirects, asked once each', async () => {
+  it('Gemini (a current thinking model, thinking budgeted) answers with citations resolved from grounding redirects, asked once each', async () => {
     await setFaults({});
     const before = (await stats()).gemini;
     const run = await brandRunning('Grounded', [
-      { provider: 'gemini', model: 'gemini-2.5-pro', surface: 'api_web_search' },
+      // gemini-2.5-pro retired on 2026-12-01 (model catalogue); its successor thinks too.
+      { provider: 'gemini', model: 'gemini-3.8-flash', surface: 'api_web_search' },
     ]);
     const after = (await stats()).gemini;
     expect(run.status).toBe('succeeded');
