@@ -21,9 +21,7 @@ import {
  * failure kinds the workflow acts on (401 → credentials, outage → unavailable).
  */
 
-// The end of yesterday (UTC), not the wall clock: the checkpoint test's 24-hour window then spans a whole day of the
-// demo corpus, whatever the time of day the suite runs (at some hours a subreddit had no post in the last 24 hours).
-const START = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 60_000;
+const START = Date.now();
 let clock = START;
 let replay: ConnectorReplay;
 const corpus = buildDemoCorpus(START);
@@ -130,19 +128,23 @@ describe('Reddit adapter', () => {
 
   it('resumes from its checkpoint: a rerun finds nothing, new posts are found once', async () => {
     const reddit = registry()('reddit');
-    // A day ago, then now: the posts of the last 24 hours "arrive" between the two polls.
-    clock = START - 86_400_000;
+    // The end of the day before yesterday, then the end of yesterday (UTC): the posts of a whole corpus day "arrive"
+    // between the two polls, whatever the time of day the suite runs (a window ending at the wall clock could hold no
+    // post of this subreddit).
+    const endOfYesterday = Math.floor(START / 86_400_000) * 86_400_000 - 60_000;
+    clock = endOfYesterday - 86_400_000;
     const first = await drain(reddit, config);
     const again = await drain(reddit, config, first.cursor);
     expect(again.items).toEqual([]);
     const before = visible(corpus.reddit).filter((t) => t.subreddit === 'analytics').length;
-    clock = START;
+    clock = endOfYesterday;
     const after = visible(corpus.reddit).filter((t) => t.subreddit === 'analytics').length;
     const third = await drain(reddit, config, first.cursor);
     expect(after).toBeGreaterThan(before);
     expect(third.items.length).toBeGreaterThan(0);
     expect(third.items.length).toBeLessThanOrEqual(after - before);
     expect(ids(third.items).filter((id) => ids(first.items).includes(id))).toEqual([]);
+    clock = START;
   });
 
   it('fetches comments of new posts in search mode', async () => {
