@@ -6,7 +6,9 @@ import { localS3Client } from '../../../local/emulators/s3.ts';
 import { RESOURCE_NAMES } from '../../../shared/infra/resources.ts';
 
 /** Partitions that legitimately change without a tenant's data changing (open sockets of the load tests). */
-const VOLATILE_PARTITIONS = ['#WSCONN'];
+// Operational partitions a request may write without storing tenant data: live WebSocket connections and the API's
+// per-tenant rate-limit counters (fixed windows with a TTL; every request, refused or not, counts).
+const VOLATILE_PARTITIONS = ['#WSCONN', '#RATE'];
 
 export interface TenantFingerprint {
   /** sha256 over every stored item (DynamoDB) and object key + size (S3) of the tenant. */
