@@ -5,8 +5,7 @@ import { localDynamoClient } from '../../../local/emulators/dynamodb.ts';
 import { localS3Client } from '../../../local/emulators/s3.ts';
 import { RESOURCE_NAMES } from '../../../shared/infra/resources.ts';
 
-/** Partitions that legitimately change without a tenant's data changing (open sockets of the load tests). */
-// Operational partitions a request may write without storing tenant data: live WebSocket connections and the API's
+// Partitions that legitimately change without a tenant's data changing. Operational partitions a request may write without storing tenant data: live WebSocket connections and the API's
 // per-tenant rate-limit counters (fixed windows with a TTL; every request, refused or not, counts).
 const VOLATILE_PARTITIONS = ['#WSCONN', '#RATE'];
 
