@@ -187,7 +187,7 @@ export class NodeFunction extends Construct {
       id: 'AwsSolutions-L1',
       reason:
         'Node.js 22 is deliberate: the code and its pinned dependencies are developed and tested on Node 20/22 ' +
-        '(DESIGN.md section 9); moving to a newer runtime is a tested upgrade, not a default.',
+        '(the CI matrix); moving to a newer runtime is a tested upgrade, not a default.',
     });
   }
 }

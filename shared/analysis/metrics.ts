@@ -1,5 +1,5 @@
 /**
- * Metrics of DESIGN.md §5 over a set of analyses, each with its sample size and (for proportions) a 95% Wilson
+ * Metrics (docs/analysis.md, "Metric definitions") over a set of analyses, each with its sample size and (for proportions) a 95% Wilson
  * interval, plus a period comparison that says whether a change is outside the noise. Definitions are documented in
  * docs/analysis.md and mirrored in {@link METRIC_DEFINITIONS} for the UI's help.
  */
@@ -58,7 +58,7 @@ export interface EntityMetrics {
   shareOfVoice: Proportion | null;
   /** Mean 1-based rank of the first mention among tracked entities, over answers mentioning the entity. */
   averagePosition: MeanEstimate;
-  /** Mean per-mention sentiment in [-1, 1] over answers that mention the entity (DESIGN §5 definition). */
+  /** Mean per-mention sentiment in [-1, 1] over answers that mention the entity (docs/analysis.md definition). */
   sentiment: MeanEstimate;
   /** Mean of the per-answer target sentiment (includes pros/cons and list-item evidence without the name). */
   answerSentiment: MeanEstimate;

@@ -24,7 +24,7 @@ const secretField = z
 
 /**
  * `POST /integrations` body. `secret` is the HMAC key (webhook) or the bearer token (HubSpot, Salesforce); it is
- * write-only: the API never returns it. The URL must be https and resolve to public addresses (DESIGN §7).
+ * write-only: the API never returns it. The URL must be https and resolve to public addresses (the outbound rules in docs/security.md).
  */
 export const IntegrationInputSchema = z.strictObject({
   name: textSchema(1, 80, 'Name'),

@@ -19,7 +19,7 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** Types planned by DESIGN.md §6 whose data schemas arrive with their features; accepted on the stream. */
+/** Types planned in docs/events.md whose data schemas arrive with their features; accepted on the stream. */
 export const PLANNED_EVENT_TYPES = ['promptpulse.action.created', 'promptpulse.action.updated'] as const;
 
 /**

@@ -28,7 +28,7 @@ export const entityObservationSchema = z.object({
   rank: z.number().int().positive().nullable(),
   /** Entity-level sentiment score in [-1, 1] (null when not mentioned). */
   sentiment: z.number().min(-1).max(1).nullable(),
-  /** Sentiment of each in-text mention, in order (DESIGN §5 sentiment is their mean). */
+  /** Sentiment of each in-text mention, in order (the metric "sentiment" is their mean: docs/analysis.md). */
   mentionSentiments: z.array(z.number().min(-1).max(1)),
   /** Citations (distinct URLs) to the entity's owned domains. */
   ownedCitations: z.number().int().min(0),

@@ -56,7 +56,7 @@ export interface WebhookResponse {
   durationMs: number;
 }
 
-/** Sends one POST to a tenant-configured URL under the outbound rules (DESIGN §7). Never throws. */
+/** Sends one POST to a tenant-configured URL under the outbound rules (docs/security.md). Never throws. */
 export interface WebhookSender {
   post(url: string, headers: Record<string, string>, body: string): Promise<WebhookResponse>;
 }

@@ -161,7 +161,7 @@ const metricOptionsOf = (query: BrandMetricsQuery): MetricOptions => ({
   ...(query.shareOfVoiceScope ? { shareOfVoiceScope: query.shareOfVoiceScope } : {}),
 });
 
-/** DESIGN §5 metrics of a brand over days `from`..`to` from the rollups alone (see {@link readRollupCounters}). */
+/** The metrics (docs/analysis.md) of a brand over days `from`..`to` from the rollups alone (see {@link readRollupCounters}). */
 export async function readBrandMetrics(
   deps: { rollups: RollupStore },
   query: BrandMetricsQuery,

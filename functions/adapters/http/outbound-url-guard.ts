@@ -6,7 +6,7 @@ import ipaddr from 'ipaddr.js';
 import { ValidationError } from '#shared/domain/errors.ts';
 
 /**
- * Outbound requests to URLs a tenant can set (CRM webhooks, news feeds) — DESIGN.md §7.
+ * Outbound requests to URLs a tenant can set (CRM webhooks, news feeds) — docs/adr/0008-outbound-url-guard-against-ssrf.md.
  *
  * A tenant-controlled URL is an SSRF vector: it must never reach the metadata service, the VPC, or the machine
  * itself. The rules:

@@ -7,7 +7,7 @@ import {
   outboundRequest,
 } from '../http/outbound-url-guard.ts';
 
-/** Integration URLs are checked by the lead's outbound guard (DESIGN §7) before they are stored or used. */
+/** Integration URLs are checked by the outbound URL guard (functions/adapters/http/outbound-url-guard.ts) before they are stored or used. */
 export class GuardedUrlValidator implements OutboundUrlValidator {
   constructor(
     private readonly policy: OutboundPolicy,

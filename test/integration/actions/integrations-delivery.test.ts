@@ -18,7 +18,7 @@ afterAll(async () => {
   await crm?.stop();
 });
 
-describe('integration URLs obey the outbound rules (DESIGN §7), naming the field', () => {
+describe('integration URLs obey the outbound rules (docs/security.md), naming the field', () => {
   it('refuses non-https, private, link-local/metadata and IPv4-mapped targets, and non-members cannot configure', async () => {
     const owner = await tokenFor(stack.url, ...DEMO.owner);
     const analyst = await tokenFor(stack.url, ...DEMO.analyst);
