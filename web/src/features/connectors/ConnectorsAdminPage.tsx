@@ -5,7 +5,7 @@ import {
   ConnectorInputSchema,
   type ConnectorTestResult,
 } from '../../../../shared/contracts/connectors.ts';
-import type { SignalSource } from '../../../../shared/events/schemas.ts';
+import type { SIGNAL_SOURCE_VALUES } from '../../../../shared/contracts/signals.ts';
 import { apiFieldErrors, type FieldErrors, fieldErrorsFrom } from '../../api/errors.ts';
 import { useBrands } from '../../api/queries.ts';
 import { usePermissions } from '../../auth/permissions.ts';
@@ -29,6 +29,8 @@ import {
   useUpdateConnector,
 } from './connectors-api.ts';
 import './connectors.css';
+
+type SignalSource = (typeof SIGNAL_SOURCE_VALUES)[number];
 
 const SOURCE_LABEL: Record<SignalSource, string> = {
   reddit: 'Reddit',
