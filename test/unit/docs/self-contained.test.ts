@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import GithubSlugger from 'github-slugger';
-import { type Token, type Tokens, lexer } from 'marked';
+import { lexer, type Token, type Tokens } from 'marked';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../../..');
