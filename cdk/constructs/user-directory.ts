@@ -157,7 +157,9 @@ export class UserDirectory extends Construct {
     this.webClient = this.userPool.addClient('WebClient', {
       // A browser app cannot keep a secret; PKCE protects its authorization-code exchange instead.
       generateSecret: false,
-      authFlows: { userSrp: true },
+      // ADMIN_USER_PASSWORD_AUTH needs IAM credentials (cognito-idp:AdminInitiateAuth), so it opens nothing to the
+      // public; the post-deploy smoke test (tools/smoke) signs its test user in with it.
+      authFlows: { userSrp: true, adminUserPassword: true },
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
