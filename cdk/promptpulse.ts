@@ -44,6 +44,7 @@ export function buildApp(props: AppProps = {}): PromptPulseApp {
     authDomainPrefix: settings.authDomainPrefix,
     logRetention,
     streamRetention: Duration.hours(settings.streamRetentionHours),
+    streamShards: settings.streamShards,
     ...(settings.mail ? { mail: settings.mail } : {}),
   });
   const stateless = new StatelessStack(app, `${settings.stackPrefix}-Stateless`, {

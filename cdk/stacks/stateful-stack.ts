@@ -21,6 +21,8 @@ export interface StatefulStackProps extends StackProps {
   readonly mail?: MailSettings;
   /** How long the event stream keeps records (replay and catch-up window). @default 24 hours */
   readonly streamRetention?: Duration;
+  /** Provisioned shards of the event stream, 0 for on-demand. @default 0 */
+  readonly streamShards?: number;
   /** RETAIN (prod) or DESTROY (dev) for every data-holding resource. @default RemovalPolicy.RETAIN */
   readonly dataRemovalPolicy?: RemovalPolicy;
   /** Cognito Plus with threat protection. @default true */
@@ -55,6 +57,7 @@ export class StatefulStack extends Stack {
     this.eventStream = new EventStream(this, RESOURCE_NAMES.eventStream, {
       ...data,
       ...(props.streamRetention ? { retention: props.streamRetention } : {}),
+      ...(props.streamShards ? { shards: props.streamShards } : {}),
     });
     this.users = new UserDirectory(this, RESOURCE_NAMES.userPool, {
       table: this.table,

@@ -95,6 +95,20 @@ describe('first deployment into a new account', () => {
     expect(() => buildTestApp({ authDomainPrefix: 'Upper_Case' })).toThrow(/authDomainPrefix/);
     expect(() => buildTestApp({ stackPrefix: '9lives' })).toThrow(/stackPrefix/);
     expect(() => buildTestApp({ streamRetentionHours: 12 })).toThrow(/streamRetentionHours/);
+    expect(() => buildTestApp({ streamShards: 1.5 })).toThrow(/streamShards/);
+    expect(() => buildTestApp({ streamShards: -1 })).toThrow(/streamShards/);
+  });
+
+  it('a dev stage provisions one stream shard (its fixed cost), prod stays on-demand; context overrides either', () => {
+    Template.fromStack(dev.stateful).hasResourceProperties('AWS::Kinesis::Stream', {
+      ShardCount: 1,
+      StreamModeDetails: { StreamMode: 'PROVISIONED' },
+    });
+    prod.stateful.hasResourceProperties('AWS::Kinesis::Stream', { StreamModeDetails: { StreamMode: 'ON_DEMAND' } });
+    const scaled = Template.fromStack(buildTestApp({ stage: 'dev', streamShards: 4 }).stateful);
+    scaled.hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 4 });
+    const onDemand = Template.fromStack(buildTestApp({ stage: 'dev', streamShards: 0 }).stateful);
+    onDemand.hasResourceProperties('AWS::Kinesis::Stream', { StreamModeDetails: { StreamMode: 'ON_DEMAND' } });
   });
 
   it('the stream keeps a week in prod and the consumers retry up to that age, bisecting poison batches', () => {

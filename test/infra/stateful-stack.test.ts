@@ -174,7 +174,7 @@ describe('stateful stack', () => {
         SupportedIdentityProviders: ['COGNITO'],
         PreventUserExistenceErrors: 'ENABLED',
         EnableTokenRevocation: true,
-        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       });
       expect(template.findResources('AWS::Cognito::UserPoolClient')).toSatisfy(
         (clients: object) => Object.keys(clients).length === 1,
