@@ -9,15 +9,13 @@ import { Construct } from 'constructs';
 import type { SnowflakeDeliverySettings } from '../context.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
 import { onFailureQueue } from './action-sync.ts';
+import { TENANT_OBJECTS_KEY_PATTERN } from './api-service.ts';
 import type { DataTable } from './data-table.ts';
 import type { LakeBucket } from './lake-bucket.ts';
 import { NodeFunction } from './node-function.ts';
 import type { ScheduleGroup } from './schedule-group.ts';
 import { connectToSnowflakeWarehouse, type SnowflakeCredentials } from './snowflake-delivery.ts';
 import type { UserDirectory } from './user-directory.ts';
-
-/** Everything a tenant owns in the lake bucket: raw answers, lake files, exports (`tenants/<tenantId>/…`). */
-export const TENANT_OBJECTS_KEY_PATTERN = 'tenants/*';
 
 /** The Cognito admin actions the purge uses (`CognitoUserDirectory.setRoleGroup(user, null)`): list, then remove. */
 export const PURGE_DIRECTORY_ACTIONS = ['cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminRemoveUserFromGroup'];

@@ -40,6 +40,11 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateful/promptpulse-users/PreTokenGeneration/Function AwsSolutions-L1',
         'PromptPulse-Stateless/ApiService/Api/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/ApiService/Api/Function AwsSolutions-L1',
+        // The workspace export (core routes) reads tenants/<t>/ and writes tenants/<t>/exports/ of the exporting tenant.
+        ...['tenants/*', 'tenants/*/exports/*'].map(
+          (pattern) =>
+            `PromptPulse-Stateless/ApiService/Api/Role/DefaultPolicy AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"PromptPulse-Stateful","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttpromptpulselakeBucketAA2DDF35ArnECA2DC47"}}/${pattern}]`,
+        ),
         // The route-group functions of the API (Action Hub, connectors, docs): same defaults (X-Ray, Node 22).
         ...['Actions', 'Connectors', 'Docs'].flatMap((group) => [
           `PromptPulse-Stateless/ApiService/${group}/Function AwsSolutions-L1`,
