@@ -429,6 +429,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         purgeDue().catch((error: Error) => log(`workspace purge: ${error.message}`));
       }, 3_600_000);
       stops.push(async () => clearInterval(purgeTimer));
+      // Retention: the lake's lifecycle rules and the table's TTL, which s3rver and DynamoDB Local do not apply.
+      const { sweepLakeLifecycle, sweepExpiredItems } = await import('./lifecycle-sweeper.ts');
+      const { LAKE_RETENTION_RULES } = await import('#shared/infra/lake-retention-rules.ts');
+      const sweepS3 = localS3Client(s3.endpoint);
+      const sweepDb = createDocumentClient(config);
+      const sweep = async () => {
+        const now = new Date();
+        const lake = await sweepLakeLifecycle({
+          s3: sweepS3,
+          bucket: RESOURCE_NAMES.lakeBucket,
+          rules: LAKE_RETENTION_RULES,
+          now,
+        });
+        const items = await sweepExpiredItems({ db: sweepDb, tableName: config.TABLE_NAME, now });
+        if (lake.expired + items.expired > 0)
+          log(`retention: ${lake.expired} object(s), ${items.expired} item(s) expired`);
+      };
+      const sweepTimer = setInterval(() => {
+        sweep().catch((error: Error) => log(`retention sweep: ${error.message}`));
+      }, 3_600_000);
+      stops.push(async () => {
+        clearInterval(sweepTimer);
+        sweepS3.destroy();
+      });
       // Connector ingest: EventBridge Scheduler fires it every minute in AWS; each connector has its own interval.
       stops.push(startLocalConnectorSchedule({ sfnEndpoint: `${loopback}/stepfunctions`, intervalMs: 60_000, log }));
     }

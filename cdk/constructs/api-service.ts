@@ -61,6 +61,51 @@ export const API_ROUTE_GROUPS = {
 
 export type ApiRouteGroup = keyof typeof API_ROUTE_GROUPS;
 
+/** Where workspace exports are written (functions/adapters/aws/s3-workspace-export.ts `exportKey`). */
+export const WORKSPACE_EXPORTS_KEY_PATTERN = 'tenants/*/exports/*';
+/** Everything a tenant owns in the lake bucket (raw answers, lake files, exports). */
+export const TENANT_OBJECTS_KEY_PATTERN = 'tenants/*';
+
+/**
+ * The workspace export (`POST /workspaces/current/export`, core routes; functions/adapters/aws/s3-workspace-export.ts)
+ * runs in the core function, so it gets exactly the export's calls:
+ * - `dynamodb:Scan` of the base table: a tenant's items are spread over partitions per run, answer, event, day and
+ *   brand (docs/data-model.md), with no index across them, so they are found by the `<tenantId>#` key prefix in a
+ *   Scan (the function already reads and writes any item: isolation is the key builders', see above, so a Scan adds
+ *   no data it could not already reach; what it costs is time, docs/runbook.md "Tenant lifecycle");
+ * - `s3:ListBucket` under `tenants/` and `s3:GetObject` on `tenants/*` (the tenant's raw answers and lake files, and
+ *   the download link, which is signed with this role and so needs GetObject on the export it names);
+ * - `s3:PutObject` (a single put, or the multipart upload's create/part/complete) and `s3:AbortMultipartUpload` on
+ *   `tenants/<tenantId>/exports/` (any tenant: `WORKSPACE_EXPORTS_KEY_PATTERN`) only.
+ */
+function grantWorkspaceExport(fn: lambda.Function, props: ApiServiceProps): void {
+  const { bucket } = props.lake;
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [props.table.table.tableArn] }));
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [TENANT_OBJECTS_KEY_PATTERN] } },
+    }),
+  );
+  const tenantObjects = bucket.arnForObjects(TENANT_OBJECTS_KEY_PATTERN);
+  const exports = bucket.arnForObjects(WORKSPACE_EXPORTS_KEY_PATTERN);
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [tenantObjects] }));
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [exports] }),
+  );
+  const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+  if (policy) {
+    acknowledgeWildcardResources(
+      policy,
+      [tenantObjects, exports],
+      'The workspace export reads the exporting tenant’s objects under tenants/<tenantId>/ and writes the archive ' +
+        'under tenants/<tenantId>/exports/; the tenant comes from the verified token per request, so no static ' +
+        'resource can name it (object names are chosen by Firehose and the fan-out).',
+    );
+  }
+}
+
 /** Where the lake's canonical events are (what DuckDB reads): `tenants/<tenant>/events/...`. */
 export const LAKE_EVENTS_KEY_PATTERN = 'tenants/*/events/*';
 
@@ -115,6 +160,7 @@ export class ApiService extends Construct {
     const fn = this.handler.function;
     props.table.grantItemReadWrite(fn);
     props.eventStream.grantWrite(fn);
+    grantWorkspaceExport(fn, props);
     props.users.userPool.grant(
       fn,
       'cognito-idp:AdminGetUser',

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { TABLE_SCHEMA } from '../../shared/infra/resources.ts';
+import { DELETION_LEDGER_PARTITION, TABLE_SCHEMA } from '../../shared/infra/resources.ts';
 
 const ITEM_READ_ACTIONS = [
   'dynamodb:GetItem',
@@ -108,6 +108,28 @@ export class DataTable extends Construct {
       resourceArns: [this.table.tableArn],
       conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [TENANT_KEY_PATTERN] } },
     });
+  }
+
+  /**
+   * What the workspace purge (functions/handlers/lifecycle/purge.ts) needs and nothing more:
+   * - `Scan` of the table (a tenant's items are found by the `<tenantId>#` key prefix; a Scan has no partition key,
+   *   so `dynamodb:LeadingKeys` cannot narrow it, and it reads keys only: `ProjectionExpression: pk, sk`);
+   * - `Query`, `DeleteItem` and `BatchWriteItem` (deletes) on tenant partitions only (`ws_*`);
+   * - `DeleteItem` on the user directory (`USER#<id>`, conditioned on the tenant in the adapter);
+   * - `GetItem`, `PutItem` and `Query` on the deletion ledger (`LIFECYCLE#DELETION`), its resumable state and tombstone.
+   */
+  grantTenantPurge(grantee: iam.IGrantable): iam.Grant {
+    const on = (actions: string[], leadingKeys?: string[]) =>
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions,
+        resourceArns: [this.table.tableArn],
+        ...(leadingKeys ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } } } : {}),
+      });
+    return on(['dynamodb:Scan'])
+      .combine(on(['dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], [TENANT_KEY_PATTERN]))
+      .combine(on(['dynamodb:DeleteItem'], ['USER#*']))
+      .combine(on(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], [DELETION_LEDGER_PARTITION]));
   }
 
   /** Item reads on the table plus queries on its indexes, for triggers that only look things up. */

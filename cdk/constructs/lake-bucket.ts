@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { LAKE_RETENTION_RULES } from '../../shared/infra/lake-retention-rules.ts';
 
 /**
  * The data lake bucket (canonical events, raw AI answers, raw signals; every key starts with the tenant id)
@@ -50,6 +51,16 @@ export class LakeBucket extends Construct {
       lifecycleRules: [
         { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(90) },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        // Workspace retention of raw answers: one rule per allowed choice, matching the tag each raw answer is stored
+        // with (shared/infra/lake-retention-rules.ts; the local stack's sweeper applies the same list). The bucket is
+        // versioned, so expiring adds a delete marker; the old version goes a day later, not after 90.
+        ...LAKE_RETENTION_RULES.map((rule) => ({
+          id: rule.id,
+          prefix: rule.prefix,
+          tagFilters: { [rule.tag.key]: rule.tag.value },
+          expiration: Duration.days(rule.expirationDays),
+          noncurrentVersionExpiration: Duration.days(1),
+        })),
       ],
     });
   }

@@ -178,7 +178,8 @@ export class PromptFanout extends Construct {
     props.providerKeys.grantRead(ask.function);
     ask.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['s3:PutObject'],
+        // PutObjectTagging: S3 requires it for a PutObject carrying `x-amz-tagging` (the retention tag).
+        actions: ['s3:PutObject', 's3:PutObjectTagging'],
         resources: [props.lake.bucket.arnForObjects(RAW_ANSWER_KEY_PATTERN)],
       }),
     );
@@ -186,7 +187,7 @@ export class PromptFanout extends Construct {
       defaultPolicyOf(ask.role),
       [props.lake.bucket.arnForObjects(RAW_ANSWER_KEY_PATTERN)],
       'Ask writes one raw answer per work item under tenants/<tenant id>/raw-answers/; the tenant and run are only ' +
-        'known at run time, so the object ARN ends in a wildcard. Only s3:PutObject, only under that prefix.',
+        'known at run time, so the object ARN ends in a wildcard. Only s3:PutObject (with its retention tag), only under that prefix.',
     );
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {

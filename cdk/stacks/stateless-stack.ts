@@ -23,6 +23,7 @@ import type { UserDirectory } from '../constructs/user-directory.ts';
 import { WarehouseMaterializer } from '../constructs/warehouse-materializer.ts';
 import { WebHosting } from '../constructs/web-hosting.ts';
 import { PushWebSocketApi } from '../constructs/websocket-api.ts';
+import { WorkspacePurge } from '../constructs/workspace-purge.ts';
 import type { SnowflakeDeliverySettings } from '../context.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -78,6 +79,7 @@ export class StatelessStack extends Stack {
   readonly operations: Operations;
   readonly snowflakeDelivery?: SnowflakeDelivery;
   readonly warehouseMaterializer: WarehouseMaterializer;
+  readonly workspacePurge: WorkspacePurge;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -147,6 +149,15 @@ export class StatelessStack extends Stack {
       logRetention: props.logRetention,
       schedules: this.schedules,
       serial: props.serialJobs ?? false,
+    });
+    // Deleted workspaces whose grace period ended are purged hourly (resumable; docs/runbook.md, Tenant lifecycle).
+    this.workspacePurge = new WorkspacePurge(this, 'WorkspacePurge', {
+      table: props.table,
+      lake: props.lake,
+      users: props.users,
+      schedules: this.schedules,
+      logRetention: props.logRetention,
+      ...(props.snowflake ? { snowflake: props.snowflake } : {}),
     });
     this.scheduler = new RunScheduler(this, 'Scheduler', {
       table: props.table,

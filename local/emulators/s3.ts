@@ -13,8 +13,56 @@ export interface S3Local {
 export async function startS3Local(port: number, directory: string): Promise<S3Local> {
   mkdirSync(directory, { recursive: true });
   const server = new S3rver({ address: '127.0.0.1', port, directory, silent: true, resetOnClose: false });
+  // First in the chain, so it sees the PUT's outcome after s3rver's router stored the object.
+  server.middleware.unshift(objectTaggingOnPut(server.store));
   await server.run();
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => server.close() };
+}
+
+/** The tags of an `x-amz-tagging` header (URL query form, as PutObject sends it), in S3's Tagging XML. */
+export function taggingXml(header: string): string {
+  const xmlEscape = (text: string) =>
+    text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
+  const tags = [...new URLSearchParams(header)].map(
+    ([key, value]) => `<Tag><Key>${xmlEscape(key)}</Key><Value>${xmlEscape(value)}</Value></Tag>`,
+  );
+  return `<Tagging><TagSet>${tags.join('')}</TagSet></Tagging>`;
+}
+
+interface S3rverStore {
+  putSubresource(
+    bucket: string,
+    key: string,
+    resource: { type: string; toXML(indent?: number): string },
+  ): Promise<void>;
+  deleteSubresource(bucket: string, key: string, type: string): Promise<void>;
+}
+
+/**
+ * s3rver stores an object's tags only through PutObjectTagging and ignores PutObject's `x-amz-tagging` header. S3
+ * stores them with the object (and a PUT without the header leaves the new object untagged), and the lake's retention
+ * rules match on them, so this middleware does what S3 does after a successful plain PUT (not a copy, not a part).
+ */
+function objectTaggingOnPut(store: S3rverStore) {
+  return async (
+    ctx: { method: string; path: string; querystring: string; status: number; headers: Record<string, string> },
+    next: () => Promise<void>,
+  ) => {
+    await next();
+    if (ctx.method !== 'PUT' || ctx.status !== 200 || ctx.querystring !== '' || ctx.headers['x-amz-copy-source']) {
+      return;
+    }
+    const [, bucket, ...rest] = ctx.path.split('/');
+    if (!bucket || rest.length === 0) return;
+    const key = decodeURIComponent(rest.join('/'));
+    const header = ctx.headers['x-amz-tagging'];
+    if (header) {
+      const xml = taggingXml(header);
+      await store.putSubresource(bucket, key, { type: 'tagging', toXML: () => xml });
+    } else {
+      await store.deleteSubresource(bucket, key, 'tagging').catch(() => undefined);
+    }
+  };
 }
 
 export function localS3Client(endpoint: string): S3Client {

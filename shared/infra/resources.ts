@@ -29,6 +29,12 @@ export const TABLE_SCHEMA = {
   },
 } as const;
 
+/**
+ * Partition of the workspace deletion ledger (the purge's resumable state and tombstones): outside every tenant's
+ * `ws_…` partitions, so a purge never removes its own record. The adapter and the purge's IAM grant both use it.
+ */
+export const DELETION_LEDGER_PARTITION = 'LIFECYCLE#DELETION';
+
 /** Custom claim carrying the caller's workspace (tenant) id in access tokens. */
 export const TENANT_CLAIM = 'custom:tenant_id';
 

@@ -1,5 +1,6 @@
 import type { Answer, Run, RunItem } from '../contracts/runs.ts';
 import type { SpendCaps } from '../contracts/workspace-settings.ts';
+import type { RetentionChoice } from '../domain/retention.ts';
 import type { PlannedItem, UsageEstimate, UsageToDate } from '../domain/runs.ts';
 import type { TenantId } from '../domain/workspace.ts';
 import type { Page, PageRequest } from './pagination.ts';
@@ -88,7 +89,8 @@ export interface UsageLedger {
 
 /** Raw provider payloads (S3): kept whole for audit and re-analysis; only references travel in workflow state. */
 export interface RawAnswerStore {
-  put(key: string, body: unknown): Promise<void>;
+  /** `retention`: the workspace's choice for raw answers, stored with the object (an S3 tag its lifecycle rules match). */
+  put(key: string, body: unknown, options?: { retention?: RetentionChoice }): Promise<void>;
   get(key: string): Promise<unknown | null>;
 }
 

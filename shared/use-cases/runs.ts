@@ -27,6 +27,7 @@ import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { ModelCatalogueStore } from '../ports/model-catalogue.ts';
 import type { ProviderPauseStore } from '../ports/provider-pauses.ts';
 import type { PushNotifier } from '../ports/push.ts';
+import type { RetentionLookup } from '../ports/retention.ts';
 import type { RawAnswerStore, RunRepository, UsageLedger, WorkflowStarter } from '../ports/runs.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
 import type { WorkspaceRepository } from '../ports/workspace-repository.ts';
@@ -60,6 +61,8 @@ export interface WorkerDeps extends RunDeps {
   concurrency?: Partial<Record<ProviderId, number>>;
   /** Canonical event stream (answer.analyzed, run.completed); runs work the same without it. */
   events?: EventPublisher | undefined;
+  /** The workspace's retention choices; without it raw answers are kept (no retention tag). */
+  retention?: RetentionLookup | undefined;
 }
 
 /** A workflow input's tenant id, checked (a malformed one reads as "no such run"). */
@@ -283,10 +286,12 @@ export async function askItem(deps: WorkerDeps, input: { tenantId: string; runId
   const result = await askProvider(deps, tenantId, run.id, item, estimatePlanUsage([planned]));
   const answerId = item.itemId;
   const now = deps.clock.now();
-  await deps.rawAnswers.put(rawAnswerKey(tenantId, run.brandId, run.id, item.itemId), {
-    request: item,
-    response: result,
-  });
+  const retention = (await deps.retention?.of(tenantId))?.rawAnswers ?? 'keep';
+  await deps.rawAnswers.put(
+    rawAnswerKey(tenantId, run.brandId, run.id, item.itemId),
+    { request: item, response: result },
+    { retention },
+  );
   const answer: Answer = {
     answerId,
     runId: run.id,

@@ -40,6 +40,11 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateful/promptpulse-users/PreTokenGeneration/Function AwsSolutions-L1',
         'PromptPulse-Stateless/ApiService/Api/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/ApiService/Api/Function AwsSolutions-L1',
+        // The workspace export (core routes) reads tenants/<t>/ and writes tenants/<t>/exports/ of the exporting tenant.
+        ...['tenants/*', 'tenants/*/exports/*'].map(
+          (pattern) =>
+            `PromptPulse-Stateless/ApiService/Api/Role/DefaultPolicy AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"PromptPulse-Stateful","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttpromptpulselakeBucketAA2DDF35ArnECA2DC47"}}/${pattern}]`,
+        ),
         // The route-group functions of the API (Action Hub, connectors, docs): same defaults (X-Ray, Node 22).
         ...['Actions', 'Connectors', 'Docs'].flatMap((group) => [
           `PromptPulse-Stateless/ApiService/${group}/Function AwsSolutions-L1`,
@@ -68,6 +73,12 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateless/ModelCatalogue/Refresh/Function AwsSolutions-L1',
         'PromptPulse-Stateless/ModelCatalogue/Refresh/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/Schedules/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<ModelCatalogueRefreshFunction2590A488.Arn>:*]',
+        // The hourly workspace purge: same function defaults, deletes under tenants/ only, and the scheduler's grant on it.
+        'PromptPulse-Stateless/WorkspacePurge/Purge/Function AwsSolutions-L1',
+        'PromptPulse-Stateless/WorkspacePurge/Purge/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+        'PromptPulse-Stateless/WorkspacePurge/Purge/Role/DefaultPolicy AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"PromptPulse-Stateful","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttpromptpulselakeBucketAA2DDF35ArnECA2DC47"}}/tenants/*]',
+        'PromptPulse-Stateless/WorkspacePurge/PurgeOnFailure AwsSolutions-SQS3',
+        'PromptPulse-Stateless/Schedules/Role/DefaultPolicy AwsSolutions-IAM5[Resource::<WorkspacePurgeFunction12C7D734.Arn>:*]',
         // SPA hosting: the edge-logs bucket, the distribution (no geo restriction, WAF per account, default cert),
         // and aws-cdk-lib's BucketDeployment handler running with our deploy role.
         'PromptPulse-Stateless/Web/Logs AwsSolutions-S1',

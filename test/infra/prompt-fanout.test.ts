@@ -224,12 +224,16 @@ describe('prompt fan-out in the stateless stack', () => {
           ...LOG_AND_TRACE,
           ...PUSH,
           's3:PutObject',
+          // The raw answer's retention tag rides on the PutObject (S3 checks PutObjectTagging for it).
+          's3:PutObjectTagging',
           'secretsmanager:DescribeSecret',
           'secretsmanager:GetSecretValue',
         ].sort(),
       );
-      const [objects] = resourcesFor(roleId, 's3:PutObject');
-      expect(JSON.stringify(objects)).toMatch(/promptpulselakeBucket.*"\/tenants\/\*\/raw-answers\/\*"/);
+      for (const action of ['s3:PutObject', 's3:PutObjectTagging']) {
+        const [objects] = resourcesFor(roleId, action);
+        expect(JSON.stringify(objects)).toMatch(/promptpulselakeBucket.*"\/tenants\/\*\/raw-answers\/\*"/);
+      }
       expect(resourcesFor(roleId, 'secretsmanager:GetSecretValue')).toHaveLength(1);
       expect(JSON.stringify(resourcesFor(roleId, 'secretsmanager:GetSecretValue'))).toMatch(/ProviderKeysSecret/);
       expect(JSON.stringify(resources[fnId('Ask')]!.Properties.Environment.Variables.PROVIDER_SECRET_ARN)).toMatch(

@@ -11,6 +11,7 @@ export const routeKey = (r: Pick<RouteDefinition, 'method' | 'path'>) => `${r.me
 export const SAMPLE_BODIES: Record<string, { body: unknown; contentType?: string }> = {
   'POST /workspaces': { body: { name: 'Sample workspace' } },
   'PUT /workspaces/current/spend-caps': { body: DEFAULT_SPEND_CAPS },
+  'PUT /workspaces/current/retention': { body: { rawAnswers: 'keep', posts: 'keep' } },
   'POST /brands': {
     body: {
       name: `Sample ${Math.random().toString(36).slice(2, 8)}`,

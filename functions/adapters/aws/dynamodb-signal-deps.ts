@@ -1,9 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { cachedRetentionLookup } from '#shared/use-cases/retention.ts';
 import type { SignalAggregationDeps } from '#shared/use-cases/signals.ts';
 import type { BaseConfig } from '../../config.ts';
 import { systemClock } from '../system.ts';
+import { DynamoDbRetentionSettings } from './dynamodb-retention-settings.ts';
 import { DynamoDbSignalAlertStore } from './dynamodb-signal-alert-store.ts';
 import { DynamoDbSignalStore } from './dynamodb-signal-store.ts';
 import { createKinesisClient, KinesisEventPublisher } from './kinesis-event-publisher.ts';
@@ -26,7 +28,14 @@ export function createSignalAggregationDeps(input: {
   const env = input.env ?? process.env;
   const capture = <T>(client: T): T => (input.tracer ? input.tracer.captureAWSv3Client(client as never) : client);
   return {
-    signals: new DynamoDbSignalStore(db, config.TABLE_NAME),
+    signals: new DynamoDbSignalStore(db, config.TABLE_NAME, {
+      retention: cachedRetentionLookup(
+        new DynamoDbRetentionSettings(db, config.TABLE_NAME),
+        systemClock,
+        60_000,
+        (error) => logger.warn('Retention settings unavailable; post kept', { error }),
+      ),
+    }),
     alerts: new DynamoDbSignalAlertStore(db, config.TABLE_NAME),
     clock: systemClock,
     ...(config.EVENT_STREAM_NAME

@@ -3,7 +3,10 @@ import type { DynamoDBDocumentClient, NativeAttributeValue } from '@aws-sdk/lib-
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertPost, SeriesSource, SignalFeedItem } from '#shared/contracts/signals.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
+import { retentionExpiresAt } from '#shared/domain/retention.ts';
+import { TABLE_SCHEMA } from '#shared/infra/resources.ts';
 import type { Page, PageRequest } from '#shared/ports/pagination.ts';
+import type { RetentionLookup } from '#shared/ports/retention.ts';
 import type { SignalFeedFilter, SignalStore } from '#shared/ports/signals.ts';
 import { type CollectionRow, SERIES_SOURCE_ALL, type SignalDayRow, type SignalFact } from '#shared/signals/rollups.ts';
 import { countersOf, counterUpdate, decodeCursor, encodeCursor, failedConditions } from './dynamodb-support.ts';
@@ -48,6 +51,11 @@ export interface DynamoDbSignalStoreOptions {
   /** Query rounds one feed page may take when filters skip many items. @default 10 */
   maxFeedReads?: number;
   now?: () => Date;
+  /**
+   * The workspace's retention of posts: feed items and top posts get the table's TTL attribute when it is not `keep`
+   * (day counters are aggregates, not posts, and stay). @default - posts are kept
+   */
+  retention?: RetentionLookup;
 }
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -57,6 +65,7 @@ export class DynamoDbSignalStore implements SignalStore {
   private readonly markerTtlSeconds: number;
   private readonly maxFeedReads: number;
   private readonly now: () => Date;
+  private readonly retention: RetentionLookup | undefined;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -66,6 +75,7 @@ export class DynamoDbSignalStore implements SignalStore {
     this.markerTtlSeconds = options.markerTtlSeconds ?? 8 * 24 * 3600;
     this.maxFeedReads = options.maxFeedReads ?? 10;
     this.now = options.now ?? (() => new Date());
+    this.retention = options.retention;
   }
 
   async apply(fact: SignalFact): Promise<'applied' | 'duplicate'> {
@@ -73,7 +83,11 @@ export class DynamoDbSignalStore implements SignalStore {
     const now = this.now();
     const T = this.tableName;
     const sources = [item.source, SERIES_SOURCE_ALL];
-    const post = { ...postOf(item), type: 'SignalTopPost' };
+    const postsExpireAt = this.retention
+      ? retentionExpiresAt((await this.retention.of(tenantId)).posts, now)
+      : undefined;
+    const ttl = postsExpireAt === undefined ? {} : { [TABLE_SCHEMA.ttlAttribute]: postsExpireAt };
+    const post = { ...postOf(item), type: 'SignalTopPost', ...ttl };
     const items: TransactItem[] = [
       {
         Put: {
@@ -118,6 +132,7 @@ export class DynamoDbSignalStore implements SignalStore {
             sentimentClass: item.sentiment.class,
             language: item.language,
             item,
+            ...ttl,
           },
         },
       },

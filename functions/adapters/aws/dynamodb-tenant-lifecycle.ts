@@ -9,11 +9,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#shared/domain/errors.ts';
 import type { TenantId } from '#shared/domain/workspace.ts';
+import { DELETION_LEDGER_PARTITION } from '#shared/infra/resources.ts';
 import type { TenantItemStore, WorkspaceDeletion, WorkspaceDeletionLedger } from '#shared/ports/tenant-lifecycle.ts';
 import { keys } from './table-keys.ts';
 
-/** The deletion ledger's partition: outside every tenant's, so a purge never removes its own record. */
-const LEDGER_PK = 'LIFECYCLE#DELETION';
+const LEDGER_PK = DELETION_LEDGER_PARTITION;
 
 function toDeletion(item: Record<string, unknown>): WorkspaceDeletion {
   const { pk: _pk, sk: _sk, type: _type, ...rest } = item;

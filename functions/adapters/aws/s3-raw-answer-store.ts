@@ -1,4 +1,5 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { RETENTION_TAG_KEY, type RetentionChoice, retentionTagValue } from '#shared/domain/retention.ts';
 import type { RawAnswerStore } from '#shared/ports/runs.ts';
 
 /** Raw provider answers as JSON objects in the lake bucket (keys are tenant-prefixed by the caller). */
@@ -8,13 +9,17 @@ export class S3RawAnswerStore implements RawAnswerStore {
     private readonly bucket: string,
   ) {}
 
-  async put(key: string, body: unknown): Promise<void> {
+  async put(key: string, body: unknown, options: { retention?: RetentionChoice } = {}): Promise<void> {
+    // The tag is written with the object (one call: never an untagged raw answer under a retention setting); the
+    // lake's lifecycle rules (shared/infra/lake-retention-rules.ts) expire it. `keep` is tagged too, for the record.
+    const retention = options.retention ?? 'keep';
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
         Body: JSON.stringify(body),
         ContentType: 'application/json',
+        Tagging: new URLSearchParams({ [RETENTION_TAG_KEY]: retentionTagValue(retention) }).toString(),
       }),
     );
   }

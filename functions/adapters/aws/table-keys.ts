@@ -13,6 +13,8 @@ const pad = (n: number) => String(n).padStart(9, '0');
 export const keys = {
   workspace: (tenantId: TenantId) => ({ pk: `${tenantId}#WORKSPACE`, sk: 'PROFILE' }),
   workspaceSettings: (tenantId: TenantId) => ({ pk: `${tenantId}#WORKSPACE`, sk: 'SETTINGS' }),
+  /** How long raw answers and posts are kept (its own item: its own version, apart from the spend caps). */
+  retentionSettings: (tenantId: TenantId) => ({ pk: `${tenantId}#WORKSPACE`, sk: 'RETENTION' }),
   member: (tenantId: TenantId, userId: UserId) => ({ pk: `${tenantId}#WORKSPACE`, sk: `MEMBER#${userId}` }),
   memberPrefix: 'MEMBER#',
   userDirectory: (userId: UserId) => ({ pk: `USER#${userId}`, sk: 'MEMBERSHIP' }),

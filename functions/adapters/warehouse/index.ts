@@ -147,3 +147,19 @@ export function sharedWarehouse(config: WarehouseEnv, log?: (line: string) => vo
   }
   return warehouse;
 }
+
+/**
+ * The rows a workspace purge must delete from the warehouse. Snowflake holds its own copy of the events (the shared
+ * warehouse is built and purged). DuckDB holds none: each process loads the lake files into memory, and the purge's
+ * objects step has deleted those files, so only a DuckDB already built in this process (the local stack's, shared
+ * with its API) has rows to drop; a purge never builds one (nor needs the native driver) to delete nothing.
+ */
+export async function purgeWarehouseRows(
+  config: WarehouseEnv,
+  tenantId: string,
+  log?: (line: string) => void,
+): Promise<number> {
+  const existing = config.WAREHOUSE === 'snowflake' ? sharedWarehouse(config, log) : shared.get(JSON.stringify(config));
+  if (!existing) return 0;
+  return (await (await existing).purgeTenant?.(tenantId)) ?? 0;
+}

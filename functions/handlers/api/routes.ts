@@ -36,6 +36,7 @@ import { ROLES, type Role } from '#shared/domain/roles.ts';
 import type { AccessTokenVerifier } from '#shared/ports/access-token-verifier.ts';
 import type { AuditLog } from '#shared/ports/audit.ts';
 import type { RateLimitSetting } from '#shared/ports/rate-limiter.ts';
+import type { RetentionSettingsStore } from '#shared/ports/retention.ts';
 import type { RollupStore } from '#shared/ports/rollups.ts';
 import type { WorkflowStarter } from '#shared/ports/runs.ts';
 import type { WorkspaceDeletionLedger } from '#shared/ports/tenant-lifecycle.ts';
@@ -57,6 +58,7 @@ import { parseFilterQuery } from './routes/analytics-query.ts';
 import type { ConnectorServices } from './routes/connectors.ts';
 import { modelCatalogueRoutes } from './routes/model-catalogue.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { retentionRoutes } from './routes/retention.ts';
 import { type SignalRouteDeps, signalRoutes } from './routes/signals.ts';
 import { type WorkspaceExportServices, workspaceLifecycleRoutes } from './routes/workspace-lifecycle.ts';
 
@@ -89,6 +91,8 @@ export interface ApiDeps
   /** Workspace deletions and exports (routes/workspace-lifecycle.ts); those routes answer 503 without them. */
   deletions?: WorkspaceDeletionLedger | undefined;
   exports?: WorkspaceExportServices | undefined;
+  /** Retention settings (routes/retention.ts); those routes answer 503 without them. */
+  retention?: RetentionSettingsStore | undefined;
   /** Component health and dead letters for GET /ops/status (the local stack); the route answers 503 without it. */
   ops?: OpsStatusSource | undefined;
 }
@@ -649,6 +653,7 @@ export function coreRoutes(deps: CoreRouteDeps): RouteDefinition[] {
     ...opsRoutes(deps),
     ...modelCatalogueRoutes(deps),
     ...workspaceLifecycleRoutes(deps),
+    ...retentionRoutes(deps),
   ];
   return routes;
 }

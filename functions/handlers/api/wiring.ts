@@ -4,6 +4,7 @@ import { DynamoDbAuditLog } from '../../adapters/aws/dynamodb-audit-log.ts';
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
 import { DynamoDbModelCatalogueStore } from '../../adapters/aws/dynamodb-model-catalogue.ts';
 import { DynamoDbRateLimiter } from '../../adapters/aws/dynamodb-rate-limiter.ts';
+import { DynamoDbRetentionSettings } from '../../adapters/aws/dynamodb-retention-settings.ts';
 import { DynamoDbRollupStore } from '../../adapters/aws/dynamodb-rollup-store.ts';
 import { DynamoDbRunRepository } from '../../adapters/aws/dynamodb-run-repository.ts';
 import { DynamoDbSignalAlertStore } from '../../adapters/aws/dynamodb-signal-alert-store.ts';
@@ -77,6 +78,7 @@ export function tableStores() {
     ...rateLimits,
     deletions: new DynamoDbWorkspaceDeletionLedger(db, config.TABLE_NAME),
     exports: workspaceExports(),
+    retention: new DynamoDbRetentionSettings(db, config.TABLE_NAME),
   };
 }
 

@@ -1,8 +1,10 @@
 import * as z from 'zod';
+import { cachedRetentionLookup } from '#shared/use-cases/retention.ts';
 import type { WorkerDeps } from '#shared/use-cases/runs.ts';
 import { createDocumentClient, createS3Client } from '../../adapters/aws/clients.ts';
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
 import { DynamoDbProviderPauses } from '../../adapters/aws/dynamodb-provider-pauses.ts';
+import { DynamoDbRetentionSettings } from '../../adapters/aws/dynamodb-retention-settings.ts';
 import { DynamoDbRunRepository } from '../../adapters/aws/dynamodb-run-repository.ts';
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { createKinesisClient, KinesisEventPublisher } from '../../adapters/aws/kinesis-event-publisher.ts';
@@ -10,7 +12,7 @@ import { S3RawAnswerStore } from '../../adapters/aws/s3-raw-answer-store.ts';
 import { createPushNotifier } from '../../adapters/aws/websocket-push.ts';
 import { systemClock, ulidGenerator } from '../../adapters/system.ts';
 import { ConfigError, readBaseConfig } from '../../config.ts';
-import { tracer } from '../../powertools.ts';
+import { logger, tracer } from '../../powertools.ts';
 
 const fanoutSchema = z.object({
   LAKE_BUCKET: z.string().min(1),
@@ -62,6 +64,9 @@ export function createWorkerDeps(
     ids: ulidGenerator,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     pauses: new DynamoDbProviderPauses(db, base.TABLE_NAME),
+    retention: cachedRetentionLookup(new DynamoDbRetentionSettings(db, base.TABLE_NAME), systemClock, 60_000, (error) =>
+      logger.warn('Retention settings unavailable; raw answer kept', { error }),
+    ),
     concurrency,
     // Progress reaches browsers when the WebSocket API is configured; runs work the same without it.
     push: env.WS_MANAGEMENT_ENDPOINT ? createPushNotifier({ db }) : undefined,

@@ -6,7 +6,7 @@ import { CognitoUserDirectory, createCognitoClient } from '../../adapters/aws/co
 import { DynamoDbTenantItems, DynamoDbWorkspaceDeletionLedger } from '../../adapters/aws/dynamodb-tenant-lifecycle.ts';
 import { S3TenantObjects } from '../../adapters/aws/s3-tenant-objects.ts';
 import { systemClock } from '../../adapters/system.ts';
-import { readWarehouseConfig, sharedWarehouse } from '../../adapters/warehouse/index.ts';
+import { purgeWarehouseRows, readWarehouseConfig } from '../../adapters/warehouse/index.ts';
 import { ConfigError, readBaseConfig, readDirectoryConfig } from '../../config.ts';
 import { observed } from '../../middleware/observability.ts';
 import { pickCorrelationId } from '../../observability/correlation.ts';
@@ -23,10 +23,7 @@ export const purgeDeps = {
   items: new DynamoDbTenantItems(db, config.TABLE_NAME),
   objects: new S3TenantObjects(tracer.captureAWSv3Client(createS3Client(config)), config.LAKE_BUCKET),
   warehouse: {
-    deleteAll: async (tenantId: string) => {
-      const warehouse = await sharedWarehouse(readWarehouseConfig(), (line) => logger.info(line));
-      return (await warehouse.purgeTenant?.(tenantId)) ?? 0;
-    },
+    deleteAll: (tenantId: string) => purgeWarehouseRows(readWarehouseConfig(), tenantId, (line) => logger.info(line)),
   },
   directory: new CognitoUserDirectory(
     tracer.captureAWSv3Client(createCognitoClient(directoryConfig)),
