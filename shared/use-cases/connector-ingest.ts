@@ -59,7 +59,7 @@ export type IngestPageResult =
       caughtUp: boolean;
       retryAfterMs: number | null;
     }
-  | { outcome: 'gone' | 'needs_attention' | 'rate_limited' };
+  | { outcome: 'gone' | 'needs_attention' | 'rate_limited' | 'paused' };
 
 /**
  * Step "IngestPage": one page — poll, normalise, analyse, publish. The cursor is returned, not saved: step
@@ -103,6 +103,11 @@ export async function ingestPage(
     if (error.kind === 'credentials' || error.kind === 'config') {
       await recordConnectorFailure(deps, tenantId, connector, 'needs_attention', error.name, error.message);
       return { outcome: 'needs_attention' };
+    }
+    if (error.kind === 'quota') {
+      // Not a success and not an outage: nothing will be read until the cap resets, so say so and stop polling.
+      await recordConnectorFailure(deps, tenantId, connector, 'paused', error.name, error.message);
+      return { outcome: 'paused' };
     }
     if (error.kind === 'rate_limited') {
       const wait = error.retryAfterMs ?? 60_000;
@@ -193,6 +198,10 @@ export async function recordIngestFailure(
     await recordConnectorFailure(deps, tenantId, connector, 'needs_attention', name, message);
     return { recorded: true, status: 'needs_attention' };
   }
+  if (name === CONNECTOR_ERROR_NAMES.quota) {
+    await recordConnectorFailure(deps, tenantId, connector, 'paused', name, message);
+    return { recorded: true, status: 'paused' };
+  }
   await recordConnectorFailure(deps, tenantId, connector, 'backing_off', name, message);
   return { recorded: true, status: 'backing_off' };
 }
@@ -201,7 +210,7 @@ async function recordConnectorFailure(
   deps: Pick<IngestDeps, 'connectors' | 'clock' | 'random'>,
   tenantId: TenantId,
   connector: Connector,
-  status: 'needs_attention' | 'backing_off',
+  status: 'needs_attention' | 'backing_off' | 'paused',
   code: string,
   message: string,
 ) {
@@ -218,7 +227,12 @@ async function recordConnectorFailure(
     at: now.toISOString(),
     status,
     code,
-    message: status === 'needs_attention' ? `${message}. Fix it, then resume the connector.` : message,
+    message:
+      status === 'needs_attention'
+        ? `${message}. Fix it, then resume the connector.`
+        : status === 'paused'
+          ? `${message}. Paused: resume the connector once the cap has reset or the plan has changed.`
+          : message,
     nextRunAt,
   });
 }

@@ -14,16 +14,14 @@ import {
   asRecord,
   asString,
   decodeText,
-  failureFor,
   finishText,
-  type HttpResponse,
-  headerOf,
   parseJsonBody,
   readWalkCursor,
   requestFailure,
   skip,
   toIso,
 } from './common.ts';
+import { graphFailure, metaUsageWait } from './platform-errors.ts';
 
 const PAGE_SIZE = 25;
 const SAMPLE_SIZE = 5;
@@ -101,7 +99,7 @@ export class MetaConnector implements SignalConnector<MetaConfig> {
     const nextToken = !request.sample && paging?.next && after ? after : null;
     const walked = advanceWalk(cursor, { items: posts, nextToken }, skipped);
     const kept = new Set(walked.items.map((p) => p.externalId));
-    const retryAfterMs = usageWait(response);
+    const retryAfterMs = metaUsageWait(response);
     return {
       items: [...walked.items, ...comments.filter((c) => c.parentExternalId && kept.has(c.parentExternalId))],
       skipped,
@@ -169,54 +167,5 @@ export class MetaConnector implements SignalConnector<MetaConfig> {
       reach: { followers: null, impressions: null },
       engagement: { score: null, likes: asCount(data.like_count), comments: null, shares: null },
     };
-  }
-}
-
-/** Graph errors carry a code in the body; the HTTP status alone is ambiguous (400 for an expired token). */
-function graphFailure(response: HttpResponse, what: string): ConnectorError {
-  let error: Record<string, unknown> | null = null;
-  try {
-    error = asRecord(asRecord(JSON.parse(response.body))?.error);
-  } catch {
-    error = null;
-  }
-  const code = asCount(error?.code);
-  const message = asString(error?.message) ?? `HTTP ${response.status}`;
-  if (code === 190 || code === 102 || code === 10 || (code !== null && code >= 200 && code < 300)) {
-    return new ConnectorError('credentials', `Meta refused the access token for ${what}: ${message}`);
-  }
-  if (code === 4 || code === 17 || code === 32 || code === 613 || response.status === 429) {
-    return new ConnectorError('rate_limited', `Meta rate limit reached for ${what}: ${message}`, {
-      retryAfterMs: usageWait(response) ?? 15 * 60_000,
-    });
-  }
-  if (code === 100 || code === 803) return new ConnectorError('config', `Meta cannot read ${what}: ${message}`);
-  return failureFor('Meta', response, what);
-}
-
-/** Wait suggested by Graph's usage headers when any budget is (nearly) spent. */
-function usageWait(response: HttpResponse): number | undefined {
-  let wait: number | undefined;
-  const app = parseHeaderJson(headerOf(response, 'x-app-usage'));
-  if (app && Math.max(...['call_count', 'total_time', 'total_cputime'].map((k) => Number(app[k]) || 0)) >= 95) {
-    wait = 10 * 60_000;
-  }
-  const business = parseHeaderJson(headerOf(response, 'x-business-use-case-usage'));
-  for (const entries of Object.values(business ?? {})) {
-    for (const entry of Array.isArray(entries) ? entries : []) {
-      const record = asRecord(entry);
-      const minutes = Number(record?.estimated_time_to_regain_access);
-      if (Number.isFinite(minutes) && minutes > 0) wait = Math.max(wait ?? 0, minutes * 60_000);
-    }
-  }
-  return wait;
-}
-
-function parseHeaderJson(value: string | undefined): Record<string, unknown> | null {
-  if (!value) return null;
-  try {
-    return asRecord(JSON.parse(value));
-  } catch {
-    return null;
   }
 }

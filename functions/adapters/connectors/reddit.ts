@@ -25,6 +25,7 @@ import {
   skip,
   toIso,
 } from './common.ts';
+import { redditFailure, redditResetMs } from './platform-errors.ts';
 
 export interface RedditEndpoints {
   /** Token endpoint host. @default https://www.reddit.com */
@@ -238,7 +239,7 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
         this.token = null;
         continue;
       }
-      if (response.status < 200 || response.status >= 300) throw failureFor('Reddit', response, what);
+      if (response.status < 200 || response.status >= 300) throw redditFailure(response, what);
       return response;
     }
     throw new ConnectorError('credentials', 'Reddit keeps refusing a fresh access token');
@@ -283,7 +284,6 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
 /** When `X-Ratelimit-Remaining` says the budget is spent: ms until `X-Ratelimit-Reset` (seconds). */
 function budgetSpent(response: HttpResponse): number | undefined {
   const remaining = Number(headerOf(response, 'x-ratelimit-remaining'));
-  const reset = Number(headerOf(response, 'x-ratelimit-reset'));
   if (!Number.isFinite(remaining) || remaining >= 1) return undefined;
-  return Number.isFinite(reset) && reset >= 0 ? reset * 1000 : 60_000;
+  return redditResetMs(response) ?? 60_000;
 }

@@ -14,7 +14,6 @@ import {
   asRecord,
   asString,
   decodeText,
-  failureFor,
   finishText,
   headerOf,
   parseJsonBody,
@@ -23,6 +22,7 @@ import {
   skip,
   toIso,
 } from './common.ts';
+import { xFailure, xResetMs } from './platform-errors.ts';
 
 const PAGE_SIZE = 100;
 const SAMPLE_SIZE = 10;
@@ -63,14 +63,7 @@ export class XConnector implements SignalConnector<XConfig> {
       .catch((error) => {
         throw requestFailure('X', error, what);
       });
-    if (response.status === 429) {
-      const reset = Number(headerOf(response, 'x-rate-limit-reset'));
-      const wait = Number.isFinite(reset) ? Math.max(1000, reset * 1000 - this.now()) : undefined;
-      throw new ConnectorError('rate_limited', `X rate limit reached for ${what}`, {
-        ...(wait !== undefined ? { retryAfterMs: wait } : {}),
-      });
-    }
-    if (response.status !== 200) throw failureFor('X', response, what);
+    if (response.status !== 200) throw xFailure(response, what, this.now());
     const body = asRecord(parseJsonBody('X', response.body, what));
     if (!body) throw new ConnectorError('unavailable', `X returned an unexpected body for ${what}`);
     const users = new Map<string, Record<string, unknown>>();
@@ -89,14 +82,13 @@ export class XConnector implements SignalConnector<XConfig> {
     const nextToken = request.sample ? null : asString(meta?.next_token);
     const walked = advanceWalk(cursor, { items: tweets, nextToken }, skipped);
     const remaining = Number(headerOf(response, 'x-rate-limit-remaining'));
-    const reset = Number(headerOf(response, 'x-rate-limit-reset'));
     const spent = Number.isFinite(remaining) && remaining < 1;
     return {
       items: walked.items,
       skipped,
       nextCursor: walked.nextCursor,
       caughtUp: walked.caughtUp,
-      ...(spent ? { retryAfterMs: Number.isFinite(reset) ? Math.max(1000, reset * 1000 - this.now()) : 60_000 } : {}),
+      ...(spent ? { retryAfterMs: xResetMs(response, this.now()) ?? 60_000 } : {}),
     };
   }
 
