@@ -148,7 +148,11 @@ export interface ConnectorRepository {
 export interface ConnectorCredentials {
   reddit: { clientId: string; clientSecret: string; userAgent: string } | null;
   x: { bearerToken: string } | null;
-  meta: { accessToken: string } | null;
+  /**
+   * `accessToken`: a Page access token (it reads only its own Page); `appSecret`: the Meta app's secret, so every call
+   * carries `appsecret_proof` (apps with "Require app secret" refuse calls without it).
+   */
+  meta: { accessToken: string; appSecret?: string } | null;
 }
 
 /** HTTP as the connectors need it: one request, no redirects, bounded size; tenant URLs under the outbound rules. */

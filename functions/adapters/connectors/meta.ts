@@ -8,24 +8,24 @@ import {
   type PollResult,
   type SignalConnector,
 } from '#shared/ports/signal-connector.ts';
+import { backfillHoursOf } from './backfill.ts';
 import {
-  advanceWalk,
   asCount,
   asRecord,
   asString,
   decodeText,
   finishText,
   parseJsonBody,
-  readWalkCursor,
   requestFailure,
   skip,
   toIso,
 } from './common.ts';
+import { appSecretProof, DEFAULT_GRAPH_VERSION } from './graph-version.ts';
 import { graphFailure, metaUsageWait } from './platform-errors.ts';
+import { advanceWalk, readWalkCursor } from './walk-cursor.ts';
 
 const PAGE_SIZE = 25;
 const SAMPLE_SIZE = 5;
-export const META_GRAPH_VERSION = 'v21.0';
 
 /**
  * Meta Graph API: a Page's posts (`GET /{page-id}/posts`) with their newest comments as a nested field, one request
@@ -40,6 +40,8 @@ export class MetaConnector implements SignalConnector<MetaConfig> {
     private readonly http: ConnectorHttp,
     private readonly credentials: () => Promise<ConnectorCredentials['meta']>,
     private readonly graphBaseUrl: string,
+    private readonly now: () => number = Date.now,
+    private readonly graphVersion: string = DEFAULT_GRAPH_VERSION,
   ) {}
 
   async poll(request: PollRequest<MetaConfig>): Promise<PollResult> {
@@ -65,10 +67,15 @@ export class MetaConnector implements SignalConnector<MetaConfig> {
       limit: String(request.sample ? SAMPLE_SIZE : PAGE_SIZE),
       access_token: credentials.accessToken,
     });
-    if (cursor.walk) params.set('after', cursor.walk.token);
+    if (credentials.appSecret)
+      params.set('appsecret_proof', appSecretProof(credentials.appSecret, credentials.accessToken));
+    const floor = new Date(this.now() - backfillHoursOf(config) * 3600_000);
+    if (cursor.walk?.token) params.set('after', cursor.walk.token);
+    // First walk: Graph's `since` bounds the Page's history to the backfill window the user chose.
+    else if (!cursor.high && !cursor.walk) params.set('since', String(Math.floor(floor.getTime() / 1000)));
     const what = `Page ${config.pageId}`;
     const response = await this.http
-      .request(`${this.graphBaseUrl}/${META_GRAPH_VERSION}/${encodeURIComponent(config.pageId)}/posts?${params}`, {
+      .request(`${this.graphBaseUrl}/${this.graphVersion}/${encodeURIComponent(config.pageId)}/posts?${params}`, {
         ...(request.signal ? { signal: request.signal } : {}),
       })
       .catch((error) => {
@@ -97,7 +104,10 @@ export class MetaConnector implements SignalConnector<MetaConfig> {
     const after = asString(asRecord(paging?.cursors)?.after);
     // Graph gives an `after` cursor on the last page too; only `paging.next` says there is more.
     const nextToken = !request.sample && paging?.next && after ? after : null;
-    const walked = advanceWalk(cursor, { items: posts, nextToken }, skipped);
+    const walked = advanceWalk(cursor, { items: posts, nextToken }, skipped, {
+      floor: floor.toISOString(),
+      rawCount: body.data.length,
+    });
     const kept = new Set(walked.items.map((p) => p.externalId));
     const retryAfterMs = metaUsageWait(response);
     return {

@@ -157,6 +157,12 @@ export function graphFailure(response: HttpResponse, what: string): ConnectorErr
       `Meta says the token lacks a permission for ${what} (${message}); the Page token needs pages_read_engagement and pages_read_user_content`,
     );
   }
+  if (code === 100 && /appsecret_proof/i.test(message)) {
+    return new ConnectorError(
+      'credentials',
+      `Meta refused the call for ${what}: ${message} — the app requires calls signed with its app secret; set the Meta app secret`,
+    );
+  }
   if (code === 100 && (subcode === 33 || /does not exist|missing permissions/i.test(message))) {
     return new ConnectorError(
       'config',
