@@ -39,19 +39,21 @@ export async function seedDemoConnectors(options: { tenantId: string; feedsBaseU
         query: `"${brand.name}"`,
         includeComments: true,
         maxCommentsPerPost: 20,
+        // The demo reads as far back as a user may choose, so its charts have history from the first poll.
+        backfillHours: 720,
       },
     },
     {
       brandId: brand.id,
       name: `X: “${brand.name}”`,
       intervalMinutes: 15,
-      config: { source: 'x', query: `"${brand.name}" -is:retweet` },
+      config: { source: 'x', query: `"${brand.name}" -is:retweet`, backfillHours: 168 },
     },
     {
       brandId: brand.id,
       name: `${brand.name} Facebook Page`,
       intervalMinutes: 30,
-      config: { source: 'meta', pageId: 'acmeanalytics', includeComments: true },
+      config: { source: 'meta', pageId: 'acmeanalytics', includeComments: true, backfillHours: 720 },
     },
     {
       brandId: brand.id,

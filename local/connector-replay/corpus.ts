@@ -30,6 +30,8 @@ export const PLANTED_SWINGS = {
 } as const;
 
 export interface RedditThing {
+  /** When a listing starts showing it, if later than its creation (approved by a moderator, indexed late). */
+  visibleFromMs?: number;
   kind: 't3' | 't1';
   /** Raw `data` object as Reddit's API returns it (may be deliberately broken). */
   data: Record<string, unknown>;

@@ -1,8 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildDemoCorpus, type DemoCorpus, type RedditThing } from './corpus.ts';
 import { FEED_NAMES, type FeedName, renderFeed } from './feeds.ts';
+import { matchesXQuery, parseXQuery } from './x-search.ts';
 
 /**
  * Local replay servers for the social and news sources, on one loopback HTTP server, each under its own prefix and
@@ -31,6 +32,8 @@ export interface ReplayFault {
   remaining?: number;
   /** Seconds until the rate-limit window resets. @default 60 */
   resetSeconds?: number;
+  /** Meta: the Page's business use case budget is spent (code 80001), regained after this many minutes. */
+  pageThrottleMinutes?: number;
 }
 
 export interface ConnectorReplayOptions {
@@ -39,6 +42,12 @@ export interface ConnectorReplayOptions {
   /** The clock the corpus and visibility use. @default Date.now */
   now?: () => number;
   corpus?: DemoCorpus;
+  /** The X plan the replay behaves as. @default Basic: 15,000 posts a month, 512-character queries, no Pro operators */
+  xPlan?: Partial<{ monthlyPostCap: number; maxQueryLength: number; pro: boolean }>;
+  /** Meta app secret: when set, every Graph call must carry a matching appsecret_proof. */
+  metaAppSecret?: string;
+  /** Items (Reddit fullnames, tweet ids) removed from the start. */
+  removedIds?: string[];
 }
 
 export interface ConnectorReplay {
@@ -46,6 +55,8 @@ export interface ConnectorReplay {
   /** Base URLs to configure the connectors with. */
   endpoints: { redditAuth: string; redditApi: string; xApi: string; metaGraph: string; feeds: string };
   setFaults(faults: Partial<Record<ReplaySource, ReplayFault | null>>): void;
+  /** Removes items (Reddit fullnames, tweet ids) as their author or a moderator would: gone from every listing. */
+  remove(ids: string[]): void;
   /** Requests served per source since start (or the last reset). */
   stats(): Record<ReplaySource, number>;
   stop(): Promise<void>;
@@ -65,6 +76,10 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
     x: { used: 0, resetAt: now() + 900_000 },
   };
   const issuedTokens = new Set<string>();
+  const xPlan = { monthlyPostCap: 15_000, maxQueryLength: 512, pro: false, ...options.xPlan };
+  const xUsage = { month: '', posts: 0 };
+  /** Ids removed by their author or a moderator since they were posted: gone from listings and searches. */
+  const removedIds = new Set<string>(options.removedIds ?? []);
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: Error) => {
@@ -164,7 +179,10 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
       'x-ratelimit-reset': String(budget.resetSeconds),
     };
     if (!budget.ok) return send(res, 429, { message: 'Too Many Requests', error: 429 }, rateHeaders);
-    const visible = corpus.reddit.filter((t) => t.createdMs <= now());
+    // A post approved by a moderator (or indexed late) shows up only then, in its place by creation time.
+    const visible = corpus.reddit.filter(
+      (t) => (t.visibleFromMs ?? t.createdMs) <= now() && !removedIds.has(thingName(t) ?? ''),
+    );
     const comments = path.match(/^\/oauth\/comments\/([a-z0-9]+)$/);
     if (comments) {
       const post = visible.find((t) => t.data.id === comments[1]);
@@ -178,6 +196,8 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
     const sub = path.match(/^\/oauth\/r\/([A-Za-z0-9_]+)\/(new|search)$/);
     let items: RedditThing[];
     if (sub) {
+      const refused = REFUSED_SUBREDDITS[sub[1]?.toLowerCase() ?? ''];
+      if (refused) return send(res, 403, { ...refused, message: 'Forbidden', error: 403 }, rateHeaders);
       items = visible.filter((t) => t.subreddit.toLowerCase() === sub[1]?.toLowerCase());
       if (items.length === 0 && !['analytics', 'productmanagement', 'saas'].includes(sub[1]?.toLowerCase() ?? '')) {
         return send(res, 404, { reason: 'banned', message: 'Not Found', error: 404 }, rateHeaders);
@@ -222,14 +242,64 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
     if (!budget.ok) return send(res, 429, xError(429, 'Too Many Requests'), rateHeaders);
     const query = url.searchParams.get('query') ?? '';
     if (!query) return send(res, 400, xError(400, 'Invalid Request: query is required'), rateHeaders);
-    const terms = searchTerms(query);
-    const visible = corpus.tweets.filter(
-      (t) => t.createdMs <= now() && terms.every((term) => String(t.raw.text).toLowerCase().includes(term)),
-    );
+    const parsed = parseXQuery(query, { maxLength: xPlan.maxQueryLength, pro: xPlan.pro });
+    if ('error' in parsed) return send(res, 400, xInvalid('query', query, parsed.error), rateHeaders);
+    // Recent search reaches back 7 days; older anchors are refused the way X refuses them.
+    const windowStart = now() - 7 * 86_400_000;
+    const startTime = url.searchParams.get('start_time');
+    const startMs = startTime ? Date.parse(startTime) : windowStart;
+    if (startTime && (!Number.isFinite(startMs) || startMs < windowStart - 1000)) {
+      const message = `Invalid 'start_time':'${startTime}'. 'start_time' must be on or after ${new Date(windowStart).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+      return send(res, 400, xInvalid('start_time', startTime, message), rateHeaders);
+    }
+    const sinceId = url.searchParams.get('since_id');
+    if (sinceId && (!/^\d{1,25}$/.test(sinceId) || snowflakeMs(sinceId) < windowStart)) {
+      const message = `Invalid 'since_id':'${sinceId}'. 'since_id' must be a tweet id created after ${new Date(windowStart).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+      return send(res, 400, xInvalid('since_id', sinceId, message), rateHeaders);
+    }
+    // The plan's monthly post cap: once the posts delivered this (simulated) month reach it, every search is refused.
+    const month = new Date(now()).toISOString().slice(0, 7);
+    if (xUsage.month !== month) Object.assign(xUsage, { month, posts: 0 });
+    if (xUsage.posts >= xPlan.monthlyPostCap) {
+      return send(
+        res,
+        429,
+        {
+          account_id: '1000000000',
+          product_name: 'standard-basic',
+          title: 'UsageCapExceeded',
+          period: 'Monthly',
+          scope: 'Product',
+          detail: 'Usage cap exceeded: Monthly product cap',
+          type: 'https://api.twitter.com/2/problems/usage-capped',
+        },
+        rateHeaders,
+      );
+    }
+    const fields = new Set((url.searchParams.get('tweet.fields') ?? '').split(','));
+    const visible = corpus.tweets.filter((t) => {
+      if (t.createdMs > now() || t.createdMs < Math.max(windowStart, startMs)) return false;
+      if (removedIds.has(String(t.raw.id))) return false;
+      if (sinceId && BigInt(String(t.raw.id)) <= BigInt(sinceId)) return false;
+      const refs = Array.isArray(t.raw.referenced_tweets) ? (t.raw.referenced_tweets as { type: string }[]) : [];
+      return matchesXQuery(parsed.query, {
+        text: String(t.raw.text),
+        lang: typeof t.raw.lang === 'string' ? t.raw.lang : null,
+        username: t.user.username,
+        isRetweet: refs.some((r) => r.type === 'retweeted'),
+        isReply: refs.some((r) => r.type === 'replied_to'),
+        isQuote: refs.some((r) => r.type === 'quoted'),
+      });
+    });
     const max = clampInt(url.searchParams.get('max_results'), 10, 100, 10);
     const startAt = decodeToken(url.searchParams.get('next_token'));
     const page = visible.slice(startAt, startAt + max);
-    const data = page.map((t) => t.raw);
+    // Fields X sends only when asked: a long post's full text is in note_tweet; `text` alone is cut near 280.
+    const data = page.map((t) => {
+      const { note_tweet: note, ...rest } = t.raw;
+      return fields.has('note_tweet') && note ? { ...rest, note_tweet: note } : rest;
+    });
+    xUsage.posts += page.length;
     // Real result sets overlap now and then: the first page repeats its first tweet.
     if (startAt === 0 && data.length > 1 && data[0]) data.push(data[0]);
     const users = new Map(page.map((t) => [t.user.id, t.user]));
@@ -259,14 +329,82 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
   function meta(res: ServerResponse, url: URL, fault?: ReplayFault) {
     const match = url.pathname.match(/^\/meta\/v\d+\.\d+\/([A-Za-z0-9.]+)\/posts$/);
     if (!match) return send(res, 400, graphError(100, 'Unknown path components', 'GraphMethodException'));
-    if (
-      fault?.unauthorized ||
-      !safeEqual(url.searchParams.get('access_token') ?? '', REPLAY_CREDENTIALS.meta.accessToken)
-    ) {
-      return send(res, 400, graphError(190, 'Error validating access token: Session has expired.', 'OAuthException'));
+    const token = url.searchParams.get('access_token') ?? '';
+    if (fault?.unauthorized || !safeEqual(token, REPLAY_CREDENTIALS.meta.accessToken)) {
+      return send(
+        res,
+        400,
+        graphError(
+          190,
+          'Error validating access token: Session has expired on Friday, 04-Dec-26 10:00:00 PST.',
+          'OAuthException',
+          463,
+        ),
+      );
     }
-    if (!['acmeanalytics', '104857600000001'].includes(match[1] ?? '')) {
-      return send(res, 400, graphError(803, 'Some of the aliases you requested do not exist', 'OAuthException'));
+    // Apps with "Require app secret" on refuse calls without appsecret_proof = HMAC-SHA256(app secret, token).
+    if (options.metaAppSecret) {
+      const proof = url.searchParams.get('appsecret_proof');
+      if (!proof) {
+        return send(
+          res,
+          400,
+          graphError(100, 'API calls from the server require an appsecret_proof argument', 'GraphMethodException'),
+        );
+      }
+      const expected = createHmac('sha256', options.metaAppSecret).update(token).digest('hex');
+      if (!safeEqual(proof, expected)) {
+        return send(
+          res,
+          400,
+          graphError(100, 'Invalid appsecret_proof provided in the API argument', 'GraphMethodException'),
+        );
+      }
+    }
+    const page = match[1] ?? '';
+    if (!META_PAGES.has(page)) {
+      return send(
+        res,
+        400,
+        graphError(803, 'Some of the aliases you requested do not exist: ' + page, 'OAuthException'),
+      );
+    }
+    // A Page token reads its own Page only: another existing Page is "missing permissions".
+    if (META_PAGES.get(page) !== REPLAY_META_PAGE_ID) {
+      return send(
+        res,
+        400,
+        graphError(
+          100,
+          `Unsupported get request. Object with ID '${page}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+          'GraphMethodException',
+          33,
+        ),
+      );
+    }
+    if (fault?.pageThrottleMinutes) {
+      return send(
+        res,
+        400,
+        graphError(
+          80001,
+          'There have been too many calls to this Page account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.',
+          'OAuthException',
+        ),
+        {
+          'x-business-use-case-usage': JSON.stringify({
+            [REPLAY_META_PAGE_ID]: [
+              {
+                type: 'pages',
+                call_count: 100,
+                total_cputime: 20,
+                total_time: 35,
+                estimated_time_to_regain_access: fault.pageThrottleMinutes,
+              },
+            ],
+          }),
+        },
+      );
     }
     const usage = JSON.stringify({ call_count: fault?.remaining === 0 ? 100 : 12, total_cputime: 5, total_time: 7 });
     if (fault?.remaining === 0) {
@@ -278,9 +416,11 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
     const visible = corpus.pagePosts.filter((p) => p.createdMs <= now());
     const limit = clampInt(url.searchParams.get('limit'), 1, 100, 25);
     const start = decodeToken(url.searchParams.get('after'));
-    const page = visible.slice(start, start + limit);
-    const more = start + limit < visible.length;
-    const data = page.map((p) => {
+    const since = Number(url.searchParams.get('since') ?? '');
+    const inWindow = Number.isFinite(since) && since > 0 ? visible.filter((p) => p.createdMs >= since * 1000) : visible;
+    const posts = inWindow.slice(start, start + limit);
+    const more = start + limit < inWindow.length;
+    const data = posts.map((p) => {
       const comments = p.raw.comments as { data: { created_time: string }[]; summary: unknown };
       const shown = comments.data.filter((c) => Date.parse(c.created_time.replace('+0000', 'Z')) <= now());
       return {
@@ -290,7 +430,7 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
           : { data: [], summary: { total_count: shown.length } },
       };
     });
-    const cursors = { before: encodeToken(start), after: encodeToken(start + page.length) };
+    const cursors = { before: encodeToken(start), after: encodeToken(start + posts.length) };
     const next = new URL(url.toString());
     next.searchParams.set('after', cursors.after);
     return send(
@@ -357,6 +497,9 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
       feeds: `${url}/feeds`,
     },
     setFaults: applyFaults,
+    remove: (ids) => {
+      for (const id of ids) removedIds.add(id);
+    },
     stats: () => ({ ...counts }),
     stop: () =>
       new Promise<void>((resolve) => {
@@ -365,6 +508,15 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
       }),
   };
 }
+
+/** Communities Reddit refuses to serve an app-only token, with the reasons Reddit gives. */
+const REFUSED_SUBREDDITS: Record<string, Record<string, string>> = {
+  privateanalytics: { reason: 'private' },
+  edgyanalytics: {
+    reason: 'quarantined',
+    quarantine_message: 'This community is quarantined: it may contain shocking or highly offensive content.',
+  },
+};
 
 function listing(children: unknown[], after: string | null) {
   return { kind: 'Listing', data: { after, before: null, dist: children.length, modhash: '', children } };
@@ -404,9 +556,27 @@ function clampInt(raw: string | null, min: number, max: number, fallback: number
 }
 
 const xError = (status: number, title: string) => ({ title, detail: title, type: 'about:blank', status });
-const graphError = (code: number, message: string, type: string) => ({
-  error: { message, type, code, fbtrace_id: 'AReplayTrace' },
+/** X's 400 for a parameter it refuses: RFC 7807 problem details with the parameter and X's message. */
+const xInvalid = (parameter: string, value: string, message: string) => ({
+  errors: [{ parameters: { [parameter]: [value] }, message }],
+  title: 'Invalid Request',
+  detail: 'One or more parameters to your request was invalid.',
+  type: 'https://api.twitter.com/2/problems/invalid-request',
 });
+const snowflakeMs = (id: string) => Number(BigInt(id) >> 22n) + 1_288_834_974_657;
+const graphError = (code: number, message: string, type: string, subcode?: number) => ({
+  error: { message, type, code, ...(subcode ? { error_subcode: subcode } : {}), fbtrace_id: 'AReplayTrace' },
+});
+
+/** The Page the replay Page token belongs to. */
+export const REPLAY_META_PAGE_ID = '104857600000001';
+/** Pages that exist (username or id → id): the demo brand's and a competitor's the token cannot read. */
+const META_PAGES = new Map([
+  ['acmeanalytics', REPLAY_META_PAGE_ID],
+  [REPLAY_META_PAGE_ID, REPLAY_META_PAGE_ID],
+  ['rivalco', '104857600000002'],
+  ['104857600000002', '104857600000002'],
+]);
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });

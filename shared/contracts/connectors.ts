@@ -10,6 +10,13 @@ const subredditName = z
   .pipe(z.string().regex(/^[A-Za-z0-9_]{2,21}$/, 'expected a subreddit name such as analytics'));
 const searchQuery = textSchema(1, 512, 'Query');
 
+/**
+ * How far back the first poll reads (later polls read only what is new): bounded so one connector cannot spend a
+ * platform budget on history. X recent search reaches 7 days; Reddit listings stop near 1,000 posts anyway.
+ */
+const backfillHours = (max: number) =>
+  z.number().int().min(1).max(max).optional().describe('Hours the first poll reads back (default 24)');
+
 export const RedditConfigSchema = z
   .strictObject({
     source: z.literal('reddit'),
@@ -20,6 +27,7 @@ export const RedditConfigSchema = z
     /** Also fetch the comments of each new post (one request per post; bounded by `maxCommentsPerPost`). */
     includeComments: z.boolean().default(false),
     maxCommentsPerPost: z.number().int().min(1).max(100).default(20),
+    backfillHours: backfillHours(720),
   })
   .refine((c) => (c.mode === 'search' ? Boolean(c.query) : Boolean(c.subreddit)), {
     message: 'search needs a query; subreddit mode needs a subreddit',
@@ -41,6 +49,7 @@ export const XConfigSchema = z.strictObject({
   source: z.literal('x'),
   /** X API v2 recent-search query (operators allowed), e.g. `"Acme Analytics" -is:retweet`. */
   query: textSchema(1, 512, 'Query'),
+  backfillHours: backfillHours(168),
 });
 
 export const MetaConfigSchema = z.strictObject({
@@ -48,6 +57,7 @@ export const MetaConfigSchema = z.strictObject({
   /** Facebook Page id (numeric) or username whose posts (and their comments) are read. */
   pageId: z.string().regex(/^[A-Za-z0-9.]{1,100}$/, 'expected a Page id or username'),
   includeComments: z.boolean().default(true),
+  backfillHours: backfillHours(720),
 });
 
 export const WebhookConfigSchema = z.strictObject({
@@ -85,6 +95,7 @@ export const SKIP_REASONS = [
   'malformed',
   'duplicate',
   'too_old',
+  'repost',
 ] as const;
 export const SkipReasonSchema = z.enum(SKIP_REASONS);
 export type SkipReason = z.infer<typeof SkipReasonSchema>;

@@ -43,9 +43,11 @@ export interface SignalConnector<TConfig extends ConnectorConfig = ConnectorConf
 /**
  * Why a poll failed, as the workflow must react: `credentials` (401/403, expired token) and `config` (subreddit or
  * feed not found, URL refused) need a person — the connector is marked needs_attention and not retried;
- * `unavailable` (5xx, network, timeout) backs off; `rate_limited` waits for the source's reset.
+ * `unavailable` (5xx, network, timeout) backs off; `rate_limited` waits for the source's reset; `quota` (a monthly
+ * usage cap of the platform tier, such as X's post cap) pauses the connector with the reason: polling again before
+ * the cap resets would only fail again, and recording those polls as successes would hide that nothing is read.
  */
-export type ConnectorFailureKind = 'credentials' | 'config' | 'unavailable' | 'rate_limited';
+export type ConnectorFailureKind = 'credentials' | 'config' | 'unavailable' | 'rate_limited' | 'quota';
 
 export class ConnectorError extends Error {
   override readonly name: string;
@@ -67,6 +69,7 @@ export const CONNECTOR_ERROR_NAMES: Record<ConnectorFailureKind, string> = {
   config: 'ConnectorConfigError',
   unavailable: 'ConnectorUnavailableError',
   rate_limited: 'ConnectorRateLimitedError',
+  quota: 'ConnectorQuotaError',
 };
 
 /** Adds `n` to the count of `reason`. */
@@ -95,7 +98,8 @@ export type ConnectorProgress =
   | {
       kind: 'failure';
       at: string;
-      status: 'needs_attention' | 'backing_off';
+      /** `paused`: a platform usage cap is spent; an admin resumes it once the cap reset (or the tier changed). */
+      status: 'needs_attention' | 'backing_off' | 'paused';
       code: string;
       message: string;
       nextRunAt: string | null;
@@ -144,7 +148,11 @@ export interface ConnectorRepository {
 export interface ConnectorCredentials {
   reddit: { clientId: string; clientSecret: string; userAgent: string } | null;
   x: { bearerToken: string } | null;
-  meta: { accessToken: string } | null;
+  /**
+   * `accessToken`: a Page access token (it reads only its own Page); `appSecret`: the Meta app's secret, so every call
+   * carries `appsecret_proof` (apps with "Require app secret" refuse calls without it).
+   */
+  meta: { accessToken: string; appSecret?: string } | null;
 }
 
 /** HTTP as the connectors need it: one request, no redirects, bounded size; tenant URLs under the outbound rules. */

@@ -379,7 +379,7 @@ export class DynamoDbConnectorRepository implements ConnectorRepository {
         values[':none'] = null;
       }
     }
-    const removeIndex = progress.kind === 'failure' && progress.status === 'needs_attention';
+    const removeIndex = progress.kind === 'failure' && progress.status !== 'backing_off';
     const expression = `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}${removeIndex ? ' REMOVE gsi1pk, gsi1sk' : ''}`;
     try {
       await this.db.send(

@@ -1,6 +1,6 @@
 import { decodeHTML } from 'entities';
 import type { SkipCounts, SkipReason } from '#shared/contracts/connectors.ts';
-import { ConnectorError, type ConnectorHttp, countSkip, type NormalizedItem } from '#shared/ports/signal-connector.ts';
+import { ConnectorError, type ConnectorHttp, countSkip } from '#shared/ports/signal-connector.ts';
 
 export type HttpResponse = Awaited<ReturnType<ConnectorHttp['request']>>;
 
@@ -136,80 +136,6 @@ export const asString = (value: unknown): string | null =>
   typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
 export const asCount = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : null;
-
-/**
- * The checkpoint of a newest-first source. `high` = publishedAt of the newest item of the last COMPLETED walk;
- * `walk` = a walk in progress (the source's page token and the newest item seen in it); `recent` = ids of the
- * latest items (items published in the same second as `high` are told apart by id, and re-served items are
- * dropped).
- */
-export interface WalkCursor {
-  high: string | null;
-  walk: { token: string; high: string | null } | null;
-  recent: string[];
-}
-
-const RECENT_IDS = 500;
-
-export function readWalkCursor(cursor: string | null): WalkCursor {
-  if (!cursor) return { high: null, walk: null, recent: [] };
-  try {
-    const parsed = JSON.parse(cursor) as Partial<WalkCursor>;
-    return {
-      high: typeof parsed.high === 'string' ? parsed.high : null,
-      walk: parsed.walk && typeof parsed.walk.token === 'string' ? parsed.walk : null,
-      recent: Array.isArray(parsed.recent) ? parsed.recent.filter((x) => typeof x === 'string') : [],
-    };
-  } catch {
-    // An unreadable checkpoint restarts from the newest page; deterministic event ids make re-published items harmless.
-    return { high: null, walk: null, recent: [] };
-  }
-}
-
-/**
- * Applies a newest-first page to the walk cursor: keeps the new items, drops those already seen (or older than the
- * checkpoint, which ends the walk), and decides whether the walk goes on with `nextToken`.
- */
-export function advanceWalk(
-  cursor: WalkCursor,
-  page: { items: NormalizedItem[]; nextToken: string | null },
-  skipped: SkipCounts,
-): { items: NormalizedItem[]; nextCursor: string; caughtUp: boolean } {
-  const recent = new Set(cursor.recent);
-  const fresh: NormalizedItem[] = [];
-  const inPage = new Set<string>();
-  let reachedCheckpoint = false;
-  for (const item of page.items) {
-    if (inPage.has(item.externalId)) {
-      countSkip(skipped, 'duplicate');
-      continue;
-    }
-    inPage.add(item.externalId);
-    if (recent.has(item.externalId)) {
-      reachedCheckpoint = true;
-      continue;
-    }
-    if (cursor.high && item.publishedAt < cursor.high) {
-      reachedCheckpoint = true;
-      continue;
-    }
-    fresh.push(item);
-  }
-  let walkHigh = cursor.walk?.high ?? null;
-  for (const item of fresh) if (!walkHigh || item.publishedAt > walkHigh) walkHigh = item.publishedAt;
-  const ids = [...fresh.map((i) => i.externalId), ...cursor.recent].slice(0, RECENT_IDS);
-  const done = reachedCheckpoint || !page.nextToken;
-  const next: WalkCursor = done
-    ? { high: maxIso(cursor.high, walkHigh), walk: null, recent: ids }
-    : { high: cursor.high, walk: { token: page.nextToken as string, high: walkHigh }, recent: ids };
-  return { items: fresh, nextCursor: JSON.stringify(next), caughtUp: done };
-}
-
-function maxIso(a: string | null, b: string | null): string | null {
-  if (!a) return b;
-  if (!b) return a;
-  return a > b ? a : b;
-}
 
 /** Skips an item with a reason: records it and returns null (for `.flatMap`/filter pipelines). */
 export function skip(skipped: SkipCounts, reason: SkipReason): null {

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { ConnectorConfig } from '#shared/contracts/connectors.ts';
 import type { ConnectorCredentials, ConnectorHttp, SignalConnector } from '#shared/ports/signal-connector.ts';
 import { type OutboundPolicy, outboundPolicyFromEnv, outboundRequest } from '../http/outbound-url-guard.ts';
+import { checkGraphVersion, DEFAULT_GRAPH_VERSION } from './graph-version.ts';
 import { detectingLanguages } from './language.ts';
 import { MetaConnector } from './meta.ts';
 import { RedditConnector } from './reddit.ts';
@@ -16,6 +17,8 @@ export interface ConnectorEndpoints {
   redditWeb: string;
   xApi: string;
   metaGraph: string;
+  /** Graph API version (`META_GRAPH_VERSION`), checked against its end of life. */
+  metaGraphVersion?: string;
 }
 
 const endpointsSchema = z.object({
@@ -24,6 +27,7 @@ const endpointsSchema = z.object({
   REDDIT_WEB_URL: z.url().default('https://www.reddit.com'),
   X_API_URL: z.url().default('https://api.x.com'),
   META_GRAPH_URL: z.url().default('https://graph.facebook.com'),
+  META_GRAPH_VERSION: z.string().optional(),
 });
 
 export function readConnectorEndpoints(env: Record<string, string | undefined> = process.env): ConnectorEndpoints {
@@ -35,7 +39,20 @@ export function readConnectorEndpoints(env: Record<string, string | undefined> =
     redditWeb: trim(e.REDDIT_WEB_URL),
     xApi: trim(e.X_API_URL),
     metaGraph: trim(e.META_GRAPH_URL),
+    metaGraphVersion: graphVersionFrom(e.META_GRAPH_VERSION),
   };
+}
+
+/** The configured Graph version, or the default when it is malformed or past its end of life (said in the log). */
+function graphVersionFrom(configured: string | undefined): string {
+  if (!configured) return DEFAULT_GRAPH_VERSION;
+  const check = checkGraphVersion(configured);
+  if (!check.ok) {
+    console.warn(JSON.stringify({ level: 'warn', message: `${check.error}; using ${DEFAULT_GRAPH_VERSION}` }));
+    return DEFAULT_GRAPH_VERSION;
+  }
+  if (check.warning) console.warn(JSON.stringify({ level: 'warn', message: check.warning }));
+  return configured;
 }
 
 /**
@@ -67,7 +84,7 @@ const secretSchema = z.object({
     .object({ clientId: z.string().min(1), clientSecret: z.string().min(1), userAgent: z.string().optional() })
     .optional(),
   x: z.object({ bearerToken: z.string().min(1) }).optional(),
-  meta: z.object({ accessToken: z.string().min(1) }).optional(),
+  meta: z.object({ accessToken: z.string().min(1), appSecret: z.string().min(1).optional() }).optional(),
 });
 
 const DEFAULT_USER_AGENT = 'server:promptpulse:1.0 (by /u/promptpulse)';
@@ -84,7 +101,9 @@ export function credentialsFromEnv(env: Record<string, string | undefined> = pro
           }
         : null,
     x: env.X_BEARER_TOKEN ? { bearerToken: env.X_BEARER_TOKEN } : null,
-    meta: env.META_ACCESS_TOKEN ? { accessToken: env.META_ACCESS_TOKEN } : null,
+    meta: env.META_ACCESS_TOKEN
+      ? { accessToken: env.META_ACCESS_TOKEN, ...(env.META_APP_SECRET ? { appSecret: env.META_APP_SECRET } : {}) }
+      : null,
   };
 }
 
@@ -136,21 +155,37 @@ export function createConnectorRegistry(options: {
   http: ConnectorHttp;
   credentials: () => Promise<ConnectorCredentials>;
   endpoints: ConnectorEndpoints;
+  /** The clock backfill windows and rate-limit resets are measured on (tests drive a simulated one). */
+  now?: () => number;
 }): ConnectorRegistry {
   const { http, credentials, endpoints } = options;
+  const now = options.now ?? Date.now;
   // Every source's items leave with a language: the source's tag, else detected from the text.
   const adapters = {
     reddit: detectingLanguages(
-      new RedditConnector(http, async () => (await credentials()).reddit, {
-        authBaseUrl: endpoints.redditAuth,
-        apiBaseUrl: endpoints.redditApi,
-        webBaseUrl: endpoints.redditWeb,
-      }) as SignalConnector,
+      new RedditConnector(
+        http,
+        async () => (await credentials()).reddit,
+        {
+          authBaseUrl: endpoints.redditAuth,
+          apiBaseUrl: endpoints.redditApi,
+          webBaseUrl: endpoints.redditWeb,
+        },
+        now,
+      ) as SignalConnector,
     ),
     rss: detectingLanguages(new RssConnector(http) as SignalConnector),
-    x: detectingLanguages(new XConnector(http, async () => (await credentials()).x, endpoints.xApi) as SignalConnector),
+    x: detectingLanguages(
+      new XConnector(http, async () => (await credentials()).x, endpoints.xApi, now) as SignalConnector,
+    ),
     meta: detectingLanguages(
-      new MetaConnector(http, async () => (await credentials()).meta, endpoints.metaGraph) as SignalConnector,
+      new MetaConnector(
+        http,
+        async () => (await credentials()).meta,
+        endpoints.metaGraph,
+        now,
+        endpoints.metaGraphVersion,
+      ) as SignalConnector,
     ),
   };
   return (source) => adapters[source] as SignalConnector;

@@ -8,26 +8,24 @@ import {
   type PollResult,
   type SignalConnector,
 } from '#shared/ports/signal-connector.ts';
+import { backfillHoursOf } from './backfill.ts';
 import {
-  advanceWalk,
   asCount,
   asRecord,
   asString,
   decodeText,
-  failureFor,
   finishText,
-  type HttpResponse,
-  headerOf,
   parseJsonBody,
-  readWalkCursor,
   requestFailure,
   skip,
   toIso,
 } from './common.ts';
+import { appSecretProof, DEFAULT_GRAPH_VERSION } from './graph-version.ts';
+import { graphFailure, metaUsageWait } from './platform-errors.ts';
+import { advanceWalk, readWalkCursor } from './walk-cursor.ts';
 
 const PAGE_SIZE = 25;
 const SAMPLE_SIZE = 5;
-export const META_GRAPH_VERSION = 'v21.0';
 
 /**
  * Meta Graph API: a Page's posts (`GET /{page-id}/posts`) with their newest comments as a nested field, one request
@@ -42,6 +40,8 @@ export class MetaConnector implements SignalConnector<MetaConfig> {
     private readonly http: ConnectorHttp,
     private readonly credentials: () => Promise<ConnectorCredentials['meta']>,
     private readonly graphBaseUrl: string,
+    private readonly now: () => number = Date.now,
+    private readonly graphVersion: string = DEFAULT_GRAPH_VERSION,
   ) {}
 
   async poll(request: PollRequest<MetaConfig>): Promise<PollResult> {
@@ -67,10 +67,15 @@ export class MetaConnector implements SignalConnector<MetaConfig> {
       limit: String(request.sample ? SAMPLE_SIZE : PAGE_SIZE),
       access_token: credentials.accessToken,
     });
-    if (cursor.walk) params.set('after', cursor.walk.token);
+    if (credentials.appSecret)
+      params.set('appsecret_proof', appSecretProof(credentials.appSecret, credentials.accessToken));
+    const floor = new Date(this.now() - backfillHoursOf(config) * 3600_000);
+    if (cursor.walk?.token) params.set('after', cursor.walk.token);
+    // First walk: Graph's `since` bounds the Page's history to the backfill window the user chose.
+    else if (!cursor.high && !cursor.walk) params.set('since', String(Math.floor(floor.getTime() / 1000)));
     const what = `Page ${config.pageId}`;
     const response = await this.http
-      .request(`${this.graphBaseUrl}/${META_GRAPH_VERSION}/${encodeURIComponent(config.pageId)}/posts?${params}`, {
+      .request(`${this.graphBaseUrl}/${this.graphVersion}/${encodeURIComponent(config.pageId)}/posts?${params}`, {
         ...(request.signal ? { signal: request.signal } : {}),
       })
       .catch((error) => {
@@ -99,9 +104,12 @@ export class MetaConnector implements SignalConnector<MetaConfig> {
     const after = asString(asRecord(paging?.cursors)?.after);
     // Graph gives an `after` cursor on the last page too; only `paging.next` says there is more.
     const nextToken = !request.sample && paging?.next && after ? after : null;
-    const walked = advanceWalk(cursor, { items: posts, nextToken }, skipped);
+    const walked = advanceWalk(cursor, { items: posts, nextToken }, skipped, {
+      floor: floor.toISOString(),
+      rawCount: body.data.length,
+    });
     const kept = new Set(walked.items.map((p) => p.externalId));
-    const retryAfterMs = usageWait(response);
+    const retryAfterMs = metaUsageWait(response);
     return {
       items: [...walked.items, ...comments.filter((c) => c.parentExternalId && kept.has(c.parentExternalId))],
       skipped,
@@ -169,54 +177,5 @@ export class MetaConnector implements SignalConnector<MetaConfig> {
       reach: { followers: null, impressions: null },
       engagement: { score: null, likes: asCount(data.like_count), comments: null, shares: null },
     };
-  }
-}
-
-/** Graph errors carry a code in the body; the HTTP status alone is ambiguous (400 for an expired token). */
-function graphFailure(response: HttpResponse, what: string): ConnectorError {
-  let error: Record<string, unknown> | null = null;
-  try {
-    error = asRecord(asRecord(JSON.parse(response.body))?.error);
-  } catch {
-    error = null;
-  }
-  const code = asCount(error?.code);
-  const message = asString(error?.message) ?? `HTTP ${response.status}`;
-  if (code === 190 || code === 102 || code === 10 || (code !== null && code >= 200 && code < 300)) {
-    return new ConnectorError('credentials', `Meta refused the access token for ${what}: ${message}`);
-  }
-  if (code === 4 || code === 17 || code === 32 || code === 613 || response.status === 429) {
-    return new ConnectorError('rate_limited', `Meta rate limit reached for ${what}: ${message}`, {
-      retryAfterMs: usageWait(response) ?? 15 * 60_000,
-    });
-  }
-  if (code === 100 || code === 803) return new ConnectorError('config', `Meta cannot read ${what}: ${message}`);
-  return failureFor('Meta', response, what);
-}
-
-/** Wait suggested by Graph's usage headers when any budget is (nearly) spent. */
-function usageWait(response: HttpResponse): number | undefined {
-  let wait: number | undefined;
-  const app = parseHeaderJson(headerOf(response, 'x-app-usage'));
-  if (app && Math.max(...['call_count', 'total_time', 'total_cputime'].map((k) => Number(app[k]) || 0)) >= 95) {
-    wait = 10 * 60_000;
-  }
-  const business = parseHeaderJson(headerOf(response, 'x-business-use-case-usage'));
-  for (const entries of Object.values(business ?? {})) {
-    for (const entry of Array.isArray(entries) ? entries : []) {
-      const record = asRecord(entry);
-      const minutes = Number(record?.estimated_time_to_regain_access);
-      if (Number.isFinite(minutes) && minutes > 0) wait = Math.max(wait ?? 0, minutes * 60_000);
-    }
-  }
-  return wait;
-}
-
-function parseHeaderJson(value: string | undefined): Record<string, unknown> | null {
-  if (!value) return null;
-  try {
-    return asRecord(JSON.parse(value));
-  } catch {
-    return null;
   }
 }

@@ -9,8 +9,8 @@ import {
   type PollResult,
   type SignalConnector,
 } from '#shared/ports/signal-connector.ts';
+import { backfillHoursOf } from './backfill.ts';
 import {
-  advanceWalk,
   asCount,
   asRecord,
   asString,
@@ -20,11 +20,12 @@ import {
   type HttpResponse,
   headerOf,
   parseJsonBody,
-  readWalkCursor,
   requestFailure,
   skip,
   toIso,
 } from './common.ts';
+import { redditFailure, redditResetMs } from './platform-errors.ts';
+import { advanceWalk, readWalkCursor } from './walk-cursor.ts';
 
 export interface RedditEndpoints {
   /** Token endpoint host. @default https://www.reddit.com */
@@ -37,6 +38,11 @@ export interface RedditEndpoints {
 
 const PAGE_SIZE = 100;
 const SAMPLE_SIZE = 5;
+/**
+ * How far below the checkpoint each walk keeps reading: a post shows up in `new` at its creation time, so one
+ * approved by a moderator or indexed late (hours after it was written) appears below posts already read.
+ */
+export const REDDIT_LATE_MS = 24 * 3600_000;
 
 /**
  * Reddit: search (`/search`, `/r/{sub}/search`) or a subreddit's newest posts (`/r/{sub}/new`), optionally with
@@ -59,7 +65,7 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
     const { config } = request;
     const cursor = readWalkCursor(request.cursor);
     const params = new URLSearchParams({ limit: String(request.sample ? SAMPLE_SIZE : PAGE_SIZE), raw_json: '1' });
-    if (cursor.walk) params.set('after', cursor.walk.token);
+    if (cursor.walk?.token) params.set('after', cursor.walk.token);
     let path: string;
     if (config.mode === 'search') {
       params.set('q', config.query ?? '');
@@ -84,7 +90,12 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
     });
     const posts = entries.flatMap((e) => (e.item ? [e.item] : []));
     const nextToken = request.sample ? null : asString(listing.after);
-    const walked = advanceWalk(cursor, { items: posts, nextToken }, {});
+    const walkOptions = {
+      floor: new Date(this.now() - backfillHoursOf(config) * 3600_000).toISOString(),
+      lateMs: REDDIT_LATE_MS,
+      rawCount: listing.children.length,
+    };
+    const walked = advanceWalk(cursor, { items: posts, nextToken }, {}, walkOptions);
     let retryAfter = budgetSpent(response);
     const comments: NormalizedItem[] = [];
     let processed = entries.length;
@@ -123,7 +134,7 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
       for (const [reason, n] of Object.entries(entry.skips)) countSkip(skipped, reason as SkipReason, n);
     if (processed === entries.length) {
       // Count in-page duplicates too (the walk above ran with a scratch counter).
-      const final = advanceWalk(cursor, { items: posts, nextToken }, skipped);
+      const final = advanceWalk(cursor, { items: posts, nextToken }, skipped, walkOptions);
       return {
         items: request.sample ? [...final.items, ...comments].slice(0, SAMPLE_SIZE) : [...final.items, ...comments],
         skipped,
@@ -145,7 +156,7 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
       };
     }
     // Reddit's `after` is the fullname of the last item seen: the next poll lists the posts after `last`.
-    const partial = advanceWalk(cursor, { items: donePosts, nextToken: last.externalId }, skipped);
+    const partial = advanceWalk(cursor, { items: donePosts, nextToken: last.externalId }, skipped, walkOptions);
     const kept = new Set(partial.items.map((p) => p.externalId));
     return {
       items: [...partial.items, ...comments.filter((c) => kept.has(c.parentExternalId ?? ''))],
@@ -238,7 +249,7 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
         this.token = null;
         continue;
       }
-      if (response.status < 200 || response.status >= 300) throw failureFor('Reddit', response, what);
+      if (response.status < 200 || response.status >= 300) throw redditFailure(response, what);
       return response;
     }
     throw new ConnectorError('credentials', 'Reddit keeps refusing a fresh access token');
@@ -283,7 +294,6 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
 /** When `X-Ratelimit-Remaining` says the budget is spent: ms until `X-Ratelimit-Reset` (seconds). */
 function budgetSpent(response: HttpResponse): number | undefined {
   const remaining = Number(headerOf(response, 'x-ratelimit-remaining'));
-  const reset = Number(headerOf(response, 'x-ratelimit-reset'));
   if (!Number.isFinite(remaining) || remaining >= 1) return undefined;
-  return Number.isFinite(reset) && reset >= 0 ? reset * 1000 : 60_000;
+  return redditResetMs(response) ?? 60_000;
 }

@@ -145,6 +145,7 @@ describe('connector ingest workflow on the local stack', { timeout: 240_000 }, (
         mode: 'subreddit',
         subreddit: 'analytics',
         includeComments: false,
+        backfillHours: 720,
       })
     ).id;
     await runIngest();

@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  advanceWalk,
-  decodeText,
-  htmlToText,
-  readWalkCursor,
-  toIso,
-} from '../../../functions/adapters/connectors/common.ts';
+import { decodeText, htmlToText, toIso } from '../../../functions/adapters/connectors/common.ts';
+import { advanceWalk, readWalkCursor } from '../../../functions/adapters/connectors/walk-cursor.ts';
 import {
   signWebhook,
   verifyWebhookSignature,

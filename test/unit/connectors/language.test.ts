@@ -52,7 +52,7 @@ describe('language of posts that carry none', () => {
       id,
       text,
       lang,
-      created_at: '2026-01-01T10:00:00.000Z',
+      created_at: new Date(Date.now() - 3600_000).toISOString(), // inside the first poll's backfill window
       author_id: '42',
       public_metrics: { like_count: 0, retweet_count: 0, reply_count: 0, quote_count: 0, impression_count: 1 },
     });
