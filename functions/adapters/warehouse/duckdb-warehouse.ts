@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 // Types only at the top: the driver is imported when a warehouse is created, so a bundle that carries this adapter
@@ -12,10 +11,21 @@ import {
   WarehouseError,
   type WarehouseScope,
 } from '#shared/ports/warehouse.ts';
+import { compactTenant } from './duckdb-compaction.ts';
 import { appendStaged, copyStagedToParquet, type SkipCounts, stageJson, stageParquet } from './duckdb-lake.ts';
+import {
+  coverHash,
+  daysBetween,
+  listMonthSegments,
+  monthEnd,
+  monthOf,
+  monthStart,
+  segmentKeys,
+} from './lake-segments.ts';
 import { answerEventsPrefix, dayOfKey, type LakeSource, listDays, servingPrefix } from './lake-source.ts';
 import { assertTenantId, DERIVED_TABLES_DDL, MATERIALIZE_SQL, sqlFor } from './queries.ts';
 
+export { coverHash } from './lake-segments.ts';
 export { directoryLakeSource, type LakeSource, s3LakeSource } from './lake-source.ts';
 
 export interface DuckDbWarehouseOptions {
@@ -52,7 +62,6 @@ export const DUCKDB_DDL = [
 ];
 
 const TABLES = ['answers', 'answer_entities', 'answer_citations'] as const;
-const PARQUET_PARTS = ['answers', 'entities', 'citations'] as const;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MEMORY_LIMIT = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
@@ -66,36 +75,23 @@ interface DayState {
   loaded: Set<string>;
 }
 
+/** Parquet files to load (answers, entities, citations) and the days whose lake files they cover. */
+interface Segment {
+  keys: string[];
+  days: string[];
+}
+
+/** NDJSON files staged per statement (bounds a batch's memory). */
+const JSON_BATCH_FILES = 120;
+
 interface TenantState {
   days: Map<string, DayState>;
+  /** Month segment keys at the last listing, by month. */
+  months: Map<string, string[]>;
   answers: number;
   lastUsed: number;
   skipped: SkipCounts;
   lock: Promise<unknown>;
-}
-
-/**
- * The NDJSON keys a compacted day was built from, as a short hash in the Parquet file names: a reader knows from a
- * listing alone whether the Parquet still covers every lake file of the day (a late file changes the hash), with no
- * manifest to fetch.
- */
-export function coverHash(jsonKeys: readonly string[]): string {
-  return createHash('sha256')
-    .update([...jsonKeys].sort().join('\n'))
-    .digest('hex')
-    .slice(0, 16);
-}
-
-const servingKey = (tenantId: string, day: string, hash: string, part: string) =>
-  `${servingPrefix(tenantId)}dt=${day}/${hash}.${part}.${part === 'manifest' ? 'json' : 'parquet'}`;
-
-/** Inclusive list of `YYYY-MM-DD` days. */
-function daysBetween(from: string, to: string): string[] {
-  const days: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
-    days.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return days;
 }
 
 /**
@@ -180,47 +176,36 @@ export class DuckDbWarehouse implements Warehouse {
     return { throughDay, summaryRows, tenants: visited, ms: Date.now() - started };
   }
 
-  /**
-   * Writes `tenants/<t>/serving/v1/dt=<day>/<hash>.{answers,entities,citations}.parquet` (+ a manifest with the
-   * source keys and skip counts) for each settled day not compacted at its current set of lake files. Returns the
-   * days written. A day whose files cannot be read at all is left to the NDJSON path.
-   */
+  /** Compacts one tenant's settled lake into Parquet segments (duckdb-compaction.ts); returns the segments written. */
   async compactTenant(tenantId: string, throughDay: string, started = Date.now()): Promise<number> {
     assertTenantId(tenantId);
-    const source = this.options.source;
+    const { source } = this.options;
     if (!source.write) return 0;
-    const json = await listDays(source, answerEventsPrefix(tenantId), '0000-00-00', throughDay);
-    const serving = await listDays(source, servingPrefix(tenantId), '0000-00-00', throughDay);
-    let written = 0;
-    for (const [day, keys] of json) {
-      if (Date.now() - started > (this.options.compactionBudgetMs ?? 600_000)) break;
-      const hash = coverHash(keys);
-      if (serving.get(day)?.includes(servingKey(tenantId, day, hash, 'answers'))) continue;
-      const local = await this.localFiles(keys);
-      const dir = join(this.cacheDir, 'compact', tenantId, day);
-      await mkdir(dir, { recursive: true });
-      const paths = {
-        answers: join(dir, 'answers.parquet'),
-        entities: join(dir, 'entities.parquet'),
-        citations: join(dir, 'citations.parquet'),
-      };
-      const result = await this.exclusive(async () => {
-        const skipped = await this.stageJsonSkippingBadFiles(tenantId, local.paths);
-        if (skipped === null) return null;
-        return { skipped, answers: await copyStagedToParquet(this.connection, paths) };
-      });
-      await local.release();
-      if (!result) continue;
-      for (const part of PARQUET_PARTS) {
-        await source.write(servingKey(tenantId, day, hash, part), await readFile(paths[part]));
-      }
-      const manifest = { version: 1, tenantId, day, sources: keys, answers: result.answers, skipped: result.skipped };
-      await source.write(servingKey(tenantId, day, hash, 'manifest'), Buffer.from(JSON.stringify(manifest)));
-      await rm(dir, { recursive: true, force: true });
-      this.count(tenantId, result.skipped, 'compaction');
-      written++;
-    }
-    if (written > 0) this.options.log?.(`warehouse: compacted ${written} day(s) of ${tenantId} to Parquet`);
+    const budget = this.options.compactionBudgetMs ?? 600_000;
+    const written = await compactTenant(
+      {
+        source: source as LakeSource & Required<Pick<LakeSource, 'write'>>,
+        scratchDir: this.cacheDir,
+        outOfTime: () => Date.now() - started > budget,
+        toParquet: async (tenant, keys, paths) => {
+          const local = await this.localFiles(keys);
+          try {
+            const result = await this.exclusive(async () => {
+              const skipped = await this.stageJsonSkippingBadFiles(tenant, local.paths);
+              if (skipped === null) return null;
+              return { skipped, answers: await copyStagedToParquet(this.connection, paths) };
+            });
+            if (result) this.count(tenant, result.skipped, 'compaction');
+            return result;
+          } finally {
+            await local.release();
+          }
+        },
+      },
+      tenantId,
+      throughDay,
+    );
+    if (written > 0) this.options.log?.(`warehouse: compacted ${written} segment(s) of ${tenantId} to Parquet`);
     return written;
   }
 
@@ -247,7 +232,7 @@ export class DuckDbWarehouse implements Warehouse {
   private tenant(tenantId: string): TenantState {
     let state = this.tenants.get(tenantId);
     if (!state) {
-      state = { days: new Map(), answers: 0, lastUsed: 0, skipped: {}, lock: Promise.resolve() };
+      state = { days: new Map(), months: new Map(), answers: 0, lastUsed: 0, skipped: {}, lock: Promise.resolve() };
       this.tenants.set(tenantId, state);
     }
     state.lastUsed = Date.now();
@@ -264,25 +249,43 @@ export class DuckDbWarehouse implements Warehouse {
 
   private async load(tenantId: string, state: TenantState, from: string, to: string): Promise<void> {
     const started = Date.now();
-    await this.list(tenantId, state, from, to);
-    const parquetDays: string[] = [];
+    // Whole months are listed: a month segment covers its month only if it matches every lake file of the month.
+    await this.list(tenantId, state, monthStart(from), monthEnd(to));
+    const segments: Segment[] = [];
     const jsonKeys: string[] = [];
-    for (const day of daysBetween(from, to)) {
-      const d = state.days.get(day);
-      if (!d || d.jsonKeys.length === 0) continue;
-      const hash = coverHash(d.jsonKeys);
-      const compacted = PARQUET_PARTS.map((part) => servingKey(tenantId, day, hash, part));
-      if (d.loaded.size === 0 && compacted.every((k) => d.servingKeys.includes(k))) parquetDays.push(day);
-      else for (const key of d.jsonKeys) if (!d.loaded.has(key)) jsonKeys.push(key);
+    const wanted = new Set(daysBetween(from, to));
+    for (const month of new Set([...wanted].map(monthOf))) {
+      const days = daysBetween(`${month}-01`, monthEnd(`${month}-01`)).filter((day) => state.days.has(day));
+      const pending = days.filter((day) => wanted.has(day) && !this.isLoaded(state, day));
+      if (pending.length === 0) continue;
+      const keys = days.flatMap((day) => state.days.get(day)?.jsonKeys ?? []);
+      const untouched = days.every((day) => state.days.get(day)?.loaded.size === 0);
+      const monthFiles = segmentKeys(tenantId, { kind: 'month', month }, coverHash(keys));
+      if (keys.length > 0 && untouched && monthFiles.every((k) => state.months.get(month)?.includes(k))) {
+        segments.push({ keys: monthFiles, days });
+        continue;
+      }
+      for (const day of pending) {
+        const d = state.days.get(day) as DayState;
+        const dayFiles = segmentKeys(tenantId, { kind: 'day', day }, coverHash(d.jsonKeys));
+        if (d.loaded.size === 0 && dayFiles.every((k) => d.servingKeys.includes(k)))
+          segments.push({ keys: dayFiles, days: [day] });
+        else for (const key of d.jsonKeys) if (!d.loaded.has(key)) jsonKeys.push(key);
+      }
     }
-    const fromParquet = await this.loadParquet(tenantId, state, parquetDays, jsonKeys);
+    const fromParquet = await this.loadParquet(tenantId, state, segments, jsonKeys);
     const fromJson = await this.loadJson(tenantId, state, jsonKeys);
     if (fromParquet + fromJson > 0) {
       this.options.log?.(
-        `warehouse: loaded ${fromParquet} compacted day(s) and ${fromJson} lake file(s) of ${tenantId} in ${Date.now() - started} ms`,
+        `warehouse: loaded ${fromParquet} Parquet segment(s) and ${fromJson} lake file(s) of ${tenantId} in ${Date.now() - started} ms`,
       );
       await this.evict(tenantId);
     }
+  }
+
+  private isLoaded(state: TenantState, day: string): boolean {
+    const d = state.days.get(day);
+    return !d || d.jsonKeys.every((key) => d.loaded.has(key));
   }
 
   /** Lists the period's days that are due (never listed, or listed longer ago than their refresh interval). */
@@ -299,14 +302,17 @@ export class DuckDbWarehouse implements Warehouse {
     const [first, last] = [due[0] as string, due[due.length - 1] as string];
     let json: Map<string, string[]>;
     let serving: Map<string, string[]>;
+    let months: Map<string, string[]>;
     try {
-      [json, serving] = await Promise.all([
+      [json, serving, months] = await Promise.all([
         listDays(this.options.source, answerEventsPrefix(tenantId), first, last),
         listDays(this.options.source, servingPrefix(tenantId), first, last),
+        listMonthSegments(this.options.source, tenantId, monthOf(first), monthOf(last)),
       ]);
     } catch (error) {
       throw new WarehouseError('the lake could not be listed', { cause: error });
     }
+    for (const month of new Set(due.map(monthOf))) state.months.set(month, months.get(month) ?? []);
     for (const day of due) {
       const d = state.days.get(day);
       const jsonKeys = json.get(day) ?? [];
@@ -316,46 +322,44 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  /** Loads compacted days; a day whose Parquet cannot be read goes to the NDJSON path (counted `bad_parquet`). */
-  private async loadParquet(tenantId: string, state: TenantState, days: string[], jsonKeys: string[]): Promise<number> {
-    if (days.length === 0) return 0;
-    const keysOf = (day: string) => {
-      const hash = coverHash(state.days.get(day)?.jsonKeys ?? []);
-      return PARQUET_PARTS.map((part) => servingKey(tenantId, day, hash, part));
-    };
-    const load = async (batch: string[]) => {
-      const keys = batch.flatMap(keysOf);
-      const local = await this.localFiles(keys);
+  /** Loads Parquet segments; one that cannot be read goes to the NDJSON path (counted `bad_parquet`). */
+  private async loadParquet(
+    tenantId: string,
+    state: TenantState,
+    segments: Segment[],
+    jsonKeys: string[],
+  ): Promise<number> {
+    if (segments.length === 0) return 0;
+    const load = async (batch: Segment[]) => {
+      const local = await this.localFiles(batch.flatMap((segment) => segment.keys));
       try {
         const byPart = (i: number) => local.paths.filter((_, k) => k % 3 === i);
         await this.exclusive(async () => {
-          await stageParquet(
-            this.connection,
-            tenantId,
-            { answers: byPart(0), entities: byPart(1), citations: byPart(2) },
-            this.listValue,
-          );
+          const files = { answers: byPart(0), entities: byPart(1), citations: byPart(2) };
+          await stageParquet(this.connection, tenantId, files, this.listValue);
           const { added } = await appendStaged(this.connection, tenantId, state.answers > 0);
           state.answers += added;
         });
       } finally {
         await local.release();
       }
-      for (const day of batch)
-        for (const key of state.days.get(day)?.jsonKeys ?? []) state.days.get(day)?.loaded.add(key);
+      for (const day of batch.flatMap((segment) => segment.days)) {
+        const d = state.days.get(day);
+        for (const key of d?.jsonKeys ?? []) d?.loaded.add(key);
+      }
     };
     try {
-      await load(days);
-      return days.length;
+      await load(segments);
+      return segments.length;
     } catch {
       let loaded = 0;
-      for (const day of days) {
+      for (const segment of segments) {
         try {
-          await load([day]);
+          await load([segment]);
           loaded++;
         } catch (error) {
-          this.count(tenantId, { bad_parquet: 1 }, `Parquet of ${day}: ${(error as Error).message}`);
-          jsonKeys.push(...(state.days.get(day)?.jsonKeys ?? []));
+          this.count(tenantId, { bad_parquet: 1 }, `Parquet ${segment.keys[0]}: ${(error as Error).message}`);
+          jsonKeys.push(...segment.days.flatMap((day) => state.days.get(day)?.jsonKeys ?? []));
         }
       }
       return loaded;
@@ -364,7 +368,16 @@ export class DuckDbWarehouse implements Warehouse {
 
   /** Loads NDJSON files (new keys of their days); files DuckDB cannot read are skipped and counted. */
   private async loadJson(tenantId: string, state: TenantState, keys: string[]): Promise<number> {
-    if (keys.length === 0) return 0;
+    // In key order and in batches: a batch's memory stays bounded, and an earlier file (delivered first) is always
+    // loaded before a later one, so the first copy of a duplicated event wins across batches too.
+    const sorted = [...keys].sort();
+    for (let i = 0; i < sorted.length; i += JSON_BATCH_FILES) {
+      await this.loadJsonBatch(tenantId, state, sorted.slice(i, i + JSON_BATCH_FILES));
+    }
+    return keys.length;
+  }
+
+  private async loadJsonBatch(tenantId: string, state: TenantState, keys: string[]): Promise<void> {
     const local = await this.localFiles(keys);
     try {
       await this.exclusive(async () => {
@@ -385,7 +398,6 @@ export class DuckDbWarehouse implements Warehouse {
       const day = dayOfKey(key);
       if (day) state.days.get(day)?.loaded.add(key);
     }
-    return keys.length;
   }
 
   /**
@@ -426,7 +438,7 @@ export class DuckDbWarehouse implements Warehouse {
       join(
         dir,
         `dt=${dayOfKey(key) ?? 'none'}`,
-        `${i}-${key.slice(key.lastIndexOf('/') + 1).replace(/[^\w.-]/g, '_')}`,
+        `${String(i).padStart(6, '0')}-${key.slice(key.lastIndexOf('/') + 1).replace(/[^\w.-]/g, '_')}`,
       ),
     );
     const concurrency = this.options.concurrency ?? 16;

@@ -113,7 +113,8 @@ export function s3LakeSource(s3: S3Client, bucket: string): LakeSource {
 
 /** A lake laid out in a local directory (same keys as paths): the bench, and a lake copied down for analysis. */
 export function directoryLakeSource(root: string): LakeSource {
-  const walk = async (dir: string, rel: string, out: string[]) => {
+  /** Walks a folder in key order, skipping sub-folders whose keys all sort before `startAfter`. */
+  const walk = async (dir: string, rel: string, out: string[], startAfter: string) => {
     let entries: import('node:fs').Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -122,15 +123,18 @@ export function directoryLakeSource(root: string): LakeSource {
     }
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const key = `${rel}${entry.name}`;
-      if (entry.isDirectory()) await walk(join(dir, entry.name), `${key}/`, out);
-      else out.push(key);
+      if (entry.isDirectory()) {
+        const folder = `${key}/`;
+        if (folder < startAfter && !startAfter.startsWith(folder)) continue;
+        await walk(join(dir, entry.name), folder, out, startAfter);
+      } else out.push(key);
     }
   };
   return {
     async *list(prefix, startAfter) {
       const folder = prefix.endsWith('/') ? prefix : prefix.slice(0, prefix.lastIndexOf('/') + 1);
       const keys: string[] = [];
-      await walk(join(root, folder), folder, keys);
+      await walk(join(root, folder), folder, keys, startAfter ?? '');
       yield keys.filter((k) => k.startsWith(prefix) && (!startAfter || k > startAfter)).sort();
     },
     async listTenants() {

@@ -66,13 +66,22 @@ describe('DuckDB warehouse, bounded by the period', () => {
     await warehouse.compactTenant(T, '2026-03-29');
     await warehouse.close();
     const parquet = lake.keys().filter((k) => k.endsWith('.parquet'));
-    expect(parquet).toHaveLength(88 * 3);
+    // January and February as month segments, March (still in progress on the 29th) as 29 day segments.
+    expect(parquet).toHaveLength((2 + 29) * 3);
+    const january = lake.keys().filter((k) => k.includes('/dt=2026-01-') && k.endsWith('.json.gz'));
+    expect(lake.keys()).toContain(`tenants/${T}/serving/v1/month=2026-01/${coverHash(january)}.answers.parquet`);
     expect(lake.keys()).toContain(
-      `tenants/${T}/serving/v1/dt=2026-01-01/${coverHash(lake.keys().filter((k) => k.includes('/dt=2026-01-01/') && k.endsWith('.json.gz')))}.answers.parquet`,
+      `tenants/${T}/serving/v1/dt=2026-03-29/${coverHash(lake.keys().filter((k) => k.includes('/dt=2026-03-29/') && k.endsWith('.json.gz')))}.answers.parquet`,
     );
 
     const reads: string[] = [];
-    const spy = { ...lake, read: (key: string) => (reads.push(key), lake.read(key)) };
+    const spy = {
+      ...lake,
+      read: (key: string) => {
+        reads.push(key);
+        return lake.read(key);
+      },
+    };
     warehouse = await DuckDbWarehouse.create({ source: spy });
     expect(await warehouse.query('trends', YEAR)).toEqual(expected.trends);
     expect(await warehouse.query('competitors', YEAR)).toEqual(expected.competitors);
@@ -89,7 +98,7 @@ describe('DuckDB warehouse, bounded by the period', () => {
     expect(await warehouse.compactTenant(T, '2026-03-29')).toBe(0);
   });
 
-  it('a lake file landing late on a compacted day: the Parquet no longer covers the day, so the day is read from NDJSON', async () => {
+  it('a lake file landing late in a compacted month: the segment no longer covers it, so the month is read from NDJSON until recompacted', async () => {
     const lake = quarterLake();
     warehouse = await DuckDbWarehouse.create({ source: lake });
     await warehouse.compactTenant(T, '2026-03-31');
@@ -124,7 +133,7 @@ describe('DuckDB warehouse, bounded by the period', () => {
       ),
     );
     // A compacted day whose Parquet is broken: read from its NDJSON instead.
-    const broken = lake.keys().find((k) => k.includes('/dt=2026-01-03/') && k.endsWith('.entities.parquet'));
+    const broken = lake.keys().find((k) => k.includes('/month=2026-01/') && k.endsWith('.entities.parquet'));
     lake.putRaw(broken as string, Buffer.from('PAR1 not really'));
 
     const logs: string[] = [];
