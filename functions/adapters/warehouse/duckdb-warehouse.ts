@@ -1,82 +1,52 @@
-import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 // Types only at the top: the driver is imported when a warehouse is created, so a bundle that carries this adapter
 // does not load DuckDB at cold start (esbuild hoists static imports of installed packages to the bundle's top).
-import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ANALYTICS_ROW_SCHEMAS, type AnalyticsQueryName, type AnalyticsRow } from '#shared/contracts/analytics.ts';
-import { parseCanonicalEvent } from '#shared/events/schemas.ts';
 import {
   type MaterializationReport,
   type Warehouse,
   WarehouseError,
   type WarehouseScope,
 } from '#shared/ports/warehouse.ts';
+import { compactTenant } from './duckdb-compaction.ts';
+import { appendStaged, copyStagedToParquet, type SkipCounts, stageJson, stageParquet } from './duckdb-lake.ts';
+import {
+  coverHash,
+  daysBetween,
+  listMonthSegments,
+  monthEnd,
+  monthOf,
+  monthStart,
+  segmentKeys,
+} from './lake-segments.ts';
+import { answerEventsPrefix, dayOfKey, type LakeSource, listDays, servingPrefix } from './lake-source.ts';
 import { assertTenantId, DERIVED_TABLES_DDL, MATERIALIZE_SQL, sqlFor } from './queries.ts';
 
-const ANSWER_TYPE = 'promptpulse.answer.analyzed';
-
-/** Where the lake files are: S3 (s3rver locally) in the app, an in-memory map in unit tests. */
-export interface LakeSource {
-  /** Keys of the tenant's `answer.analyzed` lake files. */
-  listAnswerFiles(tenantId: string): Promise<string[]>;
-  /** The raw (gzip-compressed NDJSON) bytes of one file. */
-  read(key: string): Promise<Uint8Array>;
-  /** Every tenant with lake files (the materialization loads them all first). */
-  listTenants?(): Promise<string[]>;
-}
-
-/** The production lake layout in a bucket: `tenants/<t>/events/type=promptpulse.answer.analyzed/dt=…/*.json.gz`. */
-export function s3LakeSource(s3: S3Client, bucket: string): LakeSource {
-  return {
-    async listAnswerFiles(tenantId) {
-      const prefix = `tenants/${tenantId}/events/type=${ANSWER_TYPE}/`;
-      const keys: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }),
-        );
-        for (const object of page.Contents ?? []) if (object.Key?.endsWith('.json.gz')) keys.push(object.Key);
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
-      return keys;
-    },
-    async listTenants() {
-      const tenants: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({
-            Bucket: bucket,
-            Prefix: 'tenants/',
-            Delimiter: '/',
-            ...(token ? { ContinuationToken: token } : {}),
-          }),
-        );
-        for (const prefix of page.CommonPrefixes ?? []) {
-          const tenant = prefix.Prefix?.slice('tenants/'.length, -1);
-          if (tenant) tenants.push(tenant);
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
-      return tenants;
-    },
-    async read(key) {
-      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      if (!object.Body) throw new WarehouseError(`lake object ${key} has no body`);
-      return object.Body.transformToByteArray();
-    },
-  };
-}
+export { coverHash } from './lake-segments.ts';
+export { directoryLakeSource, type LakeSource, s3LakeSource } from './lake-source.ts';
 
 export interface DuckDbWarehouseOptions {
   source: LakeSource;
   /** `:memory:` or a database file. @default ':memory:' */
   path?: string;
-  /** A tenant's file list is re-read at most this often; queries in between use the cached tables. @default 2000 */
+  /**
+   * A day of the last two (still receiving answers) is listed again at most this often; older days at most every
+   * `settledRefreshMs`. Queries in between use the loaded tables. @default 2000
+   */
   refreshIntervalMs?: number;
-  /** Files fetched in parallel during a refresh. @default 8 */
+  /** @default 150 × refreshIntervalMs (5 minutes with the default) */
+  settledRefreshMs?: number;
+  /** Files fetched in parallel. @default 16 */
   concurrency?: number;
+  /** DuckDB's `memory_limit` (e.g. `1GB`): past it DuckDB spills to a temp directory instead of growing. @default '1GB' */
+  memoryLimit?: string;
+  /** Loaded answers kept across tenants; past it the least recently queried tenants are dropped. @default 5_000_000 */
+  maxLoadedAnswers?: number;
+  /** The compaction stops starting new days after this long (the next run goes on). @default 600_000 */
+  compactionBudgetMs?: number;
   log?: (line: string) => void;
 }
 
@@ -91,63 +61,109 @@ export const DUCKDB_DDL = [
     class VARCHAR, entity_id VARCHAR)`,
 ];
 
-interface TenantCache {
-  files: Set<string>;
-  events: Set<string>;
-  refreshedAt: number;
-  refreshing: Promise<void> | null;
+const TABLES = ['answers', 'answer_entities', 'answer_citations'] as const;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const MEMORY_LIMIT = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
+interface DayState {
+  /** The day's NDJSON keys at the last listing. */
+  jsonKeys: string[];
+  /** The day's serving (compacted) keys at the last listing. */
+  servingKeys: string[];
+  listedAt: number;
+  /** Keys whose rows are in the tables (NDJSON or Parquet). */
+  loaded: Set<string>;
+}
+
+/** Parquet files to load (answers, entities, citations) and the days whose lake files they cover. */
+interface Segment {
+  keys: string[];
+  days: string[];
+}
+
+/** NDJSON files staged per statement (bounds a batch's memory). */
+const JSON_BATCH_FILES = 120;
+
+interface TenantState {
+  days: Map<string, DayState>;
+  /** Month segment keys at the last listing, by month. */
+  months: Map<string, string[]>;
+  answers: number;
+  lastUsed: number;
+  skipped: SkipCounts;
+  lock: Promise<unknown>;
 }
 
 /**
- * The warehouse port on DuckDB, the local stand-in for Snowflake. DuckDB's httpfs extension is not available offline,
- * so a tenant's lake files are listed and fetched with the S3 client, gunzipped, deduplicated on the event id (a
- * re-analysis lands in the lake again under the same id) and appended to three flattened tables. Each tenant is
- * loaded on its first query and then refreshed incrementally by object key; the analytical SQL is the one Snowflake
- * runs (`queries.ts`).
+ * The warehouse port on DuckDB (locally, and for small stages). A query loads only the days of its period, each at
+ * most once per process: from the compacted Parquet of the tenant/day when it still covers every lake file of the
+ * day, else from the day's gzip NDJSON files — both with DuckDB's own readers (duckdb-lake.ts). Loaded days stay in
+ * three in-memory tables the shared SQL (`queries.ts`) runs over; a day is listed again after `refreshIntervalMs`
+ * (recent days) or `settledRefreshMs`, and only new keys are read. Bad files and lines are skipped and counted
+ * (`skipped(tenant)`), never failing the tenant's queries. DuckDB's httpfs is not available offline, so S3 objects
+ * are fetched with the AWS SDK into a private temp directory, read, and deleted.
  */
 export class DuckDbWarehouse implements Warehouse {
-  private readonly tenants = new Map<string, TenantCache>();
+  private readonly tenants = new Map<string, TenantState>();
   private queue: Promise<unknown> = Promise.resolve();
+  private listValue!: (items: string[]) => unknown;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly options: DuckDbWarehouseOptions,
+    private readonly cacheDir: string,
   ) {}
 
   static async create(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
-    const { DuckDBInstance } = await import('@duckdb/node-api');
-    const instance = await DuckDBInstance.create(options.path ?? ':memory:');
+    const memoryLimit = options.memoryLimit ?? '1GB';
+    if (!MEMORY_LIMIT.test(memoryLimit)) throw new Error(`invalid DuckDB memory limit "${memoryLimit}"`);
+    const { DuckDBInstance, listValue } = await import('@duckdb/node-api');
+    const cacheDir = await mkdtemp(join(tmpdir(), 'pp-warehouse-'));
+    const instance = await DuckDBInstance.create(options.path ?? ':memory:', {
+      memory_limit: memoryLimit,
+      temp_directory: join(cacheDir, 'spill'),
+    });
     const connection = await instance.connect();
     for (const statement of [...DUCKDB_DDL, ...DERIVED_TABLES_DDL]) await connection.run(statement);
-    return new DuckDbWarehouse(instance, connection, options);
+    const warehouse = new DuckDbWarehouse(instance, connection, options, cacheDir);
+    warehouse.listValue = (items) => listValue(items);
+    return warehouse;
   }
 
   async query<N extends AnalyticsQueryName>(name: N, scope: WarehouseScope): Promise<AnalyticsRow<N>[]> {
     assertTenantId(scope.tenantId);
-    await this.refresh(scope.tenantId);
+    if (!DAY.test(scope.from) || !DAY.test(scope.to) || scope.from > scope.to) throw new Error('invalid period');
+    await this.ensureLoaded(scope.tenantId, scope.from, scope.to);
     const { sql, binds } = sqlFor(name, scope);
     const reader = await this.exclusive(() => this.connection.runAndReadAll(sql, binds));
     const schema = ANALYTICS_ROW_SCHEMAS[name];
     return reader.getRowObjectsJS().map((row) => schema.parse(row) as AnalyticsRow<N>);
   }
 
+  /** Lines and files of the tenant skipped so far by this process, by reason (logged as they happen too). */
+  skipped(tenantId: string): SkipCounts {
+    return { ...(this.tenants.get(tenantId)?.skipped ?? {}) };
+  }
+
   /**
-   * Loads every tenant's new lake files (all tenants, not only those queried so far), then rebuilds the derived
-   * tables in one exclusive step, so no query sees a half-built summary.
+   * The scheduled job: compacts every tenant's settled days (through `throughDay`) whose Parquet is missing or no
+   * longer covers the day's lake files, then rebuilds the derived summary over the days this process has loaded
+   * (days it lacks are read raw by the queries, so a partial summary changes cost, not results).
    */
   async materialize(throughDay: string): Promise<MaterializationReport> {
     const started = Date.now();
     const tenants = (await this.options.source.listTenants?.()) ?? [...this.tenants.keys()];
-    let loaded = 0;
+    let visited = 0;
     for (const tenantId of tenants) {
       try {
         assertTenantId(tenantId);
       } catch {
         continue; // not a tenant prefix of ours: never becomes a query scope
       }
-      await this.refresh(tenantId, true);
-      loaded++;
+      if (Date.now() - started > (this.options.compactionBudgetMs ?? 600_000)) break;
+      await this.compactTenant(tenantId, throughDay, started);
+      visited++;
     }
     const [rebuild, clear, mark] = MATERIALIZE_SQL;
     const summaryRows = await this.exclusive(async () => {
@@ -157,15 +173,48 @@ export class DuckDbWarehouse implements Warehouse {
       const reader = await this.connection.runAndReadAll('SELECT COUNT(*) AS n FROM daily_prompt_summary');
       return Number(reader.getRowObjectsJS()[0]?.n ?? 0);
     });
-    return { throughDay, summaryRows, tenants: loaded, ms: Date.now() - started };
+    return { throughDay, summaryRows, tenants: visited, ms: Date.now() - started };
   }
 
-  /** Deletes the tenant's rows from every table and forgets which lake files were loaded (workspace purge). */
+  /** Compacts one tenant's settled lake into Parquet segments (duckdb-compaction.ts); returns the segments written. */
+  async compactTenant(tenantId: string, throughDay: string, started = Date.now()): Promise<number> {
+    assertTenantId(tenantId);
+    const { source } = this.options;
+    if (!source.write) return 0;
+    const budget = this.options.compactionBudgetMs ?? 600_000;
+    const written = await compactTenant(
+      {
+        source: source as LakeSource & Required<Pick<LakeSource, 'write'>>,
+        scratchDir: this.cacheDir,
+        outOfTime: () => Date.now() - started > budget,
+        toParquet: async (tenant, keys, paths) => {
+          const local = await this.localFiles(keys);
+          try {
+            const result = await this.exclusive(async () => {
+              const skipped = await this.stageJsonSkippingBadFiles(tenant, local.paths);
+              if (skipped === null) return null;
+              return { skipped, answers: await copyStagedToParquet(this.connection, paths) };
+            });
+            if (result) this.count(tenant, result.skipped, 'compaction');
+            return result;
+          } finally {
+            await local.release();
+          }
+        },
+      },
+      tenantId,
+      throughDay,
+    );
+    if (written > 0) this.options.log?.(`warehouse: compacted ${written} segment(s) of ${tenantId} to Parquet`);
+    return written;
+  }
+
+  /** Deletes the tenant's rows from every table and forgets what was loaded (workspace purge). */
   async purgeTenant(tenantId: string): Promise<number> {
     assertTenantId(tenantId);
     return this.exclusive(async () => {
       let removed = 0;
-      for (const table of ['answers', 'answer_entities', 'answer_citations', 'daily_prompt_summary']) {
+      for (const table of [...TABLES, 'daily_prompt_summary']) {
         removed += (await this.connection.run(`DELETE FROM ${table} WHERE tenant_id = ?`, [tenantId])).rowsChanged;
       }
       this.tenants.delete(tenantId);
@@ -177,92 +226,266 @@ export class DuckDbWarehouse implements Warehouse {
     await this.queue.catch(() => {});
     this.connection.closeSync();
     this.instance.closeSync();
+    await rm(this.cacheDir, { recursive: true, force: true });
   }
 
-  /** Loads the tenant's lake files not seen yet (all of them on first use). */
-  async refresh(tenantId: string, force = false): Promise<void> {
-    let cache = this.tenants.get(tenantId);
-    if (!cache) {
-      cache = { files: new Set(), events: new Set(), refreshedAt: 0, refreshing: null };
-      this.tenants.set(tenantId, cache);
+  private tenant(tenantId: string): TenantState {
+    let state = this.tenants.get(tenantId);
+    if (!state) {
+      state = { days: new Map(), months: new Map(), answers: 0, lastUsed: 0, skipped: {}, lock: Promise.resolve() };
+      this.tenants.set(tenantId, state);
     }
-    if (cache.refreshing) return cache.refreshing;
-    const interval = this.options.refreshIntervalMs ?? 2000;
-    if (!force && cache.refreshedAt > 0 && Date.now() - cache.refreshedAt < interval) return;
-    const current = cache;
-    current.refreshing = this.load(tenantId, current).finally(() => {
-      current.refreshing = null;
-    });
-    return current.refreshing;
+    state.lastUsed = Date.now();
+    return state;
   }
 
-  private async load(tenantId: string, cache: TenantCache): Promise<void> {
+  /** Loads the period's days not loaded yet (and new keys of days listed again); one load per tenant at a time. */
+  private ensureLoaded(tenantId: string, from: string, to: string): Promise<void> {
+    const state = this.tenant(tenantId);
+    const run = state.lock.then(() => this.load(tenantId, state, from, to));
+    state.lock = run.catch(() => {});
+    return run;
+  }
+
+  private async load(tenantId: string, state: TenantState, from: string, to: string): Promise<void> {
     const started = Date.now();
-    let keys: string[];
+    // Whole months are listed: a month segment covers its month only if it matches every lake file of the month.
+    await this.list(tenantId, state, monthStart(from), monthEnd(to));
+    const segments: Segment[] = [];
+    const jsonKeys: string[] = [];
+    const wanted = new Set(daysBetween(from, to));
+    for (const month of new Set([...wanted].map(monthOf))) {
+      const days = daysBetween(`${month}-01`, monthEnd(`${month}-01`)).filter((day) => state.days.has(day));
+      const pending = days.filter((day) => wanted.has(day) && !this.isLoaded(state, day));
+      if (pending.length === 0) continue;
+      const keys = days.flatMap((day) => state.days.get(day)?.jsonKeys ?? []);
+      const untouched = days.every((day) => state.days.get(day)?.loaded.size === 0);
+      const monthFiles = segmentKeys(tenantId, { kind: 'month', month }, coverHash(keys));
+      if (keys.length > 0 && untouched && monthFiles.every((k) => state.months.get(month)?.includes(k))) {
+        segments.push({ keys: monthFiles, days });
+        continue;
+      }
+      for (const day of pending) {
+        const d = state.days.get(day) as DayState;
+        const dayFiles = segmentKeys(tenantId, { kind: 'day', day }, coverHash(d.jsonKeys));
+        if (d.loaded.size === 0 && dayFiles.every((k) => d.servingKeys.includes(k)))
+          segments.push({ keys: dayFiles, days: [day] });
+        else for (const key of d.jsonKeys) if (!d.loaded.has(key)) jsonKeys.push(key);
+      }
+    }
+    const fromParquet = await this.loadParquet(tenantId, state, segments, jsonKeys);
+    const fromJson = await this.loadJson(tenantId, state, jsonKeys);
+    if (fromParquet + fromJson > 0) {
+      this.options.log?.(
+        `warehouse: loaded ${fromParquet} Parquet segment(s) and ${fromJson} lake file(s) of ${tenantId} in ${Date.now() - started} ms`,
+      );
+      await this.evict(tenantId);
+    }
+  }
+
+  private isLoaded(state: TenantState, day: string): boolean {
+    const d = state.days.get(day);
+    return !d || d.jsonKeys.every((key) => d.loaded.has(key));
+  }
+
+  /** Lists the period's days that are due (never listed, or listed longer ago than their refresh interval). */
+  private async list(tenantId: string, state: TenantState, from: string, to: string): Promise<void> {
+    const now = Date.now();
+    const recent = this.options.refreshIntervalMs ?? 2000;
+    const settled = this.options.settledRefreshMs ?? recent * 150;
+    const settledBefore = new Date(now - 2 * 86_400_000).toISOString().slice(0, 10);
+    const due = daysBetween(from, to).filter((day) => {
+      const listedAt = state.days.get(day)?.listedAt;
+      return listedAt === undefined || now - listedAt >= (day < settledBefore ? settled : recent);
+    });
+    if (due.length === 0) return;
+    const [first, last] = [due[0] as string, due[due.length - 1] as string];
+    let json: Map<string, string[]>;
+    let serving: Map<string, string[]>;
+    let months: Map<string, string[]>;
     try {
-      keys = (await this.options.source.listAnswerFiles(tenantId)).filter((k) => !cache.files.has(k)).sort();
+      [json, serving, months] = await Promise.all([
+        listDays(this.options.source, answerEventsPrefix(tenantId), first, last),
+        listDays(this.options.source, servingPrefix(tenantId), first, last),
+        listMonthSegments(this.options.source, tenantId, monthOf(first), monthOf(last)),
+      ]);
     } catch (error) {
       throw new WarehouseError('the lake could not be listed', { cause: error });
     }
-    const concurrency = this.options.concurrency ?? 8;
-    for (let i = 0; i < keys.length; i += concurrency) {
-      const chunk = keys.slice(i, i + concurrency);
-      const bodies = await Promise.all(chunk.map((key) => this.options.source.read(key)));
-      await this.exclusive(() => this.append(tenantId, cache, bodies));
-      for (const key of chunk) cache.files.add(key);
-    }
-    cache.refreshedAt = Date.now();
-    if (keys.length > 0) {
-      this.options.log?.(`warehouse: loaded ${keys.length} lake file(s) of ${tenantId} in ${Date.now() - started} ms`);
+    for (const month of new Set(due.map(monthOf))) state.months.set(month, months.get(month) ?? []);
+    for (const day of due) {
+      const d = state.days.get(day);
+      const jsonKeys = json.get(day) ?? [];
+      const servingKeys = serving.get(day) ?? [];
+      if (d) Object.assign(d, { jsonKeys, servingKeys, listedAt: now });
+      else state.days.set(day, { jsonKeys, servingKeys, listedAt: now, loaded: new Set() });
     }
   }
 
-  private async append(tenantId: string, cache: TenantCache, bodies: Uint8Array[]): Promise<void> {
-    const answers = await this.connection.createAppender('answers');
-    const entities = await this.connection.createAppender('answer_entities');
-    const citations = await this.connection.createAppender('answer_citations');
+  /** Loads Parquet segments; one that cannot be read goes to the NDJSON path (counted `bad_parquet`). */
+  private async loadParquet(
+    tenantId: string,
+    state: TenantState,
+    segments: Segment[],
+    jsonKeys: string[],
+  ): Promise<number> {
+    if (segments.length === 0) return 0;
+    const load = async (batch: Segment[]) => {
+      const local = await this.localFiles(batch.flatMap((segment) => segment.keys));
+      try {
+        const byPart = (i: number) => local.paths.filter((_, k) => k % 3 === i);
+        await this.exclusive(async () => {
+          const files = { answers: byPart(0), entities: byPart(1), citations: byPart(2) };
+          await stageParquet(this.connection, tenantId, files, this.listValue);
+          const { added } = await appendStaged(this.connection, tenantId, state.answers > 0);
+          state.answers += added;
+        });
+      } finally {
+        await local.release();
+      }
+      for (const day of batch.flatMap((segment) => segment.days)) {
+        const d = state.days.get(day);
+        for (const key of d?.jsonKeys ?? []) d?.loaded.add(key);
+      }
+    };
     try {
-      for (const body of bodies) {
-        for (const line of gunzipSync(body).toString('utf8').split('\n')) {
-          if (!line.trim()) continue;
-          const parsed = parseCanonicalEvent(line);
-          // The lake keeps what Firehose was given; only valid answer events of this tenant are loaded.
-          if (!parsed.ok || parsed.event.type !== ANSWER_TYPE || parsed.event.tenantid !== tenantId) continue;
-          const { id, data } = parsed.event;
-          if (cache.events.has(id)) continue;
-          cache.events.add(id);
-          row(answers, 'vvvvvvvvvvvvbib', [
-            tenantId,
-            data.brandId,
-            id,
-            data.answerId,
-            data.runId,
-            data.answeredAt.slice(0, 10),
-            data.provider,
-            data.surface,
-            data.model,
-            data.locale,
-            data.prompt.id,
-            data.prompt.topicId,
-            data.prompt.branded,
-            data.prompt.setVersion,
-            data.refusal,
-          ]);
-          for (const e of data.entities) {
-            row(entities, 'vvvvbiid', [tenantId, id, e.entityId, e.kind, e.mentioned, e.mentions, e.rank, e.sentiment]);
-          }
-          for (const c of data.citations) {
-            row(citations, 'vvvvvv', [tenantId, id, c.url, c.domain, c.class, c.entityId]);
-          }
+      await load(segments);
+      return segments.length;
+    } catch {
+      let loaded = 0;
+      for (const segment of segments) {
+        try {
+          await load([segment]);
+          loaded++;
+        } catch (error) {
+          this.count(tenantId, { bad_parquet: 1 }, `Parquet ${segment.keys[0]}: ${(error as Error).message}`);
+          jsonKeys.push(...segment.days.flatMap((day) => state.days.get(day)?.jsonKeys ?? []));
         }
       }
-      answers.flushSync();
-      entities.flushSync();
-      citations.flushSync();
+      return loaded;
+    }
+  }
+
+  /** Loads NDJSON files (new keys of their days); files DuckDB cannot read are skipped and counted. */
+  private async loadJson(tenantId: string, state: TenantState, keys: string[]): Promise<number> {
+    // In key order and in batches: a batch's memory stays bounded, and an earlier file (delivered first) is always
+    // loaded before a later one, so the first copy of a duplicated event wins across batches too.
+    const sorted = [...keys].sort();
+    for (let i = 0; i < sorted.length; i += JSON_BATCH_FILES) {
+      await this.loadJsonBatch(tenantId, state, sorted.slice(i, i + JSON_BATCH_FILES));
+    }
+    return keys.length;
+  }
+
+  private async loadJsonBatch(tenantId: string, state: TenantState, keys: string[]): Promise<void> {
+    const local = await this.localFiles(keys);
+    try {
+      await this.exclusive(async () => {
+        const skipped = await this.stageJsonSkippingBadFiles(tenantId, local.paths);
+        if (skipped === null) return;
+        const before = Number(
+          (await this.connection.runAndReadAll('SELECT COUNT(*) FROM lake_answers')).getRows()[0]?.[0],
+        );
+        const { added } = await appendStaged(this.connection, tenantId, state.answers > 0);
+        state.answers += added;
+        if (before > added) skipped.duplicate = (skipped.duplicate ?? 0) + before - added;
+        this.count(tenantId, skipped, 'load');
+      });
     } finally {
-      answers.closeSync();
-      entities.closeSync();
-      citations.closeSync();
+      await local.release();
+    }
+    for (const key of keys) {
+      const day = dayOfKey(key);
+      if (day) state.days.get(day)?.loaded.add(key);
+    }
+  }
+
+  /**
+   * Stages the files in one read; when DuckDB refuses the batch (a file that is not gzip, not NDJSON), reads them
+   * one by one to find the bad ones, counts them `unreadable_file` and stages the rest. Null = nothing readable.
+   */
+  private async stageJsonSkippingBadFiles(tenantId: string, paths: string[]): Promise<SkipCounts | null> {
+    try {
+      return await stageJson(this.connection, tenantId, paths, this.listValue);
+    } catch {
+      const good: string[] = [];
+      let bad = 0;
+      for (const path of paths) {
+        try {
+          await stageJson(this.connection, tenantId, [path], this.listValue);
+          good.push(path);
+        } catch (error) {
+          bad++;
+          this.options.log?.(`warehouse: skipped unreadable lake file ${path}: ${(error as Error).message}`);
+        }
+      }
+      if (good.length === 0) {
+        this.count(tenantId, { unreadable_file: bad }, 'load');
+        return null;
+      }
+      const skipped = await stageJson(this.connection, tenantId, good, this.listValue);
+      return { ...skipped, unreadable_file: bad };
+    }
+  }
+
+  /** Local paths for keys: the lake's own paths for a local directory, else copies fetched into the temp dir. */
+  private async localFiles(keys: string[]): Promise<{ paths: string[]; release: () => Promise<void> }> {
+    const { source } = this.options;
+    if (source.localPath) return { paths: keys.map((k) => source.localPath?.(k) as string), release: async () => {} };
+    const dir = await mkdtemp(join(this.cacheDir, 'fetch-'));
+    // The partition folder is kept in the local path: the checks compare each answer's day with it.
+    const paths = keys.map((key, i) =>
+      join(
+        dir,
+        `dt=${dayOfKey(key) ?? 'none'}`,
+        `${String(i).padStart(6, '0')}-${key.slice(key.lastIndexOf('/') + 1).replace(/[^\w.-]/g, '_')}`,
+      ),
+    );
+    const concurrency = this.options.concurrency ?? 16;
+    try {
+      for (let i = 0; i < keys.length; i += concurrency) {
+        await Promise.all(
+          keys.slice(i, i + concurrency).map(async (key, j) => {
+            const path = paths[i + j] as string;
+            await mkdir(dirname(path), { recursive: true });
+            await writeFile(path, await source.read(key));
+          }),
+        );
+      }
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw new WarehouseError('a lake file could not be fetched', { cause: error });
+    }
+    return { paths, release: () => rm(dir, { recursive: true, force: true }) };
+  }
+
+  private count(tenantId: string, skipped: SkipCounts, context: string): void {
+    const state = this.tenant(tenantId);
+    const notable = Object.entries(skipped).filter(([, n]) => (n ?? 0) > 0);
+    for (const [reason, n] of notable) {
+      const key = reason as keyof SkipCounts;
+      state.skipped[key] = (state.skipped[key] ?? 0) + (n ?? 0);
+    }
+    if (notable.some(([reason]) => reason !== 'duplicate')) {
+      this.options.log?.(`warehouse: ${tenantId} ${context} skipped ${JSON.stringify(Object.fromEntries(notable))}`);
+    }
+  }
+
+  /** Drops the least recently queried tenants' rows while more than `maxLoadedAnswers` are loaded. */
+  private async evict(current: string): Promise<void> {
+    const cap = this.options.maxLoadedAnswers ?? 5_000_000;
+    let total = [...this.tenants.values()].reduce((n, t) => n + t.answers, 0);
+    const others = [...this.tenants.entries()]
+      .filter(([id]) => id !== current)
+      .sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    for (const [tenantId, state] of others) {
+      if (total <= cap) return;
+      await this.exclusive(async () => {
+        for (const table of TABLES) await this.connection.run(`DELETE FROM ${table} WHERE tenant_id = ?`, [tenantId]);
+      });
+      total -= state.answers;
+      this.tenants.delete(tenantId);
+      this.options.log?.(`warehouse: dropped ${state.answers} loaded answers of ${tenantId} (memory cap)`);
     }
   }
 
@@ -272,16 +495,4 @@ export class DuckDbWarehouse implements Warehouse {
     this.queue = next.catch(() => {});
     return next;
   }
-}
-
-/** Appends one row; `types` has one letter per column: v = VARCHAR, b = BOOLEAN, i = INTEGER, d = DOUBLE. */
-function row(appender: DuckDBAppender, types: string, values: (string | number | boolean | null)[]): void {
-  values.forEach((value, i) => {
-    if (value === null) appender.appendNull();
-    else if (types[i] === 'b') appender.appendBoolean(Boolean(value));
-    else if (types[i] === 'i') appender.appendInteger(Number(value));
-    else if (types[i] === 'd') appender.appendDouble(Number(value));
-    else appender.appendVarchar(String(value));
-  });
-  appender.endRow();
 }

@@ -16,6 +16,11 @@ const warehouseEnvSchema = z.discriminatedUnion('WAREHOUSE', [
     LAKE_BUCKET: z.string().min(1),
     /** @default 2000 */
     WAREHOUSE_REFRESH_MS: z.coerce.number().int().min(0).default(2000),
+    /** DuckDB's memory_limit (past it DuckDB spills to a temp directory). @default '1GB' */
+    WAREHOUSE_MEMORY_LIMIT: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected a size such as 1GB')
+      .default('1GB'),
   }),
   z
     .object({
@@ -96,6 +101,7 @@ export async function createWarehouse(config: WarehouseEnv, log?: (line: string)
   return DuckDbWarehouse.create({
     source: s3LakeSource(createS3Client(config), config.LAKE_BUCKET),
     refreshIntervalMs: config.WAREHOUSE_REFRESH_MS,
+    memoryLimit: config.WAREHOUSE_MEMORY_LIMIT,
     ...(log ? { log } : {}),
   });
 }

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { LakeSource } from '../../../functions/adapters/warehouse/duckdb-warehouse.ts';
+import type { LakeSource } from '../../../functions/adapters/warehouse/lake-source.ts';
 import type { AnswerAnalyzedEvent } from '../../../shared/events/schemas.ts';
 
 let counter = 0;
@@ -99,22 +99,41 @@ function entity(id: string, kind: 'brand' | 'competitor', mentioned: boolean, ra
   };
 }
 
-/** An in-memory lake with the production key layout; `put` adds one gzip NDJSON file. */
-export function memoryLake(): LakeSource & { put(events: unknown[], raw?: string): string; reads: number } {
+/**
+ * An in-memory lake with the production key layout; `put` adds gzip NDJSON files, one per event day (as Firehose
+ * partitions on the event time), `raw` lines going into the first day's file.
+ */
+export function memoryLake(): LakeSource & {
+  put(events: unknown[], raw?: string): string;
+  putRaw(key: string, body: Uint8Array): void;
+  keys(): string[];
+  reads: number;
+} {
   const files = new Map<string, Uint8Array>();
   const lake = {
     reads: 0,
     put(events: unknown[], raw = '') {
+      const byDay = new Map<string, unknown[]>();
+      for (const event of events) {
+        const day = (event as AnswerAnalyzedEvent).time.slice(0, 10);
+        byDay.set(day, [...(byDay.get(day) ?? []), event]);
+      }
       const first = events[0] as AnswerAnalyzedEvent | undefined;
       const tenant = first?.tenantid ?? 'ws_unknown';
-      const key = `tenants/${tenant}/events/type=promptpulse.answer.analyzed/dt=${first?.time.slice(0, 10)}/f${files.size}.json.gz`;
-      files.set(key, gzipSync(`${events.map((e) => JSON.stringify(e)).join('\n')}\n${raw}`));
-      return key;
+      let firstKey = '';
+      for (const [day, group] of byDay) {
+        const key = `tenants/${tenant}/events/type=promptpulse.answer.analyzed/dt=${day}/f${String(files.size).padStart(5, '0')}.json.gz`;
+        files.set(key, gzipSync(`${group.map((e) => JSON.stringify(e)).join('\n')}\n${firstKey ? '' : raw}`));
+        firstKey ||= key;
+      }
+      return firstKey;
     },
-    async listAnswerFiles(tenantId: string) {
-      return [...files.keys()].filter((k) =>
-        k.startsWith(`tenants/${tenantId}/events/type=promptpulse.answer.analyzed/`),
-      );
+    putRaw(key: string, body: Uint8Array) {
+      files.set(key, body);
+    },
+    keys: () => [...files.keys()].sort(),
+    async *list(prefix: string, startAfter?: string) {
+      yield [...files.keys()].filter((k) => k.startsWith(prefix) && (!startAfter || k > startAfter)).sort();
     },
     async listTenants() {
       return [...new Set([...files.keys()].map((k) => k.split('/')[1] as string))];
@@ -124,6 +143,9 @@ export function memoryLake(): LakeSource & { put(events: unknown[], raw?: string
       const body = files.get(key);
       if (!body) throw new Error(`no such key ${key}`);
       return body;
+    },
+    async write(key: string, body: Uint8Array) {
+      files.set(key, body);
     },
   };
   return lake;
