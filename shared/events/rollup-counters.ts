@@ -38,6 +38,24 @@ export type EntityCounterName =
   | 'pr'; // primary recommendation
 
 /**
+ * Per-prompt counters, kept in fine cells only (a brand total would hold every prompt's): the clusters of the
+ * interval estimators. Answers to one prompt are not independent (its samples share the prompt and the run), so an
+ * interval needs each prompt's totals, not only their sum (shared/statistics/clustered.ts). Names:
+ * `p#<promptId>#<name>` and `p#<promptId>#<entityId>#<name>`; like every counter they are sums, so they add up
+ * over cells and periods, and they are applied and deduplicated with the event that carries them.
+ */
+export const PROMPT_COUNTER_PREFIX = 'p#';
+export type PromptCounterName =
+  | 'n' // answers to the prompt
+  | 'b' // of them, answers to a branded prompt (a prompt is branded or not: b is 0 or n)
+  | 'cit'; // citations
+export type PromptEntityCounterName = 'm' | 'mv' | 'rk' | 'rkN' | 's' | 'sN' | 'as' | 'asN' | 'oc' | 'ca';
+export const promptCounter = (promptId: string, name: PromptCounterName) => `p#${promptId}#${name}`;
+export const promptEntityCounter = (promptId: string, entityId: string, name: PromptEntityCounterName) =>
+  `p#${promptId}#${entityId}#${name}`;
+export const isPromptCounter = (name: string) => name.startsWith(PROMPT_COUNTER_PREFIX);
+
+/**
  * Non-integer increments are rounded to 1e-9: DynamoDB keeps numbers as exact decimals of at most 38 digits, and
  * sums of full binary doubles would run out of digits; 1e-9 is far below anything a metric shows.
  */

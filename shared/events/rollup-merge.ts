@@ -338,24 +338,69 @@ export function rollupItemIds(entry: RollupEntry): string[] {
 }
 
 /**
+ * How many counters one stored item may receive in one update. Why: DynamoDB caps an update expression at 4 KB and
+ * each added counter costs ~9 bytes of it (functions/adapters/aws/dynamodb-support.ts refuses longer ones).
+ */
+export const MAX_COUNTERS_PER_UPDATE = 380;
+
+/** Upper bound of the counters a week cell receives from the entries so far (per-prompt counters included). */
+class CellCounterBudget {
+  private readonly cells = new Map<string, { entities: Set<string>; prompts: Map<string, Set<string>> }>();
+
+  /** The estimate for the entry's week cell if the entry were added (0 for entries without a cell). */
+  withEntry(entry: RollupEntry, commit: boolean): number {
+    if (!entry.cell) return 0;
+    const key = `${entry.tenantId}\u0000${entry.brandId}\u0000${isoWeekOf(entry.day)}\u0000${cellKeyWithin(entry.cell)}`;
+    const cell = this.cells.get(key) ?? { entities: new Set<string>(), prompts: new Map<string, Set<string>>() };
+    const entities = new Set(cell.entities);
+    const prompts = new Map(cell.prompts);
+    if (entry.answer) {
+      const touched = new Set(prompts.get(entry.answer.prompt.id));
+      for (const e of entry.answer.entities) {
+        entities.add(e.entityId);
+        if (e.mentioned || e.mentions > 0 || e.ownedCitations > 0) touched.add(e.entityId);
+      }
+      prompts.set(entry.answer.prompt.id, touched);
+    }
+    if (commit) this.cells.set(key, { entities, prompts });
+    // Answer counters, entity counters, then per prompt its own and 10 per entity it touched (rollup-counters.ts).
+    let estimate = 7 + 16 * entities.size + Object.keys(entry.counters ?? {}).length;
+    for (const touched of prompts.values()) estimate += 3 + 10 * touched.size;
+    return estimate;
+  }
+}
+
+/**
  * Splits entries, in order, into consecutive chunks whose marker + touched items fit one transaction of at most
- * `maxItems` items. Consecutive: a failed chunk means everything before it is stored and nothing from it on.
+ * `maxItems` items, and whose merged cells stay within {@link MAX_COUNTERS_PER_UPDATE} counters. Consecutive: a
+ * failed chunk means everything before it is stored and nothing from it on.
  */
 export function chunkRollupEntries(entries: readonly RollupEntry[], maxItems: number): RollupEntry[][] {
   const chunks: RollupEntry[][] = [];
   let current: RollupEntry[] = [];
   let items = new Set<string>();
+  let budget = new CellCounterBudget();
   for (const entry of entries) {
     const ids = rollupItemIds(entry);
     const added = ids.filter((id) => !items.has(id)).length + 1;
-    if (current.length > 0 && items.size + current.length + added > maxItems) {
+    if (
+      current.length > 0 &&
+      (items.size + current.length + added > maxItems || budget.withEntry(entry, false) > MAX_COUNTERS_PER_UPDATE)
+    ) {
       chunks.push(current);
       current = [];
       items = new Set();
+      budget = new CellCounterBudget();
     }
     current.push(entry);
+    budget.withEntry(entry, true);
     for (const id of ids) items.add(id);
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
+}
+
+/** The counters a merged item stores: a fine cell keeps per-prompt counters, a brand total does not. */
+export function itemCounters(item: MergedRollupItem): RollupCounters {
+  return item.sums.toCounters(item.dims !== null);
 }

@@ -2,7 +2,16 @@
  * Batch accumulation of rollup counters (see the comment below for why it is arrays, not objects).
  */
 
-import { type EntityCounterName, entityCounter, type RollupCounters, round9 } from './rollup-counters.ts';
+import {
+  type EntityCounterName,
+  entityCounter,
+  isPromptCounter,
+  type PromptEntityCounterName,
+  promptCounter,
+  promptEntityCounter,
+  type RollupCounters,
+  round9,
+} from './rollup-counters.ts';
 import type { AnswerAnalyzedData } from './schemas.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -144,7 +153,39 @@ export class CounterSums {
       }
       a[at + ENTITY_SIZE] = (a[at + ENTITY_SIZE] as number) | mask;
     }
+    this.addPromptCounters(data);
     return this;
+  }
+
+  /** The answer's per-prompt counters (rollup-counters.ts), by name: they are few per answer and only in cells. */
+  private addPromptCounters(data: AnswerAnalyzedData): void {
+    const named = this.named ?? {};
+    this.named = named;
+    const pid = data.prompt.id;
+    const names = promptCounterNames(pid);
+    bump(named, names[0] as string, 1);
+    if (data.prompt.branded) bump(named, names[1] as string, 1);
+    bump(named, names[2] as string, data.citations.length);
+    for (const e of data.entities) {
+      const en = promptEntityCounterNames(pid, e.entityId);
+      bump(named, en[MV] as string, e.mentions);
+      bump(named, en[OC] as string, e.ownedCitations);
+      if (e.ownedCitations > 0) bump(named, en[CA] as string, 1);
+      if (!e.mentioned) continue;
+      bump(named, en[M] as string, 1);
+      if (e.rank !== null) {
+        bump(named, en[RKN] as string, 1);
+        bump(named, en[RK] as string, e.rank);
+      }
+      if (e.sentiment !== null) {
+        bump(named, en[ASN] as string, 1);
+        bump(named, en[AS] as string, e.sentiment);
+      }
+      for (const v of e.mentionSentiments) {
+        bump(named, en[SN] as string, 1);
+        bump(named, en[S] as string, v);
+      }
+    }
   }
 
   /** Adds counters by name. */
@@ -178,17 +219,20 @@ export class CounterSums {
     return new CounterSums().addSums(this);
   }
 
-  /** The counters by name (the stored attribute names without their `c#` prefix); untouched counters omitted. */
-  toCounters(): RollupCounters {
+  /**
+   * The counters by name (the stored attribute names without their `c#` prefix); untouched counters omitted, and
+   * per-prompt counters too unless `perPrompt` (a brand total does not keep them).
+   */
+  toCounters(perPrompt = true): RollupCounters {
     const out: RollupCounters = {};
     this.forEach((name, value) => {
       out[name] = out[name] === undefined ? value : round9((out[name] as number) + value);
-    });
+    }, perPrompt);
     return out;
   }
 
   /** Every touched counter by name (a name may come twice when also added by name: the caller sums). */
-  forEach(visit: (name: string, value: number) => void): void {
+  forEach(visit: (name: string, value: number) => void, perPrompt = true): void {
     const values = this.values;
     const answerTouched = values[ANSWER_SIZE] as number;
     for (let i = 0; i < ANSWER_SIZE; i++)
@@ -199,8 +243,56 @@ export class CounterSums {
       const touched = values[at + ENTITY_SIZE] as number;
       for (let i = 0; i < ENTITY_SIZE; i++) if (touched & (1 << i)) visit(names[i] as string, values[at + i] as number);
     }
-    if (this.named) for (const k in this.named) visit(k, this.named[k] as number);
+    if (this.named) for (const k in this.named) if (perPrompt || !isPromptCounter(k)) visit(k, this.named[k] as number);
   }
+}
+
+/** Adds a rounded non-zero increment to a counter by name. */
+function bump(named: RollupCounters, name: string, value: number): void {
+  const v = round9(value);
+  if (v !== 0) named[name] = round9((named[name] ?? 0) + v);
+}
+
+// Per-prompt names in the order of ENTITY_COUNTER_NAMES' indexes (unused slots are never read), built once per
+// prompt and entity (bounded caches): a run repeats the same few prompts and entities.
+const PROMPT_ENTITY_SLOTS: (PromptEntityCounterName | null)[] = [
+  'm',
+  'mv',
+  null,
+  'rk',
+  null,
+  'rkN',
+  's',
+  null,
+  'sN',
+  'as',
+  null,
+  'asN',
+  'oc',
+  'ca',
+  null,
+  null,
+];
+const promptNameCache = new Map<string, readonly string[]>();
+function promptCounterNames(promptId: string): readonly string[] {
+  let names = promptNameCache.get(promptId);
+  if (!names) {
+    if (promptNameCache.size >= 20_000) promptNameCache.clear();
+    names = [promptCounter(promptId, 'n'), promptCounter(promptId, 'b'), promptCounter(promptId, 'cit')];
+    promptNameCache.set(promptId, names);
+  }
+  return names;
+}
+const promptEntityNameCache = new Map<string, readonly string[]>();
+function promptEntityCounterNames(promptId: string, entityId: string): readonly string[] {
+  const key = `${promptId}\u0000${entityId}`;
+  let names = promptEntityNameCache.get(key);
+  if (!names) {
+    if (promptEntityNameCache.size >= 20_000) promptEntityNameCache.clear();
+    names = PROMPT_ENTITY_SLOTS.map((name) => (name === null ? '' : promptEntityCounter(promptId, entityId, name)));
+    promptEntityNameCache.set(key, names);
+  }
+  return names;
 }
 
 const entityNameCache = new Map<string, readonly string[]>();
