@@ -258,14 +258,14 @@ class BenchRollupStore implements RollupStore {
   async readDays(tenantId: string, brandId: string, from: string, to: string) {
     return this.read(tenantId, brandId, 'day', false, from, to).map(({ item, sums }) => ({
       day: item.period,
-      counters: sums.toCounters(),
+      counters: sums.toCounters(false),
     }));
   }
 
   async readWeeks(tenantId: string, brandId: string, from: string, to: string) {
     return this.read(tenantId, brandId, 'week', false, from, to).map(({ item, sums }) => ({
       period: item.period,
-      counters: sums.toCounters(),
+      counters: sums.toCounters(false),
     }));
   }
 

@@ -153,17 +153,25 @@ export class AnswerMarket {
           const k = Math.floor(r() * 3);
           for (let j = 0; j < k; j++) cited.push(`source${topicIndex * 4 + Math.floor(r() * 6)}.example`);
           let brandSentiment: number | null = null;
+          // Per-prompt counters as the rollups keep them (shared/events/rollup-counters.ts): the API's clusters.
+          const pc = `p#${prompt.id}#`;
           add(c, 'n', 1);
+          add(c, `${pc}n`, 1);
           if (!prompt.branded) add(c, 'nNB', 1);
+          else add(c, `${pc}b`, 1);
           for (const e of mentioned) {
             const i = ENTITIES.indexOf(e);
             add(c, `e#${e}#m`, 1);
             add(c, `e#${e}#mv`, 1);
+            add(c, `${pc}${e}#m`, 1);
+            add(c, `${pc}${e}#mv`, 1);
             if (!prompt.branded) add(c, `e#${e}#mvNB`, 1);
             if (r() < 0.3) {
               cited.push(DOMAINS[i] as string);
               add(c, `e#${e}#oc`, 1);
               add(c, `e#${e}#ca`, 1);
+              add(c, `${pc}${e}#oc`, 1);
+              add(c, `${pc}${e}#ca`, 1);
             }
             if (e === BRAND) {
               const value = Math.max(
@@ -175,10 +183,13 @@ export class AnswerMarket {
                 add(c, `e#${e}#${name}`, value);
                 add(c, `e#${e}#${name}2`, value * value);
                 add(c, `e#${e}#${name}N`, 1);
+                add(c, `${pc}${e}#${name}`, value);
+                add(c, `${pc}${e}#${name}N`, 1);
               }
             }
           }
           add(c, 'cit', cited.length);
+          add(c, `${pc}cit`, cited.length);
           if (keepAnswers) {
             answers.push({
               answerId: `ans_${day}_${provider}_${prompt.id}_${s}`,

@@ -4,7 +4,13 @@
  * (design-effect Wilson, clustered means) for answers that are not independent (shared/statistics/clustered.ts).
  */
 
-import { type ClusterTotals, clusteredRatio, designEffect } from '../statistics/clustered.ts';
+import {
+  type ClusteredRatio,
+  type ClusterTotals,
+  clusteredRatio,
+  designEffect,
+  nestedClusteredRatio,
+} from '../statistics/clustered.ts';
 import { t95 } from '../statistics/distributions.ts';
 
 /** z for a two-sided 95% interval. */
@@ -18,8 +24,12 @@ export interface Proportion {
   n: number;
   /** k/n, or null when n = 0. */
   value: number | null;
-  /** 95% Wilson interval [low, high]; [0, 1] when n = 0 (nothing is known). */
+  /** 95% Wilson interval [low, high] (design-effect Wilson when clustered); [0, 1] when n = 0 (nothing is known). */
   ci: [number, number];
+  /** Clusters the interval was estimated over (prompts); 0 = none known, the answers taken as independent. */
+  clusters?: number;
+  /** Design effect (robust variance over the binomial one, ≥ 1) when clustered. */
+  deff?: number;
 }
 
 /** A mean with its sample size and a 95% normal-approximation interval (null below n = 2). */
@@ -28,6 +38,8 @@ export interface MeanEstimate {
   value: number | null;
   sd: number | null;
   ci: [number, number] | null;
+  /** Clusters the interval was estimated over (prompts); 0 or absent = the values taken as independent. */
+  clusters?: number;
 }
 
 /** Wilson score interval for k successes out of n. */
@@ -56,7 +68,7 @@ export function wilsonDesign(k: number, n: number, deff: number, z = Z95): [numb
 
 /** A proportion estimated over clusters: its design effect, effective sample size and cluster count. */
 export interface ClusteredProportion extends Proportion {
-  /** Clusters (days of the scope) the answers fall into. */
+  /** Clusters (prompts, or days of a scope) the answers fall into. */
   clusters: number;
   /** Robust variance over the binomial one (≥ 1). */
   deff: number;
@@ -64,18 +76,36 @@ export interface ClusteredProportion extends Proportion {
   nEffective: number;
 }
 
+/** One cluster of a proportion: k successes of n trials, optionally nested in a coarser group (see below). */
+export interface ProportionCluster {
+  k: number;
+  n: number;
+  group?: string;
+}
+
+/** Robust ratio over clusters: nested (fine clusters within groups) when every cluster names its group. */
+function robustRatio(cells: readonly (ClusterTotals & { group?: string })[]): ClusteredRatio {
+  return cells.length > 0 && cells.every((c) => c.group !== undefined)
+    ? nestedClusteredRatio(cells as (ClusterTotals & { group: string })[])
+    : clusteredRatio(cells);
+}
+
 /**
- * Proportion over clusters of (k successes, n trials), with the design-effect Wilson interval at Student's t with
- * clusters − 1 degrees of freedom (the design effect itself is estimated from that few clusters). Below two
- * clusters the design effect cannot be estimated: the plain Wilson interval, flagged by `clusters`.
+ * THE interval of a proportion in PromptPulse (the Analytics API, the web's tables and charts, the action engine):
+ * a proportion over clusters of (k successes, n trials), with the design-effect Wilson interval (the Wilson interval
+ * of the effective sample n/deff) at Student's t with clusters − 1 degrees of freedom (the design effect itself is
+ * estimated from that few clusters). When the robust variance does not exceed the binomial one (deff = 1: nothing
+ * shows the answers to be correlated) the interval is the plain Wilson one at z. Below two clusters the design
+ * effect cannot be estimated: the plain Wilson interval, flagged by `clusters`. Clusters that name a `group` are
+ * nested: see `nestedClusteredRatio`.
  */
-export function clusteredProportion(cells: readonly { k: number; n: number }[]): ClusteredProportion {
-  const r = clusteredRatio(cells.map((c) => ({ n: c.n, sum: c.k })));
+export function clusteredProportion(cells: readonly ProportionCluster[]): ClusteredProportion {
+  const r = robustRatio(cells.map((c) => ({ n: c.n, sum: c.k, ...(c.group !== undefined ? { group: c.group } : {}) })));
   const k = cells.reduce((a, c) => a + (c.n > 0 ? c.k : 0), 0);
   const n = r.n;
   const p = n > 0 ? k / n : 0;
   const deff = designEffect(p, n, r.se);
-  const z = r.df >= 1 ? t95(r.df) : Z95;
+  const z = r.df >= 1 && deff > 1 ? t95(r.df) : Z95;
   return {
     k,
     n,
@@ -97,16 +127,22 @@ export interface ClusteredMean extends MeanEstimate {
 /**
  * Mean over clusters of (n, Σx, Σx²): the 95% interval is mean ± t(clusters − 1) × the cluster-robust standard
  * error, never narrower than the independent-values one. Below two clusters, the independent-values interval.
+ * `totalSumSq` gives Σx² over all values when the clusters do not carry their own (per-prompt rollup counters).
  */
-export function clusteredMean(cells: readonly ClusterTotals[]): ClusteredMean {
+export function clusteredMean(
+  cells: readonly (ClusterTotals & { group?: string })[],
+  totalSumSq?: number,
+): ClusteredMean {
   const n = cells.reduce((a, c) => a + Math.max(0, c.n), 0);
   const sum = cells.reduce((a, c) => a + (c.n > 0 ? c.sum : 0), 0);
-  const sumSq = cells.reduce((a, c) => a + (c.n > 0 ? (c.sumSq ?? 0) : 0), 0);
+  const sumSq = totalSumSq ?? cells.reduce((a, c) => a + (c.n > 0 ? (c.sumSq ?? 0) : 0), 0);
   const iid = meanFromTotals(n, sum, sumSq);
-  const r = clusteredRatio(cells);
+  const r = robustRatio(cells);
   if (iid.value === null || r.se === null || iid.sd === null) return { ...iid, clusters: r.clusters, se: null, df: 0 };
-  const se = Math.max(r.se, iid.sd / Math.sqrt(n));
-  const half = t95(r.df) * se;
+  const iidSe = iid.sd / Math.sqrt(n);
+  // As for proportions: the independent-values interval (at z) unless the robust variance exceeds it.
+  const se = Math.max(r.se, iidSe);
+  const half = (r.se > iidSe ? t95(r.df) : Z95) * se;
   return { ...iid, ci: [iid.value - half, iid.value + half], clusters: r.clusters, se, df: r.df };
 }
 

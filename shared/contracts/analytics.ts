@@ -30,13 +30,20 @@ const proportion = z.object({
   k: z.number(),
   n: z.number(),
   value: z.number().nullable(),
+  /** 95% interval: design-effect Wilson over prompt runs (docs/analysis.md, "Intervals"); plain Wilson when `clusters` is 0. */
   ci: z.tuple([z.number(), z.number()]),
+  /** Prompt runs (a prompt's answers from one provider on one day or week) the interval was estimated over; 0 = none known. */
+  clusters: z.number().optional(),
+  /** Design effect: the clustered variance over the independent-answers one (≥ 1). */
+  deff: z.number().optional(),
 });
 const mean = z.object({
   n: z.number(),
   value: z.number().nullable(),
   sd: z.number().nullable(),
   ci: z.tuple([z.number(), z.number()]).nullable(),
+  /** Prompt runs the interval was estimated over; 0 = none known (values taken as independent). */
+  clusters: z.number().optional(),
 });
 
 export const EntityMetricsSchema = z.object({

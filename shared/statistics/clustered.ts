@@ -44,6 +44,34 @@ export function clusteredRatio(clusters: readonly ClusterTotals[]): ClusteredRat
   return { value, n, clusters: g, se: Math.sqrt((g / (g - 1)) * ss) / n, df: g - 1 };
 }
 
+/** A cluster's totals and the coarser group it is nested in (a prompt's run within its provider-day or day). */
+export interface NestedClusterTotals extends ClusterTotals {
+  group: string;
+}
+
+/**
+ * Cluster-robust ratio over fine clusters nested in groups: the larger of the fine-cluster and the group-cluster
+ * robust variance, with the degrees of freedom of the one used. Why both: a group-level shock (a model's day, a
+ * day's news) is shared by every fine cluster of the group, so the fine estimate alone is too small when such shocks
+ * exist; with few groups (one day of data) the group estimate alone is unusable, and the fine one (a prompt's
+ * samples share the prompt and the run) is what is left.
+ */
+export function nestedClusteredRatio(cells: readonly NestedClusterTotals[]): ClusteredRatio {
+  const fine = clusteredRatio(cells);
+  const groups = new Map<string, ClusterTotals>();
+  for (const c of cells) {
+    if (!(c.n > 0)) continue;
+    const g = groups.get(c.group) ?? { n: 0, sum: 0 };
+    g.n += c.n;
+    g.sum += c.sum;
+    groups.set(c.group, g);
+  }
+  const coarse = clusteredRatio([...groups.values()]);
+  if (coarse.se === null) return fine;
+  if (fine.se === null || coarse.se > fine.se) return { ...coarse, clusters: fine.clusters };
+  return fine;
+}
+
 /** Design effect of a clustered proportion: robust variance over the binomial one, never below 1. */
 export function designEffect(p: number, n: number, se: number | null): number {
   if (se === null || !(n > 0) || p <= 0 || p >= 1) return 1;

@@ -1,6 +1,7 @@
 import type { MetricOptions, MetricsReport } from '../analysis/metrics.ts';
 import {
   addDays,
+  cellClusters,
   isoWeekOf,
   isoWeekStart,
   matchesFilter,
@@ -104,13 +105,12 @@ export interface BrandMetricsQuery extends Omit<MetricOptions, 'brandId'> {
   filter?: RollupFilter;
 }
 
-const isEmpty = (filter: RollupFilter) => Object.values(filter).every((v) => v === undefined);
-
 /**
- * Summed counters of a brand over days `from`..`to`: whole ISO weeks inside the period from the week items, the
- * days before the first and after the last whole week from the day items. Why: a year is then ~52 week items and at
- * most 12 day items instead of 365, which keeps the overview fast however long the period. Totals when no filter is
- * given, else the matching fine cells.
+ * Summed counters of a brand over days `from`..`to`: whole ISO weeks inside the period from the week cells, the
+ * days before the first and after the last whole week from the day cells. Why: a year is then ~52 weeks of cells
+ * and at most 12 days of them instead of 365, which keeps the overview fast however long the period. Always cells,
+ * filtered or not: their per-prompt counters are the clusters of the intervals, kept apart per cell
+ * ({@link cellClusters}); a brand total does not keep them.
  */
 export async function readRollupCounters(
   deps: { rollups: RollupStore },
@@ -119,24 +119,15 @@ export async function readRollupCounters(
   const { tenantId, brandId, from, to } = query;
   const filter = query.filter ?? {};
   const split = splitIntoWeeks(from, to);
+  const cellsOf = (a: string, b: string, granularity: RollupGranularity) =>
+    deps.rollups
+      .readCells(tenantId, brandId, a, b, granularity)
+      .then((cells) => cells.filter((c) => matchesFilter(c.dims, filter)).map(cellClusters));
+  if (!split.weeks) return sumCounters(await cellsOf(from, to, 'day'));
   const reads: Promise<RollupCounters[]>[] = [];
-  const readDaysOf = (a: string, b: string) =>
-    isEmpty(filter)
-      ? deps.rollups.readDays(tenantId, brandId, a, b).then((days) => days.map((d) => d.counters))
-      : deps.rollups
-          .readCells(tenantId, brandId, a, b, 'day')
-          .then((cells) => cells.filter((c) => matchesFilter(c.dims, filter)).map((c) => c.counters));
-  if (!split.weeks) return sumCounters(await readDaysOf(from, to));
-  if (split.before) reads.push(readDaysOf(...split.before));
-  if (split.after) reads.push(readDaysOf(...split.after));
-  const [firstWeek, lastWeek] = split.weeks;
-  reads.push(
-    isEmpty(filter)
-      ? deps.rollups.readWeeks(tenantId, brandId, firstWeek, lastWeek).then((weeks) => weeks.map((w) => w.counters))
-      : deps.rollups
-          .readCells(tenantId, brandId, firstWeek, lastWeek, 'week')
-          .then((cells) => cells.filter((c) => matchesFilter(c.dims, filter)).map((c) => c.counters)),
-  );
+  if (split.before) reads.push(cellsOf(...split.before, 'day'));
+  if (split.after) reads.push(cellsOf(...split.after, 'day'));
+  reads.push(cellsOf(...split.weeks, 'week'));
   return sumCounters((await Promise.all(reads)).flat());
 }
 
@@ -193,10 +184,8 @@ export async function readBrandMetricsSeries(
   const dayCounters = async (a: string, b: string): Promise<Map<string, RollupCounters[]>> => {
     const byDay = new Map<string, RollupCounters[]>();
     const push = (key: string, c: RollupCounters) => byDay.set(key, [...(byDay.get(key) ?? []), c]);
-    if (isEmpty(filter)) for (const d of await deps.rollups.readDays(tenantId, brandId, a, b)) push(d.day, d.counters);
-    else
-      for (const c of await deps.rollups.readCells(tenantId, brandId, a, b, 'day'))
-        if (matchesFilter(c.dims, filter)) push(c.period, c.counters);
+    for (const c of await deps.rollups.readCells(tenantId, brandId, a, b, 'day'))
+      if (matchesFilter(c.dims, filter)) push(c.period, cellClusters(c));
     return byDay;
   };
   const buckets: MetricsBucket[] = [];
@@ -215,16 +204,14 @@ export async function readBrandMetricsSeries(
   const [edgeDays, weekItems] = await Promise.all([
     Promise.all([split.before, split.after].map((range) => (range ? dayCounters(...range) : new Map()))),
     split.weeks
-      ? isEmpty(filter)
-        ? deps.rollups.readWeeks(tenantId, brandId, ...split.weeks)
-        : deps.rollups
-            .readCells(tenantId, brandId, ...split.weeks, 'week')
-            .then((cells) => cells.filter((c) => matchesFilter(c.dims, filter)))
+      ? deps.rollups
+          .readCells(tenantId, brandId, ...split.weeks, 'week')
+          .then((cells) => cells.filter((c) => matchesFilter(c.dims, filter)))
       : Promise.resolve([]),
   ]);
   const byWeek = new Map<string, RollupCounters[]>();
   const push = (week: string, c: RollupCounters) => byWeek.set(week, [...(byWeek.get(week) ?? []), c]);
-  for (const item of weekItems) push(item.period, item.counters);
+  for (const item of weekItems) push(item.period, cellClusters(item));
   if (!split.weeks) for (const [day, cs] of await dayCounters(from, to)) for (const c of cs) push(isoWeekOf(day), c);
   for (const days of edgeDays) for (const [day, cs] of days) for (const c of cs) push(isoWeekOf(day), c);
   for (let monday = isoWeekStart(isoWeekOf(from)); monday <= to; monday = addDays(monday, 7)) {

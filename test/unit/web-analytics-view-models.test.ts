@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { meanEstimate, proportion, wilson } from '../../shared/analysis/stats.ts';
+import { meanEstimate, proportion, wilson, wilsonDesign } from '../../shared/analysis/stats.ts';
 import type { PromptEntityRow } from '../../shared/contracts/analytics.ts';
 import type { DrilldownMention } from '../../shared/contracts/drilldown.ts';
 import type { EntityMetricsView } from '../../shared/contracts/index.ts';
+import { t95 } from '../../shared/statistics/distributions.ts';
 import { chartDomain, intervalData, sparklineData } from '../../web/src/features/analytics/charts.tsx';
 import { drilldownCsv } from '../../web/src/features/analytics/drilldown.tsx';
 import { buildHeatmap, heatColors, sortHeatRows } from '../../web/src/features/analytics/heatmap-model.ts';
@@ -127,6 +128,10 @@ describe('buildHeatmap (prompts × competitors)', () => {
     expect(first?.answers).toBe(40);
     expect(first?.cells.map((c) => c.rate)).toEqual([0.9, 0.1, 0.05]);
     expect(first?.cells[0]?.ci).toEqual(wilson(36, 40));
+    // With the scope's design effect (the metrics API's), the cell's interval is the design-effect Wilson one:
+    // 36/40 at deff 2 is the Wilson interval of 18/20.
+    const clustered = buildHeatmap(rows, brand, texts, 2).rows.find((r) => r.promptId === 'prm_1');
+    expect(clustered?.cells[0]?.ci).toEqual(wilson(18, 20));
     const third = map.rows.find((r) => r.promptId === 'prm_3');
     expect(third?.prompt).toBe('Prompt no longer in the current set');
     expect(third?.cells[2]).toEqual({ entityId: 'cmp_g', mentioned: null, rate: null, ci: null });
@@ -239,10 +244,18 @@ describe('chart data (recharts)', () => {
       ['2026-11-03', 20, 0],
       ['2026-11-04', 0, null],
     ]);
+    // Each day's interval borrows the period's design effect over its provider-days (the rows): 5/10, 5/10, 0/20,
+    // R = ¼, residuals 2.5, 2.5, −5 → Σ² = 37.5, se = √(3/2 · 37.5)/40 = 0.1875, deff = 0.1875² / (¼·¾/40) = 7.5.
+    expect(points[0]?.ci?.[0]).toBeCloseTo(wilsonDesign(10, 20, 7.5)[0], 10);
+    expect(points[0]?.ci?.[1]).toBeCloseTo(wilsonDesign(10, 20, 7.5)[1], 10);
     const noise = trendNoise(points);
-    expect(noise.band).toEqual(wilson(10, 40));
+    // The band is clustered by day: 10/20 and 0/20, R = ¼, residuals ±5 → se = √(2 · 50)/40 = ¼,
+    // deff = (1/16) / (3/640) = 40/3, at t(1): two days that disagree this much say little about the period.
+    const band = wilsonDesign(10, 40, 40 / 3, t95(1));
+    expect(noise.band?.[0]).toBeCloseTo(band[0], 10);
+    expect(noise.band?.[1]).toBeCloseTo(band[1], 10);
     expect(noise.withData).toBe(2);
-    // 10/20 overlaps the period's 10/40 interval; 0/20 (interval 0 – 16%) does too: both inside the noise.
+    // Both days' intervals overlap the period's band: both inside the noise.
     expect(noise.inside).toBe(2);
   });
 });

@@ -3,6 +3,7 @@ import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-
 import {
   chunkRollupEntries,
   deltaEntry,
+  itemCounters,
   type MergedRollupItem,
   mergeRollupEntries,
   type RollupDelta,
@@ -192,7 +193,7 @@ export class DynamoDbRollupStore implements RollupStore {
       : weekly
         ? { type: 'RollupWeek', week: period }
         : { type: 'RollupDay', day: period };
-    return { TableName: this.tableName, Key: key, ...counterUpdate(item.sums.toCounters(), descriptive) };
+    return { TableName: this.tableName, Key: key, ...counterUpdate(itemCounters(item), descriptive) };
   }
 
   /**

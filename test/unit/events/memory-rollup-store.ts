@@ -1,5 +1,6 @@
 import {
   deltaEntry,
+  itemCounters,
   matchesFilter,
   mergeRollupEntries,
   type RollupCounters,
@@ -47,17 +48,17 @@ export class MemoryRollupStore implements RollupStore {
           const map = item.granularity === 'day' ? this.cells : this.weekCells;
           const key = `${owner}${item.period}|${JSON.stringify(item.dims)}`;
           const cell = map.get(key) ?? { period: item.period, dims: item.dims, counters: {} };
-          cell.counters = sumCounters([cell.counters, item.sums.toCounters()]);
+          cell.counters = sumCounters([cell.counters, itemCounters(item)]);
           map.set(key, cell);
         } else if (item.granularity === 'day') {
           const key = `${owner}${item.period}`;
           const day = this.days.get(key) ?? { day: item.period, counters: {} };
-          day.counters = sumCounters([day.counters, item.sums.toCounters()]);
+          day.counters = sumCounters([day.counters, itemCounters(item)]);
           this.days.set(key, day);
         } else {
           const key = `${owner}${item.period}`;
           const week = this.weeks.get(key) ?? { period: item.period, counters: {} };
-          week.counters = sumCounters([week.counters, item.sums.toCounters()]);
+          week.counters = sumCounters([week.counters, itemCounters(item)]);
           this.weeks.set(key, week);
         }
       }

@@ -63,6 +63,18 @@ describe('ISO weeks', () => {
   });
 });
 
+const withoutPromptCounters = (c: Record<string, number>) =>
+  Object.fromEntries(Object.entries(c).filter(([k]) => !k.startsWith('p#')));
+/** Answers per prompt id from per-prompt counters, whatever cell each cluster key names (`p#[cell|]promptId#n`). */
+const perPromptAnswers = (c: Record<string, number>) => {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(c)) {
+    const m = /^p#(?:[^#]*\|)?([^#|]+)#n$/.exec(k);
+    if (m) out[m[1] as string] = (out[m[1] as string] ?? 0) + v;
+  }
+  return out;
+};
+
 describe('weekly rollups next to daily ones', () => {
   it('a merged batch: day cells add up to day totals, week cells and week totals; all equal the per-event deltas', () => {
     const items = mergeRollupEntries(entries).filter((i) => i.tenantId === tenantId && i.brandId === brandId);
@@ -96,7 +108,14 @@ describe('weekly rollups next to daily ones', () => {
                   .filter((c) => MemoryRollupStore.matches(c.dims, filter))
                   .map((c) => c.counters),
           );
-          expect(await readRollupCounters({ rollups: store }, { tenantId, brandId, from, to, filter })).toEqual(byDays);
+          // Per-prompt counters come back per cell (clusters: day or week), so they are compared summed per prompt.
+          const read = await readRollupCounters({ rollups: store }, { tenantId, brandId, from, to, filter });
+          expect(withoutPromptCounters(read)).toEqual(withoutPromptCounters(byDays));
+          const dayCells = (await store.readCells(tenantId, brandId, from, to))
+            .filter((c) => MemoryRollupStore.matches(c.dims, filter))
+            .map((c) => c.counters);
+          expect(perPromptAnswers(read)).toEqual(perPromptAnswers(sumCounters(dayCells)));
+          expect(Object.values(perPromptAnswers(read)).reduce((a, b) => a + b, 0)).toBe(byDays.n ?? 0);
         },
       ),
       { numRuns: 60 },

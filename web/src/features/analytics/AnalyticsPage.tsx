@@ -319,9 +319,16 @@ export function AnalyticsPage() {
                   period={period}
                   slug={slug}
                   onOpen={openDrilldown}
+                  deff={current.data.brand.mentionRate.deff}
                 />
               ) : null}
-              <TopicsSection query={warehouse.topics} topicNames={topicNames} period={period} slug={slug} />
+              <TopicsSection
+                query={warehouse.topics}
+                topicNames={topicNames}
+                period={period}
+                slug={slug}
+                deff={current.data.brand.mentionRate.deff}
+              />
               <SourcesSection query={warehouse.sources} period={period} slug={slug} />
             </>
           ) : null}

@@ -2,7 +2,7 @@
  * The competitor heat map's view model: prompts × tracked entities, each cell the share of the prompt's answers
  * that mention the entity, with its 95% Wilson interval. Pure: unit-tested without a browser.
  */
-import { wilson } from '../../../../shared/analysis/stats.ts';
+import { wilsonDesign } from '../../../../shared/analysis/stats.ts';
 import type { PromptEntityRow } from '../../../../shared/contracts/analytics.ts';
 
 export interface HeatColumn {
@@ -48,6 +48,11 @@ export function buildHeatmap(
   rows: readonly PromptEntityRow[],
   brand: BrandEntities,
   promptTexts: ReadonlyMap<string, string>,
+  /**
+   * Design effect of the scope's mention rate (the metrics API's, over prompt runs): a prompt's samples of one run
+   * are correlated, so its cell's interval is the design-effect Wilson one (shared/analysis/stats.ts).
+   */
+  deff = 1,
 ): Heatmap {
   const columns: HeatColumn[] = [
     { entityId: brand.id, name: brand.name, kind: 'brand' },
@@ -71,7 +76,7 @@ export function buildHeatmap(
         entityId: column.entityId,
         mentioned,
         rate: mentioned / prompt.answers,
-        ci: wilson(mentioned, prompt.answers),
+        ci: wilsonDesign(mentioned, prompt.answers, deff),
       };
     });
     const own = cells[0];

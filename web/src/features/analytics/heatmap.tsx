@@ -29,6 +29,7 @@ export function PromptMatrixSection({
   period,
   slug,
   onOpen,
+  deff = 1,
 }: {
   query: { data: { rows: PromptEntityRow[] } | undefined; isPending: boolean; error: unknown; refetch: () => unknown };
   brand: BrandEntities;
@@ -37,10 +38,12 @@ export function PromptMatrixSection({
   slug: string;
   /** Opens the drill-down of a prompt, with one entity's mentions in focus. */
   onOpen: (promptId: string, entityId: string | null) => void;
+  /** Design effect of the scope's mention rate (metrics API), for the cells' intervals. */
+  deff?: number;
 }) {
   const heatmap = useMemo(
-    () => (query.data ? buildHeatmap(query.data.rows, brand, promptTexts) : null),
-    [query.data, brand, promptTexts],
+    () => (query.data ? buildHeatmap(query.data.rows, brand, promptTexts, deff) : null),
+    [query.data, brand, promptTexts, deff],
   );
   const [sort, setSort] = useState<HeatSort>({ key: 'gap', dir: 'ascending' });
   const [showAll, setShowAll] = useState(false);

@@ -17,7 +17,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { wilson } from '../../../../shared/analysis/stats.ts';
+import { clusteredProportion, wilsonDesign } from '../../../../shared/analysis/stats.ts';
 import type { SourceRow, TopicRow, TrendRow } from '../../../../shared/contracts/index.ts';
 import { QueryState } from '../../components/forms.tsx';
 import { CHART_COLORS, type ChartRow, IntervalChart } from './charts.tsx';
@@ -61,6 +61,9 @@ export function dailyPoints(rows: readonly TrendRow[], period: Period): DayPoint
     day.mentioned += row.brandMentioned;
     byDay.set(row.day, day);
   }
+  // The period's design effect over its provider-days (the rows), lent to each day: a day has too few providers to
+  // estimate its own (the same interval function as the Analytics API, docs/analysis.md "Intervals").
+  const { deff } = clusteredProportion(rows.map((r) => ({ k: r.brandMentioned, n: r.answers })));
   const points: DayPoint[] = [];
   const from = parseDate(period.from);
   const to = parseDate(period.to);
@@ -73,7 +76,7 @@ export function dailyPoints(rows: readonly TrendRow[], period: Period): DayPoint
       answers: d.answers,
       mentioned: d.mentioned,
       rate: d.answers > 0 ? d.mentioned / d.answers : null,
-      ci: d.answers > 0 ? wilson(d.mentioned, d.answers) : null,
+      ci: d.answers > 0 ? wilsonDesign(d.mentioned, d.answers, deff) : null,
     });
   }
   return points;
@@ -81,8 +84,9 @@ export function dailyPoints(rows: readonly TrendRow[], period: Period): DayPoint
 
 /** What the trend caption says: the period's interval and how many days sit inside it. */
 export function trendNoise(points: readonly DayPoint[]) {
-  const total = points.reduce((acc, p) => ({ n: acc.n + p.answers, k: acc.k + p.mentioned }), { n: 0, k: 0 });
-  const band = total.n > 0 ? wilson(total.k, total.n) : null;
+  // Clustered by day: answers of one day share the models' state and the news (docs/analysis.md, "Intervals").
+  const period = clusteredProportion(points.map((p) => ({ k: p.mentioned, n: p.answers })));
+  const band = period.n > 0 ? period.ci : null;
   const withData = points.filter((p) => p.rate !== null);
   const inside = withData.filter((p) => band && p.ci && p.ci[0] <= band[1] && p.ci[1] >= band[0]).length;
   return { band, withData: withData.length, inside };
@@ -364,11 +368,14 @@ export function TopicsSection({
   topicNames,
   period,
   slug,
+  deff = 1,
 }: {
   query: Loaded<TopicRow>;
   topicNames: ReadonlyMap<string, string>;
   period: Period;
   slug: string;
+  /** Design effect of the brand's mention rate over the whole scope (the metrics API), lent to each topic. */
+  deff?: number;
 }) {
   const spec = metricSpec('mentionRate');
   const rows = (query.data?.rows ?? [])
@@ -378,7 +385,7 @@ export function TopicsSection({
       answers: r.answers,
       mentioned: r.brandMentioned,
       rate: r.answers > 0 ? r.brandMentioned / r.answers : null,
-      ci: r.answers > 0 ? wilson(r.brandMentioned, r.answers) : null,
+      ci: r.answers > 0 ? wilsonDesign(r.brandMentioned, r.answers, deff) : null,
       sentiment: r.meanSentiment,
     }))
     .sort((a, b) => b.answers - a.answers);
