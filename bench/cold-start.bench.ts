@@ -13,13 +13,13 @@
  * bundle. Prints figures, ratios to the baseline and pass/fail; exits 0 either way (a benchmark, not a gate).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
-import { BUNDLING_DEFAULTS, NodeFunction } from '../cdk/constructs/node-function.ts';
+import { BUNDLING_DEFAULTS, LAMBDA_DATA_FILES, NodeFunction } from '../cdk/constructs/node-function.ts';
 import { projectPath } from '../cdk/paths.ts';
 import { buildApp } from '../cdk/promptpulse.ts';
 
@@ -141,6 +141,11 @@ async function bundle(
     external: [...options.externalModules, ...(options.nodeModules ?? [])],
     alias: Object.fromEntries(Object.entries(options.aliases).map(([name, path]) => [name, projectPath(path)])),
   });
+  // The data files the deployment copies beside the bundle (read on first use, not counted in the bundle size).
+  for (const { from, to } of LAMBDA_DATA_FILES) {
+    mkdirSync(dirname(join(outdir, to)), { recursive: true });
+    copyFileSync(projectPath(from), join(outdir, to));
+  }
   const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('index.mjs'));
   if (!output) throw new Error(`no output for ${entry}`);
   const heavy = Object.keys(result.metafile.inputs).filter((input) => HEAVY.test(input));

@@ -61,6 +61,16 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Files copied beside every bundle (`to`, relative to index.mjs): data read on first use rather than bundled. `from`
+ * is relative to the repository root; `to` mirrors the path the code reads relative to its own module.
+ */
+export const LAMBDA_DATA_FILES: readonly { from: string; to: string }[] = [
+  { from: 'shared/analysis/data/general-lexicon.json', to: 'data/general-lexicon.json' },
+];
+
+const dirOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/'))) || '.';
+
+/**
  * The esbuild options every function is bundled with; `bench/cold-start.bench.ts` builds with the same ones so its
  * sizes and start times are those of the deployed bundles.
  */
@@ -169,6 +179,16 @@ export class NodeFunction extends Construct {
               environment: { npm_config_os: 'linux', npm_config_cpu: 'arm64' },
             }
           : {}),
+        // Data the analysis engine reads on first use instead of bundling (shared/analysis/general-lexicon.ts): copied
+        // beside every bundle at the path the engine looks for, relative to the bundle (index.mjs).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) =>
+            LAMBDA_DATA_FILES.map(
+              ({ from, to }) => `mkdir -p "${outputDir}/${dirOf(to)}" && cp "${inputDir}/${from}" "${outputDir}/${to}"`,
+            ),
+        },
         esbuildArgs: Object.fromEntries(
           Object.entries(this.aliases).map(([name, path]) => [`--alias:${name}`, projectPath(path)]),
         ),

@@ -96,6 +96,9 @@ const STEPS: Record<StepName, StepSpec> = {
     description: 'analyses one stored answer',
     memorySize: 512,
     pushes: false,
+    // The opt-in LLM sentiment judge (shared/use-cases/judge-sentiment.ts) asks a provider from this step; the SDKs
+    // are imported only when a brand has opted in and an answer has a low-confidence verdict.
+    nodeModules: PROVIDER_SDKS,
   },
   RecordFailure: {
     entry: 'functions/handlers/fanout/record-failure.ts',
@@ -174,8 +177,11 @@ export class PromptFanout extends Construct {
     }
 
     const ask = this.steps.Ask;
-    ask.function.addEnvironment('PROVIDER_SECRET_ARN', props.providerKeys.secret.secretArn);
-    props.providerKeys.grantRead(ask.function);
+    // Ask, and Analyze for the opt-in sentiment judge, read the provider keys; no other step does.
+    for (const step of [ask, this.steps.Analyze]) {
+      step.function.addEnvironment('PROVIDER_SECRET_ARN', props.providerKeys.secret.secretArn);
+      props.providerKeys.grantRead(step.function);
+    }
     ask.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         // PutObjectTagging: S3 requires it for a PutObject carrying `x-amz-tagging` (the retention tag).

@@ -33,8 +33,11 @@ export function buildJudgeRequest(
   text: string,
   analysis: Analysis,
   entities: readonly TrackedEntity[],
+  onlyIds?: readonly string[],
 ): SentimentJudgeRequest {
-  const mentioned = analysis.entities.filter((e) => e.mentioned).map((e) => e.entityId);
+  const mentioned = analysis.entities
+    .filter((e) => e.mentioned && (!onlyIds || onlyIds.includes(e.entityId)))
+    .map((e) => e.entityId);
   const names = entities
     .filter((e) => mentioned.includes(e.id))
     .map(
@@ -90,9 +93,11 @@ export async function refineSentimentWithJudge(
   entities: readonly TrackedEntity[],
   judge: SentimentJudge | null | undefined,
   signal?: AbortSignal,
+  /** Ask about these entities only (the low-confidence ones); @default every mentioned entity */
+  onlyIds?: readonly string[],
 ): Promise<{ analysis: Analysis; outcome: JudgeOutcome }> {
   if (!judge) return { analysis, outcome: { status: 'skipped', model: null, detail: 'no judge configured' } };
-  const request = buildJudgeRequest(text, analysis, entities);
+  const request = buildJudgeRequest(text, analysis, entities, onlyIds);
   if (request.entityIds.length === 0) {
     return { analysis, outcome: { status: 'skipped', model: judge.model, detail: 'no entity mentioned' } };
   }

@@ -7,6 +7,7 @@ import type { CompiledEntities } from './analyze.ts';
 import type { ExtractedCitations } from './citations.ts';
 import { codePointAtSafe, codePointBefore, foldKeepCase, foldText, isWordCodePoint, startsUpper } from './fold.ts';
 import { type AliasRef, createMatchBuffer, type MatchBuffer, scanInto } from './matcher.ts';
+import { readsAsName } from './name-use.ts';
 import { type Structure, sentenceAt } from './structure.ts';
 import type { Mention } from './types.ts';
 
@@ -389,7 +390,8 @@ function judgeAmbiguous(
   if (before === 64 || before === 35) return 'accept';
   const others = sentenceEntities.get(sentenceIdx);
   if (others && [...others].some((o) => o !== ei)) return cap || coordinated(text, c, cands) ? 'accept' : 'reject';
-  if (!cap) return coordinated(text, c, cands) ? 'accept' : 'reject';
+  const s0Start = structure.sentences[sentenceIdx]?.start ?? 0;
+  if (!cap) return coordinated(text, c, cands) || readsAsName(text, c.start, c.end, s0Start) ? 'accept' : 'reject';
   // A name the writer acts on ("go with Linear", "switched to Square", "ordered it on Amazon").
   if (USE_BEFORE.test(text.slice(Math.max(0, c.start - 28), c.start))) return 'accept';
   // Another tracked name (unambiguous) close by in the same paragraph, and this one capitalised mid-sentence.
@@ -404,6 +406,7 @@ function judgeAmbiguous(
         return 'accept';
     }
   }
+  if (readsAsName(text, c.start, c.end, s0Start)) return 'accept';
   // Weak context (needs capitalisation): markdown emphasis/link/list lead/table cell, or a context term nearby.
   const s = structure.sentences[sentenceIdx];
   const around = text.slice(Math.max(0, c.start - 3), Math.min(text.length, c.end + 3));

@@ -10,7 +10,8 @@
 import { isJsSpace } from './chars.ts';
 import { foldText } from './fold.ts';
 import { emoticonValence, LEXICON, ALL_PHRASES as PHRASES } from './general-lexicon.ts';
-import { ADVICE_VERBS, BOOSTERS, CJK_WORDS, COMPARATIVES, NEGATED_ONLY, NEGATORS, SARCASM_CUES } from './lexicon.ts';
+import { ADVICE_VERBS, BOOSTERS, CJK_WORDS, COMPARATIVES, NEGATORS, SARCASM_CUES } from './lexicon-cues.ts';
+import { NEGATED_ONLY } from './lexicon-phrases.ts';
 import { type Token, tokenize } from './tokenize.ts';
 
 export { type Token, tokenize };
@@ -50,7 +51,7 @@ interface PhraseNode {
  * Phrases as a two-level tree (first word -> second word -> node), so the scanner looks phrases up without building
  * key strings: common openers ("is", "a", "in") would otherwise allocate two strings per occurrence.
  */
-const PHRASE_TREE: ReadonlyMap<string, Map<string, PhraseNode>> = (() => {
+function buildPhraseTree(): ReadonlyMap<string, Map<string, PhraseNode>> {
   const tree = new Map<string, Map<string, PhraseNode>>();
   for (const [key, v] of PHRASES) {
     const words = key.split(' ');
@@ -72,7 +73,14 @@ const PHRASE_TREE: ReadonlyMap<string, Map<string, PhraseNode>> = (() => {
     }
   }
   return tree;
-})();
+}
+
+/** Built on first use, like the lexicon it reads (general-lexicon.ts loads lazily). */
+let phraseTree: ReadonlyMap<string, Map<string, PhraseNode>> | null = null;
+function phrases(): ReadonlyMap<string, Map<string, PhraseNode>> {
+  if (phraseTree === null) phraseTree = buildPhraseTree();
+  return phraseTree;
+}
 
 /**
  * True when a negator stands within 3 tokens before tokens[i], not across punctuation, nor across a tracked name
@@ -214,7 +222,7 @@ export function scoreTokens(
     let v: number | undefined;
     let used = 1;
     // Phrases (3- then 2-grams) first, through the phrase tree (no key strings built).
-    const level = i + 1 < b ? PHRASE_TREE.get(tok.t) : undefined;
+    const level = i + 1 < b ? phrases().get(tok.t) : undefined;
     if (level !== undefined) {
       const node = level.get(tokens[i + 1]!.t);
       if (node !== undefined) {

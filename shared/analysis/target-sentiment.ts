@@ -8,7 +8,7 @@
  * attribution walk and its three scope scorers (whole sentence, several entities, table row).
  */
 
-import { COMPARATIVES } from './lexicon.ts';
+import { COMPARATIVES } from './lexicon-cues.ts';
 import {
   COMPARATIVE_STRENGTH,
   type EmoticonScope,

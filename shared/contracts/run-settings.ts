@@ -60,6 +60,16 @@ export const ProviderSelectionSchema = z
     path: ['surface'],
   });
 
+/**
+ * The optional LLM sentiment judge of a brand (off, `null`, by default): a model that re-rates per-brand sentiment in
+ * the answers the offline rules leave low-confidence (shared/analysis/judge-gate.ts). Its calls are costed from the
+ * price table and counted against the workspace's spend caps like the runs' own calls.
+ */
+export const SentimentJudgeSettingSchema = z
+  .strictObject({ provider: ProviderIdSchema, model: z.string().min(1).max(80) })
+  .refine((p) => /^[\w.:-]+$/.test(p.model), { message: 'not a model id', path: ['model'] });
+export type SentimentJudgeSetting = z.infer<typeof SentimentJudgeSettingSchema>;
+
 /** `PUT /brands/{brandId}/run-settings` body. */
 export const RunSettingsInputSchema = z.strictObject({
   providers: z
@@ -71,6 +81,8 @@ export const RunSettingsInputSchema = z.strictObject({
     ),
   samplesPerPrompt: z.number().int().min(1).max(10).default(3),
   schedule: ScheduleSchema.default({ kind: 'manual' }),
+  /** Opt-in LLM sentiment judge; `null` turns it off; left out, the saved choice is kept (off for new settings). */
+  sentimentJudge: SentimentJudgeSettingSchema.nullable().optional(),
 });
 export type RunSettingsInput = z.input<typeof RunSettingsInputSchema>;
 
@@ -81,6 +93,8 @@ export const RunSettingsSchema = z.object({
   ),
   samplesPerPrompt: z.number().int(),
   schedule: ScheduleSchema,
+  /** Opt-in LLM sentiment judge, or null (off). Settings saved before it existed read as null. */
+  sentimentJudge: z.object({ provider: ProviderIdSchema, model: z.string() }).nullable().optional(),
   /** Next scheduled run, computed on the server; null for manual. */
   nextRunAt: z.iso.datetime().nullable(),
   version: z.number().int().min(0),

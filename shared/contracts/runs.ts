@@ -108,6 +108,16 @@ export const AnswerSchema = z.object({
       brandSentiment: z.number().nullable(),
       mentionedEntityIds: z.array(z.string()),
       citedDomains: z.array(z.string()),
+      /** Present when the brand opted in to the LLM sentiment judge: what it did for this answer and its cost. */
+      sentimentJudge: z
+        .object({
+          status: z.enum(['applied', 'invalid-output', 'judge-error', 'skipped']),
+          model: z.string().nullable(),
+          detail: z.string().nullable(),
+          askedEntityIds: z.array(z.string()),
+          costUsd: z.number().nullable(),
+        })
+        .optional(),
     })
     .nullable(),
   createdAt: z.iso.datetime(),

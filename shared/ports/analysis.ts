@@ -1,4 +1,5 @@
 import type { Analysis, AnalysisInput, TrackedEntity } from '../analysis/types.ts';
+import type { ProviderId } from './ai-provider.ts';
 
 /**
  * The text-analysis port the fan-out (answers) and connector (signals) workflows call. The default implementation
@@ -35,3 +36,20 @@ export interface SentimentJudge {
   readonly model: string;
   judge(request: SentimentJudgeRequest, signal?: AbortSignal): Promise<unknown>;
 }
+
+/** Usage and cost of one judge call as the provider reported them (cost from the price table; null if unpriced). */
+export interface JudgeCallCost {
+  inputTokens: number;
+  outputTokens: number;
+  usd: number | null;
+}
+
+/**
+ * Builds a {@link SentimentJudge} over one provider model; every call's usage and cost are handed to `onCost` so the
+ * caller records them against the workspace's spend caps. Wired only where the AI providers are.
+ */
+export type SentimentJudgeFactory = (
+  provider: ProviderId,
+  model: string,
+  onCost: (cost: JudgeCallCost) => void,
+) => SentimentJudge;

@@ -7,6 +7,7 @@ import { toTrackedEntities } from '../domain/tracked-entities.ts';
 import type { TenantId } from '../domain/workspace.ts';
 import { answerAnalyzedEvent } from '../events/builders.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
+import { judgeLowConfidence, judgeSummary } from './judge-sentiment.ts';
 import { type RunDeps, tenantIdOf, type WorkerDeps } from './runs.ts';
 
 /*
@@ -48,11 +49,17 @@ export async function analyzeAnswer(
     await deps.runs.setAnswerAnalysis(tenantId, answer.answerId, null, 'failed');
     return { analyzed: false };
   }
-  const analysis = analyzeText(
+  const entities = toTrackedEntities(brand);
+  const offline = analyzeText(
     { text: answer.text, kind: 'answer', citations: answer.citations },
-    compileEntities(toTrackedEntities(brand)),
+    compileEntities(entities),
   );
-  await deps.runs.setAnswerAnalysis(tenantId, answer.answerId, summaryOf(brand, analysis), 'analyzed');
+  // Opt-in per brand (run settings); asks only about low-confidence verdicts and records its cost.
+  const judged = await judgeLowConfidence(deps, tenantId, brand.id, answer.text, offline, entities);
+  const analysis = judged.analysis;
+  const summary = summaryOf(brand, analysis);
+  if (judged.outcome.model !== null) summary.sentimentJudge = judgeSummary(judged.outcome);
+  await deps.runs.setAnswerAnalysis(tenantId, answer.answerId, summary, 'analyzed');
   if (deps.events) await publishAnswerAnalyzed(deps, deps.events, tenantId, answer, analysis);
   return { analyzed: true };
 }

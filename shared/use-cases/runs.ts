@@ -22,6 +22,7 @@ import { toTrackedEntities } from '../domain/tracked-entities.ts';
 import { isTenantId, type TenantId } from '../domain/workspace.ts';
 import { answerAnalyzedEvent, runCompletedEvent } from '../events/builders.ts';
 import type { AiProvider, ProviderId } from '../ports/ai-provider.ts';
+import type { SentimentJudgeFactory } from '../ports/analysis.ts';
 import type { BrandRepository } from '../ports/brand-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { ModelCatalogueStore } from '../ports/model-catalogue.ts';
@@ -63,6 +64,8 @@ export interface WorkerDeps extends RunDeps {
   events?: EventPublisher | undefined;
   /** The workspace's retention choices; without it raw answers are kept (no retention tag). */
   retention?: RetentionLookup | undefined;
+  /** The opt-in LLM sentiment judge over the providers (judge-sentiment.ts); absent where providers are not wired. */
+  sentimentJudges?: SentimentJudgeFactory | undefined;
 }
 
 /** A workflow input's tenant id, checked (a malformed one reads as "no such run"). */

@@ -8,6 +8,7 @@ import { DEFAULT_SPEND_CAPS, PLAN_LIMITS } from '../domain/plans.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { auditEntry, changesBetween } from './audit.ts';
 import { type BrandDeps, getBrandOrThrow } from './brands.ts';
+import { assertJudgeModelUsable } from './judge-settings.ts';
 import { assertSelectionsOffered, currentCatalogue } from './model-catalogue.ts';
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -55,11 +56,12 @@ export async function getRunSettings(
   await getBrandOrThrow(deps, tenant, brandId);
   const stored = await deps.brands.getRunSettings(tenant.tenantId, brandId);
   return (
-    stored ?? {
+    (stored && { ...stored, sentimentJudge: stored.sentimentJudge ?? null }) ?? {
       brandId,
       providers: [],
       samplesPerPrompt: 3,
       schedule: { kind: 'manual' },
+      sentimentJudge: null,
       nextRunAt: null,
       version: 0,
       updatedAt: null,
@@ -89,12 +91,16 @@ export async function saveRunSettings(
     });
   }
   const now = deps.clock.now();
-  assertSelectionsOffered(await currentCatalogue(deps), input.providers, utcDay(now));
+  const catalogue = await currentCatalogue(deps);
+  assertSelectionsOffered(catalogue, input.providers, utcDay(now));
+  const sentimentJudge = input.sentimentJudge === undefined ? (current.sentimentJudge ?? null) : input.sentimentJudge;
+  if (input.sentimentJudge) assertJudgeModelUsable(catalogue, input.sentimentJudge, utcDay(now));
   const next: RunSettings = {
     brandId,
     providers: input.providers,
     samplesPerPrompt: input.samplesPerPrompt,
     schedule: input.schedule,
+    sentimentJudge,
     nextRunAt: nextRunAt(input.schedule, now),
     version: expectedVersion + 1,
     updatedAt: now.toISOString(),
@@ -105,8 +111,8 @@ export async function saveRunSettings(
     auditEntry(deps, tenant, {
       action: 'run_settings.updated',
       target: { type: 'brand', id: brandId },
-      summary: 'Updated providers, samples and schedule',
-      changes: changesBetween(current, next, ['providers', 'samplesPerPrompt', 'schedule']),
+      summary: 'Updated providers, samples, schedule and sentiment judge',
+      changes: changesBetween(current, next, ['providers', 'samplesPerPrompt', 'schedule', 'sentimentJudge']),
     }),
   );
   return next;

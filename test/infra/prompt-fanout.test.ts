@@ -179,7 +179,7 @@ describe('prompt fan-out in the stateless stack', () => {
           'POWERTOOLS_SERVICE_NAME',
           'TABLE_NAME',
         ];
-        if (step === 'Ask') expected.push('PROVIDER_SECRET_ARN');
+        if (step === 'Ask' || step === 'Analyze') expected.push('PROVIDER_SECRET_ARN');
         if (['Ask', 'RecordFailure', 'Finalize'].includes(step)) expected.push('WS_MANAGEMENT_ENDPOINT');
         if (['Analyze', 'Finalize'].includes(step)) expected.push('EVENT_STREAM_NAME');
         expect(env, step).toEqual(expected.sort());
@@ -187,9 +187,20 @@ describe('prompt fan-out in the stateless stack', () => {
       expect(resources[fnId('Ask')]!.Properties.Timeout).toBe(300);
     });
 
-    it('Plan gets the table only; Analyze the table and PutRecords on the event stream', () => {
+    it('Plan gets the table only; Analyze the table, PutRecords on the event stream and the provider keys (judge)', () => {
       expect(actionsOf(roleIdOf('Plan'))).toEqual([...TABLE_ACTIONS, ...LOG_AND_TRACE].sort());
-      expect(actionsOf(roleIdOf('Analyze'))).toEqual([...TABLE_ACTIONS, ...LOG_AND_TRACE, ...PUBLISH].sort());
+      expect(actionsOf(roleIdOf('Analyze'))).toEqual(
+        [
+          ...TABLE_ACTIONS,
+          ...LOG_AND_TRACE,
+          ...PUBLISH,
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+        ].sort(),
+      );
+      expect(JSON.stringify(resourcesFor(roleIdOf('Analyze'), 'secretsmanager:GetSecretValue'))).toMatch(
+        /ProviderKeysSecret/,
+      );
     });
 
     it('RecordFailure gets the table and push; Finalize also PutRecords on the event stream', () => {
@@ -210,9 +221,9 @@ describe('prompt fan-out in the stateless stack', () => {
       }
     });
 
-    it('only Ask carries the provider SDKs, installed next to its bundle rather than bundled', () => {
+    it('only Ask and Analyze (the opt-in sentiment judge) carry the provider SDKs, installed rather than bundled', () => {
       for (const step of STEPS) {
-        expect(fanout.steps[step].nodeModules, step).toEqual(step === 'Ask' ? PROVIDER_SDKS : []);
+        expect(fanout.steps[step].nodeModules, step).toEqual(step === 'Ask' || step === 'Analyze' ? PROVIDER_SDKS : []);
       }
     });
 
@@ -248,8 +259,9 @@ describe('prompt fan-out in the stateless stack', () => {
           actions.filter((a) => a.includes('*')),
           step,
         ).toEqual([]);
-        if (step !== 'Ask')
-          expect(actions.some((a) => a.startsWith('s3:') || a.startsWith('secretsmanager:'))).toBe(false);
+        if (step !== 'Ask') expect(actions.some((a) => a.startsWith('s3:'))).toBe(false);
+        if (step !== 'Ask' && step !== 'Analyze')
+          expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
       }
     });
   });

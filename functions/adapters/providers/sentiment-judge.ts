@@ -2,13 +2,12 @@
  * The LLM sentiment judge over the AI provider port: sends the engine's judge request (untrusted text already fenced,
  * JSON Schema in the instructions) as one plain `api` question and returns the model's raw text, which the engine
  * validates (shared/analysis/judge.ts) and falls back from. The answer's usage and cost are handed to `onCost` so the
- * caller can count them against the workspace's spend cap; only texts the rules mark ambiguous should be sent
- * (`needsJudge`).
+ * caller can count them against the workspace's spend cap; only the per-brand verdicts the rules leave
+ * low-confidence are sent (`lowConfidenceEntityIds`, shared/use-cases/judge-sentiment.ts).
  */
 
-import type { Analysis } from '../../../shared/analysis/types.ts';
 import type { AiProvider, AskResult } from '../../../shared/ports/ai-provider.ts';
-import type { SentimentJudge, SentimentJudgeRequest } from '../../../shared/ports/analysis.ts';
+import type { SentimentJudge, SentimentJudgeFactory, SentimentJudgeRequest } from '../../../shared/ports/analysis.ts';
 
 export interface ProviderJudgeOptions {
   /** Model id as the provider names it (a small, cheap model is enough). */
@@ -47,29 +46,17 @@ export function createProviderSentimentJudge(provider: AiProvider, options: Prov
   };
 }
 
-/** Scores closer to 0 than this, with evidence behind them, are not a confident verdict. */
-const WEAK_SCORE = 0.15;
-
 /**
- * True when the offline analysis leaves a mentioned entity's sentiment ambiguous: labelled `mixed`, or a weak score
- * despite opinion-bearing evidence, or two entities in the text with opposite signs in one sentence (where the rules
- * most often misattribute). Texts with no mention or only clear verdicts stay offline.
+ * The {@link SentimentJudgeFactory} of the fan-out's Analyze step: a judge over the wired providers whose every call
+ * reports its usage and price-table cost (shared/use-cases/judge-sentiment.ts records them in the usage ledger).
  */
-export function needsJudge(analysis: Analysis): boolean {
-  for (const e of analysis.entities) {
-    if (!e.mentioned) continue;
-    if (e.sentiment.label === 'mixed') return true;
-    if (e.sentiment.evidence > 0 && e.sentiment.score !== 0 && Math.abs(e.sentiment.score) < WEAK_SCORE) return true;
-  }
-  const bySentence = new Map<number, number[]>();
-  for (const m of analysis.mentions) {
-    if (m.via !== 'text') continue;
-    const arr = bySentence.get(m.sentenceIndex) ?? [];
-    arr.push(m.sentiment);
-    bySentence.set(m.sentenceIndex, arr);
-  }
-  for (const scores of bySentence.values()) {
-    if (scores.some((s) => s > 0.05) && scores.some((s) => s < -0.05)) return true;
-  }
-  return false;
+export function providerJudgeFactory(providers: { get(id: AiProvider['id']): AiProvider }): SentimentJudgeFactory {
+  return (provider, model, onCost) =>
+    createProviderSentimentJudge(providers.get(provider), {
+      model,
+      onCost: (r) => onCost({ inputTokens: r.usage.inputTokens, outputTokens: r.usage.outputTokens, usd: r.cost.usd }),
+    });
 }
+
+/** Which texts go to the judge: decided by the engine (shared/analysis/judge-gate.ts), re-exported for callers. */
+export { needsJudge } from '../../../shared/analysis/judge-gate.ts';

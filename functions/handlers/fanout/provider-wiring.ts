@@ -12,6 +12,11 @@ import { tracer } from '../../powertools.ts';
 export interface ProviderWiringOptions {
   /** Reads the string of a Secrets Manager secret. @default `GetSecretValue` with the AWS SDK */
   readSecret?: (secretArn: string) => Promise<string>;
+  /**
+   * Start reading the keys secret during init (Ask asks on every invocation). The Analyze step passes false: it asks
+   * only for brands that opted in to the sentiment judge. @default true
+   */
+  eager?: boolean;
 }
 
 /**
@@ -28,6 +33,7 @@ export function providersOf(
         env,
         env.PROVIDER_SECRET_ARN,
         options.readSecret ?? secretReader(readBaseConfig(env).AWS_REGION),
+        options.eager ?? true,
       )
     : lazyProviders(env);
 }
@@ -53,6 +59,7 @@ function providersFromSecret(
   env: Record<string, string | undefined>,
   secretArn: string,
   readSecret: (secretArn: string) => Promise<string>,
+  eager: boolean,
 ): WorkerDeps['providers'] {
   let registry: Promise<ProviderRegistry> | null = null;
   const load = (): Promise<ProviderRegistry> => {
@@ -67,7 +74,7 @@ function providersFromSecret(
     }
     return registry;
   };
-  void load();
+  if (eager) void load();
   return {
     get: (id) => ({ id, ask: async (request, signal) => (await load()).get(id).ask(request, signal) }),
   };

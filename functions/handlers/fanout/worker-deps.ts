@@ -10,6 +10,7 @@ import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspa
 import { createKinesisClient, KinesisEventPublisher } from '../../adapters/aws/kinesis-event-publisher.ts';
 import { S3RawAnswerStore } from '../../adapters/aws/s3-raw-answer-store.ts';
 import { createPushNotifier } from '../../adapters/aws/websocket-push.ts';
+import { providerJudgeFactory } from '../../adapters/providers/sentiment-judge.ts';
 import { systemClock, ulidGenerator } from '../../adapters/system.ts';
 import { ConfigError, readBaseConfig } from '../../config.ts';
 import { logger, tracer } from '../../powertools.ts';
@@ -60,6 +61,8 @@ export function createWorkerDeps(
     workspaces: new DynamoDbWorkspaceRepository(db, base.TABLE_NAME),
     rawAnswers: new S3RawAnswerStore(tracer.captureAWSv3Client(createS3Client(base)), parsed.data.LAKE_BUCKET),
     providers: options.providers ?? NO_PROVIDERS,
+    // The opt-in sentiment judge asks the same providers; only where they are wired (Analyze, Ask, local runner).
+    sentimentJudges: options.providers ? providerJudgeFactory(options.providers) : undefined,
     clock: systemClock,
     ids: ulidGenerator,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

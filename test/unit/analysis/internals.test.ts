@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileEntities, findAliasMatches } from '../../../shared/analysis/analyze.ts';
 import { foldText } from '../../../shared/analysis/fold.ts';
-import { SARCASM_CUES } from '../../../shared/analysis/lexicon.ts';
+import { SARCASM_CUES } from '../../../shared/analysis/lexicon-cues.ts';
 import { matchStart, scan } from '../../../shared/analysis/matcher.ts';
 import { isSarcastic, tokenize } from '../../../shared/analysis/sentiment.ts';
 import { countWords } from '../../../shared/analysis/structure.ts';

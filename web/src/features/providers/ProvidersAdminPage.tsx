@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { PROVIDER_CATALOG, type RunSettings, type WorkspaceSettings } from '../../../../shared/contracts/index.ts';
+import { judgeCostPer1000 } from '../../../../shared/use-cases/judge-settings.ts';
 import { apiFieldErrors, type FieldErrors, isVersionConflict } from '../../api/errors.ts';
 import { useRunSettings, useSaveRunSettings, useSaveSpendCaps, useWorkspaceSettings } from '../../api/queries.ts';
 import { usePermissions } from '../../auth/permissions.ts';
@@ -77,6 +78,14 @@ function RunSettingsSection({ brandId, canManage }: { brandId: string; canManage
   );
 }
 
+/** The judge as the settings summary shows it: off, or the model with its list-price cost per 1,000 judged answers. */
+function describeJudge(judge: RunSettings['sentimentJudge'] | null): string {
+  if (!judge) return 'Off';
+  const per1000 = judgeCostPer1000(judge);
+  const cost = per1000 === null ? 'no list price' : `about $${per1000.toFixed(2)} per 1,000 judged answers`;
+  return `${PROVIDER_CATALOG[judge.provider].label} · ${judge.model} · ${cost}, counted against the spend caps`;
+}
+
 function RunSettingsView({ settings }: { settings: RunSettings }) {
   const draft = runSettingsToDraft(settings);
   return (
@@ -97,6 +106,10 @@ function RunSettingsView({ settings }: { settings: RunSettings }) {
       <div>
         <dt>Schedule</dt>
         <dd>{describeSchedule(draft)}</dd>
+      </div>
+      <div>
+        <dt>Sentiment judge</dt>
+        <dd>{describeJudge(settings.sentimentJudge ?? null)}</dd>
       </div>
       <div>
         <dt>Next run</dt>

@@ -1,5 +1,6 @@
-import { PROVIDER_CATALOG } from '../../../../shared/contracts/index.ts';
+import { PROVIDER_CATALOG, PROVIDERS } from '../../../../shared/contracts/index.ts';
 import type { ModelCatalogueView } from '../../../../shared/contracts/model-catalogue.ts';
+import { judgeCostPer1000 } from '../../../../shared/use-cases/judge-settings.ts';
 import type { FieldErrors } from '../../api/errors.ts';
 import { CheckboxField, messagesUnder, SelectField, TextField } from '../../components/forms.tsx';
 import { providerOffer } from './model-offer.ts';
@@ -105,6 +106,7 @@ export function RunSettingsFields({
           <p className="field-error">{messagesUnder(errors, 'providers').join(' · ')}</p>
         ) : null}
       </fieldset>
+      <JudgeFields draft={draft} onChange={onChange} errors={errors} catalogue={catalogue} />
       <TextField
         label="Samples per prompt"
         type="number"
@@ -170,6 +172,65 @@ export function RunSettingsFields({
         </datalist>
       </fieldset>
     </div>
+  );
+}
+
+/**
+ * The opt-in LLM sentiment judge: off by default; when on, its list-price cost per 1,000 judged answers is shown
+ * beside the choice (only answers with a low-confidence per-brand verdict are sent, and every call counts against
+ * the spend caps).
+ */
+function JudgeFields({
+  draft,
+  onChange,
+  errors,
+  catalogue,
+}: {
+  draft: RunSettingsDraft;
+  onChange: (draft: RunSettingsDraft) => void;
+  errors: FieldErrors;
+  catalogue: ModelCatalogueView;
+}) {
+  const judge = draft.judge;
+  const update = (patch: Partial<typeof judge>) => onChange({ ...draft, judge: { ...judge, ...patch } });
+  const per1000 = judge.enabled ? judgeCostPer1000(judge) : null;
+  return (
+    <fieldset className="subfieldset">
+      <legend>Sentiment judge (optional)</legend>
+      <CheckboxField
+        label="Ask an AI model to re-rate per-brand sentiment the rules are unsure about"
+        checked={judge.enabled}
+        onChange={(enabled) => update({ enabled })}
+        hint="Off by default. Only answers with a low-confidence brand verdict are sent; each call is billed by the provider and counts against your spend caps."
+      />
+      {judge.enabled ? (
+        <div className="form-grid form-grid--cols">
+          <SelectField
+            label="Judge provider"
+            value={judge.provider}
+            options={PROVIDERS.filter((p) => PROVIDER_CATALOG[p].surfaces.includes('api')).map((p) => ({
+              value: p,
+              label: PROVIDER_CATALOG[p].label,
+            }))}
+            onChange={(provider) => update({ provider, model: providerOffer(catalogue, provider).defaultModel ?? '' })}
+          />
+          <SelectField
+            label="Judge model"
+            value={judge.model}
+            options={modelOptions(catalogue, judge.provider, judge.model)}
+            onChange={(model) => update({ model })}
+            errors={messagesUnder(errors, 'sentimentJudge')}
+          />
+        </div>
+      ) : null}
+      {judge.enabled ? (
+        <p className="field-hint" role="status">
+          {per1000 === null
+            ? 'This model has no list price: choose another so its cost can be counted.'
+            : `Cost: about $${per1000.toFixed(2)} per 1,000 judged answers at list prices (about 900 tokens in, 150 out each).`}
+        </p>
+      ) : null}
+    </fieldset>
   );
 }
 

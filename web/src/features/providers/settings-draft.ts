@@ -10,6 +10,7 @@ import {
   timeZoneSchema,
 } from '../../../../shared/contracts/index.ts';
 import type { ModelCatalogueView } from '../../../../shared/contracts/model-catalogue.ts';
+import { judgeCostPer1000 } from '../../../../shared/use-cases/judge-settings.ts';
 import { type FieldErrors, fieldErrorsFrom } from '../../api/errors.ts';
 import { baselineCatalogueView, providerOffer } from './model-offer.ts';
 
@@ -24,8 +25,16 @@ export interface ProviderDraft {
   surface: Surface;
 }
 
+/** The opt-in LLM sentiment judge: off unless `enabled`; provider and model are kept while off. */
+export interface JudgeDraft {
+  enabled: boolean;
+  provider: ProviderId;
+  model: string;
+}
+
 export interface RunSettingsDraft {
   providers: ProviderDraft[];
+  judge: JudgeDraft;
   samplesPerPrompt: string;
   scheduleKind: ScheduleKind;
   time: string;
@@ -52,6 +61,7 @@ function defaultProvider(provider: ProviderId, selected: boolean, catalogue: Mod
 export function defaultRunSettingsDraft(catalogue: ModelCatalogueView = baselineCatalogueView()): RunSettingsDraft {
   return {
     providers: PROVIDERS.map((p) => defaultProvider(p, p === 'openai', catalogue)),
+    judge: { enabled: false, provider: 'openai', model: defaultProvider('openai', false, catalogue).model },
     samplesPerPrompt: '3',
     scheduleKind: 'daily',
     time: '09:00',
@@ -73,8 +83,10 @@ export function runSettingsToDraft(
       : defaultProvider(p, false, catalogue);
   });
   const s = settings.schedule;
+  const judge = settings.sentimentJudge;
   return {
     providers,
+    judge: judge ? { enabled: true, provider: judge.provider, model: judge.model } : base.judge,
     samplesPerPrompt: String(settings.samplesPerPrompt),
     scheduleKind: s.kind,
     time: s.kind === 'daily' || s.kind === 'weekly' ? s.time : base.time,
@@ -99,6 +111,7 @@ export function draftToRunSettingsInput(draft: RunSettingsDraft): RunSettingsInp
       .map((p) => ({ provider: p.provider, model: p.model, surface: p.surface, enabled: true })),
     samplesPerPrompt: Number(draft.samplesPerPrompt),
     schedule,
+    sentimentJudge: draft.judge.enabled ? { provider: draft.judge.provider, model: draft.judge.model } : null,
   };
 }
 
@@ -117,6 +130,9 @@ export function validateRunSettings(
       `choose a model that is offered: ${notOffered.map((p) => p.model || p.provider).join(', ')}`;
   }
   if (!draft.providers.some((p) => p.selected)) errors['providers'] ??= 'choose at least one provider';
+  if (draft.judge.enabled && !judgeCostPer1000(draft.judge)) {
+    errors['sentimentJudge.model'] ??= 'choose a priced model, so its cost can be counted against the spend caps';
+  }
   return errors;
 }
 
