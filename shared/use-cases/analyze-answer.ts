@@ -7,7 +7,9 @@ import { toTrackedEntities } from '../domain/tracked-entities.ts';
 import type { TenantId } from '../domain/workspace.ts';
 import { answerAnalyzedEvent } from '../events/builders.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
-import { type RunDeps, tenantIdOf, type WorkerDeps } from './runs.ts';
+import type { AnalysisLedger } from '../ports/reanalysis.ts';
+import { firstAnalysisRecord } from './reanalysis-chunk.ts';
+import { type RunDeps, rawAnswerKey, tenantIdOf, type WorkerDeps } from './runs.ts';
 
 /*
  * The fan-out's "Analyze" step, apart from runs.ts so that the other steps' bundles do not carry the analysis engine
@@ -36,7 +38,7 @@ function summaryOf(brand: Brand, analysis: Analysis): NonNullable<Answer['analys
 
 /** Workflow step "Analyze": runs the analysis engine over a stored answer. Failure here never fails the item. */
 export async function analyzeAnswer(
-  deps: WorkerDeps,
+  deps: WorkerDeps & { analysisLedger?: AnalysisLedger | undefined },
   input: { tenantId: string; runId: string; answerId: string | null },
 ) {
   if (!input.answerId) return { analyzed: false };
@@ -48,12 +50,21 @@ export async function analyzeAnswer(
     await deps.runs.setAnswerAnalysis(tenantId, answer.answerId, null, 'failed');
     return { analyzed: false };
   }
-  const analysis = analyzeText(
-    { text: answer.text, kind: 'answer', citations: answer.citations },
-    compileEntities(toTrackedEntities(brand)),
-  );
+  const compiled = compileEntities(toTrackedEntities(brand));
+  const analysis = analyzeText({ text: answer.text, kind: 'answer', citations: answer.citations }, compiled);
   await deps.runs.setAnswerAnalysis(tenantId, answer.answerId, summaryOf(brand, analysis), 'analyzed');
-  if (deps.events) await publishAnswerAnalyzed(deps, deps.events, tenantId, answer, analysis);
+  if (deps.events) {
+    const event = await publishAnswerAnalyzed(deps, deps.events, tenantId, answer, analysis);
+    // The re-analysis ledger: what this answer contributed, so a later re-scoring can retract it exactly.
+    await deps.analysisLedger?.recordFirst(
+      tenantId,
+      firstAnalysisRecord(event.data, {
+        rawKey: rawAnswerKey(tenantId, answer.brandId, answer.runId, answer.itemId),
+        configFingerprint: compiled.fingerprint,
+        configuredAt: brand.updatedAt,
+      }),
+    );
+  }
   return { analyzed: true };
 }
 
@@ -85,5 +96,7 @@ async function publishAnswerAnalyzed(
   const run = await deps.runs.getRunState(tenantId, answer.runId);
   const promptSetVersion = run?.promptSetVersion ?? 0;
   const prompt = (await promptsOf(deps, tenantId, answer.brandId, promptSetVersion)).get(answer.promptId) ?? null;
-  await events.publish([answerAnalyzedEvent({ tenantId, answer, promptSetVersion, prompt, analysis })]);
+  const event = answerAnalyzedEvent({ tenantId, answer, promptSetVersion, prompt, analysis });
+  await events.publish([event]);
+  return event;
 }

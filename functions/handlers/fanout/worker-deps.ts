@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import type { WorkerDeps } from '#shared/use-cases/runs.ts';
+import type { AnalysisLedger } from '#shared/ports/reanalysis.ts';
 import { createDocumentClient, createS3Client } from '../../adapters/aws/clients.ts';
+import { DynamoDbAnalysisLedger } from '../../adapters/aws/dynamodb-analysis-ledger.ts';
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
 import { DynamoDbProviderPauses } from '../../adapters/aws/dynamodb-provider-pauses.ts';
 import { DynamoDbRunRepository } from '../../adapters/aws/dynamodb-run-repository.ts';
@@ -35,7 +37,7 @@ export interface WorkerDepsOptions {
 export function createWorkerDeps(
   env: Record<string, string | undefined> = process.env,
   options: WorkerDepsOptions = {},
-): WorkerDeps {
+): WorkerDeps & { analysisLedger: AnalysisLedger } {
   const base = readBaseConfig(env);
   const parsed = fanoutSchema.safeParse(env);
   if (!parsed.success) {
@@ -62,6 +64,8 @@ export function createWorkerDeps(
     ids: ulidGenerator,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     pauses: new DynamoDbProviderPauses(db, base.TABLE_NAME),
+    // What each analysed answer contributed, for re-analysis (shared/use-cases/reanalysis.ts).
+    analysisLedger: new DynamoDbAnalysisLedger(db, base.TABLE_NAME),
     concurrency,
     // Progress reaches browsers when the WebSocket API is configured; runs work the same without it.
     push: env.WS_MANAGEMENT_ENDPOINT ? createPushNotifier({ db }) : undefined,
