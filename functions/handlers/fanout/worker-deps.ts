@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import type { WorkerDeps } from '#shared/use-cases/runs.ts';
 import type { AnalysisLedger } from '#shared/ports/reanalysis.ts';
+import type { WorkerDeps } from '#shared/use-cases/runs.ts';
 import { createDocumentClient, createS3Client } from '../../adapters/aws/clients.ts';
 import { DynamoDbAnalysisLedger } from '../../adapters/aws/dynamodb-analysis-ledger.ts';
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
