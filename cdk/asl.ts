@@ -101,3 +101,14 @@ export const DISTRIBUTED_MAP_PATH = ['Providers', 'Items'] as const;
 export function deployedFanoutDefinition(): AslDefinition {
   return withDistributedMap(loadAsl(PROMPT_FANOUT_ASL), DISTRIBUTED_MAP_PATH);
 }
+
+/** The re-analysis workflow's source file (what `cdk/constructs/reanalysis.ts` deploys, transformed). */
+export const REANALYSIS_ASL = 'state-machines/reanalysis.asl.json';
+
+/** The per-week Map that runs as a Distributed Map in AWS. */
+export const REANALYSIS_MAP_PATH = ['Chunks'] as const;
+
+/** The re-analysis definition as the template carries it; the local stack and integration tests run this. */
+export function deployedReanalysisDefinition(): AslDefinition {
+  return withDistributedMap(loadAsl(REANALYSIS_ASL), REANALYSIS_MAP_PATH);
+}

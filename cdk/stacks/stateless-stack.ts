@@ -16,6 +16,7 @@ import { ModelCatalogueRefresh } from '../constructs/model-catalogue-refresh.ts'
 import { Operations } from '../constructs/operations.ts';
 import { PromptFanout } from '../constructs/prompt-fanout.ts';
 import type { ProviderKeys } from '../constructs/provider-keys.ts';
+import { Reanalysis } from '../constructs/reanalysis.ts';
 import { RunScheduler } from '../constructs/run-scheduler.ts';
 import { ScheduleGroup } from '../constructs/schedule-group.ts';
 import { type SnowflakeCredentials, SnowflakeDelivery } from '../constructs/snowflake-delivery.ts';
@@ -136,7 +137,7 @@ export class StatelessStack extends Stack {
       api: this.service.connectors.function,
       ...(props.connectorKeys ? { connectorKeys: props.connectorKeys } : {}),
     });
-    new ActionSync(this, 'ActionSync', {
+    const actionSync = new ActionSync(this, 'ActionSync', {
       table: props.table,
       eventStream: props.eventStream,
       logRetention: props.logRetention,
@@ -159,6 +160,18 @@ export class StatelessStack extends Stack {
       logRetention: props.logRetention,
       ...(props.snowflake ? { snowflake: props.snowflake } : {}),
     });
+    // Re-analysis: brand changes (the API) and the sweep start jobs; Finish re-judges actions on the action bus.
+    const reanalysis = new Reanalysis(this, 'Reanalysis', {
+      table: props.table,
+      lake: props.lake,
+      eventStream: props.eventStream,
+      logRetention: props.logRetention,
+      schedules: this.schedules,
+      push: this.webSocket,
+      starters: [this.service.handler.function],
+    });
+    actionSync.bus.grantPutEventsTo(reanalysis.handler.function);
+    reanalysis.handler.function.addEnvironment('ACTION_BUS_NAME', actionSync.bus.eventBusName);
     this.scheduler = new RunScheduler(this, 'Scheduler', {
       table: props.table,
       fanout: this.fanout,

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ActionsPushSchemas } from './actions.ts';
+import { ReanalysisPushSchemas } from './reanalysis.ts';
 import { ProviderIdSchema, SurfaceSchema } from './run-settings.ts';
 import { SignalsPushSchemas } from './signals.ts';
 
@@ -133,6 +134,8 @@ export const PushMessageSchema = z.discriminatedUnion('type', [
   ...ActionsPushSchemas,
   // Signals: new signals of a consumer batch, and swing alerts (shared/contracts/signals.ts).
   ...SignalsPushSchemas,
+  // Re-analysis: progress of a brand's re-scoring (shared/contracts/reanalysis.ts).
+  ...ReanalysisPushSchemas,
 ]);
 export type PushMessage = z.infer<typeof PushMessageSchema>;
 

@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   'promptpulse.run.completed',
   'promptpulse.signal.observed',
   'promptpulse.metric.alert',
+  'promptpulse.answer.reanalyzed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

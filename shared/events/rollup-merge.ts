@@ -3,8 +3,9 @@
  * ISO-week items it touches (fine cells and the brand's totals), and how a batch is cut into transactions.
  */
 
+import type { AnswerReanalyzedEvent } from './reanalysis.ts';
 import type { RollupCounters, RollupDims } from './rollup-counters.ts';
-import { add } from './rollup-counters.ts';
+import { add, round9 } from './rollup-counters.ts';
 import { isoWeekOf, isoWeekStart, type RollupGranularity } from './rollup-periods.ts';
 import { CounterSums } from './rollup-sums.ts';
 import type { AnswerAnalyzedData, AnswerAnalyzedEvent, RunCompletedEvent } from './schemas.ts';
@@ -36,8 +37,20 @@ export interface RollupEntry {
 
 /** What an event adds to the rollups, as an entry of a batch; null for events the rollups do not count. */
 export function rollupEntry(
-  event: AnswerAnalyzedEvent | RunCompletedEvent | { type: string; id: string },
+  event: AnswerAnalyzedEvent | RunCompletedEvent | AnswerReanalyzedEvent | { type: string; id: string },
 ): RollupEntry | null {
+  if (event.type === 'promptpulse.answer.reanalyzed') {
+    const { data, id } = event as AnswerReanalyzedEvent;
+    return {
+      eventId: id,
+      tenantId: data.tenantId,
+      brandId: data.brandId,
+      day: data.cell.day,
+      cell: data.cell,
+      answer: null,
+      counters: correctionCounters(data.previous.counters, data.current.counters),
+    };
+  }
   if (event.type === 'promptpulse.answer.analyzed') {
     const { data, id } = event as AnswerAnalyzedEvent;
     const day = data.answeredAt.slice(0, 10);
@@ -70,6 +83,19 @@ export function rollupEntry(
     return { eventId: id, tenantId: data.tenantId, brandId: data.brandId, day, cell: null, answer: null, counters };
   }
   return null;
+}
+
+/**
+ * What a correction adds: the new contribution minus the old, counter by counter (unchanged counters omitted).
+ * Both sides are sums of round9'd increments, so the difference is exact in the store's decimals.
+ */
+export function correctionCounters(previous: RollupCounters, current: RollupCounters): RollupCounters {
+  const out: RollupCounters = {};
+  for (const k of new Set([...Object.keys(previous), ...Object.keys(current)])) {
+    const v = round9((current[k] ?? 0) - (previous[k] ?? 0));
+    if (v !== 0) out[k] = v;
+  }
+  return out;
 }
 
 /** A hand-built delta (tests, tools) as a batch entry. */

@@ -4,6 +4,7 @@ import { RunStatusSchema } from '../contracts/runs.ts';
 import { anyEnvelopeSchema, envelopeAttributesSchema } from './envelope.ts';
 import { isPlainAnswerAnalyzedEvent } from './fast-validate.ts';
 import { metricAlertEventSchema } from './metric-alert.ts';
+import { answerReanalyzedEventSchema } from './reanalysis.ts';
 
 const countsSchema = z.object({
   planned: z.number().int().min(0),
@@ -218,6 +219,7 @@ export const canonicalEventSchema = z.discriminatedUnion('type', [
   runCompletedEventSchema,
   signalObservedEventSchema,
   metricAlertEventSchema,
+  answerReanalyzedEventSchema,
 ]);
 export type KnownCanonicalEvent = z.infer<typeof canonicalEventSchema>;
 export type AnswerAnalyzedEvent = z.infer<typeof answerAnalyzedEventSchema>;
@@ -233,6 +235,7 @@ export const EXPORTED_SCHEMAS = {
   'run.completed': runCompletedEventSchema,
   'signal.observed': signalObservedEventSchema,
   'metric.alert': metricAlertEventSchema,
+  'answer.reanalyzed': answerReanalyzedEventSchema,
 } as const;
 
 export type ParsedRecord =

@@ -7,8 +7,10 @@ import { toTrackedEntities } from '../domain/tracked-entities.ts';
 import type { TenantId } from '../domain/workspace.ts';
 import { answerAnalyzedEvent } from '../events/builders.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
+import type { AnalysisLedger } from '../ports/reanalysis.ts';
 import { judgeLowConfidence, judgeSummary } from './judge-sentiment.ts';
-import { type RunDeps, tenantIdOf, type WorkerDeps } from './runs.ts';
+import { firstAnalysisRecord } from './reanalysis-chunk.ts';
+import { type RunDeps, rawAnswerKey, tenantIdOf, type WorkerDeps } from './runs.ts';
 
 /*
  * The fan-out's "Analyze" step, apart from runs.ts so that the other steps' bundles do not carry the analysis engine
@@ -37,7 +39,7 @@ function summaryOf(brand: Brand, analysis: Analysis): NonNullable<Answer['analys
 
 /** Workflow step "Analyze": runs the analysis engine over a stored answer. Failure here never fails the item. */
 export async function analyzeAnswer(
-  deps: WorkerDeps,
+  deps: WorkerDeps & { analysisLedger?: AnalysisLedger | undefined },
   input: { tenantId: string; runId: string; answerId: string | null },
 ) {
   if (!input.answerId) return { analyzed: false };
@@ -50,17 +52,26 @@ export async function analyzeAnswer(
     return { analyzed: false };
   }
   const entities = toTrackedEntities(brand);
-  const offline = analyzeText(
-    { text: answer.text, kind: 'answer', citations: answer.citations },
-    compileEntities(entities),
-  );
+  const compiled = compileEntities(entities);
+  const offline = analyzeText({ text: answer.text, kind: 'answer', citations: answer.citations }, compiled);
   // Opt-in per brand (run settings); asks only about low-confidence verdicts and records its cost.
   const judged = await judgeLowConfidence(deps, tenantId, brand.id, answer.text, offline, entities);
   const analysis = judged.analysis;
   const summary = summaryOf(brand, analysis);
   if (judged.outcome.model !== null) summary.sentimentJudge = judgeSummary(judged.outcome);
   await deps.runs.setAnswerAnalysis(tenantId, answer.answerId, summary, 'analyzed');
-  if (deps.events) await publishAnswerAnalyzed(deps, deps.events, tenantId, answer, analysis);
+  if (deps.events) {
+    const event = await publishAnswerAnalyzed(deps, deps.events, tenantId, answer, analysis);
+    // The re-analysis ledger: what this answer contributed, so a later re-scoring can retract it exactly.
+    await deps.analysisLedger?.recordFirst(
+      tenantId,
+      firstAnalysisRecord(event.data, {
+        rawKey: rawAnswerKey(tenantId, answer.brandId, answer.runId, answer.itemId),
+        configFingerprint: compiled.fingerprint,
+        configuredAt: brand.updatedAt,
+      }),
+    );
+  }
   return { analyzed: true };
 }
 
@@ -92,5 +103,7 @@ async function publishAnswerAnalyzed(
   const run = await deps.runs.getRunState(tenantId, answer.runId);
   const promptSetVersion = run?.promptSetVersion ?? 0;
   const prompt = (await promptsOf(deps, tenantId, answer.brandId, promptSetVersion)).get(answer.promptId) ?? null;
-  await events.publish([answerAnalyzedEvent({ tenantId, answer, promptSetVersion, prompt, analysis })]);
+  const event = answerAnalyzedEvent({ tenantId, answer, promptSetVersion, prompt, analysis });
+  await events.publish([event]);
+  return event;
 }

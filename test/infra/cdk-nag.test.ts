@@ -53,6 +53,14 @@ describe('cdk-nag AwsSolutions', () => {
         'PromptPulse-Stateless/ConnectorIngest/Ingest/Function AwsSolutions-L1',
         'PromptPulse-Stateless/ConnectorIngest/Ingest/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'PromptPulse-Stateless/ConnectorIngest/StateMachine/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+        // Re-analysis (cdk/constructs/reanalysis.ts): function defaults, raw-answer reads, push, Distributed Map children.
+        'PromptPulse-Stateless/Reanalysis/Steps/Function AwsSolutions-L1',
+        'PromptPulse-Stateless/Reanalysis/Steps/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+        'PromptPulse-Stateless/Reanalysis/Steps/Role/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<WebSocketApi2C7AF84E>/live/*/@connections/*]',
+        'PromptPulse-Stateless/Reanalysis/Steps/Role/DefaultPolicy AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"PromptPulse-Stateful","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttpromptpulselakeBucketAA2DDF35ArnECA2DC47"}}/tenants/*/raw-answers/*]',
+        'PromptPulse-Stateless/Reanalysis/StateMachine/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+        'PromptPulse-Stateless/Reanalysis/DistributedMapPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<ReanalysisStateMachine7E39C020.Name>/*]',
+        'PromptPulse-Stateless/Reanalysis/DistributedMapPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<ReanalysisStateMachine7E39C020.Name>:*]',
         // The analytics half of the API (warehouse drivers): same defaults, reads the lake's event files.
         'PromptPulse-Stateless/ApiService/Analytics/Function AwsSolutions-L1',
         'PromptPulse-Stateless/ApiService/Analytics/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',

@@ -32,6 +32,8 @@ describe('stateless stack', () => {
           'POWERTOOLS_LOG_LEVEL',
           'POWERTOOLS_METRICS_NAMESPACE',
           'POWERTOOLS_SERVICE_NAME',
+          // Brand changes start a re-analysis job (cdk/constructs/reanalysis.ts).
+          'REANALYSIS_STATE_MACHINE_ARN',
           // Runs start the prompt fan-out (cdk/constructs/prompt-fanout.ts).
           'STATE_MACHINE_ARN',
           'TABLE_NAME',

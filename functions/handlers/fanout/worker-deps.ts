@@ -1,7 +1,9 @@
 import * as z from 'zod';
+import type { AnalysisLedger } from '#shared/ports/reanalysis.ts';
 import { cachedRetentionLookup } from '#shared/use-cases/retention.ts';
 import type { WorkerDeps } from '#shared/use-cases/runs.ts';
 import { createDocumentClient, createS3Client } from '../../adapters/aws/clients.ts';
+import { DynamoDbAnalysisLedger } from '../../adapters/aws/dynamodb-analysis-ledger.ts';
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
 import { DynamoDbProviderPauses } from '../../adapters/aws/dynamodb-provider-pauses.ts';
 import { DynamoDbRetentionSettings } from '../../adapters/aws/dynamodb-retention-settings.ts';
@@ -38,7 +40,7 @@ export interface WorkerDepsOptions {
 export function createWorkerDeps(
   env: Record<string, string | undefined> = process.env,
   options: WorkerDepsOptions = {},
-): WorkerDeps {
+): WorkerDeps & { analysisLedger: AnalysisLedger } {
   const base = readBaseConfig(env);
   const parsed = fanoutSchema.safeParse(env);
   if (!parsed.success) {
@@ -70,6 +72,8 @@ export function createWorkerDeps(
     retention: cachedRetentionLookup(new DynamoDbRetentionSettings(db, base.TABLE_NAME), systemClock, 60_000, (error) =>
       logger.warn('Retention settings unavailable; raw answer kept', { error }),
     ),
+    // What each analysed answer contributed, for re-analysis (shared/use-cases/reanalysis.ts).
+    analysisLedger: new DynamoDbAnalysisLedger(db, base.TABLE_NAME),
     concurrency,
     // Progress reaches browsers when the WebSocket API is configured; runs work the same without it.
     push: env.WS_MANAGEMENT_ENDPOINT ? createPushNotifier({ db }) : undefined,

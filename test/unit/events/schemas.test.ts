@@ -56,6 +56,7 @@ describe('canonical events', () => {
     const schemas = eventJsonSchemas();
     expect(Object.keys(schemas).sort()).toEqual([
       'answer.analyzed',
+      'answer.reanalyzed',
       'envelope',
       'metric.alert',
       'run.completed',
