@@ -8,11 +8,11 @@
 import { type JudgeOutcome, refineSentimentWithJudge } from '../analysis/judge.ts';
 import { lowConfidenceEntityIds } from '../analysis/judge-gate.ts';
 import type { Analysis, TrackedEntity } from '../analysis/types.ts';
+import { JUDGE_CALL_TOKENS } from '../domain/judge-settings.ts';
 import { DEFAULT_SPEND_CAPS } from '../domain/plans.ts';
 import { assertWithinSpendCaps } from '../domain/runs.ts';
 import type { TenantId } from '../domain/workspace.ts';
 import type { SentimentJudgeFactory } from '../ports/analysis.ts';
-import { JUDGE_CALL_TOKENS } from './judge-settings.ts';
 import type { RunDeps } from './runs.ts';
 
 export interface JudgeDeps extends Pick<RunDeps, 'brands' | 'workspaces' | 'usage' | 'clock'> {

@@ -3,12 +3,12 @@ import type { RunSettings, RunSettingsInput, Schedule } from '../contracts/run-s
 import { RunSettingsInputSchema } from '../contracts/run-settings.ts';
 import type { SpendCaps, WorkspaceSettings } from '../contracts/workspace-settings.ts';
 import { ConflictError, PreconditionFailedError, ValidationError } from '../domain/errors.ts';
+import { assertJudgeModelUsable } from '../domain/judge-settings.ts';
 import { utcDay } from '../domain/model-catalogue.ts';
 import { DEFAULT_SPEND_CAPS, PLAN_LIMITS } from '../domain/plans.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { auditEntry, changesBetween } from './audit.ts';
 import { type BrandDeps, getBrandOrThrow } from './brands.ts';
-import { assertJudgeModelUsable } from './judge-settings.ts';
 import { assertSelectionsOffered, currentCatalogue } from './model-catalogue.ts';
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;

@@ -9,12 +9,12 @@ import { analyzeText, compileEntities } from '../../../shared/analysis/analyze.t
 import { lowConfidenceEntityIds } from '../../../shared/analysis/judge-gate.ts';
 import type { TrackedEntity } from '../../../shared/analysis/types.ts';
 import type { RunSettings } from '../../../shared/contracts/run-settings.ts';
+import { judgeCostPer1000 } from '../../../shared/domain/judge-settings.ts';
 import { DEFAULT_SPEND_CAPS } from '../../../shared/domain/plans.ts';
 import type { UsageEstimate } from '../../../shared/domain/runs.ts';
 import type { TenantId } from '../../../shared/domain/workspace.ts';
 import type { AiProvider, AskRequest, AskResult } from '../../../shared/ports/ai-provider.ts';
 import { type JudgeDeps, judgeLowConfidence } from '../../../shared/use-cases/judge-sentiment.ts';
-import { judgeCostPer1000 } from '../../../shared/use-cases/judge-settings.ts';
 
 const tenant = 'ten_01hzzzzzzzzzzzzzzzzzzzzzzz' as TenantId;
 const entities: TrackedEntity[] = [

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { PROVIDER_CATALOG, type RunSettings, type WorkspaceSettings } from '../../../../shared/contracts/index.ts';
-import { judgeCostPer1000 } from '../../../../shared/use-cases/judge-settings.ts';
+import { judgeCostPer1000 } from '../../../../shared/domain/judge-settings.ts';
 import { apiFieldErrors, type FieldErrors, isVersionConflict } from '../../api/errors.ts';
 import { useRunSettings, useSaveRunSettings, useSaveSpendCaps, useWorkspaceSettings } from '../../api/queries.ts';
 import { usePermissions } from '../../auth/permissions.ts';

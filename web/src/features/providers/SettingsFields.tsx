@@ -1,6 +1,6 @@
 import { PROVIDER_CATALOG, PROVIDERS } from '../../../../shared/contracts/index.ts';
 import type { ModelCatalogueView } from '../../../../shared/contracts/model-catalogue.ts';
-import { judgeCostPer1000 } from '../../../../shared/use-cases/judge-settings.ts';
+import { judgeCostPer1000 } from '../../../../shared/domain/judge-settings.ts';
 import type { FieldErrors } from '../../api/errors.ts';
 import { CheckboxField, messagesUnder, SelectField, TextField } from '../../components/forms.tsx';
 import { providerOffer } from './model-offer.ts';

@@ -10,7 +10,7 @@ import {
   timeZoneSchema,
 } from '../../../../shared/contracts/index.ts';
 import type { ModelCatalogueView } from '../../../../shared/contracts/model-catalogue.ts';
-import { judgeCostPer1000 } from '../../../../shared/use-cases/judge-settings.ts';
+import { judgeCostPer1000 } from '../../../../shared/domain/judge-settings.ts';
 import { type FieldErrors, fieldErrorsFrom } from '../../api/errors.ts';
 import { baselineCatalogueView, providerOffer } from './model-offer.ts';
 

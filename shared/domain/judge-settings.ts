@@ -1,7 +1,7 @@
 import type { SentimentJudgeSetting } from '../contracts/run-settings.ts';
-import { ValidationError } from '../domain/errors.ts';
-import { checkModel, type ModelCatalogue } from '../domain/model-catalogue.ts';
-import { findModelPrice } from '../domain/pricing.ts';
+import { ValidationError } from './errors.ts';
+import { checkModel, type ModelCatalogue } from './model-catalogue.ts';
+import { findModelPrice } from './pricing.ts';
 
 /**
  * What one judge call is assumed to use when its cost is shown before it is turned on: the fenced answer (a 2 KB
