@@ -1,5 +1,5 @@
 /**
- * The pure reader that turns summed rollup counters into the DESIGN §5 metrics (with n and 95% intervals) without
+ * The pure reader that turns summed rollup counters into the metrics of docs/analysis.md (with n and 95% intervals) without
  * touching answers.
  */
 
@@ -159,7 +159,7 @@ function estimatorsOf(counters: RollupCounters): Estimators {
 }
 
 /**
- * DESIGN §5 metrics for the brand and its competitors from summed rollup counters: the same definitions as
+ * The metrics (docs/analysis.md) for the brand and its competitors from summed rollup counters: the same definitions as
  * `computeMetrics` (shared/analysis/metrics.ts) over the same answers, without reading them. Intervals are the
  * prompt-clustered ones of shared/analysis/stats.ts (`clusteredProportion`, `clusteredMean`) wherever the cells
  * carry per-prompt counters: the samples of a prompt are not independent (docs/analysis.md, "Intervals").

@@ -1,7 +1,7 @@
 /**
  * Daily rollups of canonical events: the additive counters the aggregation consumer keeps per
  * (tenant, brand, day, prompt-set version, provider, surface, topic, branded) cell, with per-entity and per-prompt
- * counters inside each cell, and the pure reader that turns summed counters into the DESIGN §5 metrics (with n and
+ * counters inside each cell, and the pure reader that turns summed counters into the metrics of docs/analysis.md (with n and
  * cluster-aware 95% intervals) without touching answers. Every counter is a sum, so cells of any scope/period just
  * add up. Split along its seams: the cell model and counter arithmetic (rollup-counters.ts), periods
  * (rollup-periods.ts), batch accumulation (rollup-sums.ts), batch merge and transactions (rollup-merge.ts) and the

@@ -38,7 +38,7 @@ export interface ConnectorAdminDeps {
   /** The pull adapter of a source. */
   sources: (source: Exclude<Connector['source'], 'webhook'>) => SignalConnector;
   /**
-   * Checks a tenant-entered URL against the outbound rules (DESIGN.md §7; DNS included).
+   * Checks a tenant-entered URL against the outbound rules (docs/adr/0008-outbound-url-guard-against-ssrf.md; DNS included).
    * @throws ValidationError naming the field
    */
   checkUrl: (url: string, field: string) => Promise<void>;

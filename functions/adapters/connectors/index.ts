@@ -56,7 +56,7 @@ function graphVersionFrom(configured: string | undefined): string {
 }
 
 /**
- * Every connector request goes through the outbound URL guard (DESIGN.md §7): feed URLs are tenant input, and the
+ * Every connector request goes through the outbound URL guard (docs/adr/0008-outbound-url-guard-against-ssrf.md): feed URLs are tenant input, and the
  * API hosts get the same treatment for free (https, public addresses, no redirects, bounded size and time).
  */
 export function guardedHttp(policy: OutboundPolicy = outboundPolicyFromEnv()): ConnectorHttp {
