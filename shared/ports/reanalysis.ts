@@ -14,6 +14,8 @@ export interface AnalysisRecord {
   answerId: string;
   runId: string;
   brandId: string;
+  /** The prompt the answer answers: its per-prompt rollup counters (clustered intervals) are kept under it. */
+  promptId: string;
   /** Key of the raw provider payload in the raw answer store. */
   rawKey: string;
   cell: RollupDims;

@@ -47,13 +47,13 @@ export function textOfRawAnswer(raw: unknown): { text: string; citations: { url:
 /** The rollup counters of a new analysis of an answer whose previous contribution was `previous`. */
 export function contributionOf(
   analysis: Parameters<typeof observationsOf>[0],
-  branded: boolean,
+  prompt: { id: string; branded: boolean },
   previous: RollupCounters,
 ): RollupCounters {
   const observed = observationsOf(analysis);
   const counters = answerCounters({
     ...observed,
-    prompt: { branded },
+    prompt: { id: prompt.id, branded: prompt.branded },
     usage: { inputTokens: 0, outputTokens: 0 },
     costUsd: null,
   } as unknown as AnswerAnalyzedData);
@@ -155,7 +155,7 @@ function nextRevision(
   analysis: ReturnType<typeof analyzeText>,
   at: string,
 ): AnalysisRecord {
-  const counters = contributionOf(analysis, record.cell.branded, record.counters);
+  const counters = contributionOf(analysis, { id: record.promptId, branded: record.cell.branded }, record.counters);
   const mentioned = analysis.entities.filter((e) => e.mentioned).map((e) => e.entityId);
   const before = new Set(record.mentioned);
   const now = new Set(mentioned);
@@ -206,6 +206,7 @@ export function firstAnalysisRecord(
     answerId: data.answerId,
     runId: data.runId,
     brandId: data.brandId,
+    promptId: data.prompt.id,
     rawKey: input.rawKey,
     cell: {
       day,

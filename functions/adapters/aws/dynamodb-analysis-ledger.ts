@@ -38,6 +38,7 @@ const RECORD_FIELDS = [
   'answerId',
   'runId',
   'brandId',
+  'promptId',
   'rawKey',
   'cell',
   'revision',
