@@ -56,8 +56,10 @@ export async function sweepExpiredItems(input: {
   db: DynamoDBDocumentClient;
   tableName: string;
   now: Date;
+  /** Only items whose partition key starts with this (tests sweep their own tenant). @default - every item */
+  keyPrefix?: string;
 }): Promise<{ expired: number }> {
-  const { db, tableName, now } = input;
+  const { db, tableName, now, keyPrefix } = input;
   const attribute = TABLE_SCHEMA.ttlAttribute;
   let expired = 0;
   let start: Record<string, unknown> | undefined;
@@ -65,10 +67,13 @@ export async function sweepExpiredItems(input: {
     const page = await db.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: '#ttl < :now',
+        FilterExpression: keyPrefix ? '#ttl < :now AND begins_with(pk, :prefix)' : '#ttl < :now',
         ProjectionExpression: 'pk, sk',
         ExpressionAttributeNames: { '#ttl': attribute },
-        ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
+        ExpressionAttributeValues: {
+          ':now': Math.floor(now.getTime() / 1000),
+          ...(keyPrefix ? { ':prefix': keyPrefix } : {}),
+        },
         ExclusiveStartKey: start,
       }),
     );

@@ -49,9 +49,9 @@ function objectTaggingOnPut(store: S3rverStore) {
     next: () => Promise<void>,
   ) => {
     await next();
-    if (ctx.method !== 'PUT' || ctx.status !== 200 || ctx.querystring !== '' || ctx.headers['x-amz-copy-source']) {
-      return;
-    }
+    // A plain PUT: no subresource or part in the query (the SDK adds only `x-id=PutObject`), not a copy.
+    const query = [...new URLSearchParams(ctx.querystring).keys()].filter((name) => name !== 'x-id');
+    if (ctx.method !== 'PUT' || ctx.status !== 200 || query.length > 0 || ctx.headers['x-amz-copy-source']) return;
     const [, bucket, ...rest] = ctx.path.split('/');
     if (!bucket || rest.length === 0) return;
     const key = decodeURIComponent(rest.join('/'));

@@ -47,6 +47,11 @@ import {
   WorkspaceSettingsSchema,
   type WorkspaceView,
 } from '../../../shared/contracts/index.ts';
+import {
+  type RetentionSettingsInput,
+  RetentionSettingsInputSchema,
+  RetentionSettingsSchema,
+} from '../../../shared/contracts/retention.ts';
 import { WorkspaceDeletionSchema, WorkspaceExportSchema } from '../../../shared/contracts/workspace-lifecycle.ts';
 import type { Role } from '../../../shared/domain/roles.ts';
 import { ApiError, apiErrorFromResponse } from './errors.ts';
@@ -368,6 +373,20 @@ export function createApiClient(options: ApiClientOptions) {
     },
     cancelWorkspaceDeletion() {
       return request({ method: 'DELETE', path: '/workspaces/current/deletion', schema: WorkspaceDeletionSchema });
+    },
+    /** `GET /workspaces/current/retention` (owner, admin). */
+    retentionSettings(signal?: AbortSignal) {
+      return request({ method: 'GET', path: '/workspaces/current/retention', schema: RetentionSettingsSchema, signal });
+    },
+    /** `PUT /workspaces/current/retention` with `If-Match` (owner). */
+    updateRetentionSettings(input: RetentionSettingsInput, version: number) {
+      return request({
+        method: 'PUT',
+        path: '/workspaces/current/retention',
+        schema: RetentionSettingsSchema,
+        body: RetentionSettingsInputSchema.parse(input),
+        ifMatch: version,
+      });
     },
 
     // Audit --------------------------------------------------------------------------------------------

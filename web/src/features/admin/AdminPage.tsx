@@ -3,6 +3,7 @@ import { roleAtLeast } from '../../../../shared/domain/roles.ts';
 import { useSession } from '../../auth/session.tsx';
 import { PageHeader } from '../../components/Page.tsx';
 import { DangerZone } from './DangerZone.tsx';
+import { RetentionSettingsPanel } from './RetentionSettingsPanel.tsx';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
 
@@ -71,6 +72,9 @@ export function AdminPage() {
           </li>
         </ul>
       </section>
+      {workspace.role === 'owner' || workspace.role === 'admin' ? (
+        <RetentionSettingsPanel canEdit={workspace.role === 'owner'} />
+      ) : null}
       {workspace.role === 'owner' ? <DangerZone workspaceName={workspace.name} /> : null}
     </>
   );

@@ -7,7 +7,7 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeS
 
 /**
  * Owners only: export everything the workspace owns, or schedule its deletion (purged after a 7-day grace period,
- * cancellable until then). Retention settings are not offered yet.
+ * cancellable until then). Retention is set in RetentionSettingsPanel.
  */
 export function DangerZone({ workspaceName }: { workspaceName: string }) {
   const api = useApi();
