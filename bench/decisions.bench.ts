@@ -13,7 +13,8 @@ import { generateCandidates } from '../shared/actions/engine.ts';
 import { reconcile } from '../shared/actions/reconcile.ts';
 import { clusteredMean, clusteredProportion, proportion } from '../shared/analysis/stats.ts';
 import type { Action } from '../shared/contracts/actions.ts';
-import { meanFromSums, sumCounters } from '../shared/events/rollups.ts';
+import { cellClusters, meanFromSums, metricsFromRollups, sumCounters } from '../shared/events/rollups.ts';
+import type { RollupCell } from '../shared/ports/rollups.ts';
 import { detectSwings, type SignalDayPoint, type SwingFinding } from '../shared/signals/swing-detector.ts';
 import { legacyGenerateCandidates } from './lib/legacy-decisions.ts';
 import { detectSwings as legacyDetectSwings } from './lib/legacy-swings.ts';
@@ -205,70 +206,95 @@ function plantedSwings(kind: 'volume' | 'sentiment', source: number, brands: num
 
 // ---- 4. Interval coverage under clustered sampling ----------------------------------------------------------------
 
-function coverage(weeks: number) {
+const LONG_RUN_DAYS = 300;
+
+/**
+ * Coverage of the 95% intervals of a week of runs (one topic, non-branded) of the long-run values over the same
+ * prompts, over several markets (one market's prompts fix its target; coverage varies between markets). Three
+ * interval procedures on the same weeks: today's (plain Wilson / normal, answers as independent), the action
+ * engine's evidence (clusters = provider-days for rates, days for sentiment), and the Analytics API's (the metrics
+ * reader over the week's day cells, its per-prompt counters as clusters nested in provider-days or days: the same
+ * `clusteredProportion` / `clusteredMean` the web uses).
+ */
+function coverage(markets: number, weeksPerMarket: number) {
   const topic = TOPICS[0] as string;
-  const market = new AnswerMarket(SEED_BASE + 4000);
-  // The targets: long-run values over these prompts (400 days of the same market, same prompts, fresh shocks).
-  const longRun: ReturnType<typeof sumCounters>[] = [];
-  for (let day = 0; day < 406; day++) {
-    market.simulateDay(day, false);
-    longRun.push(
-      ...(market.cellsByDay[day] ?? []).filter((c) => c.dims.topic === topic && !c.dims.branded).map((c) => c.counters),
-    );
-    market.cellsByDay[day] = [];
-  }
-  const all = sumCounters(longRun);
+  const keys = ['mentionRate', 'shareOfVoice', 'sentiment'] as const;
+  const zero = () => ({ mentionRate: 0, shareOfVoice: 0, sentiment: 0 });
+  const hits = { today: zero(), new: zero(), api: zero() };
+  const widths = { today: 0, new: 0, api: 0 };
+  const covers = (ci: readonly number[] | null | undefined, x: number) =>
+    ci && (ci[0] as number) <= x && x <= (ci[1] as number) ? 1 : 0;
   const mvNB = (c: Record<string, number>) => ENTITIES.reduce((a, e) => a + (c[`e#${e}#mvNB`] ?? 0), 0);
-  const target = {
-    mentionRate: (all[`e#${BRAND}#m`] ?? 0) / (all.n ?? 1),
-    shareOfVoice: (all[`e#${BRAND}#mvNB`] ?? 0) / mvNB(all),
-    sentiment: (all[`e#${BRAND}#as`] ?? 0) / (all[`e#${BRAND}#asN`] ?? 1),
-  };
-  const hits = {
-    today: { mentionRate: 0, shareOfVoice: 0, sentiment: 0 },
-    new: { mentionRate: 0, shareOfVoice: 0, sentiment: 0 },
-  };
-  const widths = { today: 0, new: 0 };
-  const covers = (ci: [number, number] | null, x: number) => (ci !== null && ci[0] <= x && x <= ci[1] ? 1 : 0);
-  for (let w = 0; w < weeks; w++) {
-    // Clusters as the engine uses them: provider-days for rates, days for sentiment (docs/actions.md).
-    const days: Record<string, number>[] = [];
-    const providerDays: Record<string, number>[] = [];
-    for (let d = 0; d < 7; d++) {
-      const day = 406 + w * 7 + d;
+  for (let mk = 0; mk < markets; mk++) {
+    const market = new AnswerMarket(SEED_BASE + 4000 + mk);
+    // The targets: long-run values over these prompts (same market, same prompts, fresh shocks).
+    const longRun: ReturnType<typeof sumCounters>[] = [];
+    for (let day = 0; day < LONG_RUN_DAYS; day++) {
       market.simulateDay(day, false);
-      const cells = (market.cellsByDay[day] ?? []).filter((c) => c.dims.topic === topic && !c.dims.branded);
-      days.push(sumCounters(cells.map((c) => c.counters)));
-      providerDays.push(...cells.map((c) => c.counters));
+      longRun.push(
+        ...(market.cellsByDay[day] ?? [])
+          .filter((c) => c.dims.topic === topic && !c.dims.branded)
+          .map((c) => c.counters),
+      );
       market.cellsByDay[day] = [];
     }
-    const week = sumCounters(days);
-    const m = `e#${BRAND}#m`;
-    const oldRate = proportion(week[m] ?? 0, week.n ?? 0);
-    const newRate = clusteredProportion(providerDays.map((c) => ({ k: c[m] ?? 0, n: c.n ?? 0 })));
-    hits.today.mentionRate += covers(oldRate.ci, target.mentionRate);
-    hits.new.mentionRate += covers(newRate.ci, target.mentionRate);
-    widths.today += oldRate.ci[1] - oldRate.ci[0];
-    widths.new += newRate.ci[1] - newRate.ci[0];
-    const sv = `e#${BRAND}#mvNB`;
-    hits.today.shareOfVoice += covers(proportion(week[sv] ?? 0, mvNB(week)).ci, target.shareOfVoice);
-    hits.new.shareOfVoice += covers(
-      clusteredProportion(providerDays.map((c) => ({ k: c[sv] ?? 0, n: mvNB(c) }))).ci,
-      target.shareOfVoice,
-    );
-    const [s, sN, s2] = [`e#${BRAND}#as`, `e#${BRAND}#asN`, `e#${BRAND}#as2`];
-    hits.today.sentiment += covers(meanFromSums(week[sN] ?? 0, week[s] ?? 0, week[s2] ?? 0).ci, target.sentiment);
-    hits.new.sentiment += covers(
-      clusteredMean(days.map((c) => ({ n: c[sN] ?? 0, sum: c[s] ?? 0, sumSq: c[s2] ?? 0 }))).ci,
-      target.sentiment,
-    );
+    const all = sumCounters(longRun);
+    const target = {
+      mentionRate: (all[`e#${BRAND}#m`] ?? 0) / (all.n ?? 1),
+      shareOfVoice: (all[`e#${BRAND}#mvNB`] ?? 0) / mvNB(all),
+      sentiment: (all[`e#${BRAND}#as`] ?? 0) / (all[`e#${BRAND}#asN`] ?? 1),
+    };
+    for (let w = 0; w < weeksPerMarket; w++) {
+      const days: Record<string, number>[] = [];
+      const cells: RollupCell[] = [];
+      for (let d = 0; d < 7; d++) {
+        const day = LONG_RUN_DAYS + w * 7 + d;
+        market.simulateDay(day, false);
+        const dayCells = (market.cellsByDay[day] ?? []).filter((c) => c.dims.topic === topic && !c.dims.branded);
+        days.push(sumCounters(dayCells.map((c) => c.counters)));
+        cells.push(...dayCells);
+        market.cellsByDay[day] = [];
+      }
+      const week = sumCounters(days);
+      const providerDays = cells.map((c) => c.counters);
+      const m = `e#${BRAND}#m`;
+      const sv = `e#${BRAND}#mvNB`;
+      const [s, sN, s2] = [`e#${BRAND}#as`, `e#${BRAND}#asN`, `e#${BRAND}#as2`];
+      const api = metricsFromRollups(sumCounters(cells.map(cellClusters)), {
+        brandId: BRAND,
+        competitorIds: COMPETITORS,
+      }).brand;
+      const intervals = {
+        today: {
+          mentionRate: proportion(week[m] ?? 0, week.n ?? 0).ci,
+          shareOfVoice: proportion(week[sv] ?? 0, mvNB(week)).ci,
+          sentiment: meanFromSums(week[sN] ?? 0, week[s] ?? 0, week[s2] ?? 0).ci,
+        },
+        new: {
+          mentionRate: clusteredProportion(providerDays.map((c) => ({ k: c[m] ?? 0, n: c.n ?? 0 }))).ci,
+          shareOfVoice: clusteredProportion(providerDays.map((c) => ({ k: c[sv] ?? 0, n: mvNB(c) }))).ci,
+          sentiment: clusteredMean(days.map((c) => ({ n: c[sN] ?? 0, sum: c[s] ?? 0, sumSq: c[s2] ?? 0 }))).ci,
+        },
+        api: {
+          mentionRate: api.mentionRate.ci,
+          shareOfVoice: api.shareOfVoice?.ci ?? null,
+          sentiment: api.answerSentiment.ci,
+        },
+      };
+      for (const proc of ['today', 'new', 'api'] as const) {
+        for (const k of keys) hits[proc][k] += covers(intervals[proc][k], target[k]);
+        widths[proc] += intervals[proc].mentionRate[1] - intervals[proc].mentionRate[0];
+      }
+    }
   }
-  const rate = (x: number) => x / weeks;
+  const weeks = markets * weeksPerMarket;
+  const rate = (h: ReturnType<typeof zero>) => Object.fromEntries(keys.map((k) => [k, h[k] / weeks]));
   return {
-    target,
-    today: Object.fromEntries(Object.entries(hits.today).map(([k, v]) => [k, rate(v)])),
-    new: Object.fromEntries(Object.entries(hits.new).map(([k, v]) => [k, rate(v)])),
-    width: { today: widths.today / weeks, new: widths.new / weeks },
+    weeks,
+    today: rate(hits.today),
+    new: rate(hits.new),
+    api: rate(hits.api),
+    width: { today: widths.today / weeks, new: widths.new / weeks, api: widths.api / weeks },
   };
 }
 
@@ -349,17 +375,19 @@ if (SECTIONS.has('swings')) {
   }
 }
 if (SECTIONS.has('coverage')) {
-  const weeks = Math.max(50, Math.round(300 * SCALE));
-  const cov = coverage(weeks);
+  const markets = Math.max(2, Math.round(6 * SCALE));
+  const cov = coverage(markets, 50);
   console.log(
-    `\n4. 95% interval coverage over a week of runs (one topic, non-branded; ${weeks} weeks; goal 0.95 ± 0.02)`,
+    `\n4. 95% interval coverage over a week of runs (one topic, non-branded; ${markets} markets × 50 weeks; goal 0.95 ± 0.02)`,
   );
-  console.log(`${pad('metric', 16)}${pad('today', 10)}new`);
+  console.log(`${pad('metric', 16)}${pad('today', 10)}${pad('engine', 10)}analytics API and web`);
   for (const k of ['mentionRate', 'shareOfVoice', 'sentiment'] as const) {
-    console.log(`${pad(k, 16)}${pad(fmt(cov.today[k] ?? Number.NaN, 3), 10)}${fmt(cov.new[k] ?? Number.NaN, 3)}`);
+    console.log(
+      `${pad(k, 16)}${pad(fmt(cov.today[k] ?? Number.NaN, 3), 10)}${pad(fmt(cov.new[k] ?? Number.NaN, 3), 10)}${fmt(cov.api[k] ?? Number.NaN, 3)}`,
+    );
   }
   console.log(
-    `   mean width of the mention-rate interval: today ${fmt(cov.width.today, 3)}, new ${fmt(cov.width.new, 3)}`,
+    `   mean width of the mention-rate interval: today ${fmt(cov.width.today, 3)}, engine ${fmt(cov.width.new, 3)}, analytics API ${fmt(cov.width.api, 3)}`,
   );
 }
 console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s)`);

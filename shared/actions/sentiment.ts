@@ -5,13 +5,15 @@
  * signals: each downward sentiment swing the signal detector already alerted on becomes an action directly.
  */
 
-import { type ClusteredMean, clusteredMean } from '../analysis/stats.ts';
+import { type ClusteredMean, clusteredMean, Z95 } from '../analysis/stats.ts';
+import type { EvidenceFigure } from '../contracts/actions.ts';
 import type { RollupCounters } from '../events/rollups.ts';
 import { entityCounter } from '../events/rollups.ts';
 import { oneSidedT, welchDf } from '../statistics/clustered.ts';
 import { EngineContext, meanFigure, type Scope, width } from './context.ts';
 import type { ActionCandidate, Family, Finding } from './engine.ts';
 import { confidenceOf, round3 } from './scoring.ts';
+import type { SignalAlert } from './snapshot.ts';
 
 /** One-sided Welch t test that the `after` mean is below the `before` mean. */
 export function meanFell(before: ClusteredMean, after: ClusteredMean) {
@@ -128,10 +130,7 @@ export function signalSwingCandidates(ctx: EngineContext): ActionCandidate[] {
           `${alert.baseline.toFixed(2)} over ${alert.n} posts, outside the noise. Read the posts and respond where the conversation happens.`,
         evidence: {
           ...ctx.emptyEvidence(),
-          figures: [
-            { label: `${alert.metric} (now)`, value: round3(alert.value), n: alert.n, unit: 'posts', ci: null },
-            { label: `${alert.metric} (baseline)`, value: round3(alert.baseline), n: alert.n, unit: 'posts', ci: null },
-          ],
+          figures: signalSwingFigures(alert),
           posts: alert.posts.slice(0, ctx.config.maxEvidenceAnswers),
         },
         evidenceAnswers: [],
@@ -153,4 +152,40 @@ export function signalSwingCandidates(ctx: EngineContext): ActionCandidate[] {
     );
   }
   return out;
+}
+
+/**
+ * The figures of a social swing with the intervals the detector's own spread gives: for sentiment, the change from
+ * the baseline ± 1.96 standard errors of that difference; for volume, the day's expected range (baseline ± 1.96 sd
+ * of the negative-binomial day count) beside the observed count. The day's own value has no interval of its own
+ * (the detector judges the difference), so that cell says so rather than showing a bare dash.
+ */
+export function signalSwingFigures(alert: SignalAlert): EvidenceFigure[] {
+  const baselineN = alert.baselineN ?? alert.n;
+  const figures: EvidenceFigure[] = [
+    { label: `${alert.metric} (now)`, value: round3(alert.value), n: alert.n, unit: 'posts', ci: null },
+  ];
+  const spread = alert.spread;
+  const isVolume = alert.metric.startsWith('volume');
+  figures.push({
+    label: `${alert.metric} (baseline)`,
+    value: round3(alert.baseline),
+    n: baselineN,
+    unit: 'posts',
+    ci:
+      isVolume && spread !== undefined
+        ? [round3(Math.max(0, alert.baseline - Z95 * spread)), round3(alert.baseline + Z95 * spread)]
+        : null,
+  });
+  if (!isVolume && spread !== undefined) {
+    const change = alert.value - alert.baseline;
+    figures.push({
+      label: `${alert.metric} (change from baseline)`,
+      value: round3(change),
+      n: alert.n,
+      unit: 'posts',
+      ci: [round3(change - Z95 * spread), round3(change + Z95 * spread)],
+    });
+  }
+  return figures;
 }

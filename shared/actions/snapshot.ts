@@ -41,6 +41,13 @@ export interface SignalAlert {
   value: number;
   baseline: number;
   n: number;
+  /**
+   * The detector's baseline: signals it rests on, and the spread it judged the day with (volume: the day's
+   * negative-binomial sd; sentiment: the standard error of the day's difference from the baseline). Absent for
+   * alerts from before the spread was carried.
+   */
+  baselineN?: number;
+  spread?: number;
   significant: boolean;
   direction: 'up' | 'down';
   observedAt: string;

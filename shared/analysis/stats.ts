@@ -81,12 +81,14 @@ export interface ProportionCluster {
   k: number;
   n: number;
   group?: string;
+  /** The cluster's stratum (its prompt) when clusters are runs of a fixed prompt set (`stratifiedClusteredRatio`). */
+  stratum?: string;
 }
 
 /** Robust ratio over clusters: nested (fine clusters within groups) when every cluster names its group. */
-function robustRatio(cells: readonly (ClusterTotals & { group?: string })[]): ClusteredRatio {
+function robustRatio(cells: readonly (ClusterTotals & { group?: string; stratum?: string })[]): ClusteredRatio {
   return cells.length > 0 && cells.every((c) => c.group !== undefined)
-    ? nestedClusteredRatio(cells as (ClusterTotals & { group: string })[])
+    ? nestedClusteredRatio(cells as (ClusterTotals & { group: string; stratum?: string })[])
     : clusteredRatio(cells);
 }
 
@@ -100,7 +102,14 @@ function robustRatio(cells: readonly (ClusterTotals & { group?: string })[]): Cl
  * nested: see `nestedClusteredRatio`.
  */
 export function clusteredProportion(cells: readonly ProportionCluster[]): ClusteredProportion {
-  const r = robustRatio(cells.map((c) => ({ n: c.n, sum: c.k, ...(c.group !== undefined ? { group: c.group } : {}) })));
+  const r = robustRatio(
+    cells.map((c) => ({
+      n: c.n,
+      sum: c.k,
+      ...(c.group !== undefined ? { group: c.group } : {}),
+      ...(c.stratum !== undefined ? { stratum: c.stratum } : {}),
+    })),
+  );
   const k = cells.reduce((a, c) => a + (c.n > 0 ? c.k : 0), 0);
   const n = r.n;
   const p = n > 0 ? k / n : 0;
@@ -130,7 +139,7 @@ export interface ClusteredMean extends MeanEstimate {
  * `totalSumSq` gives Σx² over all values when the clusters do not carry their own (per-prompt rollup counters).
  */
 export function clusteredMean(
-  cells: readonly (ClusterTotals & { group?: string })[],
+  cells: readonly (ClusterTotals & { group?: string; stratum?: string })[],
   totalSumSq?: number,
 ): ClusteredMean {
   const n = cells.reduce((a, c) => a + Math.max(0, c.n), 0);

@@ -118,14 +118,18 @@ function estimatorsOf(counters: RollupCounters): Estimators {
     // Rates nest in the cell's provider and period, means in the period (undefined: clusters are whole prompts).
     const rateGroup = parts.length === 3 ? `${parts[0]}${CLUSTER_SEPARATOR}${parts[1]}` : undefined;
     const meanGroup = parts.length === 3 ? parts[0] : undefined;
-    return { totals, rateGroup, meanGroup };
+    const stratum = parts.length === 3 ? parts[2] : undefined;
+    return { totals, rateGroup, meanGroup, stratum };
   });
   const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
   return {
     rate(k, n, cluster, use = () => true) {
       const cells = prompts
         .filter((p) => use(p.totals))
-        .map((p) => ({ ...cluster(p.totals), ...(p.rateGroup !== undefined ? { group: p.rateGroup } : {}) }));
+        .map((p) => ({
+          ...cluster(p.totals),
+          ...(p.rateGroup !== undefined ? { group: p.rateGroup, stratum: p.stratum as string } : {}),
+        }));
       const covered = cells.reduce((a, c) => a + c.n, 0);
       if (
         cells.length === 0 ||
@@ -142,7 +146,7 @@ function estimatorsOf(counters: RollupCounters): Estimators {
     mean(n, sum, sumSq, cluster) {
       const cells = prompts.map((p) => ({
         ...cluster(p.totals),
-        ...(p.meanGroup !== undefined ? { group: p.meanGroup } : {}),
+        ...(p.meanGroup !== undefined ? { group: p.meanGroup, stratum: p.stratum as string } : {}),
       }));
       if (
         cells.length === 0 ||

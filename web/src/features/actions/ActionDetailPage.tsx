@@ -319,7 +319,18 @@ export function ActionDetailPage() {
                         {f.n} {f.unit ?? 'answers'}
                         {f.days ? ` over ${f.days} days` : ''}
                       </td>
-                      <td>{f.ci ? `${fmt(f.label, f.ci[0])} – ${fmt(f.label, f.ci[1])}` : '—'}</td>
+                      <td>
+                        {f.ci ? (
+                          `${fmt(f.label, f.ci[0])} – ${fmt(f.label, f.ci[1])}`
+                        ) : (
+                          <span
+                            className="muted"
+                            title="No 95% interval of its own: too few values, or only its difference from the baseline is tested"
+                          >
+                            no interval
+                          </span>
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

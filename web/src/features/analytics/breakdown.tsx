@@ -8,6 +8,8 @@ export interface BreakdownSlice {
   dimension: 'provider' | 'surface';
   label: string;
   query: MetricsQuery;
+  /** Not enabled in the brand's run settings: an empty slice means "not asked", not "asked and nothing found". */
+  disabled?: boolean;
 }
 
 export interface BreakdownResult {
@@ -51,13 +53,14 @@ function BreakdownTable({ title, results }: { title: string; results: readonly B
                   <td colSpan={METRICS.length + 1} className="muted">
                     Loading…
                   </td>
+                ) : data.n === 0 && slice.disabled ? (
+                  <td colSpan={METRICS.length + 1} className="muted" data-testid={`breakdown-${slice.id}-disabled`}>
+                    Disabled in run settings: no data
+                  </td>
                 ) : data.n === 0 ? (
-                  <>
-                    <td>0</td>
-                    <td colSpan={METRICS.length} className="muted">
-                      no analysed answers
-                    </td>
-                  </>
+                  <td colSpan={METRICS.length + 1} className="muted">
+                    No analysed answers in this period
+                  </td>
                 ) : (
                   <>
                     <td>{data.n}</td>
