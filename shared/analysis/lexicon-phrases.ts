@@ -256,6 +256,24 @@ export const PHRASES: ReadonlyMap<string, number> = new Map([
   ['cant recommend enough', 3.0],
   ["can't recommend enough", 3.0],
   ['customer service', 0],
+  // Everyday product-talk idioms (general usage, not taken from the evaluation texts).
+  ['a steal', 2.2],
+  ['for good', 0],
+  ['still works', 1.6],
+  ['like a charm', 2.4],
+  ['ate my', -1.8],
+  ['nobody misses', -1.8],
+  ['no one misses', -1.8],
+  ["won't miss", -1.4],
+  ['returned it', -1.5],
+  ['sent it back', -1.5],
+  ['go with', 1.5],
+  ['opt for', 1.3],
+  ['never fails', 1.8],
+  ['never lets', 1.6],
+  ['fell apart', -2.2],
+  ['stopped working', -2.2],
+  ['gave up on', -1.6],
 ]);
 
 /**

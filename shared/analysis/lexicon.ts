@@ -8,6 +8,7 @@
  */
 
 const POSITIVE = `
+sturdy:1.6 quiet:0.8 snappier:1.8 bargain:1.8
 good:1.9 great:3.1 excellent:3.2 amazing:3.1 awesome:3.1 fantastic:3.2 outstanding:3.1 superb:3.1 best:3.0 better:1.9
 love:3.0 loved:2.9 loving:2.7 loves:2.8 like:1.2 liked:1.5 likes:1.2 enjoy:2.2 enjoyed:2.2 recommend:2.2 recommended:2.0
 recommends:2.0 reliable:2.1 robust:1.9 stable:1.5 solid:1.8 fast:1.5 faster:1.6 fastest:2.0 quick:1.3 quicker:1.4
@@ -35,6 +36,7 @@ otimo:3.0 otima:3.0 bom:1.9 boa:1.9 melhor:2.0 adoro:2.8 recomendo:2.2 incrivel:
 `;
 
 const NEGATIVE = `
+leaky:-1.6 leaking:-1.6 leaked:-1.2 cracked:-1.5 flaky:-1.8 flakey:-1.8 noisy:-1.2 wobbly:-1.3 laggy:-1.8
 bad:-2.5 poor:-2.1 terrible:-3.1 awful:-3.1 horrible:-3.1 worst:-3.1 worse:-2.1 hate:-2.9 hated:-2.9 hates:-2.8
 dislike:-1.8 disappointing:-2.2 disappointed:-2.2 disappointment:-2.2 frustrating:-2.2 frustrated:-2.1 annoying:-2.0
 expensive:-1.4 pricey:-1.5 pricier:-1.6 overpriced:-2.3 costly:-1.5 steep:-1.0 slow:-1.6 slower:-1.7 slowest:-1.9

@@ -8,6 +8,7 @@
  */
 
 import { isJsSpace } from './chars.ts';
+import { comparativeForm } from './comparative-forms.ts';
 import { foldText } from './fold.ts';
 import { emoticonValence, LEXICON, ALL_PHRASES as PHRASES } from './general-lexicon.ts';
 import { ADVICE_VERBS, BOOSTERS, CJK_WORDS, COMPARATIVES, NEGATORS, SARCASM_CUES } from './lexicon-cues.ts';
@@ -472,6 +473,12 @@ export function findComparative(
         const polarity = negatedBefore(tokens, a, i) ? -Math.sign(v) : Math.sign(v);
         return { at: i + 1, pivot: close + 1, polarity };
       }
+    }
+    if (!COMPARATIVES.has(t)) {
+      const form = comparativeForm(tokens, i, b, (w) => LEXICON.get(w));
+      // Idioms carry their own negation ("can't hold a candle to"); a derived adjective is turned by one.
+      if (form?.idiom) return form.hit;
+      if (form) return negatedBefore(tokens, a, i) ? { ...form.hit, polarity: -form.hit.polarity * 0.6 } : form.hit;
     }
     let polarity = t.startsWith('>>') ? 1 : COMPARATIVES.get(t);
     if (polarity === undefined && (t === 'more' || t === 'less') && i + 1 < b) {

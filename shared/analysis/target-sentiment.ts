@@ -426,14 +426,44 @@ function scoreMulti(
       }
       groups.push({ start: x.at, ents: new Set([x.ei]) });
     }
+    // A verb between two groups after a conjunction governs the next name ("avoid X and go with Y"): cut there.
+    const cuts = groups.map((grp, g) =>
+      g + 1 < groups.length && !comp
+        ? objectVerbCut(tokens, grp.start, groups[g + 1]!.start, inClause, grp.ents)
+        : null,
+    );
     for (let g = 0; g < groups.length; g++) {
-      const a = g === 0 ? cl.a : groups[g]!.start;
-      const b = g + 1 < groups.length ? groups[g + 1]!.start : cl.b;
+      const a = g === 0 ? cl.a : (cuts[g - 1] ?? groups[g]!.start);
+      const b = g + 1 < groups.length ? (cuts[g] ?? groups[g + 1]!.start) : cl.b;
       const sc = scoreTokens(tokens, a, b, localSkip, sarcastic, emo);
       for (const ei of groups[g]!.ents) add(ei, cl.weight * (sc.sum + (g === 0 ? cl.prior : 0)), sc.hits);
     }
   }
   return acc;
+}
+
+/** Joiners after which the words up to the next name are that name's own verb phrase. */
+const OBJECT_VERB_JOINERS = new Set(['and', 'then', 'or', 'but', 'so', 'instead']);
+
+/**
+ * Where the span of one coordination group ends when the words before the next name form that name's governing verb
+ * phrase after a conjunction ("avoid X and go with Y", "ditched X, then moved to Y"): the index of the first token
+ * of that phrase, or null to keep the plain cut at the next name.
+ */
+function objectVerbCut(
+  tokens: readonly Token[],
+  groupStart: number,
+  nextStart: number,
+  inClause: readonly { ei: number; at: number }[],
+  ents: ReadonlySet<number>,
+): number | null {
+  const lastOwn = Math.max(groupStart, ...inClause.filter((x) => ents.has(x.ei)).map((x) => x.at));
+  for (let k = nextStart - 1; k > lastOwn && k >= nextStart - 4; k--) {
+    const t = tokens[k]!.t;
+    if (OBJECT_VERB_JOINERS.has(t)) return k + 1 < nextStart ? k + 1 : null;
+    if (tokens[k]!.breakBefore) return k;
+  }
+  return null;
 }
 
 /** Scores a table row per cell: a cell belongs to the entity it names, its column header's entity, or the row's. */
