@@ -42,6 +42,7 @@ import type { WorkspaceDeletionLedger } from '#shared/ports/tenant-lifecycle.ts'
 import type { Warehouse } from '#shared/ports/warehouse.ts';
 import { readBrandMetrics, readBrandMetricsSeries } from '#shared/use-cases/aggregate.ts';
 import * as brands from '#shared/use-cases/brands.ts';
+import type { DrilldownDeps } from '#shared/use-cases/drilldown.ts';
 import * as members from '#shared/use-cases/members.ts';
 import * as promptSets from '#shared/use-cases/prompt-sets.ts';
 import * as runs from '#shared/use-cases/runs.ts';
@@ -57,6 +58,7 @@ import { parseFilterQuery } from './routes/analytics-query.ts';
 import type { ConnectorServices } from './routes/connectors.ts';
 import { modelCatalogueRoutes } from './routes/model-catalogue.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { type ReanalysisRouteDeps, reanalysisRoutes } from './routes/reanalysis.ts';
 import { type SignalRouteDeps, signalRoutes } from './routes/signals.ts';
 import { type WorkspaceExportServices, workspaceLifecycleRoutes } from './routes/workspace-lifecycle.ts';
 
@@ -91,6 +93,10 @@ export interface ApiDeps
   exports?: WorkspaceExportServices | undefined;
   /** Component health and dead letters for GET /ops/status (the local stack); the route answers 503 without it. */
   ops?: OpsStatusSource | undefined;
+  /** Re-analysis jobs (routes/reanalysis.ts); those routes answer 503 without them. */
+  reanalysis?: ReanalysisRouteDeps | undefined;
+  /** The analysis ledger: the drill-down shows the analysis the numbers count (shared/use-cases/drilldown.ts). */
+  analyses?: DrilldownDeps['analyses'];
 }
 
 export interface RouteContext {
@@ -649,6 +655,7 @@ export function coreRoutes(deps: CoreRouteDeps): RouteDefinition[] {
     ...opsRoutes(deps),
     ...modelCatalogueRoutes(deps),
     ...workspaceLifecycleRoutes(deps),
+    ...reanalysisRoutes(deps),
   ];
   return routes;
 }

@@ -1,5 +1,6 @@
 import { JwtAccessTokenVerifier } from '../../adapters/auth/jwt-access-token-verifier.ts';
 import { createDocumentClient, createS3Client } from '../../adapters/aws/clients.ts';
+import { DynamoDbAnalysisLedger } from '../../adapters/aws/dynamodb-analysis-ledger.ts';
 import { DynamoDbAuditLog } from '../../adapters/aws/dynamodb-audit-log.ts';
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
 import { DynamoDbModelCatalogueStore } from '../../adapters/aws/dynamodb-model-catalogue.ts';
@@ -77,6 +78,7 @@ export function tableStores() {
     ...rateLimits,
     deletions: new DynamoDbWorkspaceDeletionLedger(db, config.TABLE_NAME),
     exports: workspaceExports(),
+    analyses: new DynamoDbAnalysisLedger(db, config.TABLE_NAME),
   };
 }
 
