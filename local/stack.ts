@@ -23,6 +23,7 @@ import { createLocalIssuer, type LocalIssuer } from './oidc/issuer.ts';
 import { LocalUserStore } from './oidc/user-store.ts';
 import type { FaultConfig } from './provider-simulator/faults.ts';
 import { DEMO_MARKET, startProviderSimulator } from './provider-simulator/index.ts';
+import { localReanalysisStateMachine, REANALYSIS_STATE_MACHINE_ARN } from './reanalysis.ts';
 import { DEMO_USERS, OTHER_TENANT_OWNER, seedDemoWorkspace } from './seed.ts';
 import { seedDemoConnectors } from './seed-connectors.ts';
 
@@ -200,6 +201,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       COGNITO_ENDPOINT: `${loopback}/cognito-idp`,
       WS_MANAGEMENT_ENDPOINT: `${loopback}${WEBSOCKET_MANAGEMENT_PREFIX}`,
       STATE_MACHINE_ARN: FANOUT_STATE_MACHINE_ARN,
+      REANALYSIS_STATE_MACHINE_ARN,
       SFN_ENDPOINT: `${loopback}/stepfunctions`,
       PROVIDER_SIMULATOR_URL: simulator.url,
       // Local receivers (CRM, feed replay) live on 127.0.0.1; private and link-local ranges stay refused.
@@ -341,6 +343,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           }) as never,
         },
         await localConnectorStateMachine(REPO_ROOT),
+        await localReanalysisStateMachine(),
       ],
       log,
     );

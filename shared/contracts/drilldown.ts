@@ -99,6 +99,11 @@ export const DrilldownAnswerSchema = z.object({
   text: z.string(),
   /** The analysis engine version the mentions come from (re-run with the brand's current configuration). */
   analyzerVersion: z.string(),
+  /**
+   * When the entity configuration this analysis was made with was saved (the analysis the numbers count, from the
+   * re-analysis ledger); null for answers analysed before the ledger existed (shown with the current configuration).
+   */
+  configuredAt: z.iso.datetime().nullable(),
   refusal: z.boolean(),
   /** Mentions in text order, never overlapping. */
   mentions: z.array(DrilldownMentionSchema),

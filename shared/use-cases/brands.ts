@@ -4,6 +4,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import { ID_PREFIX, prefixedId } from '../domain/ids.ts';
 import { PLAN_LIMITS } from '../domain/plans.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
+import { toTrackedEntities } from '../domain/tracked-entities.ts';
 import type { BrandRepository } from '../ports/brand-repository.ts';
 import type { ModelCatalogueStore } from '../ports/model-catalogue.ts';
 import type { PageRequest } from '../ports/pagination.ts';
@@ -18,6 +19,11 @@ export interface BrandDeps {
   ids: IdGenerator;
   /** The refreshed model catalogue; without it run settings are checked against the baseline catalogue. */
   catalogue?: ModelCatalogueStore | undefined;
+  /**
+   * Called after an update changed what the analysis tracks (entities, aliases, owned domains): starts the brand's
+   * re-analysis. A failure does not fail the update (it is saved); the scheduled sweep finds the brand stale.
+   */
+  entitiesChanged?: ((tenantId: string, brandId: string) => Promise<void>) | undefined;
 }
 
 const AUDITED_FIELDS = ['name', 'category', 'aliases', 'ownedDomains', 'markets', 'competitors', 'topics'] as const;
@@ -126,6 +132,9 @@ export async function updateBrand(
       changes: changesBetween(current, next, AUDITED_FIELDS),
     }),
   );
+  if (deps.entitiesChanged && JSON.stringify(toTrackedEntities(current)) !== JSON.stringify(toTrackedEntities(next))) {
+    await deps.entitiesChanged(tenant.tenantId, brandId).catch(() => undefined);
+  }
   return next;
 }
 

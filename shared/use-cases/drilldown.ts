@@ -14,6 +14,7 @@ import type { TenantPrincipal } from '../domain/principal.ts';
 import { filterOfQuery } from '../domain/query-filter.ts';
 import { toTrackedEntities } from '../domain/tracked-entities.ts';
 import type { BrandRepository } from '../ports/brand-repository.ts';
+import type { AnalysisLedger } from '../ports/reanalysis.ts';
 import type { RunRepository } from '../ports/runs.ts';
 import type { Warehouse } from '../ports/warehouse.ts';
 import { getBrandOrThrow } from './brands.ts';
@@ -22,6 +23,8 @@ export interface DrilldownDeps {
   brands: BrandRepository;
   runs: Pick<RunRepository, 'getAnswer'>;
   warehouse: Warehouse;
+  /** The analysis ledger: which configuration each answer's counted analysis was made with. */
+  analyses?: Pick<AnalysisLedger, 'get' | 'getConfig'> | undefined;
 }
 
 /** A parsed drill-down request (see `DrilldownQuerySchema`). */
@@ -110,15 +113,22 @@ export async function promptDrilldown(
   const hasMore = start >= 0 && start + request.limit < ordered.length;
   const last = page.at(-1);
 
-  const compiled = compileEntities(toTrackedEntities(brand));
+  const current = compileEntities(toTrackedEntities(brand));
   const names = entityNames(brand);
   const answers = await Promise.all(page.map((ref) => deps.runs.getAnswer(tenant.tenantId, ref.answerId)));
+  const configs = await Promise.all(page.map((ref) => countedConfiguration(deps, tenant.tenantId, brand.id, ref)));
   const items: DrilldownAnswer[] = [];
   page.forEach((ref, i) => {
     const answer = answers[i];
     if (!answer || answer.brandId !== brand.id || answer.promptId !== request.promptId) return;
-    const analysis = analyzeText({ text: answer.text, kind: 'answer', citations: answer.citations }, compiled);
-    items.push(drilldownAnswer(answer, ref.day, analysis, names));
+    // The engine is deterministic: re-running it with the configuration the counted analysis was made with gives
+    // that analysis (offsets included), so the highlights agree with the numbers even before a re-scoring finished.
+    const config = configs[i];
+    const analysis = analyzeText(
+      { text: answer.text, kind: 'answer', citations: answer.citations },
+      config?.compiled ?? current,
+    );
+    items.push({ ...drilldownAnswer(answer, ref.day, analysis, names), configuredAt: config?.configuredAt ?? null });
   });
 
   return {
@@ -135,6 +145,21 @@ export async function promptDrilldown(
     items,
     nextCursor: hasMore && last ? encodeDrilldownCursor({ day: last.day, answerId: last.answerId }) : null,
   };
+}
+
+/** The configuration of the answer's counted analysis (ledger record → snapshot); null when the ledger has none. */
+async function countedConfiguration(
+  deps: DrilldownDeps,
+  tenantId: string,
+  brandId: string,
+  ref: AnswerRefRow,
+): Promise<{ compiled: ReturnType<typeof compileEntities>; configuredAt: string } | null> {
+  if (!deps.analyses) return null;
+  const record = await deps.analyses.get(tenantId, brandId, ref.day, ref.answerId);
+  if (!record) return null;
+  const snapshot = await deps.analyses.getConfig(tenantId, brandId, record.configFingerprint);
+  if (!snapshot) return null;
+  return { compiled: compileEntities(snapshot.entities), configuredAt: record.configuredAt };
 }
 
 function cmp(a: string, b: string): number {
@@ -203,6 +228,7 @@ function drilldownAnswer(
     answeredAt: answer.createdAt,
     text: answer.text,
     analyzerVersion: analysis.analyzerVersion,
+    configuredAt: null,
     refusal: analysis.refusal,
     mentions: nonOverlappingMentions(analysis, names),
     entities: analysis.entities.map((e) => ({

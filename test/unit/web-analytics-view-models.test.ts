@@ -373,6 +373,7 @@ describe('drilldownCsv (export of the loaded answers)', () => {
       answeredAt: '2026-11-25T10:00:00.000Z',
       text: 'Acme',
       analyzerVersion: '1.0.0',
+      configuredAt: null,
       refusal: false,
       mentions: [],
       entities: [entity('brd_a', 'brand', true), entity('cmp_b', 'competitor', false)],

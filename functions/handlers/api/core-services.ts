@@ -3,6 +3,7 @@ import { CognitoUserDirectory, createCognitoClient } from '../../adapters/aws/co
 import { SfnWorkflowStarter } from '../../adapters/aws/sfn-workflow-starter.ts';
 import { readDirectoryConfig, readWorkflowConfig } from '../../config.ts';
 import { tracer } from '../../powertools.ts';
+import { reanalysisServices } from './reanalysis-services.ts';
 
 /** The core routes' AWS services beyond the table: starting runs (Step Functions) and inviting members (Cognito). */
 export function coreServices() {
@@ -17,5 +18,7 @@ export function coreServices() {
       tracer.captureAWSv3Client(createCognitoClient(directoryConfig)),
       directoryConfig.USER_POOL_ID,
     ),
+    // Re-analysis jobs: brand changes start them; the job routes read them.
+    ...reanalysisServices(),
   };
 }

@@ -43,6 +43,7 @@ import type { WorkspaceDeletionLedger } from '#shared/ports/tenant-lifecycle.ts'
 import type { Warehouse } from '#shared/ports/warehouse.ts';
 import { readBrandMetrics, readBrandMetricsSeries } from '#shared/use-cases/aggregate.ts';
 import * as brands from '#shared/use-cases/brands.ts';
+import type { DrilldownDeps } from '#shared/use-cases/drilldown.ts';
 import * as members from '#shared/use-cases/members.ts';
 import * as promptSets from '#shared/use-cases/prompt-sets.ts';
 import * as runs from '#shared/use-cases/runs.ts';
@@ -59,6 +60,7 @@ import type { ConnectorServices } from './routes/connectors.ts';
 import { modelCatalogueRoutes } from './routes/model-catalogue.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { retentionRoutes } from './routes/retention.ts';
+import { type ReanalysisRouteDeps, reanalysisRoutes } from './routes/reanalysis.ts';
 import { type SignalRouteDeps, signalRoutes } from './routes/signals.ts';
 import { type WorkspaceExportServices, workspaceLifecycleRoutes } from './routes/workspace-lifecycle.ts';
 
@@ -95,6 +97,10 @@ export interface ApiDeps
   retention?: RetentionSettingsStore | undefined;
   /** Component health and dead letters for GET /ops/status (the local stack); the route answers 503 without it. */
   ops?: OpsStatusSource | undefined;
+  /** Re-analysis jobs (routes/reanalysis.ts); those routes answer 503 without them. */
+  reanalysis?: ReanalysisRouteDeps | undefined;
+  /** The analysis ledger: the drill-down shows the analysis the numbers count (shared/use-cases/drilldown.ts). */
+  analyses?: DrilldownDeps['analyses'];
 }
 
 export interface RouteContext {
@@ -654,6 +660,7 @@ export function coreRoutes(deps: CoreRouteDeps): RouteDefinition[] {
     ...modelCatalogueRoutes(deps),
     ...workspaceLifecycleRoutes(deps),
     ...retentionRoutes(deps),
+    ...reanalysisRoutes(deps),
   ];
   return routes;
 }

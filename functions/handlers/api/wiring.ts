@@ -1,5 +1,6 @@
 import { JwtAccessTokenVerifier } from '../../adapters/auth/jwt-access-token-verifier.ts';
 import { createDocumentClient, createS3Client } from '../../adapters/aws/clients.ts';
+import { DynamoDbAnalysisLedger } from '../../adapters/aws/dynamodb-analysis-ledger.ts';
 import { DynamoDbAuditLog } from '../../adapters/aws/dynamodb-audit-log.ts';
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
 import { DynamoDbModelCatalogueStore } from '../../adapters/aws/dynamodb-model-catalogue.ts';
@@ -79,6 +80,7 @@ export function tableStores() {
     deletions: new DynamoDbWorkspaceDeletionLedger(db, config.TABLE_NAME),
     exports: workspaceExports(),
     retention: new DynamoDbRetentionSettings(db, config.TABLE_NAME),
+    analyses: new DynamoDbAnalysisLedger(db, config.TABLE_NAME),
   };
 }
 
