@@ -105,7 +105,7 @@ export function nestedClusteredRatio(cells: readonly NestedClusterTotals[]): Clu
 /** Design effect of a clustered proportion: robust variance over the binomial one, never below 1. */
 export function designEffect(p: number, n: number, se: number | null): number {
   if (se === null || !(n > 0) || p <= 0 || p >= 1) return 1;
-  return Math.max(process.env.NOFLOOR ? 0.2 : 1, (se * se) / ((p * (1 - p)) / n));
+  return Math.max(1, (se * se) / ((p * (1 - p)) / n));
 }
 
 /** t-reference of a difference of two independent estimates (Welch–Satterthwaite degrees of freedom). */

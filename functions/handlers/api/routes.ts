@@ -59,8 +59,8 @@ import { parseFilterQuery } from './routes/analytics-query.ts';
 import type { ConnectorServices } from './routes/connectors.ts';
 import { modelCatalogueRoutes } from './routes/model-catalogue.ts';
 import { opsRoutes } from './routes/ops.ts';
-import { retentionRoutes } from './routes/retention.ts';
 import { type ReanalysisRouteDeps, reanalysisRoutes } from './routes/reanalysis.ts';
+import { retentionRoutes } from './routes/retention.ts';
 import { type SignalRouteDeps, signalRoutes } from './routes/signals.ts';
 import { type WorkspaceExportServices, workspaceLifecycleRoutes } from './routes/workspace-lifecycle.ts';
 
