@@ -36,6 +36,8 @@ const secretRef = destination?.SecretsManagerConfiguration?.SecretARN;
 
 const analyticsId = logicalIdOf(app.stateless.service.analytics.function);
 const materializerId = logicalIdOf(app.stateless.warehouseMaterializer.job.function);
+// The workspace purge deletes a deleted tenant's warehouse rows too (docs/tenancy.md).
+const purgeId = logicalIdOf(app.stateless.workspacePurge.function.function);
 const environmentOf = (id: string) => resources[id]?.Properties.Environment?.Variables as Record<string, unknown>;
 const roleIdOf = (id: string) => resources[id]?.Properties.Role['Fn::GetAtt'][0] as string;
 
@@ -61,6 +63,7 @@ describe('the Snowflake warehouse wiring (prod with snowflakeAccountUrl)', () =>
   it.each([
     ['analytics', analyticsId],
     ['materializer', materializerId],
+    ['purge', purgeId],
   ])('points the %s function at Snowflake with the secret ARN and settings, never a key', (_name, id) => {
     const environment = environmentOf(id);
     expect(environment).toMatchObject({
@@ -86,6 +89,7 @@ describe('the Snowflake warehouse wiring (prod with snowflakeAccountUrl)', () =>
   it.each([
     ['analytics', analyticsId],
     ['materializer', materializerId],
+    ['purge', purgeId],
   ])('lets the %s function read that secret and no other', (_name, id) => {
     const role = roleIdOf(id);
     const reads = statements.filter(
@@ -95,20 +99,22 @@ describe('the Snowflake warehouse wiring (prod with snowflakeAccountUrl)', () =>
     for (const statement of reads) expect(statement.resource).toEqual(secretRef);
   });
 
-  it('grants the secret to the analytics and materializer functions and the Firehose role only', () => {
+  it('grants the secret to the analytics, materializer and purge functions and the Firehose role only', () => {
     const readers = new Set(
       statements
         .filter((s) => s.actions.includes('secretsmanager:GetSecretValue') && mentionsSecret(s.resource))
         .flatMap((s) => s.roles),
     );
     const firehoseRole = logicalIdOf(app.stateless.snowflakeDelivery?.role ?? app.stateless);
-    expect(readers).toEqual(new Set([roleIdOf(analyticsId), roleIdOf(materializerId), firehoseRole]));
-    // No function other than those two carries the ARN either.
+    expect(readers).toEqual(
+      new Set([roleIdOf(analyticsId), roleIdOf(materializerId), roleIdOf(purgeId), firehoseRole]),
+    );
+    // No function other than those three carries the ARN either.
     const carriers = Object.entries(resources)
       .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
       .filter(([, r]) => mentionsSecret(r.Properties.Environment ?? {}))
       .map(([id]) => id);
-    expect(carriers.sort()).toEqual([analyticsId, materializerId].sort());
+    expect(carriers.sort()).toEqual([analyticsId, materializerId, purgeId].sort());
   });
 
   it('keeps key material out of both templates', () => {
