@@ -16,6 +16,12 @@ const baseSchema = z.object({
   S3_ENDPOINT: optionalUrl,
   EVENT_STREAM_NAME: z.string().min(1).optional(),
   LAKE_BUCKET: z.string().min(1).optional(),
+  /**
+   * The KMS key (id, ARN or alias) sealing tenant secrets (integration and webhook secrets) before they are stored;
+   * set on every function that reads or writes them (docs/security.md, Tenant secrets).
+   */
+  SECRETS_KEY_ID: z.string().min(1).optional(),
+  KMS_ENDPOINT: optionalUrl,
   /** Largest accepted request body in bytes; API Gateway's own hard limit is 10 MB. @default 262144 */
   MAX_BODY_BYTES: z.coerce
     .number()
@@ -67,6 +73,11 @@ function parseOrThrow<T>(schema: z.ZodType<T>, env: Record<string, string | unde
 /** Reads the base configuration (table, endpoints) shared by every function. */
 export function readBaseConfig(env: Record<string, string | undefined> = process.env): BaseConfig {
   return parseOrThrow(baseSchema, env, 'function');
+}
+
+/** Where tenant secrets are sealed: the KMS key and endpoint (functions that store or read integration secrets). */
+export function readSecretsConfig(env: Record<string, string | undefined> = process.env) {
+  return parseOrThrow(baseSchema.pick({ AWS_REGION: true, SECRETS_KEY_ID: true, KMS_ENDPOINT: true }), env, 'secrets');
 }
 
 /** Reads the API function's configuration, including how access tokens are verified. */

@@ -12,10 +12,11 @@ export async function seedDemoActions(options: { tenantId: string; crmWebhookUrl
   const { readBaseConfig } = await import('../functions/config.ts');
   const { DynamoDbIntegrationRepository } = await import('../functions/adapters/aws/dynamodb-action-integrations.ts');
   const { ulidGenerator } = await import('../functions/adapters/system.ts');
+  const { secretSealerFromConfig } = await import('../functions/adapters/aws/kms-secret-sealer.ts');
   const config = readBaseConfig();
   const db = createDocumentClient(config);
   try {
-    const repo = new DynamoDbIntegrationRepository(db, config.TABLE_NAME);
+    const repo = new DynamoDbIntegrationRepository(db, config.TABLE_NAME, secretSealerFromConfig(config));
     const tenantId = options.tenantId as TenantId;
     const at = (options.now?.() ?? new Date()).toISOString();
     const audit = (action: string, id: string, summary: string) => ({

@@ -13,6 +13,7 @@ import {
 import { createCognitoIdpHandler, LOCAL_USER_POOL_ID } from './emulators/cognito-idp.ts';
 import { ensureMainTable, startDynamoDbLocal } from './emulators/dynamodb.ts';
 import { ensureEventStream, localKinesisClient, startKinesisLocal } from './emulators/kinesis.ts';
+import { createKmsHandler, LOCAL_SECRETS_KEY_ALIAS } from './emulators/kms.ts';
 import { claimPort } from './emulators/ports.ts';
 import { ensureLakeBucket, localS3Client, startS3Local } from './emulators/s3.ts';
 import { createStepFunctionsEmulator } from './emulators/stepfunctions.ts';
@@ -210,6 +211,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       OIDC_JWKS_URI: `${loopback}/oidc/jwks`,
       USER_POOL_ID: LOCAL_USER_POOL_ID,
       COGNITO_ENDPOINT: `${loopback}/cognito-idp`,
+      KMS_ENDPOINT: `${loopback}/kms`,
+      SECRETS_KEY_ID: LOCAL_SECRETS_KEY_ALIAS,
       WS_MANAGEMENT_ENDPOINT: `${loopback}${WEBSOCKET_MANAGEMENT_PREFIX}`,
       STATE_MACHINE_ARN: FANOUT_STATE_MACHINE_ARN,
       REANALYSIS_STATE_MACHINE_ARN,
@@ -316,6 +319,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             .catch((error: Error) => log(`Invitation mail to ${email} failed: ${error.message}`));
         },
       }),
+      kms: createKmsHandler({ keyFile: dir('kms') ? join(dir('kms') ?? '', 'secrets-key') : null }),
       clientConfig,
       webDist: options.webDist ?? join(REPO_ROOT, 'web', 'dist'),
       log: options.logLevel === 'DEBUG' ? log : undefined,

@@ -11,7 +11,9 @@ import { Construct } from 'constructs';
  *
  * Encrypted with a customer managed key (rotation on): CloudWatch can only publish to an encrypted topic when the
  * key policy lets it use the key, which the AWS managed `alias/aws/sns` key does not. TLS-only topic policy; the
- * same policy lets CloudWatch alarms of this account (and only those) publish.
+ * same policy lets CloudWatch alarms of this account (and only those) publish. The same key seals tenant secrets
+ * (cdk/constructs/tenant-secrets.ts: grants conditioned on that encryption-context purpose), so a stage pays for one
+ * customer managed key.
  */
 export class AlarmTopic extends Construct {
   readonly topic: sns.Topic;
@@ -21,7 +23,7 @@ export class AlarmTopic extends Construct {
     super(scope, id);
 
     this.key = new kms.Key(this, 'Key', {
-      description: 'PromptPulse alarm topic encryption',
+      description: 'PromptPulse alarm topic and tenant secret encryption',
       enableKeyRotation: true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       ...(props.removalPolicy === RemovalPolicy.DESTROY ? { pendingWindow: Duration.days(7) } : {}),

@@ -20,6 +20,7 @@ import { Reanalysis } from '../constructs/reanalysis.ts';
 import { RunScheduler } from '../constructs/run-scheduler.ts';
 import { ScheduleGroup } from '../constructs/schedule-group.ts';
 import { type SnowflakeCredentials, SnowflakeDelivery } from '../constructs/snowflake-delivery.ts';
+import { grantTenantSecretsKey } from '../constructs/tenant-secrets.ts';
 import type { UserDirectory } from '../constructs/user-directory.ts';
 import { WarehouseMaterializer } from '../constructs/warehouse-materializer.ts';
 import { WebHosting } from '../constructs/web-hosting.ts';
@@ -83,6 +84,8 @@ export class StatelessStack extends Stack {
   readonly snowflakeDelivery?: SnowflakeDelivery;
   readonly warehouseMaterializer: WarehouseMaterializer;
   readonly workspacePurge: WorkspacePurge;
+  /** The Action Hub's bus, CRM delivery and engine functions. */
+  readonly actionSync: ActionSync;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -131,7 +134,7 @@ export class StatelessStack extends Stack {
     });
     this.fanout.grantStartRuns(this.service.handler.function);
     this.schedules = new ScheduleGroup(this, 'Schedules');
-    new ConnectorIngest(this, 'ConnectorIngest', {
+    const connectorIngest = new ConnectorIngest(this, 'ConnectorIngest', {
       schedules: this.schedules,
       table: props.table,
       eventStream: props.eventStream,
@@ -146,6 +149,7 @@ export class StatelessStack extends Stack {
       api: this.service.actions.function,
       webSocket: this.webSocket,
     });
+    this.actionSync = actionSync;
     new ModelCatalogueRefresh(this, 'ModelCatalogue', {
       table: props.table,
       providerKeys: props.providerKeys,
@@ -173,6 +177,16 @@ export class StatelessStack extends Stack {
       starters: [this.service.handler.function],
     });
     actionSync.bus.grantPutEventsTo(reanalysis.handler.function);
+    // Every function that builds the integration or connector repositories seals and opens tenant secrets.
+    grantTenantSecretsKey(props.alarms.key, [
+      this.service.actions,
+      this.service.connectors,
+      actionSync.deliver,
+      actionSync.engine,
+      actionSync.daily,
+      connectorIngest.handler,
+      reanalysis.handler,
+    ]);
     reanalysis.handler.function.addEnvironment('ACTION_BUS_NAME', actionSync.bus.eventBusName);
     this.scheduler = new RunScheduler(this, 'Scheduler', {
       table: props.table,

@@ -22,6 +22,8 @@ export interface GatewayOptions {
   issuer: LocalIssuer;
   /** The Cognito Identity Provider admin API emulator (JSON 1.1), mounted at `/cognito-idp`. */
   cognitoIdp?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The KMS emulator (JSON 1.1), mounted at `/kms`. */
+  kms?: (req: IncomingMessage, res: ServerResponse) => void;
   /** The Step Functions API emulator (JSON 1.0), mounted at `/stepfunctions`. */
   stepFunctions?: (req: IncomingMessage, res: ServerResponse) => void;
   clientConfig: ClientConfig;
@@ -40,6 +42,7 @@ const API_PREFIX = '/api';
 const OIDC_PREFIX = '/oidc';
 const COGNITO_PREFIX = '/cognito-idp';
 const SFN_PREFIX = '/stepfunctions';
+const KMS_PREFIX = '/kms';
 export const WEBSOCKET_PATH = '/ws';
 export const WEBSOCKET_MANAGEMENT_PREFIX = '/ws-management';
 
@@ -143,6 +146,7 @@ export function createGateway(options: GatewayOptions): Server {
       if (options.cognitoIdp && (path === COGNITO_PREFIX || path.startsWith(`${COGNITO_PREFIX}/`))) {
         return options.cognitoIdp(req, res);
       }
+      if (options.kms && (path === KMS_PREFIX || path.startsWith(`${KMS_PREFIX}/`))) return options.kms(req, res);
       if (options.stepFunctions && (path === SFN_PREFIX || path.startsWith(`${SFN_PREFIX}/`))) {
         return options.stepFunctions(req, res);
       }

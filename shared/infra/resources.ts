@@ -76,3 +76,9 @@ export function publicRouteSet(): ReadonlySet<string> {
     }
   })(PUBLIC_ROUTES.map((r) => `${r.method} ${r.path}`));
 }
+
+/**
+ * The `purpose` of the KMS encryption context under which tenant secrets are sealed; the functions' key grant is
+ * conditioned on it (cdk/constructs/tenant-secrets.ts).
+ */
+export const TENANT_SECRET_PURPOSE = 'promptpulse-tenant-secret';

@@ -67,7 +67,7 @@ export async function exportWorkspace(
     for await (const page of deps.source.itemPages(tenant.tenantId)) {
       for (const item of page) {
         const type = typeof item.type === 'string' && /^[\w-]{1,64}$/.test(item.type) ? item.type : 'other';
-        const line = `${JSON.stringify(item)}\n`;
+        const line = `${JSON.stringify(withoutSecrets(item))}\n`;
         const buffer = parts.get(type) ?? { lines: [], bytes: 0, part: 0 };
         parts.set(type, buffer);
         buffer.lines.push(line);
@@ -100,4 +100,17 @@ export async function exportWorkspace(
     }),
   );
   return { exportId, key, bytes, entities, objects };
+}
+
+/**
+ * Write-only secrets never leave in an export, sealed or not: integration signing secrets and webhook secrets are
+ * shown once when created, and an owner rotates them rather than reading them back (docs/security.md).
+ */
+const SECRET_FIELDS = ['secret', 'secrets', 'sealedSecret'] as const;
+
+export function withoutSecrets(item: Record<string, unknown>): Record<string, unknown> {
+  if (!SECRET_FIELDS.some((field) => field in item)) return item;
+  const copy = { ...item };
+  for (const field of SECRET_FIELDS) delete copy[field];
+  return copy;
 }

@@ -13,6 +13,7 @@ import { PreconditionFailedError } from '#shared/domain/errors.ts';
 import type { TenantId } from '#shared/domain/workspace.ts';
 import type { IntegrationRecord, IntegrationRepository } from '#shared/ports/actions.ts';
 import type { Page, PageRequest } from '#shared/ports/pagination.ts';
+import { isSealedSecret, type SecretSealer } from '#shared/ports/secret-sealer.ts';
 import { auditPut, decodeCursor, encodeCursor, failedConditions, withoutKeys } from './dynamodb-support.ts';
 
 export const integrationKeys = {
@@ -37,7 +38,26 @@ export class DynamoDbIntegrationRepository implements IntegrationRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Seals the secret before it is stored (KMS envelope, bound to the tenant); null stores it as given. */
+    private readonly sealer: SecretSealer | null = null,
   ) {}
+
+  /** The stored item: the secret sealed when a sealer is configured, never beside its sealed form. */
+  private async itemOf(tenantId: TenantId, integration: IntegrationRecord) {
+    const { secret, ...rest } = integration;
+    const base = { ...integrationKeys.integration(tenantId, integration.id), type: 'Integration', ...rest };
+    return this.sealer ? { ...base, sealedSecret: await this.sealer.seal(tenantId, secret) } : { ...base, secret };
+  }
+
+  /** The record with its secret opened; items written before sealing keep their plain secret until rewritten. */
+  private async recordOf(tenantId: TenantId, item: Record<string, unknown>): Promise<IntegrationRecord> {
+    const { sealedSecret, ...rest } = withoutKeys(item) as Record<string, unknown>;
+    if (isSealedSecret(sealedSecret)) {
+      if (!this.sealer) throw new Error('A sealed integration secret was read without a SECRETS_KEY_ID to open it');
+      return { ...(rest as unknown as IntegrationRecord), secret: await this.sealer.open(tenantId, sealedSecret) };
+    }
+    return rest as unknown as IntegrationRecord;
+  }
 
   async list(tenantId: TenantId): Promise<IntegrationRecord[]> {
     const result = await this.db.send(
@@ -47,7 +67,7 @@ export class DynamoDbIntegrationRepository implements IntegrationRepository {
         ExpressionAttributeValues: { ':pk': integrationKeys.partition(tenantId), ':prefix': 'INT#' },
       }),
     );
-    return (result.Items ?? []).map((i) => withoutKeys(i) as unknown as IntegrationRecord);
+    return Promise.all((result.Items ?? []).map((item) => this.recordOf(tenantId, item)));
   }
 
   async get(tenantId: TenantId, integrationId: string): Promise<IntegrationRecord | null> {
@@ -58,7 +78,7 @@ export class DynamoDbIntegrationRepository implements IntegrationRepository {
         ConsistentRead: true,
       }),
     );
-    return Item ? (withoutKeys(Item) as unknown as IntegrationRecord) : null;
+    return Item ? this.recordOf(tenantId, Item) : null;
   }
 
   async create(tenantId: TenantId, integration: IntegrationRecord, audit: AuditEntry): Promise<void> {
@@ -68,7 +88,7 @@ export class DynamoDbIntegrationRepository implements IntegrationRepository {
           {
             Put: {
               TableName: this.tableName,
-              Item: { ...integrationKeys.integration(tenantId, integration.id), type: 'Integration', ...integration },
+              Item: await this.itemOf(tenantId, integration),
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -81,7 +101,7 @@ export class DynamoDbIntegrationRepository implements IntegrationRepository {
   async update(tenantId: TenantId, integration: IntegrationRecord, audit: AuditEntry | null): Promise<void> {
     const put = {
       TableName: this.tableName,
-      Item: { ...integrationKeys.integration(tenantId, integration.id), type: 'Integration', ...integration },
+      Item: await this.itemOf(tenantId, integration),
       ConditionExpression: 'version = :expected',
       ExpressionAttributeValues: { ':expected': integration.version - 1 },
     };

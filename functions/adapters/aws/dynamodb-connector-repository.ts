@@ -10,6 +10,7 @@ import { NotFoundError, PreconditionFailedError } from '#shared/domain/errors.ts
 import { isTenantId, type TenantId } from '#shared/domain/workspace.ts';
 import type { AuditRecord } from '#shared/ports/audit.ts';
 import type { Page, PageRequest } from '#shared/ports/pagination.ts';
+import { isSealedSecret, type SecretSealer } from '#shared/ports/secret-sealer.ts';
 import type { ConnectorProgress, ConnectorRepository, WebhookSecret } from '#shared/ports/signal-connector.ts';
 import { auditPut, decodeCursor, encodeCursor, failedConditions, withoutKeys } from './dynamodb-support.ts';
 
@@ -94,7 +95,27 @@ export class DynamoDbConnectorRepository implements ConnectorRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Seals webhook secrets before they are stored (KMS envelope, bound to the tenant); null stores them as given. */
+    private readonly sealer: SecretSealer | null = null,
   ) {}
+
+  /** A webhook secret as stored: `{id, createdAt, sealed}` with a sealer, else as given. */
+  private async stored(tenantId: TenantId, secret: WebhookSecret): Promise<Record<string, unknown>> {
+    if (!this.sealer) return { ...secret };
+    return { id: secret.id, createdAt: secret.createdAt, sealed: await this.sealer.seal(tenantId, secret.value) };
+  }
+
+  /** Stored secrets opened; ones written before sealing keep their plain `value` until rotated away. */
+  private async opened(tenantId: TenantId, stored: unknown): Promise<WebhookSecret[]> {
+    const list = Array.isArray(stored) ? (stored as Record<string, unknown>[]) : [];
+    return Promise.all(
+      list.map(async (s) => {
+        if (!isSealedSecret(s.sealed)) return s as unknown as WebhookSecret;
+        if (!this.sealer) throw new Error('A sealed webhook secret was read without a SECRETS_KEY_ID to open it');
+        return { id: String(s.id), createdAt: String(s.createdAt), value: await this.sealer.open(tenantId, s.sealed) };
+      }),
+    );
+  }
 
   async list(tenantId: TenantId, page: PageRequest): Promise<Page<Connector>> {
     const pk = connectorKeys.partition(tenantId);
@@ -138,7 +159,11 @@ export class DynamoDbConnectorRepository implements ConnectorRepository {
           {
             Put: {
               TableName: this.tableName,
-              Item: { ...toItem(tenantId, connector), cursor: null, secrets: secret ? [secret] : [] },
+              Item: {
+                ...toItem(tenantId, connector),
+                cursor: null,
+                secrets: secret ? [await this.stored(tenantId, secret)] : [],
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -237,8 +262,10 @@ export class DynamoDbConnectorRepository implements ConnectorRepository {
   ) {
     const item = await this.item(tenantId, connector.id);
     if (!item) throw notFound();
-    const kept = ((item.secrets as WebhookSecret[] | undefined) ?? []).filter((s) => !revoke.includes(s.id));
-    const secrets = [...kept, secret];
+    const kept = ((item.secrets as Record<string, unknown>[] | undefined) ?? []).filter(
+      (s) => !revoke.includes(String(s.id)),
+    );
+    const secrets = [...kept, await this.stored(tenantId, secret)];
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -287,7 +314,7 @@ export class DynamoDbConnectorRepository implements ConnectorRepository {
     return {
       tenantId,
       connector: toConnector(item),
-      secrets: ((item.secrets as WebhookSecret[] | undefined) ?? []).slice(),
+      secrets: await this.opened(tenantId, item.secrets),
     };
   }
 

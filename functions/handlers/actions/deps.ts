@@ -18,6 +18,7 @@ import { DynamoDbActionRepository } from '../../adapters/aws/dynamodb-action-rep
 import { DynamoDbConnectionStore } from '../../adapters/aws/dynamodb-connection-store.ts';
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { createEventBridgeClient, EventBridgeActionBus } from '../../adapters/aws/eventbridge-action-bus.ts';
+import { secretSealerFromConfig } from '../../adapters/aws/kms-secret-sealer.ts';
 import {
   createManagementApiClient,
   directoryMembershipCheck,
@@ -25,6 +26,7 @@ import {
 } from '../../adapters/aws/websocket-push.ts';
 import { outboundPolicyFromEnv } from '../../adapters/http/outbound-url-guard.ts';
 import { GuardedUrlValidator, GuardedWebhookSender, hmacSigner } from '../../adapters/integrations/outbound.ts';
+import { readSecretsConfig } from '../../config.ts';
 
 const days = (fallback: number) => z.coerce.number().int().min(0).max(365).default(fallback);
 
@@ -107,7 +109,7 @@ export function createActionHubServices(
   const policy = outboundPolicyFromEnv(env as NodeJS.ProcessEnv);
   return {
     actions: new DynamoDbActionRepository(db, tableName),
-    integrations: new DynamoDbIntegrationRepository(db, tableName),
+    integrations: new DynamoDbIntegrationRepository(db, tableName, secretSealerFromConfig(readSecretsConfig(env))),
     bus: new EventBridgeActionBus(createEventBridgeClient(config), config.ACTION_BUS_NAME),
     urls: new GuardedUrlValidator(policy),
     sender: new GuardedWebhookSender(policy),

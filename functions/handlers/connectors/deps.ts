@@ -10,6 +10,7 @@ import { createDocumentClient, createSfnClient } from '../../adapters/aws/client
 import { DynamoDbBrandRepository } from '../../adapters/aws/dynamodb-brand-repository.ts';
 import { DynamoDbConnectorRepository } from '../../adapters/aws/dynamodb-connector-repository.ts';
 import { createKinesisClient, KinesisEventPublisher } from '../../adapters/aws/kinesis-event-publisher.ts';
+import { secretSealerFromConfig } from '../../adapters/aws/kms-secret-sealer.ts';
 import {
   connectorCredentials,
   createConnectorRegistry,
@@ -32,7 +33,7 @@ type Env = Record<string, string | undefined>;
 export function createConnectorDeps(env: Env = process.env) {
   const base = readBaseConfig(env);
   const db = tracer.captureAWSv3Client(createDocumentClient(base));
-  const connectors = new DynamoDbConnectorRepository(db, base.TABLE_NAME);
+  const connectors = new DynamoDbConnectorRepository(db, base.TABLE_NAME, secretSealerFromConfig(base));
   const brands: Pick<BrandRepository, 'getBrand'> = new DynamoDbBrandRepository(db, base.TABLE_NAME);
   const policy = outboundPolicyFromEnv(env);
   const sources = createConnectorRegistry({

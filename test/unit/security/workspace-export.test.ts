@@ -68,3 +68,61 @@ describe('workspace export streams with bounded memory', () => {
     });
   });
 });
+
+describe('workspace export leaves write-only secrets out', () => {
+  it('writes integration and webhook items without their secrets, sealed or plain, and keeps the rest', async () => {
+    const lines: string[] = [];
+    const sink: ArchiveSink = {
+      add: async (entry) => {
+        for await (const chunk of entry.body) lines.push(Buffer.from(chunk).toString('utf8'));
+      },
+      finish: async () => ({ key: 'k', bytes: 0 }),
+      abort: async () => {},
+    };
+    await exportWorkspace(
+      {
+        source: {
+          itemPages: async function* () {
+            yield [
+              {
+                pk: `${TENANT}#INTEGRATION`,
+                sk: 'INT#1',
+                type: 'Integration',
+                name: 'CRM',
+                secret: 'plain-legacy-s3cret',
+              },
+              {
+                pk: `${TENANT}#INTEGRATION`,
+                sk: 'INT#2',
+                type: 'Integration',
+                name: 'CRM 2',
+                sealedSecret: { v: 1, key: 'k', iv: 'i', tag: 't', data: 'd' },
+              },
+              {
+                pk: `${TENANT}#CONNECTOR`,
+                sk: 'C#1',
+                type: 'Connector',
+                name: 'Hook',
+                secrets: [{ id: 's1', createdAt: '2026-12-01', value: 'whsec_plain' }],
+                webhookSecrets: [{ id: 's1', createdAt: '2026-12-01' }],
+              },
+            ];
+          },
+          objects: async function* () {},
+          openObject: async () => bytes(0),
+        },
+        openArchive: () => sink,
+        audit: async () => {},
+        clock: { now: () => new Date() },
+        ids: { next: () => '01JZ0000000000000000000000' },
+      },
+      owner,
+    );
+    const text = lines.join('');
+    expect(text).not.toContain('plain-legacy-s3cret');
+    expect(text).not.toContain('whsec_plain');
+    expect(text).not.toContain('sealedSecret');
+    expect(text).toContain('"name":"CRM 2"');
+    expect(text).toContain('"webhookSecrets":[{"id":"s1"');
+  });
+});
