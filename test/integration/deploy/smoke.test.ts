@@ -55,10 +55,13 @@ describe('npm run smoke against the local stack', () => {
   it('reports the failing step and still cleans up when the run cannot succeed', async () => {
     const user = await freshAccount(stack, 'smoke-fail');
     const target = localTarget(stack.url, user);
-    // A run that never completes within the smoke test's patience: the step fails, the brand is still removed.
+    // Steps with 1 ms of patience: the first whose result is not already there fails (the run's push, or — when the
+    // one-prompt run finished before the step first looked — the warehouse), later steps are skipped, the brand is
+    // still removed.
     const results = await runSmoke(target, { runTimeoutMs: 1, analyticsTimeoutMs: 1, pollMs: 1 });
     const failed = results.filter((r) => !r.ok).map((r) => r.step);
-    expect(failed).toEqual(['run completed (push)']);
+    expect(failed).toHaveLength(1);
+    expect(['run completed (push)', 'analytics (warehouse)']).toContain(failed[0]);
     expect(results.at(-1)).toMatchObject({ step: 'clean up', ok: true });
   }, 120_000);
 });

@@ -9,6 +9,7 @@ import { createDocumentClient } from '../../../functions/adapters/aws/clients.ts
 import { DynamoDbRollupStore } from '../../../functions/adapters/aws/dynamodb-rollup-store.ts';
 import { localKinesisClient } from '../../../local/emulators/kinesis.ts';
 import { localS3Client } from '../../../local/emulators/s3.ts';
+import { itemCounters } from '../../../shared/events/rollup-merge.ts';
 import {
   mergeRollupEntries,
   type RollupCounters,
@@ -66,7 +67,8 @@ function recomputed(entries: readonly RollupEntry[]) {
     const key = d
       ? `${item.brandId} ${item.granularity}cell ${item.period} ${d.promptSetVersion} ${d.provider} ${d.surface} ${d.topic} ${d.branded}`
       : `${item.brandId} ${item.granularity} ${item.period}`;
-    state[key] = [...(state[key] ?? []), item.sums.toCounters()];
+    // What the store keeps: fine cells with their per-prompt counters, brand totals without.
+    state[key] = [...(state[key] ?? []), itemCounters(item)];
   }
   return Object.fromEntries(
     Object.entries(state).map(([k, parts]) => [
