@@ -36,6 +36,8 @@ const secretRef = destination?.SecretsManagerConfiguration?.SecretARN;
 
 const analyticsId = logicalIdOf(app.stateless.service.analytics.function);
 const materializerId = logicalIdOf(app.stateless.warehouseMaterializer.job.function);
+/** The workspace purge deletes a tenant's Snowflake rows too. */
+const purgeId = logicalIdOf(app.stateless.workspacePurge.function.function);
 const environmentOf = (id: string) => resources[id]?.Properties.Environment?.Variables as Record<string, unknown>;
 const roleIdOf = (id: string) => resources[id]?.Properties.Role['Fn::GetAtt'][0] as string;
 
@@ -95,20 +97,22 @@ describe('the Snowflake warehouse wiring (prod with snowflakeAccountUrl)', () =>
     for (const statement of reads) expect(statement.resource).toEqual(secretRef);
   });
 
-  it('grants the secret to the analytics and materializer functions and the Firehose role only', () => {
+  it('grants the secret to the analytics, materializer and purge functions and the Firehose role only', () => {
     const readers = new Set(
       statements
         .filter((s) => s.actions.includes('secretsmanager:GetSecretValue') && mentionsSecret(s.resource))
         .flatMap((s) => s.roles),
     );
     const firehoseRole = logicalIdOf(app.stateless.snowflakeDelivery?.role ?? app.stateless);
-    expect(readers).toEqual(new Set([roleIdOf(analyticsId), roleIdOf(materializerId), firehoseRole]));
-    // No function other than those two carries the ARN either.
+    expect(readers).toEqual(
+      new Set([roleIdOf(analyticsId), roleIdOf(materializerId), roleIdOf(purgeId), firehoseRole]),
+    );
+    // No function other than those three carries the ARN either.
     const carriers = Object.entries(resources)
       .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
       .filter(([, r]) => mentionsSecret(r.Properties.Environment ?? {}))
       .map(([id]) => id);
-    expect(carriers.sort()).toEqual([analyticsId, materializerId].sort());
+    expect(carriers.sort()).toEqual([analyticsId, materializerId, purgeId].sort());
   });
 
   it('keeps key material out of both templates', () => {
@@ -131,6 +135,16 @@ describe('the Snowflake warehouse wiring (prod with snowflakeAccountUrl)', () =>
     expect(table).toContain(`${destination.MetaDataColumnName} VARIANT`);
     expect(answerEvents).toContain(`FROM ${destination.Table}`);
     expect(answerEvents).toContain(`${destination.ContentColumnName}:tenantid`);
+  });
+
+  it('has Firehose insert as the snowflakeRole the functions use, and as the default role without it', () => {
+    expect(destination.SnowflakeRoleConfiguration).toEqual({ Enabled: true, SnowflakeRole: 'PP_SERVICE' });
+    const noRole = buildTestApp({ stage: 'prod', snowflakeAccountUrl: 'https://ab12345.snowflakecomputing.com' });
+    const streams = Object.values(
+      Template.fromStack(noRole.stateless).toJSON().Resources as Record<string, CfnProperties>,
+    );
+    const plain = streams.find((r) => r.Properties?.SnowflakeDestinationConfiguration);
+    expect(plain?.Properties.SnowflakeDestinationConfiguration.SnowflakeRoleConfiguration).toBeUndefined();
   });
 
   it('refuses a warehouse, role or table context value that is not a Snowflake identifier', () => {

@@ -11,7 +11,7 @@ import { appendStaged, copyStagedToParquet, type SkipCounts, stageJson, stagePar
 import { listDue, localFiles, newTenantState, planLoad, type Segment, type TenantState } from './duckdb-load-plan.ts';
 import { monthEnd, monthStart } from './lake-segments.ts';
 import { dayOfKey, type LakeSource } from './lake-source.ts';
-import { assertTenantId, DERIVED_TABLES_DDL, MATERIALIZE_SQL, sqlFor } from './queries.ts';
+import { assertTenantId, DERIVED_TABLES_DDL, materializeSql, sqlFor } from './queries.ts';
 
 export { coverHash } from './lake-segments.ts';
 export { directoryLakeSource, type LakeSource, s3LakeSource } from './lake-source.ts';
@@ -127,9 +127,10 @@ export class DuckDbWarehouse implements Warehouse {
       await this.compactTenant(tenantId, throughDay, started);
       visited++;
     }
-    const [rebuild, clear, mark] = MATERIALIZE_SQL;
+    const [empty, fill, clear, mark] = materializeSql('duckdb');
     const summaryRows = await this.exclusive(async () => {
-      await this.connection.run(rebuild, [throughDay]);
+      await this.connection.run(empty);
+      await this.connection.run(fill, [throughDay]);
       await this.connection.run(clear);
       await this.connection.run(mark, [throughDay, new Date().toISOString()]);
       const reader = await this.connection.runAndReadAll('SELECT COUNT(*) AS n FROM daily_prompt_summary');

@@ -33,16 +33,33 @@ const BRAND_JOIN = `LEFT JOIN answer_entities e
  * (and for days the summary lacks entirely), so results are the same before and after a refresh, only cheaper; a
  * summarised day that receives a late answer shows it after the next refresh.
  */
-export const DERIVED_TABLES_DDL = [
-  `CREATE TABLE IF NOT EXISTS daily_prompt_summary (tenant_id VARCHAR, brand_id VARCHAR, day VARCHAR, prompt_id VARCHAR,
+const SUMMARY_COLUMNS = `tenant_id VARCHAR, brand_id VARCHAR, day VARCHAR, prompt_id VARCHAR,
     provider VARCHAR, surface VARCHAR, topic_id VARCHAR, set_version INTEGER, branded BOOLEAN, locale VARCHAR,
-    answers INTEGER, brand_mentioned INTEGER, rank_sum DOUBLE, rank_n INTEGER, sentiment_sum DOUBLE, sentiment_n INTEGER)`,
-  'CREATE TABLE IF NOT EXISTS materialization_state (through_day VARCHAR, refreshed_at VARCHAR)',
-];
+    answers INTEGER, brand_mentioned INTEGER, rank_sum DOUBLE, rank_n INTEGER, sentiment_sum DOUBLE, sentiment_n INTEGER`;
+const STATE_COLUMNS = 'through_day VARCHAR, refreshed_at VARCHAR';
 
-/** The refresh: rebuilds the summary up to a day (bound) and records the watermark, in this order. */
-export const MATERIALIZE_SQL: readonly [rebuild: string, clear: string, mark: string] = [
-  `CREATE OR REPLACE TABLE daily_prompt_summary AS
+/**
+ * Snowflake keeps the derived tables TRANSIENT with no Time Travel: they are rebuilt from the raw events every hour,
+ * so the seven days of Time Travel and Fail-safe a permanent table keeps after each rebuild would store ~190 copies
+ * for nothing. DuckDB has no such notion.
+ */
+const SNOWFLAKE_DERIVED = { kind: 'TRANSIENT ', options: ' DATA_RETENTION_TIME_IN_DAYS = 0' };
+
+export type SqlDialect = 'duckdb' | 'snowflake';
+
+export function derivedTablesDdl(dialect: SqlDialect): string[] {
+  const { kind, options } = dialect === 'snowflake' ? SNOWFLAKE_DERIVED : { kind: '', options: '' };
+  return [
+    `CREATE ${kind}TABLE IF NOT EXISTS daily_prompt_summary (${SUMMARY_COLUMNS})${options}`,
+    `CREATE ${kind}TABLE IF NOT EXISTS materialization_state (${STATE_COLUMNS})${options}`,
+  ];
+}
+/** DuckDB's derived tables (Snowflake's: `derivedTablesDdl('snowflake')`). */
+export const DERIVED_TABLES_DDL = derivedTablesDdl('duckdb');
+
+/** The summary rows up to a day (bound): the INSERT both engines run, with the same text. */
+export const SUMMARY_INSERT = `INSERT INTO daily_prompt_summary (tenant_id, brand_id, day, prompt_id, provider, surface,
+  topic_id, set_version, branded, locale, answers, brand_mentioned, rank_sum, rank_n, sentiment_sum, sentiment_n)
 SELECT a.tenant_id, a.brand_id, a.day, a.prompt_id, a.provider, a.surface, a.topic_id, a.set_version, a.branded, a.locale,
   CAST(COUNT(*) AS INTEGER) AS answers,
   CAST(SUM(CASE WHEN e.mentioned THEN 1 ELSE 0 END) AS INTEGER) AS brand_mentioned,
@@ -53,10 +70,28 @@ SELECT a.tenant_id, a.brand_id, a.day, a.prompt_id, a.provider, a.surface, a.top
 FROM answers a LEFT JOIN answer_entities e
   ON e.tenant_id = a.tenant_id AND e.event_id = a.event_id AND e.kind = 'brand'
 WHERE a.day <= ?
-GROUP BY a.tenant_id, a.brand_id, a.day, a.prompt_id, a.provider, a.surface, a.topic_id, a.set_version, a.branded, a.locale`,
-  'DELETE FROM materialization_state',
-  'INSERT INTO materialization_state (through_day, refreshed_at) VALUES (?, ?)',
-];
+GROUP BY a.tenant_id, a.brand_id, a.day, a.prompt_id, a.provider, a.surface, a.topic_id, a.set_version, a.branded, a.locale`;
+
+/**
+ * The refresh, in this order: an empty summary, its rows up to a day (bound; an INSERT, not a CREATE TABLE AS, so the
+ * bind is in a DML statement where every driver accepts it), and the watermark. Between the first two statements a
+ * query finds no summary rows for the watermark's days and reads them raw, so results never change, only cost.
+ * Snowflake's empty table is TRANSIENT without Time Travel and keeps the table's grants (`COPY GRANTS`).
+ */
+export function materializeSql(
+  dialect: SqlDialect,
+): readonly [empty: string, fill: string, clear: string, mark: string] {
+  const empty =
+    dialect === 'snowflake'
+      ? `CREATE OR REPLACE ${SNOWFLAKE_DERIVED.kind}TABLE daily_prompt_summary (${SUMMARY_COLUMNS})${SNOWFLAKE_DERIVED.options} COPY GRANTS`
+      : `CREATE OR REPLACE TABLE daily_prompt_summary (${SUMMARY_COLUMNS})`;
+  return [
+    empty,
+    SUMMARY_INSERT,
+    'DELETE FROM materialization_state',
+    'INSERT INTO materialization_state (through_day, refreshed_at) VALUES (?, ?)',
+  ];
+}
 
 /** The summary is used up to this day (none before the first refresh). */
 const WATERMARK = `w AS (SELECT COALESCE(MAX(through_day), '0000-00-00') AS through_day FROM materialization_state)`;
