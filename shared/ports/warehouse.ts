@@ -36,6 +36,11 @@ export interface Warehouse {
    * including `throughDay`, and moves the watermark the queries use them up to. Run by the scheduled job.
    */
   materialize?(throughDay: string): Promise<MaterializationReport>;
+  /**
+   * Creates or updates the warehouse's own schema (tables, views, derived tables); idempotent. Snowflake only: run
+   * at deploy, and by the materialization job once per container. DuckDB builds its tables in memory.
+   */
+  migrate?(): Promise<void>;
   close?(): Promise<void>;
   /** Deletes every row of the tenant (workspace purge); returns how many were removed. */
   purgeTenant?(tenantId: string): Promise<number>;
