@@ -21,8 +21,11 @@ export interface WarehouseScope {
   branded?: boolean;
   /** Prompt locale such as `en-US`; absent = all. */
   locale?: string;
-  /** One page of the rows, in the query's order; absent = every row (up to the query's own cap, if any). */
-  page?: { limit: number; offset: number };
+  /**
+   * One page of the rows in the query's total order: `limit` rows strictly after the position `after` (the order
+   * keys of the previous page's last row; absent = from the start). Absent = every row (up to the query's own cap).
+   */
+  page?: { limit: number; after?: readonly (string | number)[] };
 }
 
 /**
