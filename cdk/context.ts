@@ -20,6 +20,7 @@ export const STAGE_DEFAULTS: Record<
     reservedConcurrency: boolean;
     streamRetentionHours: number;
     streamShards: number;
+    monitoring: Monitoring;
   }
 > = {
   dev: {
@@ -31,6 +32,9 @@ export const STAGE_DEFAULTS: Record<
     streamRetentionHours: 24,
     // One provisioned shard: a dev stage's traffic fits, and it costs $10.95 a month instead of on-demand's $29.20.
     streamShards: 1,
+    // Alarms page nobody in dev: only those that say data is being given up on (dead letters, failed workflows,
+    // API 5xx, a failing sign-in trigger), and no dashboard. `-c monitoring=full` restores the prod set.
+    monitoring: 'essential',
   },
   prod: {
     logRetentionDays: 90,
@@ -42,8 +46,17 @@ export const STAGE_DEFAULTS: Record<
     streamRetentionHours: 168,
     // On-demand until the volume is known: it scales with bursts (many brands due at once) without shard planning.
     streamShards: 0,
+    monitoring: 'full',
   },
 };
+
+/**
+ * How much CloudWatch a stage pays for (docs/cost.md): `full` is the dashboard plus per-function error and throttle
+ * alarms, API latency and spend-cap alarms; `essential` keeps only the alarms that mean data or sign-ins are being
+ * lost (dead-letter depth, failed workflow executions, API 5xx rate, sign-in trigger errors) and no dashboard.
+ */
+export const MONITORING_LEVELS = ['full', 'essential'] as const;
+export type Monitoring = (typeof MONITORING_LEVELS)[number];
 
 /**
  * The optional Snowflake warehouse, enabled by `-c snowflakeAccountUrl=...`: a Firehose delivery of canonical events
@@ -97,6 +110,8 @@ export interface DeploymentSettings {
    * records/s of events. @default 1 in dev, 0 (on-demand) in prod
    */
   readonly streamShards: number;
+  /** Alarms and dashboard (context `monitoring`, {@link MONITORING_LEVELS}). @default 'full' in prod, 'essential' in dev */
+  readonly monitoring: Monitoring;
   /** Reserved concurrency of the Ask step: the account-wide ceiling of parallel provider calls. @default 50 */
   readonly askConcurrency: number;
   /** CloudWatch namespace of the business metrics. @default the stack prefix */
@@ -248,6 +263,7 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     askConcurrency: readNumber(node, 'askConcurrency', 50),
     streamRetentionHours: readStreamRetentionHours(node, defaults.streamRetentionHours),
     streamShards: readStreamShards(node, defaults.streamShards),
+    monitoring: readMonitoring(node, defaults.monitoring),
     metricsNamespace: readString(node, 'metricsNamespace') ?? stackPrefix,
     spendCapAlarmThreshold: readNumber(node, 'spendCapAlarmThreshold', 1),
     ...(snowflake ? { snowflake } : {}),
@@ -326,6 +342,14 @@ function readStreamShards(node: Node, fallback: number): number {
     throw new Error(`Context "streamShards" must be a whole number from 0 (on-demand) to 500: ${String(value)}`);
   }
   return shards;
+}
+
+function readMonitoring(node: Node, fallback: Monitoring): Monitoring {
+  const value: unknown = node.tryGetContext('monitoring');
+  if (value === undefined || value === null || value === '') return fallback;
+  const level = MONITORING_LEVELS.find((candidate) => candidate === value);
+  if (!level) throw new Error(`Context "monitoring" must be one of ${MONITORING_LEVELS.join(', ')}: ${String(value)}`);
+  return level;
 }
 
 /** ACM certificates CloudFront can use live in us-east-1, whatever region the stacks deploy to. */

@@ -65,6 +65,7 @@ export function buildApp(props: AppProps = {}): PromptPulseApp {
     apiBurstLimit: settings.apiBurstLimit,
     ...(settings.providerConcurrency ? { providerConcurrency: settings.providerConcurrency } : {}),
     alarmNotifications: settings.alarmNotifications,
+    monitoring: settings.monitoring,
     ...(settings.reservedConcurrency ? { askReservedConcurrency: settings.askConcurrency, serialJobs: true } : {}),
     metricsNamespace: settings.metricsNamespace,
     spendCapAlarmThreshold: settings.spendCapAlarmThreshold,

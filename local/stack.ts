@@ -18,6 +18,8 @@ import { ensureLakeBucket, localS3Client, startS3Local } from './emulators/s3.ts
 import { createStepFunctionsEmulator } from './emulators/stepfunctions.ts';
 import { createGateway, type HttpApiHandler, WEBSOCKET_MANAGEMENT_PREFIX, WEBSOCKET_PATH } from './gateway/gateway.ts';
 import { createLocalWebSocketGateway, type WebSocketLambdaHandler } from './gateway/websocket-gateway.ts';
+import { type MailCatcher, startMailCatcher } from './mail-catcher/index.ts';
+import { localMailer } from './mail-catcher/sender.ts';
 import { withMarketSync } from './market-sync.ts';
 import { createLocalIssuer, type LocalIssuer } from './oidc/issuer.ts';
 import { LocalUserStore } from './oidc/user-store.ts';
@@ -52,7 +54,10 @@ export interface LocalStackOptions {
    * null turns it off (tests start runs explicitly). @default 30000
    */
   schedulerIntervalMs?: number | null;
-  /** Called when a member is invited (locally there is no email). @default logs the temporary password */
+  /**
+   * Called when a member is invited, besides the invitation mail sent to the local mail catcher (tests read the
+   * temporary password from here). @default nothing more
+   */
   onInvitation?: (email: string, temporaryPassword: string) => void;
   /** Access-token lifetime of the local issuer, in seconds. @default 3600 */
   accessTokenTtlSeconds?: number;
@@ -76,7 +81,13 @@ export interface LocalStack {
     providerSimulator: string;
     /** The social/news replay server (null when every source has real credentials). */
     connectorReplay: string | null;
+    /** The mail catcher's page: invitations and other mail the local stack sends (local/mail-catcher). */
+    mail: string;
+    /** The local CRM receiver's page: tasks the Action Hub synced. */
+    crm: string;
   };
+  /** Every mail the local stack sent. */
+  mail: MailCatcher;
   issuer: LocalIssuer;
   users: LocalUserStore;
   demoTenantId: string | null;
@@ -226,6 +237,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log,
     });
     stops.push(actionHub.stop);
+    const mail = await startMailCatcher({ log });
+    stops.push(mail.stop);
+    const mailer = localMailer({ host: mail.smtpHost, port: mail.smtpPort });
 
     // Production code, imported only now that its environment is set.
     const { addTenantClaims } = await import('../functions/handlers/auth/pre-token-generation.ts');
@@ -292,12 +306,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       cognitoIdp: createCognitoIdpHandler(users, {
         userPoolId: LOCAL_USER_POOL_ID,
-        // No email locally: the invitation is printed where the operator sees it.
-        onInvitation: (email, temporaryPassword) =>
-          (options.onInvitation ?? ((e, p) => log(`Invitation for ${e}: temporary password ${p}`)))(
-            email,
-            temporaryPassword,
-          ),
+        // As Cognito mails the invitation through SES, the local stack mails it to the catcher; a failed send is
+        // logged and the invitation stands (the owner can resend it), as with a bounced mail in AWS.
+        onInvitation: (email, temporaryPassword) => {
+          options.onInvitation?.(email, temporaryPassword);
+          mailer
+            .sendInvitation(email, temporaryPassword)
+            .then(() => log(`Invitation for ${email} sent to the mail catcher (${mail.url})`))
+            .catch((error: Error) => log(`Invitation mail to ${email} failed: ${error.message}`));
+        },
       }),
       clientConfig,
       webDist: options.webDist ?? join(REPO_ROOT, 'web', 'dist'),
@@ -472,7 +489,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         s3: s3.endpoint,
         providerSimulator: simulator.url,
         connectorReplay: connectors.replay?.url ?? null,
+        mail: mail.url,
+        crm: actionHub.crm.url,
       },
+      mail,
       issuer,
       users,
       demoTenantId,

@@ -62,6 +62,8 @@ PromptPulse is running.
   DynamoDB Local     ${stack.endpoints.dynamodb}
   Kinesis (kinesalite) ${stack.endpoints.kinesis}
   S3 (s3rver)        ${stack.endpoints.s3}
+  Mail (invitations) ${stack.endpoints.mail}
+  CRM receiver       ${stack.endpoints.crm}
 
 Demo accounts (local only):
 ${DEMO_USERS.map((u) => `  ${pad(u.email)} ${u.password.padEnd(20)} ${u.role ? `${u.role} of Acme Demo` : 'no workspace yet'}`).join('\n')}

@@ -6,14 +6,17 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
-import { BUSINESS_METRICS, PROVIDER_DIMENSION } from '../../functions/observability/metric-names.ts';
+import { BUSINESS_METRICS } from '../../functions/observability/metric-names.ts';
 import { NodeFunction } from './node-function.ts';
+import { businessWidgets, stackWidgets } from './operations-widgets.ts';
 
 /** Alarm thresholds; each is explained in docs/runbook.md next to what to do when it fires. */
 export const OPERATIONS_THRESHOLDS = {
   /** HTTP API 5xx answers, % of requests, when there are at least `apiMinRequests` requests in 5 minutes. */
   api5xxPercent: 1,
   apiMinRequests: 20,
+  /** HTTP API 5xx answers in 5 minutes at the `essential` monitoring level (dev), where a rate means little. */
+  apiEssential5xxCount: 3,
   /** HTTP API p99 latency (ms), three 5-minute periods in a row. */
   apiP99LatencyMs: 3000,
   /** Function errors, % of invocations, when there are at least `functionMinInvocations` in 5 minutes. */
@@ -54,6 +57,13 @@ export interface OperationsProps {
    * @default - not watched
    */
   readonly signInTrigger?: NodeFunction;
+  /**
+   * `full`: the dashboard and every alarm below. `essential` (dev): only the alarms that mean data or sign-ins are
+   * being lost — dead-letter depth, failed workflow executions, API 5xx rate, sign-in trigger errors — and no
+   * dashboard, because a dev stage's alarms page nobody and CloudWatch bills every alarm metric (docs/cost.md).
+   * @default 'full'
+   */
+  readonly level?: 'full' | 'essential';
 }
 
 /**
@@ -68,23 +78,28 @@ export interface OperationsProps {
  * throttles as counts). Every alarm description ends with its section of docs/runbook.md.
  */
 export class Operations extends Construct {
-  readonly dashboard: cloudwatch.Dashboard;
+  /** The operations dashboard; absent at the `essential` level. */
+  readonly dashboard: cloudwatch.Dashboard | undefined;
   /** Every alarm this construct created, by purpose (filled at synthesis for discovered resources). */
   readonly alarms: cloudwatch.Alarm[] = [];
   private readonly props: OperationsProps;
+  private readonly full: boolean;
   private watched = false;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
     this.props = props;
     const stack = Stack.of(this);
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${stack.stackName}-operations`,
-      defaultInterval: Duration.hours(6),
-    });
+    this.full = (props.level ?? 'full') === 'full';
+    this.dashboard = this.full
+      ? new cloudwatch.Dashboard(this, 'Dashboard', {
+          dashboardName: `${stack.stackName}-operations`,
+          defaultInterval: Duration.hours(6),
+        })
+      : undefined;
 
     this.addApiAlarms();
-    this.addSpendCapAlarm();
+    if (this.full) this.addSpendCapAlarm();
     if (props.signInTrigger) this.addSignInTriggerAlarms(props.signInTrigger);
 
     // Discovery runs once the whole stack is built: an aspect visiting this construct at synthesis.
@@ -98,6 +113,11 @@ export class Operations extends Construct {
       },
     };
     Aspects.of(this).add(discover);
+  }
+
+  /** Adds a dashboard row when there is a dashboard. */
+  private widgets(...widgets: cloudwatch.IWidget[]): void {
+    this.dashboard?.addWidgets(...widgets);
   }
 
   private alarm(id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
@@ -130,30 +150,45 @@ export class Operations extends Construct {
     const period = Duration.minutes(5);
     const requests = api.metricCount({ period, statistic: cloudwatch.Stats.SUM });
     const serverErrors = api.metricServerError({ period, statistic: cloudwatch.Stats.SUM });
-    const { api5xxPercent, apiMinRequests, apiP99LatencyMs } = OPERATIONS_THRESHOLDS;
-    this.alarm('Api5xxAlarm', {
-      alarmDescription:
-        `More than ${api5xxPercent}% of HTTP API requests answered 5xx (with at least ${apiMinRequests} requests in 5 ` +
-        'minutes), 2 of 3 periods. Runbook: docs/runbook.md#api-5xx',
-      metric: new cloudwatch.MathExpression({
-        expression: `IF(requests >= ${apiMinRequests}, 100 * errors / requests, 0)`,
-        usingMetrics: { requests, errors: serverErrors },
-        label: 'API 5xx %',
-        period,
-      }),
-      threshold: api5xxPercent,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-    });
-    this.alarm('ApiLatencyP99Alarm', {
-      alarmDescription: `HTTP API p99 latency above ${apiP99LatencyMs} ms for 15 minutes. Runbook: docs/runbook.md#api-latency`,
-      metric: api.metricLatency({ period, statistic: cloudwatch.Stats.p(99) }),
-      threshold: apiP99LatencyMs,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-    });
-    this.dashboard.addWidgets(
+    const { api5xxPercent, apiMinRequests, apiP99LatencyMs, apiEssential5xxCount } = OPERATIONS_THRESHOLDS;
+    if (this.full) {
+      this.alarm('Api5xxAlarm', {
+        alarmDescription:
+          `More than ${api5xxPercent}% of HTTP API requests answered 5xx (with at least ${apiMinRequests} requests in 5 ` +
+          'minutes), 2 of 3 periods. Runbook: docs/runbook.md#api-5xx',
+        metric: new cloudwatch.MathExpression({
+          expression: `IF(requests >= ${apiMinRequests}, 100 * errors / requests, 0)`,
+          usingMetrics: { requests, errors: serverErrors },
+          label: 'API 5xx %',
+          period,
+        }),
+        threshold: api5xxPercent,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+      });
+    } else {
+      // A dev stage's traffic is one or two people: a count of 5xx answers, one metric instead of a rate's two.
+      this.alarm('Api5xxAlarm', {
+        alarmDescription:
+          `${apiEssential5xxCount} or more HTTP API requests answered 5xx in 5 minutes, 2 of 3 periods. ` +
+          'Runbook: docs/runbook.md#api-5xx',
+        metric: serverErrors,
+        threshold: apiEssential5xxCount,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+      });
+    }
+    if (this.full)
+      this.alarm('ApiLatencyP99Alarm', {
+        alarmDescription: `HTTP API p99 latency above ${apiP99LatencyMs} ms for 15 minutes. Runbook: docs/runbook.md#api-latency`,
+        metric: api.metricLatency({ period, statistic: cloudwatch.Stats.p(99) }),
+        threshold: apiP99LatencyMs,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+      });
+    this.widgets(
       new cloudwatch.TextWidget({
         markdown:
           '# PromptPulse operations\nAlarms, API, functions, workflow, event pipeline and business metrics. ' +
@@ -162,7 +197,7 @@ export class Operations extends Construct {
         height: 2,
       }),
     );
-    this.dashboard.addWidgets(
+    this.widgets(
       new cloudwatch.GraphWidget({
         title: 'HTTP API requests and errors',
         left: [requests, api.metricClientError({ period }), serverErrors],
@@ -223,15 +258,16 @@ export class Operations extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       ...failing,
     });
-    this.alarm('SignInTriggerThrottlesAlarm', {
-      alarmDescription:
-        `${trigger.node.path}: the Cognito pre-token-generation trigger was throttled (${signInTriggerFailures}+ in 2 ` +
-        'of 3 five-minute periods); throttled sign-ins fail. Runbook: docs/runbook.md#sign-in-trigger',
-      metric: throttles,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      ...failing,
-    });
-    this.dashboard.addWidgets(
+    if (this.full)
+      this.alarm('SignInTriggerThrottlesAlarm', {
+        alarmDescription:
+          `${trigger.node.path}: the Cognito pre-token-generation trigger was throttled (${signInTriggerFailures}+ in 2 ` +
+          'of 3 five-minute periods); throttled sign-ins fail. Runbook: docs/runbook.md#sign-in-trigger',
+        metric: throttles,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        ...failing,
+      });
+    this.widgets(
       new cloudwatch.GraphWidget({
         title: 'Sign-in trigger (Cognito pre-token generation)',
         left: [trigger.function.metricInvocations({ period }), errors, throttles],
@@ -257,7 +293,8 @@ export class Operations extends Construct {
       deadLetterMessages,
     } = OPERATIONS_THRESHOLDS;
 
-    for (const fn of functions) {
+    // Per-function error-rate and throttle alarms: the bulk of the alarm bill (three metrics per function).
+    for (const fn of this.full ? functions : []) {
       const name = alarmIdOf(this, fn);
       const invocations = fn.function.metricInvocations({ period, statistic: cloudwatch.Stats.SUM });
       const errors = fn.function.metricErrors({ period, statistic: cloudwatch.Stats.SUM });
@@ -317,128 +354,10 @@ export class Operations extends Construct {
     }
 
     const stackAlarms = stack.node.findAll().filter((c): c is cloudwatch.Alarm => c instanceof cloudwatch.Alarm);
-    this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: stackAlarms, width: 24, height: 6 }),
-    );
-    this.addBusinessWidgets();
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Function errors',
-        left: functions.map((fn) => fn.function.metricErrors({ period, label: fn.node.path.split('/').slice(-1)[0] })),
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Function throttles',
-        left: functions.map((fn) =>
-          fn.function.metricThrottles({ period, label: fn.node.path.split('/').slice(-1)[0] }),
-        ),
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Function duration p99 (ms)',
-        left: functions.map((fn) =>
-          fn.function.metricDuration({ period, statistic: 'p99', label: fn.node.path.split('/').slice(-1)[0] }),
-        ),
-        width: 8,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Workflow executions',
-        left: machines.flatMap((machine) => [
-          machine.metricStarted({ period }),
-          machine.metricSucceeded({ period }),
-          machine.metricFailed({ period }),
-          machine.metricTimedOut({ period }),
-        ]),
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Stream consumers: iterator age (ms)',
-        left: functions
-          .filter((fn) => fn.function.node.findAll().some((c) => c.node.id.startsWith('KinesisEventSource')))
-          .map((fn) => fn.function.metric('IteratorAge', { period, statistic: 'Maximum' })),
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Dead-letter queue depth',
-        left: queues.map((queue) =>
-          queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-        ),
-        width: 8,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.LogQueryWidget({
-        title: 'Recent errors (all functions)',
-        logGroupNames: functions.slice(0, 50).map((fn) => fn.logGroup.logGroupName),
-        queryLines: [
-          'fields @timestamp, service, correlation_id, message, error.name, error.message',
-          "filter level = 'ERROR' or level = 'CRITICAL'",
-          'sort @timestamp desc',
-          'limit 50',
-        ],
-        width: 24,
-        height: 8,
-      }),
-    );
-  }
-
-  private addBusinessWidgets(): void {
-    const fanout = (name: string, statistic: string = cloudwatch.Stats.SUM) =>
-      this.businessMetric(name, 'promptpulse-fanout', statistic);
-    const providerSearch = (name: string) =>
-      new cloudwatch.MathExpression({
-        expression: `SEARCH('{${this.props.metricsNamespace},service,${PROVIDER_DIMENSION}} MetricName="${name}"', 'Sum', 300)`,
-        label: name,
-        period: Duration.minutes(5),
-      });
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Runs',
-        left: [
-          fanout(BUSINESS_METRICS.runsStarted),
-          fanout(BUSINESS_METRICS.runsCompleted),
-          fanout(BUSINESS_METRICS.runsFailed),
-        ],
-        width: 6,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Answers',
-        left: [
-          fanout(BUSINESS_METRICS.answersCollected),
-          fanout(BUSINESS_METRICS.answersAnalyzed),
-          fanout(BUSINESS_METRICS.workItemsFailed),
-        ],
-        width: 6,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Provider errors and throttles (by provider)',
-        left: [providerSearch(BUSINESS_METRICS.providerErrors), providerSearch(BUSINESS_METRICS.providerThrottles)],
-        width: 6,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Provider cost (USD) and spend-cap refusals',
-        left: [fanout(BUSINESS_METRICS.costUsd)],
-        right: [
-          this.businessMetric(BUSINESS_METRICS.spendCapBreaches, 'promptpulse-api'),
-          this.businessMetric(BUSINESS_METRICS.spendCapBreaches, 'promptpulse-scheduler'),
-        ],
-        width: 6,
-      }),
-    );
-    const aggregate = (name: string) => this.businessMetric(name, 'promptpulse-aggregate');
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Canonical events',
-        left: [
-          aggregate(BUSINESS_METRICS.eventsProcessed),
-          aggregate(BUSINESS_METRICS.eventsRejected),
-          aggregate(BUSINESS_METRICS.eventBatchFailures),
-        ],
-        width: 24,
-      }),
-    );
+    this.widgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: stackAlarms, width: 24, height: 6 }));
+    for (const row of businessWidgets(this.businessMetric.bind(this), this.props.metricsNamespace))
+      this.widgets(...row);
+    for (const row of stackWidgets(functions, machines, queues)) this.widgets(...row);
   }
 }
 

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { INVITATION_MESSAGE } from '../../shared/domain/invitation-message.ts';
 import { ROLE_GROUPS, TENANT_CLAIM } from '../../shared/infra/resources.ts';
 import type { DataTable } from './data-table.ts';
 import { NodeFunction } from './node-function.ts';
@@ -91,6 +92,8 @@ export class UserDirectory extends Construct {
         requireSymbols: true,
         tempPasswordValidity: Duration.days(3),
       },
+      // The same words the local stack sends to its mail catcher (shared/domain/invitation-message.ts).
+      userInvitation: { emailSubject: INVITATION_MESSAGE.subject, emailBody: INVITATION_MESSAGE.body },
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,

@@ -25,7 +25,7 @@ import { WarehouseMaterializer } from '../constructs/warehouse-materializer.ts';
 import { WebHosting } from '../constructs/web-hosting.ts';
 import { PushWebSocketApi } from '../constructs/websocket-api.ts';
 import { WorkspacePurge } from '../constructs/workspace-purge.ts';
-import type { SnowflakeDeliverySettings } from '../context.ts';
+import type { Monitoring, SnowflakeDeliverySettings } from '../context.ts';
 
 export interface StatelessStackProps extends StackProps {
   readonly table: DataTable;
@@ -48,6 +48,8 @@ export interface StatelessStackProps extends StackProps {
   readonly providerConcurrency?: string;
   /** Whether alarms notify the alarm topic (prod) or only show on the dashboard (dev). @default true */
   readonly alarmNotifications?: boolean;
+  /** Dashboard and alarm set (cdk/context.ts `MONITORING_LEVELS`). @default 'full' */
+  readonly monitoring?: Monitoring;
   /** Reserved concurrency of the Ask step (prod). @default - unreserved */
   readonly askReservedConcurrency?: number;
   /** Reserved concurrency 1 on the scheduler tick and the warehouse materialization (prod). @default false */
@@ -255,6 +257,7 @@ export class StatelessStack extends Stack {
       alreadyAlarmedQueues: [this.aggregator.onFailureQueue],
       // A failing token trigger blocks every sign-in; it lives with the user pool (stateful), so it is passed in.
       signInTrigger: props.users.tokenTrigger,
+      level: props.monitoring ?? 'full',
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
@@ -265,7 +268,9 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'WebUrl', { value: this.web.url });
     // Where the custom domain's DNS record (CNAME, or an alias A/AAAA record in Route 53) must point.
     new CfnOutput(this, 'WebDistributionDomainName', { value: this.web.distribution.distributionDomainName });
-    new CfnOutput(this, 'DashboardName', { value: this.operations.dashboard.dashboardName });
+    if (this.operations.dashboard) {
+      new CfnOutput(this, 'DashboardName', { value: this.operations.dashboard.dashboardName });
+    }
     new CfnOutput(this, 'ScheduleGroupName', { value: this.schedules.group.scheduleGroupName });
   }
 }

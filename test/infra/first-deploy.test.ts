@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { allStates, deployedFanoutDefinition, loadAsl } from '../../cdk/asl.ts';
+import { INVITATION_MESSAGE } from '../../shared/domain/invitation-message.ts';
 import { PLAN_LIMITS } from '../../shared/domain/plans.ts';
 import { buildTestApp, defaultTemplates, logicalIdOf } from './support.ts';
 
@@ -191,6 +192,16 @@ describe('first deployment into a new account', () => {
   });
 
   describe('mail', () => {
+    it('invitations carry the words the local stack mails to its catcher, with both Cognito placeholders', () => {
+      Template.fromStack(buildTestApp({ stage: 'dev' }).stateful).hasResourceProperties('AWS::Cognito::UserPool', {
+        AdminCreateUserConfig: {
+          InviteMessageTemplate: { EmailSubject: INVITATION_MESSAGE.subject, EmailMessage: INVITATION_MESSAGE.body },
+        },
+      });
+      expect(INVITATION_MESSAGE.body).toContain('{username}');
+      expect(INVITATION_MESSAGE.body).toContain('{####}');
+    });
+
     it('prod sends Cognito mail through SES from the verified identity, with the configuration set', () => {
       const app = buildTestApp({ stage: 'prod', mailConfigurationSet: 'promptpulse-mail' });
       Template.fromStack(app.stateful).hasResourceProperties('AWS::Cognito::UserPool', {

@@ -90,7 +90,7 @@ describe('operations (dashboard and alarms)', () => {
   it('has one dashboard with the business metrics and a recent-errors query over the function logs', () => {
     const dashboards = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
     expect(dashboards).toHaveLength(1);
-    const body = JSON.stringify(stateless.toJSON().Resources[logicalIdOf(stack.operations.dashboard)]);
+    const body = JSON.stringify(stateless.toJSON().Resources[logicalIdOf(stack.operations.dashboard!)]);
     for (const name of Object.values(BUSINESS_METRICS)) expect(body, name).toContain(name);
     expect(body).toContain("filter level = 'ERROR'");
     expect(body).toContain('correlation_id');
@@ -137,8 +137,28 @@ describe('stages', () => {
       expect(devResources[logicalIdOf(fn)].Properties.ReservedConcurrentExecutions).toBeUndefined();
     }
     const alarms = Object.values(devStateless.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.length).toBeGreaterThan(20);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
+  });
+
+  it('dev keeps only the alarms that mean data or sign-ins are lost, and no dashboard (monitoring=essential)', () => {
+    const devResources = devStateless.toJSON().Resources as Record<string, Resource>;
+    const alarms = Object.values(devResources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const text = (a: Resource) => String(a.Properties.AlarmDescription);
+    expect(Object.values(devResources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard')).toHaveLength(0);
+    expect(alarms.filter((a) => /dead-lettered/.test(text(a))).length).toBeGreaterThan(3);
+    expect(alarms.filter((a) => /executions failed or timed out/.test(text(a))).length).toBeGreaterThan(1);
+    expect(alarms.filter((a) => /answered 5xx/.test(text(a)))).toHaveLength(1);
+    expect(
+      alarms.filter((a) => /sign-in trigger failed|pre-token-generation trigger failed/.test(text(a))),
+    ).toHaveLength(1);
+    // No per-function error-rate or throttle alarms, no latency or spend-cap alarms.
+    expect(alarms.filter((a) => /invocations failed|throttled|p99 latency|spend cap/.test(text(a)))).toHaveLength(0);
+    const full = Template.fromStack(buildTestApp({ stage: 'dev', monitoring: 'full' }).stateless);
+    expect(Object.keys(full.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(1);
+    expect(Object.keys(full.findResources('AWS::CloudWatch::Alarm')).length).toBeGreaterThan(alarms.length * 2);
+    expect(() => buildTestApp({ stage: 'dev', monitoring: 'some' })).toThrow(
+      /"monitoring" must be one of full, essential/,
+    );
   });
 
   it('context overrides a stage default and refuses an unknown stage', () => {

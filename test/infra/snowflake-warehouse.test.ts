@@ -38,7 +38,7 @@ const secretRef = destination?.SecretsManagerConfiguration?.SecretARN;
 
 const analyticsId = logicalIdOf(app.stateless.service.analytics.function);
 const materializerId = logicalIdOf(app.stateless.warehouseMaterializer.job.function);
-/** The workspace purge deletes a tenant's Snowflake rows too. */
+// The workspace purge deletes a deleted tenant's warehouse rows too (docs/tenancy.md).
 const purgeId = logicalIdOf(app.stateless.workspacePurge.function.function);
 const environmentOf = (id: string) => resources[id]?.Properties.Environment?.Variables as Record<string, unknown>;
 const roleIdOf = (id: string) => resources[id]?.Properties.Role['Fn::GetAtt'][0] as string;
@@ -65,6 +65,7 @@ describe('the Snowflake warehouse wiring (prod with snowflakeAccountUrl)', () =>
   it.each([
     ['analytics', analyticsId],
     ['materializer', materializerId],
+    ['purge', purgeId],
   ])('points the %s function at Snowflake with the secret ARN and settings, never a key', (_name, id) => {
     const environment = environmentOf(id);
     expect(environment).toMatchObject({
@@ -90,6 +91,7 @@ describe('the Snowflake warehouse wiring (prod with snowflakeAccountUrl)', () =>
   it.each([
     ['analytics', analyticsId],
     ['materializer', materializerId],
+    ['purge', purgeId],
   ])('lets the %s function read that secret and no other', (_name, id) => {
     const role = roleIdOf(id);
     const reads = statements.filter(

@@ -22,6 +22,8 @@ declare module 'vitest' {
       demoTenantId: string;
       /** Where invitation "emails" land: `<dir>/<email>` holds the temporary password. */
       invitationsDir: string;
+      /** The local mail catcher's page (`/messages.json` lists what the stack mailed). */
+      mailUrl: string;
     };
   }
 }
@@ -51,6 +53,7 @@ export async function setup(project: TestProject) {
     signingKey: stack.issuer.signingKey as Record<string, unknown>,
     demoTenantId: stack.demoTenantId ?? '',
     invitationsDir,
+    mailUrl: stack.endpoints.mail,
   });
 }
 
