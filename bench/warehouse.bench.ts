@@ -189,7 +189,7 @@ async function runSize(size: number): Promise<void> {
   warehouse = await DuckDbWarehouse.create(options);
   t0 = performance.now();
   const compacted = await warehouse.compactTenant(TENANT, addDays(LAST_DAY, -2));
-  console.log(`compaction: ${compacted} days to Parquet in ${fmt(ms(t0))}`);
+  console.log(`compaction: ${compacted} segments (months and days) to Parquet in ${fmt(ms(t0))}`);
   await warehouse.close();
 
   const rows: string[] = [];
