@@ -184,6 +184,12 @@ export class SnowflakeDelivery extends Construct {
         dataLoadingOption: SNOWFLAKE_DATA_LOADING_OPTION,
         contentColumnName: SNOWFLAKE_EVENT_COLUMN,
         metaDataColumnName: SNOWFLAKE_METADATA_COLUMN,
+        // The role the functions use (context `snowflakeRole`) is the one Firehose inserts as, so the table the
+        // deploy-time migration creates (owned by that role) is the one Firehose may write; without the context,
+        // both use the user's default role.
+        ...(props.settings.role
+          ? { snowflakeRoleConfiguration: { enabled: true, snowflakeRole: props.settings.role } }
+          : {}),
         secretsManagerConfiguration: {
           enabled: true,
           secretArn: props.credentials.secret.secretArn,

@@ -231,6 +231,9 @@ export class StatelessStack extends Stack {
         logRetention: props.logRetention,
         ...(alarmTopic ? { alarmTopic } : {}),
       });
+      // The events table exists (the deploy-time migration) before Firehose starts writing into it.
+      const schema = this.warehouseMaterializer.schema;
+      if (schema) this.snowflakeDelivery.deliveryStream.node.addDependency(schema);
     }
 
     // The SPA: S3 + CloudFront, with /config.json pointing at this stage's API, WebSocket and user pool.

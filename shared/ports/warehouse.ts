@@ -21,8 +21,11 @@ export interface WarehouseScope {
   branded?: boolean;
   /** Prompt locale such as `en-US`; absent = all. */
   locale?: string;
-  /** One page of the rows, in the query's order; absent = every row (up to the query's own cap, if any). */
-  page?: { limit: number; offset: number };
+  /**
+   * One page of the rows in the query's total order: `limit` rows strictly after the position `after` (the order
+   * keys of the previous page's last row; absent = from the start). Absent = every row (up to the query's own cap).
+   */
+  page?: { limit: number; after?: readonly (string | number)[] };
 }
 
 /**
@@ -36,6 +39,11 @@ export interface Warehouse {
    * including `throughDay`, and moves the watermark the queries use them up to. Run by the scheduled job.
    */
   materialize?(throughDay: string): Promise<MaterializationReport>;
+  /**
+   * Creates or updates the warehouse's own schema (tables, views, derived tables); idempotent. Snowflake only: run
+   * at deploy, and by the materialization job once per container. DuckDB builds its tables in memory.
+   */
+  migrate?(): Promise<void>;
   close?(): Promise<void>;
   /** Deletes every row of the tenant (workspace purge); returns how many were removed. */
   purgeTenant?(tenantId: string): Promise<number>;

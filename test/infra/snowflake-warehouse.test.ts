@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { derivedTablesDdl } from '../../functions/adapters/warehouse/queries.ts';
 import {
   SNOWFLAKE_DATA_LOADING_OPTION,
   SNOWFLAKE_EVENT_COLUMN,
@@ -28,7 +30,7 @@ const credentials = app.stateful.snowflakeCredentials;
 if (!credentials) throw new Error('the Snowflake credentials secret was not created');
 
 /** How the stateless stack refers to the secret's ARN (a reference to the stateful stack's output, resolved once). */
-const deliveryStream = Object.values(resources).find(
+const deliveryStream: { Properties: CfnProperties; DependsOn?: string[] } | undefined = Object.values(resources).find(
   (r) => r.Type === 'AWS::KinesisFirehose::DeliveryStream' && r.Properties.SnowflakeDestinationConfiguration,
 );
 const destination = deliveryStream?.Properties.SnowflakeDestinationConfiguration;
@@ -137,6 +139,38 @@ describe('the Snowflake warehouse wiring (prod with snowflakeAccountUrl)', () =>
     expect(table).toContain(`${destination.MetaDataColumnName} VARIANT`);
     expect(answerEvents).toContain(`FROM ${destination.Table}`);
     expect(answerEvents).toContain(`${destination.ContentColumnName}:tenantid`);
+  });
+
+  it('has Firehose insert as the snowflakeRole the functions use, and as the default role without it', () => {
+    expect(destination.SnowflakeRoleConfiguration).toEqual({ Enabled: true, SnowflakeRole: 'PP_SERVICE' });
+    const noRole = buildTestApp({ stage: 'prod', snowflakeAccountUrl: 'https://ab12345.snowflakecomputing.com' });
+    const streams = Object.values(
+      Template.fromStack(noRole.stateless).toJSON().Resources as Record<string, CfnProperties>,
+    );
+    const plain = streams.find((r) => r.Properties?.SnowflakeDestinationConfiguration);
+    expect(plain?.Properties.SnowflakeDestinationConfiguration.SnowflakeRoleConfiguration).toBeUndefined();
+  });
+
+  it('migrates the Snowflake schema at deploy: a custom resource served by the job function, before Firehose writes', () => {
+    const schemas = Object.entries(resources).filter(([, r]) => r.Type === 'Custom::PromptPulseWarehouseSchema');
+    expect(schemas).toHaveLength(1);
+    const [schemaId, schema] = schemas[0] as [string, { Properties: CfnProperties }];
+    const ddl = [...snowflakeDdl(destination.Table), ...derivedTablesDdl('snowflake')];
+    expect(schema.Properties.DdlHash).toBe(createHash('sha256').update(ddl.join('\n;\n')).digest('hex'));
+    // The provider's framework function invokes the materializer function (which holds the settings and the grant).
+    const framework = Object.values(resources).find(
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        JSON.stringify(r.Properties.Environment ?? {}).includes(`"USER_ON_EVENT_FUNCTION_ARN"`),
+    );
+    expect(JSON.stringify(framework?.Properties.Environment.Variables.USER_ON_EVENT_FUNCTION_ARN)).toContain(
+      materializerId,
+    );
+    expect(JSON.stringify(schema.Properties.ServiceToken)).toContain('SchemaProvider');
+    expect(deliveryStream?.DependsOn ?? []).toContain(schemaId);
+    // Without Snowflake there is nothing to migrate at deploy.
+    const plain = defaultTemplates().stateless.toJSON().Resources as Record<string, { Type: string }>;
+    expect(Object.values(plain).filter((r) => r.Type === 'Custom::PromptPulseWarehouseSchema')).toEqual([]);
   });
 
   it('refuses a warehouse, role or table context value that is not a Snowflake identifier', () => {

@@ -1,29 +1,17 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 // Types only at the top: the driver is imported when a warehouse is created, so a bundle that carries this adapter
 // does not load DuckDB at cold start (esbuild hoists static imports of installed packages to the bundle's top).
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ANALYTICS_ROW_SCHEMAS, type AnalyticsQueryName, type AnalyticsRow } from '#shared/contracts/analytics.ts';
-import {
-  type MaterializationReport,
-  type Warehouse,
-  WarehouseError,
-  type WarehouseScope,
-} from '#shared/ports/warehouse.ts';
+import type { MaterializationReport, Warehouse, WarehouseScope } from '#shared/ports/warehouse.ts';
 import { compactTenant } from './duckdb-compaction.ts';
 import { appendStaged, copyStagedToParquet, type SkipCounts, stageJson, stageParquet } from './duckdb-lake.ts';
-import {
-  coverHash,
-  daysBetween,
-  listMonthSegments,
-  monthEnd,
-  monthOf,
-  monthStart,
-  segmentKeys,
-} from './lake-segments.ts';
-import { answerEventsPrefix, dayOfKey, type LakeSource, listDays, servingPrefix } from './lake-source.ts';
-import { assertTenantId, DERIVED_TABLES_DDL, MATERIALIZE_SQL, sqlFor } from './queries.ts';
+import { listDue, localFiles, newTenantState, planLoad, type Segment, type TenantState } from './duckdb-load-plan.ts';
+import { monthEnd, monthStart } from './lake-segments.ts';
+import { dayOfKey, type LakeSource } from './lake-source.ts';
+import { assertTenantId, DERIVED_TABLES_DDL, materializeSql, sqlFor } from './queries.ts';
 
 export { coverHash } from './lake-segments.ts';
 export { directoryLakeSource, type LakeSource, s3LakeSource } from './lake-source.ts';
@@ -65,34 +53,8 @@ const TABLES = ['answers', 'answer_entities', 'answer_citations'] as const;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MEMORY_LIMIT = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
-interface DayState {
-  /** The day's NDJSON keys at the last listing. */
-  jsonKeys: string[];
-  /** The day's serving (compacted) keys at the last listing. */
-  servingKeys: string[];
-  listedAt: number;
-  /** Keys whose rows are in the tables (NDJSON or Parquet). */
-  loaded: Set<string>;
-}
-
-/** Parquet files to load (answers, entities, citations) and the days whose lake files they cover. */
-interface Segment {
-  keys: string[];
-  days: string[];
-}
-
 /** NDJSON files staged per statement (bounds a batch's memory). */
 const JSON_BATCH_FILES = 120;
-
-interface TenantState {
-  days: Map<string, DayState>;
-  /** Month segment keys at the last listing, by month. */
-  months: Map<string, string[]>;
-  answers: number;
-  lastUsed: number;
-  skipped: SkipCounts;
-  lock: Promise<unknown>;
-}
 
 /**
  * The warehouse port on DuckDB (locally, and for small stages). A query loads only the days of its period, each at
@@ -165,9 +127,10 @@ export class DuckDbWarehouse implements Warehouse {
       await this.compactTenant(tenantId, throughDay, started);
       visited++;
     }
-    const [rebuild, clear, mark] = MATERIALIZE_SQL;
+    const [empty, fill, clear, mark] = materializeSql('duckdb');
     const summaryRows = await this.exclusive(async () => {
-      await this.connection.run(rebuild, [throughDay]);
+      await this.connection.run(empty);
+      await this.connection.run(fill, [throughDay]);
       await this.connection.run(clear);
       await this.connection.run(mark, [throughDay, new Date().toISOString()]);
       const reader = await this.connection.runAndReadAll('SELECT COUNT(*) AS n FROM daily_prompt_summary');
@@ -232,7 +195,7 @@ export class DuckDbWarehouse implements Warehouse {
   private tenant(tenantId: string): TenantState {
     let state = this.tenants.get(tenantId);
     if (!state) {
-      state = { days: new Map(), months: new Map(), answers: 0, lastUsed: 0, skipped: {}, lock: Promise.resolve() };
+      state = newTenantState();
       this.tenants.set(tenantId, state);
     }
     state.lastUsed = Date.now();
@@ -250,29 +213,16 @@ export class DuckDbWarehouse implements Warehouse {
   private async load(tenantId: string, state: TenantState, from: string, to: string): Promise<void> {
     const started = Date.now();
     // Whole months are listed: a month segment covers its month only if it matches every lake file of the month.
-    await this.list(tenantId, state, monthStart(from), monthEnd(to));
-    const segments: Segment[] = [];
-    const jsonKeys: string[] = [];
-    const wanted = new Set(daysBetween(from, to));
-    for (const month of new Set([...wanted].map(monthOf))) {
-      const days = daysBetween(`${month}-01`, monthEnd(`${month}-01`)).filter((day) => state.days.has(day));
-      const pending = days.filter((day) => wanted.has(day) && !this.isLoaded(state, day));
-      if (pending.length === 0) continue;
-      const keys = days.flatMap((day) => state.days.get(day)?.jsonKeys ?? []);
-      const untouched = days.every((day) => state.days.get(day)?.loaded.size === 0);
-      const monthFiles = segmentKeys(tenantId, { kind: 'month', month }, coverHash(keys));
-      if (keys.length > 0 && untouched && monthFiles.every((k) => state.months.get(month)?.includes(k))) {
-        segments.push({ keys: monthFiles, days });
-        continue;
-      }
-      for (const day of pending) {
-        const d = state.days.get(day) as DayState;
-        const dayFiles = segmentKeys(tenantId, { kind: 'day', day }, coverHash(d.jsonKeys));
-        if (d.loaded.size === 0 && dayFiles.every((k) => d.servingKeys.includes(k)))
-          segments.push({ keys: dayFiles, days: [day] });
-        else for (const key of d.jsonKeys) if (!d.loaded.has(key)) jsonKeys.push(key);
-      }
-    }
+    const recentMs = this.options.refreshIntervalMs ?? 2000;
+    const settledMs = this.options.settledRefreshMs ?? recentMs * 150;
+    await listDue(
+      this.options.source,
+      tenantId,
+      state,
+      { from: monthStart(from), to: monthEnd(to) },
+      { recentMs, settledMs },
+    );
+    const { segments, jsonKeys } = planLoad(tenantId, state, from, to);
     const fromParquet = await this.loadParquet(tenantId, state, segments, jsonKeys);
     const fromJson = await this.loadJson(tenantId, state, jsonKeys);
     if (fromParquet + fromJson > 0) {
@@ -280,45 +230,6 @@ export class DuckDbWarehouse implements Warehouse {
         `warehouse: loaded ${fromParquet} Parquet segment(s) and ${fromJson} lake file(s) of ${tenantId} in ${Date.now() - started} ms`,
       );
       await this.evict(tenantId);
-    }
-  }
-
-  private isLoaded(state: TenantState, day: string): boolean {
-    const d = state.days.get(day);
-    return !d || d.jsonKeys.every((key) => d.loaded.has(key));
-  }
-
-  /** Lists the period's days that are due (never listed, or listed longer ago than their refresh interval). */
-  private async list(tenantId: string, state: TenantState, from: string, to: string): Promise<void> {
-    const now = Date.now();
-    const recent = this.options.refreshIntervalMs ?? 2000;
-    const settled = this.options.settledRefreshMs ?? recent * 150;
-    const settledBefore = new Date(now - 2 * 86_400_000).toISOString().slice(0, 10);
-    const due = daysBetween(from, to).filter((day) => {
-      const listedAt = state.days.get(day)?.listedAt;
-      return listedAt === undefined || now - listedAt >= (day < settledBefore ? settled : recent);
-    });
-    if (due.length === 0) return;
-    const [first, last] = [due[0] as string, due[due.length - 1] as string];
-    let json: Map<string, string[]>;
-    let serving: Map<string, string[]>;
-    let months: Map<string, string[]>;
-    try {
-      [json, serving, months] = await Promise.all([
-        listDays(this.options.source, answerEventsPrefix(tenantId), first, last),
-        listDays(this.options.source, servingPrefix(tenantId), first, last),
-        listMonthSegments(this.options.source, tenantId, monthOf(first), monthOf(last)),
-      ]);
-    } catch (error) {
-      throw new WarehouseError('the lake could not be listed', { cause: error });
-    }
-    for (const month of new Set(due.map(monthOf))) state.months.set(month, months.get(month) ?? []);
-    for (const day of due) {
-      const d = state.days.get(day);
-      const jsonKeys = json.get(day) ?? [];
-      const servingKeys = serving.get(day) ?? [];
-      if (d) Object.assign(d, { jsonKeys, servingKeys, listedAt: now });
-      else state.days.set(day, { jsonKeys, servingKeys, listedAt: now, loaded: new Set() });
     }
   }
 
@@ -428,35 +339,8 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  /** Local paths for keys: the lake's own paths for a local directory, else copies fetched into the temp dir. */
-  private async localFiles(keys: string[]): Promise<{ paths: string[]; release: () => Promise<void> }> {
-    const { source } = this.options;
-    if (source.localPath) return { paths: keys.map((k) => source.localPath?.(k) as string), release: async () => {} };
-    const dir = await mkdtemp(join(this.cacheDir, 'fetch-'));
-    // The partition folder is kept in the local path: the checks compare each answer's day with it.
-    const paths = keys.map((key, i) =>
-      join(
-        dir,
-        `dt=${dayOfKey(key) ?? 'none'}`,
-        `${String(i).padStart(6, '0')}-${key.slice(key.lastIndexOf('/') + 1).replace(/[^\w.-]/g, '_')}`,
-      ),
-    );
-    const concurrency = this.options.concurrency ?? 16;
-    try {
-      for (let i = 0; i < keys.length; i += concurrency) {
-        await Promise.all(
-          keys.slice(i, i + concurrency).map(async (key, j) => {
-            const path = paths[i + j] as string;
-            await mkdir(dirname(path), { recursive: true });
-            await writeFile(path, await source.read(key));
-          }),
-        );
-      }
-    } catch (error) {
-      await rm(dir, { recursive: true, force: true });
-      throw new WarehouseError('a lake file could not be fetched', { cause: error });
-    }
-    return { paths, release: () => rm(dir, { recursive: true, force: true }) };
+  private localFiles(keys: string[]) {
+    return localFiles(this.options.source, keys, this.cacheDir, this.options.concurrency ?? 16);
   }
 
   private count(tenantId: string, skipped: SkipCounts, context: string): void {

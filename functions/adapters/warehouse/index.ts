@@ -129,6 +129,13 @@ export function lazyWarehouse(build: () => Promise<Warehouse>): Warehouse {
       if (!warehouse.materialize) throw new Error('this warehouse has no derived tables to materialize');
       return warehouse.materialize(throughDay);
     },
+    async migrate() {
+      instance ??= build().catch((error: unknown) => {
+        instance = null;
+        throw error;
+      });
+      await (await instance).migrate?.();
+    },
     async close() {
       await (await instance)?.close?.();
     },

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type LakeSource, servingPrefix } from './lake-source.ts';
 
 /**
- * The compacted serving copy of the lake (docs/adr/0014): per tenant, one Parquet **segment** per settled month and
+ * The compacted serving copy of the lake (docs/adr/0012): per tenant, one Parquet **segment** per settled month and
  * one per settled day of the month still in progress, each three files (`answers`, `entities`, `citations`, the
  * served tables' columns) plus a manifest (source keys, skip counts):
  *

@@ -1,5 +1,6 @@
 import type { AnalyticsQueryName } from '#shared/contracts/analytics.ts';
 import type { WarehouseScope } from '#shared/ports/warehouse.ts';
+import { afterClause, orderBy } from './page-keys.ts';
 
 /**
  * The named analytical queries, written once in the SQL that DuckDB and Snowflake share, over three relations
@@ -33,16 +34,33 @@ const BRAND_JOIN = `LEFT JOIN answer_entities e
  * (and for days the summary lacks entirely), so results are the same before and after a refresh, only cheaper; a
  * summarised day that receives a late answer shows it after the next refresh.
  */
-export const DERIVED_TABLES_DDL = [
-  `CREATE TABLE IF NOT EXISTS daily_prompt_summary (tenant_id VARCHAR, brand_id VARCHAR, day VARCHAR, prompt_id VARCHAR,
+const SUMMARY_COLUMNS = `tenant_id VARCHAR, brand_id VARCHAR, day VARCHAR, prompt_id VARCHAR,
     provider VARCHAR, surface VARCHAR, topic_id VARCHAR, set_version INTEGER, branded BOOLEAN, locale VARCHAR,
-    answers INTEGER, brand_mentioned INTEGER, rank_sum DOUBLE, rank_n INTEGER, sentiment_sum DOUBLE, sentiment_n INTEGER)`,
-  'CREATE TABLE IF NOT EXISTS materialization_state (through_day VARCHAR, refreshed_at VARCHAR)',
-];
+    answers INTEGER, brand_mentioned INTEGER, rank_sum DOUBLE, rank_n INTEGER, sentiment_sum DOUBLE, sentiment_n INTEGER`;
+const STATE_COLUMNS = 'through_day VARCHAR, refreshed_at VARCHAR';
 
-/** The refresh: rebuilds the summary up to a day (bound) and records the watermark, in this order. */
-export const MATERIALIZE_SQL: readonly [rebuild: string, clear: string, mark: string] = [
-  `CREATE OR REPLACE TABLE daily_prompt_summary AS
+/**
+ * Snowflake keeps the derived tables TRANSIENT with no Time Travel: they are rebuilt from the raw events every hour,
+ * so the seven days of Time Travel and Fail-safe a permanent table keeps after each rebuild would store ~190 copies
+ * for nothing. DuckDB has no such notion.
+ */
+const SNOWFLAKE_DERIVED = { kind: 'TRANSIENT ', options: ' DATA_RETENTION_TIME_IN_DAYS = 0' };
+
+export type SqlDialect = 'duckdb' | 'snowflake';
+
+export function derivedTablesDdl(dialect: SqlDialect): string[] {
+  const { kind, options } = dialect === 'snowflake' ? SNOWFLAKE_DERIVED : { kind: '', options: '' };
+  return [
+    `CREATE ${kind}TABLE IF NOT EXISTS daily_prompt_summary (${SUMMARY_COLUMNS})${options}`,
+    `CREATE ${kind}TABLE IF NOT EXISTS materialization_state (${STATE_COLUMNS})${options}`,
+  ];
+}
+/** DuckDB's derived tables (Snowflake's: `derivedTablesDdl('snowflake')`). */
+export const DERIVED_TABLES_DDL = derivedTablesDdl('duckdb');
+
+/** The summary rows up to a day (bound): the INSERT both engines run, with the same text. */
+export const SUMMARY_INSERT = `INSERT INTO daily_prompt_summary (tenant_id, brand_id, day, prompt_id, provider, surface,
+  topic_id, set_version, branded, locale, answers, brand_mentioned, rank_sum, rank_n, sentiment_sum, sentiment_n)
 SELECT a.tenant_id, a.brand_id, a.day, a.prompt_id, a.provider, a.surface, a.topic_id, a.set_version, a.branded, a.locale,
   CAST(COUNT(*) AS INTEGER) AS answers,
   CAST(SUM(CASE WHEN e.mentioned THEN 1 ELSE 0 END) AS INTEGER) AS brand_mentioned,
@@ -53,10 +71,28 @@ SELECT a.tenant_id, a.brand_id, a.day, a.prompt_id, a.provider, a.surface, a.top
 FROM answers a LEFT JOIN answer_entities e
   ON e.tenant_id = a.tenant_id AND e.event_id = a.event_id AND e.kind = 'brand'
 WHERE a.day <= ?
-GROUP BY a.tenant_id, a.brand_id, a.day, a.prompt_id, a.provider, a.surface, a.topic_id, a.set_version, a.branded, a.locale`,
-  'DELETE FROM materialization_state',
-  'INSERT INTO materialization_state (through_day, refreshed_at) VALUES (?, ?)',
-];
+GROUP BY a.tenant_id, a.brand_id, a.day, a.prompt_id, a.provider, a.surface, a.topic_id, a.set_version, a.branded, a.locale`;
+
+/**
+ * The refresh, in this order: an empty summary, its rows up to a day (bound; an INSERT, not a CREATE TABLE AS, so the
+ * bind is in a DML statement where every driver accepts it), and the watermark. Between the first two statements a
+ * query finds no summary rows for the watermark's days and reads them raw, so results never change, only cost.
+ * Snowflake's empty table is TRANSIENT without Time Travel and keeps the table's grants (`COPY GRANTS`).
+ */
+export function materializeSql(
+  dialect: SqlDialect,
+): readonly [empty: string, fill: string, clear: string, mark: string] {
+  const empty =
+    dialect === 'snowflake'
+      ? `CREATE OR REPLACE ${SNOWFLAKE_DERIVED.kind}TABLE daily_prompt_summary (${SUMMARY_COLUMNS})${SNOWFLAKE_DERIVED.options} COPY GRANTS`
+      : `CREATE OR REPLACE TABLE daily_prompt_summary (${SUMMARY_COLUMNS})`;
+  return [
+    empty,
+    SUMMARY_INSERT,
+    'DELETE FROM materialization_state',
+    'INSERT INTO materialization_state (through_day, refreshed_at) VALUES (?, ?)',
+  ];
+}
 
 /** The summary is used up to this day (none before the first refresh). */
 const WATERMARK = `w AS (SELECT COALESCE(MAX(through_day), '0000-00-00') AS through_day FROM materialization_state)`;
@@ -94,8 +130,7 @@ SELECT day AS "day", provider AS "provider", surface AS "surface",
   CAST(SUM(rank_sum) AS DOUBLE) / NULLIF(SUM(rank_n), 0) AS "meanRank",
   CAST(SUM(sentiment_sum) AS DOUBLE) / NULLIF(SUM(sentiment_n), 0) AS "meanSentiment"
 FROM parts
-GROUP BY day, provider, surface
-ORDER BY day, provider, surface`,
+GROUP BY day, provider, surface`,
 
   competitors: `WITH scoped AS (SELECT a.tenant_id, a.event_id, a.provider FROM answers a WHERE ${SCOPE}),
 per_provider AS (SELECT provider, COUNT(*) AS n FROM scoped GROUP BY provider)
@@ -106,8 +141,7 @@ SELECT e.entity_id AS "entityId", e.kind AS "kind", s.provider AS "provider",
 FROM scoped s
 JOIN answer_entities e ON e.tenant_id = s.tenant_id AND e.event_id = s.event_id
 JOIN per_provider p ON p.provider = s.provider
-GROUP BY e.entity_id, e.kind, s.provider
-ORDER BY CASE WHEN e.kind = 'brand' THEN 0 ELSE 1 END, e.entity_id, s.provider`,
+GROUP BY e.entity_id, e.kind, s.provider`,
 
   topics: `SELECT a.topic_id AS "topicId",
   CAST(COUNT(*) AS INTEGER) AS "answers",
@@ -115,8 +149,7 @@ ORDER BY CASE WHEN e.kind = 'brand' THEN 0 ELSE 1 END, e.entity_id, s.provider`,
   CAST(AVG(CASE WHEN e.mentioned THEN e.sentiment END) AS DOUBLE) AS "meanSentiment"
 FROM answers a ${BRAND_JOIN}
 WHERE ${SCOPE}
-GROUP BY a.topic_id
-ORDER BY COUNT(*) DESC, a.topic_id NULLS LAST`,
+GROUP BY a.topic_id`,
 
   sources: `SELECT c.domain AS "domain", c.class AS "class",
   CAST(COUNT(*) AS INTEGER) AS "citations",
@@ -124,8 +157,7 @@ ORDER BY COUNT(*) DESC, a.topic_id NULLS LAST`,
 FROM answers a
 JOIN answer_citations c ON c.tenant_id = a.tenant_id AND c.event_id = a.event_id
 WHERE ${SCOPE}
-GROUP BY c.domain, c.class
-ORDER BY COUNT(*) DESC, c.domain`,
+GROUP BY c.domain, c.class`,
 
   prompts: `WITH ${WATERMARK},
 parts AS (
@@ -142,8 +174,7 @@ SELECT prompt_id AS "promptId", day AS "day",
   CAST(COALESCE(SUM(brand_mentioned), 0) AS INTEGER) AS "brandMentioned",
   CAST(COALESCE(SUM(brand_mentioned), 0) AS DOUBLE) / SUM(answers) AS "mentionRate"
 FROM parts
-GROUP BY prompt_id, day
-ORDER BY prompt_id, day`,
+GROUP BY prompt_id, day`,
 
   matrix: `WITH scoped AS (SELECT a.tenant_id, a.event_id, a.prompt_id FROM answers a WHERE ${SCOPE}),
 per_prompt AS (SELECT prompt_id, COUNT(*) AS n FROM scoped GROUP BY prompt_id)
@@ -153,14 +184,12 @@ SELECT s.prompt_id AS "promptId", e.entity_id AS "entityId", e.kind AS "kind",
 FROM scoped s
 JOIN answer_entities e ON e.tenant_id = s.tenant_id AND e.event_id = s.event_id
 JOIN per_prompt p ON p.prompt_id = s.prompt_id
-GROUP BY s.prompt_id, e.entity_id, e.kind
-ORDER BY s.prompt_id, CASE WHEN e.kind = 'brand' THEN 0 ELSE 1 END, e.entity_id`,
+GROUP BY s.prompt_id, e.entity_id, e.kind`,
 
   answers: `SELECT a.answer_id AS "answerId", a.run_id AS "runId", a.prompt_id AS "promptId", a.day AS "day",
   a.provider AS "provider", a.surface AS "surface"
 FROM answers a
-WHERE ${SCOPE}
-ORDER BY a.day DESC, a.answer_id DESC`,
+WHERE ${SCOPE}`,
 };
 
 /** The binds of `SCOPE`, in order (see `SCOPE_USES` for queries that hold it twice). Numbers and flags go as text and are
@@ -185,22 +214,24 @@ export function scopeBinds(scope: WarehouseScope): (string | null)[] {
 export const UNPAGED_LIMITS: Partial<Record<AnalyticsQueryName, number>> = { sources: 100, answers: 5000 };
 
 /**
- * The SQL and binds of a named query over a scope. A page becomes `LIMIT n OFFSET m` after the query's own ORDER BY
- * (so pages are stable); n and m are validated safe integers written as literals, never request text, because not
- * every driver accepts binds in LIMIT.
+ * The SQL and binds of a named query over a scope: the query wrapped as `q` and put in its total order
+ * (`page-keys.ts`); a page starts strictly after its position (keyset, no OFFSET) and is `LIMIT n`, n a validated
+ * safe integer written as a literal (not every driver binds LIMIT), never request text.
  */
 export function sqlFor(name: AnalyticsQueryName, scope: WarehouseScope): { sql: string; binds: (string | null)[] } {
   const once = scopeBinds(scope);
-  const binds = Array.from({ length: SCOPE_USES[name] ?? 1 }, () => once).flat();
-  const base = ANALYTICS_SQL[name];
+  const binds: (string | null)[] = Array.from({ length: SCOPE_USES[name] ?? 1 }, () => once).flat();
+  const order = `ORDER BY ${orderBy(name)}`;
+  const wrap = (where: string, limit: number | undefined) =>
+    `SELECT * FROM (\n${ANALYTICS_SQL[name]}\n) q${where}\n${order}${limit ? `\nLIMIT ${limit}` : ''}`;
   if (scope.page) {
-    const { limit, offset } = scope.page;
-    if (!Number.isSafeInteger(limit) || limit < 1 || !Number.isSafeInteger(offset) || offset < 0)
-      throw new Error('invalid page');
-    return { sql: `${base}\nLIMIT ${limit} OFFSET ${offset}`, binds };
+    const { limit, after } = scope.page;
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new Error('invalid page');
+    if (!after) return { sql: wrap('', limit), binds };
+    const position = afterClause(name, after);
+    return { sql: wrap(`\nWHERE ${position.sql}`, limit), binds: [...binds, ...position.binds] };
   }
-  const cap = UNPAGED_LIMITS[name];
-  return { sql: cap ? `${base}\nLIMIT ${cap}` : base, binds };
+  return { sql: wrap('', UNPAGED_LIMITS[name]), binds };
 }
 
 const TENANT_ID = /^ws_[0-9a-hjkmnp-tv-z]{26}$/;

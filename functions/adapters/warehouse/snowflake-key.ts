@@ -21,6 +21,12 @@ const keySecretSchema = z.object({
   key_passphrase: z.string().min(1).optional(),
 });
 
+/**
+ * The secret still holds the placeholder the stack created (`{}`): no login has been put yet. Told apart from a
+ * wrong secret so the deploy-time migration can wait for it instead of failing the deploy.
+ */
+export class SnowflakeLoginNotSetError extends WarehouseError {}
+
 export const KEY_SECRET_FORMAT =
   '{"user": "...", "private_key": "<PKCS#8 base64, no PEM header>", "key_passphrase"?: "..."}';
 
@@ -31,6 +37,9 @@ export function parseKeySecret(secretString: string): SnowflakeLogin {
     json = JSON.parse(secretString);
   } catch {
     throw new WarehouseError(`the Snowflake key secret is not JSON; expected ${KEY_SECRET_FORMAT}`);
+  }
+  if (json !== null && typeof json === 'object' && !Array.isArray(json) && Object.keys(json).length === 0) {
+    throw new SnowflakeLoginNotSetError(`the Snowflake key secret has no login yet; put ${KEY_SECRET_FORMAT}`);
   }
   const parsed = keySecretSchema.safeParse(json);
   if (!parsed.success) {

@@ -6,8 +6,8 @@
  * One row per canonical event as delivered, in two VARIANT columns:
  * - `EVENT`: the whole CloudEvent (`specversion`, `id`, `type`, `time`, `tenantid`, `data`, ...), what Firehose's
  *   Snowflake destination writes as its content column and what a Snowpipe `COPY ... SELECT $1` writes;
- * - `METADATA`: Firehose's record metadata (`IngestionTime`, `kinesisSequenceNumber`, ...; NULL when Snowpipe loads),
- *   used only to keep the first delivered copy of a duplicated event.
+ * - `METADATA`: Firehose's record metadata (`IngestionTime`, `kinesisSequenceNumber`, ...), or the lake file and line
+ *   a Snowpipe COPY loaded the row from; used only to keep the first delivered copy of a duplicated event.
  *
  * Why no `LOADED_AT ... DEFAULT CURRENT_TIMESTAMP()`: Snowpipe Streaming, which Firehose uses, refuses tables with
  * default-valued, AUTOINCREMENT or IDENTITY columns, so the arrival time comes from the loader's metadata instead.
@@ -27,6 +27,34 @@ export const SNOWFLAKE_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
 const ANSWER_TYPE = 'promptpulse.answer.analyzed';
 
+/**
+ * The delivery order of a raw row, as plain typed columns (what {@link FIRST_DELIVERED} sorts on):
+ * - `DELIVERED_MS`: Firehose's `IngestionTime` as a number (epoch milliseconds), read with TRY_TO_NUMBER so a number
+ *   is never sent through a timestamp parser that guesses its scale; an ISO text, should Firehose write one, is
+ *   parsed as a timestamp with its zone and turned into epoch milliseconds, the same scale;
+ * - `DELIVERY_FILE`, `DELIVERY_ROW`: the lake file and line a Snowpipe COPY loaded the row from
+ *   ({@link snowpipeCopySql}): a later file (Firehose names carry the delivery time) or a later line loses;
+ * - `DELIVERY_SEQ`: the Kinesis sequence number (Firehose from the stream), zero-padded text: up to 128 bits, too long
+ *   for NUMBER(38), and ordered within a shard;
+ * - `CONTENT_HASH`: the last resort between copies with no delivery metadata at all (identical copies, in practice).
+ */
+const DELIVERY_COLUMNS = (m: string, e: string) =>
+  `COALESCE(TRY_TO_NUMBER(${m}:IngestionTime::VARCHAR),
+        DATE_PART(EPOCH_MILLISECOND, TRY_TO_TIMESTAMP_TZ(${m}:IngestionTime::VARCHAR))) AS DELIVERED_MS,
+      ${m}:file::VARCHAR AS DELIVERY_FILE, TRY_TO_NUMBER(${m}:row::VARCHAR) AS DELIVERY_ROW,
+      LPAD(${m}:kinesisSequenceNumber::VARCHAR, 64, '0') AS DELIVERY_SEQ, HASH(${e}) AS CONTENT_HASH`;
+
+/**
+ * First delivered wins: one row per (tenant, event id), the earliest by the delivery columns, a copy without a value
+ * after every copy with one. Written in the SQL DuckDB and Snowflake share (QUALIFY, ROW_NUMBER, NULLS LAST), so the
+ * rule is tested on DuckDB with this very text (test/unit/warehouse/snowflake-dedupe.test.ts).
+ */
+export const FIRST_DELIVERED = `QUALIFY ROW_NUMBER() OVER (
+      PARTITION BY TENANT_ID, EVENT_ID
+      ORDER BY DELIVERED_MS ASC NULLS LAST, DELIVERY_FILE ASC NULLS LAST, DELIVERY_ROW ASC NULLS LAST,
+        DELIVERY_SEQ ASC NULLS LAST, CONTENT_HASH ASC
+    ) = 1`;
+
 function checkedTable(table: string): string {
   if (!SNOWFLAKE_IDENTIFIER.test(table)) throw new Error(`"${table}" is not a Snowflake identifier`);
   return table;
@@ -40,7 +68,7 @@ function checkedTable(table: string): string {
  * events whose `tenantid` extension attribute is a tenant id equal to `data.tenantId` (parseCanonicalEvent's rule) and
  * whose answer fields are present, then ONE row per (tenant, event id) — a replay or a re-analysis counts once. The
  * filter runs before the deduplication, as in DuckDB, so an invalid copy never hides a valid one; the copy kept is the
- * first delivered (`METADATA:IngestionTime`), as DuckDB keeps the first lake file's copy.
+ * first delivered ({@link FIRST_DELIVERED}), as DuckDB keeps the first lake file's copy.
  *
  * Views are `COPY GRANTS` so re-running the migration keeps the query role's SELECT grants.
  */
@@ -52,7 +80,9 @@ export function snowflakeDdl(table: string = SNOWFLAKE_DEFAULT_TABLE): string[] 
     `CREATE TABLE IF NOT EXISTS ${t} (${e} VARIANT NOT NULL, ${m} VARIANT)
     CLUSTER BY (${e}:tenantid::VARCHAR, SUBSTR(${e}:time::VARCHAR, 1, 10))`,
     `CREATE OR REPLACE VIEW ANSWER_EVENTS COPY GRANTS AS
-    SELECT ${e}:tenantid::VARCHAR AS TENANT_ID, ${e}:id::VARCHAR AS EVENT_ID, ${e}:data AS DATA
+    SELECT TENANT_ID, EVENT_ID, DATA FROM (
+    SELECT ${e}:tenantid::VARCHAR AS TENANT_ID, ${e}:id::VARCHAR AS EVENT_ID, ${e}:data AS DATA,
+      ${DELIVERY_COLUMNS(m, e)}
     FROM ${t}
     WHERE ${e}:specversion::VARCHAR = '1.0'
       AND ${e}:type::VARCHAR = '${ANSWER_TYPE}'
@@ -61,10 +91,8 @@ export function snowflakeDdl(table: string = SNOWFLAKE_DEFAULT_TABLE): string[] 
       AND ${e}:tenantid::VARCHAR = ${e}:data.tenantId::VARCHAR
       AND ${e}:data.answerId::VARCHAR IS NOT NULL AND ${e}:data.answeredAt::VARCHAR IS NOT NULL
       AND IS_ARRAY(${e}:data.entities) AND IS_ARRAY(${e}:data.citations)
-    QUALIFY ROW_NUMBER() OVER (
-      PARTITION BY ${e}:tenantid::VARCHAR, ${e}:id::VARCHAR
-      ORDER BY TRY_TO_TIMESTAMP_LTZ(${m}:IngestionTime::VARCHAR) NULLS LAST, HASH(${e})
-    ) = 1`,
+    ) d
+    ${FIRST_DELIVERED}`,
     `CREATE OR REPLACE VIEW answers COPY GRANTS AS SELECT
     TENANT_ID AS tenant_id, DATA:brandId::VARCHAR AS brand_id, EVENT_ID AS event_id, DATA:answerId::VARCHAR AS answer_id,
     DATA:runId::VARCHAR AS run_id, SUBSTR(DATA:answeredAt::VARCHAR, 1, 10) AS day,
@@ -87,12 +115,14 @@ export function snowflakeDdl(table: string = SNOWFLAKE_DEFAULT_TABLE): string[] 
 
 /**
  * The Snowpipe alternative to Firehose (docs/warehouse.md): the pipe's COPY from a stage over the lake's gzip NDJSON
- * files, writing each line, the whole CloudEvent, as `EVENT`. `METADATA` stays NULL: a COPY transformation supports
- * only a subset of functions, so none is used; the views then break ties between copies of an id by content hash.
+ * files, writing each line, the whole CloudEvent, as `EVENT`, and where it came from (file, line) as `METADATA`, so
+ * the views keep the first delivered copy of a duplicated id as they do for Firehose's rows (file names order by
+ * delivery time: Firehose puts it in them).
  */
 export function snowpipeCopySql(stage: string, table: string = SNOWFLAKE_DEFAULT_TABLE): string {
   const t = checkedTable(table);
   if (!SNOWFLAKE_IDENTIFIER.test(stage)) throw new Error(`"${stage}" is not a Snowflake identifier`);
-  return `COPY INTO ${t} (${SNOWFLAKE_EVENT_COLUMN}) FROM (SELECT $1 FROM @${stage})
+  return `COPY INTO ${t} (${SNOWFLAKE_EVENT_COLUMN}, ${SNOWFLAKE_METADATA_COLUMN})
+  FROM (SELECT $1, OBJECT_CONSTRUCT('file', METADATA$FILENAME, 'row', METADATA$FILE_ROW_NUMBER) FROM @${stage})
   PATTERN = '.*/events/type=.*/dt=.*/.*[.]json[.]gz'`;
 }

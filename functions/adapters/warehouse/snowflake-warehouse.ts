@@ -9,9 +9,17 @@ import {
   type WarehouseScope,
 } from '#shared/ports/warehouse.ts';
 import type { WarehouseEnv } from './index.ts';
-import { assertTenantId, DERIVED_TABLES_DDL, MATERIALIZE_SQL, sqlFor } from './queries.ts';
+import { assertTenantId, derivedTablesDdl, materializeSql, sqlFor } from './queries.ts';
 import { parseKeySecret, privateKeyPem, type SnowflakeLogin, secretsManagerReader } from './snowflake-key.ts';
 import { SNOWFLAKE_DEFAULT_TABLE, SNOWFLAKE_EVENT_COLUMN, snowflakeDdl } from './snowflake-schema.ts';
+import {
+  isSessionEnded,
+  JOB_TIMEOUT_SECONDS,
+  QUERY_TIMEOUT_SECONDS,
+  type StatementContext,
+  statementParameters,
+  withSchemaKeys,
+} from './snowflake-session.ts';
 
 type SnowflakeEnv = Extract<WarehouseEnv, { WAREHOUSE: 'snowflake' }>;
 
@@ -29,7 +37,16 @@ export interface SnowflakeWarehouseOptions {
   table?: string;
   /** @default the installed `snowflake-sdk`, imported on the first connection */
   loadDriver?: () => Promise<SnowflakeDriver>;
+  /** Statement timeout of the analytics queries. @default QUERY_TIMEOUT_SECONDS (below the API's 29 s) */
+  queryTimeoutSeconds?: number;
 }
+
+/**
+ * The driver's heartbeat keeps an idle container's session (and its master token, which expires after about 4 h
+ * without use) alive; a session that ended anyway is signed into again by the next statement (`execute`).
+ * `clientSessionKeepAlive` is a documented option the SDK's d.ts does not declare yet.
+ */
+const KEEP_ALIVE = { clientSessionKeepAlive: true, clientSessionKeepAliveHeartbeatFrequency: 3600 };
 
 export interface SnowflakeWiring {
   /** Reads a Secrets Manager secret's string. @default `GetSecretValue` with the AWS SDK */
@@ -96,17 +113,25 @@ export class SnowflakeWarehouse implements Warehouse {
   async query<N extends AnalyticsQueryName>(name: N, scope: WarehouseScope): Promise<AnalyticsRow<N>[]> {
     assertTenantId(scope.tenantId);
     const { sql, binds } = sqlFor(name, scope);
-    const rows = await this.execute(sql, binds);
+    const rows = await this.execute(sql, binds, {
+      route: name,
+      tenantId: scope.tenantId,
+      timeoutSeconds: this.options.queryTimeoutSeconds ?? QUERY_TIMEOUT_SECONDS,
+    });
     const schema = ANALYTICS_ROW_SCHEMAS[name];
-    return rows.map((row) => schema.parse(row) as AnalyticsRow<N>);
+    const keys = Object.keys(schema.shape);
+    return rows.map((row) => schema.parse(withSchemaKeys(row, keys)) as AnalyticsRow<N>);
   }
 
   /**
-   * Creates the raw table (if missing), replaces the views and creates the derived tables (idempotent). The
-   * materialization job runs it before its first rebuild in each container, so a deploy needs no separate step.
+   * Creates the raw table (if missing), replaces the views and creates the derived tables: idempotent, every
+   * statement `IF NOT EXISTS` or `CREATE OR REPLACE ... COPY GRANTS`. Run at deploy (the `WarehouseSchema` custom
+   * resource, functions/handlers/materialize/migrate.ts) and again by the materialization job once per container.
    */
   async migrate(): Promise<void> {
-    for (const statement of [...snowflakeDdl(this.table), ...DERIVED_TABLES_DDL]) await this.execute(statement, []);
+    const context = { route: 'migrate', timeoutSeconds: JOB_TIMEOUT_SECONDS };
+    for (const statement of [...snowflakeDdl(this.table), ...derivedTablesDdl('snowflake')])
+      await this.execute(statement, [], context);
   }
 
   /**
@@ -116,11 +141,13 @@ export class SnowflakeWarehouse implements Warehouse {
   async materialize(throughDay: string): Promise<MaterializationReport> {
     const started = Date.now();
     await this.migrateOnce();
-    const [rebuild, clear, mark] = MATERIALIZE_SQL;
-    await this.execute(rebuild, [throughDay]);
-    await this.execute(clear, []);
-    await this.execute(mark, [throughDay, new Date().toISOString()]);
-    const [count] = await this.execute('SELECT COUNT(*) AS "n" FROM daily_prompt_summary', []);
+    const context = { route: 'materialize', timeoutSeconds: JOB_TIMEOUT_SECONDS };
+    const [empty, fill, clear, mark] = materializeSql('snowflake');
+    await this.execute(empty, [], context);
+    await this.execute(fill, [throughDay], context);
+    await this.execute(clear, [], context);
+    await this.execute(mark, [throughDay, new Date().toISOString()], context);
+    const [count] = await this.execute('SELECT COUNT(*) AS "n" FROM daily_prompt_summary', [], context);
     return { throughDay, summaryRows: Number(count?.n ?? 0), tenants: 0, ms: Date.now() - started };
   }
 
@@ -129,9 +156,11 @@ export class SnowflakeWarehouse implements Warehouse {
     assertTenantId(tenantId);
     await this.migrateOnce();
     const e = SNOWFLAKE_EVENT_COLUMN;
-    const raw = await this.execute(`DELETE FROM ${this.table} WHERE ${e}:tenantid::VARCHAR = ?`, [tenantId]);
-    const summary = await this.execute('DELETE FROM daily_prompt_summary WHERE tenant_id = ?', [tenantId]);
-    const deleted = (rows: Record<string, unknown>[]) => Number(rows[0]?.['number of rows deleted'] ?? 0);
+    const context = { route: 'purge', tenantId, timeoutSeconds: JOB_TIMEOUT_SECONDS };
+    const raw = await this.execute(`DELETE FROM ${this.table} WHERE ${e}:tenantid::VARCHAR = ?`, [tenantId], context);
+    const summary = await this.execute('DELETE FROM daily_prompt_summary WHERE tenant_id = ?', [tenantId], context);
+    const deleted = (rows: Record<string, unknown>[]) =>
+      Number(withSchemaKeys(rows[0] ?? {}, ['number of rows deleted'])['number of rows deleted'] ?? 0);
     return deleted(raw) + deleted(summary);
   }
 
@@ -197,7 +226,11 @@ export class SnowflakeWarehouse implements Warehouse {
     }
     try {
       const driver = await this.loadDriver();
-      const connection = driver.createConnection({ ...this.options.connection, ...connectionLogin(login) });
+      const connection = driver.createConnection({
+        ...this.options.connection,
+        ...KEEP_ALIVE,
+        ...connectionLogin(login),
+      } as ConnectionOptions);
       return await connection.connectAsync();
     } catch (error) {
       // A rotated or revoked key: the next attempt reads the secret again instead of retrying a stale one.
@@ -217,18 +250,38 @@ export class SnowflakeWarehouse implements Warehouse {
     return this.login;
   }
 
-  private async execute(sqlText: string, binds: Bind[]): Promise<Record<string, unknown>[]> {
-    const connection = await this.connect();
-    return new Promise((resolve, reject) => {
-      connection.execute({
-        sqlText,
-        binds,
-        complete: (error, _statement, rows) => {
-          if (error) reject(new WarehouseError('a Snowflake query failed', { cause: error }));
-          else resolve((rows ?? []) as Record<string, unknown>[]);
-        },
+  /**
+   * Runs one statement with its tag, timeout and quoting parameters. When Snowflake answers that the session ended
+   * (expired after idling, or gone), the connection is dropped and the statement runs once more on a new sign-in: the
+   * statement never started, so running it again is safe.
+   */
+  private async execute(sqlText: string, binds: Bind[], context: StatementContext): Promise<Record<string, unknown>[]> {
+    const parameters = statementParameters(context);
+    const run = async () => {
+      const connection = await this.connect();
+      return new Promise<Record<string, unknown>[]>((resolve, reject) => {
+        connection.execute({
+          sqlText,
+          binds,
+          parameters,
+          complete: (error, _statement, rows) => {
+            if (error) reject(error);
+            else resolve((rows ?? []) as Record<string, unknown>[]);
+          },
+        });
       });
-    });
+    };
+    const failed = (error: unknown) =>
+      error instanceof WarehouseError ? error : new WarehouseError('a Snowflake query failed', { cause: error });
+    try {
+      return await run();
+    } catch (error) {
+      if (!isSessionEnded(error)) throw failed(error);
+      this.connection = null;
+      return run().catch((again: unknown) => {
+        throw failed(again);
+      });
+    }
   }
 }
 

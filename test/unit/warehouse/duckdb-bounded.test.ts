@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { coverHash, DuckDbWarehouse } from '../../../functions/adapters/warehouse/duckdb-warehouse.ts';
@@ -150,6 +153,44 @@ describe('DuckDB warehouse, bounded by the period', () => {
     expect(logs.some((l) => l.includes('unreadable'))).toBe(true);
     // The other tenant's line never reaches its own queries either.
     expect(await total(warehouse, { ...YEAR, tenantId: OTHER })).toBe(0);
+  });
+
+  it('skips a valid Parquet of another schema and a partition of lines typed otherwise, never failing the queries', async () => {
+    const lake = quarterLake();
+    warehouse = await DuckDbWarehouse.create({ source: lake });
+    await warehouse.compactTenant(T, '2026-02-28');
+    await warehouse.close();
+    // A readable Parquet with other columns in place of February's answers segment (e.g. an older layout).
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const scratch = await mkdtemp(join(tmpdir(), 'w29-parquet-'));
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    const path = join(scratch, 'other.parquet');
+    await connection.run(`COPY (SELECT 1 AS x, 'y' AS tenant) TO '${path}' (FORMAT parquet)`);
+    connection.closeSync();
+    db.closeSync();
+    const segment = lake.keys().find((k) => k.includes('/month=2026-02/') && k.endsWith('.answers.parquet'));
+    lake.putRaw(segment as string, await readFile(path));
+    await rm(scratch, { recursive: true, force: true });
+    // A March partition whose every line has the right names and the wrong types (entities an object, version text).
+    const good = answerEvent({ tenantId: T, brandId: B, day: '2026-03-05', brandRank: 1 });
+    const typed = {
+      ...good,
+      id: 'evt_typed',
+      data: { ...good.data, entities: { a: 1 }, prompt: { ...good.data.prompt, setVersion: 'two' } },
+    };
+    lake.putRaw(
+      `${prefix}dt=2026-03-05/zz-typed.json.gz`,
+      gzipSync(`${JSON.stringify(typed)}\n${JSON.stringify(typed)}\n`),
+    );
+
+    warehouse = await DuckDbWarehouse.create({ source: lake });
+    expect(await total(warehouse, YEAR)).toBe(540);
+    const skipped = warehouse.skipped(T);
+    expect(skipped.bad_parquet).toBe(1);
+    expect((skipped.malformed_line ?? 0) + (skipped.invalid_event ?? 0)).toBe(2);
+    for (const name of ['competitors', 'topics', 'sources', 'prompts', 'matrix', 'answers'] as const)
+      await expect(warehouse.query(name, YEAR), name).resolves.toBeInstanceOf(Array);
   });
 
   it('refuses a bad memory limit and a reversed period', async () => {

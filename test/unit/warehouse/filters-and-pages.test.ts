@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../../functions/adapters/warehouse/duckdb-warehouse.ts';
+import { type PageKeyValue, pageKeyOf } from '../../../functions/adapters/warehouse/page-keys.ts';
+import { sqlFor } from '../../../functions/adapters/warehouse/queries.ts';
 import type { WarehouseScope } from '../../../shared/ports/warehouse.ts';
 import { answerEvent, memoryLake, type SyntheticAnswer } from './lake-fixtures.ts';
 
@@ -73,22 +75,88 @@ describe('warehouse filters (bound parameters, DuckDB)', () => {
   });
 });
 
-describe('warehouse pages', () => {
-  it('pages in the query order add up to the unpaged rows, without gaps or repeats', async () => {
-    const all = await warehouse.query('prompts', PERIOD);
-    expect(all.length).toBeGreaterThan(10);
-    const paged: typeof all = [];
-    for (let offset = 0; ; offset += 4) {
-      const page = await warehouse.query('prompts', { ...PERIOD, page: { limit: 4, offset } });
-      paged.push(...page);
-      if (page.length < 4) break;
+describe('warehouse pages (keyset over a total order)', () => {
+  it('pages in the query order add up to the unpaged rows, without gaps or repeats, for every query', async () => {
+    for (const name of ['trends', 'competitors', 'topics', 'sources', 'prompts', 'matrix', 'answers'] as const) {
+      const all = await warehouse.query(name, PERIOD);
+      expect(all.length, name).toBeGreaterThan(2);
+      const paged: typeof all = [];
+      let after: PageKeyValue[] | undefined;
+      for (;;) {
+        const page = await warehouse.query(name, { ...PERIOD, page: { limit: 2, ...(after ? { after } : {}) } });
+        paged.push(...page);
+        const last = page.at(-1);
+        if (page.length < 2 || !last) break;
+        after = pageKeyOf(name, last);
+      }
+      expect(paged, name).toEqual(all);
     }
-    expect(paged).toEqual(all);
   });
 
   it('an unpaged top list keeps its cap; a page may go past it', async () => {
     const sources = await warehouse.query('sources', PERIOD);
     expect(sources.length).toBe(11);
-    expect(await warehouse.query('sources', { ...PERIOD, page: { limit: 5, offset: 10 } })).toEqual(sources.slice(10));
+    const after = pageKeyOf('sources', sources[9] as (typeof sources)[number]);
+    expect(await warehouse.query('sources', { ...PERIOD, page: { limit: 5, after } })).toEqual(sources.slice(10));
+  });
+
+  it('binds the position as data and refuses one of another shape', async () => {
+    const { sql, binds } = sqlFor('answers', {
+      ...PERIOD,
+      page: { limit: 3, after: ['2026-03-09', "x' OR 1=1 --", 'openai', 'api', 'run_1', 'prm_1'] },
+    });
+    expect(sql).not.toContain('OR 1=1');
+    expect(binds).toContain("x' OR 1=1 --");
+    expect(sql).not.toMatch(/OFFSET/);
+    expect(() => sqlFor('answers', { ...PERIOD, page: { limit: 3, after: ['2026-03-09'] } })).toThrow(/position/);
+    expect(() => sqlFor('topics', { ...PERIOD, page: { limit: 3, after: ['many', 0, ''] } })).toThrow(/position/);
+  });
+});
+
+describe('keyset paging under concurrent inserts (DuckDB)', () => {
+  it('shows every answer that existed at the first page exactly once while new answers land before and after the position', async () => {
+    const t = 'ws_01jzeeeeeeeeeeeeeeeeeeeeee';
+    const scope: WarehouseScope = { tenantId: t, brandId: B, from: '2026-03-01', to: '2026-03-31' };
+    const lake = memoryLake();
+    const day = (d: number) => `2026-03-${String(d).padStart(2, '0')}`;
+    lake.put(
+      [2, 3, 4, 5, 6].flatMap((d) => [1, 2, 3].map(() => answerEvent({ tenantId: t, brandId: B, day: day(d) }))),
+    );
+    const live = await DuckDbWarehouse.create({ source: lake, refreshIntervalMs: 0 });
+    try {
+      const before = await live.query('answers', scope);
+      expect(before).toHaveLength(15);
+      const first = await live.query('answers', { ...scope, page: { limit: 5 } });
+      const after = pageKeyOf('answers', first.at(-1) as (typeof first)[number]);
+
+      // Meanwhile: newer answers (they sort first, before the position) and older ones (after it).
+      lake.put([
+        answerEvent({ tenantId: t, brandId: B, day: day(20) }),
+        answerEvent({ tenantId: t, brandId: B, day: day(21) }),
+      ]);
+      lake.put([answerEvent({ tenantId: t, brandId: B, day: day(1) })]);
+      const now = await live.query('answers', scope);
+      expect(now).toHaveLength(18);
+      // OFFSET 5 would now repeat two rows of the first page: the inserts are where they hurt.
+      const byOffset = now.slice(5, 10).map((r) => r.answerId);
+      expect(byOffset.filter((id) => first.some((r) => r.answerId === id))).toHaveLength(2);
+
+      const rest: typeof first = [];
+      let position = after;
+      for (;;) {
+        const page = await live.query('answers', { ...scope, page: { limit: 5, after: position } });
+        rest.push(...page);
+        const last = page.at(-1);
+        if (page.length < 5 || !last) break;
+        position = pageKeyOf('answers', last);
+      }
+      const shown = [...first, ...rest].map((r) => r.answerId);
+      expect(new Set(shown).size).toBe(shown.length);
+      for (const row of before) expect(shown).toContain(row.answerId);
+      // The older answer landed after the position, so it is shown; the newer ones, before it, are not.
+      expect(shown).toHaveLength(16);
+    } finally {
+      await live.close();
+    }
   });
 });

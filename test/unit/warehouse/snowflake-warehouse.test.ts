@@ -3,14 +3,16 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DUCKDB_DDL } from '../../../functions/adapters/warehouse/duckdb-warehouse.ts';
 import { readWarehouseConfig, type WarehouseEnv } from '../../../functions/adapters/warehouse/index.ts';
-import { DERIVED_TABLES_DDL } from '../../../functions/adapters/warehouse/queries.ts';
+import { derivedTablesDdl, materializeSql, SUMMARY_INSERT } from '../../../functions/adapters/warehouse/queries.ts';
 import { secretsManagerReader } from '../../../functions/adapters/warehouse/snowflake-key.ts';
 import {
+  FIRST_DELIVERED,
   SNOWFLAKE_EVENT_COLUMN,
   SNOWFLAKE_METADATA_COLUMN,
   snowflakeDdl,
   snowpipeCopySql,
 } from '../../../functions/adapters/warehouse/snowflake-schema.ts';
+import { API_TIMEOUT_SECONDS } from '../../../functions/adapters/warehouse/snowflake-session.ts';
 import { SnowflakeWarehouse } from '../../../functions/adapters/warehouse/snowflake-warehouse.ts';
 import { anyEnvelopeSchema } from '../../../shared/events/envelope.ts';
 import {
@@ -31,8 +33,12 @@ interface Sent {
 }
 const driver = vi.hoisted(() => ({
   connections: [] as Record<string, unknown>[],
-  sent: [] as { sqlText: string; binds: unknown[] }[],
+  sent: [] as { sqlText: string; binds: unknown[]; parameters?: Record<string, unknown> }[],
   failNextConnect: null as Error | null,
+  /** The next statement fails with this error (a Snowflake error carries its code). */
+  failNextStatement: null as (Error & { code?: string }) | null,
+  /** Rows of the next statements, instead of none. */
+  rows: null as Record<string, unknown>[] | null,
   /** Each connection's liveness (`isUp`), in creation order. */
   handles: [] as { up: boolean }[],
 }));
@@ -47,18 +53,27 @@ vi.mock('snowflake-sdk', () => ({
         execute({
           sqlText,
           binds,
+          parameters,
           complete,
         }: {
           sqlText: string;
           binds: unknown[];
+          parameters?: Record<string, unknown>;
           complete: (error: unknown, statement: unknown, rows: unknown[]) => void;
         }) {
-          driver.sent.push({ sqlText, binds });
+          driver.sent.push({ sqlText, binds, ...(parameters ? { parameters } : {}) });
+          const failure = driver.failNextStatement;
+          driver.failNextStatement = null;
+          if (failure) {
+            connection.up = false; // the driver marks a gone session disconnected
+            queueMicrotask(() => complete(failure, {}, []));
+            return;
+          }
           queueMicrotask(() =>
             complete(
               undefined,
               {},
-              sqlText.startsWith('SELECT COUNT(*) AS "n" FROM daily_prompt_summary') ? [{ n: 3 }] : [],
+              sqlText.startsWith('SELECT COUNT(*) AS "n" FROM daily_prompt_summary') ? [{ n: 3 }] : (driver.rows ?? []),
             ),
           );
         },
@@ -121,6 +136,8 @@ beforeEach(() => {
   driver.connections.length = 0;
   driver.sent.length = 0;
   driver.failNextConnect = null;
+  driver.failNextStatement = null;
+  driver.rows = null;
   driver.handles.length = 0;
 });
 afterEach(() => vi.restoreAllMocks());
@@ -165,9 +182,10 @@ describe('Snowflake DDL: one table shape for Firehose and Snowpipe', () => {
   it('keeps one row per (tenant, event id), choosing among valid answer events only, first delivered first', () => {
     expect(answerEvents).toContain("EVENT:type::VARCHAR = 'promptpulse.answer.analyzed'");
     expect(answerEvents).toContain('EVENT:tenantid::VARCHAR = EVENT:data.tenantId::VARCHAR');
-    expect(answerEvents).toMatch(
-      /QUALIFY ROW_NUMBER\(\) OVER \(\s*PARTITION BY EVENT:tenantid::VARCHAR, EVENT:id::VARCHAR\s*ORDER BY TRY_TO_TIMESTAMP_LTZ\(METADATA:IngestionTime::VARCHAR\) NULLS LAST/,
-    );
+    expect(answerEvents).toContain(FIRST_DELIVERED);
+    // A number is read as a number: never through a timestamp parser that guesses its scale.
+    expect(answerEvents).toContain('COALESCE(TRY_TO_NUMBER(METADATA:IngestionTime::VARCHAR)');
+    expect(answerEvents).not.toMatch(/TIMESTAMP_LTZ/);
     // WHERE before QUALIFY: an invalid copy cannot hide the valid one (DuckDB skips invalid lines before deduplicating).
     expect(answerEvents.indexOf('WHERE')).toBeLessThan(answerEvents.indexOf('QUALIFY'));
   });
@@ -197,7 +215,7 @@ describe('Snowflake DDL: one table shape for Firehose and Snowpipe', () => {
     expect(docs).toContain(squash(table));
     expect(docs).toContain(squash(snowpipeCopySql('PP_LAKE_STAGE')));
     expect(snowpipeCopySql('PP_LAKE_STAGE')).toMatch(
-      /^COPY INTO EVENTS \(EVENT\) FROM \(SELECT \$1 FROM @PP_LAKE_STAGE\)/,
+      /^COPY INTO EVENTS \(EVENT, METADATA\)\s+FROM \(SELECT \$1, OBJECT_CONSTRUCT\('file', METADATA\$FILENAME, 'row', METADATA\$FILE_ROW_NUMBER\) FROM @PP_LAKE_STAGE\)/,
     );
   });
 });
@@ -348,10 +366,84 @@ describe('SnowflakeWarehouse with the key pair from Secrets Manager', () => {
     const report = await warehouse.materialize('2026-04-28');
     await warehouse.materialize('2026-04-29');
     const statements = driver.sent.map((s) => s.sqlText);
-    const ddl = [...snowflakeDdl('PP_EVENTS'), ...DERIVED_TABLES_DDL];
+    const ddl = [...snowflakeDdl('PP_EVENTS'), ...derivedTablesDdl('snowflake')];
     expect(statements.slice(0, ddl.length)).toEqual(ddl);
     expect(statements.filter((sql) => sql.startsWith('CREATE TABLE IF NOT EXISTS PP_EVENTS'))).toHaveLength(1);
     expect(report).toMatchObject({ throughDay: '2026-04-28', summaryRows: 3 });
+    // The rebuild: an empty TRANSIENT table without Time Travel, then the rows through an INSERT with the day bound.
+    const [empty, fill] = materializeSql('snowflake');
+    expect(empty).toMatch(
+      /^CREATE OR REPLACE TRANSIENT TABLE daily_prompt_summary \([\s\S]+\) DATA_RETENTION_TIME_IN_DAYS = 0 COPY GRANTS$/,
+    );
+    expect(fill).toBe(SUMMARY_INSERT);
+    const rebuild = driver.sent.slice(ddl.length, ddl.length + 4);
+    expect(rebuild.map((s) => [s.sqlText, s.binds])).toEqual([
+      [empty, []],
+      [fill, ['2026-04-28']],
+      ['DELETE FROM materialization_state', []],
+      [materializeSql('snowflake')[3], ['2026-04-28', expect.any(String)]],
+    ]);
+    for (const statement of derivedTablesDdl('snowflake'))
+      expect(statement).toMatch(/^CREATE TRANSIENT TABLE IF NOT EXISTS [\s\S]+ DATA_RETENTION_TIME_IN_DAYS = 0$/);
+    expect(driver.sent.every((s) => s.parameters?.STATEMENT_TIMEOUT_IN_SECONDS === 540)).toBe(true);
+  });
+
+  it('tags every query with the route and tenant, stops it before the API times out, and asks for quoted case', async () => {
+    const warehouse = SnowflakeWarehouse.fromConfig(configOf(AWS_ENV), { readSecret: async () => GOOD_SECRET });
+    await warehouse.query('competitors', SCOPE);
+    const [statement] = driver.sent;
+    expect(JSON.parse(String(statement?.parameters?.QUERY_TAG))).toEqual({
+      app: 'promptpulse',
+      route: 'competitors',
+      tenant: T,
+    });
+    expect(statement?.parameters?.STATEMENT_TIMEOUT_IN_SECONDS).toBeLessThan(API_TIMEOUT_SECONDS);
+    expect(statement?.parameters?.QUOTED_IDENTIFIERS_IGNORE_CASE).toBe(false);
+    expect(driver.connections[0]).toMatchObject({ clientSessionKeepAlive: true });
+  });
+
+  it('reads rows whose columns came back upper-cased (QUOTED_IDENTIFIERS_IGNORE_CASE = TRUE forced on the account)', async () => {
+    const warehouse = SnowflakeWarehouse.fromConfig(configOf(AWS_ENV), { readSecret: async () => GOOD_SECRET });
+    driver.rows = [
+      {
+        DAY: '2026-04-02',
+        PROVIDER: 'openai',
+        SURFACE: 'api',
+        ANSWERS: 4,
+        BRANDMENTIONED: 2,
+        MEANRANK: 1.5,
+        MEANSENTIMENT: null,
+      },
+    ];
+    await expect(warehouse.query('trends', SCOPE)).resolves.toEqual([
+      {
+        day: '2026-04-02',
+        provider: 'openai',
+        surface: 'api',
+        answers: 4,
+        brandMentioned: 2,
+        meanRank: 1.5,
+        meanSentiment: null,
+      },
+    ]);
+  });
+
+  it('signs in again and runs the statement once more when the session expired while the container idled', async () => {
+    const readSecret = vi.fn(async () => GOOD_SECRET);
+    const warehouse = SnowflakeWarehouse.fromConfig(configOf(AWS_ENV), { readSecret });
+    await warehouse.query('trends', SCOPE);
+    driver.failNextStatement = Object.assign(new Error('Authentication token has expired.'), { code: '390114' });
+    await expect(warehouse.query('topics', SCOPE)).resolves.toEqual([]);
+    expect(driver.connections).toHaveLength(2);
+    expect(driver.sent.map((s) => JSON.parse(String(s.parameters?.QUERY_TAG)).route)).toEqual([
+      'trends',
+      'topics',
+      'topics',
+    ]);
+    // Any other failure is the query's own: no second attempt.
+    driver.failNextStatement = Object.assign(new Error('SQL compilation error'), { code: '001003' });
+    await expect(warehouse.query('topics', SCOPE)).rejects.toThrow(new WarehouseError('a Snowflake query failed'));
+    expect(driver.sent).toHaveLength(4);
   });
 });
 

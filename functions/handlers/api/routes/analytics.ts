@@ -10,6 +10,7 @@ import type { Warehouse } from '#shared/ports/warehouse.ts';
 import * as brands from '#shared/use-cases/brands.ts';
 import { rowsToCsv } from '../../../adapters/warehouse/csv.ts';
 import { decodeWarehouseCursor, encodeWarehouseCursor } from '../../../adapters/warehouse/cursor.ts';
+import { pageKeyOf } from '../../../adapters/warehouse/page-keys.ts';
 import { brandIdOf, ok, type RouteDefinition, tenantOf } from '../routes.ts';
 import { parseFilterQuery } from './analytics-query.ts';
 
@@ -49,7 +50,7 @@ export function analyticsRoutes(deps: AnalyticsRouteDeps): RouteDefinition[] {
           const { format, limit, cursor, ...query } = parseFilterQuery(ctx.event, AnalyticsQuerySchema);
           const filter = filterOfQuery(query);
           const cursorQuery = { name, brandId: brand.id, from: query.from, to: query.to, filter };
-          const offset = decodeWarehouseCursor(cursorQuery, cursor);
+          const after = decodeWarehouseCursor(cursorQuery, cursor);
           // One row more than the page: tells whether a next page exists without counting.
           const fetched = await deps.warehouse.query(name, {
             tenantId: tenant.tenantId,
@@ -57,10 +58,12 @@ export function analyticsRoutes(deps: AnalyticsRouteDeps): RouteDefinition[] {
             from: query.from,
             to: query.to,
             ...filter,
-            page: { limit: limit + 1, offset },
+            page: { limit: limit + 1, ...(after ? { after } : {}) },
           });
           const rows = fetched.slice(0, limit);
-          const nextCursor = fetched.length > limit ? encodeWarehouseCursor(cursorQuery, offset + limit) : null;
+          const last = rows.at(-1);
+          const nextCursor =
+            fetched.length > limit && last ? encodeWarehouseCursor(cursorQuery, pageKeyOf(name, last)) : null;
           if (format === 'csv') {
             const columns = Object.keys(ANALYTICS_ROW_SCHEMAS[name].shape);
             return {
