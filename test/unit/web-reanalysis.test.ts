@@ -42,6 +42,8 @@ describe('re-analysis view models', () => {
     expect(bannerOf(job())).toMatchObject({ done: 150, total: 600, percent: 25 });
     expect(bannerOf(job())?.message).toContain('150 of 600 answers (25%)');
     expect(bannerOf(job({ total: 0, done: 0 }))?.percent).toBe(0);
+    // Every answer seen, the job not finished yet (the last corrections reach the rollups first).
+    expect(bannerOf(job({ done: 600 }))?.message).toContain('600 of 600 answers (100%); the last corrections');
     expect(bannerOf(job({ status: 'succeeded', done: 600 }))).toBeNull();
     expect(bannerOf(job({ status: 'superseded' }))).toBeNull();
     expect(bannerOf(null)).toBeNull();

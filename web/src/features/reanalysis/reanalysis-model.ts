@@ -22,9 +22,11 @@ export function bannerOf(job: ReanalysisJob | null | undefined): ReanalysisBanne
   const percent = total > 0 ? Math.min(100, Math.floor((job.done / total) * 100)) : 0;
   const cause = TRIGGER_CAUSE[job.trigger];
   const message =
-    total > 0
-      ? `Re-scoring this brand’s history ${cause}: ${count.format(job.done)} of ${count.format(total)} answers (${percent}%). The numbers update as it goes.`
-      : `Re-scoring this brand’s history ${cause}…`;
+    total === 0
+      ? `Re-scoring this brand’s history ${cause}…`
+      : job.done >= total
+        ? `Re-scoring this brand’s history ${cause}: ${count.format(job.done)} of ${count.format(total)} answers (100%); the last corrections are being applied.`
+        : `Re-scoring this brand’s history ${cause}: ${count.format(job.done)} of ${count.format(total)} answers (${percent}%). The numbers update as it goes.`;
   return { done: job.done, total, percent, message };
 }
 
