@@ -6,6 +6,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
+import { REANALYSIS_FUNCTION_MEMORY_MB } from '../../shared/domain/reanalysis-cost.ts';
 import { allStates, deployedReanalysisDefinition } from '../asl.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
 import type { DataTable } from './data-table.ts';
@@ -60,7 +61,7 @@ export class Reanalysis extends Construct {
       entry: 'functions/handlers/reanalysis/index.ts',
       description: 'PromptPulse re-analysis: re-scores stored answers, publishes answer.reanalyzed corrections',
       serviceName: 'promptpulse-reanalysis',
-      memorySize: 1024,
+      memorySize: REANALYSIS_FUNCTION_MEMORY_MB,
       timeout: Duration.seconds(longestStep),
       logRetention: props.logRetention,
       environment: {

@@ -154,6 +154,11 @@ export const ActionSchema = z.object({
   closedAt: z.iso.datetime().nullable(),
   /** Engine runs that refreshed this action's evidence. */
   refreshCount: z.number().int(),
+  /**
+   * Set when the brand's history was re-scored (re-analysis) and the engine, on the corrected series, no longer finds
+   * this action's evidence: when and why. Cleared when a later evaluation finds it again. Absent on older actions.
+   */
+  evidenceLapsed: z.object({ at: z.iso.datetime(), reason: z.string() }).nullable().optional(),
   version: z.number().int().positive(),
 });
 export type Action = z.infer<typeof ActionSchema>;

@@ -1,5 +1,6 @@
 import type { ActionCandidate } from '../actions/engine.ts';
 import { DEFAULT_ENGINE_CONFIG, type EngineConfig, generateCandidates } from '../actions/engine.ts';
+import { evidenceChanges } from '../actions/evidence-check.ts';
 import {
   DEFAULT_OUTCOME_CONFIG,
   evaluateOutcome,
@@ -213,7 +214,11 @@ export async function runActionEngine(
   deps: EngineRunDeps,
   tenantId: TenantId,
   brandId: string,
-  options: { alerts?: SignalAlert[] } = {},
+  options: {
+    alerts?: SignalAlert[];
+    /** A re-judge after the brand's history was re-scored: open actions the engine no longer finds are marked. */
+    rejudge?: { reason: string };
+  } = {},
 ): Promise<GenerateActionsResult> {
   const brand = await deps.brands.getBrand(tenantId, brandId);
   if (!brand) throw new NotFoundError('Brand not found', { code: 'brand_not_found' });
@@ -241,6 +246,7 @@ export async function runActionEngine(
     const refreshed: Action = {
       ...action,
       ...candidate,
+      evidenceLapsed: null,
       updatedAt: at,
       refreshCount: action.refreshCount + 1,
       version: action.version + 1,
@@ -253,15 +259,25 @@ export async function runActionEngine(
       if (!(error instanceof Error && error.name === 'PreconditionFailedError')) throw error;
     }
   }
+  let rejudged = 0;
+  for (const { action, change } of evidenceChanges(candidates, existing, at, options.rejudge ?? null)) {
+    try {
+      await deps.actions.update(tenantId, action, null);
+      events.push(actionEvent(deps.settings, tenantId, 'promptpulse.action.updated', action, change));
+      rejudged++;
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'PreconditionFailedError')) throw error;
+    }
+  }
   events.push(...(await evaluateDueOutcomes(deps, tenantId, existing)));
   if (events.length > 0) await deps.bus.publish(events);
-  if (created + plan.update.length > 0) {
+  if (created + plan.update.length + rejudged > 0) {
     await deps.push
       ?.pushToTenant(tenantId, {
         type: 'actions.changed',
         brandId,
         created,
-        updated: plan.update.length,
+        updated: plan.update.length + rejudged,
       })
       .catch(() => undefined);
   }

@@ -16,7 +16,7 @@ import { addDays, isoWeekOf, isoWeekStart, sumCounters } from '../events/rollups
 import type { BrandRepository } from '../ports/brand-repository.ts';
 import type { Page, PageRequest } from '../ports/pagination.ts';
 import type { PushNotifier } from '../ports/push.ts';
-import type { AnalysisLedger, ReanalysisJobStore, ReanalysisStarter } from '../ports/reanalysis.ts';
+import type { ReanalysisJobStore, ReanalysisStarter } from '../ports/reanalysis.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import { type ChunkDeps, reanalyzeRecords } from './reanalysis-chunk.ts';
 
@@ -42,7 +42,7 @@ export interface ReanalysisDeps extends ChunkDeps {
   starter?: ReanalysisStarter | undefined;
   push?: PushNotifier | undefined;
   /** Re-judges the brand's actions and alerts on the corrected series once a job finished. */
-  afterRescore?: ((tenantId: string, brandId: string) => Promise<void>) | undefined;
+  afterRescore?: ((tenantId: string, brandId: string, job: ReanalysisJob) => Promise<void>) | undefined;
   limits?: Partial<ReanalysisLimits> | undefined;
 }
 
@@ -210,7 +210,8 @@ export async function finishReanalysis(
     });
   }
   // Superseded jobs leave the re-judging to the job that replaced them (it sees the final series).
-  if (finished.status !== 'superseded' && deps.afterRescore) await deps.afterRescore(input.tenantId, job.brandId);
+  if (finished.status !== 'superseded' && deps.afterRescore)
+    await deps.afterRescore(input.tenantId, job.brandId, finished);
   await pushJob(deps, input.tenantId, finished);
   return finished;
 }

@@ -168,13 +168,12 @@ export class DynamoDbReanalysisJobs implements ReanalysisJobStore {
     day: string,
     delta: ReanalysisChunkDelta,
   ): Promise<boolean> {
-    const names: Record<string, string> = { '#done': 'done', '#skipped': 'skipped' };
+    const names: Record<string, string> = { '#done': 'done' };
     const values: Record<string, unknown> = {
       ':done': delta.done,
       ':rescored': delta.rescored,
       ':unchanged': delta.unchanged,
       ':ms': Math.round(delta.lambdaMs),
-      ':zero': 0,
     };
     const sets = [
       '#done = #done + :done',
@@ -183,7 +182,10 @@ export class DynamoDbReanalysisJobs implements ReanalysisJobStore {
       'lambdaMs = lambdaMs + :ms',
     ];
     names['#unchanged'] = 'unchanged';
+    // DynamoDB refuses names and values the expression does not use: the skip map's only when something was skipped.
     Object.entries(delta.skipped).forEach(([reason, n], i) => {
+      names['#skipped'] = 'skipped';
+      values[':zero'] = 0;
       names[`#r${i}`] = reason;
       values[`:r${i}`] = n;
       sets.push(`#skipped.#r${i} = if_not_exists(#skipped.#r${i}, :zero) + :r${i}`);

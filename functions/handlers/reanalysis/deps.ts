@@ -60,9 +60,9 @@ export function createReanalysisDeps(env: Env = process.env): ReanalysisDeps {
     starter,
     push: env.WS_MANAGEMENT_ENDPOINT ? createPushNotifier({ db }) : undefined,
     limits: { dailyBudgetMs: config.REANALYSIS_DAILY_BUDGET_SECONDS * 1000 },
-    afterRescore: async (tenantId, brandId) => {
+    afterRescore: async (tenantId, brandId, job) => {
       const { rejudgeActions } = await import('./rejudge.ts');
-      await rejudgeActions(db, base.TABLE_NAME, tenantId as TenantId, brandId);
+      await rejudgeActions(db, base.TABLE_NAME, tenantId as TenantId, brandId, job);
     },
   };
 }

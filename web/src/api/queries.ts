@@ -119,6 +119,8 @@ export function useUpdateBrand() {
     onSuccess: (brand) => {
       queryClient.setQueryData(queryKeys.brand(brand.id), brand);
       void queryClient.invalidateQueries({ queryKey: queryKeys.brandList });
+      // A change to what the analysis tracks starts the brand's re-analysis (the re-scoring banner).
+      void queryClient.invalidateQueries({ queryKey: ['reanalysis'] });
     },
   });
 }

@@ -5,6 +5,7 @@ import { type PushMessage, PushMessageSchema } from '../../../shared/contracts/i
 import { webSocketProtocols } from '../../../shared/contracts/websocket-auth.ts';
 import { applyRunSummary, queryKeys } from '../api/queries.ts';
 import { applyActionsPush } from '../features/actions/actions-api.ts';
+import { applyReanalysisPush } from '../features/reanalysis/reanalysis-api.ts';
 import { applySignalPush } from '../features/signals/signals-api.ts';
 import { useRuntime } from './runtime.tsx';
 
@@ -78,6 +79,8 @@ export function handlePushFrame(queryClient: QueryClient, raw: string): PushMess
   applySignalPush(queryClient, message);
   // Action Hub: new or refreshed actions (web/src/features/actions).
   applyActionsPush(queryClient, message);
+  // Re-analysis: the re-scoring banner and the Admin list (web/src/features/reanalysis).
+  applyReanalysisPush(queryClient, message);
   return message;
 }
 

@@ -13,6 +13,7 @@ import { OnboardingWizard } from '../features/onboarding/OnboardingWizard.tsx';
 import { OperationsPage } from '../features/ops/OperationsPage.tsx';
 import { PromptSetsAdminPage } from '../features/prompt-sets/PromptSetsAdminPage.tsx';
 import { ProvidersAdminPage } from '../features/providers/ProvidersAdminPage.tsx';
+import { ReanalysisAdminPage } from '../features/reanalysis/ReanalysisAdminPage.tsx';
 import { AnswerPage } from '../features/runs/AnswerPage.tsx';
 import { RunDetailPage } from '../features/runs/RunDetailPage.tsx';
 import { RunsPage } from '../features/runs/RunsPage.tsx';
@@ -71,6 +72,7 @@ export function createAppRouter() {
                 { path: 'integrations', element: <IntegrationsAdminPage /> },
                 { path: 'connectors', element: <ConnectorsAdminPage /> },
                 { path: 'operations', element: <OperationsPage /> },
+                { path: 'reanalysis', element: <ReanalysisAdminPage /> },
               ],
             },
             { path: '*', element: <NotFoundPage /> },

@@ -291,6 +291,11 @@ export function ActionDetailPage() {
                 <OutcomeBadge outcome={a.outcome} />
               </p>
               <p data-testid="action-rationale">{a.rationale}</p>
+              {a.evidenceLapsed ? (
+                <p className="notice" role="note" data-testid="action-evidence-lapsed">
+                  <strong>Evidence no longer holds.</strong> {a.evidenceLapsed.reason}
+                </p>
+              ) : null}
               <p>
                 <strong>Expected impact:</strong> {a.expectedImpact.summary}
               </p>

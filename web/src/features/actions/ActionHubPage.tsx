@@ -205,6 +205,11 @@ export function ActionHubPage() {
                     <Link to={`/actions/${action.id}`}>{action.title}</Link>
                   </h2>
                   <p className="action-rationale">{action.rationale}</p>
+                  {action.evidenceLapsed ? (
+                    <p className="small warning" role="note" data-testid="action-evidence-lapsed">
+                      Evidence no longer holds on the re-scored history.
+                    </p>
+                  ) : null}
                   <p className="action-meta muted">
                     <span data-testid="action-status">{STATUS_LABELS[action.status]}</span>
                     {action.owner ? ` · ${action.owner.email ?? action.owner.userId}` : ' · unassigned'}

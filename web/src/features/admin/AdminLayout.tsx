@@ -10,6 +10,7 @@ const ADMIN_NAV = [
   { to: '/admin/integrations', label: 'Integrations', end: false },
   { to: '/admin/audit', label: 'Audit log', end: false },
   { to: '/admin/operations', label: 'Operations', end: false },
+  { to: '/admin/reanalysis', label: 'Re-analysis', end: false },
 ] as const;
 
 /** Admin area: a sub-navigation over the workspace settings pages. */

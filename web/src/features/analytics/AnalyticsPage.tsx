@@ -12,6 +12,7 @@ import {
 import { QueryState } from '../../components/forms.tsx';
 import { EmptyState, PageHeader } from '../../components/Page.tsx';
 import { useCurrentBrand } from '../brands/current-brand.tsx';
+import { ReanalysisBanner } from '../reanalysis/ReanalysisBanner.tsx';
 import { breakdownSlicesFor, toQuery, useAnalyticsParams } from './analytics-params.ts';
 import { useMatrix } from './analytics-queries.ts';
 import type { BreakdownResult } from './breakdown.tsx';
@@ -153,6 +154,7 @@ export function AnalyticsPage() {
         </EmptyState>
       ) : (
         <>
+          <ReanalysisBanner brandId={brand.id} />
           <Filters
             period={period}
             preset={preset}

@@ -11,6 +11,7 @@ import { Link } from 'react-router';
 import type { DrilldownAnswer } from '../../../../shared/contracts/drilldown.ts';
 import type { WarehouseQuery } from '../../api/client.ts';
 import { describeMutationError } from '../../api/errors.ts';
+import { analysisProvenance } from '../reanalysis/reanalysis-model.ts';
 import { useDrilldown } from './analytics-queries.ts';
 import { type CsvCell, downloadCsv, toCsv } from './csv.ts';
 import { highlightSegments, sentimentWord } from './highlight.ts';
@@ -202,6 +203,9 @@ function AnswerCard({ answer, focusEntityId }: { answer: DrilldownAnswer; focusE
         {answer.surface === 'api_web_search' ? 'API with web search' : 'API'} · {answer.locale} · sample{' '}
         {answer.sampleIndex + 1} · <time dateTime={answer.answeredAt}>{formatTime(answer.answeredAt)}</time> ·{' '}
         <Link to={`/answers/${encodeURIComponent(answer.answerId)}`}>Open answer</Link>
+      </p>
+      <p className="drilldown-meta small muted" data-testid="drilldown-provenance">
+        {analysisProvenance(answer.analyzerVersion, answer.configuredAt)}
       </p>
       {answer.truncated ? (
         <p className="small warning" role="note" data-testid="drilldown-truncated">
