@@ -8,6 +8,7 @@
  * attribution walk and its three scope scorers (whole sentence, several entities, table row).
  */
 
+import { contrastEchoes, type SentenceVerdict } from './contrast-echo.ts';
 import { COMPARATIVES } from './lexicon-cues.ts';
 import {
   COMPARATIVE_STRENGTH,
@@ -113,8 +114,19 @@ export function attributeSentiment(
   let newParagraph = false;
   /** Sentences since the last heading or label set a subject. */
   let sinceSubject = 0;
+  /** Per-sentence verdicts for the contrast echo (contrast-echo.ts); label sentences are not recorded. */
+  const verdicts: SentenceVerdict[] = [];
+  let blankSinceVerdict = false;
+  let prevWasLabel = false;
+  const record = (s: Sentence, entities: number[], sums: Map<number, number>, afterLabel: boolean): void => {
+    verdicts.push({ entities, sums, text: text.slice(s.start, s.end), afterLabel, newParagraph: blankSinceVerdict });
+    blankSinceVerdict = false;
+  };
   for (const s of sentences) {
     newParagraph = /\n[ \t>]*\n/.test(text.slice(prevEnd, s.start));
+    if (newParagraph) blankSinceVerdict = true;
+    const afterLabel = prevWasLabel;
+    prevWasLabel = false;
     prevEnd = s.end;
     // A heading's or a label's subject covers the paragraph that follows it, not the rest of the text (a closing
     // remark, or text appended after the answer, is not about it).
@@ -191,6 +203,7 @@ export function attributeSentiment(
         const sc = scoreWhole(text, tokens, skip, sarcastic, target, [], entityIndex, emo);
         const sum = sc.sum + (sc.hits > 0 || sectionPrior !== 0 ? sectionPrior : 0);
         if (sc.hits > 0 || sectionPrior !== 0) evidence[target]!.push(sum);
+        record(s, [target], new Map([[target, sc.hits > 0 || sectionPrior !== 0 ? sum : 0]]), afterLabel);
         prevSentenceEntities = [target];
       } else if (!PRONOUN_LEAD.test(text.slice(s.start, s.end))) prevSentenceEntities = [];
       continue;
@@ -208,6 +221,7 @@ export function attributeSentiment(
       labelSubject = distinct[0]!;
       sinceSubject = 0;
       prevSentenceEntities = distinct;
+      prevWasLabel = true;
       continue;
     }
     labelSubject = null;
@@ -217,8 +231,10 @@ export function attributeSentiment(
       evidence[ei]!.push(sc.sum + sectionPrior);
       for (const m of ms) if (entityIndex.get(m.entityId) === ei) m.sentiment = score;
     }
+    record(s, distinct, new Map([...perEntity].map(([ei, sc]) => [ei, sc.sum + sectionPrior])), afterLabel);
     prevSentenceEntities = distinct;
   }
+  for (const [ei, sum] of contrastEchoes(verdicts)) evidence[ei]!.push(sum);
   return evidence;
 }
 
