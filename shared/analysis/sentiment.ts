@@ -243,7 +243,9 @@ export function scoreTokens(
       if (BOOSTERS.has(tok.t) && i + 1 < b && !tokens[i + 1]!.breakBefore && LEXICON.has(tokens[i + 1]!.t)) continue;
       v = LEXICON.get(tok.t);
       if (tok.t === 'like' && !(i > a && LIKE_VERB_BEFORE.has(tokens[i - 1]!.t))) v = undefined;
-      if (v === undefined && tok.t.charCodeAt(0) >= 0x1100) v = cjkValence(tok.t);
+      // A CJK run, also when a Latin name runs into it ("northwind的客服很棒").
+      if (v === undefined && (tok.t.charCodeAt(0) >= 0x1100 || tok.t.charCodeAt(tok.t.length - 1) >= 0x1100))
+        v = cjkValence(tok.t);
       if (v === undefined) v = ratingValence(tok.t);
       // An elliptical negation closing the span ("Wonka looks flashy and doesn't.") denies what came before.
       if (v === undefined && i === b - 1 && i > a && ELLIPTICAL_NEGATION.has(tok.t)) v = -1.2;

@@ -173,8 +173,9 @@ export function scoreMulti(
     for (const x of inClause) {
       const last = groups[groups.length - 1];
       if (last) {
-        let coordinated = true;
         const lastAt = Math.max(...inClause.filter((y) => last.ents.has(y.ei)).map((y) => y.at));
+        // A name run into its clause (CJK: "印象笔记太卡了，换成Notion…") carries words of its own: not a list of names.
+        let coordinated = lastAt === x.at || (skip(lastAt) && skip(x.at));
         for (let i = lastAt + 1; i < x.at; i++) {
           if (!skip(i) && !COORDINATION.has(tokens[i]!.t)) coordinated = false;
         }

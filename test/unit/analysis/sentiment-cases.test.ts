@@ -116,6 +116,11 @@ describe('per-brand sentiment follows structure (issue 15, part 2)', () => {
     // Mixed sentences: each brand its own sign.
     ['Northwind has great support, while Initech has terrible docs.', { northwind: '+', initech: '-' }],
     ['Initech is pricey, though Northwind is a bargain.', { initech: '-', northwind: '+' }],
+    // Scripts without spaces: full-width terminators end sentences, a name run into its clause is not a name list.
+    ['Northwind的客服很棒！Initech的应用总是崩溃。', { northwind: '+', initech: '-' }, 'social'],
+    ['Initech太慢了，换成Northwind以后好多了。', { initech: '-', northwind: '+' }, 'social'],
+    ['我们用Northwind和Globex，都很好用。', { northwind: '+', globex: '+' }, 'social'],
+    ['Northwindのサポートは最高！Initechはすぐに落ちる。', { northwind: '+', initech: '-' }, 'social'],
   ];
   for (const [text, want, kind] of cases) {
     it(`${JSON.stringify(text)} -> ${JSON.stringify(want)}`, () => {
