@@ -403,7 +403,7 @@ function judgeAmbiguous(
   if (before === 64 || before === 35) return 'accept';
   const others = sentenceEntities.get(sentenceIdx);
   if (others && [...others].some((o) => o !== ei))
-    return cap || coordinated(text, c, cands) || actedOn(text, c, cands) ? 'accept' : 'reject';
+    return cap || coordinated(text, c, cands) || actedOn(text, c, cands) ? 'accept' : 'if-established';
   const s0Start = structure.sentences[sentenceIdx]?.start ?? 0;
   if (!cap) return coordinated(text, c, cands) || readsAsName(text, c.start, c.end, s0Start) ? 'accept' : 'reject';
   // A name the writer acts on ("go with Linear", "switched to Square", "ordered it on Amazon").

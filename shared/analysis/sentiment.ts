@@ -441,6 +441,18 @@ export interface ComparativeHit {
 }
 
 const PIVOTS = new Set(['than', 'over', 'vs', 'versus', 'que', 'als', 'di', 'dan']);
+/** Words of "more" (+1) and "less" (-1) in the Romance languages, as folded tokens. */
+const ROMANCE_MORE_LESS: ReadonlyMap<string, number> = new Map([
+  ['mas', 1],
+  ['más', 1],
+  ['mais', 1],
+  ['plus', 1],
+  ['piu', 1],
+  ['più', 1],
+  ['menos', -1],
+  ['moins', -1],
+  ['meno', -1],
+]);
 /** Comparative verbs and adverbs whose other side follows them directly ("beats Y", "behind Y", "ahead of Y"). */
 const COMPARATIVE_VERB =
   /^(?:beats|beat|beating|outperforms|outperformed|outperform|outshines|outclasses|outclassed|surpasses|surpassed|crushes|trumps|trails|trailing|trailed|lags|lagging|lagged|ahead|behind|prefer|preferred|>>+)$/;
@@ -486,6 +498,19 @@ export function findComparative(
     if (polarity === undefined && (t === 'more' || t === 'less') && i + 1 < b) {
       const v = LEXICON.get(tokens[i + 1]!.t);
       if (v !== undefined) polarity = (t === 'more' ? 1 : -1) * Math.sign(v);
+    }
+    // "más rápido que", "plus fiable que", "più lento di", "mais barato que": more/less + a rated word + a pivot.
+    const romance = ROMANCE_MORE_LESS.get(t);
+    if (polarity === undefined && romance !== undefined && i + 2 < b) {
+      const v = LEXICON.get(tokens[i + 1]!.t);
+      if (v !== undefined && v !== 0) {
+        for (let j = i + 2; j < b && j <= i + 5; j++) {
+          if (PIVOTS.has(tokens[j]!.t)) {
+            const p = negatedBefore(tokens, a, i) ? -0.6 : 1;
+            return { at: i, pivot: j + 1, polarity: p * romance * Math.sign(v) };
+          }
+        }
+      }
     }
     if (polarity === undefined) continue;
     if (negatedBefore(tokens, a, i)) polarity = -polarity * 0.6;

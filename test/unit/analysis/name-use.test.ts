@@ -55,6 +55,10 @@ describe('ambiguous names the writer acts on, or that stand alone as a heading',
     expect(mentioned('went back to kraken after a year on binance')).toEqual(['binance', 'kraken']);
     expect(mentioned('binance charges more than a kraken tattoo costs')).toEqual(['binance']);
   });
+  it('takes a lower-case name beside another product once the same text uses it as a name elsewhere', () => {
+    expect(mentioned('binance is way faster than kraken. kraken froze my withdrawal')).toEqual(['binance', 'kraken']);
+    expect(mentioned('binance is faster than a kraken at sea')).toEqual(['binance']);
+  });
   it('accepts a heading that is the name and nothing else', () => {
     expect(mentioned('## Kraken\nLow fees and fast withdrawals.\n\n## Binance\nMore coins.')).toEqual([
       'binance',

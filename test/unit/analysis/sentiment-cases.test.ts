@@ -86,6 +86,9 @@ describe('per-brand sentiment follows structure (issue 15, part 2)', () => {
     ['Initech lags behind Northwind on reporting.', { initech: '-', northwind: '+' }],
     ['Northwind outperforms Initech on every benchmark.', { northwind: '+', initech: '-' }],
     ["Initech isn't as good as Northwind.", { initech: '-', northwind: '+' }],
+    ['Northwind es mucho más rápido que Initech.', { northwind: '+', initech: '-' }],
+    ['Initech est moins fiable que Northwind.', { initech: '-', northwind: '+' }],
+    ['Initech è più lento di Northwind.', { initech: '-', northwind: '+' }],
     ['Northwind is years ahead of Initech.', { northwind: '+', initech: '-' }],
     // Switching and preference verbs.
     ['We switched from Initech to Northwind.', { initech: '-', northwind: '+' }],
