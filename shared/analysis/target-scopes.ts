@@ -4,15 +4,9 @@
  * object-verb cuts) and a table row (per cell). Each returns raw valence sums per entity.
  */
 
+import { COMPARATIVE_STRENGTH, findComparative } from './comparative-forms.ts';
 import { COMPARATIVES } from './lexicon-cues.ts';
-import {
-  COMPARATIVE_STRENGTH,
-  type EmoticonScope,
-  findComparative,
-  scoreTokens,
-  splitClauses,
-  type Token,
-} from './sentiment.ts';
+import { type EmoticonScope, scoreTokens, splitClauses, type Token } from './sentiment.ts';
 import type { Sentence } from './structure.ts';
 import type { Mention } from './types.ts';
 
