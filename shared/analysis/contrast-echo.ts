@@ -8,6 +8,9 @@
  * - it is a bare affirmation or refusal after a label ("Globex? Absolutely." / "Initech? Nope.").
  * Nothing happens when the sentence has any opinion of its own, names more than one brand, or follows a sentence
  * without a clear single-brand verdict; facts next to facts stay neutral.
+ * Also the implicit alternative of a switch: a text that only says which product was left ("Bye Uber") or only which
+ * was chosen ("back to Nike") about one of two named products, the other one without a word of its own, makes that
+ * other one the chosen or the left product.
  */
 
 /** Score (VADER-scale sum) a previous verdict needs before it is echoed. */
@@ -71,4 +74,28 @@ export function contrastEchoes(sentences: readonly SentenceVerdict[]): [number, 
     else if (s.entities.length > 0) prev = null;
   }
   return out;
+}
+
+/** Strength of the role inferred for the implicit alternative of a switch. */
+const ALTERNATIVE_STRENGTH = 1.2;
+
+/**
+ * The implicit alternative (see the module comment): given the sign of each switching role in the text (left -1,
+ * chosen +1), the entities mentioned and each entity's evidence, returns evidence to add as [entity index, sum]
+ * pairs. Only when every role points the same way and exactly one other mentioned entity has no opinion of its own.
+ */
+export function implicitAlternative(
+  switchSigns: ReadonlyMap<number, number>,
+  mentioned: ReadonlySet<number>,
+  evidence: readonly (readonly number[])[],
+): [number, number][] {
+  if (switchSigns.size === 0) return [];
+  const signs = new Set(switchSigns.values());
+  if (signs.size !== 1) return [];
+  const sign = [...signs][0]!;
+  const silent = [...mentioned].filter(
+    (ei) => !switchSigns.has(ei) && (evidence[ei] ?? []).every((x) => Math.abs(x) < 0.05),
+  );
+  if (silent.length !== 1 || mentioned.size !== switchSigns.size + 1) return [];
+  return [[silent[0]!, -sign * ALTERNATIVE_STRENGTH]];
 }

@@ -8,7 +8,7 @@
  * (whole sentence, several entities, table row) in target-scopes.ts, echoes across sentences in contrast-echo.ts.
  */
 
-import { contrastEchoes, type SentenceVerdict } from './contrast-echo.ts';
+import { contrastEchoes, implicitAlternative, type SentenceVerdict } from './contrast-echo.ts';
 import { type EmoticonScope, isSarcastic, normalizeScore, type Token, tokenize } from './sentiment.ts';
 import { isPureLabel, type Sentence, type Structure } from './structure.ts';
 import { type EntityAt, isNameLabel, leadReference, switchRoles } from './target-rules.ts';
@@ -74,6 +74,8 @@ export function attributeSentiment(
   let sinceSubject = 0;
   /** Per-sentence verdicts for the contrast echo (contrast-echo.ts); label sentences are not recorded. */
   const verdicts: SentenceVerdict[] = [];
+  /** Sign of every switching role given in the text (left -1, chosen +1), for the implicit alternative. */
+  const switchSigns = new Map<number, number>();
   let blankSinceVerdict = false;
   let prevWasLabel = false;
   const record = (s: Sentence, entities: number[], sums: Map<number, number>, afterLabel: boolean): void => {
@@ -183,7 +185,7 @@ export function attributeSentiment(
       continue;
     }
     labelSubject = null;
-    const perEntity = scoreSentence(text, tokens, skip, sarcastic, ms, distinct, entityIndex, emo);
+    const perEntity = scoreSentence(text, tokens, skip, sarcastic, ms, distinct, entityIndex, emo, switchSigns);
     for (const [ei, sc] of perEntity) {
       const score = normalizeScore(sc.sum + sectionPrior);
       evidence[ei]!.push(sc.sum + sectionPrior);
@@ -193,6 +195,8 @@ export function attributeSentiment(
     prevSentenceEntities = distinct;
   }
   for (const [ei, sum] of contrastEchoes(verdicts)) evidence[ei]!.push(sum);
+  const mentioned = new Set(textMentions.map((m) => entityIndex.get(m.entityId)!));
+  for (const [ei, sum] of implicitAlternative(switchSigns, mentioned, evidence)) evidence[ei]!.push(sum);
   return evidence;
 }
 
@@ -209,6 +213,7 @@ function scoreSentence(
   distinct: readonly number[],
   entityIndex: ReadonlyMap<string, number>,
   emo: EmoticonScope,
+  switchSigns: Map<number, number>,
 ): Map<number, Scope> {
   const ents: EntityAt[] = ms.map((m) => ({ ei: entityIndex.get(m.entityId)!, at: tokenIndexAt(tokens, m.start) }));
   const sw = switchRoles(tokens, ents, skip);
@@ -241,6 +246,7 @@ function scoreSentence(
     perEntity.set(ref.ei, { sum: -0.8 * subjectSum, hits: subjectSum !== 0 ? 1 : 0 });
   } else perEntity = score(swSkip, ms, distinct);
   for (const [ei, r] of sw.roles) {
+    if (r !== 0) switchSigns.set(ei, Math.sign(r));
     const cur = perEntity.get(ei) ?? { sum: 0, hits: 0 };
     cur.sum += r;
     cur.hits++;

@@ -66,6 +66,22 @@ describe('contrast echo in texts', () => {
   }
 });
 
+describe('implicit alternative of a switch', () => {
+  const cases: [string, Record<string, Sign>][] = [
+    ['Paid $40 for an Initech plan. Opened Northwind, $12. Bye Initech.', { initech: '-', northwind: '+' }],
+    ["Back to Northwind after a week of Initech's trial.", { northwind: '+', initech: '-' }],
+    // Three products, one left: who was chosen is not said.
+    ['Compared Initech, Northwind and Globex. Bye Initech.', { initech: '-', northwind: '0', globex: '0' }],
+    // The other product has an opinion of its own: it keeps it.
+    ['Northwind is too expensive for us. Bye Initech.', { northwind: '-', initech: '-' }],
+  ];
+  for (const [text, want] of cases) {
+    it(`${JSON.stringify(text)} -> ${JSON.stringify(want)}`, () => {
+      expect(signs(text, 'social')).toEqual(want);
+    });
+  }
+});
+
 describe('contrastEchoes', () => {
   const v = (entities: number[], sum: number, text: string, extra: Partial<SentenceVerdict> = {}): SentenceVerdict => ({
     entities,
