@@ -8,6 +8,8 @@
  * - it is a bare affirmation or refusal after a label ("Globex? Absolutely." / "Initech? Nope.").
  * Nothing happens when the sentence has any opinion of its own, names more than one brand, or follows a sentence
  * without a clear single-brand verdict; facts next to facts stay neutral.
+ * Within one sentence the same holds across a contrast marker: "Whereas Globex makes exporting painless, Initech buries
+ * it three menus deep" (the second clause, silent for the lexicon, is set against the first).
  * Also the implicit alternative of a switch: a text that only says which product was left ("Bye Uber") or only which
  * was chosen ("back to Nike") about one of two named products, the other one without a word of its own, makes that
  * other one the chosen or the left product.
@@ -98,4 +100,72 @@ export function implicitAlternative(
   );
   if (silent.length !== 1 || mentioned.size !== switchSigns.size + 1) return [];
   return [[silent[0]!, -sign * ALTERNATIVE_STRENGTH]];
+}
+
+/** Contrast markers that set two clauses of one sentence against each other (folded tokens). */
+const CONTRAST_MARKERS = new Set([
+  'but',
+  'whereas',
+  'while',
+  'however',
+  'though',
+  'although',
+  'yet',
+  'meanwhile',
+  'pero',
+  'mientras',
+  'mais',
+  'tandis',
+  'aber',
+  'wahrend',
+  'während',
+  'ma',
+  'mentre',
+  'enquanto',
+  'maar',
+  'terwijl',
+]);
+
+/**
+ * Contrast inside one sentence naming exactly two entities (positions `at` in `tokens`), with `sums` the valence each
+ * got: when a contrast marker stands between them (or opens the sentence before the first, with a clause break
+ * between the two), and one has a clear verdict while the other has none, the other gets the opposite. Returns the
+ * [entity index, sum] to add, or null.
+ */
+export function mirrorAcrossContrast(
+  tokens: readonly { t: string; breakBefore: boolean }[],
+  ents: readonly { ei: number; at: number }[],
+  sums: ReadonlyMap<number, number>,
+): [number, number] | null {
+  const distinct = [...new Set(ents.map((e) => e.ei))];
+  if (distinct.length !== 2) return null;
+  const [x, y] = distinct as [number, number];
+  const sx = sums.get(x) ?? 0;
+  const sy = sums.get(y) ?? 0;
+  const [clear, silent] =
+    Math.abs(sx) >= CLEAR && Math.abs(sy) < 0.05
+      ? [x, y]
+      : Math.abs(sy) >= CLEAR && Math.abs(sx) < 0.05
+        ? [y, x]
+        : [-1, -1];
+  if (clear < 0) return null;
+  const first = Math.min(...ents.map((e) => e.at));
+  const last = Math.max(...ents.map((e) => e.at));
+  // Every mention of one entity before every mention of the other.
+  const xs = ents.filter((e) => e.ei === x).map((e) => e.at);
+  const ys = ents.filter((e) => e.ei === y).map((e) => e.at);
+  if (!(Math.max(...xs) < Math.min(...ys) || Math.max(...ys) < Math.min(...xs))) return null;
+  const split =
+    Math.max(...xs) < Math.min(...ys) ? [Math.max(...xs), Math.min(...ys)] : [Math.max(...ys), Math.min(...xs)];
+  let marked = false;
+  for (let i = split[0]! + 1; i < split[1]!; i++) if (CONTRAST_MARKERS.has(tokens[i]!.t)) marked = true;
+  if (!marked && first <= 2) {
+    let lead = false;
+    for (let i = 0; i < first; i++) if (CONTRAST_MARKERS.has(tokens[i]!.t)) lead = true;
+    let cut = false;
+    for (let i = split[0]! + 1; i <= split[1]!; i++) if (tokens[i]!.breakBefore) cut = true;
+    marked = lead && cut;
+  }
+  if (!marked || last <= first) return null;
+  return [silent, -Math.sign(sums.get(clear)!) * ECHO_STRENGTH * 0.75];
 }

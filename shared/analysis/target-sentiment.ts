@@ -8,7 +8,7 @@
  * (whole sentence, several entities, table row) in target-scopes.ts, echoes across sentences in contrast-echo.ts.
  */
 
-import { contrastEchoes, implicitAlternative, type SentenceVerdict } from './contrast-echo.ts';
+import { contrastEchoes, implicitAlternative, mirrorAcrossContrast, type SentenceVerdict } from './contrast-echo.ts';
 import { type EmoticonScope, isSarcastic, normalizeScore, type Token, tokenize } from './sentiment.ts';
 import { isPureLabel, type Sentence, type Structure } from './structure.ts';
 import { type EntityAt, isNameLabel, leadReference, switchRoles } from './target-rules.ts';
@@ -245,6 +245,11 @@ function scoreSentence(
     }
     perEntity.set(ref.ei, { sum: -0.8 * subjectSum, hits: subjectSum !== 0 ? 1 : 0 });
   } else perEntity = score(swSkip, ms, distinct);
+  if (!ref && sw.roles.size === 0) {
+    const sums = new Map([...perEntity].map(([ei, sc]) => [ei, sc.sum]));
+    const mirror = mirrorAcrossContrast(tokens, ents, sums);
+    if (mirror) perEntity.set(mirror[0], { sum: mirror[1], hits: 1 });
+  }
   for (const [ei, r] of sw.roles) {
     if (r !== 0) switchSigns.set(ei, Math.sign(r));
     const cur = perEntity.get(ei) ?? { sum: 0, hits: 0 };

@@ -66,6 +66,23 @@ describe('contrast echo in texts', () => {
   }
 });
 
+describe('contrast inside one sentence', () => {
+  const cases: [string, Record<string, Sign>][] = [
+    [
+      'Whereas Northwind makes exporting painless, Initech hides it three menus deep.',
+      { northwind: '+', initech: '-' },
+    ],
+    ['Initech keeps crashing, but Northwind ships weekly.', { initech: '-', northwind: '+' }],
+    ['Northwind is headquartered in Oslo, while Initech is based in Austin.', { northwind: '0', initech: '0' }],
+    ['Northwind is great and Initech ships weekly.', { northwind: '+', initech: '0' }],
+  ];
+  for (const [text, want] of cases) {
+    it(`${JSON.stringify(text)} -> ${JSON.stringify(want)}`, () => {
+      expect(signs(text, 'answer')).toEqual(want);
+    });
+  }
+});
+
 describe('implicit alternative of a switch', () => {
   const cases: [string, Record<string, Sign>][] = [
     ['Paid $40 for an Initech plan. Opened Northwind, $12. Bye Initech.', { initech: '-', northwind: '+' }],
