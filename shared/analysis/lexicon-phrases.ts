@@ -256,6 +256,9 @@ export const PHRASES: ReadonlyMap<string, number> = new Map([
   ['cant recommend enough', 3.0],
   ["can't recommend enough", 3.0],
   ['customer service', 0],
+  // Discourse markers whose words VADER rates ('hand' +2.2).
+  ['other hand', 0],
+  ['one hand', 0],
   // Everyday product-talk idioms (general usage, not taken from the evaluation texts).
   ['a steal', 2.2],
   ['for good', 0],

@@ -349,7 +349,20 @@ function mutualSupport(
 
 /** Verbs and prepositions before a product name that the writer acts on. */
 const USE_BEFORE =
-  /\b(?:go with|went with|going with|switch(?:ed|ing)? (?:to|from|over to)|mov(?:e|ed|ing) (?:to|from|over to)|migrat(?:e|ed|ing) (?:to|from)|(?:tried|trying|try|using|use|used|uses) (?:out )?|recommend(?:ed)?|(?:ordered|bought|buy|sold|selling|listed) (?:\w+ ){0,3}(?:on|from|at)|sign(?:ed)? up (?:for|with)|subscribed to|cancel(?:l?ed)? (?:my )?|ditch(?:ed|ing)?|dropp(?:ed|ing)|prefer(?:red)?|pay(?:ing)? for|logged into|log into|open(?:ed)?|install(?:ed)?)\s*$/i;
+  /\b(?:go with|went with|going with|switch(?:ed|ing)? (?:back |over )?(?:to|from)|mov(?:e|ed|ing) (?:back |over )?(?:to|from)|(?:went|going|came|coming|got|get) back to|migrat(?:e|ed|ing) (?:to|from)|(?:tried|trying|try|using|use|used|uses) (?:out )?|recommend(?:ed)?|(?:ordered|bought|buy|sold|selling|listed) (?:\w+ ){0,3}(?:on|from|at)|sign(?:ed)? up (?:for|with)|subscribed to|cancel(?:l?ed)? (?:my )?|ditch(?:ed|ing)?|dropp(?:ed|ing)|prefer(?:red)?|pay(?:ing)? for|logged into|log into|open(?:ed)?|install(?:ed)?)\s*$/i;
+
+/**
+ * A name the writer acts on in a sentence that names another tracked product ("switched back to apple after years of
+ * samsung", "moved the team from jira to linear"): the two read as products even in lower case.
+ */
+function actedOn(text: string, c: Candidate, cands: readonly Candidate[]): boolean {
+  const before = text.slice(Math.max(0, c.start - 40), c.start);
+  if (USE_BEFORE.test(before)) return true;
+  const m = /\bfrom\s+(\S+)\s+(?:to|for)\s*$/i.exec(before);
+  if (!m) return false;
+  const at = c.start - m[0].length + m[0].indexOf(m[1]!);
+  return cands.some((o) => o.ref.entityIndex !== c.ref.entityIndex && o.start === at);
+}
 
 /**
  * A lower-case ambiguous name written right next to another tracked name ("slack/discord both down", "our jira →
@@ -389,11 +402,19 @@ function judgeAmbiguous(
   if (established.has(ei)) return cap ? 'accept' : 'if-established';
   if (before === 64 || before === 35) return 'accept';
   const others = sentenceEntities.get(sentenceIdx);
-  if (others && [...others].some((o) => o !== ei)) return cap || coordinated(text, c, cands) ? 'accept' : 'reject';
+  if (others && [...others].some((o) => o !== ei))
+    return cap || coordinated(text, c, cands) || actedOn(text, c, cands) ? 'accept' : 'if-established';
   const s0Start = structure.sentences[sentenceIdx]?.start ?? 0;
   if (!cap) return coordinated(text, c, cands) || readsAsName(text, c.start, c.end, s0Start) ? 'accept' : 'reject';
   // A name the writer acts on ("go with Linear", "switched to Square", "ordered it on Amazon").
   if (USE_BEFORE.test(text.slice(Math.max(0, c.start - 28), c.start))) return 'accept';
+  // A heading that is the name and nothing else ("## Factorial").
+  const h = structure.sentences[sentenceIdx];
+  if (
+    h?.blockKind === 'heading' &&
+    text.slice(h.start, h.end).replace(/[#*_:\s]+/g, '') === surface.replace(/\s+/g, '')
+  )
+    return 'accept';
   // Another tracked name (unambiguous) close by in the same paragraph, and this one capitalised mid-sentence.
   const s0 = structure.sentences[sentenceIdx];
   // Not after another capitalised word: "Mel Brooks", "Claude Monet" are people, whatever is named nearby.

@@ -41,6 +41,10 @@ const POSSESSIVE_AFTER = /^['’]s\s+\p{L}/u;
 const MODEL_NUMBER_AFTER =
   /^(?:\s+\p{L}+)?\s+\d{1,3}(?:[a-wyz]|pro)?\b(?![.,]?\d|\s*(?:x|%|min|mins|minutes|times|mm|km|m|s|h)\b)/iu;
 
+/** A comma, then a contrast aside or a pronoun taking the topic up. */
+const TOPIC_AFTER =
+  /^,\s*(?:by contrast|in contrast|on the other hand|though|however|meanwhile|instead|too|it|it's|they|c['’]est|ce sont|en cambio|por su parte|en revanche|dagegen|hingegen|invece|por outro lado)\b/iu;
+
 function isUpper(ch: string): boolean {
   return ch !== ch.toLowerCase() && ch === ch.toUpperCase();
 }
@@ -56,6 +60,9 @@ export function readsAsName(text: string, start: number, end: number, sentenceSt
   if (/^\s+\p{Lu}/u.test(after) && !/^\s+(?:I|I'm|I've|I'd)\b/u.test(after)) return false;
   if (POSSESSIVE_AFTER.test(after)) return true;
   const atClauseStart = start <= sentenceStart + 2 || CLAUSE_OPENER.test(before);
+  // A capitalised topic set off by a contrast aside or taken up by a pronoun ("Umbrella, by contrast, ...",
+  // "Apple, c'est devenu ...", "Linear, on the other hand, ...").
+  if (atClauseStart && isUpper(text[start] ?? '') && TOPIC_AFTER.test(after)) return true;
   if (atClauseStart) {
     const next = WORD_AFTER.exec(after)?.[1]?.toLowerCase().replace('’', "'");
     if (next && (FINITE_AFTER.has(next) || (next.length >= 5 && next.endsWith('ed')))) return true;

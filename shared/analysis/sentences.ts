@@ -94,12 +94,26 @@ function isCloser(c: number): boolean {
   );
 }
 
+/** Full-width terminators and closing brackets/quotes that stay with the sentence: 。！？」』）】 */
+function isFullWidthCloser(c: number): boolean {
+  return c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0x300d || c === 0x300f || c === 0xff09 || c === 0x3011;
+}
+
 /** Splits [start,end) of one line into sentences; returns [start,end) pairs with surrounding whitespace trimmed. */
 export function splitSentences(text: string, start: number, end: number): [number, number][] {
   const out: [number, number][] = [];
   let s = start;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
+    // 。！？: full-width terminators end a sentence with no space after them (CJK writes none).
+    if (c === 0x3002 || c === 0xff01 || c === 0xff1f) {
+      let j = i + 1;
+      while (j < end && (isCloser(text.charCodeAt(j)) || isFullWidthCloser(text.charCodeAt(j)))) j++;
+      out.push([s, j]);
+      s = j;
+      i = j - 1;
+      continue;
+    }
     // . ! ? …
     if (c !== 46 && c !== 33 && c !== 63 && c !== 0x2026) continue;
     let j = i + 1;

@@ -8,10 +8,9 @@
  */
 
 import { isJsSpace } from './chars.ts';
-import { comparativeForm } from './comparative-forms.ts';
 import { foldText } from './fold.ts';
 import { emoticonValence, LEXICON, ALL_PHRASES as PHRASES } from './general-lexicon.ts';
-import { ADVICE_VERBS, BOOSTERS, CJK_WORDS, COMPARATIVES, NEGATORS, SARCASM_CUES } from './lexicon-cues.ts';
+import { ADVICE_VERBS, BOOSTERS, CJK_WORDS, NEGATORS, SARCASM_CUES } from './lexicon-cues.ts';
 import { NEGATED_ONLY } from './lexicon-phrases.ts';
 import { type Token, tokenize } from './tokenize.ts';
 
@@ -243,7 +242,9 @@ export function scoreTokens(
       if (BOOSTERS.has(tok.t) && i + 1 < b && !tokens[i + 1]!.breakBefore && LEXICON.has(tokens[i + 1]!.t)) continue;
       v = LEXICON.get(tok.t);
       if (tok.t === 'like' && !(i > a && LIKE_VERB_BEFORE.has(tokens[i - 1]!.t))) v = undefined;
-      if (v === undefined && tok.t.charCodeAt(0) >= 0x1100) v = cjkValence(tok.t);
+      // A CJK run, also when a Latin name runs into it ("northwind的客服很棒").
+      if (v === undefined && (tok.t.charCodeAt(0) >= 0x1100 || tok.t.charCodeAt(tok.t.length - 1) >= 0x1100))
+        v = cjkValence(tok.t);
       if (v === undefined) v = ratingValence(tok.t);
       // An elliptical negation closing the span ("Wonka looks flashy and doesn't.") denies what came before.
       if (v === undefined && i === b - 1 && i > a && ELLIPTICAL_NEGATION.has(tok.t)) v = -1.2;
@@ -429,84 +430,3 @@ const SARCASM_PREFILTER = new RegExp(
 );
 
 const SARCASM_RE = new RegExp(SARCASM_CUES.map((re) => `(?:${re.source})`).join('|'), 'u');
-
-export interface ComparativeHit {
-  /** Index of the comparative token. */
-  at: number;
-  /** Index where the "other side" begins (token after than/over/to/vs), or the verb itself for beats/outperforms. */
-  pivot: number;
-  polarity: number;
-}
-
-const PIVOTS = new Set(['than', 'over', 'vs', 'versus', 'que', 'als', 'di', 'dan']);
-/** Comparative verbs and adverbs whose other side follows them directly ("beats Y", "behind Y", "ahead of Y"). */
-const COMPARATIVE_VERB =
-  /^(?:beats|beat|beating|outperforms|outperformed|outperform|outshines|outclasses|outclassed|surpasses|surpassed|crushes|trumps|trails|trailing|trailed|lags|lagging|lagged|ahead|behind|prefer|preferred|>>+)$/;
-
-function negatedBefore(tokens: readonly Token[], a: number, i: number): boolean {
-  for (let j = i - 1; j >= a && j >= i - 3; j--) {
-    const u = tokens[j]!.t;
-    if (NEGATORS.has(u) || u.endsWith("n't")) return true;
-  }
-  return false;
-}
-
-/**
- * Finds a comparative construction in tokens[a,b): "X is slower than Y", "X beats Y", "X lags behind Y", "X is years
- * ahead of Y", "more/less + adjective ... than", and "X is (not / nowhere near / twice) as ADJ as Y".
- */
-export function findComparative(
-  tokens: readonly Token[],
-  a: number,
-  b: number,
-  skip: (i: number) => boolean,
-): ComparativeHit | null {
-  for (let i = a; i < b; i++) {
-    if (skip(i)) continue;
-    const t = tokens[i]!.t;
-    // "as good as Y": the adjective's sign, turned by a negation before the first "as".
-    if (t === 'as' && i + 2 < b) {
-      const adj = tokens[i + 1]!;
-      const v = LEXICON.get(adj.t);
-      const close = tokens[i + 2]!.t === 'as' ? i + 2 : i + 3 < b && tokens[i + 3]!.t === 'as' ? i + 3 : -1;
-      if (v !== undefined && v !== 0 && close > 0) {
-        const polarity = negatedBefore(tokens, a, i) ? -Math.sign(v) : Math.sign(v);
-        return { at: i + 1, pivot: close + 1, polarity };
-      }
-    }
-    if (!COMPARATIVES.has(t)) {
-      const form = comparativeForm(tokens, i, b, (w) => LEXICON.get(w));
-      // Idioms carry their own negation ("can't hold a candle to"); a derived adjective is turned by one.
-      if (form?.idiom) return form.hit;
-      if (form) return negatedBefore(tokens, a, i) ? { ...form.hit, polarity: -form.hit.polarity * 0.6 } : form.hit;
-    }
-    let polarity = t.startsWith('>>') ? 1 : COMPARATIVES.get(t);
-    if (polarity === undefined && (t === 'more' || t === 'less') && i + 1 < b) {
-      const v = LEXICON.get(tokens[i + 1]!.t);
-      if (v !== undefined) polarity = (t === 'more' ? 1 : -1) * Math.sign(v);
-    }
-    if (polarity === undefined) continue;
-    if (negatedBefore(tokens, a, i)) polarity = -polarity * 0.6;
-    const isVerb = COMPARATIVE_VERB.test(t);
-    if (t === 'ahead') {
-      // "ahead of Y" (not "go ahead").
-      if (i + 1 < b && tokens[i + 1]!.t === 'of') return { at: i, pivot: i + 2, polarity };
-      continue;
-    }
-    if (isVerb && t !== 'prefer' && t !== 'preferred') {
-      // "beats Y", "lags (far) behind Y": the other side follows directly.
-      let p = i + 1;
-      while (p < b && p <= i + 3 && /^(?:behind|far|way|well|miles|years|to|over)$/.test(tokens[p]!.t)) p++;
-      return { at: i, pivot: p, polarity };
-    }
-    for (let j = i + 1; j < b && j <= i + 8; j++) {
-      const u = tokens[j]!.t;
-      if (PIVOTS.has(u) || (isVerb && (u === 'to' || u === 'over'))) return { at: i, pivot: j + 1, polarity };
-      if (u === 'compared' || u === 'relative') return { at: i, pivot: j + 1, polarity };
-    }
-  }
-  return null;
-}
-
-/** Strength (VADER scale) given to each side of a comparison. */
-export const COMPARATIVE_STRENGTH = 2.0;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { analyzeText, compileEntities } from '../../../shared/analysis/analyze.ts';
 import { readsAsName } from '../../../shared/analysis/name-use.ts';
+import type { TrackedEntity } from '../../../shared/analysis/types.ts';
 
 /** `readsAsName` on the first occurrence of `name` in a one-sentence text. */
 function reads(text: string, name: string): boolean {
@@ -17,6 +19,13 @@ describe('ambiguous names read from grammar', () => {
     expect(reads('Regulators open an investigation into Umbrella over privacy claims', 'Umbrella')).toBe(true);
   });
 
+  it('takes a capitalised topic set off by a contrast aside or taken up by a pronoun as a name', () => {
+    expect(reads('Kraken, by contrast, froze my withdrawal for nine days.', 'Kraken')).toBe(true);
+    expect(reads("Notion, c'est devenu trop lent pour nous.", 'Notion')).toBe(true);
+    expect(reads('Square, round or oval: pick a table shape.', 'Square')).toBe(false);
+    expect(reads('Zoom, then crop the picture.', 'Zoom')).toBe(false);
+  });
+
   it('keeps common-word and other-name readings out', () => {
     expect(reads('Zoom in on the chart to see the dip', 'Zoom')).toBe(false);
     expect(reads('Bolt the shelf to the wall first', 'Bolt')).toBe(false);
@@ -27,5 +36,34 @@ describe('ambiguous names read from grammar', () => {
     expect(reads('the notion of a free lunch is naive', 'notion')).toBe(false);
     expect(reads('there is some slack in the schedule', 'slack')).toBe(false);
     expect(reads('Zoom 3x on the lens to read it', 'Zoom')).toBe(false);
+  });
+});
+
+describe('ambiguous names the writer acts on, or that stand alone as a heading', () => {
+  const entities: TrackedEntity[] = [
+    { id: 'kraken', name: 'Kraken', kind: 'brand', aliases: [{ value: 'Kraken', ambiguous: true }], ownedDomains: [] },
+    { id: 'binance', name: 'Binance', kind: 'competitor', aliases: [{ value: 'Binance' }], ownedDomains: [] },
+  ];
+  const compiled = compileEntities(entities);
+  const mentioned = (text: string): string[] =>
+    analyzeText({ text, kind: 'social' }, compiled)
+      .entities.filter((e) => e.mentioned)
+      .map((e) => e.entityId)
+      .sort();
+  it('accepts a lower-case name on the far side of a switch from another tracked product', () => {
+    expect(mentioned('moved all our coins from binance to kraken last month')).toEqual(['binance', 'kraken']);
+    expect(mentioned('went back to kraken after a year on binance')).toEqual(['binance', 'kraken']);
+    expect(mentioned('binance charges more than a kraken tattoo costs')).toEqual(['binance']);
+  });
+  it('takes a lower-case name beside another product once the same text uses it as a name elsewhere', () => {
+    expect(mentioned('binance is way faster than kraken. kraken froze my withdrawal')).toEqual(['binance', 'kraken']);
+    expect(mentioned('binance is faster than a kraken at sea')).toEqual(['binance']);
+  });
+  it('accepts a heading that is the name and nothing else', () => {
+    expect(mentioned('## Kraken\nLow fees and fast withdrawals.\n\n## Binance\nMore coins.')).toEqual([
+      'binance',
+      'kraken',
+    ]);
+    expect(mentioned('## The kraken legend\nSailors told of a sea monster.')).toEqual([]);
   });
 });

@@ -86,6 +86,9 @@ describe('per-brand sentiment follows structure (issue 15, part 2)', () => {
     ['Initech lags behind Northwind on reporting.', { initech: '-', northwind: '+' }],
     ['Northwind outperforms Initech on every benchmark.', { northwind: '+', initech: '-' }],
     ["Initech isn't as good as Northwind.", { initech: '-', northwind: '+' }],
+    ['Northwind es mucho más rápido que Initech.', { northwind: '+', initech: '-' }],
+    ['Initech est moins fiable que Northwind.', { initech: '-', northwind: '+' }],
+    ['Initech è più lento di Northwind.', { initech: '-', northwind: '+' }],
     ['Northwind is years ahead of Initech.', { northwind: '+', initech: '-' }],
     // Switching and preference verbs.
     ['We switched from Initech to Northwind.', { initech: '-', northwind: '+' }],
@@ -116,6 +119,11 @@ describe('per-brand sentiment follows structure (issue 15, part 2)', () => {
     // Mixed sentences: each brand its own sign.
     ['Northwind has great support, while Initech has terrible docs.', { northwind: '+', initech: '-' }],
     ['Initech is pricey, though Northwind is a bargain.', { initech: '-', northwind: '+' }],
+    // Scripts without spaces: full-width terminators end sentences, a name run into its clause is not a name list.
+    ['Northwind的客服很棒！Initech的应用总是崩溃。', { northwind: '+', initech: '-' }, 'social'],
+    ['Initech太慢了，换成Northwind以后好多了。', { initech: '-', northwind: '+' }, 'social'],
+    ['我们用Northwind和Globex，都很好用。', { northwind: '+', globex: '+' }, 'social'],
+    ['Northwindのサポートは最高！Initechはすぐに落ちる。', { northwind: '+', initech: '-' }, 'social'],
   ];
   for (const [text, want, kind] of cases) {
     it(`${JSON.stringify(text)} -> ${JSON.stringify(want)}`, () => {
