@@ -8,6 +8,7 @@
 import { analyzeText, type CompiledEntities, compileEntities } from '../analysis/analyze.ts';
 import type { ClusteredMean, ClusteredProportion } from '../analysis/stats.ts';
 import type { Evidence, EvidenceFigure, Highlight } from '../contracts/actions.ts';
+import { PROVIDER_CATALOG, type ProviderId } from '../contracts/run-settings.ts';
 import { addDays, matchesFilter, type RollupCounters, type RollupFilter, sumCounters } from '../events/rollups.ts';
 import type { RollupCell } from '../ports/rollups.ts';
 import type { ClusterTotals } from '../statistics/clustered.ts';
@@ -152,7 +153,11 @@ export class EngineContext {
         key: `topic=${t}`,
         filter: { ...base, topic: t },
       })),
-      ...this.providers.map((p) => ({ label: `${p}`, key: `provider=${p}`, filter: { ...base, provider: p } })),
+      ...this.providers.map((p) => ({
+        label: PROVIDER_CATALOG[p as ProviderId]?.label ?? p,
+        key: `provider=${p}`,
+        filter: { ...base, provider: p },
+      })),
     ];
   }
 
