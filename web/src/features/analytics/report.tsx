@@ -231,7 +231,7 @@ export function ChangeText({
             : undefined
         }
       >
-        {change.verdict}
+        {change.verdict === 'inside the noise' ? <Term term="inside the noise" /> : change.verdict}
       </span>
     </span>
   );
