@@ -11,6 +11,7 @@
 
 import { generateCandidates } from '../shared/actions/engine.ts';
 import { reconcile } from '../shared/actions/reconcile.ts';
+import type { ActionSnapshot } from '../shared/actions/snapshot.ts';
 import { clusteredMean, clusteredProportion, proportion } from '../shared/analysis/stats.ts';
 import type { Action } from '../shared/contracts/actions.ts';
 import { cellClusters, meanFromSums, metricsFromRollups, sumCounters } from '../shared/events/rollups.ts';
@@ -38,8 +39,27 @@ const MONTH = 30;
 const SECTIONS = new Set((process.env.SECTIONS ?? 'actions,gaps,swings,coverage').split(','));
 
 type Engine = 'today' | 'new';
+/**
+ * Today's engine predates the per-prompt counters (`p#…`) and never reads them, but summing them dominated its
+ * time: it gets the cells without them (same decisions, cached per cell).
+ */
+const promptFree = new WeakMap<RollupCell, RollupCell>();
+const withoutPromptCounters = (cells: RollupCell[]) =>
+  cells.map((c) => {
+    let out = promptFree.get(c);
+    if (!out) {
+      out = { ...c, counters: Object.fromEntries(Object.entries(c.counters).filter(([k]) => !k.startsWith('p#'))) };
+      promptFree.set(c, out);
+    }
+    return out;
+  });
 const ENGINES: Record<Engine, typeof generateCandidates> = {
-  today: legacyGenerateCandidates as unknown as typeof generateCandidates,
+  today: ((s: ActionSnapshot) =>
+    legacyGenerateCandidates({
+      ...s,
+      current: { ...s.current, cells: withoutPromptCounters(s.current.cells) },
+      baseline: { ...s.baseline, cells: withoutPromptCounters(s.baseline.cells) },
+    } as never)) as unknown as typeof generateCandidates,
   new: generateCandidates,
 };
 

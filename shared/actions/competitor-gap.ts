@@ -50,6 +50,7 @@ export const competitorGapFindings: Family = (ctx, ev, note) => {
         p: test.p,
         actionable: delta >= ctx.config.minShift,
         effect: delta,
+        nest: { family: 'competitor_gap', subject: competitorId, scopeKey: scope.key, scopeLabel: scope.label },
         make: () => {
           const name = ctx.name(competitorId);
           const brandBefore = rate(baseline, brandM);

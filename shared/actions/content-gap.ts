@@ -46,6 +46,7 @@ export const contentGapFindings: Family = (ctx, ev, note) => {
         p: test.p,
         actionable: gap >= ctx.config.minShift,
         effect: gap,
+        nest: { family: 'content_gap', subject: competitorId, scopeKey: scope.key, scopeLabel: scope.label },
         make: () => {
           const leader = clusteredProportion(days.map((d) => ({ k: d[m] ?? 0, n: d.n ?? 0 })));
           const leaderName = ctx.name(competitorId);

@@ -8,6 +8,7 @@
 import { analyzeText, type CompiledEntities, compileEntities } from '../analysis/analyze.ts';
 import type { ClusteredMean, ClusteredProportion } from '../analysis/stats.ts';
 import type { Evidence, EvidenceFigure, Highlight } from '../contracts/actions.ts';
+import { PROVIDER_CATALOG, type ProviderId } from '../contracts/run-settings.ts';
 import { addDays, matchesFilter, type RollupCounters, type RollupFilter, sumCounters } from '../events/rollups.ts';
 import type { RollupCell } from '../ports/rollups.ts';
 import type { ClusterTotals } from '../statistics/clustered.ts';
@@ -35,6 +36,21 @@ export interface Evaluation {
   baseline: Window;
   /** Answers as of the evaluation's day (shifted: those answered before the unshifted current window's last day). */
   answers: SnapshotAnswer[];
+}
+
+const stripped = new WeakMap<RollupCounters, RollupCounters>();
+
+/**
+ * A cell's counters without its per-prompt sums (`p#…`, kept for the metrics reader's prompt clusters): the engine
+ * clusters by day or provider-day and never reads them, and summing them dominated its cost. Cached per cell.
+ */
+function withoutPromptCounters(counters: RollupCounters): RollupCounters {
+  let out = stripped.get(counters);
+  if (!out) {
+    out = Object.fromEntries(Object.entries(counters).filter(([k]) => !k.startsWith('p#')));
+    stripped.set(counters, out);
+  }
+  return out;
 }
 
 export function evaluationAt(s: ActionSnapshot, lag: number): Evaluation {
@@ -93,6 +109,7 @@ export class EngineContext {
   readonly competitorIds: string[];
   readonly nameOf: Map<string, string>;
   readonly providers: string[];
+  private readonly dayMemo = new WeakMap<Window, Map<string, RollupCounters[]>>();
 
   constructor(
     readonly s: ActionSnapshot,
@@ -119,13 +136,21 @@ export class EngineContext {
    * clustered by provider-day (a model's day moves its own answers), sentiment by day (news moves every provider).
    */
   days(window: Window, filter: RollupFilter, byProvider = false): RollupCounters[] {
+    // Every family asks for the same few (window, scope) sums: computed once per evaluation.
+    const memo = this.dayMemo.get(window) ?? new Map<string, RollupCounters[]>();
+    this.dayMemo.set(window, memo);
+    const memoKey = `${byProvider}|${JSON.stringify(filter)}`;
+    const known = memo.get(memoKey);
+    if (known) return known;
     const byKey = new Map<string, RollupCounters[]>();
     for (const c of window.cells) {
       if (!matchesFilter(c.dims, filter)) continue;
       const key = byProvider ? `${c.dims.day}|${c.dims.provider}` : c.dims.day;
-      byKey.set(key, [...(byKey.get(key) ?? []), c.counters]);
+      byKey.set(key, [...(byKey.get(key) ?? []), withoutPromptCounters(c.counters)]);
     }
-    return [...byKey.keys()].sort().map((k) => sumCounters(byKey.get(k) ?? []));
+    const out = [...byKey.keys()].sort().map((k) => sumCounters(byKey.get(k) ?? []));
+    memo.set(memoKey, out);
+    return out;
   }
 
   /** Distinct days of a window and filter with answers. */
@@ -152,7 +177,11 @@ export class EngineContext {
         key: `topic=${t}`,
         filter: { ...base, topic: t },
       })),
-      ...this.providers.map((p) => ({ label: `${p}`, key: `provider=${p}`, filter: { ...base, provider: p } })),
+      ...this.providers.map((p) => ({
+        label: PROVIDER_CATALOG[p as ProviderId]?.label ?? p,
+        key: `provider=${p}`,
+        filter: { ...base, provider: p },
+      })),
     ];
   }
 

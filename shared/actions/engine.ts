@@ -99,6 +99,11 @@ export interface Finding {
   effect: number;
   /** Builds the action from this (leading) finding and the ids of all discoveries of its group. */
   make: (discoveries: ReadonlySet<string>) => ActionCandidate;
+  /**
+   * What the finding is about, for folding near-duplicates ({@link foldNested}): the same `subject` (the brand, a
+   * competitor) in a narrower scope than another held finding of the same family is merged into that one.
+   */
+  nest?: { family: string; subject: string; scopeKey: string; scopeLabel: string };
 }
 
 /** A family's hypotheses on one evaluation; `note` records too-little-data skips (today's evaluation only). */
@@ -121,6 +126,38 @@ export function discoveries(ctx: EngineContext, ev: Evaluation, note: (line: str
   return findings.filter((f, i) => rejected[i] && f.actionable);
 }
 
+/** Scope breadth: all answers, then a topic, then a provider (a topic's change shows in every provider's answers). */
+const scopeLevel = (key: string) => (key === 'all' ? 0 : key.startsWith('topic=') ? 1 : 2);
+
+/**
+ * Near-duplicates: a held finding of a family and subject whose scope is narrower than another held finding's of
+ * the same family and subject (a provider under a topic or all answers, a topic under all answers) is folded into
+ * the broadest one (largest effect first among equals). Returns, per lead finding, the findings folded into it, or
+ * null for a finding that was folded away. Findings without `nest` stand alone.
+ */
+export function foldNested(leads: readonly Finding[]): Map<Finding, Finding[] | null> {
+  const out = new Map<Finding, Finding[] | null>(leads.map((f) => [f, []]));
+  for (const f of leads) {
+    const nest = f.nest;
+    if (!nest) continue;
+    const level = scopeLevel(nest.scopeKey);
+    const host = leads
+      .filter(
+        (g) => g.nest?.family === nest.family && g.nest.subject === nest.subject && scopeLevel(g.nest.scopeKey) < level,
+      )
+      .sort(
+        (a, b) =>
+          scopeLevel(a.nest?.scopeKey ?? '') - scopeLevel(b.nest?.scopeKey ?? '') ||
+          b.effect - a.effect ||
+          a.id.localeCompare(b.id),
+      )[0];
+    if (!host) continue;
+    out.set(f, null);
+    out.get(host)?.push(f);
+  }
+  return out;
+}
+
 /** Runs every detector over the snapshot. */
 export function generateCandidates(
   snapshot: ActionSnapshot,
@@ -135,9 +172,20 @@ export function generateCandidates(
   }
   const groups = new Map<string, Finding[]>();
   for (const f of held) groups.set(f.group, [...(groups.get(f.group) ?? []), f]);
-  const tested = [...groups.values()].map((group) => {
-    const lead = [...group].sort((a, b) => b.effect - a.effect || a.id.localeCompare(b.id))[0] as Finding;
-    return lead.make(new Set(group.map((f) => f.id)));
+  const leads = [...groups.values()].map((group) => ({
+    lead: [...group].sort((a, b) => b.effect - a.effect || a.id.localeCompare(b.id))[0] as Finding,
+    ids: new Set(group.map((f) => f.id)),
+  }));
+  const folded = foldNested(leads.map((g) => g.lead));
+  const tested = leads.flatMap(({ lead, ids }) => {
+    const absorbed = folded.get(lead);
+    if (absorbed === null) return [];
+    const candidate = lead.make(ids);
+    if (!absorbed || absorbed.length === 0) return [candidate];
+    const where = absorbed.map((f) => f.nest?.scopeLabel).join(', ');
+    return [
+      { ...candidate, rationale: `${candidate.rationale} The same finding also holds in ${where}; merged here.` },
+    ];
   });
   const candidates = [...tested, ...signalSwingCandidates(ctx), ...ownedContentCitation(ctx), ...dataQuality(ctx)].sort(
     (a, b) => b.priority - a.priority || a.dedupeKey.localeCompare(b.dedupeKey),

@@ -48,10 +48,19 @@ export const sentimentFindings: Family = (ctx, ev, note) => {
         negative: discoveries.has(`${group}|below_zero`),
         fell: discoveries.has(`${group}|fell`),
       });
-    out.push({ id: `${group}|below_zero`, group, p: below.p, actionable: true, effect: -(current.value ?? 0), make });
+    const nest = { family: 'negative_sentiment', subject: id, scopeKey: scope.key, scopeLabel: scope.label };
+    out.push({
+      id: `${group}|below_zero`,
+      group,
+      p: below.p,
+      actionable: true,
+      effect: -(current.value ?? 0),
+      make,
+      nest,
+    });
     if (baseline.n >= ctx.config.minAnswers && baseline.clusters >= ctx.config.minDays) {
       const fell = meanFell(baseline, current);
-      out.push({ id: `${group}|fell`, group, p: fell.p, actionable: true, effect: -(fell.estimate ?? 0), make });
+      out.push({ id: `${group}|fell`, group, p: fell.p, actionable: true, effect: -(fell.estimate ?? 0), make, nest });
     }
   }
   return out;

@@ -85,6 +85,11 @@ describe('Action Hub in Chromium', () => {
     }
     expect(await page.evaluate(() => (window as unknown as { __stayed?: boolean }).__stayed)).toBe(true);
     await page.screenshot({ path: `${SHOTS}/actions-hub.png`, fullPage: true });
+    // Jargon has its glossary one click away: the badge's "priority" opens its definition; Escape closes it.
+    await firstCard.getByRole('button', { name: 'priority' }).click();
+    await expect.poll(() => page.getByTestId('glossary-popover').textContent()).toContain('ranking score');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('glossary-popover').count()).toBe(0);
     const titles = await page.getByTestId('action-card').locator('h2').allTextContents();
     // The history has Northwind Insights gaining on Anthropic while the brand loses ground there.
     const northwind = titles.find((t) => t.includes('Northwind Insights'));

@@ -5,7 +5,12 @@ import type { PromptEntityRow } from '../../shared/contracts/analytics.ts';
 import type { DrilldownMention } from '../../shared/contracts/drilldown.ts';
 import type { EntityMetricsView } from '../../shared/contracts/index.ts';
 import { t95 } from '../../shared/statistics/distributions.ts';
-import { chartDomain, intervalData, sparklineData } from '../../web/src/features/analytics/charts.tsx';
+import {
+  chartDomain,
+  intervalData,
+  sparklineData,
+  sparklineSummary,
+} from '../../web/src/features/analytics/charts.tsx';
 import { drilldownCsv } from '../../web/src/features/analytics/drilldown.tsx';
 import { buildHeatmap, heatColors, sortHeatRows } from '../../web/src/features/analytics/heatmap-model.ts';
 import { highlightSegments, sentimentWord } from '../../web/src/features/analytics/highlight.ts';
@@ -332,6 +337,15 @@ describe('compareMetrics (the “within noise” marker)', () => {
       { period: '2026-11-02', n: 0, value: null },
       { period: '2026-11-03', n: 10, value: 0.9 },
     ]);
+    const spec = metricSpec('mentionRate');
+    expect(sparklineSummary(spec, data, 'day')).toBe(
+      `Per day: ${spec.format(0.2)} on 2026-11-01, ${spec.format(0.9)} on 2026-11-03.`,
+    );
+    // One day with answers is said once, not as a range from the day to itself.
+    expect(sparklineSummary(spec, data.slice(0, 2), 'day')).toBe(
+      `One day with answers: ${spec.format(0.2)} on 2026-11-01.`,
+    );
+    expect(sparklineSummary(spec, data.slice(1, 2), 'week')).toBe('No per-week values.');
   });
 
   it('marks a small change as inside the noise, a large one as better or worse, and never tests the composite', () => {

@@ -207,3 +207,50 @@ describe('swing detector on synthetic series with planted swings', () => {
     }
   });
 });
+
+describe('severity: critical only for extreme day swings (worked by hand)', () => {
+  // 28 baseline days of 50 posts with mean sentiment 0.2 and per-post variance 0.09, identical (between-day variance
+  // 0). For a day of 50 posts: se = √(0.09/50 + 0.09/1,400) = √0.0018643 = 0.0432.
+  const day = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+  const point = (i: number, mean: number): SignalDayPoint => ({
+    day: day(i),
+    volume: 50,
+    collected: 500,
+    sentimentN: 50,
+    sentimentSum: 50 * mean,
+    sentimentSumSq: 50 * (mean * mean + 0.09),
+  });
+  const series = (tail: number[]) => [
+    ...Array.from({ length: 28 }, (_, i) => point(i, 0.2)),
+    ...tail.map((m, j) => point(28 + j, m)),
+  ];
+  const judged = (points: SignalDayPoint[]) =>
+    detectSwings(points, { days: new Set(points.slice(28).map((p) => p.day)) });
+
+  it('a fall of 0.45 at z ≈ −10.4 is critical (≥ 0.4 and ≥ 5.25 se); a fall of 0.25 at z ≈ −5.8 is a warning', () => {
+    const [big] = judged(series([-0.25]));
+    expect(big).toMatchObject({ kind: 'day', metric: 'sentiment', direction: 'down', severity: 'critical' });
+    expect(big?.baseline.spread).toBeCloseTo(0.0432, 3);
+    expect(big?.change.z).toBeCloseTo(-0.45 / 0.0432, 0);
+    const [moderate] = judged(series([-0.05]));
+    expect(moderate).toMatchObject({ kind: 'day', metric: 'sentiment', direction: 'down', severity: 'warning' });
+    expect(moderate?.change.z).toBeCloseTo(-0.25 / 0.0432, 0);
+  });
+
+  it('a fourfold day of volume (200 against 50, NB tail far below 1e-7) is critical', () => {
+    const points = series([0.2]);
+    (points[28] as SignalDayPoint).volume = 200;
+    const [spike] = judged(points);
+    expect(spike).toMatchObject({ kind: 'day', metric: 'volume', direction: 'up', severity: 'critical' });
+    expect(spike?.change.relative).toBeCloseTo(3, 1);
+  });
+
+  it('a sustained fall of 0.15 (no day alone past 0.2) is caught by the CUSUM on its 3rd day, as a warning', () => {
+    // Standardized residuals −0.15/0.0432 = −3.47 a day; with k = 0.5 the path grows 2.97 a day and first crosses
+    // h = 7 on the third day (8.9); the 3-day run is 0.15 off at ≈ 5.8 of its standard errors.
+    const found = judged(series(Array.from({ length: 7 }, () => 0.05)));
+    expect(found.filter((f) => f.kind === 'day')).toEqual([]);
+    const [first] = found.filter((f) => f.kind === 'sustained' && f.metric === 'sentiment');
+    expect(first).toMatchObject({ day: day(30), direction: 'down', severity: 'warning' });
+  });
+});

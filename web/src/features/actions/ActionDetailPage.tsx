@@ -19,6 +19,7 @@ import { PageHeader } from '../../components/Page.tsx';
 import { OutcomeBadge, STATUS_LABELS, TYPE_LABELS, UrgencyBadge } from './ActionHubPage.tsx';
 import { useAction, useActionSeries, useCommentAction, usePatchAction } from './actions-api.ts';
 import './actions.css';
+import { Term } from '../../components/Term.tsx';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(0)}%`);
 const fmt = (label: string, x: number | null) =>
@@ -311,8 +312,12 @@ export function ActionDetailPage() {
                   <tr>
                     <th>Figure</th>
                     <th>Value</th>
-                    <th>n</th>
-                    <th>95% interval</th>
+                    <th>
+                      <Term term="n" />
+                    </th>
+                    <th>
+                      <Term term="95% interval" />
+                    </th>
                   </tr>
                 </thead>
                 <tbody>

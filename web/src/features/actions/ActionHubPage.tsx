@@ -15,6 +15,7 @@ import { useCurrentBrand } from '../brands/current-brand.tsx';
 import { RunNowButton } from '../runs/RunNowButton.tsx';
 import { type ActionFilters, useActions, useGenerateActions } from './actions-api.ts';
 import './actions.css';
+import { Term } from '../../components/Term.tsx';
 
 export const TYPE_LABELS: Record<ActionType, string> = {
   content_gap: 'Content gap',
@@ -192,13 +193,15 @@ export function ActionHubPage() {
               <li key={action.id} className={`action-card action-card--${action.status}`} data-testid="action-card">
                 <div className="action-priority" title="Priority score (0-100)">
                   <span>{Math.round(action.priority)}</span>
-                  <span className="action-priority-label">priority</span>
+                  <span className="action-priority-label">
+                    <Term term="priority" />
+                  </span>
                 </div>
                 <div className="action-main">
                   <p className="action-meta">
                     <span className="chip">{TYPE_LABELS[action.type]}</span> <UrgencyBadge urgency={action.urgency} />{' '}
                     <span className="muted">
-                      {action.confidence.level} confidence (n = {action.confidence.n})
+                      {action.confidence.level} <Term term="confidence" /> (n = {action.confidence.n})
                     </span>
                   </p>
                   <h2 className="action-title">

@@ -34,6 +34,21 @@ export function sparklineData(spec: MetricSpec, series: readonly MetricsBucket[]
   }));
 }
 
+/**
+ * The sparkline's sentence for assistive technology: the first and last values with their periods, or the one
+ * period that has data (never "0.0 on a day, 0.0 on the same day").
+ */
+export function sparklineSummary(spec: MetricSpec, data: ReturnType<typeof sparklineData>, unit: 'day' | 'week') {
+  const known = data.filter((d): d is typeof d & { value: number } => d.value !== null);
+  const first = known[0];
+  const last = known.at(-1);
+  if (!first || !last) return `No per-${unit} values.`;
+  if (first.period === last.period) {
+    return `One ${unit} with answers: ${spec.format(first.value)} on ${first.period}.`;
+  }
+  return `Per ${unit}: ${spec.format(first.value)} on ${first.period}, ${spec.format(last.value)} on ${last.period}.`;
+}
+
 export interface ChartRow {
   id: string;
   label: string;
@@ -204,9 +219,6 @@ export function PeriodIntervals({
  */
 export function MetricSparkline({ spec, series }: { spec: MetricSpec; series: readonly MetricsBucket[] }) {
   const data = sparklineData(spec, series);
-  const known = data.filter((d) => d.value !== null);
-  const first = known[0];
-  const last = known.at(-1);
   const unit = series[0]?.period.includes('W') ? 'week' : 'day';
   return (
     <div className="metric-sparkline" data-testid={`${spec.testId}-trend`}>
@@ -229,11 +241,7 @@ export function MetricSparkline({ spec, series }: { spec: MetricSpec; series: re
           </LineChart>
         </ResponsiveContainer>
       </div>
-      <p className="visually-hidden">
-        {first && last && first.value !== null && last.value !== null
-          ? `Per ${unit}: ${spec.format(first.value)} on ${first.period}, ${spec.format(last.value)} on ${last.period}.`
-          : `No per-${unit} values.`}
-      </p>
+      <p className="visually-hidden">{sparklineSummary(spec, data, unit)}</p>
     </div>
   );
 }

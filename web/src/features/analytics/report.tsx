@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { DAMPING_M } from '../../../../shared/analysis/metrics.ts';
 import type { EntityMetricsView, MetricsResponse } from '../../../../shared/contracts/index.ts';
 import { EmptyState } from '../../components/Page.tsx';
+import { Term } from '../../components/Term.tsx';
 import { Breakdown, type BreakdownResult } from './breakdown.tsx';
 import { type ChartRow, IntervalChart, MetricSparkline, PeriodIntervals } from './charts.tsx';
 import { CompetitorMatrix } from './competitor-matrix.tsx';
@@ -156,14 +157,18 @@ export function MetricCard({
       </p>
       <dl className="metric-facts">
         <div>
-          <dt>n</dt>
+          <dt>
+            <Term term="n" />
+          </dt>
           <dd data-testid={`${spec.testId}-n`}>
             {reading.n} {reading.nLabel}
             {reading.k !== null && reading.n > 0 ? ` (${reading.k} hits)` : ''}
           </dd>
         </div>
         <div>
-          <dt>95% interval</dt>
+          <dt>
+            <Term term="95% interval" />
+          </dt>
           <dd>
             {spec.key === 'visibilityScore'
               ? 'none for the composite (see its components)'
@@ -180,9 +185,9 @@ export function MetricCard({
       {data.series && data.series.length > 1 ? <MetricSparkline spec={spec} series={data.series} /> : null}
       {spec.key === 'visibilityScore' ? (
         <p className="small muted">
-          Raw score {(score.raw * 100).toFixed(1)} × small-sample damping {score.damping.toFixed(2)} ({data.n}/({data.n}{' '}
-          + {DAMPING_M})) = {score.value.toFixed(1)}. With few answers the score is pulled towards 0, so it cannot look
-          good by chance.
+          Raw score {(score.raw * 100).toFixed(1)} × <Term term="small-sample damping" /> {score.damping.toFixed(2)} (
+          {data.n}/({data.n} + {DAMPING_M})) = {score.value.toFixed(1)}. With few answers the score is pulled towards 0,
+          so it cannot look good by chance.
         </p>
       ) : (
         <PeriodIntervals spec={spec} current={reading} previous={before} />
@@ -206,7 +211,11 @@ export function ChangeText({
   if (!change.tested) {
     return (
       <span>
-        {delta} ({was}; <span className="noise-tag noise-tag--untested">not tested</span>)
+        {delta} ({was};{' '}
+        <span className="noise-tag noise-tag--untested">
+          <Term term="not tested" />
+        </span>
+        )
       </span>
     );
   }
@@ -222,7 +231,7 @@ export function ChangeText({
             : undefined
         }
       >
-        {change.verdict}
+        {change.verdict === 'inside the noise' ? <Term term="inside the noise" /> : change.verdict}
       </span>
     </span>
   );

@@ -12,6 +12,7 @@ import { usePushStatus } from '../../app/live-push.tsx';
 import { useSession } from '../../auth/session.tsx';
 import { ErrorBanner, QueryState } from '../../components/forms.tsx';
 import { EmptyState, PageHeader } from '../../components/Page.tsx';
+import { Term } from '../../components/Term.tsx';
 import { useCurrentBrand } from '../brands/current-brand.tsx';
 import {
   type FeedFilters,
@@ -400,9 +401,9 @@ function AlertsPanel({
                     ) : null}
                   </div>
                   <p className="small">
-                    Observed <strong>{fmt(e.observed.value)}</strong> (n = {e.observed.n}) against a baseline of{' '}
-                    <strong>{fmt(e.baseline.value)}</strong> over {e.baseline.days} days (n = {e.baseline.n}): a change
-                    of {e.change.absolute >= 0 ? '+' : ''}
+                    Observed <strong>{fmt(e.observed.value)}</strong> (n = {e.observed.n}) against a{' '}
+                    <Term term="baseline" /> of <strong>{fmt(e.baseline.value)}</strong> over {e.baseline.days} days (n
+                    = {e.baseline.n}): a change of {e.change.absolute >= 0 ? '+' : ''}
                     {fmt(e.change.absolute)}
                     {e.change.relative !== null ? ` (${Math.round(e.change.relative * 100)}%)` : ''},{' '}
                     {Math.abs(e.change.z).toFixed(1)} × the normal spread.
