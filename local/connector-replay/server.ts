@@ -134,7 +134,8 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
   function spend(source: 'reddit' | 'x') {
     const window = windows[source];
     const size = source === 'reddit' ? REDDIT_WINDOW : X_WINDOW;
-    if (now() >= window.resetAt) {
+    // A window ends at its reset (or, on a simulated clock moved back, when the reset is further than a window away).
+    if (now() >= window.resetAt || window.resetAt - now() > (source === 'reddit' ? 600_000 : 900_000)) {
       window.used = 0;
       window.resetAt = now() + (source === 'reddit' ? 600_000 : 900_000);
     }
@@ -190,8 +191,25 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
       const limit = clampInt(url.searchParams.get('limit'), 1, 100, 20);
       const kids = post.comments.filter((c) => c.createdMs <= now()).sort((a, b) => b.createdMs - a.createdMs);
       const children: unknown[] = kids.slice(0, limit).map((c) => ({ kind: 't1', data: c.data }));
-      if (kids.length > limit) children.push({ kind: 'more', data: { count: kids.length - limit, children: [] } });
+      // Reddit cuts a large tree with a "more" stub listing the ids left for /api/morechildren.
+      if (kids.length > limit) {
+        const rest = kids.slice(limit).map((c) => String(c.data.id));
+        children.push({
+          kind: 'more',
+          data: { count: rest.length, name: `t1_${rest[0]}`, id: rest[0], children: rest },
+        });
+      }
       return send(res, 200, [listing([{ kind: 't3', data: post.data }], null), listing(children, null)], rateHeaders);
+    }
+    if (path === '/oauth/api/morechildren') {
+      const link = (url.searchParams.get('link_id') ?? '').replace(/^t3_/, '');
+      const wanted = new Set((url.searchParams.get('children') ?? '').split(',').filter(Boolean));
+      if (wanted.size > 100) return send(res, 400, { message: 'Bad Request', error: 400 }, rateHeaders);
+      const post = visible.find((t) => t.data.id === link);
+      const things = (post?.comments ?? [])
+        .filter((c) => c.createdMs <= now() && wanted.has(String(c.data.id)))
+        .map((c) => ({ kind: 't1', data: c.data }));
+      return send(res, 200, { json: { errors: [], data: { things } } }, rateHeaders);
     }
     const sub = path.match(/^\/oauth\/r\/([A-Za-z0-9_]+)\/(new|search)$/);
     let items: RedditThing[];
@@ -366,7 +384,7 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
       return send(
         res,
         400,
-        graphError(803, 'Some of the aliases you requested do not exist: ' + page, 'OAuthException'),
+        graphError(803, `Some of the aliases you requested do not exist: ${page}`, 'OAuthException'),
       );
     }
     // A Page token reads its own Page only: another existing Page is "missing permissions".
