@@ -30,7 +30,7 @@ export type ThreadPost = Pick<NormalizedItem, 'externalId' | 'url' | 'channel'>;
 /**
  * A thread's comments, the whole tree: `/comments/{id}` (newest first, nested `replies` flattened), then one
  * `/api/morechildren` call for the "load more" stubs Reddit leaves when the tree is larger than the answer. Only
- * comments newer than `since` are returned (a revisit reads what arrived since the last visit).
+ * comments newer than `since` are returned and counted (a revisit reads what arrived since the last visit).
  */
 export async function readRedditThread(
   get: RedditGet,
@@ -57,7 +57,10 @@ export async function readRedditThread(
         for (const m of Array.isArray(ids) ? ids : []) if (typeof m === 'string') more.push(m);
         continue;
       }
-      const comment = normalizeRedditComment(child, post, options.webBaseUrl, skipped);
+      // Read on an earlier visit (its skip, if any, was counted then); its replies may still be new.
+      const created = toIso(asRecord(record?.data)?.created_utc);
+      const seen = options.since !== null && created !== null && created <= options.since;
+      const comment = seen ? null : normalizeRedditComment(child, post, options.webBaseUrl, skipped);
       if (comment) comments.push(comment);
       walk(asRecord(asRecord(asRecord(record?.data)?.replies)?.data)?.children);
     }
@@ -78,10 +81,9 @@ export async function readRedditThread(
     const things = asRecord(asRecord(asRecord(parseJsonBody('Reddit', extra.body, what))?.json)?.data)?.things;
     walk(things);
   }
-  const fresh = options.since ? comments.filter((c) => c.publishedAt > (options.since as string)) : comments;
   let newest: string | null = null;
   for (const c of comments) if (!newest || c.publishedAt > newest) newest = c.publishedAt;
-  return { comments: fresh, newest, retryAfter };
+  return { comments, newest, retryAfter };
 }
 
 export function normalizeRedditComment(

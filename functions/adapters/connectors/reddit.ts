@@ -28,8 +28,8 @@ import { budgetSpent, readRedditThread } from './reddit-comments.ts';
 import {
   DEFAULT_COMMENT_WINDOW_HOURS,
   DEFAULT_THREAD_REVISITS_PER_POLL,
-  dueThreads,
   readThreads,
+  revisitThreads,
   trackThread,
   withThreads,
 } from './threads.ts';
@@ -139,20 +139,21 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
       const final = advanceWalk(cursor, { items: posts, nextToken }, skipped, walkOptions);
       if (final.caughtUp && retryAfter === undefined && config.includeComments && !request.sample) {
         // Caught up with new posts: spend what is left of this poll on threads still gathering comments.
-        const budget = config.maxThreadRevisitsPerPoll ?? DEFAULT_THREAD_REVISITS_PER_POLL;
-        for (const thread of dueThreads(threads, this.now(), budget)) {
-          if (retryAfter !== undefined) break;
-          const visit = await readRedditThread(
-            (path, what) => this.get(path, what, request.signal),
-            { externalId: thread.id, url: thread.url, channel: thread.channel },
-            { limit: config.maxCommentsPerPost, since: thread.newest, webBaseUrl: this.endpoints.webBaseUrl },
-            skipped,
-          );
-          retryAfter = visit.retryAfter;
-          comments.push(...visit.comments);
-          if (visit.newest && visit.newest > thread.newest) thread.newest = visit.newest;
-          thread.visited = new Date(this.now()).toISOString();
-        }
+        const revisits = await revisitThreads(
+          threads,
+          this.now(),
+          config.maxThreadRevisitsPerPoll ?? DEFAULT_THREAD_REVISITS_PER_POLL,
+          skipped,
+          (thread) =>
+            readRedditThread(
+              (path, what) => this.get(path, what, request.signal),
+              { externalId: thread.id, url: thread.url, channel: thread.channel },
+              { limit: config.maxCommentsPerPost, since: thread.newest, webBaseUrl: this.endpoints.webBaseUrl },
+              skipped,
+            ),
+        );
+        comments.push(...revisits.comments);
+        retryAfter = revisits.retryAfter;
       }
       return {
         items: request.sample ? [...final.items, ...comments].slice(0, SAMPLE_SIZE) : [...final.items, ...comments],

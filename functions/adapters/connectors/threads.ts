@@ -1,4 +1,5 @@
-import type { NormalizedItem } from '#shared/ports/signal-connector.ts';
+import type { SkipCounts } from '#shared/contracts/connectors.ts';
+import { ConnectorError, countSkip, type NormalizedItem } from '#shared/ports/signal-connector.ts';
 
 /**
  * Threads whose comments are still being collected. Most of a thread's discussion arrives hours after the post, so a
@@ -66,4 +67,52 @@ export function dueThreads(threads: TrackedThread[], now: number, budget: number
   const nowIso = new Date(now).toISOString();
   for (let i = threads.length - 1; i >= 0; i--) if ((threads[i] as TrackedThread).until <= nowIso) threads.splice(i, 1);
   return [...threads].sort((a, b) => (a.visited < b.visited ? -1 : 1)).slice(0, budget);
+}
+
+/** What one visit of a thread read: comments newer than the thread's `newest`, and the wait a spent budget asks for. */
+export interface ThreadVisit {
+  comments: NormalizedItem[];
+  newest: string | null;
+  retryAfter: number | undefined;
+}
+
+/**
+ * Revisits the due threads (at most `budget`) with `visit`. A thread whose post is gone (the platform answers "does
+ * not exist") is dropped and counted as removed; a throttle, a spent budget or an outage ends this poll's revisits
+ * without failing the poll, so the page of posts already read is never lost to a revisit.
+ */
+export async function revisitThreads(
+  threads: TrackedThread[],
+  now: number,
+  budget: number,
+  skipped: SkipCounts,
+  visit: (thread: TrackedThread) => Promise<ThreadVisit>,
+): Promise<{ comments: NormalizedItem[]; retryAfter: number | undefined; visited: number }> {
+  const comments: NormalizedItem[] = [];
+  let retryAfter: number | undefined;
+  let visited = 0;
+  for (const thread of dueThreads(threads, now, budget)) {
+    let result: ThreadVisit;
+    try {
+      result = await visit(thread);
+    } catch (error) {
+      if (!(error instanceof ConnectorError)) throw error;
+      if (error.kind === 'config') {
+        threads.splice(threads.indexOf(thread), 1);
+        countSkip(skipped, 'removed');
+        continue;
+      }
+      if (error.kind === 'rate_limited') retryAfter = error.retryAfterMs ?? 60_000;
+      break;
+    }
+    visited++;
+    comments.push(...result.comments);
+    if (result.newest && result.newest > thread.newest) thread.newest = result.newest;
+    thread.visited = new Date(now).toISOString();
+    if (result.retryAfter !== undefined) {
+      retryAfter = result.retryAfter;
+      break;
+    }
+  }
+  return { comments, retryAfter, visited };
 }
