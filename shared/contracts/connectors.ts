@@ -71,10 +71,21 @@ export const MetaConfigSchema = z.strictObject({
   ...commentRevisits,
 });
 
+/**
+ * How a sender signs its requests: `promptpulse` (X-PromptPulse-Timestamp/-Signature), `standard` (Standard Webhooks:
+ * webhook-id/-timestamp/-signature, as Svix and others send), `stripe` (Stripe-Signature t=…,v1=…), `hub` (GitHub
+ * and Meta X-Hub-Signature-256), `slack` (X-Slack-Signature v0=…), `shopify` (X-Shopify-Hmac-Sha256).
+ */
+export const WEBHOOK_SCHEMES = ['promptpulse', 'standard', 'stripe', 'hub', 'slack', 'shopify'] as const;
+export const WebhookSchemeSchema = z.enum(WEBHOOK_SCHEMES);
+export type WebhookScheme = z.infer<typeof WebhookSchemeSchema>;
+
 export const WebhookConfigSchema = z.strictObject({
   source: z.literal('webhook'),
   /** Replay window: a request whose timestamp is further than this from now is refused. */
   toleranceSeconds: z.number().int().min(30).max(900).default(300),
+  /** The signing convention the sender speaks (default `promptpulse`); requests in any other are refused. */
+  scheme: WebhookSchemeSchema.optional(),
 });
 
 export const ConnectorConfigSchema = z.discriminatedUnion('source', [
