@@ -1,8 +1,10 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildDemoCorpus, type DemoCorpus, type RedditThing } from './corpus.ts';
 import { FEED_NAMES, type FeedName, renderFeed } from './feeds.ts';
+import { metaGraph } from './meta-graph.ts';
+import { clampInt, decodeToken, encodeToken, readBody, safeEqual, send, sendText } from './replay-http.ts';
 import { matchesXQuery, parseXQuery } from './x-search.ts';
 
 /**
@@ -19,6 +21,8 @@ export const REPLAY_CREDENTIALS = {
   x: { bearerToken: 'replay-x-bearer-token' },
   meta: { accessToken: 'replay-meta-access-token' },
 } as const;
+
+export { REPLAY_META_PAGE_ID } from './meta-graph.ts';
 
 export type ReplaySource = 'reddit' | 'x' | 'meta' | 'feeds';
 
@@ -55,7 +59,7 @@ export interface ConnectorReplay {
   /** Base URLs to configure the connectors with. */
   endpoints: { redditAuth: string; redditApi: string; xApi: string; metaGraph: string; feeds: string };
   setFaults(faults: Partial<Record<ReplaySource, ReplayFault | null>>): void;
-  /** Removes items (Reddit fullnames, tweet ids) as their author or a moderator would: gone from every listing. */
+  /** Removes items (Reddit fullnames, tweet ids, Page post ids) as their author or a moderator would: gone from every listing. */
   remove(ids: string[]): void;
   /** Requests served per source since start (or the last reset). */
   stats(): Record<ReplaySource, number>;
@@ -80,6 +84,13 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
   const xUsage = { month: '', posts: 0 };
   /** Ids removed by their author or a moderator since they were posted: gone from listings and searches. */
   const removedIds = new Set<string>(options.removedIds ?? []);
+  const meta = metaGraph({
+    corpus,
+    now,
+    accessToken: REPLAY_CREDENTIALS.meta.accessToken,
+    appSecret: options.metaAppSecret,
+    removed: removedIds,
+  });
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: Error) => {
@@ -134,7 +145,8 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
   function spend(source: 'reddit' | 'x') {
     const window = windows[source];
     const size = source === 'reddit' ? REDDIT_WINDOW : X_WINDOW;
-    if (now() >= window.resetAt) {
+    // A window ends at its reset (or, on a simulated clock moved back, when the reset is further than a window away).
+    if (now() >= window.resetAt || window.resetAt - now() > (source === 'reddit' ? 600_000 : 900_000)) {
       window.used = 0;
       window.resetAt = now() + (source === 'reddit' ? 600_000 : 900_000);
     }
@@ -189,9 +201,42 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
       if (!post) return send(res, 404, { message: 'Not Found', error: 404 }, rateHeaders);
       const limit = clampInt(url.searchParams.get('limit'), 1, 100, 20);
       const kids = post.comments.filter((c) => c.createdMs <= now()).sort((a, b) => b.createdMs - a.createdMs);
-      const children: unknown[] = kids.slice(0, limit).map((c) => ({ kind: 't1', data: c.data }));
-      if (kids.length > limit) children.push({ kind: 'more', data: { count: kids.length - limit, children: [] } });
+      const children: unknown[] = kids.slice(0, limit).map((c) => ({ kind: 't1', data: shownComment(c.data) }));
+      // Reddit cuts a large tree with a "more" stub listing the ids left for /api/morechildren.
+      if (kids.length > limit) {
+        const rest = kids.slice(limit).map((c) => String(c.data.id));
+        children.push({
+          kind: 'more',
+          data: { count: rest.length, name: `t1_${rest[0]}`, id: rest[0], children: rest },
+        });
+      }
       return send(res, 200, [listing([{ kind: 't3', data: post.data }], null), listing(children, null)], rateHeaders);
+    }
+    if (path === '/oauth/api/morechildren') {
+      const link = (url.searchParams.get('link_id') ?? '').replace(/^t3_/, '');
+      const wanted = new Set((url.searchParams.get('children') ?? '').split(',').filter(Boolean));
+      if (wanted.size > 100) return send(res, 400, { message: 'Bad Request', error: 400 }, rateHeaders);
+      const post = visible.find((t) => t.data.id === link);
+      const things = (post?.comments ?? [])
+        .filter((c) => c.createdMs <= now() && wanted.has(String(c.data.id)))
+        .map((c) => ({ kind: 't1', data: shownComment(c.data) }));
+      return send(res, 200, { json: { errors: [], data: { things } } }, rateHeaders);
+    }
+    /** A comment with the replies posted by now (nested `replies` listing), as Reddit shows it. */
+    function shownComment(data: Record<string, unknown>): Record<string, unknown> {
+      const replies = (data.replies as { data?: { children?: { data: Record<string, unknown> }[] } } | undefined)?.data
+        ?.children;
+      if (!Array.isArray(replies)) return data;
+      const shown = replies.filter((r) => Number(r.data.created_utc) * 1000 <= now());
+      return {
+        ...data,
+        replies: shown.length
+          ? listing(
+              shown.map((r) => ({ kind: 't1', data: shownComment(r.data) })),
+              null,
+            )
+          : '',
+      };
     }
     const sub = path.match(/^\/oauth\/r\/([A-Za-z0-9_]+)\/(new|search)$/);
     let items: RedditThing[];
@@ -325,128 +370,6 @@ export async function startConnectorReplay(options: ConnectorReplayOptions = {})
     return send(res, 200, body, rateHeaders);
   }
 
-  // --- Meta -------------------------------------------------------------------------------------------------------
-  function meta(res: ServerResponse, url: URL, fault?: ReplayFault) {
-    const match = url.pathname.match(/^\/meta\/v\d+\.\d+\/([A-Za-z0-9.]+)\/posts$/);
-    if (!match) return send(res, 400, graphError(100, 'Unknown path components', 'GraphMethodException'));
-    const token = url.searchParams.get('access_token') ?? '';
-    if (fault?.unauthorized || !safeEqual(token, REPLAY_CREDENTIALS.meta.accessToken)) {
-      return send(
-        res,
-        400,
-        graphError(
-          190,
-          'Error validating access token: Session has expired on Friday, 04-Dec-26 10:00:00 PST.',
-          'OAuthException',
-          463,
-        ),
-      );
-    }
-    // Apps with "Require app secret" on refuse calls without appsecret_proof = HMAC-SHA256(app secret, token).
-    if (options.metaAppSecret) {
-      const proof = url.searchParams.get('appsecret_proof');
-      if (!proof) {
-        return send(
-          res,
-          400,
-          graphError(100, 'API calls from the server require an appsecret_proof argument', 'GraphMethodException'),
-        );
-      }
-      const expected = createHmac('sha256', options.metaAppSecret).update(token).digest('hex');
-      if (!safeEqual(proof, expected)) {
-        return send(
-          res,
-          400,
-          graphError(100, 'Invalid appsecret_proof provided in the API argument', 'GraphMethodException'),
-        );
-      }
-    }
-    const page = match[1] ?? '';
-    if (!META_PAGES.has(page)) {
-      return send(
-        res,
-        400,
-        graphError(803, 'Some of the aliases you requested do not exist: ' + page, 'OAuthException'),
-      );
-    }
-    // A Page token reads its own Page only: another existing Page is "missing permissions".
-    if (META_PAGES.get(page) !== REPLAY_META_PAGE_ID) {
-      return send(
-        res,
-        400,
-        graphError(
-          100,
-          `Unsupported get request. Object with ID '${page}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
-          'GraphMethodException',
-          33,
-        ),
-      );
-    }
-    if (fault?.pageThrottleMinutes) {
-      return send(
-        res,
-        400,
-        graphError(
-          80001,
-          'There have been too many calls to this Page account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.',
-          'OAuthException',
-        ),
-        {
-          'x-business-use-case-usage': JSON.stringify({
-            [REPLAY_META_PAGE_ID]: [
-              {
-                type: 'pages',
-                call_count: 100,
-                total_cputime: 20,
-                total_time: 35,
-                estimated_time_to_regain_access: fault.pageThrottleMinutes,
-              },
-            ],
-          }),
-        },
-      );
-    }
-    const usage = JSON.stringify({ call_count: fault?.remaining === 0 ? 100 : 12, total_cputime: 5, total_time: 7 });
-    if (fault?.remaining === 0) {
-      return send(res, 400, graphError(4, 'Application request limit reached', 'OAuthException'), {
-        'x-app-usage': usage,
-      });
-    }
-    const withComments = (url.searchParams.get('fields') ?? '').includes('comments.order');
-    const visible = corpus.pagePosts.filter((p) => p.createdMs <= now());
-    const limit = clampInt(url.searchParams.get('limit'), 1, 100, 25);
-    const start = decodeToken(url.searchParams.get('after'));
-    const since = Number(url.searchParams.get('since') ?? '');
-    const inWindow = Number.isFinite(since) && since > 0 ? visible.filter((p) => p.createdMs >= since * 1000) : visible;
-    const posts = inWindow.slice(start, start + limit);
-    const more = start + limit < inWindow.length;
-    const data = posts.map((p) => {
-      const comments = p.raw.comments as { data: { created_time: string }[]; summary: unknown };
-      const shown = comments.data.filter((c) => Date.parse(c.created_time.replace('+0000', 'Z')) <= now());
-      return {
-        ...p.raw,
-        comments: withComments
-          ? { data: shown, summary: { total_count: shown.length } }
-          : { data: [], summary: { total_count: shown.length } },
-      };
-    });
-    const cursors = { before: encodeToken(start), after: encodeToken(start + posts.length) };
-    const next = new URL(url.toString());
-    next.searchParams.set('after', cursors.after);
-    return send(
-      res,
-      200,
-      {
-        data,
-        paging: {
-          cursors,
-          ...(more ? { next: `https://graph.facebook.com${next.pathname.slice('/meta'.length)}${next.search}` } : {}),
-        },
-      },
-      { 'x-app-usage': usage },
-    );
-  }
-
   // --- Feeds ------------------------------------------------------------------------------------------------------
   function feeds(req: IncomingMessage, res: ServerResponse, url: URL, fault?: ReplayFault) {
     if (fault?.unauthorized) return sendText(res, 401, 'text/plain', 'Unauthorized');
@@ -543,18 +466,6 @@ function matches(query: string) {
   };
 }
 
-const encodeToken = (n: number) => Buffer.from(`o:${n}`).toString('base64url');
-function decodeToken(token: string | null): number {
-  if (!token) return 0;
-  const n = Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^o:/, ''));
-  return Number.isInteger(n) && n >= 0 ? n : 0;
-}
-
-function clampInt(raw: string | null, min: number, max: number, fallback: number): number {
-  const n = Number(raw);
-  return raw !== null && Number.isInteger(n) ? Math.max(min, Math.min(max, n)) : fallback;
-}
-
 const xError = (status: number, title: string) => ({ title, detail: title, type: 'about:blank', status });
 /** X's 400 for a parameter it refuses: RFC 7807 problem details with the parameter and X's message. */
 const xInvalid = (parameter: string, value: string, message: string) => ({
@@ -564,52 +475,3 @@ const xInvalid = (parameter: string, value: string, message: string) => ({
   type: 'https://api.twitter.com/2/problems/invalid-request',
 });
 const snowflakeMs = (id: string) => Number(BigInt(id) >> 22n) + 1_288_834_974_657;
-const graphError = (code: number, message: string, type: string, subcode?: number) => ({
-  error: { message, type, code, ...(subcode ? { error_subcode: subcode } : {}), fbtrace_id: 'AReplayTrace' },
-});
-
-/** The Page the replay Page token belongs to. */
-export const REPLAY_META_PAGE_ID = '104857600000001';
-/** Pages that exist (username or id → id): the demo brand's and a competitor's the token cannot read. */
-const META_PAGES = new Map([
-  ['acmeanalytics', REPLAY_META_PAGE_ID],
-  [REPLAY_META_PAGE_ID, REPLAY_META_PAGE_ID],
-  ['rivalco', '104857600000002'],
-  ['104857600000002', '104857600000002'],
-]);
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-function sendText(
-  res: ServerResponse,
-  status: number,
-  type: string,
-  text: string,
-  headers: Record<string, string> = {},
-) {
-  res.writeHead(status, { 'content-type': type, ...headers });
-  res.end(text);
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 1024 * 1024) req.destroy(new Error('body too large'));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}

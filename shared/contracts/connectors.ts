@@ -17,6 +17,15 @@ const searchQuery = textSchema(1, 512, 'Query');
 const backfillHours = (max: number) =>
   z.number().int().min(1).max(max).optional().describe('Hours the first poll reads back (default 24)');
 
+/**
+ * Comments keep arriving for days: a post's thread is revisited for this many hours after it was first read (default
+ * 72), at most this many threads per poll (default 10), so comment collection is bounded per poll.
+ */
+const commentRevisits = {
+  commentWindowHours: z.number().int().min(1).max(168).optional(),
+  maxThreadRevisitsPerPoll: z.number().int().min(1).max(50).optional(),
+};
+
 export const RedditConfigSchema = z
   .strictObject({
     source: z.literal('reddit'),
@@ -28,6 +37,7 @@ export const RedditConfigSchema = z
     includeComments: z.boolean().default(false),
     maxCommentsPerPost: z.number().int().min(1).max(100).default(20),
     backfillHours: backfillHours(720),
+    ...commentRevisits,
   })
   .refine((c) => (c.mode === 'search' ? Boolean(c.query) : Boolean(c.subreddit)), {
     message: 'search needs a query; subreddit mode needs a subreddit',
@@ -58,12 +68,24 @@ export const MetaConfigSchema = z.strictObject({
   pageId: z.string().regex(/^[A-Za-z0-9.]{1,100}$/, 'expected a Page id or username'),
   includeComments: z.boolean().default(true),
   backfillHours: backfillHours(720),
+  ...commentRevisits,
 });
+
+/**
+ * How a sender signs its requests: `promptpulse` (X-PromptPulse-Timestamp/-Signature), `standard` (Standard Webhooks:
+ * webhook-id/-timestamp/-signature, as Svix and others send), `stripe` (Stripe-Signature t=…,v1=…), `hub` (GitHub
+ * and Meta X-Hub-Signature-256), `slack` (X-Slack-Signature v0=…), `shopify` (X-Shopify-Hmac-Sha256).
+ */
+export const WEBHOOK_SCHEMES = ['promptpulse', 'standard', 'stripe', 'hub', 'slack', 'shopify'] as const;
+export const WebhookSchemeSchema = z.enum(WEBHOOK_SCHEMES);
+export type WebhookScheme = z.infer<typeof WebhookSchemeSchema>;
 
 export const WebhookConfigSchema = z.strictObject({
   source: z.literal('webhook'),
   /** Replay window: a request whose timestamp is further than this from now is refused. */
   toleranceSeconds: z.number().int().min(30).max(900).default(300),
+  /** The signing convention the sender speaks (default `promptpulse`); requests in any other are refused. */
+  scheme: WebhookSchemeSchema.optional(),
 });
 
 export const ConnectorConfigSchema = z.discriminatedUnion('source', [

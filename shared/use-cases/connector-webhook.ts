@@ -1,4 +1,4 @@
-import type { SkipCounts, WebhookBody } from '../contracts/connectors.ts';
+import type { SkipCounts, WebhookBody, WebhookScheme } from '../contracts/connectors.ts';
 import { ConflictError, UnauthenticatedError, ValidationError } from '../domain/errors.ts';
 import type { BrandRepository } from '../ports/brand-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
@@ -20,11 +20,14 @@ export interface WebhookDeps {
   clock: Clock;
   events: EventPublisher;
   analyzers: BrandAnalyzers;
-  /** HMAC check of `timestamp + "." + body` against every valid secret, with the replay window. */
+  /**
+   * HMAC check in the convention the request's headers speak, against every valid secret, with the replay window for
+   * the conventions that sign a timestamp. `scheme` = the connector's convention (null: no connector, any).
+   */
   verify: (input: {
     secrets: readonly WebhookSecret[];
-    timestamp: string | undefined;
-    signature: string | undefined;
+    scheme: WebhookScheme | null;
+    header: (name: string) => string | undefined;
     body: string;
     nowSeconds: number;
     toleranceSeconds: number;
@@ -39,8 +42,8 @@ export async function ingestWebhook(
   deps: WebhookDeps,
   input: {
     connectorId: string;
-    timestamp: string | undefined;
-    signature: string | undefined;
+    /** A request header by lower-case name. */
+    header: (name: string) => string | undefined;
     body: string;
     parse: (body: string) => WebhookBody;
   },
@@ -54,15 +57,15 @@ export async function ingestWebhook(
   // given a wrong signature: the status never tells whether a connector id exists.
   const check = deps.verify({
     secrets: found?.secrets ?? [],
-    timestamp: input.timestamp,
-    signature: input.signature,
+    scheme: config?.source === 'webhook' ? (config.scheme ?? 'promptpulse') : null,
+    header: input.header,
     body: input.body,
     nowSeconds: Math.floor(deps.clock.now().getTime() / 1000),
     toleranceSeconds: tolerance,
   });
   if (check === 'malformed') {
     throw new ValidationError(
-      'Send X-PromptPulse-Timestamp (Unix seconds) and X-PromptPulse-Signature (v1=<hex HMAC-SHA256>)',
+      'Sign the request in the connector’s convention: X-PromptPulse-Timestamp and X-PromptPulse-Signature (v1=<hex HMAC-SHA256>), Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), Stripe-Signature, X-Hub-Signature-256, X-Slack-Signature or X-Shopify-Hmac-Sha256',
       { code: 'signature_headers_missing' },
     );
   }

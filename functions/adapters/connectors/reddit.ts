@@ -18,13 +18,21 @@ import {
   failureFor,
   finishText,
   type HttpResponse,
-  headerOf,
   parseJsonBody,
   requestFailure,
   skip,
   toIso,
 } from './common.ts';
-import { redditFailure, redditResetMs } from './platform-errors.ts';
+import { redditFailure } from './platform-errors.ts';
+import { budgetSpent, readRedditThread } from './reddit-comments.ts';
+import {
+  DEFAULT_COMMENT_WINDOW_HOURS,
+  DEFAULT_THREAD_REVISITS_PER_POLL,
+  readThreads,
+  revisitThreads,
+  trackThread,
+  withThreads,
+} from './threads.ts';
 import { advanceWalk, readWalkCursor } from './walk-cursor.ts';
 
 export interface RedditEndpoints {
@@ -98,6 +106,8 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
     const walked = advanceWalk(cursor, { items: posts, nextToken }, {}, walkOptions);
     let retryAfter = budgetSpent(response);
     const comments: NormalizedItem[] = [];
+    const threads = readThreads(request.cursor);
+    const windowHours = config.commentWindowHours ?? DEFAULT_COMMENT_WINDOW_HOURS;
     let processed = entries.length;
     if (config.includeComments && !request.sample) {
       for (const post of walked.items) {
@@ -106,24 +116,16 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
           processed = entries.findIndex((e) => e.item === post);
           break;
         }
-        const result = await this.get(
-          `/comments/${post.externalId.replace(/^t3_/, '')}?${new URLSearchParams({
-            limit: String(config.maxCommentsPerPost),
-            depth: '1',
-            sort: 'new',
-            raw_json: '1',
-          })}`,
-          `comments of ${post.externalId}`,
-          request.signal,
-        );
-        retryAfter = budgetSpent(result);
-        const body = parseJsonBody('Reddit', result.body, `comments of ${post.externalId}`);
-        const commentListing = Array.isArray(body) ? asRecord(asRecord(body[1])?.data) : null;
         const skips: SkipCounts = {};
-        for (const child of Array.isArray(commentListing?.children) ? commentListing.children : []) {
-          const comment = this.normalizeComment(child, post, skips);
-          if (comment) comments.push(comment);
-        }
+        const thread = await readRedditThread(
+          (path, what) => this.get(path, what, request.signal),
+          post,
+          { limit: config.maxCommentsPerPost, since: null, webBaseUrl: this.endpoints.webBaseUrl },
+          skips,
+        );
+        retryAfter = thread.retryAfter;
+        comments.push(...thread.comments);
+        trackThread(threads, post, thread.newest, windowHours, this.now());
         const entry = entries.find((e) => e.item === post);
         if (entry) for (const [reason, n] of Object.entries(skips)) countSkip(entry.skips, reason as SkipReason, n);
       }
@@ -135,10 +137,28 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
     if (processed === entries.length) {
       // Count in-page duplicates too (the walk above ran with a scratch counter).
       const final = advanceWalk(cursor, { items: posts, nextToken }, skipped, walkOptions);
+      if (final.caughtUp && retryAfter === undefined && config.includeComments && !request.sample) {
+        // Caught up with new posts: spend what is left of this poll on threads still gathering comments.
+        const revisits = await revisitThreads(
+          threads,
+          this.now(),
+          config.maxThreadRevisitsPerPoll ?? DEFAULT_THREAD_REVISITS_PER_POLL,
+          skipped,
+          (thread) =>
+            readRedditThread(
+              (path, what) => this.get(path, what, request.signal),
+              { externalId: thread.id, url: thread.url, channel: thread.channel },
+              { limit: config.maxCommentsPerPost, since: thread.newest, webBaseUrl: this.endpoints.webBaseUrl },
+              skipped,
+            ),
+        );
+        comments.push(...revisits.comments);
+        retryAfter = revisits.retryAfter;
+      }
       return {
         items: request.sample ? [...final.items, ...comments].slice(0, SAMPLE_SIZE) : [...final.items, ...comments],
         skipped,
-        nextCursor: final.nextCursor,
+        nextCursor: request.sample ? final.nextCursor : withThreads(final.nextCursor, threads),
         caughtUp: final.caughtUp,
         ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
       };
@@ -161,7 +181,10 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
     return {
       items: [...partial.items, ...comments.filter((c) => kept.has(c.parentExternalId ?? ''))],
       skipped,
-      nextCursor: partial.nextCursor,
+      nextCursor: withThreads(
+        partial.nextCursor,
+        threads.filter((t) => kept.has(t.id) || !posts.some((p) => p.externalId === t.id)),
+      ),
       caughtUp: false,
       retryAfterMs: retryAfter ?? 60_000,
     };
@@ -197,39 +220,6 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
       publishedAt,
       reach: { followers: asCount(data.subreddit_subscribers), impressions: null },
       engagement: { score: asCount(data.score), likes: null, comments: asCount(data.num_comments), shares: null },
-    };
-  }
-
-  private normalizeComment(child: unknown, post: NormalizedItem, skipped: SkipCounts): NormalizedItem | null {
-    const record = asRecord(child);
-    // `more` stubs are "load more" links, not comments.
-    if (record?.kind === 'more') return null;
-    const data = asRecord(record?.data);
-    if (!data || record?.kind !== 't1') return skip(skipped, 'malformed');
-    const id = asString(data.name);
-    if (!id) return skip(skipped, 'missing_id');
-    const body = asString(data.body) ?? '';
-    if (body === '[removed]') return skip(skipped, 'removed');
-    if (body === '[deleted]') return skip(skipped, 'deleted');
-    const publishedAt = toIso(data.created_utc);
-    if (!publishedAt) return skip(skipped, data.created_utc === undefined ? 'missing_date' : 'invalid_date');
-    const text = finishText(decodeText(body));
-    if (!text) return skip(skipped, 'empty_text');
-    const permalink = asString(data.permalink);
-    return {
-      source: 'reddit',
-      externalId: id,
-      kind: 'comment',
-      parentExternalId: post.externalId,
-      url: permalink ? `${this.endpoints.webBaseUrl}${permalink}` : post.url,
-      channel: post.channel,
-      author: asString(data.author),
-      title: null,
-      text,
-      language: null,
-      publishedAt,
-      reach: { followers: null, impressions: null },
-      engagement: { score: asCount(data.score), likes: null, comments: null, shares: null },
     };
   }
 
@@ -289,11 +279,4 @@ export class RedditConnector implements SignalConnector<RedditConfig> {
     this.token = { value, expiresAt: this.now() + (asCount(body?.expires_in) ?? 3600) * 1000 };
     return value;
   }
-}
-
-/** When `X-Ratelimit-Remaining` says the budget is spent: ms until `X-Ratelimit-Reset` (seconds). */
-function budgetSpent(response: HttpResponse): number | undefined {
-  const remaining = Number(headerOf(response, 'x-ratelimit-remaining'));
-  if (!Number.isFinite(remaining) || remaining >= 1) return undefined;
-  return redditResetMs(response) ?? 60_000;
 }

@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signWebhook } from '../../../functions/adapters/connectors/webhook-signature.ts';
 import { createConnectorDeps } from '../../../functions/handlers/connectors/deps.ts';
@@ -397,5 +398,24 @@ describe('signed webhook through the local gateway', { timeout: 120_000 }, () =>
     const res = await post(body, signWebhook(rotated.json.webhookSecret.value, body));
     expect(res.status).toBe(409);
     expect((await api('POST', `/connectors/${id}/resume`)).status).toBe(200);
+  });
+
+  it('a connector set to Standard Webhooks accepts what its reference library signs, and nothing else', async () => {
+    const created = await createConnector('Listening tool', { source: 'webhook', scheme: 'standard' });
+    const library = new Webhook(created.webhookSecret.value);
+    const body = payload(6);
+    const signed = (msgId: string, at: Date) => ({
+      'webhook-id': msgId,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': library.sign(msgId, at, body),
+    });
+    const send = (headers: Record<string, string>) =>
+      call(stack.apiUrl, 'POST', `/ingest/webhooks/${created.id}`, { rawBody: body, headers });
+    const ok = await send(signed('msg_1', new Date()));
+    expect(ok.status, JSON.stringify(ok.json)).toBe(202);
+    expect(ok.json.accepted).toBe(1);
+    // The PromptPulse convention with the same secret is not this connector's: refused like a wrong signature.
+    expect((await send(signWebhook(created.webhookSecret.value, body))).status).toBe(401);
+    expect((await send(signed('msg_2', new Date(Date.now() - 3600_000)))).status).toBe(401);
   });
 });

@@ -35,8 +35,8 @@ describe('webhook signatures', () => {
   const check = (headers: Record<string, string>, body: string, nowSeconds = now) =>
     verifyWebhookSignature({
       secrets,
-      timestamp: headers['x-promptpulse-timestamp'],
-      signature: headers['x-promptpulse-signature'],
+      scheme: 'promptpulse',
+      header: (name) => headers[name],
       body,
       nowSeconds,
       toleranceSeconds: 300,

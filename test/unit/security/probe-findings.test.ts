@@ -110,8 +110,7 @@ describe('webhook route: the answer never tells whether a connector exists', () 
   const outcome = (connectorId: string, headers: Record<string, string | undefined>) =>
     ingestWebhook(deps, {
       connectorId,
-      timestamp: headers['x-promptpulse-timestamp'],
-      signature: headers['x-promptpulse-signature'],
+      header: (name) => headers[name],
       body,
       parse: () => ({ items: [] }) as never,
     }).then(

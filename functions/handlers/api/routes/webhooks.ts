@@ -2,7 +2,6 @@ import { WebhookBodySchema, WebhookResultSchema } from '#shared/contracts/connec
 import { ValidationError } from '#shared/domain/errors.ts';
 import type { RateLimitSetting } from '#shared/ports/rate-limiter.ts';
 import { ingestWebhook } from '#shared/use-cases/connectors.ts';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../../adapters/connectors/webhook-signature.ts';
 import { HttpError } from '../../../middleware/http-errors.ts';
 import { header, rawBody } from '../../../middleware/request.ts';
 import type { RouteDefinition } from '../routes.ts';
@@ -32,7 +31,8 @@ export const WEBHOOK_MAX_BYTES = 256 * 1024;
 /**
  * `POST /ingest/webhooks/{connectorId}`: the one route authenticated by an HMAC signature instead of a JWT (senders
  * are other systems, not signed-in users), so it is in PUBLIC_ROUTES and skips the JWT authorizer. What protects it:
- * the signature over `<timestamp>.<raw body>` with one of the connector's secrets, a replay window on the timestamp,
+ * the signature over the raw body (and timestamp) with one of the connector's secrets, in the connector's convention
+ * (webhook-signature.ts), a replay window on the timestamp where the convention signs one,
  * a size limit checked first, strict body validation, and the tenant taken from the stored connector — never from
  * the request. Every refusal stores nothing.
  */
@@ -45,7 +45,7 @@ export function webhookRoutes(deps: {
       method: 'POST',
       path: '/ingest/webhooks/:connectorId',
       summary:
-        'Receive signed posts for a webhook connector (X-PromptPulse-Timestamp, X-PromptPulse-Signature: v1=HMAC-SHA256 of "<timestamp>.<body>")',
+        'Receive signed posts for a webhook connector, signed in its convention: X-PromptPulse-Timestamp and X-PromptPulse-Signature (v1=HMAC-SHA256 of "<timestamp>.<body>"), Standard Webhooks, Stripe-Signature, X-Hub-Signature-256, X-Slack-Signature or X-Shopify-Hmac-Sha256',
       access: { kind: 'public' },
       docs: { body: WebhookBodySchema, response: WebhookResultSchema },
       handle: async (ctx) => {
@@ -55,8 +55,7 @@ export function webhookRoutes(deps: {
         const body = rawBody(ctx.event, WEBHOOK_MAX_BYTES);
         const result = await ingestWebhook(connectorServicesOf(deps).webhook, {
           connectorId: ctx.params.connectorId ?? '',
-          timestamp: header(ctx.event, TIMESTAMP_HEADER),
-          signature: header(ctx.event, SIGNATURE_HEADER),
+          header: (name) => header(ctx.event, name),
           body,
           parse: (text) => {
             let json: unknown;

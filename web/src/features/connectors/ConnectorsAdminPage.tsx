@@ -4,6 +4,7 @@ import {
   type ConnectorConfig,
   ConnectorInputSchema,
   type ConnectorTestResult,
+  type WebhookScheme,
 } from '../../../../shared/contracts/connectors.ts';
 import type { SIGNAL_SOURCE_VALUES } from '../../../../shared/contracts/signals.ts';
 import { apiFieldErrors, type FieldErrors, fieldErrorsFrom } from '../../api/errors.ts';
@@ -45,6 +46,14 @@ const STATUS_LABEL: Record<Connector['status'], string> = {
   needs_attention: 'Needs attention',
   backing_off: 'Backing off',
 };
+const SCHEME_LABEL: Record<WebhookScheme, string> = {
+  promptpulse: 'PromptPulse (X-PromptPulse-Signature)',
+  standard: 'Standard Webhooks (webhook-signature, Svix)',
+  stripe: 'Stripe-style (Stripe-Signature t=…,v1=…)',
+  hub: 'GitHub / Meta (X-Hub-Signature-256)',
+  slack: 'Slack (X-Slack-Signature)',
+  shopify: 'Shopify (X-Shopify-Hmac-Sha256)',
+};
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const at = (iso: string | null) => (iso ? when.format(new Date(iso)) : '—');
 
@@ -60,6 +69,9 @@ interface Draft {
   includeComments: boolean;
   feedUrl: string;
   pageId: string;
+  scheme: WebhookScheme;
+  /** Settings of the connector this form does not edit (backfill, comment window…), kept as they are. */
+  extra: Record<string, unknown>;
 }
 
 const EMPTY: Draft = {
@@ -73,9 +85,15 @@ const EMPTY: Draft = {
   includeComments: true,
   feedUrl: '',
   pageId: '',
+  scheme: 'promptpulse',
+  extra: {},
 };
 
 function configOf(d: Draft): Record<string, unknown> {
+  return { ...d.extra, ...edited(d) };
+}
+
+function edited(d: Draft): Record<string, unknown> {
   switch (d.source) {
     case 'reddit':
       return {
@@ -92,7 +110,7 @@ function configOf(d: Draft): Record<string, unknown> {
     case 'meta':
       return { source: 'meta', pageId: d.pageId, includeComments: d.includeComments };
     default:
-      return { source: 'webhook' };
+      return { source: 'webhook', scheme: d.scheme };
   }
 }
 
@@ -110,6 +128,12 @@ function draftOf(c: Connector): Draft {
     includeComments: Boolean(config.includeComments ?? true),
     feedUrl: String(config.feedUrl ?? ''),
     pageId: String(config.pageId ?? ''),
+    scheme: (config.scheme as WebhookScheme | undefined) ?? 'promptpulse',
+    extra: Object.fromEntries(
+      Object.entries(config).filter(
+        ([key]) => !['mode', 'query', 'subreddit', 'includeComments', 'feedUrl', 'pageId', 'scheme'].includes(key),
+      ),
+    ),
   };
 }
 
@@ -360,8 +384,10 @@ function SecretNotice({
       <p>Copy it now: it is never shown again. Older secrets stay valid until you rotate again.</p>
       <p className="connector-secret">{secret.value}</p>
       <p>
-        Post to <code>{secret.url}</code> with <code>X-PromptPulse-Timestamp</code> (Unix seconds) and{' '}
-        <code>X-PromptPulse-Signature: v1=&lt;hex HMAC-SHA256 of "timestamp.body"&gt;</code>.
+        Post to <code>{secret.url}</code>, signed in the connector’s convention with this secret: for PromptPulse,{' '}
+        <code>X-PromptPulse-Timestamp</code> (Unix seconds) and{' '}
+        <code>X-PromptPulse-Signature: v1=&lt;hex HMAC-SHA256 of "timestamp.body"&gt;</code>; Standard Webhooks, Stripe,
+        GitHub/Meta, Slack and Shopify senders use it as their signing secret.
       </p>
       <button type="button" className="button button--primary" onClick={onDone}>
         I have stored it
@@ -500,6 +526,17 @@ function ConnectorForm({
               value={draft.pageId}
               onChange={set('pageId')}
               errors={err('config.pageId')}
+            />
+          ) : null}
+          {draft.source === 'webhook' ? (
+            <SelectField<WebhookScheme>
+              label="Signed as"
+              value={draft.scheme}
+              onChange={set('scheme')}
+              options={(Object.keys(SCHEME_LABEL) as WebhookScheme[]).map((s) => ({
+                value: s,
+                label: SCHEME_LABEL[s],
+              }))}
             />
           ) : null}
           {draft.source === 'reddit' || draft.source === 'meta' ? (
