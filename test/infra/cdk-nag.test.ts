@@ -183,7 +183,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(devAcks.get(extra[0] ?? '')).toMatch(/dev/);
   });
 
-  it('the Snowflake feed adds only its secret rotation and delivery-stream encryption notes and its failed-record prefix', () => {
+  it('the Snowflake feed adds only its secret rotation and delivery-stream encryption notes, its failed-record prefix and the schema migration provider', () => {
     const snowflakeApp = buildTestApp({
       stage: 'prod',
       snowflakeAccountUrl: 'https://ab12345.snowflakecomputing.com',
@@ -195,6 +195,9 @@ describe('cdk-nag AwsSolutions', () => {
       [
         'PromptPulse-Stateful/SnowflakeCredentials/Secret AwsSolutions-SMG4',
         'PromptPulse-Stateless/SnowflakeDelivery/DeliveryStream AwsSolutions-KDF1',
+        // The deploy-time schema migration (WarehouseSchema custom resource): the Provider framework's own function.
+        'PromptPulse-Stateless/WarehouseMaterializer/SchemaProvider/framework-onEvent/ServiceRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        'PromptPulse-Stateless/WarehouseMaterializer/SchemaProvider/framework-onEvent/ServiceRole/DefaultPolicy AwsSolutions-IAM5[Resource::<WarehouseMaterializerMaterializeFunction7A995F6C.Arn>:*]',
         'PromptPulse-Stateless/SnowflakeDelivery/Policy AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"PromptPulse-Stateful","Region":{"Ref":"AWS::Region"},"OutputName":"PublishOutputFnGetAttpromptpulselakeBucketAA2DDF35ArnECA2DC47"}}/errors/snowflake/*]',
       ].sort(),
     );
