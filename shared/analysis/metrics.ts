@@ -92,6 +92,39 @@ export const VISIBILITY_WEIGHTS = {
 /** Small-sample damping constant: score x m/(m + DAMPING_M). */
 export const DAMPING_M = 10;
 
+/**
+ * The visibility score from an entity's point estimates over `n` answers: the one formula both the live metrics
+ * (computeMetrics over answers) and the rollup reader (shared/events/rollup-metrics.ts) use, so live figures and
+ * stored ones cannot drift apart. Missing estimates count as 0.
+ */
+export function visibilityScoreOf(
+  estimates: {
+    mentionRate: number | null;
+    shareOfVoice: number | null;
+    averagePosition: number | null;
+    sentiment: number | null;
+    citationConsistency: number | null;
+  },
+  n: number,
+): VisibilityScore {
+  const mr = estimates.mentionRate ?? 0;
+  const components = {
+    mentionRate: mr,
+    shareOfVoice: estimates.shareOfVoice ?? 0,
+    position: estimates.averagePosition ? mr * (1 / estimates.averagePosition) : 0,
+    sentiment: estimates.sentiment !== null ? mr * ((estimates.sentiment + 1) / 2) : 0,
+    citationConsistency: estimates.citationConsistency ?? 0,
+  };
+  const raw =
+    VISIBILITY_WEIGHTS.mentionRate * components.mentionRate +
+    VISIBILITY_WEIGHTS.shareOfVoice * components.shareOfVoice +
+    VISIBILITY_WEIGHTS.position * components.position +
+    VISIBILITY_WEIGHTS.sentiment * components.sentiment +
+    VISIBILITY_WEIGHTS.citationConsistency * components.citationConsistency;
+  const damping = n / (n + DAMPING_M);
+  return { value: Math.round(1000 * raw * damping) / 10, raw, damping, components };
+}
+
 /** Human-readable metric definitions for the UI's help. */
 export const METRIC_DEFINITIONS: Record<string, string> = {
   mentionRate:
@@ -177,21 +210,6 @@ function entityMetrics(
   const averagePosition = meanEstimate(ranks);
   const sentiment = meanEstimate(mentionSentiments);
   const citationConsistency = proportion(citingAnswers, n);
-  const mr = mentionRate.value ?? 0;
-  const components = {
-    mentionRate: mr,
-    shareOfVoice: shareOfVoice?.value ?? 0,
-    position: averagePosition.value ? mr * (1 / averagePosition.value) : 0,
-    sentiment: sentiment.value !== null ? mr * ((sentiment.value + 1) / 2) : 0,
-    citationConsistency: citationConsistency.value ?? 0,
-  };
-  const raw =
-    VISIBILITY_WEIGHTS.mentionRate * components.mentionRate +
-    VISIBILITY_WEIGHTS.shareOfVoice * components.shareOfVoice +
-    VISIBILITY_WEIGHTS.position * components.position +
-    VISIBILITY_WEIGHTS.sentiment * components.sentiment +
-    VISIBILITY_WEIGHTS.citationConsistency * components.citationConsistency;
-  const damping = n / (n + DAMPING_M);
   return {
     entityId,
     mentionRate,
@@ -202,7 +220,16 @@ function entityMetrics(
     citationShare: proportion(ownedCitations, allCitations),
     citationConsistency,
     positionAdjustedWordCount: pawcTotal > 0 ? (pawc.get(entityId) ?? 0) / pawcTotal : null,
-    visibilityScore: { value: Math.round(1000 * raw * damping) / 10, raw, damping, components },
+    visibilityScore: visibilityScoreOf(
+      {
+        mentionRate: mentionRate.value,
+        shareOfVoice: shareOfVoice?.value ?? null,
+        averagePosition: averagePosition.value,
+        sentiment: sentiment.value,
+        citationConsistency: citationConsistency.value,
+      },
+      n,
+    ),
   };
 }
 

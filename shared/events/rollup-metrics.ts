@@ -3,13 +3,7 @@
  * touching answers.
  */
 
-import {
-  DAMPING_M,
-  type EntityMetrics,
-  type MetricOptions,
-  type MetricsReport,
-  VISIBILITY_WEIGHTS,
-} from '../analysis/metrics.ts';
+import { type EntityMetrics, type MetricOptions, type MetricsReport, visibilityScoreOf } from '../analysis/metrics.ts';
 import {
   clusteredMean,
   clusteredProportion,
@@ -198,21 +192,6 @@ export function metricsFromRollups(counters: RollupCounters, options: MetricOpti
       sum: of(p, entityId, 's'),
     }));
     const citationConsistency = est.rate(e('ca'), n, (p) => ({ k: of(p, entityId, 'ca'), n: p.n }));
-    const mr = mentionRate.value ?? 0;
-    const components = {
-      mentionRate: mr,
-      shareOfVoice: shareOfVoice?.value ?? 0,
-      position: averagePosition.value ? mr * (1 / averagePosition.value) : 0,
-      sentiment: sentiment.value !== null ? mr * ((sentiment.value + 1) / 2) : 0,
-      citationConsistency: citationConsistency.value ?? 0,
-    };
-    const raw =
-      VISIBILITY_WEIGHTS.mentionRate * components.mentionRate +
-      VISIBILITY_WEIGHTS.shareOfVoice * components.shareOfVoice +
-      VISIBILITY_WEIGHTS.position * components.position +
-      VISIBILITY_WEIGHTS.sentiment * components.sentiment +
-      VISIBILITY_WEIGHTS.citationConsistency * components.citationConsistency;
-    const damping = n / (n + DAMPING_M);
     return {
       entityId,
       mentionRate,
@@ -226,7 +205,16 @@ export function metricsFromRollups(counters: RollupCounters, options: MetricOpti
       citationShare: est.rate(e('oc'), get('cit'), (p) => ({ k: of(p, entityId, 'oc'), n: p.cit })),
       citationConsistency,
       positionAdjustedWordCount: pawcTotal > 0 ? e('pw') / pawcTotal : null,
-      visibilityScore: { value: Math.round(1000 * raw * damping) / 10, raw, damping, components },
+      visibilityScore: visibilityScoreOf(
+        {
+          mentionRate: mentionRate.value,
+          shareOfVoice: shareOfVoice?.value ?? null,
+          averagePosition: averagePosition.value,
+          sentiment: sentiment.value,
+          citationConsistency: citationConsistency.value,
+        },
+        n,
+      ),
     };
   };
   return {
