@@ -1,9 +1,10 @@
 import { actionGroupRoutes } from './groups/actions.ts';
 import { connectorGroupRoutes } from './groups/connectors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { ok } from './route-toolkit.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { drilldownRoutes } from './routes/drilldown.ts';
-import { type ApiDeps, coreRoutes, ok, type RouteDefinition } from './routes.ts';
+import { type ApiDeps, coreRoutes, type RouteDefinition } from './routes.ts';
 
 /**
  * The whole API: the core routes and the analytics, Action Hub and connector groups, plus the OpenAPI document of

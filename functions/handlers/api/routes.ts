@@ -51,10 +51,11 @@ import * as settings from '#shared/use-cases/settings.ts';
 import type { WorkspaceDeps } from '#shared/use-cases/workspaces.ts';
 import { createWorkspace, describeCaller, getCurrentWorkspace } from '#shared/use-cases/workspaces.ts';
 import { promptsFromCsv, promptsToCsv } from '../../adapters/csv/prompt-csv.ts';
-import { etag, expectedVersion } from '../../middleware/preconditions.ts';
+import { expectedVersion } from '../../middleware/preconditions.ts';
 import { parseJsonBody, parseQuery, textBody } from '../../middleware/request.ts';
 import type { OpsStatusSource } from '../../observability/ops-status.ts';
 import type { ActionHubServices } from '../actions/deps.ts';
+import { brandIdOf, created, noContent, ok, principalOf, tenantOf } from './route-toolkit.ts';
 import { parseFilterQuery } from './routes/analytics-query.ts';
 import type { ConnectorServices } from './routes/connectors.ts';
 import { modelCatalogueRoutes } from './routes/model-catalogue.ts';
@@ -146,37 +147,12 @@ const EDITORS: readonly Role[] = ['owner', 'admin', 'analyst'];
 /** CSV imports may be larger than JSON bodies (a full prompt set). */
 const CSV_MAX_BYTES = 1024 * 1024;
 
-export function tenantOf(ctx: RouteContext): TenantPrincipal {
-  if (!ctx.tenant) throw new Error('tenant route invoked without a tenant principal');
-  return ctx.tenant;
-}
-
-function principalOf(ctx: RouteContext): Principal {
-  if (!ctx.principal) throw new Error('authenticated route invoked without a principal');
-  return ctx.principal;
-}
-
-const brandIdSchema = idSchema('brd');
 /** A malformed id is simply not found: no hint about what ids look like elsewhere. */
-export function brandIdOf(ctx: RouteContext): string {
-  const parsed = brandIdSchema.safeParse(ctx.params.brandId);
-  if (!parsed.success) throw new NotFoundError('Brand not found', { code: 'brand_not_found' });
-  return parsed.data;
-}
-
 function userIdOf(ctx: RouteContext): string {
   const id = ctx.params.userId ?? '';
   if (!/^[\w-]{1,128}$/.test(id)) throw new NotFoundError('Member not found', { code: 'member_not_found' });
   return id;
 }
-
-export const ok = (body: unknown, version?: number): RouteResult => ({
-  status: 200,
-  body,
-  ...(version !== undefined ? { headers: { etag: etag(version) } } : {}),
-});
-const created = (body: unknown, version?: number): RouteResult => ({ ...ok(body, version), status: 201 });
-const noContent: RouteResult = { status: 204, body: null };
 
 const runIdSchema = z.string().regex(/^run_[0-9a-hjkmnp-tv-z]{26}$/);
 const answerIdSchema = z.string().regex(/^run_[0-9a-hjkmnp-tv-z]{26}\.[\w.-]{1,300}$/);

@@ -9,18 +9,18 @@ import {
   actionIdSchema,
   GenerateActionsResultSchema,
 } from '#shared/contracts/actions.ts';
-import { idSchema, pageOf } from '#shared/contracts/common.ts';
+import { pageOf } from '#shared/contracts/common.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
-import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import type { Role } from '#shared/domain/roles.ts';
 import { ROLES } from '#shared/domain/roles.ts';
 import * as actions from '#shared/use-cases/actions.ts';
 import { getBrandOrThrow } from '#shared/use-cases/brands.ts';
 import { HttpError } from '../../../middleware/http-errors.ts';
-import { etag, expectedVersion } from '../../../middleware/preconditions.ts';
+import { expectedVersion } from '../../../middleware/preconditions.ts';
 import { parseJsonBody, parseQuery } from '../../../middleware/request.ts';
 import type { ActionHubServices } from '../../actions/deps.ts';
-import type { ApiDeps, RouteContext, RouteDefinition, RouteResult } from '../routes.ts';
+import { brandIdOf, ok, tenantOf } from '../route-toolkit.ts';
+import type { ApiDeps, RouteContext, RouteDefinition } from '../routes.ts';
 
 /**
  * Roles in the Action Hub (docs/actions.md): everyone reads; analysts, admins and owners work actions (status,
@@ -29,22 +29,11 @@ import type { ApiDeps, RouteContext, RouteDefinition, RouteResult } from '../rou
 export const ACTION_READERS: readonly Role[] = ROLES;
 export const ACTION_WORKERS: readonly Role[] = ['owner', 'admin', 'analyst'];
 
-export function tenantOf(ctx: RouteContext): TenantPrincipal {
-  if (!ctx.tenant) throw new Error('tenant route invoked without a tenant principal');
-  return ctx.tenant;
-}
-
 /** The Action Hub's services, or a 503 when this deployment was built without them. */
 export function hubOf(deps: Pick<ApiDeps, 'actionHub'>): ActionHubServices {
   if (!deps.actionHub) throw new HttpError(503, 'action_hub_unavailable', 'The Action Hub is not configured here');
   return deps.actionHub;
 }
-
-const ok = (body: unknown, version?: number): RouteResult => ({
-  status: 200,
-  body,
-  ...(version !== undefined ? { headers: { etag: etag(version) } } : {}),
-});
 
 function actionIdOf(ctx: RouteContext): string {
   const parsed = actionIdSchema.safeParse(ctx.params.actionId);
@@ -52,7 +41,6 @@ function actionIdOf(ctx: RouteContext): string {
   return parsed.data;
 }
 
-const brandIdSchema = idSchema('brd');
 const seriesQuery = z.strictObject({ days: z.coerce.number().int().min(7).max(365).default(60) });
 
 /** What the Action Hub routes use: the API's stores without the warehouse, the workflow starter or the directory. */
@@ -126,9 +114,7 @@ export function actionRoutes(deps: ActionRouteDeps): RouteDefinition[] {
       docs: { response: GenerateActionsResultSchema },
       handle: async (ctx) => {
         const tenant = tenantOf(ctx);
-        const parsed = brandIdSchema.safeParse(ctx.params.brandId);
-        if (!parsed.success) throw new NotFoundError('Brand not found', { code: 'brand_not_found' });
-        const brand = await getBrandOrThrow(deps, tenant, parsed.data);
+        const brand = await getBrandOrThrow(deps, tenant, brandIdOf(ctx));
         return ok(await actions.runActionEngine(hubDeps(), tenant.tenantId, brand.id));
       },
     },

@@ -11,7 +11,8 @@ import * as brands from '#shared/use-cases/brands.ts';
 import { rowsToCsv } from '../../../adapters/warehouse/csv.ts';
 import { decodeWarehouseCursor, encodeWarehouseCursor } from '../../../adapters/warehouse/cursor.ts';
 import { pageKeyOf } from '../../../adapters/warehouse/page-keys.ts';
-import { brandIdOf, ok, type RouteDefinition, tenantOf } from '../routes.ts';
+import { brandIdOf, ok, tenantOf } from '../route-toolkit.ts';
+import type { RouteDefinition } from '../routes.ts';
 import { parseFilterQuery } from './analytics-query.ts';
 
 const ALL = ROLES;

@@ -10,13 +10,13 @@ import {
   RotateSecretRequestSchema,
 } from '#shared/contracts/connectors.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
-import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { ROLES, type Role } from '#shared/domain/roles.ts';
 import type { RateLimitSetting } from '#shared/ports/rate-limiter.ts';
 import * as connectors from '#shared/use-cases/connectors.ts';
 import { HttpError } from '../../../middleware/http-errors.ts';
 import { etag, expectedVersion } from '../../../middleware/preconditions.ts';
 import { parseJsonBody, parseQuery } from '../../../middleware/request.ts';
+import { tenantOf } from '../route-toolkit.ts';
 import type { RouteContext, RouteDefinition, RouteResult } from '../routes.ts';
 
 /** The connector use cases' ports (functions/handlers/connectors/deps.ts); the routes answer 503 without them. */
@@ -40,11 +40,6 @@ export function connectorServicesOf(deps: { connectors?: ConnectorServices }): C
 /** Everyone in the workspace sees connectors and their health; only owners and admins change them. */
 const READERS: readonly Role[] = ROLES;
 const MANAGERS: readonly Role[] = ['owner', 'admin'];
-
-function tenantOf(ctx: RouteContext): TenantPrincipal {
-  if (!ctx.tenant) throw new Error('tenant route invoked without a tenant principal');
-  return ctx.tenant;
-}
 
 /** A malformed id is simply not found. */
 function connectorIdOf(ctx: RouteContext): string {

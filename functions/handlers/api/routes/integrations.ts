@@ -11,20 +11,15 @@ import {
 import { NotFoundError } from '#shared/domain/errors.ts';
 import type { Role } from '#shared/domain/roles.ts';
 import * as integrations from '#shared/use-cases/integrations.ts';
-import { etag, expectedVersion } from '../../../middleware/preconditions.ts';
+import { expectedVersion } from '../../../middleware/preconditions.ts';
 import { parseJsonBody, parseQuery } from '../../../middleware/request.ts';
-import type { RouteContext, RouteDefinition, RouteResult } from '../routes.ts';
+import { ok, tenantOf } from '../route-toolkit.ts';
+import type { RouteContext, RouteDefinition } from '../routes.ts';
 import type { ActionRouteDeps } from './actions.ts';
-import { hubOf, tenantOf } from './actions.ts';
+import { hubOf } from './actions.ts';
 
 /** Integrations carry secrets and send data out of PromptPulse: workspace owners and admins only. */
 const INTEGRATION_ADMINS: readonly Role[] = ['owner', 'admin'];
-
-const ok = (body: unknown, version?: number): RouteResult => ({
-  status: 200,
-  body,
-  ...(version !== undefined ? { headers: { etag: etag(version) } } : {}),
-});
 
 function integrationIdOf(ctx: RouteContext): string {
   const parsed = integrationIdSchema.safeParse(ctx.params.integrationId);

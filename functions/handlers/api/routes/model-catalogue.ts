@@ -13,7 +13,8 @@ import {
   migrateModel,
 } from '#shared/use-cases/model-catalogue.ts';
 import { parseJsonBody } from '../../../middleware/request.ts';
-import { ok, type RouteDefinition, tenantOf } from '../routes.ts';
+import { ok, tenantOf } from '../route-toolkit.ts';
+import type { RouteDefinition } from '../routes.ts';
 
 const MANAGERS: readonly Role[] = ['owner', 'admin'];
 

@@ -6,7 +6,8 @@ import type { ReanalysisDeps } from '#shared/use-cases/reanalysis.ts';
 import { listReanalysisJobs, requestReanalysis } from '#shared/use-cases/reanalysis.ts';
 import { HttpError } from '../../../middleware/http-errors.ts';
 import { parseQuery } from '../../../middleware/request.ts';
-import { type ApiDeps, brandIdOf, ok, type RouteDefinition, tenantOf } from '../routes.ts';
+import { brandIdOf, ok, tenantOf } from '../route-toolkit.ts';
+import type { ApiDeps, RouteDefinition } from '../routes.ts';
 
 /** What the re-analysis routes need (functions/handlers/api/reanalysis-services.ts); they answer 503 without it. */
 export type ReanalysisRouteDeps = Pick<ReanalysisDeps, 'jobs' | 'ledger' | 'brands' | 'ids' | 'clock' | 'starter'>;

@@ -5,7 +5,8 @@ import { getRetentionSettings, saveRetentionSettings } from '#shared/use-cases/r
 import { HttpError } from '../../../middleware/http-errors.ts';
 import { expectedVersion } from '../../../middleware/preconditions.ts';
 import { parseJsonBody } from '../../../middleware/request.ts';
-import { ok, type RouteDefinition, tenantOf } from '../routes.ts';
+import { ok, tenantOf } from '../route-toolkit.ts';
+import type { RouteDefinition } from '../routes.ts';
 
 export interface RetentionRouteDeps {
   /** The settings store (functions/handlers/api/wiring.ts); the routes answer 503 without it. */

@@ -12,11 +12,11 @@ import {
   TopPostsResponseSchema,
 } from '#shared/contracts/signals.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
-import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import type { Role } from '#shared/domain/roles.ts';
 import type { SignalAlertStore, SignalStore } from '#shared/ports/signals.ts';
 import * as brands from '#shared/use-cases/brands.ts';
 import * as signals from '#shared/use-cases/signals.ts';
+import { brandIdOf, ok, tenantOf } from '../route-toolkit.ts';
 import type { RouteContext, RouteDefinition } from '../routes.ts';
 
 export interface SignalRouteDeps extends brands.BrandDeps {
@@ -27,11 +27,6 @@ export interface SignalRouteDeps extends brands.BrandDeps {
 const ALL: readonly Role[] = ['owner', 'admin', 'analyst', 'viewer'];
 /** Acknowledging changes shared state: everyone but viewers. */
 const RESPONDERS: readonly Role[] = ['owner', 'admin', 'analyst'];
-
-function tenantOf(ctx: RouteContext): TenantPrincipal {
-  if (!ctx.tenant) throw new Error('tenant route invoked without a tenant principal');
-  return ctx.tenant;
-}
 
 /**
  * Parses the query; a bad one is a 400 whose message names the offending parameters (and `details` says why),
@@ -53,16 +48,6 @@ function query<T extends z.ZodType>(ctx: RouteContext, schema: T): z.infer<T> {
       message: issue.message,
     })),
   });
-}
-
-const ok = (body: unknown) => ({ status: 200, body });
-
-/** A malformed brand id is simply not found, as elsewhere in the API. */
-function brandIdOf(ctx: RouteContext): string {
-  const brandId = ctx.params.brandId ?? '';
-  if (!/^brd_[0-9a-hjkmnp-tv-z]{26}$/.test(brandId))
-    throw new NotFoundError('Brand not found', { code: 'brand_not_found' });
-  return brandId;
 }
 
 /** The Signals API (docs/signals.md): feed, daily series, swing alerts. Spread into the route table. */

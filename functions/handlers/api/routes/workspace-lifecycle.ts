@@ -16,7 +16,8 @@ import {
 } from '#shared/use-cases/workspace-lifecycle.ts';
 import { HttpError } from '../../../middleware/http-errors.ts';
 import { parseJsonBody } from '../../../middleware/request.ts';
-import { ok, type RouteDefinition, tenantOf } from '../routes.ts';
+import { ok, tenantOf } from '../route-toolkit.ts';
+import type { RouteDefinition } from '../routes.ts';
 
 /** The export's adapters (functions/adapters/aws/s3-workspace-export.ts). */
 export interface WorkspaceExportServices {
