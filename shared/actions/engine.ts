@@ -5,15 +5,18 @@
  *
  * How a finding becomes a candidate:
  * 1. Each test family states hypotheses with one-sided p-values from tests that respect how the data were sampled:
- *    days are the clusters (every answer of a day is nested in its day, so within-prompt and within-day correlation
- *    stay inside a cluster), variances are cluster-robust, comparisons within the same answers are paired
- *    (content gaps), and source opportunities count distinct prompts, not answers.
+ *    provider-days are the clusters of mention rates and days those of sentiment (a prompt's samples share their
+ *    provider-day, so within-prompt and within-day correlation stay inside a cluster), variances are cluster-robust,
+ *    comparisons within the same answers are paired (content gaps), and source opportunities count distinct
+ *    prompts, not answers.
  * 2. Benjamini–Hochberg at `falseDiscoveryRate` over every hypothesis of the brand's evaluation (all families, all
  *    scopes, all competitors, including those too small to act on): ~60 daily tests no longer add up to a daily
  *    false alarm. Discrete tests that could not pass on their sample (few discordant prompts) are left out of the
  *    count (Tarone's K, Gilbert's modified BH), so they do not dilute the others.
  * 3. Persistence: a finding must also be a discovery on the windows ending each of the `persistDays − 1` days
  *    before (recomputed from the same rollup cells, so the engine stays stateless).
+ * 4. Near-duplicates fold: a finding held in a narrower scope of the same family and subject as another is merged
+ *    into the broadest one ({@link foldNested}).
  * A scope with too little data produces no hypothesis, only an `insufficientData` note. Facts that are not
  * estimates (owned pages never cited, prompts that never name a brand) and swings the signal detector already
  * judged are raised directly.
