@@ -5,21 +5,25 @@
  *
  * How a finding becomes a candidate:
  * 1. Each test family states hypotheses with one-sided p-values from tests that respect how the data were sampled:
- *    days are the clusters (every answer of a day is nested in its day, so within-prompt and within-day correlation
- *    stay inside a cluster), variances are cluster-robust, comparisons within the same answers are paired
- *    (content gaps), and source opportunities count distinct prompts, not answers.
+ *    provider-days are the clusters of mention rates and days those of sentiment (a prompt's samples share their
+ *    provider-day, so within-prompt and within-day correlation stay inside a cluster), variances are cluster-robust,
+ *    comparisons within the same answers are paired (content gaps), and source opportunities count distinct
+ *    prompts, not answers.
  * 2. Benjamini–Hochberg at `falseDiscoveryRate` over every hypothesis of the brand's evaluation (all families, all
  *    scopes, all competitors, including those too small to act on): ~60 daily tests no longer add up to a daily
- *    false alarm.
+ *    false alarm. Discrete tests that could not pass on their sample (few discordant prompts) are left out of the
+ *    count (Tarone's K, Gilbert's modified BH), so they do not dilute the others.
  * 3. Persistence: a finding must also be a discovery on the windows ending each of the `persistDays − 1` days
  *    before (recomputed from the same rollup cells, so the engine stays stateless).
+ * 4. Near-duplicates fold: a finding held in a narrower scope of the same family and subject as another is merged
+ *    into the broadest one ({@link foldNested}).
  * A scope with too little data produces no hypothesis, only an `insufficientData` note. Facts that are not
  * estimates (owned pages never cited, prompts that never name a brand) and swings the signal detector already
  * judged are raised directly.
  */
 
 import type { ActionType, Evidence, TargetMetric } from '../contracts/actions.ts';
-import { benjaminiHochberg } from '../statistics/clustered.ts';
+import { taroneBenjaminiHochberg } from '../statistics/clustered.ts';
 import { competitorGapFindings } from './competitor-gap.ts';
 import { contentGapFindings } from './content-gap.ts';
 import { EngineContext, type Evaluation, evaluationAt } from './context.ts';
@@ -93,6 +97,12 @@ export interface Finding {
   group: string;
   /** One-sided p-value. */
   p: number;
+  /**
+   * The smallest p-value the test could give on this sample (discrete tests: an exact McNemar on n discordant
+   * prompts cannot go below 0.5^n); 0 or absent for continuous tests. Hypotheses that could never pass do not
+   * count against the others ({@link taroneBenjaminiHochberg}).
+   */
+  minP?: number;
   /** False when the effect is significant-or-not but too small to act on: it still counts in the family size. */
   actionable: boolean;
   /** Orders a group's discoveries: the largest effect leads the action. */
@@ -119,8 +129,9 @@ const FAMILIES: readonly Family[] = [
 /** The discoveries of one evaluation after false discovery control. */
 export function discoveries(ctx: EngineContext, ev: Evaluation, note: (line: string) => void): Finding[] {
   const findings = FAMILIES.flatMap((family) => family(ctx, ev, note));
-  const rejected = benjaminiHochberg(
+  const rejected = taroneBenjaminiHochberg(
     findings.map((f) => f.p),
+    findings.map((f) => f.minP ?? 0),
     ctx.config.falseDiscoveryRate,
   );
   return findings.filter((f, i) => rejected[i] && f.actionable);

@@ -54,6 +54,7 @@ export const sourceOpportunityFindings: Family = (ctx, ev, note) => {
         id: `source_opportunity|${domain}|${competitorId}`,
         group: `source_opportunity|${domain}`,
         p: test.oneSided,
+        minP: 0.5 ** (b + c),
         actionable: b > c,
         effect: b - c,
         make: (discoveries) => {

@@ -145,8 +145,8 @@ export function cusum(z: readonly (number | null)[], k: number): { upper: number
 
 /**
  * Sustained moves: standardized residuals of the last `cusum.days` days (the judged day last) against the window
- * before them, accumulated by a one-sided CUSUM; a finding on the first day a path crosses `h`, when the move over
- * the run is also large enough to matter (half the day test's relative threshold, its absolute one over the run,
+ * before them, accumulated by a one-sided CUSUM; a finding on the first day the path is at or above `h` AND the move
+ * over the run is also large enough to matter (half the day test's relative threshold, its absolute one over the run,
  * and its volume floor per day: a handful of posts a day that doubles is not a swing). Days the day test already flags are left to it (one alert per metric and day).
  */
 export function judgeSustained(
@@ -160,11 +160,21 @@ export function judgeSustained(
   const { k, h } = o.cusum;
   const findings: SwingFinding[] = [];
   const collection = { observed: point.collected, baseline: w.collectedMedian };
-  const crossing = (path: number[]) => (path.at(-1) as number) >= h && (path.at(-2) ?? 0) < h;
   const runStart = (path: number[]) => {
     let i = path.length - 1;
     while (i > 0 && (path[i - 1] as number) > 0) i--;
     return i;
+  };
+  /**
+   * The judged (last) day alerts when the path is at or above h, the run up to it passes `passes`, and no earlier
+   * day of the same run did both (it alerted then): a run that is not yet convincing when the path first crosses h
+   * gets another chance on the following days, and one move gives one alert.
+   */
+  const firstPass = (path: number[], passes: (end: number) => boolean) => {
+    const last = path.length - 1;
+    if ((path[last] as number) < h) return false;
+    for (let j = runStart(path); j < last; j++) if ((path[j] as number) >= h && passes(j)) return false;
+    return passes(last);
   };
 
   if (!flagged.has('volume')) {
@@ -178,24 +188,27 @@ export function judgeSustained(
       [paths.upper, 'up'],
       [paths.lower, 'down'],
     ] as const) {
-      if (!crossing(path)) continue;
-      const run = span.slice(runStart(path)).filter((p) => p.collected > 0);
-      const observed = run.reduce((a, p) => a + p.volume, 0);
-      const mean = run.reduce((a, p) => a + expectedVolume(p.day, w, o).mean, 0);
-      const delta = observed - mean;
-      // The run as a whole, against the variance of its total: each day's (negative-binomial) variance plus the
-      // uncertainty of the window's rate, which every day of the run shares (it does not average out over the run).
-      const dayVariance = run.reduce((a, p) => a + expectedVolume(p.day, w, o).sd ** 2, 0);
-      const rateVariance =
-        (mean * mean * (1 / Math.max(w.volumeRate, 0.5) + Math.max(w.dispersion, o.volume.minDispersion))) / w.days;
-      if (
-        runTail(observed, mean, dayVariance + rateVariance, direction) > normalUpperTail(o.cusum.minRunZ) ||
-        Math.max(observed, mean) / run.length < o.volume.minVolume ||
-        Math.abs(delta) < o.volume.minAbsoluteChange ||
-        Math.abs(delta / mean) < o.volume.minRelativeChange / 2
-      ) {
-        continue;
-      }
+      const start = runStart(path);
+      const volumeRun = (end: number) => {
+        const run = span.slice(start, end + 1).filter((p) => p.collected > 0);
+        const observed = run.reduce((a, p) => a + p.volume, 0);
+        const mean = run.reduce((a, p) => a + expectedVolume(p.day, w, o).mean, 0);
+        const delta = observed - mean;
+        // The run as a whole, against the variance of its total: each day's (negative-binomial) variance plus the
+        // uncertainty of the window's rate, which every day of the run shares (it does not average out over the run).
+        const dayVariance = run.reduce((a, p) => a + expectedVolume(p.day, w, o).sd ** 2, 0);
+        const rateVariance =
+          (mean * mean * (1 / Math.max(w.volumeRate, 0.5) + Math.max(w.dispersion, o.volume.minDispersion))) / w.days;
+        const ok =
+          run.length > 0 &&
+          runTail(observed, mean, dayVariance + rateVariance, direction) <= normalUpperTail(o.cusum.minRunZ) &&
+          Math.max(observed, mean) / run.length >= o.volume.minVolume &&
+          Math.abs(delta) >= o.volume.minAbsoluteChange &&
+          Math.abs(delta / mean) >= o.volume.minRelativeChange / 2;
+        return { run, observed, mean, delta, ok };
+      };
+      if (!firstPass(path, (end) => volumeRun(end).ok)) continue;
+      const { run, observed, mean, delta } = volumeRun(path.length - 1);
       findings.push({
         day: point.day,
         kind: 'sustained',
@@ -231,22 +244,23 @@ export function judgeSustained(
       [paths.upper, 'up'],
       [paths.lower, 'down'],
     ] as const) {
-      if (!crossing(path)) continue;
-      const run = span.slice(runStart(path)).filter((p) => p.collected > 0 && p.sentimentN >= minDayN);
-      const n = run.reduce((a, p) => a + p.sentimentN, 0);
-      const runMean = n > 0 ? run.reduce((a, p) => a + p.sentimentSum, 0) / n : baseMean;
-      const runDays = run.length;
-      const runVariance =
-        Math.max(w.sentimentWithinVar, MIN_SENTIMENT_SD ** 2) / Math.max(1, n) +
-        w.sentimentBetweenVar / Math.max(1, runDays) +
-        sentimentVariance(Number.POSITIVE_INFINITY, w);
-      if (
-        n < s.minN ||
-        Math.abs(runMean - baseMean) < s.minAbsoluteChange / 2 ||
-        Math.abs(runMean - baseMean) / Math.sqrt(runVariance) < o.cusum.minRunZ
-      ) {
-        continue;
-      }
+      const start = runStart(path);
+      const sentimentRun = (end: number) => {
+        const run = span.slice(start, end + 1).filter((p) => p.collected > 0 && p.sentimentN >= minDayN);
+        const n = run.reduce((a, p) => a + p.sentimentN, 0);
+        const runMean = n > 0 ? run.reduce((a, p) => a + p.sentimentSum, 0) / n : baseMean;
+        const runVariance =
+          Math.max(w.sentimentWithinVar, MIN_SENTIMENT_SD ** 2) / Math.max(1, n) +
+          w.sentimentBetweenVar / Math.max(1, run.length) +
+          sentimentVariance(Number.POSITIVE_INFINITY, w);
+        const ok =
+          n >= s.minN &&
+          Math.abs(runMean - baseMean) >= s.minAbsoluteChange / 2 &&
+          Math.abs(runMean - baseMean) / Math.sqrt(runVariance) >= o.cusum.minRunZ;
+        return { run, n, runMean, ok };
+      };
+      if (!firstPass(path, (end) => sentimentRun(end).ok)) continue;
+      const { run, n, runMean } = sentimentRun(path.length - 1);
       findings.push({
         day: point.day,
         kind: 'sustained',

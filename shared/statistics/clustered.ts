@@ -189,3 +189,32 @@ export function benjaminiHochberg(pValues: readonly number[], q: number): boolea
   for (let rank = 0; rank <= cutoff; rank++) out[(order[rank] as { i: number }).i] = true;
   return out;
 }
+
+/**
+ * Benjamini–Hochberg for a mix of continuous and discrete tests (Gilbert 2005, after Tarone 1990): a discrete test
+ * (an exact McNemar on few discordant pairs) has a smallest p-value it can reach, and one that could never pass
+ * should not dilute the others. K is the smallest number with #{i : min p_i ≤ q/K} ≤ K; the hypotheses whose
+ * smallest attainable p is ≤ q/K go through BH at q with m = K, the rest are not rejected. `minPValues[i]` is 0
+ * for a continuous test. With every minimum 0 this is plain BH.
+ */
+export function taroneBenjaminiHochberg(
+  pValues: readonly number[],
+  minPValues: readonly number[],
+  q: number,
+): boolean[] {
+  const m = pValues.length;
+  let k = 1;
+  while (k < m && minPValues.filter((p) => p <= q / k).length > k) k++;
+  const eligible = pValues.map((_, i) => (minPValues[i] ?? 0) <= q / k);
+  const order = pValues
+    .map((p, i) => ({ p, i }))
+    .filter((x) => eligible[x.i])
+    .sort((a, b) => a.p - b.p);
+  let cutoff = -1;
+  order.forEach((x, rank) => {
+    if (x.p <= ((rank + 1) * q) / k) cutoff = rank;
+  });
+  const out = new Array<boolean>(m).fill(false);
+  for (let rank = 0; rank <= cutoff; rank++) out[(order[rank] as { i: number }).i] = true;
+  return out;
+}

@@ -253,4 +253,17 @@ describe('severity: critical only for extreme day swings (worked by hand)', () =
     const [first] = found.filter((f) => f.kind === 'sustained' && f.metric === 'sentiment');
     expect(first).toMatchObject({ day: day(30), direction: 'down', severity: 'warning' });
   });
+
+  it('a run not yet convincing when the CUSUM first crosses h alerts on the first later day it is, once', () => {
+    // Falls of 0.08 ×4, 0.10, 0.19, 0.19 (none a day alert: all < 0.2): residuals −1.85 ×4, −2.32, −4.40 ×2. The
+    // path (k = 0.5) is 1.35, 2.71, 4.06, 5.41, 7.23: it first crosses h = 7 on the 5th day, when the run's mean is
+    // off by only 0.084 (< 0.1, half the day threshold). On the 6th day the run is off by 0.61/6 = 0.1017 at
+    // z = 0.1017/√(0.09/300 + 0.09/1,400) ≈ 5.3: the alert, the only one of the move (the 7th day sees that the
+    // 6th passed). Judged only on the first crossing, this move would never alert.
+    const found = judged(series([0.12, 0.12, 0.12, 0.12, 0.1, 0.01, 0.01]));
+    expect(found.map((f) => `${f.day} ${f.kind} ${f.metric} ${f.direction}`)).toEqual([
+      `${day(33)} sustained sentiment down`,
+    ]);
+    expect(found[0]?.change.absolute).toBeCloseTo(-0.61 / 6, 3);
+  });
 });

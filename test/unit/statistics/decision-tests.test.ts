@@ -11,6 +11,7 @@ import {
   mcnemarChiSquare,
   mcnemarExact,
   pairedDifferenceTest,
+  taroneBenjaminiHochberg,
   welchDf,
 } from '#shared/statistics/clustered.ts';
 import { binomialUpper, negativeBinomialTail, t95, tCdf, tQuantile } from '#shared/statistics/distributions.ts';
@@ -139,6 +140,22 @@ describe('false discovery control', () => {
     expect(benjaminiHochberg([0.043, 0.04, 0.042, 0.041], 0.05)).toEqual([true, true, true, true]);
     expect(benjaminiHochberg([0.02, 0.03, 0.04, 0.06], 0.05)).toEqual([false, false, false, false]);
     expect(benjaminiHochberg([], 0.05)).toEqual([]);
+  });
+
+  it('Tarone–BH: discrete tests that could never pass do not dilute the others', () => {
+    // Two continuous tests (p 0.001, 0.04) and four exact McNemar tests on 4 discordant prompts each (smallest
+    // attainable p 0.5^4 = 0.0625), q = 0.1. Plain BH over m = 6: thresholds 0.0167, 0.0333, …: only 0.001 passes.
+    const p = [0.001, 0.04, 0.5, 0.5, 0.3, 0.6];
+    const minP = [0, 0, 0.0625, 0.0625, 0.0625, 0.0625];
+    expect(benjaminiHochberg(p, 0.1)).toEqual([true, false, false, false, false, false]);
+    // K = 1: 6 tests can reach 0.1 (> 1); K = 2: 2 tests can reach 0.05 (≤ 2). BH over those 2 with m = 2:
+    // thresholds 0.05, 0.1; 0.04 ≤ 0.1 passes too.
+    expect(taroneBenjaminiHochberg(p, minP, 0.1)).toEqual([true, true, false, false, false, false]);
+    // All continuous: plain BH.
+    expect(taroneBenjaminiHochberg(p, [0, 0, 0, 0, 0, 0], 0.1)).toEqual(benjaminiHochberg(p, 0.1));
+    // A discrete test that can reach its threshold still counts: 10 discordant prompts, all one side (p = 2^-10).
+    expect(taroneBenjaminiHochberg([0.5 ** 10, 0.2], [0.5 ** 10, 0], 0.1)).toEqual([true, false]);
+    expect(taroneBenjaminiHochberg([], [], 0.1)).toEqual([]);
   });
 });
 
