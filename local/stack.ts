@@ -395,6 +395,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await (await import('./seed-history.ts')).seedDemoHistory({
           dynamodbEndpoint: dynamodb.endpoint,
           kinesisEndpoint: kinesis.endpoint,
+          s3Endpoint: s3.endpoint,
           tenantId: seeded.tenantId,
           log,
           ...(typeof options.demoHistory === 'object' ? options.demoHistory : {}),
