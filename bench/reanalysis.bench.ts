@@ -41,7 +41,7 @@ const stack = await startLocalStack({
   dataDir: null,
   ports: { gateway: 0, dynamodb: 0, kinesis: 0, s3: 0 },
   schedulerIntervalMs: null,
-  demoHistory: { days: DAYS },
+  demoHistory: { days: DAYS, rescorable: true },
 });
 try {
   const seededS = (Date.now() - seedStarted) / 1000;
