@@ -7,6 +7,9 @@
  * Kinesis publisher sends them to the stream, where the SAME aggregate handler and lake writer as for live runs turn
  * them into daily/weekly rollups and lake files (partitioned by the answer day), which the warehouse reads.
  *
+ * With `s3Endpoint` it also stores each answer's raw provider payload and its first analysis in the re-analysis
+ * ledger, as the fan-out's Ask and Analyze steps do, so a brand change re-scores the demo history too.
+ *
  * What it skips, to stay under a minute: the Step Functions workflow and the provider SDKs over HTTP. It writes one
  * finished run record per day (the daily schedule's run, with its counts, usage and cost) through the production run
  * repository, so the Runs list shows the history; their work items and `run.completed` events are not written.
@@ -21,10 +24,12 @@
 
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../functions/adapters/aws/clients.ts';
+import { DynamoDbAnalysisLedger } from '../functions/adapters/aws/dynamodb-analysis-ledger.ts';
 import { DynamoDbBrandRepository } from '../functions/adapters/aws/dynamodb-brand-repository.ts';
 import { DynamoDbRollupStore } from '../functions/adapters/aws/dynamodb-rollup-store.ts';
 import { DynamoDbRunRepository } from '../functions/adapters/aws/dynamodb-run-repository.ts';
 import { KinesisEventPublisher } from '../functions/adapters/aws/kinesis-event-publisher.ts';
+import { S3RawAnswerStore } from '../functions/adapters/aws/s3-raw-answer-store.ts';
 import { analyzeText, compileEntities } from '../shared/analysis/analyze.ts';
 import type { Answer, Run } from '../shared/contracts/runs.ts';
 import { estimateCost } from '../shared/domain/pricing.ts';
@@ -34,7 +39,10 @@ import { answerAnalyzedEvent } from '../shared/events/builders.ts';
 import { deterministicUlid } from '../shared/events/envelope.ts';
 import { addDays, sumCounters } from '../shared/events/rollups.ts';
 import { RESOURCE_NAMES } from '../shared/infra/resources.ts';
+import { firstAnalysisRecord } from '../shared/use-cases/reanalysis-chunk.ts';
+import { rawAnswerKey } from '../shared/use-cases/runs.ts';
 import { localKinesisClient } from './emulators/kinesis.ts';
+import { localS3Client } from './emulators/s3.ts';
 import { approxTokens, generateAnswer } from './provider-simulator/answers.ts';
 import { DEMO_MARKET, type Market } from './provider-simulator/market.ts';
 import { reportedModelId } from './provider-simulator/models.ts';
@@ -43,6 +51,8 @@ export interface DemoHistoryOptions {
   /** DynamoDB Local and kinesalite endpoints of the running stack. */
   dynamodbEndpoint: string;
   kinesisEndpoint: string;
+  /** s3rver: with it the raw answers and the re-analysis ledger are written too (the history is re-scorable). */
+  s3Endpoint?: string;
   tenantId: string;
   /** Days of history, ending yesterday. @default 90 */
   days?: number;
@@ -225,8 +235,23 @@ export async function seedDemoHistory(options: DemoHistoryOptions): Promise<Demo
     }
     const generatedMs = Date.now() - started;
     // Storing the answers (for the drill-down) and publishing the events are independent: both at once.
+    const rawAnswers = options.s3Endpoint
+      ? new S3RawAnswerStore(localS3Client(options.s3Endpoint), RESOURCE_NAMES.lakeBucket)
+      : null;
+    const ledger = new DynamoDbAnalysisLedger(db, table);
+    const fingerprint = compiled.fingerprint;
     await Promise.all([
-      runInParallel(all, 32, ({ answer }) => runs.putAnswer(tenantId, answer)),
+      runInParallel(all, 32, async ({ answer, event }) => {
+        await runs.putAnswer(tenantId, answer);
+        if (!rawAnswers) return;
+        const rawKey = rawAnswerKey(tenantId, brand.id, answer.runId, answer.itemId);
+        const response = { text: answer.text, citations: answer.citations };
+        await rawAnswers.put(rawKey, { request: { promptText: answer.promptText }, response });
+        await ledger.recordFirst(
+          tenantId,
+          firstAnalysisRecord(event.data, { rawKey, configFingerprint: fingerprint, configuredAt: brand.updatedAt }),
+        );
+      }),
       (async () => {
         for (let i = 0; i < all.length; i += 500) await publisher.publish(all.slice(i, i + 500).map((b) => b.event));
       })(),

@@ -64,8 +64,12 @@ export interface LocalStackOptions {
   accessTokenTtlSeconds?: number;
   /** Buffering of the local Firehose stand-in writing the lake. @default 1 MiB / 3000 ms */
   lakeBuffer?: { maxBytes?: number; intervalMs?: number };
-  /** ~90 days of demo history through the pipeline on first start (local/seed-history.ts). @default false */
-  demoHistory?: boolean | { days?: number };
+  /**
+   * ~90 days of demo history through the pipeline on first start (local/seed-history.ts). `rescorable` also stores
+   * the raw answers and the re-analysis ledger, so a brand change re-scores the history (slower to seed).
+   * @default false
+   */
+  demoHistory?: boolean | { days?: number; rescorable?: boolean };
 }
 
 export interface LocalStack {
@@ -416,9 +420,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await (await import('./seed-history.ts')).seedDemoHistory({
           dynamodbEndpoint: dynamodb.endpoint,
           kinesisEndpoint: kinesis.endpoint,
+          ...(typeof options.demoHistory === 'object' && options.demoHistory.rescorable
+            ? { s3Endpoint: s3.endpoint }
+            : {}),
           tenantId: seeded.tenantId,
           log,
-          ...(typeof options.demoHistory === 'object' ? options.demoHistory : {}),
+          ...(typeof options.demoHistory === 'object' && options.demoHistory.days !== undefined
+            ? { days: options.demoHistory.days }
+            : {}),
         });
     }
 

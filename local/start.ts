@@ -49,7 +49,8 @@ async function main() {
     },
     logLevel: env.PROMPTPULSE_LOG_LEVEL,
     log: (line) => console.log(`  · ${line}`),
-    demoHistory: true,
+    // Re-scorable: changing the demo brand in Admin re-scores its history (docs/analysis.md, "Re-analysis").
+    demoHistory: { rescorable: true },
   });
 
   const pad = (s: string) => s.padEnd(34);

@@ -78,9 +78,18 @@ const emptyOutcome = (): ChunkOutcome => ({
   published: 0,
 });
 
+/** Records of a page re-scored at once (each is an S3 read and a conditional write: I/O, not CPU). */
+export const RECORD_CONCURRENCY = 16;
+
+type RecordResult =
+  | { kind: 'current'; mine: boolean; pending: AnalysisRecord | null }
+  | { kind: 'skipped'; reason: ReanalysisSkipReason; pending: AnalysisRecord | null }
+  | { kind: 'rescored'; next: AnalysisRecord; pending: AnalysisRecord | null };
+
 /**
- * Re-scores one page of records. Returns what it did; the caller records it once per chunk key. Throws only when
- * the ledger or the stream fails (the workflow retries the chunk); a bad raw item is skipped with its reason.
+ * Re-scores one page of records, {@link RECORD_CONCURRENCY} at a time. Returns what it did; the caller records it
+ * once per chunk key. Throws only when the ledger or the stream fails (the workflow retries the chunk); a bad raw
+ * item is skipped with its reason.
  */
 export async function reanalyzeRecords(
   deps: ChunkDeps,
@@ -89,55 +98,31 @@ export async function reanalyzeRecords(
   compiled: CompiledEntities,
   records: readonly AnalysisRecord[],
 ): Promise<ChunkOutcome> {
-  const out = emptyOutcome();
-  const skip = (reason: ReanalysisSkipReason) => {
-    out.skipped[reason] = (out.skipped[reason] ?? 0) + 1;
+  const results: RecordResult[] = new Array(records.length);
+  let nextIndex = 0;
+  const worker = async () => {
+    for (let i = nextIndex++; i < records.length; i = nextIndex++) {
+      results[i] = await reanalyzeRecord(deps, tenantId, job, compiled, records[i] as AnalysisRecord);
+    }
   };
+  await Promise.all(Array.from({ length: Math.min(RECORD_CONCURRENCY, records.length) }, worker));
+
+  const out = emptyOutcome();
   const toPublish: { record: AnalysisRecord; event: AnswerReanalyzedEvent }[] = [];
-  for (const stored of records) {
+  for (const result of results) {
     out.done++;
-    let record = stored;
-    if (record.pendingCorrection) toPublish.push({ record, event: record.pendingCorrection });
-    if (record.analyzerVersion === ANALYZER_VERSION && record.configFingerprint === compiled.fingerprint) {
-      if (record.jobId === job.jobId) out.rescored++;
+    // A correction written earlier but never published (a crash before the publish): sent now, same event id.
+    if (result.pending)
+      toPublish.push({ record: result.pending, event: result.pending.pendingCorrection as AnswerReanalyzedEvent });
+    if (result.kind === 'current') {
+      if (result.mine) out.rescored++;
       else out.unchanged++;
-      continue;
+    } else if (result.kind === 'skipped') {
+      out.skipped[result.reason] = (out.skipped[result.reason] ?? 0) + 1;
+    } else {
+      out.rescored++;
+      toPublish.push({ record: result.next, event: result.next.pendingCorrection as AnswerReanalyzedEvent });
     }
-    let raw: unknown;
-    try {
-      raw = await deps.rawAnswers.get(record.rawKey);
-    } catch {
-      skip('raw_unreadable');
-      continue;
-    }
-    if (raw === null || raw === undefined) {
-      skip('raw_missing');
-      continue;
-    }
-    const source = textOfRawAnswer(raw);
-    if (!source) {
-      skip('raw_unreadable');
-      continue;
-    }
-    const analysis = analyzeText({ text: source.text, kind: 'answer', citations: source.citations }, compiled);
-    // A concurrent job may have advanced the record since it was listed: retry once from what is stored now.
-    let next: AnalysisRecord | null = null;
-    for (let attempt = 0; attempt < 2 && record; attempt++) {
-      const candidate = nextRevision(tenantId, job, compiled, record, analysis, deps.clock.now().toISOString());
-      if (await deps.ledger.advance(tenantId, candidate, record.revision)) {
-        next = candidate;
-        break;
-      }
-      record = (await deps.ledger.get(tenantId, record.brandId, record.cell.day, record.answerId)) as AnalysisRecord;
-      if (record && record.analyzerVersion === ANALYZER_VERSION && record.configFingerprint === compiled.fingerprint)
-        break;
-    }
-    if (!next) {
-      skip('superseded_item');
-      continue;
-    }
-    out.rescored++;
-    toPublish.push({ record: next, event: next.pendingCorrection as AnswerReanalyzedEvent });
   }
   if (toPublish.length > 0) {
     await deps.events.publish(toPublish.map((p) => p.event));
@@ -145,6 +130,41 @@ export async function reanalyzeRecords(
     await Promise.all(toPublish.map((p) => deps.ledger.clearPending(tenantId, p.record)));
   }
   return out;
+}
+
+async function reanalyzeRecord(
+  deps: ChunkDeps,
+  tenantId: string,
+  job: Pick<ReanalysisJob, 'jobId' | 'configuredAt'>,
+  compiled: CompiledEntities,
+  stored: AnalysisRecord,
+): Promise<RecordResult> {
+  let record = stored;
+  const pending = record.pendingCorrection ? record : null;
+  if (record.analyzerVersion === ANALYZER_VERSION && record.configFingerprint === compiled.fingerprint) {
+    return { kind: 'current', mine: record.jobId === job.jobId, pending };
+  }
+  let raw: unknown;
+  try {
+    raw = await deps.rawAnswers.get(record.rawKey);
+  } catch {
+    return { kind: 'skipped', reason: 'raw_unreadable', pending };
+  }
+  if (raw === null || raw === undefined) return { kind: 'skipped', reason: 'raw_missing', pending };
+  const source = textOfRawAnswer(raw);
+  if (!source) return { kind: 'skipped', reason: 'raw_unreadable', pending };
+  const analysis = analyzeText({ text: source.text, kind: 'answer', citations: source.citations }, compiled);
+  // A concurrent job may have advanced the record since it was listed: retry once from what is stored now.
+  for (let attempt = 0; attempt < 2 && record; attempt++) {
+    const candidate = nextRevision(tenantId, job, compiled, record, analysis, deps.clock.now().toISOString());
+    if (await deps.ledger.advance(tenantId, candidate, record.revision)) {
+      return { kind: 'rescored', next: candidate, pending };
+    }
+    record = (await deps.ledger.get(tenantId, record.brandId, record.cell.day, record.answerId)) as AnalysisRecord;
+    if (record && record.analyzerVersion === ANALYZER_VERSION && record.configFingerprint === compiled.fingerprint)
+      break;
+  }
+  return { kind: 'skipped', reason: 'superseded_item', pending };
 }
 
 function nextRevision(

@@ -102,17 +102,24 @@ describe('pushed re-analysis progress', () => {
     });
     const frame = (j: ReanalysisJob) => PushMessageSchema.parse({ type: 'reanalysis.progressed', job: j });
 
-    applyReanalysisPush(client, frame(job({ done: 200 })));
+    const metricsRefetches = () =>
+      invalidate.mock.calls.filter(
+        ([filters]) => JSON.stringify(filters?.queryKey) === JSON.stringify(['metrics', brandId]),
+      ).length;
+    // An older frame changes nothing; progress refetches the numbers at most every 10 s.
+    applyReanalysisPush(client, frame(job({ done: 200 })), 0);
     expect(client.getQueryData<{ job: ReanalysisJob }>(reanalysisKeys.brand(brandId))?.job.done).toBe(300);
+    expect(metricsRefetches()).toBe(0);
+    applyReanalysisPush(client, frame(job({ done: 400 })), 100_000);
+    applyReanalysisPush(client, frame(job({ done: 500 })), 105_000);
+    expect(client.getQueryData<{ job: ReanalysisJob }>(reanalysisKeys.brand(brandId))?.job.done).toBe(500);
+    expect(metricsRefetches()).toBe(1);
 
     applyReanalysisPush(client, frame(job({ status: 'succeeded', done: 600, finishedAt: '2026-12-07T10:01:00.000Z' })));
     expect(client.getQueryData<{ job: ReanalysisJob }>(reanalysisKeys.brand(brandId))?.job.status).toBe('succeeded');
     const list = client.getQueryData<{ pages: { items: ReanalysisJob[] }[] }>(reanalysisKeys.jobs(null));
     expect(list?.pages[0]?.items[0]?.status).toBe('succeeded');
-    const metricsRefetches = () =>
-      invalidate.mock.calls.filter(
-        ([filters]) => JSON.stringify(filters?.queryKey) === JSON.stringify(['metrics', brandId]),
-      ).length;
+    // The end: at once, and again once the last corrections are aggregated.
     expect(metricsRefetches()).toBe(2);
     vi.advanceTimersByTime(3_000);
     expect(metricsRefetches()).toBe(3);

@@ -81,10 +81,11 @@ export function useStartReanalysis() {
 }
 
 /** Folds a job into the caches: the brand's banner (when newer than what it shows) and the Admin list. */
-function applyJob(queryClient: QueryClient, job: ReanalysisJob): void {
+function applyJob(queryClient: QueryClient, job: ReanalysisJob): boolean {
   const key = reanalysisKeys.brand(job.brandId);
   const cached = queryClient.getQueryData<BrandJob>(key);
-  if (isNewerJob(job, cached?.job)) queryClient.setQueryData<BrandJob>(key, { job });
+  const newer = isNewerJob(job, cached?.job);
+  if (newer) queryClient.setQueryData<BrandJob>(key, { job });
   for (const [listKey, data] of queryClient.getQueriesData<{
     pages: z.infer<typeof ReanalysisJobListSchema>[];
     pageParams: unknown[];
@@ -102,19 +103,32 @@ function applyJob(queryClient: QueryClient, job: ReanalysisJob): void {
     if (found) queryClient.setQueryData(listKey, { ...data, pages });
     else void queryClient.invalidateQueries({ queryKey: listKey });
   }
+  return newer;
 }
 
+/** While a job runs, the brand's numbers are refetched at most this often (a long job pushes a frame per page). */
+export const PROGRESS_REFETCH_MS = 10_000;
+const lastRefetch = new Map<string, number>();
+
 /**
- * A pushed `reanalysis.progressed` frame: the banner and the Admin list move on; each step's corrections change the
- * brand's numbers, so the Analytics queries on screen are refetched (and once more when the job ends, after the
- * aggregator applied the last corrections).
+ * A pushed `reanalysis.progressed` frame: the banner and the Admin list move on; the corrections change the brand's
+ * numbers, so the Analytics queries on screen are refetched, at most every {@link PROGRESS_REFETCH_MS} while the job
+ * runs, and twice when it ends (at once, and after the aggregator applied the last corrections). Frames older than
+ * what is shown change nothing.
  */
-export function applyReanalysisPush(queryClient: QueryClient, message: PushMessage): void {
+export function applyReanalysisPush(queryClient: QueryClient, message: PushMessage, now = Date.now()): void {
   if (message.type !== 'reanalysis.progressed') return;
   const { job } = message;
-  applyJob(queryClient, job);
+  if (!applyJob(queryClient, job)) return;
   const refetch = () =>
     void queryClient.invalidateQueries({ queryKey: [...queryKeys.metricsAll, job.brandId] }, { cancelRefetch: false });
+  if (job.status !== 'running') {
+    lastRefetch.delete(job.brandId);
+    refetch();
+    setTimeout(refetch, 3_000);
+    return;
+  }
+  if (now - (lastRefetch.get(job.brandId) ?? 0) < PROGRESS_REFETCH_MS) return;
+  lastRefetch.set(job.brandId, now);
   refetch();
-  if (job.status !== 'running') setTimeout(refetch, 3_000);
 }
