@@ -1,4 +1,5 @@
 import type { AnswerSurface, ProviderId } from '#shared/ports/ai-provider.ts';
+import { answerTokenTarget, lengthening } from './answer-length.ts';
 import { type Market, type MarketBrand, type MarketSource, perProvider } from './market.ts';
 import { createRng, pick, type Rng, shuffled } from './rng.ts';
 import { type AnswerContext, brandsInPrompt, effectiveVisibility, fallbackBrand, sourceShares } from './truth.ts';
@@ -122,9 +123,8 @@ function brandPage(rng: Rng, brand: MarketBrand, category: string): MarketSource
  * The prompt is only matched against brand names (never interpreted).
  */
 export function generateAnswer(seed: AnswerSeed, market: Market): SimulatedAnswer {
-  const rng = createRng(
-    `${seed.seed}|${seed.provider}|${seed.model}|${seed.sampleIndex}|${seed.date}|${seed.surface}|${seed.prompt}`,
-  );
+  const seedKey = `${seed.seed}|${seed.provider}|${seed.model}|${seed.sampleIndex}|${seed.date}|${seed.surface}|${seed.prompt}`;
+  const rng = createRng(seedKey);
   const web = seed.surface === 'api_web_search';
   const book = new SourceBook(web);
   const context: AnswerContext = {
@@ -288,6 +288,11 @@ export function generateAnswer(seed: AnswerSeed, market: Market): SimulatedAnswe
     });
     const criterion = pick(rng, market.criteria);
     lines.push('', `**Tip:** weigh **${criterion.name.toLowerCase()}** early: ${criterion.detail}.`);
+  }
+  // Real answers run several hundred tokens: product-free guidance brings this one to its drawn length (own stream).
+  if (style !== 'no-brand') {
+    const length = answerTokenTarget(seedKey, seed.provider, seed.surface);
+    lines.push(...lengthening(market, approxTokens(lines.join('\n')), length));
   }
   lines.push('', pick(rng, CLOSERS));
 
