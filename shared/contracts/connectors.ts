@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { checkRedditQuery } from '../domain/reddit-query.ts';
+import { checkXQuery } from '../domain/x-query.ts';
 import { signalObservedDataSchema, signalSourceSchema } from '../events/schemas.ts';
 import { idSchema, textSchema } from './common.ts';
 
@@ -58,7 +60,9 @@ export const RssConfigSchema = z.strictObject({
 export const XConfigSchema = z.strictObject({
   source: z.literal('x'),
   /** X API v2 recent-search query (operators allowed), e.g. `"Acme Analytics" -is:retweet`. */
-  query: textSchema(1, 512, 'Query'),
+  query: textSchema(1, 4096, 'Query'),
+  /** The X API plan of the app credentials (default basic): its query length and operators. */
+  tier: z.enum(['basic', 'pro']).optional(),
   backfillHours: backfillHours(168),
 });
 
@@ -126,18 +130,35 @@ const skipCountsSchema = z.partialRecord(SkipReasonSchema, z.number().int().min(
 
 export const connectorIdSchema = idSchema('con');
 
-export const ConnectorInputSchema = z.strictObject({
+const connectorInputShape = z.strictObject({
   brandId: idSchema('brd'),
   name: textSchema(1, 100, 'Name'),
   /** Minutes between polls (ignored for webhooks). */
   intervalMinutes: z.number().int().min(5).max(1440).default(15),
   config: ConnectorConfigSchema,
 });
+
+/**
+ * A search query in the syntax of its platform, checked when a connector is saved (stored connectors are not
+ * re-checked on read): X's rules for the plan (shared/domain/x-query.ts), Reddit's (shared/domain/reddit-query.ts).
+ */
+function checkQuery(input: { config: ConnectorConfig }, ctx: z.RefinementCtx) {
+  const { config } = input;
+  const problem =
+    config.source === 'x'
+      ? checkXQuery(config.query, config.tier ?? 'basic')
+      : config.source === 'reddit' && config.query
+        ? checkRedditQuery(config.query)
+        : null;
+  if (problem) ctx.addIssue({ code: 'custom', path: ['config', 'query'], message: problem });
+}
+
+export const ConnectorInputSchema = connectorInputShape.superRefine(checkQuery);
 export type ConnectorInput = z.input<typeof ConnectorInputSchema>;
 export type ConnectorInputParsed = z.infer<typeof ConnectorInputSchema>;
 
 /** Edits keep the source and the brand: a different source is a different connector (its cursor means nothing). */
-export const ConnectorUpdateSchema = ConnectorInputSchema.omit({ brandId: true });
+export const ConnectorUpdateSchema = connectorInputShape.omit({ brandId: true }).superRefine(checkQuery);
 
 export const ConnectorErrorSchema = z.object({
   at: z.iso.datetime(),

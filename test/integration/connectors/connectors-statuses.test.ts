@@ -99,7 +99,17 @@ describe('connector statuses from the platforms’ own answers', { timeout: 120_
   });
 
   it('a query X refuses needs attention with X’s message, and is not polled again', async () => {
-    const id = await createConnector('X bad query', { source: 'x', query: 'Acme place_country:US' });
+    // On the Basic plan the form refuses it before saving, with X's message…
+    const refused = await api('POST', '/connectors', {
+      brandId: T.brandId,
+      name: 'X bad query',
+      intervalMinutes: 30,
+      config: { source: 'x', query: 'Acme place_country:US' },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.json)).toMatch(/invalid operator 'place_country'.*Pro plan/);
+    // …but a connector saved as Pro whose app is really on Basic learns it from X on its first poll.
+    const id = await createConnector('X bad query', { source: 'x', query: 'Acme place_country:US', tier: 'pro' });
     const run = steps();
     const input = { tenantId: T.tenantId, connectorId: id };
     expect((await run.IngestPage(input)).outcome).toBe('needs_attention');
