@@ -203,6 +203,16 @@ export const ConnectorWithSecretSchema = ConnectorSchema.extend({
 export const RotateSecretRequestSchema = z.strictObject({
   /** Ids of older secrets to revoke now (default: keep them valid until revoked, so senders can switch over). */
   revoke: z.array(z.string().max(64)).max(10).default([]),
+  /**
+   * A signing secret the sender generated and cannot be told otherwise (a Stripe endpoint secret, a Slack signing
+   * secret, a Shopify app secret, a Meta app secret, a Svix `whsec_` secret); default: a new random one.
+   */
+  value: z
+    .string()
+    .min(16, 'A signing secret has at least 16 characters')
+    .max(512)
+    .regex(/^[\x21-\x7e]+$/, 'A signing secret is printable ASCII without spaces')
+    .optional(),
 });
 
 /** A normalised item as the test ("fetch a sample now") returns it: what would be published, with its analysis. */

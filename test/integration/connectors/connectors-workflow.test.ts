@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -417,5 +418,29 @@ describe('signed webhook through the local gateway', { timeout: 120_000 }, () =>
     // The PromptPulse convention with the same secret is not this connector's: refused like a wrong signature.
     expect((await send(signWebhook(created.webhookSecret.value, body))).status).toBe(401);
     expect((await send(signed('msg_2', new Date(Date.now() - 3600_000)))).status).toBe(401);
+  });
+
+  it('a Stripe-style sender signs with the secret it generated, once given to the connector', async () => {
+    const created = await createConnector('Stripe-style sender', { source: 'webhook', scheme: 'stripe' });
+    const theirs = 'whsec_generatedBySenderNotByUs0123456789';
+    const rotated = await api('POST', `/connectors/${created.id}/rotate-secret`, {
+      value: theirs,
+      revoke: [created.webhookSecret.id],
+    });
+    expect(rotated.status, JSON.stringify(rotated.json)).toBe(200);
+    expect(JSON.stringify(await connector(created.id))).not.toContain(theirs);
+    const body = payload(7);
+    // Stripe's documented scheme: Stripe-Signature: t=<ts>,v1=<hex HMAC-SHA256 of "<ts>.<body>" with the secret>.
+    const stripe = (secret: string) => {
+      const t = Math.floor(Date.now() / 1000);
+      const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+      return { 'stripe-signature': `t=${t},v1=${v1}` };
+    };
+    const send = (headers: Record<string, string>) =>
+      call(stack.apiUrl, 'POST', `/ingest/webhooks/${created.id}`, { rawBody: body, headers });
+    expect((await send(stripe(theirs))).status).toBe(202);
+    expect((await send(stripe(created.webhookSecret.value))).status).toBe(401);
+    const short = await api('POST', `/connectors/${created.id}/rotate-secret`, { value: 'short' });
+    expect(short.status).toBe(400);
   });
 });
