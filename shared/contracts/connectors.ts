@@ -84,8 +84,44 @@ export const WEBHOOK_SCHEMES = ['promptpulse', 'standard', 'stripe', 'hub', 'sla
 export const WebhookSchemeSchema = z.enum(WEBHOOK_SCHEMES);
 export type WebhookScheme = z.infer<typeof WebhookSchemeSchema>;
 
+/** A path into a JSON document: keys and array indexes joined by dots (`data.author.name`, `media.0.url`). */
+const jsonPath = z
+  .string()
+  .trim()
+  .max(200)
+  .regex(/^[A-Za-z0-9_$@-]+(\.[A-Za-z0-9_$@-]+)*$/, 'expected a path such as data.author.name');
+
+/**
+ * How a listening tool's own JSON becomes PromptPulse items, so it can post without a relay: where the list of items
+ * is (`items`, empty = the body itself is the list, or one item) and, per item, the path of each field. `id`,
+ * `text` and `publishedAt` are required; a date may be ISO 8601 or Unix seconds/milliseconds. An item the map cannot
+ * read is skipped and counted with the reason; the rest of the body is kept.
+ */
+export const WebhookFieldMapSchema = z.strictObject({
+  items: z.union([jsonPath, z.literal('')]).default(''),
+  fields: z.strictObject({
+    id: jsonPath,
+    text: jsonPath,
+    publishedAt: jsonPath,
+    title: jsonPath.optional(),
+    url: jsonPath.optional(),
+    author: jsonPath.optional(),
+    channel: jsonPath.optional(),
+    language: jsonPath.optional(),
+    kind: jsonPath.optional(),
+    parentId: jsonPath.optional(),
+    followers: jsonPath.optional(),
+    likes: jsonPath.optional(),
+    comments: jsonPath.optional(),
+    shares: jsonPath.optional(),
+  }),
+});
+export type WebhookFieldMap = z.infer<typeof WebhookFieldMapSchema>;
+
 export const WebhookConfigSchema = z.strictObject({
   source: z.literal('webhook'),
+  /** A listening tool's native JSON, mapped to items (default: the body is PromptPulse's `{"items":[…]}`). */
+  fieldMap: WebhookFieldMapSchema.optional(),
   /** Replay window: a request whose timestamp is further than this from now is refused. */
   toleranceSeconds: z.number().int().min(30).max(900).default(300),
   /** The signing convention the sender speaks (default `promptpulse`); requests in any other are refused. */
@@ -280,6 +316,22 @@ export const WebhookItemSchema = z.strictObject({
 });
 export const WebhookBodySchema = z.strictObject({ items: z.array(WebhookItemSchema).min(1).max(100) });
 export type WebhookBody = z.infer<typeof WebhookBodySchema>;
+
+/** `POST /connectors/webhook-preview`: what a field map makes of a sample body, before it is saved. */
+export const WebhookPreviewRequestSchema = z.strictObject({
+  fieldMap: WebhookFieldMapSchema,
+  /** A body as the tool sends it. */
+  sample: z.unknown(),
+});
+
+export const WebhookPreviewResultSchema = z.object({
+  /** The items the map reads (the first 10), as they would be ingested. */
+  items: z.array(WebhookItemSchema),
+  total: z.number().int(),
+  skipped: skipCountsSchema,
+  /** Why items were skipped, per item (the first 20): the field and what was wrong. */
+  problems: z.array(z.object({ index: z.number().int(), field: z.string(), message: z.string() })),
+});
 
 export const WebhookResultSchema = z.object({
   accepted: z.number().int(),
