@@ -276,6 +276,15 @@ export const ConnectorTestResultSchema = z.object({
   skipped: skipCountsSchema,
   /** More items are available beyond the sample. */
   more: z.boolean(),
+  /** What the connector will read: posts a day from the sample, and for X the share of the plan's monthly cap. */
+  volume: z
+    .object({
+      postsPerDay: z.number().nullable(),
+      basis: z.string(),
+      capShare: z.number().nullable(),
+      warning: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type ConnectorTestResult = z.infer<typeof ConnectorTestResultSchema>;
 

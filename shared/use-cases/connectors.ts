@@ -4,6 +4,7 @@ import type {
   ConnectorTestResult,
   ConnectorUpdateSchema,
 } from '../contracts/connectors.ts';
+import { estimateVolume } from '../domain/connector-volume.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { prefixedId } from '../domain/ids.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
@@ -344,6 +345,12 @@ export async function testConnector(
       })),
       skipped: result.skipped,
       more: !result.caughtUp || result.items.length > 5,
+      volume: estimateVolume(
+        connector.config,
+        result.items.filter((i) => i.kind === 'post').map((i) => i.publishedAt),
+        deps.clock.now(),
+        Object.values(result.skipped).reduce((a, n) => a + (n ?? 0), 0),
+      ),
     };
   } catch (error) {
     if (!(error instanceof ConnectorError)) throw error;
@@ -353,6 +360,7 @@ export async function testConnector(
       items: [],
       skipped: {},
       more: false,
+      volume: null,
     };
   }
 }

@@ -120,6 +120,17 @@ describe('connector statuses from the platforms’ own answers', { timeout: 120_
     expect((await run.IngestPage(input)).outcome).toBe('gone');
   });
 
+  it('the test fetch previews the volume: posts a day, and for X the share of the plan’s monthly cap', async () => {
+    const id = await createConnector('X volume', { source: 'x', query: '"Acme Analytics"' });
+    const res = await api('POST', `/connectors/${id}/test`);
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.ok).toBe(true);
+    expect(res.json.volume.postsPerDay).toBeGreaterThan(0);
+    expect(res.json.volume.basis).toMatch(/^the newest \d+ items/);
+    // Reposts read but skipped count against the cap too: never less than the kept posts alone.
+    expect(res.json.volume.capShare).toBeGreaterThanOrEqual((0.95 * res.json.volume.postsPerDay * 30) / 15_000);
+  });
+
   it('a Meta Page token used for another Page needs attention and says why', async () => {
     const id = await createConnector('Rival Page', { source: 'meta', pageId: 'rivalco', includeComments: true });
     const run = steps();

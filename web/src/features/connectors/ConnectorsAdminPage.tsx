@@ -355,6 +355,16 @@ function SampleResult({ result, onClose }: { result: ConnectorTestResult; onClos
           {result.error.message}
         </p>
       ) : null}
+      {result.volume?.postsPerDay != null ? (
+        <p>
+          About {result.volume.postsPerDay} posts a day (from {result.volume.basis})
+          {result.volume.capShare != null
+            ? `, ${Math.round(result.volume.capShare * 100)}% of the X plan's monthly cap`
+            : ''}
+          .
+        </p>
+      ) : null}
+      {result.volume?.warning ? <p className="form-error">{result.volume.warning}</p> : null}
       <ul className="connector-sample">
         {result.items.map((item) => {
           const brand = item.entities.find((e) => e.kind === 'brand');
