@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { checkRedditQuery } from '../domain/reddit-query.ts';
+import { checkXQuery } from '../domain/x-query.ts';
 import { signalObservedDataSchema, signalSourceSchema } from '../events/schemas.ts';
 import { idSchema, textSchema } from './common.ts';
 
@@ -58,7 +60,9 @@ export const RssConfigSchema = z.strictObject({
 export const XConfigSchema = z.strictObject({
   source: z.literal('x'),
   /** X API v2 recent-search query (operators allowed), e.g. `"Acme Analytics" -is:retweet`. */
-  query: textSchema(1, 512, 'Query'),
+  query: textSchema(1, 4096, 'Query'),
+  /** The X API plan of the app credentials (default basic): its query length and operators. */
+  tier: z.enum(['basic', 'pro']).optional(),
   backfillHours: backfillHours(168),
 });
 
@@ -80,8 +84,44 @@ export const WEBHOOK_SCHEMES = ['promptpulse', 'standard', 'stripe', 'hub', 'sla
 export const WebhookSchemeSchema = z.enum(WEBHOOK_SCHEMES);
 export type WebhookScheme = z.infer<typeof WebhookSchemeSchema>;
 
+/** A path into a JSON document: keys and array indexes joined by dots (`data.author.name`, `media.0.url`). */
+const jsonPath = z
+  .string()
+  .trim()
+  .max(200)
+  .regex(/^[A-Za-z0-9_$@-]+(\.[A-Za-z0-9_$@-]+)*$/, 'expected a path such as data.author.name');
+
+/**
+ * How a listening tool's own JSON becomes PromptPulse items, so it can post without a relay: where the list of items
+ * is (`items`, empty = the body itself is the list, or one item) and, per item, the path of each field. `id`,
+ * `text` and `publishedAt` are required; a date may be ISO 8601 or Unix seconds/milliseconds. An item the map cannot
+ * read is skipped and counted with the reason; the rest of the body is kept.
+ */
+export const WebhookFieldMapSchema = z.strictObject({
+  items: z.union([jsonPath, z.literal('')]).default(''),
+  fields: z.strictObject({
+    id: jsonPath,
+    text: jsonPath,
+    publishedAt: jsonPath,
+    title: jsonPath.optional(),
+    url: jsonPath.optional(),
+    author: jsonPath.optional(),
+    channel: jsonPath.optional(),
+    language: jsonPath.optional(),
+    kind: jsonPath.optional(),
+    parentId: jsonPath.optional(),
+    followers: jsonPath.optional(),
+    likes: jsonPath.optional(),
+    comments: jsonPath.optional(),
+    shares: jsonPath.optional(),
+  }),
+});
+export type WebhookFieldMap = z.infer<typeof WebhookFieldMapSchema>;
+
 export const WebhookConfigSchema = z.strictObject({
   source: z.literal('webhook'),
+  /** A listening tool's native JSON, mapped to items (default: the body is PromptPulse's `{"items":[…]}`). */
+  fieldMap: WebhookFieldMapSchema.optional(),
   /** Replay window: a request whose timestamp is further than this from now is refused. */
   toleranceSeconds: z.number().int().min(30).max(900).default(300),
   /** The signing convention the sender speaks (default `promptpulse`); requests in any other are refused. */
@@ -126,18 +166,35 @@ const skipCountsSchema = z.partialRecord(SkipReasonSchema, z.number().int().min(
 
 export const connectorIdSchema = idSchema('con');
 
-export const ConnectorInputSchema = z.strictObject({
+const connectorInputShape = z.strictObject({
   brandId: idSchema('brd'),
   name: textSchema(1, 100, 'Name'),
   /** Minutes between polls (ignored for webhooks). */
   intervalMinutes: z.number().int().min(5).max(1440).default(15),
   config: ConnectorConfigSchema,
 });
+
+/**
+ * A search query in the syntax of its platform, checked when a connector is saved (stored connectors are not
+ * re-checked on read): X's rules for the plan (shared/domain/x-query.ts), Reddit's (shared/domain/reddit-query.ts).
+ */
+function checkQuery(input: { config: ConnectorConfig }, ctx: z.RefinementCtx) {
+  const { config } = input;
+  const problem =
+    config.source === 'x'
+      ? checkXQuery(config.query, config.tier ?? 'basic')
+      : config.source === 'reddit' && config.query
+        ? checkRedditQuery(config.query)
+        : null;
+  if (problem) ctx.addIssue({ code: 'custom', path: ['config', 'query'], message: problem });
+}
+
+export const ConnectorInputSchema = connectorInputShape.superRefine(checkQuery);
 export type ConnectorInput = z.input<typeof ConnectorInputSchema>;
 export type ConnectorInputParsed = z.infer<typeof ConnectorInputSchema>;
 
 /** Edits keep the source and the brand: a different source is a different connector (its cursor means nothing). */
-export const ConnectorUpdateSchema = ConnectorInputSchema.omit({ brandId: true });
+export const ConnectorUpdateSchema = connectorInputShape.omit({ brandId: true }).superRefine(checkQuery);
 
 export const ConnectorErrorSchema = z.object({
   at: z.iso.datetime(),
@@ -182,6 +239,16 @@ export const ConnectorWithSecretSchema = ConnectorSchema.extend({
 export const RotateSecretRequestSchema = z.strictObject({
   /** Ids of older secrets to revoke now (default: keep them valid until revoked, so senders can switch over). */
   revoke: z.array(z.string().max(64)).max(10).default([]),
+  /**
+   * A signing secret the sender generated and cannot be told otherwise (a Stripe endpoint secret, a Slack signing
+   * secret, a Shopify app secret, a Meta app secret, a Svix `whsec_` secret); default: a new random one.
+   */
+  value: z
+    .string()
+    .min(16, 'A signing secret has at least 16 characters')
+    .max(512)
+    .regex(/^[\x21-\x7e]+$/, 'A signing secret is printable ASCII without spaces')
+    .optional(),
 });
 
 /** A normalised item as the test ("fetch a sample now") returns it: what would be published, with its analysis. */
@@ -209,6 +276,15 @@ export const ConnectorTestResultSchema = z.object({
   skipped: skipCountsSchema,
   /** More items are available beyond the sample. */
   more: z.boolean(),
+  /** What the connector will read: posts a day from the sample, and for X the share of the plan's monthly cap. */
+  volume: z
+    .object({
+      postsPerDay: z.number().nullable(),
+      basis: z.string(),
+      capShare: z.number().nullable(),
+      warning: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type ConnectorTestResult = z.infer<typeof ConnectorTestResultSchema>;
 
@@ -249,6 +325,22 @@ export const WebhookItemSchema = z.strictObject({
 });
 export const WebhookBodySchema = z.strictObject({ items: z.array(WebhookItemSchema).min(1).max(100) });
 export type WebhookBody = z.infer<typeof WebhookBodySchema>;
+
+/** `POST /connectors/webhook-preview`: what a field map makes of a sample body, before it is saved. */
+export const WebhookPreviewRequestSchema = z.strictObject({
+  fieldMap: WebhookFieldMapSchema,
+  /** A body as the tool sends it. */
+  sample: z.unknown(),
+});
+
+export const WebhookPreviewResultSchema = z.object({
+  /** The items the map reads (the first 10), as they would be ingested. */
+  items: z.array(WebhookItemSchema),
+  total: z.number().int(),
+  skipped: skipCountsSchema,
+  /** Why items were skipped, per item (the first 20): the field and what was wrong. */
+  problems: z.array(z.object({ index: z.number().int(), field: z.string(), message: z.string() })),
+});
 
 export const WebhookResultSchema = z.object({
   accepted: z.number().int(),

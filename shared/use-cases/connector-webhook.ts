@@ -1,4 +1,4 @@
-import type { SkipCounts, WebhookBody, WebhookScheme } from '../contracts/connectors.ts';
+import type { SkipCounts, WebhookBody, WebhookConfig, WebhookScheme } from '../contracts/connectors.ts';
 import { ConflictError, UnauthenticatedError, ValidationError } from '../domain/errors.ts';
 import type { BrandRepository } from '../ports/brand-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
@@ -45,7 +45,8 @@ export async function ingestWebhook(
     /** A request header by lower-case name. */
     header: (name: string) => string | undefined;
     body: string;
-    parse: (body: string) => WebhookBody;
+    /** The body as items (a connector with a field map reads a tool's own JSON; its skips are counted). */
+    parse: (body: string, config: WebhookConfig | null) => WebhookBody & { skipped?: SkipCounts };
   },
 ) {
   const found = /^con_[0-9a-hjkmnp-tv-z]{26}$/.test(input.connectorId)
@@ -76,10 +77,10 @@ export async function ingestWebhook(
   if (found.connector.status === 'paused') {
     throw new ConflictError('This connector is paused', { code: 'connector_paused' });
   }
-  const body = input.parse(input.body);
+  const body = input.parse(input.body, config?.source === 'webhook' ? config : null);
   const brand = await deps.brands.getBrand(found.tenantId, found.connector.brandId);
   if (!brand) throw new ConflictError('The brand of this connector was deleted', { code: 'brand_deleted' });
-  const skipped: SkipCounts = {};
+  const skipped: SkipCounts = { ...body.skipped };
   const seen = new Set<string>();
   const items: NormalizedItem[] = [];
   for (const item of body.items) {

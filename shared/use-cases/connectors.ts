@@ -4,6 +4,7 @@ import type {
   ConnectorTestResult,
   ConnectorUpdateSchema,
 } from '../contracts/connectors.ts';
+import { estimateVolume } from '../domain/connector-volume.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { prefixedId } from '../domain/ids.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
@@ -83,10 +84,10 @@ async function assertConfigAllowed(deps: ConnectorAdminDeps, config: Connector['
   if (config.source === 'rss') await deps.checkUrl(config.feedUrl, 'config.feedUrl');
 }
 
-function newWebhookSecret(deps: ConnectorAdminDeps): WebhookSecret {
+function newWebhookSecret(deps: ConnectorAdminDeps, value?: string): WebhookSecret {
   return {
     id: prefixedId(WEBHOOK_SECRET_PREFIX, deps.ids.next()),
-    value: deps.newSecret(),
+    value: value ?? deps.newSecret(),
     createdAt: deps.clock.now().toISOString(),
   };
 }
@@ -236,6 +237,8 @@ export async function rotateWebhookSecret(
   actor: TenantPrincipal,
   id: string,
   revoke: readonly string[],
+  /** The sender's own secret, when it generates one (Stripe, Slack, Shopify, Meta, Svix). */
+  value?: string,
 ) {
   const existing = await getConnectorOrThrow(deps, actor, id);
   if (existing.source !== 'webhook') {
@@ -248,7 +251,7 @@ export async function rotateWebhookSecret(
       details: unknown.map((r) => ({ path: 'revoke', message: `no secret ${r}` })),
     });
   }
-  const secret = newWebhookSecret(deps);
+  const secret = newWebhookSecret(deps, value);
   const now = secret.createdAt;
   const kept = existing.webhookSecrets.filter((s) => !revoke.includes(s.id));
   if (kept.length + 1 > 3) {
@@ -270,7 +273,7 @@ export async function rotateWebhookSecret(
     auditEntry(deps, actor, {
       action: 'connector.secret_rotated',
       target: { type: 'connector', id },
-      summary: `New signing secret for “${existing.name}”${revoke.length ? `; revoked ${revoke.length}` : ''}`,
+      summary: `New signing secret for “${existing.name}”${value ? ' (given by the sender)' : ''}${revoke.length ? `; revoked ${revoke.length}` : ''}`,
     }),
   );
   return { ...updated, webhookSecret: { id: secret.id, value: secret.value, url: deps.webhookUrl(id) } };
@@ -342,6 +345,12 @@ export async function testConnector(
       })),
       skipped: result.skipped,
       more: !result.caughtUp || result.items.length > 5,
+      volume: estimateVolume(
+        connector.config,
+        result.items.filter((i) => i.kind === 'post').map((i) => i.publishedAt),
+        deps.clock.now(),
+        Object.values(result.skipped).reduce((a, n) => a + (n ?? 0), 0),
+      ),
     };
   } catch (error) {
     if (!(error instanceof ConnectorError)) throw error;
@@ -351,6 +360,7 @@ export async function testConnector(
       items: [],
       skipped: {},
       more: false,
+      volume: null,
     };
   }
 }

@@ -38,6 +38,12 @@ export const SAMPLE_BODIES: Record<string, { body: unknown; contentType?: string
   },
   'PUT /connectors/:connectorId': { body: { name: 'Sample feed', config: { source: 'x', query: 'Acme' } } },
   'POST /connectors/:connectorId/rotate-secret': { body: {} },
+  'POST /connectors/webhook-preview': {
+    body: {
+      fieldMap: { items: 'data', fields: { id: 'id', text: 'text', publishedAt: 'created' } },
+      sample: { data: [{ id: 1, text: 'A sample mention', created: 1_796_000_000 }] },
+    },
+  },
   'PATCH /actions/:actionId': { body: { status: 'in_progress' } },
   'POST /actions/:actionId/comments': { body: { text: 'Sample comment' } },
   'POST /integrations': {

@@ -99,7 +99,17 @@ describe('connector statuses from the platforms’ own answers', { timeout: 120_
   });
 
   it('a query X refuses needs attention with X’s message, and is not polled again', async () => {
-    const id = await createConnector('X bad query', { source: 'x', query: 'Acme place_country:US' });
+    // On the Basic plan the form refuses it before saving, with X's message…
+    const refused = await api('POST', '/connectors', {
+      brandId: T.brandId,
+      name: 'X bad query',
+      intervalMinutes: 30,
+      config: { source: 'x', query: 'Acme place_country:US' },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.json)).toMatch(/invalid operator 'place_country'.*Pro plan/);
+    // …but a connector saved as Pro whose app is really on Basic learns it from X on its first poll.
+    const id = await createConnector('X bad query', { source: 'x', query: 'Acme place_country:US', tier: 'pro' });
     const run = steps();
     const input = { tenantId: T.tenantId, connectorId: id };
     expect((await run.IngestPage(input)).outcome).toBe('needs_attention');
@@ -108,6 +118,17 @@ describe('connector statuses from the platforms’ own answers', { timeout: 120_
     expect(c.statusMessage).toMatch(/X rejected search .*invalid operator 'place_country'/);
     expect(c.nextRunAt).toBeNull();
     expect((await run.IngestPage(input)).outcome).toBe('gone');
+  });
+
+  it('the test fetch previews the volume: posts a day, and for X the share of the plan’s monthly cap', async () => {
+    const id = await createConnector('X volume', { source: 'x', query: '"Acme Analytics"' });
+    const res = await api('POST', `/connectors/${id}/test`);
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.ok).toBe(true);
+    expect(res.json.volume.postsPerDay).toBeGreaterThan(0);
+    expect(res.json.volume.basis).toMatch(/^the newest \d+ items/);
+    // Reposts read but skipped count against the cap too: never less than the kept posts alone.
+    expect(res.json.volume.capShare).toBeGreaterThanOrEqual((0.95 * res.json.volume.postsPerDay * 30) / 15_000);
   });
 
   it('a Meta Page token used for another Page needs attention and says why', async () => {

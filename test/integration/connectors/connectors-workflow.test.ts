@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -417,5 +418,69 @@ describe('signed webhook through the local gateway', { timeout: 120_000 }, () =>
     // The PromptPulse convention with the same secret is not this connector's: refused like a wrong signature.
     expect((await send(signWebhook(created.webhookSecret.value, body))).status).toBe(401);
     expect((await send(signed('msg_2', new Date(Date.now() - 3600_000)))).status).toBe(401);
+  });
+
+  it("a listening tool's own JSON: the admin previews a field map, saves it, and the tool posts without a relay", async () => {
+    const fieldMap = {
+      items: 'mentions',
+      fields: { id: 'id', text: 'description', publishedAt: 'published_at', channel: 'source.name' },
+    };
+    const native = (n: number) =>
+      JSON.stringify({
+        alert_id: 7,
+        mentions: [
+          {
+            id: 8000 + n,
+            description: `Acme Analytics support was terrible today (${n}).`,
+            published_at: Math.floor(Date.now() / 1000),
+            source: { name: 'forum.example.com' },
+          },
+          { id: 9000 + n, description: 'no date' },
+        ],
+      });
+    const preview = await api('POST', '/connectors/webhook-preview', { fieldMap, sample: JSON.parse(native(1)) });
+    expect(preview.status, JSON.stringify(preview.json)).toBe(200);
+    expect(preview.json.items).toHaveLength(1);
+    expect(preview.json.items[0]).toMatchObject({ id: '8001', channel: 'forum.example.com' });
+    expect(preview.json.skipped).toEqual({ missing_date: 1 });
+    expect(preview.json.problems[0]).toMatchObject({ index: 1, field: 'publishedAt' });
+    const created = await createConnector('Listening tool (native JSON)', { source: 'webhook', fieldMap });
+    const send = (body: string) =>
+      call(stack.apiUrl, 'POST', `/ingest/webhooks/${created.id}`, {
+        rawBody: body,
+        headers: signWebhook(created.webhookSecret.value, body),
+      });
+    const ok = await send(native(2));
+    expect(ok.status, JSON.stringify(ok.json)).toBe(202);
+    expect(ok.json).toMatchObject({ accepted: 1, skipped: { missing_date: 1 } });
+    const unreadable = await send(JSON.stringify({ mentions: [{ id: 1 }] }));
+    expect(unreadable.status).toBe(400);
+    expect(JSON.stringify(unreadable.json)).toMatch(/read no item/);
+    // PromptPulse's own format is not what this connector reads any more.
+    expect((await send(payload(8))).status).toBe(400);
+  });
+
+  it('a Stripe-style sender signs with the secret it generated, once given to the connector', async () => {
+    const created = await createConnector('Stripe-style sender', { source: 'webhook', scheme: 'stripe' });
+    const theirs = 'whsec_generatedBySenderNotByUs0123456789';
+    const rotated = await api('POST', `/connectors/${created.id}/rotate-secret`, {
+      value: theirs,
+      revoke: [created.webhookSecret.id],
+    });
+    expect(rotated.status, JSON.stringify(rotated.json)).toBe(200);
+    expect(JSON.stringify(await connector(created.id))).not.toContain(theirs);
+    const body = payload(7);
+    // Stripe's documented scheme: Stripe-Signature: t=<ts>,v1=<hex HMAC-SHA256 of "<ts>.<body>" with the secret>.
+    const stripe = (secret: string) => {
+      const t = Math.floor(Date.now() / 1000);
+      const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+      return { 'stripe-signature': `t=${t},v1=${v1}` };
+    };
+    const send = (headers: Record<string, string>) =>
+      call(stack.apiUrl, 'POST', `/ingest/webhooks/${created.id}`, { rawBody: body, headers });
+    expect((await send(stripe(theirs))).status).toBe(202);
+    expect((await send(stripe(created.webhookSecret.value))).status).toBe(401);
+    const short = await api('POST', `/connectors/${created.id}/rotate-secret`, { value: 'short' });
+    expect(short.status).toBe(400);
   });
 });

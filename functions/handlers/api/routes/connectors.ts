@@ -155,14 +155,15 @@ export function connectorRoutes(deps: ConnectorRouteDeps): RouteDefinition[] {
     {
       method: 'POST',
       path: '/connectors/:connectorId/rotate-secret',
-      summary: 'New webhook signing secret (shown once); old secrets stay valid until revoked',
+      summary:
+        'New webhook signing secret (shown once), random or the one the sender generated (value); old secrets stay valid until revoked',
       access: { kind: 'tenant', roles: MANAGERS },
       docs: { body: RotateSecretRequestSchema, response: ConnectorWithSecretSchema },
       handle: async (ctx) => {
-        const { revoke } = body(ctx, RotateSecretRequestSchema);
+        const { revoke, value } = body(ctx, RotateSecretRequestSchema);
         return withVersion(
           200,
-          await connectors.rotateWebhookSecret(admin(), tenantOf(ctx), connectorIdOf(ctx), revoke),
+          await connectors.rotateWebhookSecret(admin(), tenantOf(ctx), connectorIdOf(ctx), revoke, value),
         );
       },
     },

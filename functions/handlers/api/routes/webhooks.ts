@@ -1,9 +1,18 @@
-import { WebhookBodySchema, WebhookResultSchema } from '#shared/contracts/connectors.ts';
+import {
+  type SkipCounts,
+  type WebhookBody,
+  WebhookBodySchema,
+  type WebhookConfig,
+  WebhookPreviewRequestSchema,
+  WebhookPreviewResultSchema,
+  WebhookResultSchema,
+} from '#shared/contracts/connectors.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
+import { applyWebhookFieldMap } from '#shared/domain/webhook-field-map.ts';
 import type { RateLimitSetting } from '#shared/ports/rate-limiter.ts';
 import { ingestWebhook } from '#shared/use-cases/connectors.ts';
 import { HttpError } from '../../../middleware/http-errors.ts';
-import { header, rawBody } from '../../../middleware/request.ts';
+import { header, parseJsonBody, rawBody } from '../../../middleware/request.ts';
 import type { RouteDefinition } from '../routes.ts';
 import { type ConnectorServices, connectorServicesOf } from './connectors.ts';
 
@@ -57,25 +66,58 @@ export function webhookRoutes(deps: {
           connectorId: ctx.params.connectorId ?? '',
           header: (name) => header(ctx.event, name),
           body,
-          parse: (text) => {
-            let json: unknown;
-            try {
-              json = JSON.parse(text);
-            } catch {
-              throw new ValidationError('The body is not valid JSON', { code: 'invalid_json' });
-            }
-            const parsed = WebhookBodySchema.safeParse(json);
-            if (!parsed.success) {
-              throw new ValidationError('The body does not match the webhook schema', {
-                code: 'validation_failed',
-                details: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message })),
-              });
-            }
-            return parsed.data;
-          },
+          parse: parseWebhookBody,
         });
         return { status: 202, body: result };
       },
     },
+    {
+      method: 'POST',
+      path: '/connectors/webhook-preview',
+      summary:
+        "What a field map makes of a listening tool's own JSON (a sample body), before the map is saved on a webhook connector",
+      access: { kind: 'tenant', roles: ['owner', 'admin'] },
+      docs: { body: WebhookPreviewRequestSchema, response: WebhookPreviewResultSchema },
+      handle: async (ctx) => {
+        const { fieldMap, sample } = parseJsonBody(ctx.event, WebhookPreviewRequestSchema, WEBHOOK_MAX_BYTES);
+        const mapped = applyWebhookFieldMap(sample, fieldMap);
+        return {
+          status: 200,
+          body: { ...mapped, items: mapped.items.slice(0, 10), problems: mapped.problems.slice(0, 20) },
+        };
+      },
+    },
   ];
+}
+
+/**
+ * A webhook body: PromptPulse's `{"items":[…]}` (strict: anything else is refused), or, when the connector has a
+ * field map, the tool's own JSON read through it (items it cannot read are skipped and counted; a body it reads no
+ * item from is refused with the reasons).
+ */
+function parseWebhookBody(text: string, config: WebhookConfig | null): WebhookBody & { skipped?: SkipCounts } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ValidationError('The body is not valid JSON', { code: 'invalid_json' });
+  }
+  if (config?.fieldMap) {
+    const mapped = applyWebhookFieldMap(json, config.fieldMap);
+    if (mapped.items.length === 0) {
+      throw new ValidationError('The field map read no item from the body', {
+        code: 'validation_failed',
+        details: mapped.problems.slice(0, 20).map((p) => ({ path: `items.${p.index}.${p.field}`, message: p.message })),
+      });
+    }
+    return { items: mapped.items, skipped: mapped.skipped };
+  }
+  const parsed = WebhookBodySchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ValidationError('The body does not match the webhook schema', {
+      code: 'validation_failed',
+      details: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  return parsed.data;
 }

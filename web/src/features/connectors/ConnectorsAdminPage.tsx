@@ -29,6 +29,7 @@ import {
   useTestConnector,
   useUpdateConnector,
 } from './connectors-api.ts';
+import { type FieldMapDraft, fieldMapDraftOf, fieldMapOf, WebhookFieldMapEditor } from './WebhookFieldMapEditor.tsx';
 import './connectors.css';
 
 type SignalSource = (typeof SIGNAL_SOURCE_VALUES)[number];
@@ -70,6 +71,8 @@ interface Draft {
   feedUrl: string;
   pageId: string;
   scheme: WebhookScheme;
+  /** Webhook: the tool's own JSON read through this map (null: PromptPulse's item list). */
+  fieldMap: FieldMapDraft | null;
   /** Settings of the connector this form does not edit (backfill, comment window…), kept as they are. */
   extra: Record<string, unknown>;
 }
@@ -86,6 +89,7 @@ const EMPTY: Draft = {
   feedUrl: '',
   pageId: '',
   scheme: 'promptpulse',
+  fieldMap: null,
   extra: {},
 };
 
@@ -110,7 +114,7 @@ function edited(d: Draft): Record<string, unknown> {
     case 'meta':
       return { source: 'meta', pageId: d.pageId, includeComments: d.includeComments };
     default:
-      return { source: 'webhook', scheme: d.scheme };
+      return { source: 'webhook', scheme: d.scheme, ...(d.fieldMap ? { fieldMap: fieldMapOf(d.fieldMap) } : {}) };
   }
 }
 
@@ -129,9 +133,11 @@ function draftOf(c: Connector): Draft {
     feedUrl: String(config.feedUrl ?? ''),
     pageId: String(config.pageId ?? ''),
     scheme: (config.scheme as WebhookScheme | undefined) ?? 'promptpulse',
+    fieldMap: config.source === 'webhook' ? fieldMapDraftOf(config.fieldMap) : null,
     extra: Object.fromEntries(
       Object.entries(config).filter(
-        ([key]) => !['mode', 'query', 'subreddit', 'includeComments', 'feedUrl', 'pageId', 'scheme'].includes(key),
+        ([key]) =>
+          !['mode', 'query', 'subreddit', 'includeComments', 'feedUrl', 'pageId', 'scheme', 'fieldMap'].includes(key),
       ),
     ),
   };
@@ -349,6 +355,16 @@ function SampleResult({ result, onClose }: { result: ConnectorTestResult; onClos
           {result.error.message}
         </p>
       ) : null}
+      {result.volume?.postsPerDay != null ? (
+        <p>
+          About {result.volume.postsPerDay} posts a day (from {result.volume.basis})
+          {result.volume.capShare != null
+            ? `, ${Math.round(result.volume.capShare * 100)}% of the X plan's monthly cap`
+            : ''}
+          .
+        </p>
+      ) : null}
+      {result.volume?.warning ? <p className="form-error">{result.volume.warning}</p> : null}
       <ul className="connector-sample">
         {result.items.map((item) => {
           const brand = item.entities.find((e) => e.kind === 'brand');
@@ -538,6 +554,9 @@ function ConnectorForm({
                 label: SCHEME_LABEL[s],
               }))}
             />
+          ) : null}
+          {draft.source === 'webhook' ? (
+            <WebhookFieldMapEditor value={draft.fieldMap} onChange={set('fieldMap')} />
           ) : null}
           {draft.source === 'reddit' || draft.source === 'meta' ? (
             <CheckboxField label="Include comments" checked={draft.includeComments} onChange={set('includeComments')} />

@@ -7,6 +7,8 @@ import {
   ConnectorSchema,
   ConnectorTestResultSchema,
   ConnectorWithSecretSchema,
+  type WebhookFieldMap,
+  WebhookPreviewResultSchema,
 } from '../../../../shared/contracts/connectors.ts';
 import { useHubFetch } from '../actions/actions-api.ts';
 
@@ -92,4 +94,12 @@ export const useRotateSecret = () =>
     path: path(input.id, '/rotate-secret'),
     schema: ConnectorWithSecretSchema,
     body: { revoke: input.revoke },
+  }));
+
+export const usePreviewFieldMap = () =>
+  useConnectorMutation((input: { fieldMap: WebhookFieldMap; sample: unknown }) => ({
+    method: 'POST',
+    path: '/connectors/webhook-preview',
+    schema: WebhookPreviewResultSchema,
+    body: input,
   }));
