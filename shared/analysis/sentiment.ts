@@ -162,6 +162,12 @@ function ratingValence(t: string): number | undefined {
   return undefined;
 }
 
+/** True when a token in [a, i) is not skipped (not part of a name). */
+function wordBefore(a: number, i: number, skip: (i: number) => boolean): boolean {
+  for (let j = a; j < i; j++) if (!skip(j)) return true;
+  return false;
+}
+
 const ELLIPTICAL_NEGATION = new Set([
   "doesn't",
   "didn't",
@@ -247,7 +253,8 @@ export function scoreTokens(
         v = cjkValence(tok.t);
       if (v === undefined) v = ratingValence(tok.t);
       // An elliptical negation closing the span ("Wonka looks flashy and doesn't.") denies what came before.
-      if (v === undefined && i === b - 1 && i > a && ELLIPTICAL_NEGATION.has(tok.t)) v = -1.2;
+      // Not after a name alone ("Northwind doesn't."): that answers another sentence (contrast-echo.ts).
+      if (v === undefined && i === b - 1 && i > a && ELLIPTICAL_NEGATION.has(tok.t) && wordBefore(a, i, skip)) v = -1.2;
       if (v === undefined) {
         const nv = NEGATED_ONLY.get(tok.t);
         if (nv !== undefined && negatedAt(tokens, a, i, skip)) {

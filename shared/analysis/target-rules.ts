@@ -36,6 +36,7 @@ const SWITCH_VERBS = new Set([
   'drop',
   'dropping',
   'left',
+  'leave',
   'leaving',
   'quit',
   'quitting',
@@ -80,6 +81,7 @@ const LEAVE_VERBS = new Set([
   'drop',
   'dropping',
   'left',
+  'leave',
   'leaving',
   'quit',
   'quitting',
@@ -311,6 +313,43 @@ export function leadReference(
       restFrom: end,
       contrastive: first === 'unlike' || first === 'contrairement' || first === 'a' || first === 'in',
     };
+  }
+  return null;
+}
+
+/** Yardstick phrases that may close a sentence ("..., unlike X.", "... compared to X"). */
+const TRAIL_REFERENCE: readonly (readonly string[])[] = [
+  ['compared', 'with'],
+  ['compared', 'to'],
+  ['unlike'],
+  ['in', 'contrast', 'to'],
+  ['relative', 'to'],
+  ['next', 'to'],
+  ['comparado', 'con'],
+  ['comparado', 'com'],
+  ['a', 'diferencia', 'de'],
+  ['im', 'vergleich', 'zu'],
+  ['contrairement', 'a'],
+  ['par', 'rapport', 'a'],
+  ['rispetto', 'a'],
+];
+
+/**
+ * When the sentence closes with a yardstick phrase and one entity ("Northwind is worth every penny, unlike Initech."),
+ * returns that entity and the token index where the phrase starts; otherwise null.
+ */
+export function trailReference(
+  tokens: readonly Token[],
+  ents: readonly EntityAt[],
+): { ei: number; restTo: number; contrastive: boolean } | null {
+  if (ents.length < 2) return null;
+  const last = [...ents].sort((x, y) => y.at - x.at)[0]!;
+  if (last.at < tokens.length - 3 || ents.filter((e) => e.ei === last.ei).length !== 1) return null;
+  for (const phrase of TRAIL_REFERENCE) {
+    const from = last.at - phrase.length;
+    if (from < 2) continue;
+    if (phrase.every((w, k) => tokens[from + k]?.t === w) && ents.some((e) => e.ei !== last.ei && e.at < from))
+      return { ei: last.ei, restTo: from, contrastive: phrase[0] === 'unlike' || phrase[0] === 'contrairement' };
   }
   return null;
 }

@@ -11,7 +11,7 @@
 import { contrastEchoes, implicitAlternative, mirrorAcrossContrast, type SentenceVerdict } from './contrast-echo.ts';
 import { type EmoticonScope, isSarcastic, normalizeScore, type Token, tokenize } from './sentiment.ts';
 import { isPureLabel, type Sentence, type Structure } from './structure.ts';
-import { type EntityAt, isNameLabel, leadReference, switchRoles } from './target-rules.ts';
+import { type EntityAt, isNameLabel, leadReference, switchRoles, trailReference } from './target-rules.ts';
 import { type Scope, scoreMulti, scoreTableRow, scoreWhole, skipMask, tokenIndexAt } from './target-scopes.ts';
 import type { EntitySentiment, Mention, TextKind } from './types.ts';
 
@@ -74,7 +74,7 @@ export function attributeSentiment(
   let sinceSubject = 0;
   /** Per-sentence verdicts for the contrast echo (contrast-echo.ts); label sentences are not recorded. */
   const verdicts: SentenceVerdict[] = [];
-  /** Sign of every switching role given in the text (left -1, chosen +1), for the implicit alternative. */
+  /** Sign of every switching role given in the text (left -1, chosen +1, named beside a switch 0). */
   const switchSigns = new Map<number, number>();
   let blankSinceVerdict = false;
   let prevWasLabel = false;
@@ -194,7 +194,7 @@ export function attributeSentiment(
     record(s, distinct, new Map([...perEntity].map(([ei, sc]) => [ei, sc.sum + sectionPrior])), afterLabel);
     prevSentenceEntities = distinct;
   }
-  for (const [ei, sum] of contrastEchoes(verdicts)) evidence[ei]!.push(sum);
+  for (const [ei, sum] of contrastEchoes(verdicts, kind === 'social')) evidence[ei]!.push(sum);
   const mentioned = new Set(textMentions.map((m) => entityIndex.get(m.entityId)!));
   for (const [ei, sum] of implicitAlternative(switchSigns, mentioned, evidence)) evidence[ei]!.push(sum);
   return evidence;
@@ -224,6 +224,7 @@ function scoreSentence(
       : scoreMulti(text, tokens, sk, sarcastic, msx, entityIndex, emo);
   let perEntity: Map<number, Scope>;
   const ref = leadReference(tokens, ents);
+  const trail = ref ? null : trailReference(tokens, ents);
   if (ref) {
     const restSkip = (i: number): boolean => swSkip(i) || i < ref.restFrom;
     const rest = distinct.filter((x) => x !== ref.ei);
@@ -244,11 +245,39 @@ function scoreSentence(
       for (const ei of rest) perEntity.set(ei, { sum: (perEntity.get(ei)?.sum ?? 0) + 1, hits: 1 });
     }
     perEntity.set(ref.ei, { sum: -0.8 * subjectSum, hits: subjectSum !== 0 ? 1 : 0 });
+  } else if (trail) {
+    // "Northwind is worth every penny, unlike Initech.": the closing yardstick gets the opposite of the rest.
+    const restSkip = (i: number): boolean => swSkip(i) || i >= trail.restTo;
+    const rest = distinct.filter((x) => x !== trail.ei);
+    perEntity = score(
+      restSkip,
+      ms.filter((m) => entityIndex.get(m.entityId) !== trail.ei),
+      rest,
+    );
+    let subjectSum = 0;
+    for (const ei of rest) subjectSum += (perEntity.get(ei)?.sum ?? 0) / rest.length;
+    if (subjectSum === 0 && trail.contrastive) {
+      subjectSum = 1;
+      for (const ei of rest) perEntity.set(ei, { sum: (perEntity.get(ei)?.sum ?? 0) + 1, hits: 1 });
+    }
+    perEntity.set(trail.ei, { sum: -0.8 * subjectSum, hits: subjectSum !== 0 ? 1 : 0 });
   } else perEntity = score(swSkip, ms, distinct);
-  if (!ref && sw.roles.size === 0) {
+  if (!ref && !trail && sw.roles.size === 0) {
     const sums = new Map([...perEntity].map(([ei, sc]) => [ei, sc.sum]));
     const mirror = mirrorAcrossContrast(tokens, ents, sums);
     if (mirror) perEntity.set(mirror[0], { sum: mirror[1], hits: 1 });
+  }
+  // An entity named in another clause beside a switch, with no role in it, is not its implicit alternative ("moved
+  // to Monday from spreadsheets, and it is competitive with Asana"): mark it 0.
+  if (sw.roles.size > 0) {
+    const roleAt = ents.filter((e) => sw.roles.has(e.ei)).map((e) => e.at);
+    for (const e of ents) {
+      if (sw.roles.has(e.ei) || switchSigns.has(e.ei)) continue;
+      const near = roleAt.reduce((b, x) => (Math.abs(x - e.at) < Math.abs(b - e.at) ? x : b), roleAt[0]!);
+      let cut = false;
+      for (let i = Math.min(near, e.at) + 1; i <= Math.max(near, e.at); i++) if (tokens[i]?.breakBefore) cut = true;
+      if (cut) switchSigns.set(e.ei, 0);
+    }
   }
   for (const [ei, r] of sw.roles) {
     if (r !== 0) switchSigns.set(ei, Math.sign(r));

@@ -79,6 +79,9 @@ describe('per-brand sentiment follows structure (issue 15, part 2)', () => {
     // Contrast.
     ['Northwind is fast and reliable, but Initech keeps crashing.', { northwind: '+', initech: '-' }],
     ['Unlike Initech, Northwind never loses data.', { initech: '-', northwind: '+' }],
+    ['Northwind is worth every penny, unlike Initech.', { northwind: '+', initech: '-' }],
+    ["Initech's reporting is a nightmare compared to Northwind.", { initech: '-', northwind: '+' }],
+    ["Can't believe we waited so long to leave Initech for Northwind.", { initech: '-', northwind: '+' }],
     ['Northwind is cheap, whereas Initech is overpriced.', { northwind: '+', initech: '-' }],
     // Comparatives in both directions.
     ['Initech is slower than Northwind.', { initech: '-', northwind: '+' }],
