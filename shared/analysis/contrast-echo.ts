@@ -25,7 +25,8 @@ export const ECHO_STRENGTH = 1.6;
 
 const CONTRAST_OPEN =
   /^[\s*_"“(]*(?:but|however|meanwhile|whereas|instead|by contrast|in contrast|on the other hand|conversely|pero|mais|aber|maar|ma|mas)\b/iu;
-const CONTRAST_INSIDE = /,\s*(?:on the other hand|by contrast|in contrast|meanwhile|however|though)\s*,/iu;
+const CONTRAST_INSIDE =
+  /,\s*(?:on the other hand|by contrast|in contrast|meanwhile|however|though|par contre|en revanche|en cambio|por otro lado|por outro lado|dagegen|hingegen|invece|daarentegen)\s*,|\b(?:dagegen|hingegen|en cambio|par contre|en revanche)\b/iu;
 const NEGATED_ANAPHORA =
   /\b(?:never|not|no longer|n['’]t)\s+(?:\w+\s+){0,2}(?:do|does|did|done|doing|happen|happens|happened|had|have|has|seen|see|saw)\s+(?:\w+\s+)?(?:that|this|it|so|those|these)\b|\bno (?:such )?(?:issues?|problems?|complaints?|drama|hiccups?)\b|\bnever (?:had|have|has|seen|saw) (?:an?|any|one|a single) (?:issue|problem|outage|hiccup|complaint)/iu;
 const SIMPLY_DOES =
@@ -135,6 +136,8 @@ const CONTRAST_MARKERS = new Set([
   'aber',
   'ma',
   'maar',
+  'dagegen',
+  'hingegen',
 ]);
 
 /** Openers that set the sentence's two clauses against each other only when they lead ("While X ..., Y ..."). */

@@ -254,6 +254,9 @@ const LEAD_REFERENCE: readonly (readonly string[])[] = [
   ['compared', 'to'],
   ['comparing', 'to'],
   ['unlike'],
+  ['after', 'years', 'of'],
+  ['after', 'months', 'of'],
+  ['coming', 'from'],
   ['in', 'contrast', 'to'],
   ['relative', 'to'],
   ['versus'],
@@ -311,7 +314,13 @@ export function leadReference(
     return {
       ei: named.ei,
       restFrom: end,
-      contrastive: first === 'unlike' || first === 'contrairement' || first === 'a' || first === 'in',
+      contrastive:
+        first === 'unlike' ||
+        first === 'contrairement' ||
+        first === 'a' ||
+        first === 'in' ||
+        first === 'after' ||
+        first === 'coming',
     };
   }
   return null;

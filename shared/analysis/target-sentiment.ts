@@ -8,6 +8,7 @@
  * (whole sentence, several entities, table row) in target-scopes.ts, echoes across sentences in contrast-echo.ts.
  */
 
+import { COMPARATIVE_STRENGTH } from './comparative-forms.ts';
 import { contrastEchoes, implicitAlternative, mirrorAcrossContrast, type SentenceVerdict } from './contrast-echo.ts';
 import { type EmoticonScope, isSarcastic, normalizeScore, type Token, tokenize } from './sentiment.ts';
 import { isPureLabel, type Sentence, type Structure } from './structure.ts';
@@ -48,6 +49,13 @@ export function attributeSentiment(
     arr.push(m);
   }
   const globalSarcasm = kind !== 'answer' && text.length < 1200 && isSarcastic(text, 0, limit);
+  // When one sentence carries the sarcasm ("Great, Initech is down again."), a sentence about another brand
+  // ("Good thing we still have Northwind.") is read straight.
+  const sarcasticSentences = globalSarcasm ? sentences.filter((s) => isSarcastic(text, s.start, s.end)) : [];
+  const sarcasmAbout = new Set<number>();
+  for (const s of sarcasticSentences)
+    for (const m of bySentence.get(s.index) ?? []) sarcasmAbout.add(entityIndex.get(m.entityId)!);
+  if (sarcasmAbout.size === 0) sarcasticSentences.length = 0;
   const tableHeaders = new Map<number, (number | null)[]>();
   let subject: number | null = null;
   /** Entity named by the last heading, when it names exactly one: its paragraphs talk about it. */
@@ -112,7 +120,10 @@ export function attributeSentiment(
     }
     const tokens = tokenize(text, s.start, s.end);
     const skip = skipMask(tokens, ms);
-    const sarcastic = globalSarcasm || isSarcastic(text, s.start, s.end);
+    const sarcastic =
+      isSarcastic(text, s.start, s.end) ||
+      (globalSarcasm &&
+        (sarcasticSentences.length === 0 || ms.every((m) => sarcasmAbout.has(entityIndex.get(m.entityId)!))));
     const emo: EmoticonScope = { text, start: s.start, end: s.end };
     if (s.blockKind === 'heading') {
       headingSubject = distinct.length === 1 ? distinct[0]! : null;
@@ -262,6 +273,22 @@ function scoreSentence(
     }
     perEntity.set(trail.ei, { sum: -0.8 * subjectSum, hits: subjectSum !== 0 ? 1 : 0 });
   } else perEntity = score(swSkip, ms, distinct);
+  // "Northwind > Initech": the symbol is the comparison.
+  const sorted = [...ms].sort((x, y) => x.start - y.start);
+  for (let k = 0; k + 1 < sorted.length; k++) {
+    const [m1, m2] = [sorted[k]!, sorted[k + 1]!];
+    const gap = /^\s*(>+|≫|<+|≪)\s*$/u.exec(text.slice(m1.end + (m1.suffix?.length ?? 0), m2.start));
+    if (!gap || m1.entityId === m2.entityId) continue;
+    const dir = gap[1]!.startsWith('>') || gap[1] === '≫' ? 1 : -1;
+    for (const [m, side] of [
+      [m1, dir],
+      [m2, -dir],
+    ] as const) {
+      const ei = entityIndex.get(m.entityId)!;
+      const cur = perEntity.get(ei) ?? { sum: 0, hits: 0 };
+      perEntity.set(ei, { sum: cur.sum + side * COMPARATIVE_STRENGTH, hits: cur.hits + 1 });
+    }
+  }
   if (!ref && !trail && sw.roles.size === 0) {
     const sums = new Map([...perEntity].map(([ei, sc]) => [ei, sc.sum]));
     const mirror = mirrorAcrossContrast(tokens, ents, sums);

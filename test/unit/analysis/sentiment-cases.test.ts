@@ -115,6 +115,12 @@ describe('per-brand sentiment follows structure (issue 15, part 2)', () => {
     // Sarcasm.
     ['Love how Initech logs me out every five minutes 🙄', { initech: '-' }, 'social'],
     ['Thanks a lot Initech, lost all my files.', { initech: '-' }, 'social'],
+    ['Great, Initech is down again. Good thing we still have Northwind.', { initech: '-', northwind: '+' }, 'social'],
+    // Symbols, lead yardsticks and contrast words in other languages.
+    ['Northwind > Initech, not even a contest', { northwind: '+', initech: '-' }, 'social'],
+    ['After years of Initech, Northwind feels like a breath of fresh air.', { initech: '-', northwind: '+' }],
+    ['Northwind ist super, Initech dagegen eine Katastrophe.', { northwind: '+', initech: '-' }, 'social'],
+    ["J'adore Northwind. Initech, par contre, c'est la galère.", { northwind: '+', initech: '-' }, 'social'],
     // Facts carry no opinion.
     ['Initech supports 40 languages.', { initech: '0' }],
     ['Initech was acquired by Globex in 2021.', { initech: '0', globex: '0' }],
