@@ -88,15 +88,23 @@ function phrases(): ReadonlyMap<string, Map<string, PhraseNode>> {
  * counts as a negation ("used to be good").
  */
 function negatedAt(tokens: readonly Token[], a: number, i: number, skip?: (i: number) => boolean): boolean {
-  for (let j = i - 1; j >= a && j >= i - 3; j--) {
+  let reach = i - 3;
+  let enough = false;
+  for (let j = i - 1; j >= a && j >= reach; j--) {
     if (tokens[j + 1]!.breakBefore) return false;
     if (skip?.(j) && tokens[j]!.t.endsWith("'s")) return false;
     const t = tokens[j]!.t;
-    if (NEGATORS.has(t) || t.endsWith("n't")) return true;
+    // Determiners do not count towards the window ("never had a single issue").
+    if (DETERMINERS.has(t)) reach--;
+    if (t === 'enough') enough = true;
+    // "can't say enough good things": praise, not a negation.
+    if (NEGATORS.has(t) || t.endsWith("n't")) return !enough;
     if (t === 'used' && tokens[j + 1]!.t === 'to') return true;
   }
   return false;
 }
+
+const DETERMINERS = new Set(['a', 'an', 'the', 'any', 'single', 'one', 'this', 'that']);
 
 /** Subjects/auxiliaries that make "like" the verb ("I like", "really like", "don't like"), not the preposition. */
 const LIKE_VERB_BEFORE = new Set([

@@ -108,6 +108,7 @@ const LEAVE_VERBS = new Set([
 const FROM_PREPS = new Set(['from', 'de', 'von', 'van', 'da', 'off']);
 const TO_PREPS = new Set([
   'to',
+  'with',
   'for',
   'onto',
   'pour',

@@ -51,6 +51,9 @@ describe('text sentiment (issue 15, part 1)', () => {
     ["Don't bother with this one.", '-'],
     ['The charger stopped working after a week.', '-'],
     ['Worth every penny.', '+'],
+    ['Been using it for years and never had a single issue.', '+'],
+    ["Can't say enough good things about them.", '+'],
+    ['Shoutout to the team for the quick refund.', '+'],
   ];
   for (const [text, sign] of cases) {
     it(`${JSON.stringify(text)} -> ${sign}`, () => {
