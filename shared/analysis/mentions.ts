@@ -349,16 +349,23 @@ function mutualSupport(
 
 /** Verbs and prepositions before a product name that the writer acts on. */
 const USE_BEFORE =
-  /\b(?:go with|went with|going with|switch(?:ed|ing)? (?:back |over )?(?:to|from)|mov(?:e|ed|ing) (?:back |over )?(?:to|from)|(?:went|going|came|coming|got|get) back to|migrat(?:e|ed|ing) (?:to|from)|(?:tried|trying|try|using|use|used|uses) (?:out )?|recommend(?:ed)?|(?:ordered|bought|buy|sold|selling|listed) (?:\w+ ){0,3}(?:on|from|at)|sign(?:ed)? up (?:for|with)|subscribed to|cancel(?:l?ed)? (?:my )?|ditch(?:ed|ing)?|dropp(?:ed|ing)|prefer(?:red)?|pay(?:ing)? for|logged into|log into|open(?:ed)?|install(?:ed)?)\s*$/i;
+  /\b(?:go with|went with|going with|switch(?:ed|ing)? (?:back |over )?(?:to|from)|mov(?:e|ed|ing) (?:back |over )?(?:to|from|off|onto)|(?:went|going|came|coming|got|get) back to|migrat(?:e|ed|ing) (?:to|from)|(?:tried|trying|try|using|use|used|uses) (?:out )?|recommend(?:ed)?|(?:ordered|bought|buy|sold|selling|listed) (?:\w+ ){0,3}(?:on|from|at)|sign(?:ed)? up (?:for|with)|subscribed to|cancel(?:l?ed)? (?:my )?|ditch(?:ed|ing)?|dropp(?:ed|ing)|prefer(?:red)?|pay(?:ing)? for|logged into|log into|open(?:ed)?|install(?:ed)?)\s*$/i;
 
 /**
  * A name the writer acts on in a sentence that names another tracked product ("switched back to apple after years of
  * samsung", "moved the team from jira to linear"): the two read as products even in lower case.
  */
+/** A comparison right before the name ("better than teams", "vs zoom", "huddles > zoom"). */
+const COMPARED_BEFORE = /(?:\bthan|\bvs\.?|\bversus|\binstead of|\bover|[<>])\s*$/i;
+
+function comparedWith(text: string, c: Candidate): boolean {
+  return COMPARED_BEFORE.test(text.slice(Math.max(0, c.start - 16), c.start));
+}
+
 function actedOn(text: string, c: Candidate, cands: readonly Candidate[]): boolean {
   const before = text.slice(Math.max(0, c.start - 40), c.start);
   if (USE_BEFORE.test(before)) return true;
-  const m = /\bfrom\s+(\S+)\s+(?:to|for)\s*$/i.exec(before);
+  const m = /\b(?:from|off)\s+(\S+)\s+(?:and\s+)?(?:to|onto|for)\s*$/i.exec(before);
   if (!m) return false;
   const at = c.start - m[0].length + m[0].indexOf(m[1]!);
   return cands.some((o) => o.ref.entityIndex !== c.ref.entityIndex && o.start === at);
@@ -403,9 +410,20 @@ function judgeAmbiguous(
   if (before === 64 || before === 35) return 'accept';
   const others = sentenceEntities.get(sentenceIdx);
   if (others && [...others].some((o) => o !== ei))
-    return cap || coordinated(text, c, cands) || actedOn(text, c, cands) ? 'accept' : 'if-established';
+    return cap || coordinated(text, c, cands) || actedOn(text, c, cands) || comparedWith(text, c)
+      ? 'accept'
+      : 'if-established';
   const s0Start = structure.sentences[sentenceIdx]?.start ?? 0;
-  if (!cap) return coordinated(text, c, cands) || readsAsName(text, c.start, c.end, s0Start) ? 'accept' : 'reject';
+  if (!cap) {
+    if (coordinated(text, c, cands) || readsAsName(text, c.start, c.end, s0Start)) return 'accept';
+    // Beside another tracked name in its sentence: a name the writer acts on or compares ("switched from zoom to
+    // teams", "slack is better than teams").
+    const s = structure.sentences[sentenceIdx];
+    const beside =
+      s !== undefined &&
+      cands.some((o) => o.ref.entityIndex !== ei && o.start >= s.start && o.end <= s.end && o.start !== c.start);
+    return beside && (actedOn(text, c, cands) || comparedWith(text, c)) ? 'accept' : 'reject';
+  }
   // A name the writer acts on ("go with Linear", "switched to Square", "ordered it on Amazon").
   if (USE_BEFORE.test(text.slice(Math.max(0, c.start - 28), c.start))) return 'accept';
   // A heading that is the name and nothing else ("## Factorial").
