@@ -47,8 +47,8 @@ export interface SentenceVerdict {
   entities: number[];
   /** Opinion sum per entity in this sentence (0 when it found none). */
   sums: Map<number, number>;
-  /** The sentence's text. */
-  text: string;
+  /** The sentence's text (read only when an echo is possible). */
+  text: () => string;
   /** The sentence came right after a name label ("Globex?"). */
   afterLabel: boolean;
   /** A blank line precedes the sentence. */
@@ -68,7 +68,7 @@ export function contrastEchoes(sentences: readonly SentenceVerdict[], juxtapose 
     const single = s.entities.length === 1 ? s.entities[0]! : null;
     const own = single === null ? 0 : (s.sums.get(single) ?? 0);
     if (single !== null && prev !== null && prev.ei !== single && Math.abs(own) < 0.05) {
-      const t = s.text;
+      const t = s.text();
       const echoes =
         CONTRAST_OPEN.test(t) ||
         CONTRAST_INSIDE.test(t) ||
@@ -92,7 +92,9 @@ export function contrastEchoes(sentences: readonly SentenceVerdict[], juxtapose 
         out.push([silentBefore.ei, -Math.sign(own) * ECHO_STRENGTH]);
     }
     silentBefore =
-      single !== null && Math.abs(own) < 0.05 && !FACT.test(s.text) && !s.afterLabel ? { ei: single } : null;
+      juxtapose && single !== null && Math.abs(own) < 0.05 && !s.afterLabel && !FACT.test(s.text())
+        ? { ei: single }
+        : null;
     if (single !== null && Math.abs(own) >= CLEAR) prev = { ei: single, sum: own };
     else if (s.entities.length > 0) prev = null;
   }

@@ -344,6 +344,9 @@ const TRAIL_REFERENCE: readonly (readonly string[])[] = [
   ['rispetto', 'a'],
 ];
 
+/** Last words of the closing yardstick phrases (a cheap pre-check). */
+const TRAIL_LAST: ReadonlySet<string> = new Set(TRAIL_REFERENCE.map((p) => p[p.length - 1]!));
+
 /**
  * When the sentence closes with a yardstick phrase and one entity ("Northwind is worth every penny, unlike Initech."),
  * returns that entity and the token index where the phrase starts; otherwise null.
@@ -353,8 +356,10 @@ export function trailReference(
   ents: readonly EntityAt[],
 ): { ei: number; restTo: number; contrastive: boolean } | null {
   if (ents.length < 2) return null;
-  const last = [...ents].sort((x, y) => y.at - x.at)[0]!;
-  if (last.at < tokens.length - 3 || ents.filter((e) => e.ei === last.ei).length !== 1) return null;
+  let last = ents[0]!;
+  for (const e of ents) if (e.at > last.at) last = e;
+  if (last.at < tokens.length - 3 || last.at < 3 || !TRAIL_LAST.has(tokens[last.at - 1]!.t)) return null;
+  if (ents.filter((e) => e.ei === last.ei).length !== 1) return null;
   for (const phrase of TRAIL_REFERENCE) {
     const from = last.at - phrase.length;
     if (from < 2) continue;

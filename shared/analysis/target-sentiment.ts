@@ -87,7 +87,13 @@ export function attributeSentiment(
   let blankSinceVerdict = false;
   let prevWasLabel = false;
   const record = (s: Sentence, entities: number[], sums: Map<number, number>, afterLabel: boolean): void => {
-    verdicts.push({ entities, sums, text: text.slice(s.start, s.end), afterLabel, newParagraph: blankSinceVerdict });
+    verdicts.push({
+      entities,
+      sums,
+      text: () => text.slice(s.start, s.end),
+      afterLabel,
+      newParagraph: blankSinceVerdict,
+    });
     blankSinceVerdict = false;
   };
   for (const s of sentences) {

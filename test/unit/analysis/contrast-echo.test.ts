@@ -109,7 +109,7 @@ describe('contrastEchoes', () => {
   const v = (entities: number[], sum: number, text: string, extra: Partial<SentenceVerdict> = {}): SentenceVerdict => ({
     entities,
     sums: new Map(entities.map((e) => [e, sum])),
-    text,
+    text: () => text,
     afterLabel: false,
     newParagraph: false,
     ...extra,
