@@ -24,7 +24,7 @@ import type {
 export { findAliasMatches } from './mentions.ts';
 
 /** Version of the analysis rules. Bump when results for the same input can change; stored analyses record it. */
-export const ANALYZER_VERSION = '2.0.0';
+export const ANALYZER_VERSION = '2.1.0';
 
 /** Texts longer than this are analysed up to the cap and flagged `truncated`. */
 export const DEFAULT_MAX_CHARS = 100_000;
