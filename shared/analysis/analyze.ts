@@ -11,15 +11,7 @@ import { findMentions } from './mentions.ts';
 import { findPositions, leadEntities } from './recommendation.ts';
 import { parseStructure } from './structure.ts';
 import { attributeSentiment, summarize } from './target-sentiment.ts';
-import type {
-  Analysis,
-  AnalysisInput,
-  AnalysisWarning,
-  EntityResult,
-  Mention,
-  TextKind,
-  TrackedEntity,
-} from './types.ts';
+import type { Analysis, AnalysisInput, AnalysisWarning, EntityResult, TextKind, TrackedEntity } from './types.ts';
 
 export { findAliasMatches } from './mentions.ts';
 
