@@ -11,20 +11,12 @@ import { findMentions } from './mentions.ts';
 import { findPositions, leadEntities } from './recommendation.ts';
 import { parseStructure } from './structure.ts';
 import { attributeSentiment, summarize } from './target-sentiment.ts';
-import type {
-  Analysis,
-  AnalysisInput,
-  AnalysisWarning,
-  EntityResult,
-  Mention,
-  TextKind,
-  TrackedEntity,
-} from './types.ts';
+import type { Analysis, AnalysisInput, AnalysisWarning, EntityResult, TextKind, TrackedEntity } from './types.ts';
 
 export { findAliasMatches } from './mentions.ts';
 
 /** Version of the analysis rules. Bump when results for the same input can change; stored analyses record it. */
-export const ANALYZER_VERSION = '2.0.0';
+export const ANALYZER_VERSION = '2.1.0';
 
 /** Texts longer than this are analysed up to the cap and flagged `truncated`. */
 export const DEFAULT_MAX_CHARS = 100_000;

@@ -5,7 +5,10 @@
  * - it denies the previous event by anaphora ("Zoom has never done that to us", "never had that problem with Y",
  *   "no such issues with Y");
  * - it states that the brand simply does what the other did not ("chatgpt just does them", "Y actually answers");
- * - it is a bare affirmation or refusal after a label ("Globex? Absolutely." / "Initech? Nope.").
+ * - it is a bare affirmation or refusal after a label ("Globex? Absolutely." / "Initech? Nope.");
+ * - it is an elliptical negation ("Initech logs me out. Northwind doesn't.");
+ * - in a post (juxtapose), it simply follows: "northwind just works. initech needs a PhD to configure" (unless it
+ *   states a fact: founded, headquartered, acquired...).
  * Nothing happens when the sentence has any opinion of its own, names more than one brand, or follows a sentence
  * without a clear single-brand verdict; facts next to facts stay neutral.
  * Within one sentence the same holds across a contrast marker: "Whereas Globex makes exporting painless, Initech buries
@@ -22,11 +25,18 @@ export const ECHO_STRENGTH = 1.6;
 
 const CONTRAST_OPEN =
   /^[\s*_"“(]*(?:but|however|meanwhile|whereas|instead|by contrast|in contrast|on the other hand|conversely|pero|mais|aber|maar|ma|mas)\b/iu;
-const CONTRAST_INSIDE = /,\s*(?:on the other hand|by contrast|in contrast|meanwhile|however|though)\s*,/iu;
+const CONTRAST_INSIDE =
+  /,\s*(?:on the other hand|by contrast|in contrast|meanwhile|however|though|par contre|en revanche|en cambio|por otro lado|por outro lado|dagegen|hingegen|invece|daarentegen)\s*,|\b(?:dagegen|hingegen|en cambio|par contre|en revanche)\b/iu;
 const NEGATED_ANAPHORA =
   /\b(?:never|not|no longer|n['’]t)\s+(?:\w+\s+){0,2}(?:do|does|did|done|doing|happen|happens|happened|had|have|has|seen|see|saw)\s+(?:\w+\s+)?(?:that|this|it|so|those|these)\b|\bno (?:such )?(?:issues?|problems?|complaints?|drama|hiccups?)\b|\bnever (?:had|have|has|seen|saw) (?:an?|any|one|a single) (?:issue|problem|outage|hiccup|complaint)/iu;
 const SIMPLY_DOES =
   /\b(?:just|actually|simply|still)\s+(?:does|did|do|works|worked|handles|handled|delivers|delivered|answers|answered|responds|responded|fixes|fixed|gets|got|ships|shipped|loads|loaded|syncs|synced|lets|let)\b/iu;
+/** A name and a bare negated auxiliary: "Northwind doesn't.", "Globex never has." */
+const ELLIPTICAL_ONLY =
+  /^[\s*_"“]*\S+(?:\s+\S+){0,2}?\s+(?:doesn['’]t|does not|isn['’]t|is not|won['’]t|didn['’]t|can['’]t|hasn['’]t|never does|never did|never has)[\s!.…*_"”]*$/iu;
+/** Sentences that state facts: not set against the previous verdict even in a post. */
+const FACT =
+  /\b(?:founded|headquartered|based in|acquired|launched|announced|released|ipo|employees|owned by|is owned|subsidiary|partnered|available in|supports \d+)\b/iu;
 const AFFIRM =
   /^[\s*_"“]*(?:absolutely|definitely|yes+|yep|yup|for sure|totally|100%|of course|every time|hell yes|sí|oui|ja|sim)[\s!.…*_"”]*$/iu;
 const REFUSE = /^[\s*_"“]*(?:no+|nope|nah|never|no way|hard no|not a chance|pass|nein|non|não)[\s!.…*_"”]*$/iu;
@@ -37,8 +47,8 @@ export interface SentenceVerdict {
   entities: number[];
   /** Opinion sum per entity in this sentence (0 when it found none). */
   sums: Map<number, number>;
-  /** The sentence's text. */
-  text: string;
+  /** The sentence's text (read only when an echo is possible). */
+  text: () => string;
   /** The sentence came right after a name label ("Globex?"). */
   afterLabel: boolean;
   /** A blank line precedes the sentence. */
@@ -49,20 +59,23 @@ export interface SentenceVerdict {
  * Echo verdicts across adjacent sentences (see the module comment). Returns extra evidence to add, as
  * [entity index, sum] pairs.
  */
-export function contrastEchoes(sentences: readonly SentenceVerdict[]): [number, number][] {
+export function contrastEchoes(sentences: readonly SentenceVerdict[], juxtapose = false): [number, number][] {
   const out: [number, number][] = [];
   let prev: { ei: number; sum: number } | null = null;
+  let silentBefore: { ei: number } | null = null;
   for (const s of sentences) {
     if (s.newParagraph) prev = null;
     const single = s.entities.length === 1 ? s.entities[0]! : null;
     const own = single === null ? 0 : (s.sums.get(single) ?? 0);
     if (single !== null && prev !== null && prev.ei !== single && Math.abs(own) < 0.05) {
-      const t = s.text;
+      const t = s.text();
       const echoes =
         CONTRAST_OPEN.test(t) ||
         CONTRAST_INSIDE.test(t) ||
         NEGATED_ANAPHORA.test(t) ||
         SIMPLY_DOES.test(t) ||
+        ELLIPTICAL_ONLY.test(t) ||
+        (juxtapose && !s.afterLabel && !FACT.test(t)) ||
         (s.afterLabel && (AFFIRM.test(t) || REFUSE.test(t)));
       if (echoes) {
         const sign: number =
@@ -72,6 +85,16 @@ export function contrastEchoes(sentences: readonly SentenceVerdict[]): [number, 
         continue;
       }
     }
+    // In a post, a silent sentence about one brand right before a verdict on another is set against it too
+    // ("Initech feels like it was designed in 2005. Northwind feels modern.").
+    if (juxtapose && single !== null && Math.abs(own) >= CLEAR && silentBefore !== null && !s.newParagraph) {
+      if (silentBefore.ei !== single && !out.some(([ei]) => ei === silentBefore!.ei))
+        out.push([silentBefore.ei, -Math.sign(own) * ECHO_STRENGTH]);
+    }
+    silentBefore =
+      juxtapose && single !== null && Math.abs(own) < 0.05 && !s.afterLabel && !FACT.test(s.text())
+        ? { ei: single }
+        : null;
     if (single !== null && Math.abs(own) >= CLEAR) prev = { ei: single, sum: own };
     else if (s.entities.length > 0) prev = null;
   }
@@ -91,8 +114,7 @@ export function implicitAlternative(
   mentioned: ReadonlySet<number>,
   evidence: readonly (readonly number[])[],
 ): [number, number][] {
-  if (switchSigns.size === 0) return [];
-  const signs = new Set(switchSigns.values());
+  const signs = new Set([...switchSigns.values()].filter((x) => x !== 0));
   if (signs.size !== 1) return [];
   const sign = [...signs][0]!;
   const silent = [...mentioned].filter(
@@ -106,25 +128,22 @@ export function implicitAlternative(
 const CONTRAST_MARKERS = new Set([
   'but',
   'whereas',
-  'while',
   'however',
   'though',
   'although',
   'yet',
   'meanwhile',
   'pero',
-  'mientras',
   'mais',
-  'tandis',
   'aber',
-  'wahrend',
-  'während',
   'ma',
-  'mentre',
-  'enquanto',
   'maar',
-  'terwijl',
+  'dagegen',
+  'hingegen',
 ]);
+
+/** Openers that set the sentence's two clauses against each other only when they lead ("While X ..., Y ..."). */
+const LEAD_ONLY = new Set(['while', 'mientras', 'tandis', 'wahrend', 'während', 'mentre', 'enquanto', 'terwijl']);
 
 /**
  * Contrast inside one sentence naming exactly two entities (positions `at` in `tokens`), with `sums` the valence each
@@ -161,7 +180,7 @@ export function mirrorAcrossContrast(
   for (let i = split[0]! + 1; i < split[1]!; i++) if (CONTRAST_MARKERS.has(tokens[i]!.t)) marked = true;
   if (!marked && first <= 2) {
     let lead = false;
-    for (let i = 0; i < first; i++) if (CONTRAST_MARKERS.has(tokens[i]!.t)) lead = true;
+    for (let i = 0; i < first; i++) if (CONTRAST_MARKERS.has(tokens[i]!.t) || LEAD_ONLY.has(tokens[i]!.t)) lead = true;
     let cut = false;
     for (let i = split[0]! + 1; i <= split[1]!; i++) if (tokens[i]!.breakBefore) cut = true;
     marked = lead && cut;

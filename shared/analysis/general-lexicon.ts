@@ -52,6 +52,8 @@ function load(): Tables {
     } else if (!/\s/.test(key) && key.length >= 2) emoticons.set(key, value);
   }
   for (const [k, v] of DOMAIN_LEXICON) words.set(k, v);
+  // One-word entries of the phrase list ("shoutout", "letdown") are words: the phrase tree holds only 2-3 words.
+  for (const [k, v] of PHRASES) if (!k.includes(' ')) words.set(k, v);
   return { words, phrases: new Map([...vaderPhrases, ...PHRASES]), emoticons };
 }
 

@@ -33,6 +33,8 @@ excellent:3.2 bon:1.8 bonne:1.8 meilleur:2.0 meilleure:2.0 super:2.2 adore:2.8 r
 gut:1.9 toll:2.6 super:2.2 besser:1.9 beste:2.6 empfehlen:2.2 zuverlassig:2.1 schnell:1.5 einfach:1.3
 otimo:3.0 otima:3.0 bom:1.9 boa:1.9 melhor:2.0 adoro:2.8 recomendo:2.2 incrivel:3.0
 👍:1.9 ❤️:2.6 ❤:2.6 😍:2.9 🔥:1.8 🙌:2.2 💯:2.4 👏:2.2 🥰:2.8 😊:2.1 🎉:2.2 ✅:1.3 🚀:1.8 💪:1.7 😎:1.5 🤩:2.8
+modern:0.9
+increible:3.0 incroyable:3.0 fantastico:2.8 fantastique:2.8 genial:2.8 wunderbar:3.0 perfekt:2.8 parfait:2.8 perfecto:2.8
 `;
 
 const NEGATIVE = `
@@ -96,6 +98,8 @@ hell:-1.8 angry:-2.3 furious:-2.7 sad:-1.9 upset:-2.0 worried:-1.5 sketchy:-2.0 
 malo:-2.3 mala:-2.3 peor:-2.1 caro:-1.4 cara:-0.6 lento:-1.6 horrible:-3.1 mauvais:-2.3 mauvaise:-2.3 pire:-2.4 cher:-1.3
 chere:-1.3 lent:-1.5 nul:-2.4 nulle:-2.4 schlecht:-2.3 teuer:-1.4 langsam:-1.6 schlimm:-2.4 ruim:-2.3 pior:-2.1 lento:-1.6
 👎:-2.0 😡:-2.7 🤬:-3.0 😤:-1.9 💩:-2.4 🤮:-2.7 😠:-2.5 😒:-1.7 😞:-2.0 😢:-1.9 😭:-1.2 🙄:-1.4 🤡:-1.9 ❌:-1.3
+bloat:-1.7 ignores:-1.6 maze:-1.4 unmaintained:-1.9 double-charged:-2.2 double-charging:-2.2 overcharged:-2.2
+desastre:-2.8 katastrophe:-2.8 catastrophe:-2.8 galere:-2.0 horror:-2.4 pesimo:-2.8 pessimo:-2.8 enttauschend:-2.2 decevant:-2.2 decepcionante:-2.2
 `;
 
 function parse(block: string, into: Map<string, number>): void {

@@ -45,6 +45,10 @@ const MODEL_NUMBER_AFTER =
 const TOPIC_AFTER =
   /^,\s*(?:by contrast|in contrast|on the other hand|though|however|meanwhile|instead|too|it|it's|they|c['’]est|ce sont|en cambio|por su parte|en revanche|dagegen|hingegen|invece|por outro lado)\b/iu;
 
+/** Words naming a software product's parts, plans or states, right after its name. */
+const PRODUCT_PART_AFTER =
+  /^\s+(?:app|apps|ai|account|accounts|subscription|pricing|integration|integrations|desktop app|mobile app|web app|premium|status page|outage|login|notifications|huddles?|calls|meetings|workspace|workspaces|channels|databases|api|plugin|extension)\b/iu;
+
 function isUpper(ch: string): boolean {
   return ch !== ch.toLowerCase() && ch === ch.toUpperCase();
 }
@@ -54,6 +58,10 @@ export function readsAsName(text: string, start: number, end: number, sentenceSt
   const before = text.slice(Math.max(sentenceStart, start - 40), start);
   const after = text.slice(end, Math.min(text.length, end + 40));
   if (MODEL_NUMBER_AFTER.test(after)) return true;
+  // A product's own parts or states right after it ("the slack app", "notion ai", "zoom calls"), or its status
+  // asked about ("is slack down").
+  if (PRODUCT_PART_AFTER.test(after)) return true;
+  if (/\b(?:is|are)\s+$/i.test(before) && /^\s+(?:down|up again|back up|lagging|broken)\b/i.test(after)) return true;
   if (DETERMINER.test(before)) return false;
   // Part of a longer capitalised name ("Mel Brooks", "Claude Monet").
   if (/\p{Lu}[\p{L}'’.-]*\s+$/u.test(before) && start > sentenceStart + 1 && !CLAUSE_OPENER.test(before)) return false;

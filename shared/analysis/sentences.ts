@@ -132,7 +132,9 @@ export function splitSentences(text: string, start: number, end: number): [numbe
         else break;
       }
       const word = text.slice(w + 1, i).toLowerCase();
-      if (ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word) || /^\d+$/.test(word)) continue;
+      // A number ends a sentence ("since 2021. Northwind ..."), except a list marker opening the line ("1. ").
+      const marker = /^\d+$/.test(word) && /^[\s>*_#-]*$/.test(text.slice(start, w + 1));
+      if (ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word) || marker) continue;
     }
     out.push([s, j]);
     s = j;

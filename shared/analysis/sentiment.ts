@@ -88,15 +88,23 @@ function phrases(): ReadonlyMap<string, Map<string, PhraseNode>> {
  * counts as a negation ("used to be good").
  */
 function negatedAt(tokens: readonly Token[], a: number, i: number, skip?: (i: number) => boolean): boolean {
-  for (let j = i - 1; j >= a && j >= i - 3; j--) {
+  let reach = i - 3;
+  let enough = false;
+  for (let j = i - 1; j >= a && j >= reach; j--) {
     if (tokens[j + 1]!.breakBefore) return false;
     if (skip?.(j) && tokens[j]!.t.endsWith("'s")) return false;
     const t = tokens[j]!.t;
-    if (NEGATORS.has(t) || t.endsWith("n't")) return true;
+    // Determiners do not count towards the window ("never had a single issue").
+    if (DETERMINERS.has(t)) reach--;
+    if (t === 'enough') enough = true;
+    // "can't say enough good things": praise, not a negation.
+    if (NEGATORS.has(t) || t.endsWith("n't")) return !enough;
     if (t === 'used' && tokens[j + 1]!.t === 'to') return true;
   }
   return false;
 }
+
+const DETERMINERS = new Set(['a', 'an', 'the', 'any', 'single', 'one', 'this', 'that']);
 
 /** Subjects/auxiliaries that make "like" the verb ("I like", "really like", "don't like"), not the preposition. */
 const LIKE_VERB_BEFORE = new Set([
@@ -160,6 +168,12 @@ function ratingValence(t: string): number | undefined {
     return Number.isInteger(n) && n >= 0 && n <= 5 ? (n - 3) * 1.0 : undefined;
   }
   return undefined;
+}
+
+/** True when a token in [a, i) is not skipped (not part of a name). */
+function wordBefore(a: number, i: number, skip: (i: number) => boolean): boolean {
+  for (let j = a; j < i; j++) if (!skip(j)) return true;
+  return false;
 }
 
 const ELLIPTICAL_NEGATION = new Set([
@@ -247,7 +261,8 @@ export function scoreTokens(
         v = cjkValence(tok.t);
       if (v === undefined) v = ratingValence(tok.t);
       // An elliptical negation closing the span ("Wonka looks flashy and doesn't.") denies what came before.
-      if (v === undefined && i === b - 1 && i > a && ELLIPTICAL_NEGATION.has(tok.t)) v = -1.2;
+      // Not after a name alone ("Northwind doesn't."): that answers another sentence (contrast-echo.ts).
+      if (v === undefined && i === b - 1 && i > a && ELLIPTICAL_NEGATION.has(tok.t) && wordBefore(a, i, skip)) v = -1.2;
       if (v === undefined) {
         const nv = NEGATED_ONLY.get(tok.t);
         if (nv !== undefined && negatedAt(tokens, a, i, skip)) {

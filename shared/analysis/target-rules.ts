@@ -36,6 +36,7 @@ const SWITCH_VERBS = new Set([
   'drop',
   'dropping',
   'left',
+  'leave',
   'leaving',
   'quit',
   'quitting',
@@ -80,6 +81,7 @@ const LEAVE_VERBS = new Set([
   'drop',
   'dropping',
   'left',
+  'leave',
   'leaving',
   'quit',
   'quitting',
@@ -106,6 +108,7 @@ const LEAVE_VERBS = new Set([
 const FROM_PREPS = new Set(['from', 'de', 'von', 'van', 'da', 'off']);
 const TO_PREPS = new Set([
   'to',
+  'with',
   'for',
   'onto',
   'pour',
@@ -252,6 +255,9 @@ const LEAD_REFERENCE: readonly (readonly string[])[] = [
   ['compared', 'to'],
   ['comparing', 'to'],
   ['unlike'],
+  ['after', 'years', 'of'],
+  ['after', 'months', 'of'],
+  ['coming', 'from'],
   ['in', 'contrast', 'to'],
   ['relative', 'to'],
   ['versus'],
@@ -309,8 +315,56 @@ export function leadReference(
     return {
       ei: named.ei,
       restFrom: end,
-      contrastive: first === 'unlike' || first === 'contrairement' || first === 'a' || first === 'in',
+      contrastive:
+        first === 'unlike' ||
+        first === 'contrairement' ||
+        first === 'a' ||
+        first === 'in' ||
+        first === 'after' ||
+        first === 'coming',
     };
+  }
+  return null;
+}
+
+/** Yardstick phrases that may close a sentence ("..., unlike X.", "... compared to X"). */
+const TRAIL_REFERENCE: readonly (readonly string[])[] = [
+  ['compared', 'with'],
+  ['compared', 'to'],
+  ['unlike'],
+  ['in', 'contrast', 'to'],
+  ['relative', 'to'],
+  ['next', 'to'],
+  ['comparado', 'con'],
+  ['comparado', 'com'],
+  ['a', 'diferencia', 'de'],
+  ['im', 'vergleich', 'zu'],
+  ['contrairement', 'a'],
+  ['par', 'rapport', 'a'],
+  ['rispetto', 'a'],
+];
+
+/** Last words of the closing yardstick phrases (a cheap pre-check). */
+const TRAIL_LAST: ReadonlySet<string> = new Set(TRAIL_REFERENCE.map((p) => p[p.length - 1]!));
+
+/**
+ * When the sentence closes with a yardstick phrase and one entity ("Northwind is worth every penny, unlike Initech."),
+ * returns that entity and the token index where the phrase starts; otherwise null.
+ */
+export function trailReference(
+  tokens: readonly Token[],
+  ents: readonly EntityAt[],
+): { ei: number; restTo: number; contrastive: boolean } | null {
+  if (ents.length < 2) return null;
+  let last = ents[0]!;
+  for (const e of ents) if (e.at > last.at) last = e;
+  if (last.at < tokens.length - 3 || last.at < 3 || !TRAIL_LAST.has(tokens[last.at - 1]!.t)) return null;
+  if (ents.filter((e) => e.ei === last.ei).length !== 1) return null;
+  for (const phrase of TRAIL_REFERENCE) {
+    const from = last.at - phrase.length;
+    if (from < 2) continue;
+    if (phrase.every((w, k) => tokens[from + k]?.t === w) && ents.some((e) => e.ei !== last.ei && e.at < from))
+      return { ei: last.ei, restTo: from, contrastive: phrase[0] === 'unlike' || phrase[0] === 'contrairement' };
   }
   return null;
 }

@@ -18,6 +18,8 @@ export interface Scope {
 
 const COORDINATION = new Set([
   'and',
+  'nor',
+  'neither',
   'or',
   '&',
   'both',

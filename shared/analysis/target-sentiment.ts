@@ -8,10 +8,11 @@
  * (whole sentence, several entities, table row) in target-scopes.ts, echoes across sentences in contrast-echo.ts.
  */
 
+import { COMPARATIVE_STRENGTH } from './comparative-forms.ts';
 import { contrastEchoes, implicitAlternative, mirrorAcrossContrast, type SentenceVerdict } from './contrast-echo.ts';
 import { type EmoticonScope, isSarcastic, normalizeScore, type Token, tokenize } from './sentiment.ts';
 import { isPureLabel, type Sentence, type Structure } from './structure.ts';
-import { type EntityAt, isNameLabel, leadReference, switchRoles } from './target-rules.ts';
+import { type EntityAt, isNameLabel, leadReference, switchRoles, trailReference } from './target-rules.ts';
 import { type Scope, scoreMulti, scoreTableRow, scoreWhole, skipMask, tokenIndexAt } from './target-scopes.ts';
 import type { EntitySentiment, Mention, TextKind } from './types.ts';
 
@@ -48,6 +49,13 @@ export function attributeSentiment(
     arr.push(m);
   }
   const globalSarcasm = kind !== 'answer' && text.length < 1200 && isSarcastic(text, 0, limit);
+  // When one sentence carries the sarcasm ("Great, Initech is down again."), a sentence about another brand
+  // ("Good thing we still have Northwind.") is read straight.
+  const sarcasticSentences = globalSarcasm ? sentences.filter((s) => isSarcastic(text, s.start, s.end)) : [];
+  const sarcasmAbout = new Set<number>();
+  for (const s of sarcasticSentences)
+    for (const m of bySentence.get(s.index) ?? []) sarcasmAbout.add(entityIndex.get(m.entityId)!);
+  if (sarcasmAbout.size === 0) sarcasticSentences.length = 0;
   const tableHeaders = new Map<number, (number | null)[]>();
   let subject: number | null = null;
   /** Entity named by the last heading, when it names exactly one: its paragraphs talk about it. */
@@ -74,12 +82,18 @@ export function attributeSentiment(
   let sinceSubject = 0;
   /** Per-sentence verdicts for the contrast echo (contrast-echo.ts); label sentences are not recorded. */
   const verdicts: SentenceVerdict[] = [];
-  /** Sign of every switching role given in the text (left -1, chosen +1), for the implicit alternative. */
+  /** Sign of every switching role given in the text (left -1, chosen +1, named beside a switch 0). */
   const switchSigns = new Map<number, number>();
   let blankSinceVerdict = false;
   let prevWasLabel = false;
   const record = (s: Sentence, entities: number[], sums: Map<number, number>, afterLabel: boolean): void => {
-    verdicts.push({ entities, sums, text: text.slice(s.start, s.end), afterLabel, newParagraph: blankSinceVerdict });
+    verdicts.push({
+      entities,
+      sums,
+      text: () => text.slice(s.start, s.end),
+      afterLabel,
+      newParagraph: blankSinceVerdict,
+    });
     blankSinceVerdict = false;
   };
   for (const s of sentences) {
@@ -112,7 +126,10 @@ export function attributeSentiment(
     }
     const tokens = tokenize(text, s.start, s.end);
     const skip = skipMask(tokens, ms);
-    const sarcastic = globalSarcasm || isSarcastic(text, s.start, s.end);
+    const sarcastic =
+      isSarcastic(text, s.start, s.end) ||
+      (globalSarcasm &&
+        (sarcasticSentences.length === 0 || ms.every((m) => sarcasmAbout.has(entityIndex.get(m.entityId)!))));
     const emo: EmoticonScope = { text, start: s.start, end: s.end };
     if (s.blockKind === 'heading') {
       headingSubject = distinct.length === 1 ? distinct[0]! : null;
@@ -194,7 +211,7 @@ export function attributeSentiment(
     record(s, distinct, new Map([...perEntity].map(([ei, sc]) => [ei, sc.sum + sectionPrior])), afterLabel);
     prevSentenceEntities = distinct;
   }
-  for (const [ei, sum] of contrastEchoes(verdicts)) evidence[ei]!.push(sum);
+  for (const [ei, sum] of contrastEchoes(verdicts, kind === 'social')) evidence[ei]!.push(sum);
   const mentioned = new Set(textMentions.map((m) => entityIndex.get(m.entityId)!));
   for (const [ei, sum] of implicitAlternative(switchSigns, mentioned, evidence)) evidence[ei]!.push(sum);
   return evidence;
@@ -224,6 +241,7 @@ function scoreSentence(
       : scoreMulti(text, tokens, sk, sarcastic, msx, entityIndex, emo);
   let perEntity: Map<number, Scope>;
   const ref = leadReference(tokens, ents);
+  const trail = ref ? null : trailReference(tokens, ents);
   if (ref) {
     const restSkip = (i: number): boolean => swSkip(i) || i < ref.restFrom;
     const rest = distinct.filter((x) => x !== ref.ei);
@@ -244,11 +262,55 @@ function scoreSentence(
       for (const ei of rest) perEntity.set(ei, { sum: (perEntity.get(ei)?.sum ?? 0) + 1, hits: 1 });
     }
     perEntity.set(ref.ei, { sum: -0.8 * subjectSum, hits: subjectSum !== 0 ? 1 : 0 });
+  } else if (trail) {
+    // "Northwind is worth every penny, unlike Initech.": the closing yardstick gets the opposite of the rest.
+    const restSkip = (i: number): boolean => swSkip(i) || i >= trail.restTo;
+    const rest = distinct.filter((x) => x !== trail.ei);
+    perEntity = score(
+      restSkip,
+      ms.filter((m) => entityIndex.get(m.entityId) !== trail.ei),
+      rest,
+    );
+    let subjectSum = 0;
+    for (const ei of rest) subjectSum += (perEntity.get(ei)?.sum ?? 0) / rest.length;
+    if (subjectSum === 0 && trail.contrastive) {
+      subjectSum = 1;
+      for (const ei of rest) perEntity.set(ei, { sum: (perEntity.get(ei)?.sum ?? 0) + 1, hits: 1 });
+    }
+    perEntity.set(trail.ei, { sum: -0.8 * subjectSum, hits: subjectSum !== 0 ? 1 : 0 });
   } else perEntity = score(swSkip, ms, distinct);
-  if (!ref && sw.roles.size === 0) {
+  // "Northwind > Initech": the symbol is the comparison.
+  const sorted = [...ms].sort((x, y) => x.start - y.start);
+  for (let k = 0; k + 1 < sorted.length; k++) {
+    const [m1, m2] = [sorted[k]!, sorted[k + 1]!];
+    const gap = /^\s*(>+|≫|<+|≪)\s*$/u.exec(text.slice(m1.end + (m1.suffix?.length ?? 0), m2.start));
+    if (!gap || m1.entityId === m2.entityId) continue;
+    const dir = gap[1]!.startsWith('>') || gap[1] === '≫' ? 1 : -1;
+    for (const [m, side] of [
+      [m1, dir],
+      [m2, -dir],
+    ] as const) {
+      const ei = entityIndex.get(m.entityId)!;
+      const cur = perEntity.get(ei) ?? { sum: 0, hits: 0 };
+      perEntity.set(ei, { sum: cur.sum + side * COMPARATIVE_STRENGTH, hits: cur.hits + 1 });
+    }
+  }
+  if (!ref && !trail && sw.roles.size === 0) {
     const sums = new Map([...perEntity].map(([ei, sc]) => [ei, sc.sum]));
     const mirror = mirrorAcrossContrast(tokens, ents, sums);
     if (mirror) perEntity.set(mirror[0], { sum: mirror[1], hits: 1 });
+  }
+  // An entity named in another clause beside a switch, with no role in it, is not its implicit alternative ("moved
+  // to Monday from spreadsheets, and it is competitive with Asana"): mark it 0.
+  if (sw.roles.size > 0) {
+    const roleAt = ents.filter((e) => sw.roles.has(e.ei)).map((e) => e.at);
+    for (const e of ents) {
+      if (sw.roles.has(e.ei) || switchSigns.has(e.ei)) continue;
+      const near = roleAt.reduce((b, x) => (Math.abs(x - e.at) < Math.abs(b - e.at) ? x : b), roleAt[0]!);
+      let cut = false;
+      for (let i = Math.min(near, e.at) + 1; i <= Math.max(near, e.at); i++) if (tokens[i]?.breakBefore) cut = true;
+      if (cut) switchSigns.set(e.ei, 0);
+    }
   }
   for (const [ei, r] of sw.roles) {
     if (r !== 0) switchSigns.set(ei, Math.sign(r));

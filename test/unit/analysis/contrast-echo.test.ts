@@ -56,6 +56,11 @@ describe('contrast echo in texts', () => {
     ],
     // A sentence with an opinion of its own keeps it.
     ['Initech is terrible at exports. But Globex is also terrible at them.', 'social', { initech: '-', globex: '-' }],
+    ["Initech constantly logs me out. Northwind doesn't.", 'social', { initech: '-', northwind: '+' }],
+    // In a post, juxtaposed brands are set against each other, either way round; facts stay neutral.
+    ['northwind just works. initech needs a PhD to configure', 'social', { northwind: '+', initech: '-' }],
+    ['Initech feels like it was built in 2005. Northwind feels wonderful.', 'social', { initech: '-', northwind: '+' }],
+    ['Northwind is wonderful. Initech was founded in Austin.', 'social', { northwind: '+', initech: '0' }],
     // A blank line ends the chain.
     ['Initech keeps crashing on large files.\n\nGlobex just handles them.', 'social', { initech: '-', globex: '0' }],
   ];
@@ -73,6 +78,7 @@ describe('contrast inside one sentence', () => {
       { northwind: '+', initech: '-' },
     ],
     ['Initech keeps crashing, but Northwind ships weekly.', { initech: '-', northwind: '+' }],
+    ['While Initech crashed twice this week, Northwind stayed up.', { initech: '-', northwind: '+' }],
     ['Northwind is headquartered in Oslo, while Initech is based in Austin.', { northwind: '0', initech: '0' }],
     ['Northwind is great and Initech ships weekly.', { northwind: '+', initech: '0' }],
   ];
@@ -103,7 +109,7 @@ describe('contrastEchoes', () => {
   const v = (entities: number[], sum: number, text: string, extra: Partial<SentenceVerdict> = {}): SentenceVerdict => ({
     entities,
     sums: new Map(entities.map((e) => [e, sum])),
-    text,
+    text: () => text,
     afterLabel: false,
     newParagraph: false,
     ...extra,

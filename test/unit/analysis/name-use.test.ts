@@ -59,6 +59,15 @@ describe('ambiguous names the writer acts on, or that stand alone as a heading',
     expect(mentioned('binance is way faster than kraken. kraken froze my withdrawal')).toEqual(['binance', 'kraken']);
     expect(mentioned('binance is faster than a kraken at sea')).toEqual(['binance']);
   });
+  it('reads a product part or a status question after a lower-case name as a name', () => {
+    expect(reads('the kraken app logged me out again', 'kraken')).toBe(true);
+    expect(reads('is kraken down for anyone else?', 'kraken')).toBe(true);
+    expect(reads('the kraken of legend sank ships', 'kraken')).toBe(false);
+  });
+  it('accepts a lower-case name compared with or switched to from another tracked name', () => {
+    expect(mentioned('binance is so much better than kraken for altcoins')).toEqual(['binance', 'kraken']);
+    expect(mentioned('moved off binance and onto kraken last week')).toEqual(['binance', 'kraken']);
+  });
   it('accepts a heading that is the name and nothing else', () => {
     expect(mentioned('## Kraken\nLow fees and fast withdrawals.\n\n## Binance\nMore coins.')).toEqual([
       'binance',

@@ -51,6 +51,9 @@ describe('text sentiment (issue 15, part 1)', () => {
     ["Don't bother with this one.", '-'],
     ['The charger stopped working after a week.', '-'],
     ['Worth every penny.', '+'],
+    ['Been using it for years and never had a single issue.', '+'],
+    ["Can't say enough good things about them.", '+'],
+    ['Shoutout to the team for the quick refund.', '+'],
   ];
   for (const [text, sign] of cases) {
     it(`${JSON.stringify(text)} -> ${sign}`, () => {
@@ -79,6 +82,9 @@ describe('per-brand sentiment follows structure (issue 15, part 2)', () => {
     // Contrast.
     ['Northwind is fast and reliable, but Initech keeps crashing.', { northwind: '+', initech: '-' }],
     ['Unlike Initech, Northwind never loses data.', { initech: '-', northwind: '+' }],
+    ['Northwind is worth every penny, unlike Initech.', { northwind: '+', initech: '-' }],
+    ["Initech's reporting is a nightmare compared to Northwind.", { initech: '-', northwind: '+' }],
+    ["Can't believe we waited so long to leave Initech for Northwind.", { initech: '-', northwind: '+' }],
     ['Northwind is cheap, whereas Initech is overpriced.', { northwind: '+', initech: '-' }],
     // Comparatives in both directions.
     ['Initech is slower than Northwind.', { initech: '-', northwind: '+' }],
@@ -112,6 +118,12 @@ describe('per-brand sentiment follows structure (issue 15, part 2)', () => {
     // Sarcasm.
     ['Love how Initech logs me out every five minutes 🙄', { initech: '-' }, 'social'],
     ['Thanks a lot Initech, lost all my files.', { initech: '-' }, 'social'],
+    ['Great, Initech is down again. Good thing we still have Northwind.', { initech: '-', northwind: '+' }, 'social'],
+    // Symbols, lead yardsticks and contrast words in other languages.
+    ['Northwind > Initech, not even a contest', { northwind: '+', initech: '-' }, 'social'],
+    ['After years of Initech, Northwind feels like a breath of fresh air.', { initech: '-', northwind: '+' }],
+    ['Northwind ist super, Initech dagegen eine Katastrophe.', { northwind: '+', initech: '-' }, 'social'],
+    ["J'adore Northwind. Initech, par contre, c'est la galère.", { northwind: '+', initech: '-' }, 'social'],
     // Facts carry no opinion.
     ['Initech supports 40 languages.', { initech: '0' }],
     ['Initech was acquired by Globex in 2021.', { initech: '0', globex: '0' }],
