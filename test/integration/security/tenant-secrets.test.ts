@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { integrationKeys } from '../../../functions/adapters/aws/dynamodb-action-integrations.ts';
+import { connectorKeys } from '../../../functions/adapters/aws/dynamodb-connector-repository.ts';
 import { createKmsClient, KmsSecretSealer } from '../../../functions/adapters/aws/kms-secret-sealer.ts';
 import { type CrmReceiver, startCrmReceiver } from '../../../local/crm-receiver/index.ts';
 import { LOCAL_SECRETS_KEY_ALIAS } from '../../../local/emulators/kms.ts';
@@ -68,6 +69,28 @@ describe('tenant secrets at rest', () => {
     const test = await call(stack.apiUrl, 'POST', `/integrations/${created.json.id}/test`, { token });
     expect(test.status, JSON.stringify(test.json)).toBe(200);
     expect(crm.received().at(-1)).toMatchObject({ signatureValid: true });
+
+    // A webhook connector's signing secret: shown once, stored sealed.
+    const brand = await call(stack.apiUrl, 'POST', '/brands', {
+      token,
+      body: { name: 'Sealed Brand', category: 'Product analytics', competitors: [{ name: 'Rival' }] },
+    });
+    expect(brand.status).toBe(201);
+    const connector = await call(stack.apiUrl, 'POST', '/connectors', {
+      token,
+      body: { brandId: brand.json.id, name: 'Sealed hook', config: { source: 'webhook' } },
+    });
+    expect(connector.status, JSON.stringify(connector.json)).toBe(201);
+    const shown = connector.json.webhookSecret.value as string;
+    const stored = await db.send(
+      new GetCommand({
+        TableName: RESOURCE_NAMES.table,
+        Key: connectorKeys.connector(tenantId as TenantId, connector.json.id as string),
+      }),
+    );
+    expect(stored.Item?.secrets).toHaveLength(1);
+    expect(stored.Item?.secrets[0].sealed).toMatchObject({ v: 1 });
+    expect(JSON.stringify(stored.Item)).not.toContain(shown);
   });
 
   it('a sealed secret opens only for its own tenant and only unaltered (KMS refuses the data key otherwise)', async () => {
