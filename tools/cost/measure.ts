@@ -2,12 +2,15 @@
  * A real run on the embedded local stack, metered: the fan-out workflow on the local Step Functions runner, the
  * production handlers, the provider simulator at its realistic latency, and counters of what AWS would bill
  * (tools/cost/counters.ts): state transitions from the executions' event history, Lambda invocations with their
- * measured duration, DynamoDB capacity units, Kinesis bytes, S3 requests and WebSocket pushes (tools/cost/sdk-meter.ts).
+ * measured duration, DynamoDB capacity units, Kinesis bytes, S3 requests and WebSocket pushes to one member watching
+ * the run (tools/cost/sdk-meter.ts).
  */
 import '../../local/env-defaults.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { webSocketProtocols } from '#shared/contracts/websocket-auth.ts';
 import { FANOUT_STATE_MACHINE_ARN, startLocalStack } from '../../local/stack.ts';
 import type { UsageMeter } from '../../local/usage-meter.ts';
 import { call } from '../../test/support/api.ts';
@@ -68,6 +71,7 @@ export async function measureRun(options: MeasureOptions): Promise<Measurement> 
     ...(options.log ? { log: options.log } : {}),
   });
   let stopSdkMeter: (() => void) | null = null;
+  let watcher: WebSocket | null = null;
   try {
     const account = await freshAccount({ url: stack.url, invitationsDir }, 'cost');
     const owner = await ownerOfNewWorkspace(stack.url, stack.apiUrl, account.email, account.password, 'Cost');
@@ -91,6 +95,14 @@ export async function measureRun(options: MeasureOptions): Promise<Measurement> 
       body: { providers: [options.provider], samplesPerPrompt: options.samplesPerPrompt, schedule: { kind: 'manual' } },
     });
     if (settings.status >= 300) throw new Error(`run settings refused: ${JSON.stringify(settings.json)}`);
+
+    // One member watches the run live (the Runs page): progress is pushed to the tenant's open connections.
+    const ws = new WebSocket(stack.websocketUrl, webSocketProtocols(token));
+    watcher = ws;
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
 
     // Count from the run's start: signing up and configuring the brand are not part of a run.
     stopSdkMeter = startSdkMeter(counters);
@@ -116,6 +128,15 @@ export async function measureRun(options: MeasureOptions): Promise<Measurement> 
     };
   } finally {
     stopSdkMeter?.();
+    // Close the watcher while the table is still up (its $disconnect forgets the connection).
+    const closing = watcher;
+    if (closing && closing.readyState === WebSocket.OPEN) {
+      await new Promise((resolve) => {
+        closing.once('close', resolve);
+        closing.close();
+      });
+      await new Promise((r) => setTimeout(r, 500));
+    }
     await stack.stop();
     rmSync(invitationsDir, { recursive: true, force: true });
   }
