@@ -4,6 +4,7 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { recordDeadLetter } from '../functions/observability/dead-letters.ts';
 import { startKinesisPoller } from './kinesis-poller.ts';
 import { createLakeWriter } from './lake-writer.ts';
+import type { UsageMeter } from './usage-meter.ts';
 
 export interface EventPipelineOptions {
   kinesis: KinesisClient;
@@ -15,6 +16,8 @@ export interface EventPipelineOptions {
   checkpointDir: string | null;
   /** Lake buffering (Firehose buffering hints). @default 1 MiB / 3 s */
   lake?: { maxBytes?: number; intervalMs?: number };
+  /** Counts the aggregate function's invocations for a cost measurement. */
+  meter?: UsageMeter;
   log?: (line: string) => void;
 }
 
@@ -68,6 +71,7 @@ export async function startEventPipeline(options: EventPipelineOptions): Promise
         })),
       };
       const context = { functionName: 'promptpulse-aggregate', awsRequestId: `local-${++invocation}` };
+      const started = performance.now();
       const response = await (
         handler as unknown as (
           e: KinesisStreamEvent,
@@ -75,7 +79,7 @@ export async function startEventPipeline(options: EventPipelineOptions): Promise
         ) => Promise<{
           batchItemFailures: { itemIdentifier: string }[];
         }>
-      )(event, context);
+      )(event, context).finally(() => options.meter?.lambda('Aggregate', performance.now() - started));
       return { failedSequenceNumber: response?.batchItemFailures?.[0]?.itemIdentifier };
     },
   });

@@ -29,6 +29,7 @@ import { DEMO_MARKET, startProviderSimulator } from './provider-simulator/index.
 import { localReanalysisStateMachine, REANALYSIS_STATE_MACHINE_ARN } from './reanalysis.ts';
 import { DEMO_USERS, OTHER_TENANT_OWNER, seedDemoWorkspace } from './seed.ts';
 import { seedDemoConnectors } from './seed-connectors.ts';
+import type { UsageMeter } from './usage-meter.ts';
 
 export interface LocalStackOptions {
   /** Persistent data directory; null runs everything in memory / temp dirs (ephemeral). */
@@ -70,6 +71,8 @@ export interface LocalStackOptions {
    * @default false
    */
   demoHistory?: boolean | { days?: number; rescorable?: boolean };
+  /** Counts Lambda invocations and workflow state transitions for a cost measurement (tools/cost/measure.ts). */
+  meter?: UsageMeter;
 }
 
 export interface LocalStack {
@@ -371,6 +374,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await localReanalysisStateMachine(),
       ],
       log,
+      options.meter,
     );
     const sfnEmulator = stepFunctions;
     stops.push(async () => {
@@ -391,6 +395,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region: 'us-east-1',
       checkpointDir: dir('stream-checkpoints'),
       ...(options.lakeBuffer ? { lake: options.lakeBuffer } : {}),
+      ...(options.meter ? { meter: options.meter } : {}),
       log,
     });
     stops.push(async () => {

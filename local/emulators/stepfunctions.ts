@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StateMachine } from 'aws-local-stepfunctions';
+import type { UsageMeter } from '../usage-meter.ts';
 
 // aws-local-stepfunctions uses Promise.withResolvers (Node 22); Node 20 needs this small polyfill.
 if (!('withResolvers' in Promise)) {
@@ -65,7 +66,11 @@ interface Execution {
  * StopExecution, ListExecutions) that runs the real ASL files with aws-local-stepfunctions, calling the
  * production step functions by state name. The SDK's SFNClient talks to it like to AWS.
  */
-export function createStepFunctionsEmulator(machines: LocalStateMachine[], log: (line: string) => void = () => {}) {
+export function createStepFunctionsEmulator(
+  machines: LocalStateMachine[],
+  log: (line: string) => void = () => {},
+  meter?: UsageMeter,
+) {
   const byArn = new Map(
     machines.map((m) => [
       m.arn,
@@ -78,10 +83,12 @@ export function createStepFunctionsEmulator(machines: LocalStateMachine[], log: 
             state,
             async (input: never) => {
               inFlight++;
+              const started = performance.now();
               try {
                 return await handler(input);
               } finally {
                 inFlight--;
+                meter?.lambda(state, performance.now() - started);
               }
             },
           ]),
@@ -120,6 +127,10 @@ export function createStepFunctionsEmulator(machines: LocalStateMachine[], log: 
       abort: run.abort,
     };
     executions.set(executionArn, execution);
+    if (meter)
+      (async () => {
+        for await (const event of run.eventLogs) meter.workflowEvent(stateMachineArn, event);
+      })().catch((error: Error) => log(`execution ${name} event log: ${error.message}`));
     run.result.then(
       (output) => {
         execution.status = execution.status === 'ABORTED' ? 'ABORTED' : 'SUCCEEDED';
