@@ -102,11 +102,20 @@ try {
       })),
     },
   });
-  await call(stack.apiUrl, 'PUT', `/brands/${brand.json.id}/run-settings`, {
+  // Each provider's model as the catalogue offers it today (a pinned id retires; the catalogue names the successor).
+  const catalogue = await call(stack.apiUrl, 'GET', '/model-catalogue', { token });
+  const offered = new Map<string, string>(
+    (catalogue.json.providers as { provider: string; defaultModel: string | null }[])
+      .filter((p) => p.defaultModel)
+      .map((p) => [p.provider, p.defaultModel as string]),
+  );
+  const providers = PROVIDERS.map((p) => ({ ...p, model: offered.get(p.provider) ?? p.model }));
+  const settings = await call(stack.apiUrl, 'PUT', `/brands/${brand.json.id}/run-settings`, {
     token,
     headers: { 'if-match': '"0"' },
-    body: { providers: PROVIDERS, samplesPerPrompt: SAMPLES, schedule: { kind: 'manual' } },
+    body: { providers, samplesPerPrompt: SAMPLES, schedule: { kind: 'manual' } },
   });
+  if (settings.status !== 200) throw new Error(`run settings refused: ${JSON.stringify(settings.json)}`);
 
   const started = Date.now();
   const res = await call(stack.apiUrl, 'POST', `/brands/${brand.json.id}/runs`, { token });
