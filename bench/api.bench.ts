@@ -3,7 +3,8 @@
  * S3 stand-in, the local issuer; seeded), two tenants signed in — the demo workspace and the seeded Globex one, each
  * with a small brand, a finished run, a planted answer history and an action the engine raised from it — then, per
  * route group, BENCH_RATE requests/s (default 50, half from each tenant) for BENCH_SECONDS (default 10) after a
- * warm-up, and p50 / p95 / p99 of every response, beside `GET /health` measured the same way in the same run.
+ * warm-up, reads over BENCH_READ_CONNECTIONS connections per tenant (default 4), and p50 / p95 / p99 of every
+ * response, beside `GET /health` measured the same way in the same run.
  *
  *   reads   brands list, metrics (1 year), prompt set, runs list, actions list, warehouse trends (90 days);
  *   writes  PUT prompt set and PUT run settings with If-Match, PATCH an action (due date) with If-Match; one
@@ -28,7 +29,7 @@ import { call } from '../test/support/api.ts';
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
-const READ_CONNECTIONS = 4;
+const READ_CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 4);
 const TARGET_MS = { read: 50, write: 120 } as const;
 
 const invitationsDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
