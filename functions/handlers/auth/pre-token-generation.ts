@@ -5,7 +5,7 @@ import { tenantClaimsFor } from '#shared/use-cases/token-claims.ts';
 import { createDocumentClient } from '../../adapters/aws/clients.ts';
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { readBaseConfig } from '../../config.ts';
-import { logger } from '../../powertools.ts';
+import { logger } from '../../logger.ts';
 
 const config = readBaseConfig();
 const workspaces = new DynamoDbWorkspaceRepository(createDocumentClient(config), config.TABLE_NAME);

@@ -4,9 +4,9 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { accessTokenFromProtocols } from '#shared/contracts/websocket-auth.ts';
 import { JwtAccessTokenVerifier } from '../../adapters/auth/jwt-access-token-verifier.ts';
 import { readApiConfig } from '../../config.ts';
+import { logger } from '../../logger.ts';
 import { observed } from '../../middleware/observability.ts';
 import { pickCorrelationId } from '../../observability/correlation.ts';
-import { logger } from '../../powertools.ts';
 
 // Cold start: the verifier (and its JWKS cache) is built once.
 const verifier = await JwtAccessTokenVerifier.create(readApiConfig().auth);

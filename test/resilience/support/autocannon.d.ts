@@ -27,10 +27,15 @@ declare module 'autocannon' {
       connections?: number;
       duration?: number;
       amount?: number;
+      /** Requests per second across all connections. */
+      overallRate?: number;
       headers?: Record<string, string>;
       requests?: Request[];
     }
   }
-  function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
+  /** The running instance: a promise of the result that also emits every response (its time in ms). */
+  function autocannon(options: autocannon.Options): Promise<autocannon.Result> & {
+    on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): unknown;
+  };
   export default autocannon;
 }
