@@ -1,5 +1,5 @@
 /**
- * Re-analysis benchmark through the local stack (`npx tsx bench/reanalysis.bench.ts`; issue 24): how fast a brand's
+ * Re-analysis benchmark through the local stack (`npm run bench:reanalysis`): how fast a brand's
  * stored history is re-scored end to end after a configuration change.
  *
  * Starts the local stack with BENCH_DAYS of demo history (local/seed-history.ts: simulator answers, their raw payloads
