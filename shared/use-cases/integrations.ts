@@ -1,3 +1,4 @@
+import { crmTaskFields, isApiDestinationKind } from '../actions/crm-task.ts';
 import { integrationHeaders, integrationMessage, SIGNATURE_HEADER, signedContent } from '../actions/payloads.ts';
 import type { ActionEventDetail } from '../contracts/actions.ts';
 import type { Delivery, Integration, IntegrationInput, IntegrationUpdate } from '../contracts/integrations.ts';
@@ -14,6 +15,7 @@ import type {
   OutboundUrlValidator,
   WebhookSender,
 } from '../ports/actions.ts';
+import type { ApiDestinationProvisioner } from '../ports/api-destinations.ts';
 import type { Page, PageRequest } from '../ports/pagination.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
 import { auditEntry, changesBetween } from './audit.ts';
@@ -37,6 +39,14 @@ export interface IntegrationDeps {
   clock: Clock;
   ids: IdGenerator;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * When set, HubSpot / Salesforce integrations are delivered by EventBridge API destinations: each one's
+   * connection, destination and rule are provisioned on create / update / delete, and {@link deliverEvent} (the
+   * Lambda path) leaves them out. Signed webhooks, test events and re-drives keep the Lambda path.
+   */
+  destinations?: ApiDestinationProvisioner | undefined;
+  /** HubSpot / Salesforce are delivered by API destinations (set where the provisioner is, and in the Lambda path). */
+  apiDestinations?: boolean | undefined;
   /** At most this many integrations per workspace. @default 10 */
   maxIntegrations?: number;
 }
@@ -92,15 +102,23 @@ export async function createIntegration(
     updatedAt: at,
     version: 1,
   };
-  await deps.integrations.create(
-    tenant.tenantId,
-    record,
-    auditEntry(deps, tenant, {
-      action: 'integration.created',
-      target: { type: 'integration', id: record.id },
-      summary: `Integration “${record.name}” (${record.kind}) created`,
-    }),
-  );
+  const provisioned = deps.destinations && isApiDestinationKind(record.kind) ? deps.destinations : null;
+  // The bus side first: an integration is never stored without its delivery; a failed store takes it back down.
+  await provisioned?.upsert(tenant.tenantId, record);
+  try {
+    await deps.integrations.create(
+      tenant.tenantId,
+      record,
+      auditEntry(deps, tenant, {
+        action: 'integration.created',
+        target: { type: 'integration', id: record.id },
+        summary: `Integration “${record.name}” (${record.kind}) created`,
+      }),
+    );
+  } catch (error) {
+    await provisioned?.remove(tenant.tenantId, record.id).catch(() => {});
+    throw error;
+  }
   return toView(record);
 }
 
@@ -149,6 +167,7 @@ export async function updateIntegration(
       changes: changes.map((c) => (c.field === 'secretHint' ? { field: 'secret', before: '…', after: 'changed' } : c)),
     }),
   );
+  await syncDestination(deps, tenant.tenantId, current, next);
   return toView(next);
 }
 
@@ -169,6 +188,19 @@ export async function deleteIntegration(
       summary: `Integration “${current.name}” deleted`,
     }),
   );
+  await syncDestination(deps, tenant.tenantId, current, null);
+}
+
+/** Brings the API destination of an integration in line with its new state (kind changed, updated or deleted). */
+async function syncDestination(
+  deps: Pick<IntegrationDeps, 'destinations'>,
+  tenantId: TenantId,
+  before: IntegrationRecord,
+  after: IntegrationRecord | null,
+) {
+  if (!deps.destinations) return;
+  if (after && isApiDestinationKind(after.kind)) await deps.destinations.upsert(tenantId, after);
+  else if (isApiDestinationKind(before.kind)) await deps.destinations.remove(tenantId, before.id);
 }
 
 /** Wait before retry `attempt` (1 = the first retry): exponential, capped. */
@@ -293,14 +325,20 @@ export async function newDelivery(
   return delivery;
 }
 
-/** The integrations of a tenant that subscribe to an event (enabled ones only). */
+/**
+ * The integrations of a tenant that subscribe to an event (enabled ones only) and that the Lambda path delivers
+ * (not those EventBridge delivers itself through their API destination).
+ */
 export async function subscribersOf(
-  deps: Pick<IntegrationDeps, 'integrations'>,
+  deps: Pick<IntegrationDeps, 'integrations' | 'apiDestinations'>,
   tenantId: TenantId,
   event: ActionBusEvent,
 ) {
   const short = event.type.replace(/^promptpulse\./, '');
-  return (await deps.integrations.list(tenantId)).filter((i) => i.enabled && (i.events as string[]).includes(short));
+  return (await deps.integrations.list(tenantId)).filter(
+    (i) =>
+      i.enabled && (i.events as string[]).includes(short) && !(deps.apiDestinations && isApiDestinationKind(i.kind)),
+  );
 }
 
 /** A made-up action event for "send test event". */
@@ -324,7 +362,7 @@ function testEvent(tenantId: string, at: string): ActionBusEvent {
     },
     change: 'test',
   };
-  return { type: 'promptpulse.action.created', detail };
+  return { type: 'promptpulse.action.created', detail: { ...detail, crm: crmTaskFields(detail.action) } };
 }
 
 /** "Send test event": one attempt, now, recorded in the delivery log; returns the delivery. */
