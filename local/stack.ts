@@ -93,6 +93,8 @@ export interface LocalStack {
     mail: string;
     /** The local CRM receiver's page: tasks the Action Hub synced. */
     crm: string;
+    /** The EventBridge stand-in (PutEvents and API destinations; `GET /_dead-letters`). */
+    eventBridge: string;
   };
   /** Every mail the local stack sent. */
   mail: MailCatcher;
@@ -509,6 +511,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         connectorReplay: connectors.replay?.url ?? null,
         mail: mail.url,
         crm: actionHub.crm.url,
+        eventBridge: actionHub.busEndpoint,
       },
       mail,
       issuer,

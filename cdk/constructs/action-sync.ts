@@ -1,30 +1,20 @@
-import { Duration, SecretValue, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { API_DESTINATION_NAME_PREFIX } from '../../shared/actions/crm-task.ts';
 import { ACTION_SYNC_EVENT_PATTERN } from '../../shared/actions/payloads.ts';
 import type { DataTable } from './data-table.ts';
 import { maxRecordAgeFor } from './event-aggregator.ts';
 import type { EventStream } from './event-stream.ts';
 import { NodeFunction } from './node-function.ts';
 import type { PushWebSocketApi } from './websocket-api.ts';
-
-/** An operator-level CRM endpoint fed straight from the bus by an API destination (no code in between). */
-export interface StaticActionDestination {
-  /** Construct id and API destination name part. */
-  readonly name: string;
-  /** https endpoint (HubSpot `…/crm/v3/objects/tasks`, Salesforce `…/sobjects/Task`, or a webhook). */
-  readonly endpoint: string;
-  readonly shape: 'hubspot' | 'salesforce' | 'webhook';
-  /** Secrets Manager secret holding the bearer token / API key (never in the template). */
-  readonly tokenSecretName: string;
-}
 
 export interface ActionSyncProps {
   readonly table: DataTable;
@@ -34,8 +24,6 @@ export interface ActionSyncProps {
   readonly api: lambda.IFunction & iam.IGrantable;
   /** Pushes `actions.changed` to browsers after an engine run. @default - no push (the hub polls slowly) */
   readonly webSocket?: PushWebSocketApi;
-  /** Operator-level destinations (API destinations with input transformers). @default - none */
-  readonly staticDestinations?: readonly StaticActionDestination[];
 }
 
 /** The action events' retry policy on a rule target: EventBridge's own retries before the DLQ. */
@@ -79,8 +67,9 @@ export function onFailureQueue(scope: Construct, id: string, what: string): sqs.
  *   which sends each workspace-configured integration its signed POST (HMAC needs the tenant's secret, which API
  *   destinations cannot compute), with EventBridge retries and an SQS dead-letter queue for events it could not
  *   hand over, and Lambda's retries and an on-failure queue for invocations that failed once handed over;
- * - for operator-level destinations, API destinations with connections (token from Secrets Manager) and input
- *   transformers producing HubSpot-task / Salesforce-task bodies, with the same retry policy and DLQ;
+ * - for HubSpot / Salesforce integrations, the rights the API needs to give each its own connection (token held by
+ *   EventBridge), API destination, tenant rule and input-transformer target at run time, the role those targets
+ *   invoke with, and the same DLQ;
  * - the engine: a Kinesis consumer that runs after every `run.completed`, and a daily schedule (its failed
  *   invocations also kept in an on-failure queue).
  */
@@ -96,6 +85,8 @@ export class ActionSync extends Construct {
   readonly engine: NodeFunction;
   readonly daily: NodeFunction;
   readonly syncRule: events.Rule;
+  /** The role the rule targets of HubSpot / Salesforce integrations invoke their API destinations with. */
+  readonly apiDestinationRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: ActionSyncProps) {
     super(scope, id);
@@ -163,36 +154,13 @@ export class ActionSync extends Construct {
       }),
     );
 
-    // Operator-level destinations: API destinations with input transformers shaping the task body.
-    for (const destination of props.staticDestinations ?? []) {
-      const connection = new events.Connection(this, `${destination.name}Connection`, {
-        authorization: events.Authorization.apiKey(
-          'Authorization',
-          SecretValue.secretsManager(destination.tokenSecretName),
-        ),
-        description: `PromptPulse actions to ${destination.name}`,
-      });
-      const apiDestination = new events.ApiDestination(this, `${destination.name}Destination`, {
-        connection,
-        endpoint: destination.endpoint,
-        httpMethod: events.HttpMethod.POST,
-        rateLimitPerSecond: 5,
-      });
-      const rule = new events.Rule(this, `${destination.name}Rule`, {
-        eventBus: this.bus,
-        eventPattern: {
-          source: [...ACTION_SYNC_EVENT_PATTERN.source],
-          detailType: [...ACTION_SYNC_EVENT_PATTERN['detail-type']],
-        },
-      });
-      rule.addTarget(
-        new targets.ApiDestination(apiDestination, {
-          ...ACTION_SYNC_RETRY,
-          deadLetterQueue: this.deadLetterQueue,
-          headerParameters: { 'x-promptpulse-event': events.EventField.fromPath('$.detail-type') },
-          event: transformerFor(destination.shape),
-        }),
-      );
+    // HubSpot / Salesforce integrations: the API provisions one connection, API destination, rule and target per
+    // integration at run time (functions/adapters/aws/eventbridge-api-destinations.ts); here, what it may do.
+    this.apiDestinationRole = this.grantApiDestinationProvisioning(props.api);
+    for (const f of [props.api, this.deliver.function]) {
+      if (!(f instanceof lambda.Function)) continue;
+      f.addEnvironment('ACTION_API_DESTINATION_ROLE_ARN', this.apiDestinationRole.roleArn);
+      f.addEnvironment('ACTION_API_DESTINATION_DLQ_ARN', this.deadLetterQueue.queueArn);
     }
 
     // The API publishes events and runs "send test event" / re-drive itself.
@@ -249,32 +217,96 @@ export class ActionSync extends Construct {
       onFailure: new SqsDestination(this.dailyFailures),
     });
   }
-}
 
-/** Input transformers: the same bodies as `integrationMessage` (shared/actions/payloads.ts) for each shape. */
-function transformerFor(shape: StaticActionDestination['shape']): events.RuleTargetInput {
-  const f = (path: string) => events.EventField.fromPath(path);
-  switch (shape) {
-    case 'hubspot':
-      return events.RuleTargetInput.fromObject({
-        properties: {
-          hs_task_subject: f('$.detail.action.title'),
-          hs_task_body: f('$.detail.action.rationale'),
-          hs_task_priority: f('$.detail.action.urgency'),
-          hs_task_type: 'TODO',
-          hs_timestamp: f('$.detail.action.updatedAt'),
-          promptpulse_action_id: f('$.detail.action.id'),
-        },
-      });
-    case 'salesforce':
-      return events.RuleTargetInput.fromObject({
-        Subject: f('$.detail.action.title'),
-        Description: f('$.detail.action.rationale'),
-        Priority: f('$.detail.action.urgency'),
-        ActivityDate: f('$.detail.action.dueDate'),
-        PromptPulse_Action_Id__c: f('$.detail.action.id'),
-      });
-    case 'webhook':
-      return events.RuleTargetInput.fromObject({ type: f('$.detail-type'), detail: f('$.detail') });
+  /**
+   * The API function's rights over per-integration API destinations, scoped to the name prefix and this bus: create,
+   * update and delete connections and API destinations named `ppcrm-*`, put and delete rules `ppcrm-*` on the actions
+   * bus and their targets, pass the role targets invoke API destinations with, and create EventBridge's service-linked
+   * role that keeps connection secrets in Secrets Manager (first connection of an account). The role and the DLQ's
+   * policy (EventBridge may send dead letters of those rules) are created here.
+   */
+  private grantApiDestinationProvisioning(api: iam.IGrantable): iam.Role {
+    const stack = Stack.of(this);
+    const arn = (resource: string, resourceName: string) =>
+      stack.formatArn({ service: 'events', resource, resourceName });
+    const named = `${API_DESTINATION_NAME_PREFIX}*`;
+    const ruleArns = arn('rule', `${this.bus.eventBusName}/${named}`);
+    const role = new iam.Role(this, 'ApiDestinationRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: 'Rule targets of HubSpot / Salesforce integrations invoke their API destinations',
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['events:InvokeApiDestination'], resources: [arn('api-destination', named)] }),
+    );
+    api.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'events:CreateConnection',
+          'events:UpdateConnection',
+          'events:DeleteConnection',
+          'events:CreateApiDestination',
+          'events:UpdateApiDestination',
+          'events:DeleteApiDestination',
+        ],
+        resources: [arn('connection', named), arn('api-destination', named)],
+      }),
+    );
+    api.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets'],
+        resources: [ruleArns],
+      }),
+    );
+    api.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'events.amazonaws.com' } },
+      }),
+    );
+    api.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:CreateServiceLinkedRole'],
+        resources: [
+          stack.formatArn({
+            service: 'iam',
+            region: '',
+            resource: 'role',
+            resourceName:
+              'aws-service-role/apidestinations.events.amazonaws.com/AWSServiceRoleForAmazonEventBridgeApiDestinations',
+          }),
+        ],
+        conditions: { StringEquals: { 'iam:AWSServiceName': 'apidestinations.events.amazonaws.com' } },
+      }),
+    );
+    // The names are only known at run time (one set per integration): the prefix is the narrowest scope there is.
+    const finding = (resource: string) =>
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:${resource}]`;
+    const reason =
+      'Per-integration API destinations are created at run time, one connection, destination and rule per HubSpot / ' +
+      `Salesforce integration, all named ${named} (docs/actions.md#api-destinations); the rules only on this bus.`;
+    const policyOf = (principal: iam.IPrincipal) =>
+      principal instanceof iam.Role ? principal.node.tryFindChild('DefaultPolicy') : undefined;
+    const apiPolicy = policyOf(api.grantPrincipal);
+    const rolePolicy = policyOf(role);
+    for (const id of [
+      `api-destination/${named}`,
+      `connection/${named}`,
+      `rule/<${stack.getLogicalId(this.bus.node.defaultChild as events.CfnEventBus)}>/${named}`,
+    ]) {
+      if (apiPolicy) Validations.of(apiPolicy).acknowledge({ id: finding(id), reason });
+    }
+    if (rolePolicy) Validations.of(rolePolicy).acknowledge({ id: finding(`api-destination/${named}`), reason });
+    this.deadLetterQueue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+        conditions: { ArnLike: { 'aws:SourceArn': ruleArns } },
+      }),
+    );
+    return role;
   }
 }

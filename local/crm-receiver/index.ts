@@ -14,6 +14,8 @@ export interface ReceivedTask {
   deliveryId: string | null;
   /** True when the HMAC signature matched the shared secret within the time window. */
   signatureValid: boolean;
+  /** The `Authorization` header as received (API destinations authenticate with `Bearer <secret>`, unsigned). */
+  authorization: string | null;
   title: string;
   status: string;
   actionId: string | null;
@@ -85,7 +87,7 @@ export async function startCrmReceiver(options: {
       .map(
         (t) =>
           `<tr><td>${escapeHtml(t.receivedAt)}</td><td>${escapeHtml(t.eventType ?? '')}</td><td>${escapeHtml(t.title)}</td>` +
-          `<td>${escapeHtml(t.status)}</td><td>${t.signatureValid ? 'valid' : 'INVALID'}</td><td><code>${escapeHtml(t.path)}</code></td></tr>`,
+          `<td>${escapeHtml(t.status)}</td><td>${t.signatureValid ? 'valid' : t.authorization ? 'bearer' : 'INVALID'}</td><td><code>${escapeHtml(t.path)}</code></td></tr>`,
       )
       .join('');
     res.writeHead(200, {
@@ -155,6 +157,7 @@ export async function startCrmReceiver(options: {
       eventType: header('x-promptpulse-event') ?? null,
       deliveryId: header('x-promptpulse-delivery') ?? null,
       signatureValid: verify(options.secret, header('x-promptpulse-signature'), raw, Math.floor(Date.now() / 1000)),
+      authorization: header('authorization') ?? null,
       ...summarize(body),
       body,
     };
@@ -163,7 +166,9 @@ export async function startCrmReceiver(options: {
     options.log?.(
       `crm-receiver: ${task.eventType} “${task.title}” (${task.status}) signature ${task.signatureValid ? 'valid' : 'invalid'}`,
     );
-    res.writeHead(task.signatureValid ? 201 : 401, { 'content-type': 'application/json' });
+    // A signed webhook, or a CRM-shaped POST with the right bearer token (what a HubSpot / Salesforce API checks).
+    const bearerValid = task.authorization === `Bearer ${options.secret}` && !('action' in body);
+    res.writeHead(task.signatureValid || bearerValid ? 201 : 401, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ id: `task_${tasks.length}` }));
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { ACTION_SYNC_EVENT_PATTERN } from '#shared/actions/payloads.ts';
 import { ActionEventDetailSchema, type ActionEventType } from '#shared/contracts/actions.ts';
@@ -9,6 +7,8 @@ import { deliverEvent, type IntegrationDeps, type RetryPolicy } from '#shared/us
 import { type CrmReceiver, startCrmReceiver } from '../crm-receiver/index.ts';
 import { localKinesisClient } from '../emulators/kinesis.ts';
 import { startKinesisPoller } from '../kinesis-poller.ts';
+import { type LocalApiDestinations, patternMatches } from './api-destinations.ts';
+import { startLocalEventBridge } from './server.ts';
 
 /** The demo CRM's shared secret (local only; the seeded integration uses it). */
 export const LOCAL_CRM_SECRET = 'local-crm-demo-secret-0123456789';
@@ -31,32 +31,22 @@ export interface LocalActionHub {
   /** The EventBridge stand-in's endpoint (`EVENTBRIDGE_ENDPOINT`). */
   busEndpoint: string;
   crm: CrmReceiver;
+  /** The emulated connections, API destinations and rules (dead letters included). */
+  apiDestinations: LocalApiDestinations;
   /** Resolves when every delivery started so far has finished (delivered or dead-lettered). */
   settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Does an event match a rule pattern (the subset EventBridge patterns used here: exact values per field)? */
-function matches(pattern: Record<string, readonly string[]>, event: Record<string, unknown>): boolean {
-  return Object.entries(pattern).every(([field, values]) => values.includes(String(event[field])));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 /**
  * The Action Hub's local stand-ins, started by local/stack.ts:
- * - an EventBridge `PutEvents` endpoint (the production EventBridge adapter posts to it, only the endpoint differs)
- *   whose sync rule — the same pattern as in CDK — hands each action event to the integrations of its tenant: a
+ * - an EventBridge endpoint (./server.ts; the production adapters call it, only the endpoint differs): PutEvents,
+ *   and the connections, API destinations, rules and targets the API provisions for HubSpot / Salesforce
+ *   integrations, invoked as EventBridge does (./api-destinations.ts); its Lambda-path sync rule — the same
+ *   pattern as in CDK — hands each action event to the other integrations of its tenant (signed webhooks): a
  *   signed HTTPS (locally: loopback HTTP, by explicit config) POST per integration, retried with exponential
  *   backoff, every attempt recorded in the integration's delivery log, the last failure dead-lettered with its
- *   reason (what API destinations with a retry policy and a DLQ do in AWS);
+ *   reason;
  * - the engine's stream consumer (the production `streamHandler` behind a Kinesis poller, like the aggregator);
  * - the local CRM receiver for the demo.
  * It must start after the environment is set and before the API handler is imported (the API reads
@@ -69,50 +59,28 @@ export async function startLocalActionHub(options: LocalActionHubOptions): Promi
   let stopping = false;
   let deliver: ((tenantId: string, event: ActionBusEvent) => Promise<unknown>) | null = null;
 
-  const server = createServer(async (req, res) => {
-    const target = String(req.headers['x-amz-target'] ?? '');
-    if (req.method !== 'POST' || target !== 'AWSEvents.PutEvents') {
-      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
-      return res.end(JSON.stringify({ __type: 'UnknownOperationException', message: `unsupported: ${target}` }));
-    }
-    let request: { Entries?: { Source?: string; DetailType?: string; Detail?: string }[] };
-    try {
-      request = JSON.parse(await readBody(req));
-    } catch {
-      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
-      return res.end(JSON.stringify({ __type: 'ValidationException', message: 'body is not JSON' }));
-    }
-    const results = (request.Entries ?? []).map((entry) => {
-      let detail: unknown;
-      try {
-        detail = JSON.parse(entry.Detail ?? '');
-      } catch {
-        return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is not valid JSON' };
-      }
-      const eventId = randomUUID();
-      const event = { source: entry.Source, 'detail-type': entry.DetailType };
-      if (matches(ACTION_SYNC_EVENT_PATTERN as unknown as Record<string, readonly string[]>, event)) {
-        const parsed = ActionEventDetailSchema.safeParse(detail);
-        if (parsed.success && isTenantId(parsed.data.tenantId) && deliver && !stopping) {
-          const job = deliver(parsed.data.tenantId, { type: entry.DetailType as ActionEventType, detail: parsed.data })
-            .catch((error: Error) => log(`event-bus: delivery failed: ${error.message}`))
-            .finally(() => inFlight.delete(job));
-          inFlight.add(job);
-        }
-      }
-      return { EventId: eventId };
-    });
-    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-    res.end(JSON.stringify({ FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results }));
+  const bus = await startLocalEventBridge({
+    region: options.region,
+    retryBaseDelayMs: Number(process.env.ACTION_DELIVERY_BASE_DELAY_MS ?? 1000),
+    log,
+    // The Lambda-path sync rule (ActionSync/SyncRule in CDK): the same pattern, handed to the delivery use case.
+    onEvent: (_bus, event) => {
+      if (!patternMatches(ACTION_SYNC_EVENT_PATTERN as unknown as Record<string, unknown>, event)) return;
+      const parsed = ActionEventDetailSchema.safeParse(event.detail);
+      if (!parsed.success || !isTenantId(parsed.data.tenantId) || !deliver || stopping) return;
+      const job = deliver(parsed.data.tenantId, { type: event['detail-type'] as ActionEventType, detail: parsed.data })
+        .catch((error: Error) => log(`event-bus: delivery failed: ${error.message}`))
+        .finally(() => inFlight.delete(job));
+      inFlight.add(job);
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const busEndpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const busEndpoint = bus.endpoint;
   process.env.EVENTBRIDGE_ENDPOINT = busEndpoint;
   process.env.APP_URL = options.appUrl;
+  // HubSpot / Salesforce integrations go through (emulated) API destinations, as in AWS: the API provisions them
+  // here and the Lambda path leaves them out. The ARNs only need to look like the deployed ones.
+  process.env.ACTION_API_DESTINATION_ROLE_ARN ??= 'arn:aws:iam::000000000000:role/local-api-destinations';
+  process.env.ACTION_API_DESTINATION_DLQ_ARN ??= `arn:aws:sqs:${options.region}:000000000000:local-action-sync-dlq`;
 
   // Production adapters, imported now that the environment names the bus.
   const { createDocumentClient } = await import('../../functions/adapters/aws/clients.ts');
@@ -193,20 +161,19 @@ export async function startLocalActionHub(options: LocalActionHubOptions): Promi
 
   const settled = async () => {
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    await bus.destinations.settled();
   };
   return {
     busEndpoint,
     crm,
+    apiDestinations: bus.destinations,
     settled,
     async stop() {
       stopping = true;
       clearInterval(daily);
       await poller.stop();
       await settled();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await bus.stop();
       await crm.stop();
       kinesis.destroy();
       db.destroy();

@@ -1,5 +1,6 @@
 import type { ActionEventDetail } from '../contracts/actions.ts';
 import type { IntegrationKind } from '../contracts/integrations.ts';
+import { hubspotTaskProperties, salesforceTask } from './crm-task.ts';
 
 /**
  * What each integration kind receives for an action event: the body (the same shape the CDK input transformers
@@ -9,11 +10,6 @@ export interface IntegrationMessage {
   body: string;
   headers: Record<string, string>;
 }
-
-const HUBSPOT_STATUS = { open: 'NOT_STARTED', in_progress: 'IN_PROGRESS', done: 'COMPLETED', dismissed: 'DEFERRED' };
-const SALESFORCE_STATUS = { open: 'Not Started', in_progress: 'In Progress', done: 'Completed', dismissed: 'Deferred' };
-const HUBSPOT_PRIORITY = { high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
-const SALESFORCE_PRIORITY = { high: 'High', medium: 'Normal', low: 'Low' };
 
 /** The `source` of the Action Hub's domain events on the bus. */
 export const ACTION_EVENT_SOURCE = 'promptpulse.actions';
@@ -53,38 +49,16 @@ export function integrationMessage(
   deliveryId: string,
   secret: string,
 ): IntegrationMessage {
-  const a = detail.action;
   const headers = integrationHeaders(kind, eventType, deliveryId, secret);
-  const description = `${a.rationale}\n\nPriority ${a.priority} (${a.urgency} urgency). ${a.url}`;
   switch (kind) {
-    case 'webhook':
-      return { body: JSON.stringify({ type: eventType, deliveryId, ...detail }), headers };
+    case 'webhook': {
+      // The rendered CRM fields are for API destinations; the webhook body stays the public action summary.
+      const { crm: _crm, ...rest } = detail;
+      return { body: JSON.stringify({ type: eventType, deliveryId, ...rest }), headers };
+    }
     case 'hubspot':
-      return {
-        body: JSON.stringify({
-          properties: {
-            hs_task_subject: a.title,
-            hs_task_body: description,
-            hs_task_status: HUBSPOT_STATUS[a.status],
-            hs_task_priority: HUBSPOT_PRIORITY[a.urgency],
-            hs_task_type: 'TODO',
-            hs_timestamp: a.dueDate ? `${a.dueDate}T12:00:00.000Z` : a.updatedAt,
-            promptpulse_action_id: a.id,
-          },
-        }),
-        headers,
-      };
+      return { body: JSON.stringify({ properties: hubspotTaskProperties(detail.action) }), headers };
     case 'salesforce':
-      return {
-        body: JSON.stringify({
-          Subject: a.title.slice(0, 255),
-          Description: description,
-          Status: SALESFORCE_STATUS[a.status],
-          Priority: SALESFORCE_PRIORITY[a.urgency],
-          ActivityDate: a.dueDate,
-          PromptPulse_Action_Id__c: a.id,
-        }),
-        headers,
-      };
+      return { body: JSON.stringify(salesforceTask(detail.action)), headers };
   }
 }

@@ -259,6 +259,8 @@ export const ActionEventDetailSchema = z.object({
     version: z.number().int(),
   }),
   change: z.string(),
+  /** The CRM task fields rendered for API destinations (shared/actions/crm-task.ts); input transformers place them. */
+  crm: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 });
 export type ActionEventDetail = z.infer<typeof ActionEventDetailSchema>;
 export const ACTION_EVENT_TYPES = ['promptpulse.action.created', 'promptpulse.action.updated'] as const;

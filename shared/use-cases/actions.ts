@@ -1,3 +1,4 @@
+import { crmTaskFields } from '../actions/crm-task.ts';
 import type { ActionCandidate } from '../actions/engine.ts';
 import { DEFAULT_ENGINE_CONFIG, type EngineConfig, generateCandidates } from '../actions/engine.ts';
 import { evidenceChanges } from '../actions/evidence-check.ts';
@@ -202,7 +203,7 @@ export function actionEvent(
     },
     change,
   };
-  return { type, detail };
+  return { type, detail: { ...detail, crm: crmTaskFields(detail.action) } };
 }
 
 /**

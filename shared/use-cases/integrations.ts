@@ -1,4 +1,4 @@
-import { integrationHeaders, integrationMessage, SIGNATURE_HEADER, signedContent } from '../actions/payloads.ts';
+import { crmTaskFields, isApiDestinationKind } from '../actions/crm-task.ts';
 import type { ActionEventDetail } from '../contracts/actions.ts';
 import type { Delivery, Integration, IntegrationInput, IntegrationUpdate } from '../contracts/integrations.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../domain/errors.ts';
@@ -14,9 +14,11 @@ import type {
   OutboundUrlValidator,
   WebhookSender,
 } from '../ports/actions.ts';
+import type { ApiDestinationProvisioner } from '../ports/api-destinations.ts';
 import type { Page, PageRequest } from '../ports/pagination.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
 import { auditEntry, changesBetween } from './audit.ts';
+import { attemptDelivery, newDelivery } from './integration-deliveries.ts';
 
 export interface RetryPolicy {
   /** Attempts in all (the first included). @default 4 */
@@ -28,6 +30,8 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000 };
 
+export { attemptDelivery, backoffDelay, newDelivery } from './integration-deliveries.ts';
+
 export interface IntegrationDeps {
   integrations: IntegrationRepository;
   actions: ActionRepository;
@@ -37,6 +41,14 @@ export interface IntegrationDeps {
   clock: Clock;
   ids: IdGenerator;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * When set, HubSpot / Salesforce integrations are delivered by EventBridge API destinations: each one's
+   * connection, destination and rule are provisioned on create / update / delete, and {@link deliverEvent} (the
+   * Lambda path) leaves them out. Signed webhooks, test events and re-drives keep the Lambda path.
+   */
+  destinations?: ApiDestinationProvisioner | undefined;
+  /** HubSpot / Salesforce are delivered by API destinations (set where the provisioner is, and in the Lambda path). */
+  apiDestinations?: boolean | undefined;
   /** At most this many integrations per workspace. @default 10 */
   maxIntegrations?: number;
 }
@@ -92,15 +104,23 @@ export async function createIntegration(
     updatedAt: at,
     version: 1,
   };
-  await deps.integrations.create(
-    tenant.tenantId,
-    record,
-    auditEntry(deps, tenant, {
-      action: 'integration.created',
-      target: { type: 'integration', id: record.id },
-      summary: `Integration “${record.name}” (${record.kind}) created`,
-    }),
-  );
+  const provisioned = deps.destinations && isApiDestinationKind(record.kind) ? deps.destinations : null;
+  // The bus side first: an integration is never stored without its delivery; a failed store takes it back down.
+  await provisioned?.upsert(tenant.tenantId, record);
+  try {
+    await deps.integrations.create(
+      tenant.tenantId,
+      record,
+      auditEntry(deps, tenant, {
+        action: 'integration.created',
+        target: { type: 'integration', id: record.id },
+        summary: `Integration “${record.name}” (${record.kind}) created`,
+      }),
+    );
+  } catch (error) {
+    await provisioned?.remove(tenant.tenantId, record.id).catch(() => {});
+    throw error;
+  }
   return toView(record);
 }
 
@@ -149,6 +169,7 @@ export async function updateIntegration(
       changes: changes.map((c) => (c.field === 'secretHint' ? { field: 'secret', before: '…', after: 'changed' } : c)),
     }),
   );
+  await syncDestination(deps, tenant.tenantId, current, next);
   return toView(next);
 }
 
@@ -169,138 +190,35 @@ export async function deleteIntegration(
       summary: `Integration “${current.name}” deleted`,
     }),
   );
+  await syncDestination(deps, tenant.tenantId, current, null);
 }
 
-/** Wait before retry `attempt` (1 = the first retry): exponential, capped. */
-export function backoffDelay(policy: RetryPolicy, attempt: number): number {
-  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-}
-
-/** 408, 429 and 5xx (and no answer at all) are worth retrying; any other 4xx will fail the same way again. */
-const retryable = (status: number | null) => status === null || status === 408 || status === 429 || status >= 500;
-
-function signedMessage(
-  deps: Pick<IntegrationDeps, 'signer' | 'clock'>,
-  integration: IntegrationRecord,
-  event: ActionBusEvent,
-  deliveryId: string,
+/** Brings the API destination of an integration in line with its new state (kind changed, updated or deleted). */
+async function syncDestination(
+  deps: Pick<IntegrationDeps, 'destinations'>,
+  tenantId: TenantId,
+  before: IntegrationRecord,
+  after: IntegrationRecord | null,
 ) {
-  const shortType = event.type.replace(/^promptpulse\./, '');
-  const message = integrationMessage(integration.kind, shortType, event.detail, deliveryId, integration.secret);
-  return { ...message, shortType };
-}
-
-function sign(
-  deps: Pick<IntegrationDeps, 'signer' | 'clock'>,
-  secret: string,
-  body: string,
-  headers: Record<string, string>,
-) {
-  const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
-  return {
-    ...headers,
-    [SIGNATURE_HEADER]: `t=${timestamp},v1=${deps.signer.hmacSha256Hex(secret, signedContent(timestamp, body))}`,
-  };
+  if (!deps.destinations) return;
+  if (after && isApiDestinationKind(after.kind)) await deps.destinations.upsert(tenantId, after);
+  else if (isApiDestinationKind(before.kind)) await deps.destinations.remove(tenantId, before.id);
 }
 
 /**
- * Attempts a delivery until it succeeds, fails permanently, or runs out of attempts (waiting with exponential
- * backoff between tries), recording every attempt. What is left failing ends `dead_lettered` with the reason.
- * The action's sync status for this integration follows along.
+ * The integrations of a tenant that subscribe to an event (enabled ones only) and that the Lambda path delivers
+ * (not those EventBridge delivers itself through their API destination).
  */
-export async function attemptDelivery(
-  deps: IntegrationDeps,
-  tenantId: TenantId,
-  integration: IntegrationRecord,
-  delivery: Delivery,
-  policy: RetryPolicy,
-): Promise<Delivery> {
-  let current = delivery;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const baseHeaders = integrationHeaders(integration.kind, delivery.eventType, delivery.id, integration.secret);
-  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-    if (attempt > 1) await sleep(backoffDelay(policy, attempt - 1));
-    const headers = sign(deps, integration.secret, current.body, baseHeaders);
-    const response = await deps.sender.post(integration.url, headers, current.body);
-    const at = deps.clock.now().toISOString();
-    const ok = response.httpStatus !== null && response.httpStatus >= 200 && response.httpStatus < 300;
-    const error = ok ? null : (response.error ?? `HTTP ${response.httpStatus}`);
-    const attempts = [
-      ...current.attempts,
-      { at, httpStatus: response.httpStatus, error, durationMs: response.durationMs },
-    ];
-    const last = attempt === policy.maxAttempts;
-    const permanent = !ok && !retryable(response.httpStatus);
-    const status: Delivery['status'] = ok ? 'delivered' : permanent || last ? 'dead_lettered' : 'retrying';
-    const reason =
-      status === 'dead_lettered'
-        ? permanent
-          ? `Refused by the endpoint: ${error}`
-          : `Gave up after ${attempts.length} attempt${attempts.length === 1 ? '' : 's'}: ${error}`
-        : null;
-    current = { ...current, status, attempts, reason, updatedAt: at };
-    await recordDelivery(deps, tenantId, integration, current);
-    if (status !== 'retrying') break;
-  }
-  return current;
-}
-
-async function recordDelivery(
-  deps: Pick<IntegrationDeps, 'integrations' | 'actions'>,
-  tenantId: TenantId,
-  integration: IntegrationRecord,
-  delivery: Delivery,
-) {
-  await deps.integrations.putDelivery(tenantId, delivery);
-  if (delivery.actionId && !delivery.test) {
-    await deps.actions.putSync(tenantId, delivery.actionId, {
-      integrationId: integration.id,
-      integrationName: integration.name,
-      status: delivery.status,
-      attempts: delivery.attempts.length,
-      lastEventType: delivery.eventType,
-      at: delivery.updatedAt,
-      error: delivery.reason ?? delivery.attempts.at(-1)?.error ?? null,
-    });
-  }
-}
-
-/** A new delivery record of an event to an integration (status pending, nothing sent yet). */
-export async function newDelivery(
-  deps: IntegrationDeps,
-  tenantId: TenantId,
-  integration: IntegrationRecord,
-  event: ActionBusEvent,
-  test = false,
-): Promise<Delivery> {
-  const id = prefixedId('dlv', deps.ids.next());
-  const message = signedMessage(deps, integration, event, id);
-  const at = deps.clock.now().toISOString();
-  const delivery: Delivery = {
-    id,
-    integrationId: integration.id,
-    actionId: test ? null : event.detail.action.id,
-    eventType: message.shortType,
-    test,
-    status: 'pending',
-    attempts: [],
-    reason: null,
-    body: message.body,
-    createdAt: at,
-    updatedAt: at,
-  };
-  await recordDelivery(deps, tenantId, integration, delivery);
-  return delivery;
-}
-
-/** The integrations of a tenant that subscribe to an event (enabled ones only). */
 export async function subscribersOf(
-  deps: Pick<IntegrationDeps, 'integrations'>,
+  deps: Pick<IntegrationDeps, 'integrations' | 'apiDestinations'>,
   tenantId: TenantId,
   event: ActionBusEvent,
 ) {
   const short = event.type.replace(/^promptpulse\./, '');
-  return (await deps.integrations.list(tenantId)).filter((i) => i.enabled && (i.events as string[]).includes(short));
+  return (await deps.integrations.list(tenantId)).filter(
+    (i) =>
+      i.enabled && (i.events as string[]).includes(short) && !(deps.apiDestinations && isApiDestinationKind(i.kind)),
+  );
 }
 
 /** A made-up action event for "send test event". */
@@ -324,7 +242,7 @@ function testEvent(tenantId: string, at: string): ActionBusEvent {
     },
     change: 'test',
   };
-  return { type: 'promptpulse.action.created', detail };
+  return { type: 'promptpulse.action.created', detail: { ...detail, crm: crmTaskFields(detail.action) } };
 }
 
 /** "Send test event": one attempt, now, recorded in the delivery log; returns the delivery. */

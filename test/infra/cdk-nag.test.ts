@@ -130,6 +130,12 @@ describe('cdk-nag AwsSolutions', () => {
           (f) =>
             `PromptPulse-Stateless/ActionSync/${f}/Role/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<WebSocketApi2C7AF84E>/live/*/@connections/*]`,
         ),
+        // Per-integration API destinations are created at run time: scoped to their name prefix and the bus.
+        ...['api-destination/ppcrm-*', 'connection/ppcrm-*', 'rule/<ActionSyncBusBCE111F3>/ppcrm-*'].map(
+          (r) =>
+            `PromptPulse-Stateless/ApiService/Actions/Role/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:${r}]`,
+        ),
+        'PromptPulse-Stateless/ActionSync/ApiDestinationRole/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:api-destination/ppcrm-*]',
         'PromptPulse-Stateless/ActionSync/EngineOnFailure AwsSolutions-SQS3',
         'PromptPulse-Stateless/ActionSync/SyncDlq AwsSolutions-SQS3',
         // On-failure destinations of the asynchronously invoked functions (delivery, daily pass, scheduler tick):

@@ -24,6 +24,8 @@ declare module 'vitest' {
       invitationsDir: string;
       /** The local mail catcher's page (`/messages.json` lists what the stack mailed). */
       mailUrl: string;
+      /** The EventBridge stand-in (API destinations, `GET /_dead-letters`). */
+      eventBridgeEndpoint: string;
     };
   }
 }
@@ -54,6 +56,7 @@ export async function setup(project: TestProject) {
     demoTenantId: stack.demoTenantId ?? '',
     invitationsDir,
     mailUrl: stack.endpoints.mail,
+    eventBridgeEndpoint: stack.endpoints.eventBridge,
   });
 }
 

@@ -10,6 +10,7 @@ import type {
   OutboundUrlValidator,
   WebhookSender,
 } from '#shared/ports/actions.ts';
+import type { ApiDestinationProvisioner } from '#shared/ports/api-destinations.ts';
 import type { PushNotifier } from '#shared/ports/push.ts';
 import { type ActionSettings, DEFAULT_ACTION_SETTINGS } from '#shared/use-cases/actions.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '#shared/use-cases/integrations.ts';
@@ -18,6 +19,7 @@ import { DynamoDbActionRepository } from '../../adapters/aws/dynamodb-action-rep
 import { DynamoDbConnectionStore } from '../../adapters/aws/dynamodb-connection-store.ts';
 import { DynamoDbWorkspaceRepository } from '../../adapters/aws/dynamodb-workspace-repository.ts';
 import { createEventBridgeClient, EventBridgeActionBus } from '../../adapters/aws/eventbridge-action-bus.ts';
+import { EventBridgeApiDestinationProvisioner } from '../../adapters/aws/eventbridge-api-destinations.ts';
 import { secretSealerFromConfig } from '../../adapters/aws/kms-secret-sealer.ts';
 import {
   createManagementApiClient,
@@ -51,6 +53,15 @@ const actionConfigSchema = z.object({
   /** Delivery retries of the local bus (API destinations retry by their own policy in AWS). */
   ACTION_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(DEFAULT_RETRY_POLICY.maxAttempts),
   ACTION_DELIVERY_BASE_DELAY_MS: z.coerce.number().int().min(0).default(DEFAULT_RETRY_POLICY.baseDelayMs),
+  /**
+   * The role rule targets assume to invoke API destinations and the DLQ of those targets. Both set: HubSpot /
+   * Salesforce integrations are delivered by EventBridge API destinations (provisioned by the API, skipped by the
+   * delivery function); unset: every kind takes the Lambda path.
+   */
+  ACTION_API_DESTINATION_ROLE_ARN: z.string().min(1).optional(),
+  ACTION_API_DESTINATION_DLQ_ARN: z.string().min(1).optional(),
+  /** Requests per second to one CRM endpoint. @default 5 */
+  ACTION_API_DESTINATION_RATE: z.coerce.number().int().min(1).max(300).default(5),
 });
 export type ActionConfig = z.infer<typeof actionConfigSchema>;
 
@@ -98,6 +109,8 @@ export interface ActionHubServices {
   signer: MessageSigner;
   settings: ActionSettings;
   push?: PushNotifier | undefined;
+  destinations?: ApiDestinationProvisioner | undefined;
+  apiDestinations: boolean;
 }
 
 export function createActionHubServices(
@@ -107,10 +120,21 @@ export function createActionHubServices(
 ): ActionHubServices {
   const config = readActionConfig(env);
   const policy = outboundPolicyFromEnv(env as NodeJS.ProcessEnv);
+  const eventBridge = createEventBridgeClient(config);
+  const apiDestinations = Boolean(config.ACTION_API_DESTINATION_ROLE_ARN && config.ACTION_API_DESTINATION_DLQ_ARN);
   return {
     actions: new DynamoDbActionRepository(db, tableName),
     integrations: new DynamoDbIntegrationRepository(db, tableName, secretSealerFromConfig(readSecretsConfig(env))),
-    bus: new EventBridgeActionBus(createEventBridgeClient(config), config.ACTION_BUS_NAME),
+    bus: new EventBridgeActionBus(eventBridge, config.ACTION_BUS_NAME),
+    apiDestinations,
+    destinations: apiDestinations
+      ? new EventBridgeApiDestinationProvisioner(eventBridge, {
+          busName: config.ACTION_BUS_NAME,
+          targetRoleArn: config.ACTION_API_DESTINATION_ROLE_ARN ?? '',
+          deadLetterQueueArn: config.ACTION_API_DESTINATION_DLQ_ARN ?? '',
+          rateLimitPerSecond: config.ACTION_API_DESTINATION_RATE,
+        })
+      : undefined,
     urls: new GuardedUrlValidator(policy),
     sender: new GuardedWebhookSender(policy),
     signer: hmacSigner,
