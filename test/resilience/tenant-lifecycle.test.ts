@@ -165,7 +165,7 @@ describe('tenant lifecycle and the black-box probe classes (report rows)', () =>
       name: 'last active owner leaving or demoted (with an owner invitation pending)',
       count: tried,
       lost: accepted,
-      detail: 'every attempt refused with 4xx; the workspace keeps its active owner',
+      detail: 'every attempt refused with 409 last_owner; the workspace keeps its active owner',
     });
   });
 });
