@@ -5,14 +5,6 @@ import { AuditEntrySchema } from '#shared/contracts/audit.ts';
 import { BrandInputSchema, BrandSchema, BrandSummarySchema } from '#shared/contracts/brands.ts';
 import { idSchema, pageOf, pageQuerySchema } from '#shared/contracts/common.ts';
 import { InviteMemberRequestSchema, MemberSchema, UpdateMemberRequestSchema } from '#shared/contracts/members.ts';
-import {
-  PromptSetDiffSchema,
-  PromptSetInputSchema,
-  PromptSetVersionSchema,
-  PromptSetVersionSummarySchema,
-  PromptSuggestionsSchema,
-  SuggestPromptsRequestSchema,
-} from '#shared/contracts/prompt-sets.ts';
 import { RunSettingsInputSchema, RunSettingsSchema } from '#shared/contracts/run-settings.ts';
 import {
   AnswerSchema,
@@ -29,7 +21,6 @@ import {
   WorkspaceSchema,
 } from '#shared/contracts/workspaces.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
-import { PLAN_LIMITS } from '#shared/domain/plans.ts';
 import type { Principal, TenantPrincipal } from '#shared/domain/principal.ts';
 import { filterOfQuery } from '#shared/domain/query-filter.ts';
 import { ROLES, type Role } from '#shared/domain/roles.ts';
@@ -45,14 +36,12 @@ import { readBrandMetrics, readBrandMetricsSeries } from '#shared/use-cases/aggr
 import * as brands from '#shared/use-cases/brands.ts';
 import type { DrilldownDeps } from '#shared/use-cases/drilldown.ts';
 import * as members from '#shared/use-cases/members.ts';
-import * as promptSets from '#shared/use-cases/prompt-sets.ts';
 import * as runs from '#shared/use-cases/runs.ts';
 import * as settings from '#shared/use-cases/settings.ts';
 import type { WorkspaceDeps } from '#shared/use-cases/workspaces.ts';
 import { createWorkspace, describeCaller, getCurrentWorkspace } from '#shared/use-cases/workspaces.ts';
-import { promptsFromCsv, promptsToCsv } from '../../adapters/csv/prompt-csv.ts';
 import { expectedVersion } from '../../middleware/preconditions.ts';
-import { parseJsonBody, parseQuery, textBody } from '../../middleware/request.ts';
+import { parseJsonBody, parseQuery } from '../../middleware/request.ts';
 import type { OpsStatusSource } from '../../observability/ops-status.ts';
 import type { ActionHubServices } from '../actions/deps.ts';
 import { brandIdOf, created, noContent, ok, principalOf, tenantOf } from './route-toolkit.ts';
@@ -60,6 +49,7 @@ import { parseFilterQuery } from './routes/analytics-query.ts';
 import type { ConnectorServices } from './routes/connectors.ts';
 import { modelCatalogueRoutes } from './routes/model-catalogue.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { promptSetRoutes } from './routes/prompt-sets.ts';
 import { type ReanalysisRouteDeps, reanalysisRoutes } from './routes/reanalysis.ts';
 import { retentionRoutes } from './routes/retention.ts';
 import { type SignalRouteDeps, signalRoutes } from './routes/signals.ts';
@@ -141,11 +131,9 @@ export interface RouteDefinition {
   handle(ctx: RouteContext): Promise<RouteResult>;
 }
 
-const ALL: readonly Role[] = ROLES;
+export const ALL: readonly Role[] = ROLES;
 const MANAGERS: readonly Role[] = ['owner', 'admin'];
-const EDITORS: readonly Role[] = ['owner', 'admin', 'analyst'];
-/** CSV imports may be larger than JSON bodies (a full prompt set). */
-const CSV_MAX_BYTES = 1024 * 1024;
+export const EDITORS: readonly Role[] = ['owner', 'admin', 'analyst'];
 
 /** A malformed id is simply not found: no hint about what ids look like elsewhere. */
 function userIdOf(ctx: RouteContext): string {
@@ -163,13 +151,6 @@ function runIdOf(ctx: RouteContext): string {
 }
 const runsQuery = pageQuerySchema.extend({ brandId: idSchema('brd').optional() });
 const itemsQuery = pageQuerySchema.extend({ status: z.enum(['pending', 'succeeded', 'failed', 'skipped']).optional() });
-
-const versionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
-/** `from` defaults to the version before `to` (0, the empty set, for version 1): what "what changed in v5" means. */
-const diffQuery = z.strictObject({
-  from: z.coerce.number().int().min(0).optional().describe('Older version; default `to - 1` (0 is the empty set)'),
-  to: z.coerce.number().int().positive(),
-});
 
 /**
  * The API's route table: the single list the router, the role checks, the OpenAPI document and the generated
@@ -301,129 +282,7 @@ export function coreRoutes(deps: CoreRouteDeps): RouteDefinition[] {
         return noContent;
       },
     },
-    {
-      method: 'GET',
-      path: '/brands/:brandId/prompt-set',
-      summary: 'The current prompt-set version',
-      access: { kind: 'tenant', roles: ALL },
-      docs: { response: PromptSetVersionSchema },
-      handle: async (ctx) => {
-        const version = await promptSets.getCurrentPromptSet(deps, tenantOf(ctx), brandIdOf(ctx));
-        return ok(version, version.version);
-      },
-    },
-    {
-      method: 'PUT',
-      path: '/brands/:brandId/prompt-set',
-      summary: 'Save the next prompt-set version (If-Match: the version edited; "0" for the first)',
-      access: { kind: 'tenant', roles: EDITORS },
-      docs: { body: PromptSetInputSchema, response: PromptSetVersionSchema, ifMatch: true },
-      handle: async (ctx) => {
-        const base = expectedVersion(ctx.event);
-        const version = await promptSets.savePromptSet(
-          deps,
-          tenantOf(ctx),
-          brandIdOf(ctx),
-          base,
-          body(ctx, PromptSetInputSchema),
-        );
-        return created(version, version.version);
-      },
-    },
-    {
-      method: 'GET',
-      path: '/brands/:brandId/prompt-set/versions',
-      summary: 'Version history of the prompt set, newest first',
-      access: { kind: 'tenant', roles: ALL },
-      docs: { query: pageQuerySchema, response: pageOf(PromptSetVersionSummarySchema) },
-      handle: async (ctx) => ok(await promptSets.listPromptSetVersions(deps, tenantOf(ctx), brandIdOf(ctx), page(ctx))),
-    },
-    {
-      method: 'GET',
-      path: '/brands/:brandId/prompt-set/versions/:version',
-      summary: 'One prompt-set version',
-      access: { kind: 'tenant', roles: ALL },
-      docs: { response: PromptSetVersionSchema },
-      handle: async (ctx) => {
-        const number = Number(ctx.params.version);
-        if (!Number.isInteger(number) || number < 1) {
-          throw new NotFoundError('Prompt set version not found', { code: 'prompt_set_version_not_found' });
-        }
-        return ok(await promptSets.getPromptSetVersion(deps, tenantOf(ctx), brandIdOf(ctx), number));
-      },
-    },
-    {
-      method: 'GET',
-      path: '/brands/:brandId/prompt-set/diff',
-      summary: 'What changed between two prompt-set versions',
-      access: { kind: 'tenant', roles: ALL },
-      docs: { query: diffQuery, response: PromptSetDiffSchema },
-      handle: async (ctx) => {
-        const { from, to } = parseQuery(ctx.event, diffQuery);
-        return ok(await promptSets.diffPromptSetVersions(deps, tenantOf(ctx), brandIdOf(ctx), from ?? to - 1, to));
-      },
-    },
-    {
-      method: 'GET',
-      path: '/brands/:brandId/prompt-set/export',
-      summary: 'The prompt set as CSV (text, topic, intent, locale, persona)',
-      access: { kind: 'tenant', roles: ALL },
-      docs: { query: versionQuery, responseMediaType: 'text/csv' },
-      handle: async (ctx) => {
-        const tenant = tenantOf(ctx);
-        const brandId = brandIdOf(ctx);
-        const { version } = parseQuery(ctx.event, versionQuery);
-        const brand = await brands.getBrandOrThrow(deps, tenant, brandId);
-        const set = version
-          ? await promptSets.getPromptSetVersion(deps, tenant, brandId, version)
-          : await promptSets.getCurrentPromptSet(deps, tenant, brandId);
-        const filename = `${brand.name.replace(/[^\w-]+/g, '-').toLowerCase()}-prompts-v${set.version}.csv`;
-        return {
-          status: 200,
-          body: promptsToCsv(set.prompts, brand),
-          rawContentType: 'text/csv; charset=utf-8',
-          headers: { 'content-disposition': `attachment; filename="${filename}"` },
-        };
-      },
-    },
-    {
-      method: 'POST',
-      path: '/brands/:brandId/prompt-set/import',
-      summary: 'Replace the prompt set from a CSV upload as a new version (all rows valid, or nothing stored)',
-      access: { kind: 'tenant', roles: EDITORS },
-      docs: { bodyMediaType: 'text/csv', response: PromptSetVersionSchema, ifMatch: true },
-      handle: async (ctx) => {
-        const tenant = tenantOf(ctx);
-        const brandId = brandIdOf(ctx);
-        const base = expectedVersion(ctx.event);
-        const csv = textBody(ctx.event, /^text\/csv\b/i, CSV_MAX_BYTES);
-        const [brand, workspace] = await Promise.all([
-          brands.getBrandOrThrow(deps, tenant, brandId),
-          deps.workspaces.getWorkspace(tenant.tenantId),
-        ]);
-        const prompts = promptsFromCsv(csv, brand, PLAN_LIMITS[workspace?.plan ?? 'trial'].maxPromptsPerBrand);
-        const version = await promptSets.savePromptSet(
-          deps,
-          tenant,
-          brandId,
-          base,
-          { prompts, note: 'CSV import' },
-          'csv',
-        );
-        return created(version, version.version);
-      },
-    },
-    {
-      method: 'POST',
-      path: '/brands/:brandId/prompt-suggestions',
-      summary: 'Suggest prompts for review (nothing is added)',
-      access: { kind: 'tenant', roles: EDITORS },
-      docs: { body: SuggestPromptsRequestSchema, response: PromptSuggestionsSchema },
-      handle: async (ctx) => {
-        const request = body(ctx, SuggestPromptsRequestSchema);
-        return ok({ suggestions: await promptSets.suggestPrompts(deps, tenantOf(ctx), brandIdOf(ctx), request) });
-      },
-    },
+    ...promptSetRoutes(deps),
     {
       method: 'GET',
       path: '/brands/:brandId/run-settings',
